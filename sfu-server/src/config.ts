@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { RenditionSpecSchema, type RenditionName, type RenditionSpec } from '@counterwatch/shared';
+
+/**
+ * Every setting the server reads, in one place. Environment variables (and
+ * files they point to) are parsed once at start; a missing or bad setting
+ * stops the process with a message that names it.
+ */
+export interface ServerConfig {
+  http: { host: string; port: number };
+  /** The console's URL as users reach it: ws upgrades and state changes must come from this origin. */
+  publicUrl: URL;
+  dataDir: string;
+  consoleDir: string;
+  logLevel: string;
+  directoryFile: string | null;
+  media: {
+    workers: number;
+    workerBin: string | null;
+    listenIp: string;
+    announcedIp: string;
+    webRtcPort: number;
+    webRtcTcp: boolean;
+    rtcMinPort: number;
+    rtcMaxPort: number;
+    /** Host agents send RTP to; null = the host they reached the server by. */
+    ingestHost: string | null;
+    renditions: Record<RenditionName, RenditionSpec>;
+    audioBitrateKbps: number;
+    keyframeIntervalSeconds: number;
+    /** How long a counter stays "reconnecting" before it is "offline". */
+    reconnectGraceMs: number;
+  };
+  /** Create the first admin on an empty database and print its generated password. */
+  bootstrapAdmin: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`configuration: ${setting}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function read(env: Env, name: string): string | undefined {
+  const direct = env[name];
+  if (direct !== undefined && direct !== '') return direct;
+  // NAME_FILE lets secrets and long values come from files (Docker secrets, systemd credentials).
+  const file = env[`${name}_FILE`];
+  if (file) {
+    try {
+      return fs.readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE`, `cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  return undefined;
+}
+
+function required(env: Env, name: string, hint: string): string {
+  const value = read(env, name);
+  if (value === undefined) throw new ConfigError(name, `is required (${hint})`);
+  return value;
+}
+
+function parse<S extends z.ZodType>(name: string, schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ConfigError(name, result.error.issues.map((i) => i.message).join('; '));
+  }
+  return result.data;
+}
+
+const Port = z.coerce.number().int().min(1).max(65535);
+const Bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+const Ip = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
+
+/** `WIDTHxHEIGHT@FPS:KBPS`, e.g. `320x180@15:150`. */
+function parseRendition(name: RenditionName, setting: string, value: string): RenditionSpec {
+  const m = /^(\d+)x(\d+)@(\d+):(\d+)$/.exec(value);
+  if (!m)
+    throw new ConfigError(
+      setting,
+      `must look like 320x180@15:150 (width x height @ fps : kbps), got "${value}"`,
+    );
+  return parse(setting, RenditionSpecSchema, {
+    name,
+    width: Number(m[1]),
+    height: Number(m[2]),
+    fps: Number(m[3]),
+    bitrateKbps: Number(m[4]),
+  });
+}
+
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const publicUrl = parse(
+    'CW_PUBLIC_URL',
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    required(env, 'CW_PUBLIC_URL', 'the console URL users open, e.g. https://counterwatch.example.vn'),
+  );
+  const dataDir = path.resolve(required(env, 'CW_DATA_DIR', 'where the database and recordings are kept'));
+
+  const listenIp = parse('CW_MEDIA_LISTEN_IP', Ip, read(env, 'CW_MEDIA_LISTEN_IP') ?? '127.0.0.1');
+  const wildcard = listenIp === '0.0.0.0' || listenIp === '::';
+  const announcedRaw = read(env, 'CW_MEDIA_ANNOUNCED_IP');
+  if (wildcard && !announcedRaw) {
+    throw new ConfigError(
+      'CW_MEDIA_ANNOUNCED_IP',
+      `is required when CW_MEDIA_LISTEN_IP is ${listenIp} (the address browsers and agents reach this server at)`,
+    );
+  }
+  const announcedIp = parse('CW_MEDIA_ANNOUNCED_IP', Ip, announcedRaw ?? listenIp);
+
+  const webRtcPort = parse('CW_WEBRTC_PORT', Port, read(env, 'CW_WEBRTC_PORT') ?? '40000');
+  const rtcMinPort = parse('CW_RTC_MIN_PORT', Port, read(env, 'CW_RTC_MIN_PORT') ?? '41000');
+  const rtcMaxPort = parse('CW_RTC_MAX_PORT', Port, read(env, 'CW_RTC_MAX_PORT') ?? '41999');
+  if (rtcMaxPort < rtcMinPort) throw new ConfigError('CW_RTC_MAX_PORT', 'must not be below CW_RTC_MIN_PORT');
+
+  const workers = parse(
+    'CW_WORKERS',
+    z.coerce.number().int().min(1).max(64),
+    read(env, 'CW_WORKERS') ?? String(Math.max(1, os.availableParallelism())),
+  );
+  if (webRtcPort + workers - 1 > 65535)
+    throw new ConfigError('CW_WEBRTC_PORT', 'leaves no room for one port per worker');
+
+  const workerBin = read(env, 'MEDIASOUP_WORKER_BIN') ?? null;
+  if (workerBin !== null && !fs.existsSync(workerBin)) {
+    throw new ConfigError(
+      'MEDIASOUP_WORKER_BIN',
+      `${workerBin} does not exist (run npm run setup to build the worker)`,
+    );
+  }
+
+  const consoleDir = path.resolve(
+    read(env, 'CW_CONSOLE_DIR') ?? path.join(here, '..', '..', 'console', 'dist'),
+  );
+  const directoryFile = read(env, 'CW_DIRECTORY_FILE') ?? null;
+  if (directoryFile !== null && !fs.existsSync(directoryFile)) {
+    throw new ConfigError('CW_DIRECTORY_FILE', `${directoryFile} does not exist`);
+  }
+
+  return {
+    http: {
+      host: read(env, 'CW_HTTP_HOST') ?? '0.0.0.0',
+      port: parse(
+        'CW_HTTP_PORT',
+        z.coerce.number().int().min(0).max(65535),
+        read(env, 'CW_HTTP_PORT') ?? '8080',
+      ),
+    },
+    publicUrl: new URL(publicUrl),
+    dataDir,
+    consoleDir,
+    logLevel: parse(
+      'CW_LOG_LEVEL',
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      read(env, 'CW_LOG_LEVEL') ?? 'info',
+    ),
+    directoryFile,
+    media: {
+      workers,
+      workerBin,
+      listenIp,
+      announcedIp,
+      webRtcPort,
+      webRtcTcp: parse('CW_WEBRTC_TCP', Bool, read(env, 'CW_WEBRTC_TCP') ?? 'true'),
+      rtcMinPort,
+      rtcMaxPort,
+      ingestHost: read(env, 'CW_INGEST_HOST') ?? null,
+      renditions: {
+        grid: parseRendition('grid', 'CW_GRID_RENDITION', read(env, 'CW_GRID_RENDITION') ?? '320x180@15:150'),
+        focus: parseRendition(
+          'focus',
+          'CW_FOCUS_RENDITION',
+          read(env, 'CW_FOCUS_RENDITION') ?? '1280x720@25:1200',
+        ),
+      },
+      audioBitrateKbps: parse(
+        'CW_AUDIO_BITRATE_KBPS',
+        z.coerce.number().int().min(8).max(256),
+        read(env, 'CW_AUDIO_BITRATE_KBPS') ?? '32',
+      ),
+      keyframeIntervalSeconds: parse(
+        'CW_KEYFRAME_INTERVAL_S',
+        z.coerce.number().min(0.2).max(10),
+        read(env, 'CW_KEYFRAME_INTERVAL_S') ?? '1',
+      ),
+      reconnectGraceMs: parse(
+        'CW_RECONNECT_GRACE_MS',
+        z.coerce.number().int().min(0).max(600_000),
+        read(env, 'CW_RECONNECT_GRACE_MS') ?? '20000',
+      ),
+    },
+    bootstrapAdmin: parse('CW_BOOTSTRAP_ADMIN', Bool, read(env, 'CW_BOOTSTRAP_ADMIN') ?? 'true'),
+  };
+}

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { CounterSchema, DEFAULT_OPENING_HOURS, DepartmentSchema, describeIssues } from '@counterwatch/shared';
+import { ConfigError } from '../config.js';
+
+/**
+ * The provisioning file (`CW_DIRECTORY_FILE`): departments and counters, with
+ * the SHA-256 hashes of counter tokens and department API keys (never the
+ * secrets themselves). Applied on every start; the database stays the truth
+ * for anything changed later from the console.
+ */
+const HashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>');
+
+export const DirectoryFileSchema = z
+  .object({
+    departments: z.array(
+      DepartmentSchema.extend({
+        openingHours: DepartmentSchema.shape.openingHours.default(DEFAULT_OPENING_HOURS),
+        apiKeyHash: HashSchema.optional(),
+      }),
+    ),
+    counters: z.array(CounterSchema.extend({ tokenHash: HashSchema.optional() })),
+  })
+  .superRefine((file, ctx) => {
+    const departments = new Set<string>();
+    for (const [i, d] of file.departments.entries()) {
+      if (departments.has(d.id))
+        ctx.addIssue({ code: 'custom', path: ['departments', i, 'id'], message: `duplicate ${d.id}` });
+      departments.add(d.id);
+    }
+    const counters = new Set<string>();
+    for (const [i, c] of file.counters.entries()) {
+      if (counters.has(c.id))
+        ctx.addIssue({ code: 'custom', path: ['counters', i, 'id'], message: `duplicate ${c.id}` });
+      if (!departments.has(c.departmentId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['counters', i, 'departmentId'],
+          message: `unknown department ${c.departmentId}`,
+        });
+      }
+      counters.add(c.id);
+    }
+  });
+export type DirectoryFile = z.infer<typeof DirectoryFileSchema>;
+
+export function readDirectoryFile(file: string): DirectoryFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError('CW_DIRECTORY_FILE', `${file} is not readable JSON: ${(error as Error).message}`);
+  }
+  const parsed = DirectoryFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const detail = describeIssues(parsed.error)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ');
+    throw new ConfigError('CW_DIRECTORY_FILE', `${file}: ${detail}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { AGENT_CLOSE, TypedEmitter, type Counter } from '@counterwatch/shared';
+import type { Logger } from '../logger.js';
+import { AgentConnection, type AgentConnectionHost } from './AgentConnection.js';
+
+export type AgentGatewayEvents = {
+  agentConnected: [counter: Counter];
+  agentGone: [counterId: string];
+};
+
+/**
+ * All counter agents' sockets. One live connection per counter: a newer
+ * authenticated connection supersedes an older one (the agent reconnected
+ * before the server noticed the old socket die).
+ */
+export class AgentGateway extends TypedEmitter<AgentGatewayEvents> {
+  readonly #host: AgentConnectionHost;
+  readonly #logger: Logger;
+  readonly #pending = new Set<AgentConnection>();
+  readonly #byCounter = new Map<string, AgentConnection>();
+  #closed = false;
+
+  constructor({ host, logger }: { host: AgentConnectionHost; logger: Logger }) {
+    super();
+    this.#host = host;
+    this.#logger = logger.child({ module: 'agent-gateway' });
+  }
+
+  handle(ws: WebSocket, request: IncomingMessage): void {
+    if (this.#closed) {
+      ws.close(AGENT_CLOSE.serverShutdown, 'server shutting down');
+      return;
+    }
+    const connection = new AgentConnection({
+      ws,
+      host: this.#host,
+      logger: this.#logger,
+      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+    });
+    this.#pending.add(connection);
+    connection.on('authenticated', (counter) => {
+      this.#pending.delete(connection);
+      const previous = this.#byCounter.get(counter.id);
+      this.#byCounter.set(counter.id, connection);
+      previous?.close(AGENT_CLOSE.superseded, 'superseded by a newer connection');
+      this.emit('agentConnected', counter);
+    });
+    connection.once('closed', () => {
+      this.#pending.delete(connection);
+      const counterId = connection.counter?.id;
+      if (counterId !== undefined && this.#byCounter.get(counterId) === connection) {
+        this.#byCounter.delete(counterId);
+        this.emit('agentGone', counterId);
+      }
+    });
+  }
+
+  isConnected(counterId: string): boolean {
+    return this.#byCounter.has(counterId);
+  }
+
+  /** Drops a counter's agent, e.g. after its token was revoked or rotated. */
+  disconnect(counterId: string, reason: string): void {
+    this.#byCounter.get(counterId)?.close(AGENT_CLOSE.revoked, reason);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const c of [...this.#pending, ...this.#byCounter.values()])
+      c.close(AGENT_CLOSE.serverShutdown, 'server shutting down');
+  }
+}

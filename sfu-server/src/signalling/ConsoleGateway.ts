@@ -1,0 +1,103 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { CONSOLE_CLOSE, type CounterPatch, type User } from '@counterwatch/shared';
+import type { SessionService } from '../auth/SessionService.js';
+import type { Logger } from '../logger.js';
+import { ConsoleConnection, type ConsoleConnectionHost } from './ConsoleConnection.js';
+
+export interface ConsoleGatewayOptions {
+  host: ConsoleConnectionHost;
+  sessions: SessionService;
+  logger: Logger;
+  /** How often every connection's session is re-checked (expiry, revocation, disabled user). */
+  revalidateIntervalMs?: number;
+}
+
+/**
+ * All consoles' sockets: authenticates the upgrade by session cookie, fans
+ * out live patches filtered by each user's scope, and closes the live views
+ * of sessions that end.
+ */
+export class ConsoleGateway {
+  readonly #host: ConsoleConnectionHost;
+  readonly #sessions: SessionService;
+  readonly #logger: Logger;
+  readonly #connections = new Set<ConsoleConnection>();
+  readonly #timer: ReturnType<typeof setInterval>;
+  #closed = false;
+
+  constructor(options: ConsoleGatewayOptions) {
+    this.#host = options.host;
+    this.#sessions = options.sessions;
+    this.#logger = options.logger.child({ module: 'console-gateway' });
+    this.#sessions.on('ended', (sessionHash) => this.#endSession((c) => c.sessionHash === sessionHash));
+    this.#sessions.on('userSessionsEnded', (userId) => this.#endSession((c) => c.user.id === userId));
+    this.#timer = setInterval(() => void this.#revalidate(), options.revalidateIntervalMs ?? 5_000);
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Called after the upgrade was authenticated (see `authenticateUpgrade`). */
+  handle(ws: WebSocket, request: IncomingMessage, session: { user: User; sessionHash: string }): void {
+    if (this.#closed) {
+      ws.close(CONSOLE_CLOSE.serverShutdown, 'server shutting down');
+      return;
+    }
+    const connection = new ConsoleConnection({
+      ws,
+      user: session.user,
+      sessionHash: session.sessionHash,
+      host: this.#host,
+      logger: this.#logger,
+      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+    });
+    this.#connections.add(connection);
+    connection.once('closed', () => this.#connections.delete(connection));
+  }
+
+  /** Sends each console the patches of the counters its user may watch. */
+  broadcastPatches(
+    at: number,
+    patches: CounterPatch[],
+    counterDepartment: (counterId: string) => string | undefined,
+  ): void {
+    for (const connection of this.#connections) {
+      const visible = patches.filter((p) => {
+        const departmentId = counterDepartment(p.id);
+        return departmentId !== undefined && this.#host.canWatchDepartment(connection.user, departmentId);
+      });
+      connection.sendPatches(at, visible);
+    }
+  }
+
+  /** The directory changed: everyone gets a fresh snapshot. */
+  broadcastSnapshot(): void {
+    for (const connection of this.#connections) connection.sendSnapshot();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    for (const c of [...this.#connections]) c.close(CONSOLE_CLOSE.serverShutdown, 'server shutting down');
+  }
+
+  #endSession(match: (c: ConsoleConnection) => boolean): void {
+    for (const c of [...this.#connections]) {
+      if (match(c)) c.close(CONSOLE_CLOSE.sessionEnded, 'session ended');
+    }
+  }
+
+  async #revalidate(): Promise<void> {
+    for (const c of [...this.#connections]) {
+      try {
+        const session = await this.#sessions.resolveHash(c.sessionHash);
+        if (!session) c.close(CONSOLE_CLOSE.sessionEnded, 'session expired or revoked');
+      } catch (error) {
+        this.#logger.error({ err: error }, 'session revalidation failed');
+      }
+    }
+  }
+}

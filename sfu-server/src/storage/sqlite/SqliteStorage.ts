@@ -1,0 +1,261 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { z } from 'zod';
+import { OpeningHoursSchema, RoleSchema, type Counter, type Department } from '@counterwatch/shared';
+import type { Logger } from '../../logger.js';
+import type {
+  CounterRecord,
+  DepartmentRecord,
+  NewUser,
+  SessionRecord,
+  Storage,
+  UserRecord,
+} from '../Storage.js';
+import { MIGRATIONS } from './migrations.js';
+
+type Db = BetterSqlite3.Database;
+
+/** JSON columns are parsed back through schemas: a corrupted row fails loudly, not as a wrong type. */
+const StringList = z.array(z.string());
+const RoleList = z.array(RoleSchema);
+
+function json<S extends z.ZodType>(schema: S, text: string, column: string): z.output<S> {
+  const result = schema.safeParse(JSON.parse(text));
+  if (!result.success) throw new Error(`corrupt ${column} column: ${result.error.message}`);
+  return result.data;
+}
+
+interface DepartmentRow {
+  id: string;
+  name: string;
+  opening_hours: string;
+  api_key_hash: string | null;
+}
+interface CounterRow {
+  id: string;
+  department_id: string;
+  name: string;
+  services: string;
+  token_hash: string | null;
+}
+interface UserRow {
+  id: number;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: string;
+  department_ids: string | null;
+  disabled: number;
+  created_at: number;
+}
+interface SessionRow {
+  id_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export class SqliteStorage implements Storage {
+  readonly #db: Db;
+  readonly #logger: Logger;
+  #closed = false;
+
+  private constructor(db: Db, logger: Logger) {
+    this.#db = db;
+    this.#logger = logger;
+  }
+
+  /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */
+  static async create({ dataDir, logger }: { dataDir: string; logger: Logger }): Promise<SqliteStorage> {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const db = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL'); // durable across process crashes; WAL keeps it fast
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const storage = new SqliteStorage(db, logger.child({ module: 'storage' }));
+    storage.#migrate();
+    return storage;
+  }
+
+  /** For modules that keep their own prepared statements on the same database. */
+  get db(): Db {
+    return this.#db;
+  }
+
+  #migrate(): void {
+    this.#db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT',
+    );
+    const applied = new Set(
+      this.#db
+        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+        .all()
+        .map((r) => r.version),
+    );
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.#db.transaction(() => {
+        this.#db.exec(migration.sql);
+        this.#db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, Date.now());
+      })();
+      this.#logger.info({ version: migration.version, name: migration.name }, 'migration applied');
+    }
+  }
+
+  async listDepartments(): Promise<DepartmentRecord[]> {
+    const rows = this.#db.prepare<[], DepartmentRow>('SELECT * FROM departments ORDER BY id').all();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      openingHours: json(OpeningHoursSchema, r.opening_hours, 'departments.opening_hours'),
+      apiKeyHash: r.api_key_hash,
+    }));
+  }
+
+  async listCounters(): Promise<CounterRecord[]> {
+    const rows = this.#db.prepare<[], CounterRow>('SELECT * FROM counters ORDER BY department_id, id').all();
+    return rows.map((r) => ({
+      id: r.id,
+      departmentId: r.department_id,
+      name: r.name,
+      services: json(StringList, r.services, 'counters.services'),
+      tokenHash: r.token_hash,
+    }));
+  }
+
+  async saveDepartment(d: Department): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO departments (id, name, opening_hours, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, opening_hours = excluded.opening_hours`,
+      )
+      .run(d.id, d.name, JSON.stringify(d.openingHours), Date.now());
+  }
+
+  async saveCounter(c: Counter): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO counters (id, department_id, name, services, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET department_id = excluded.department_id, name = excluded.name,
+           services = excluded.services`,
+      )
+      .run(c.id, c.departmentId, c.name, JSON.stringify(c.services), Date.now());
+  }
+
+  async setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean> {
+    const result = this.#db
+      .prepare('UPDATE counters SET token_hash = ?, token_set_at = ? WHERE id = ?')
+      .run(tokenHash, at, counterId);
+    return result.changes === 1;
+  }
+
+  async setDepartmentApiKeyHash(departmentId: string, apiKeyHash: string | null): Promise<boolean> {
+    const result = this.#db
+      .prepare('UPDATE departments SET api_key_hash = ? WHERE id = ?')
+      .run(apiKeyHash, departmentId);
+    return result.changes === 1;
+  }
+
+  async countUsers(): Promise<number> {
+    return this.#db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users').get()?.n ?? 0;
+  }
+
+  async createUser(user: NewUser, at: number): Promise<UserRecord> {
+    const result = this.#db
+      .prepare(
+        `INSERT INTO users (username, display_name, password_hash, roles, department_ids, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        user.username,
+        user.displayName,
+        user.passwordHash,
+        JSON.stringify(user.roles),
+        user.departmentIds === null ? null : JSON.stringify(user.departmentIds),
+        at,
+      );
+    const created = await this.getUser(Number(result.lastInsertRowid));
+    if (!created) throw new Error('user vanished after insert');
+    return created;
+  }
+
+  async getUser(id: number): Promise<UserRecord | undefined> {
+    const row = this.#db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+    return row && userFromRow(row);
+  }
+
+  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = this.#db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?').get(username);
+    return row && userFromRow(row);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.#db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username').all().map(userFromRow);
+  }
+
+  async createSession(s: SessionRecord): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, revoked_at, ip, user_agent)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(s.idHash, s.userId, s.createdAt, s.expiresAt, s.revokedAt, s.ip, s.userAgent);
+  }
+
+  async getSession(idHash: string): Promise<SessionRecord | undefined> {
+    const row = this.#db
+      .prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id_hash = ?')
+      .get(idHash);
+    return (
+      row && {
+        idHash: row.id_hash,
+        userId: row.user_id,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        revokedAt: row.revoked_at,
+        ip: row.ip,
+        userAgent: row.user_agent,
+      }
+    );
+  }
+
+  async revokeSession(idHash: string, at: number): Promise<boolean> {
+    const result = this.#db
+      .prepare('UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL')
+      .run(at, idHash);
+    return result.changes === 1;
+  }
+
+  async revokeUserSessions(userId: number, at: number): Promise<number> {
+    return this.#db
+      .prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
+      .run(at, userId).changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+}
+
+function userFromRow(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    roles: json(RoleList, row.roles, 'users.roles'),
+    departmentIds:
+      row.department_ids === null ? null : json(StringList, row.department_ids, 'users.department_ids'),
+    disabled: row.disabled !== 0,
+    createdAt: row.created_at,
+  };
+}

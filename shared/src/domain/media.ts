@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { EpochMsSchema } from './ids.js';
+
+/**
+ * Every counter publishes the same picture twice: a small `grid` rendition
+ * for the wall (a province of ~150 counters fits one screen at 320×180/15)
+ * and a larger `focus` rendition for the single-counter view.
+ */
+export const RenditionNameSchema = z.enum(['grid', 'focus']);
+export type RenditionName = z.infer<typeof RenditionNameSchema>;
+
+/** What a viewer can consume from a counter. */
+export const MediaTrackSchema = z.enum(['audio', 'grid', 'focus']);
+export type MediaTrack = z.infer<typeof MediaTrackSchema>;
+
+export const VideoCodecSchema = z.enum(['vp8', 'h264']);
+export type VideoCodec = z.infer<typeof VideoCodecSchema>;
+
+export const RenditionSpecSchema = z.object({
+  name: RenditionNameSchema,
+  width: z.number().int().min(64).max(3840),
+  height: z.number().int().min(64).max(2160),
+  fps: z.number().int().min(1).max(60),
+  bitrateKbps: z.number().int().min(32).max(20_000),
+});
+export type RenditionSpec = z.infer<typeof RenditionSpecSchema>;
+
+export const MediaStatusSchema = z.enum(['online', 'reconnecting', 'offline']);
+export type MediaStatus = z.infer<typeof MediaStatusSchema>;
+
+export const PublisherKindSchema = z.enum(['ffmpeg', 'browser']);
+export type PublisherKind = z.infer<typeof PublisherKindSchema>;
+
+export const MediaStatsSchema = z.object({
+  /** Received bitrate of the focus + grid video and audio together, from mediasoup. */
+  bitrateKbps: z.number().nonnegative(),
+  /** Frames per second the publisher reports for its focus rendition. */
+  fps: z.number().nonnegative().nullable(),
+  /** Packet loss on the ingest, percent over the last stats interval. */
+  packetLossPct: z.number().min(0).max(100),
+  /** mediasoup's 0–10 stream score of the focus video. */
+  score: z.number().min(0).max(10).nullable(),
+});
+export type MediaStats = z.infer<typeof MediaStatsSchema>;
+
+export const EncoderStateSchema = z.enum(['starting', 'running', 'backoff', 'stopped']);
+
+export const AgentHealthSchema = z.object({
+  encoder: z.object({
+    state: EncoderStateSchema,
+    restarts: z.number().int().nonnegative(),
+    fps: z.number().nonnegative().nullable(),
+    bitrateKbps: z.number().nonnegative().nullable(),
+    lastExit: z.string().max(200).nullable(),
+  }),
+  outbox: z.object({
+    pending: z.number().int().nonnegative(),
+    capacity: z.number().int().nonnegative(),
+    full: z.boolean(),
+  }),
+  uptimeSeconds: z.number().nonnegative(),
+});
+export type AgentHealth = z.infer<typeof AgentHealthSchema>;
+
+/** Live media state of one counter as consoles see it. */
+export const CounterMediaSchema = z.object({
+  status: MediaStatusSchema,
+  since: EpochMsSchema,
+  publisher: PublisherKindSchema.nullable(),
+  /** Tracks that can be consumed now. */
+  tracks: z.array(MediaTrackSchema),
+  /** Increments on every (re)publish, so viewers know their consumers are stale. */
+  epoch: z.number().int().nonnegative(),
+  stats: MediaStatsSchema.nullable(),
+  agent: AgentHealthSchema.nullable(),
+});
+export type CounterMedia = z.infer<typeof CounterMediaSchema>;
+
+/** SRTP master key + salt for AES_CM_128_HMAC_SHA1_80: 30 bytes, base64. */
+export const SrtpKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{40}$/, 'must be 30 bytes in base64 (40 characters, no padding)');
+export const SRTP_CRYPTO_SUITE = 'AES_CM_128_HMAC_SHA1_80';
