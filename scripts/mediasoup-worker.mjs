@@ -89,17 +89,22 @@ function cacheRoot() {
   );
 }
 
-/** Key the cache by mediasoup version, this script, and the system libraries' versions. */
+/** Options passed to meson; part of the cache key. */
+const MESON_ARGS = ['setup', '--buildtype=release', '-Db_ndebug=true', '--wrap-mode=nodownload'];
+
+/**
+ * Key the cache by what goes into the binary: mediasoup's version, the
+ * forwarding subprojects, meson's options and the system libraries' versions.
+ */
 function buildKey() {
   const hash = createHash('sha256');
   hash.update(MEDIASOUP_VERSION);
-  hash.update(fs.readFileSync(fileURLToPath(import.meta.url)));
+  hash.update(JSON.stringify(SUBPROJECTS));
+  hash.update(JSON.stringify(MESON_ARGS));
   const versions = spawnSync(
     'pkg-config',
     ['--modversion', 'openssl', 'libuv', 'libsrtp2', 'usrsctp', 'nlohmann_json', 'absl_strings'],
-    {
-      encoding: 'utf8',
-    },
+    { encoding: 'utf8' },
   );
   hash.update(versions.stdout ?? '');
   hash.update(`${process.platform}-${process.arch}`);

@@ -1,1 +1,148 @@
-export {};
+#!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ALL_DAY } from './provision.js';
+import { Stack } from './Stack.js';
+
+/**
+ * `npm start`: the server, one simulated counter agent per counter (test
+ * picture and tone), and one account per role, then the URL and logins.
+ *
+ *   CW_DEMO_DEPARTMENTS (2)  CW_DEMO_COUNTERS (4 per department)  CW_DEMO_PORT (8080)
+ *   CW_DEMO_DIR (.demo)      CW_DEMO_FOCUS (640x360@20:500)       CW_DEMO_GRID (320x180@15:150)
+ */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const Env = z.object({
+  CW_DEMO_DEPARTMENTS: z.coerce.number().int().min(1).max(50).default(2),
+  CW_DEMO_COUNTERS: z.coerce.number().int().min(1).max(30).default(4),
+  CW_DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  CW_DEMO_DIR: z.string().default(path.join(repoRoot, '.demo')),
+  // Small renditions by default: a 2-core machine also runs the encoders and the browser.
+  CW_DEMO_FOCUS: z.string().default('640x360@20:500'),
+  CW_DEMO_GRID: z.string().default('320x180@15:150'),
+});
+
+const Logins = z.record(z.string(), z.object({ username: z.string(), password: z.string() }));
+type Role = 'director' | 'inspector' | 'head' | 'auditor' | 'admin';
+const ROLES: Role[] = ['director', 'inspector', 'head', 'auditor', 'admin'];
+
+async function main(): Promise<void> {
+  const parsed = Env.safeParse(process.env);
+  if (!parsed.success) {
+    process.stderr.write(
+      `demo settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`,
+    );
+    process.exit(78);
+  }
+  const env = parsed.data;
+  const dir = path.resolve(env.CW_DEMO_DIR);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  process.stdout.write(`\nStarting the CounterWatch demo in ${dir} …\n`);
+
+  const stack = await Stack.create({
+    dir,
+    httpPort: env.CW_DEMO_PORT,
+    publicUrl: `http://localhost:${env.CW_DEMO_PORT}`,
+    allowedOrigins: [`http://127.0.0.1:${env.CW_DEMO_PORT}`],
+    departments: env.CW_DEMO_DEPARTMENTS,
+    countersPerDepartment: env.CW_DEMO_COUNTERS,
+    openingHours: ALL_DAY,
+    workers: 1,
+    webRtcPort: 40000,
+    focusRendition: env.CW_DEMO_FOCUS,
+    gridRendition: env.CW_DEMO_GRID,
+  });
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping the demo …\n');
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`stop failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  void stack.server.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    process.stderr.write(
+      `\nThe server exited (${code ?? signal}); see ${path.join(dir, 'logs', 'server.log')}\n`,
+    );
+    stop();
+  });
+
+  const logins = ensureAccounts(stack, dir);
+  await stack.startAgents();
+
+  const lines = [
+    '',
+    'CounterWatch demo is running.',
+    '',
+    `  Console:   http://localhost:${env.CW_DEMO_PORT}/`,
+    ...ROLES.map((role) => {
+      const l = logins[role];
+      return l ? `  login ${role}: ${l.username} ${l.password}` : `  login ${role}: (missing)`;
+    }),
+    `  Counters:  ${stack.provisioned.counters.length} simulated (${env.CW_DEMO_DEPARTMENTS} departments × ${env.CW_DEMO_COUNTERS}), test picture and tone`,
+    `  Browser publisher page: http://localhost:${env.CW_DEMO_PORT}/agent`,
+    `  Logs:      ${path.join(dir, 'logs')}`,
+    '',
+    'Press Ctrl+C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+/** One account per role, created on first run with generated passwords, remembered in the demo directory. */
+function ensureAccounts(
+  stack: Stack,
+  dir: string,
+): Partial<Record<Role, { username: string; password: string }>> {
+  const file = path.join(dir, 'logins.json');
+  let logins: z.infer<typeof Logins> = {};
+  // Remembered logins are only good while the database that has them exists.
+  if (fs.existsSync(file) && fs.existsSync(path.join(stack.dataDir, 'counterwatch.db.demo-accounts'))) {
+    const parsed = Logins.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (parsed.success) logins = parsed.data;
+  }
+  const headDepartment = stack.provisioned.departments[0]?.id;
+  for (const role of ROLES) {
+    if (logins[role]) continue;
+    const username = role === 'head' ? 'truongphong' : role;
+    const names: Record<Role, string> = {
+      director: 'Giám đốc Công an tỉnh',
+      inspector: 'Thanh tra viên',
+      head: 'Trưởng Công an phường',
+      auditor: 'Kiểm toán viên',
+      admin: 'Quản trị hệ thống',
+    };
+    const password = stack.ensureUser(
+      username,
+      [role],
+      role === 'head' && headDepartment ? [headDepartment] : undefined,
+      names[role],
+    );
+    logins[role] = { username, password };
+  }
+  fs.writeFileSync(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
+  fs.writeFileSync(
+    path.join(stack.dataDir, 'counterwatch.db.demo-accounts'),
+    'the demo accounts of logins.json exist\n',
+  );
+  return logins;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

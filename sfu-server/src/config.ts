@@ -14,6 +14,8 @@ export interface ServerConfig {
   http: { host: string; port: number };
   /** The console's URL as users reach it: ws upgrades and state changes must come from this origin. */
   publicUrl: URL;
+  /** Origins allowed besides publicUrl's (another name for the same server). */
+  allowedOrigins: string[];
   dataDir: string;
   consoleDir: string;
   logLevel: string;
@@ -163,6 +165,20 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       ),
     },
     publicUrl: new URL(publicUrl),
+    allowedOrigins: [
+      new URL(publicUrl).origin,
+      ...(read(env, 'CW_ALLOWED_ORIGINS') ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)
+        .map((o) =>
+          parse(
+            'CW_ALLOWED_ORIGINS',
+            z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin),
+            o,
+          ),
+        ),
+    ],
     dataDir,
     consoleDir,
     logLevel: parse(

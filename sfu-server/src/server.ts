@@ -123,9 +123,9 @@ export class CounterWatchServer {
       this.#agents.disconnect(counterId, 'agent token rotated or revoked'),
     );
 
-    const publicOrigin = parts.config.publicUrl.origin;
+    const allowedOrigins = parts.config.allowedOrigins;
     const app = createHttpApp({
-      publicOrigin,
+      allowedOrigins,
       consoleDir: parts.config.consoleDir,
       logger: parts.logger,
       api: [
@@ -145,7 +145,7 @@ export class CounterWatchServer {
     this.#http = http.createServer(app);
     // The hard cap; each protocol answers smaller limits itself with a `message_too_large` error.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
-    this.#http.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head, publicOrigin));
+    this.#http.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head, allowedOrigins));
   }
 
   static async create(config: ServerConfig, logger: Logger): Promise<CounterWatchServer> {
@@ -208,14 +208,19 @@ export class CounterWatchServer {
     return this.#closing;
   }
 
-  #upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer, publicOrigin: string): void {
+  #upgrade(
+    request: http.IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    allowedOrigins: readonly string[],
+  ): void {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === '/ws/agent') {
       this.#wss.handleUpgrade(request, socket, head, (ws) => this.#agents.handle(ws, request));
       return;
     }
     if (path === '/ws/console') {
-      if (!originAllowed(request, publicOrigin)) {
+      if (!originAllowed(request, allowedOrigins)) {
         refuseUpgrade(socket, 403, 'Forbidden');
         return;
       }

@@ -6,7 +6,7 @@ import { errorHandler, notFoundApi } from './errors.js';
 import { requireSameOrigin } from './auth.js';
 
 export interface HttpAppOptions {
-  publicOrigin: string;
+  allowedOrigins: readonly string[];
   consoleDir: string;
   logger: Logger;
   /** Mounted under /api/v1, in order. */
@@ -35,7 +35,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  api.use(requireSameOrigin(options.publicOrigin));
+  api.use(requireSameOrigin(options.allowedOrigins));
   for (const { path: mount, router } of options.api) api.use(mount, router);
   api.use(notFoundApi);
   app.use('/api/v1', api);

@@ -40,9 +40,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * CSRF defence for cookie-authenticated routes: state changes must come from
  * our own origin (SameSite=Strict cookies are the first line, this the second).
  */
-export function requireSameOrigin(publicOrigin: string): RequestHandler {
+export function requireSameOrigin(allowedOrigins: readonly string[]): RequestHandler {
   return (req, _res, next) => {
-    if (SAFE_METHODS.has(req.method) || originAllowed(req, publicOrigin)) {
+    if (SAFE_METHODS.has(req.method) || originAllowed(req, allowedOrigins)) {
       next();
       return;
     }

@@ -37,7 +37,7 @@ export function clearedSessionCookie(secure: boolean): string {
 }
 
 /** Same-origin check for state changes and socket upgrades (CSRF, cross-site WebSocket hijacking). */
-export function originAllowed(request: IncomingMessage, publicOrigin: string): boolean {
+export function originAllowed(request: IncomingMessage, allowedOrigins: readonly string[]): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) {
     // Browsers always send Origin on cross-site requests; its absence means a same-origin GET or a non-browser client.
@@ -45,5 +45,5 @@ export function originAllowed(request: IncomingMessage, publicOrigin: string): b
       request.headers['sec-fetch-site'] === undefined || request.headers['sec-fetch-site'] === 'same-origin'
     );
   }
-  return origin === publicOrigin;
+  return allowedOrigins.includes(origin);
 }

@@ -75,7 +75,8 @@ export class CounterIngest extends TypedEmitter<CounterIngestEvents> {
         const kind = TRACK_KIND[track];
         const transport = await options.router.router.createPlainTransport({
           listenIp: { ip: options.listenIp, announcedIp: options.announcedIp },
-          rtcpMux: true,
+          // ffmpeg sends RTCP from a separate socket; with rtcp-mux, comedia would lock onto whichever came first.
+          rtcpMux: false,
           comedia: true,
           enableSrtp: true,
           srtpCryptoSuite: SRTP_CRYPTO_SUITE,
@@ -83,16 +84,20 @@ export class CounterIngest extends TypedEmitter<CounterIngestEvents> {
         });
         ingest.#adopt(transport);
         await transport.connect({ srtpParameters: { cryptoSuite: SRTP_CRYPTO_SUITE, keyBase64: key } });
-        const ssrc = randomInt(1, 0xffffffff);
+        // ffmpeg takes the SSRC as a signed 32-bit int: stay below 2^31.
+        const ssrc = randomInt(1, 0x7fffffff);
         const producer = await transport.produce({
           kind,
           rtpParameters: plainIngestRtpParameters(kind, options.videoCodec, ssrc),
           appData: { counterId: options.counterId, track },
         });
         ingest.#addProducer(track, producer);
+        const rtcpPort = transport.rtcpTuple?.localPort;
+        if (rtcpPort === undefined) throw new Error('plain transport without an RTCP port');
         return {
           host: options.ingestHost,
           port: transport.tuple.localPort,
+          rtcpPort,
           ssrc,
           payloadType:
             kind === 'audio' ? INGEST_PAYLOAD_TYPES.audio : INGEST_PAYLOAD_TYPES[options.videoCodec],

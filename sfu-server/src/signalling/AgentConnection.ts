@@ -126,9 +126,7 @@ export class AgentConnection extends TypedEmitter<AgentConnectionEvents> {
       case 'createSendTransport':
         return this.#createSendTransport(counter);
       case 'connectSendTransport':
-        await this.#browserIngest().connectWebRtc(
-          request.data.dtlsParameters,
-        );
+        await this.#browserIngest().connectWebRtc(request.data.dtlsParameters);
         return {};
       case 'produce': {
         const ingest = this.#browserIngest();

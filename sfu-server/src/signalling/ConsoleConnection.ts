@@ -145,10 +145,7 @@ export class ConsoleConnection extends TypedEmitter<ConsoleConnectionEvents> {
         }
         return this.#viewer.createTransport(request.data.departmentId);
       case 'connectTransport':
-        await this.#viewer.connectTransport(
-          request.data.transportId,
-          request.data.dtlsParameters,
-        );
+        await this.#viewer.connectTransport(request.data.transportId, request.data.dtlsParameters);
         return {};
       case 'closeTransport':
         this.#viewer.closeTransport(request.data.transportId);

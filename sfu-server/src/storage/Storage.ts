@@ -52,6 +52,7 @@ export interface Storage {
   getUser(id: number): Promise<UserRecord | undefined>;
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   listUsers(): Promise<UserRecord[]>;
+  setUserPassword(userId: number, passwordHash: string): Promise<boolean>;
 
   // Sessions (the cookie value is never stored, only its hash).
   createSession(session: SessionRecord): Promise<void>;

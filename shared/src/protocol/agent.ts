@@ -45,7 +45,9 @@ export type AgentWelcome = z.infer<typeof AgentWelcomeSchema>;
 export const IngestTargetSchema = z.object({
   host: z.string().nullable(),
   port: z.number().int().min(1).max(65535),
-  ssrc: z.number().int().min(1).max(0xffffffff),
+  /** RTCP goes to its own port: ffmpeg sends RTCP from a second socket, which rtcp-mux comedia would lock onto. */
+  rtcpPort: z.number().int().min(1).max(65535),
+  ssrc: z.number().int().min(1).max(0x7fffffff),
   payloadType: z.number().int().min(96).max(127),
   cryptoSuite: z.literal(SRTP_CRYPTO_SUITE),
 });

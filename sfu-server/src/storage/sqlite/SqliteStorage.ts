@@ -200,6 +200,13 @@ export class SqliteStorage implements Storage {
     return this.#db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username').all().map(userFromRow);
   }
 
+  async setUserPassword(userId: number, passwordHash: string): Promise<boolean> {
+    return (
+      this.#db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId)
+        .changes === 1
+    );
+  }
+
   async createSession(s: SessionRecord): Promise<void> {
     this.#db
       .prepare(

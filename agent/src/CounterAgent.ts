@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {
+  AgentHealth,
+  AgentToServer,
+  AgentWelcome,
+  IngestTarget,
+  ProtocolApi,
+} from '@counterwatch/shared';
+import type { Logger } from 'pino';
+import type { AgentConfig } from './config.js';
+import { EventRelay } from './events/EventRelay.js';
+import { LocalEventServer } from './events/LocalEventServer.js';
+import { Outbox } from './events/Outbox.js';
+import { buildFfmpegArgs, redactArgs, type SendTarget } from './media/ffmpegArgs.js';
+import { FfmpegSupervisor } from './media/FfmpegSupervisor.js';
+import { describeVideo } from './media/sources.js';
+import { ServerLink } from './server/ServerLink.js';
+
+export const AGENT_VERSION = '0.1.0';
+
+/** A fresh SRTP master key + salt (30 bytes) per transport, per publish. */
+function srtpKey(): string {
+  return randomBytes(30).toString('base64');
+}
+
+/**
+ * The agent at one counter: keeps a connection to the server, publishes the
+ * camera and microphone through a supervised ffmpeg, and relays the
+ * counter's queue events from a durable outbox.
+ */
+export class CounterAgent {
+  readonly #config: AgentConfig;
+  readonly #logger: Logger;
+  readonly #outbox: Outbox;
+  readonly #relay: EventRelay;
+  readonly #events: LocalEventServer;
+  readonly #link: ServerLink;
+  readonly #ffmpeg: FfmpegSupervisor;
+  readonly #captionDir: string;
+  readonly #startedAt = Date.now();
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  #bitrate = { bytes: 0, at: 0, kbps: null as number | null };
+  #stopping: Promise<void> | undefined;
+
+  constructor(config: AgentConfig, logger: Logger) {
+    this.#config = config;
+    this.#logger = logger.child({ counterId: config.counterId });
+    this.#outbox = new Outbox({ dir: config.stateDir, capacity: config.outboxCapacity });
+    this.#relay = new EventRelay({ outbox: this.#outbox, logger: this.#logger });
+    this.#events = new LocalEventServer({
+      outbox: this.#outbox,
+      counterId: config.counterId,
+      departmentId: () => this.#outbox.getMeta('departmentId'),
+      port: config.eventsPort,
+      logger: this.#logger,
+      onQueued: () => this.#relay.kick(),
+    });
+    this.#link = new ServerLink({
+      serverUrl: config.serverUrl,
+      counterId: config.counterId,
+      token: config.token,
+      publisher: 'ffmpeg',
+      agentVersion: AGENT_VERSION,
+      caFile: config.caFile,
+      logger: this.#logger,
+    });
+    this.#captionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-caption-'));
+    this.#ffmpeg = new FfmpegSupervisor({
+      prepare: () => this.#preparePublish(),
+      redact: redactArgs,
+      logger: this.#logger,
+      ffmpegPath: config.ffmpegPath,
+      env: { ...process.env, TZ: config.timezone },
+    });
+    this.#ffmpeg.on('progress', (report) => {
+      if (report.totalSize === null) return;
+      const now = Date.now();
+      if (this.#bitrate.at > 0 && report.totalSize >= this.#bitrate.bytes) {
+        this.#bitrate.kbps = Math.round(
+          ((report.totalSize - this.#bitrate.bytes) * 8) / Math.max(1, now - this.#bitrate.at),
+        );
+      }
+      this.#bitrate = { ...this.#bitrate, bytes: report.totalSize, at: now };
+    });
+    this.#ffmpeg.on('running', () => this.#logger.info({ video: describeVideo(config.video) }, 'publishing'));
+
+    this.#link.on('ready', (welcome, api) => this.#onReady(welcome, api));
+    this.#link.on('republish', () => this.#ffmpeg.start());
+    this.#link.on('disconnected', (reason) => {
+      this.#logger.warn({ reason }, 'server connection lost; pausing media until it is back');
+      this.#relay.setConnection(undefined);
+      clearInterval(this.#heartbeatTimer);
+      void this.#ffmpeg.stop();
+    });
+  }
+
+  /** Starts everything; returns the loopback port queue systems post events to. */
+  async start(): Promise<{ eventsPort: number }> {
+    const eventsPort = await this.#events.listen();
+    this.#logger.info({ eventsPort, pending: this.#outbox.pending }, 'event relay listening on loopback');
+    this.#link.start();
+    return { eventsPort };
+  }
+
+  health(): AgentHealth {
+    const progress = this.#ffmpeg.lastProgress;
+    return {
+      encoder: {
+        state: this.#ffmpeg.state,
+        restarts: this.#ffmpeg.restarts,
+        fps: this.#ffmpeg.state === 'running' ? (progress?.fps ?? null) : null,
+        bitrateKbps: this.#ffmpeg.state === 'running' ? this.#bitrate.kbps : null,
+        lastExit: this.#ffmpeg.lastExit,
+      },
+      outbox: { pending: this.#outbox.pending, capacity: this.#outbox.capacity, full: this.#outbox.full },
+      uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 1000),
+    };
+  }
+
+  /** Stops ffmpeg, the connection and the event port, once. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      clearInterval(this.#heartbeatTimer);
+      this.#relay.stop();
+      await this.#ffmpeg.stop();
+      this.#link.stop();
+      await this.#events.close();
+      this.#outbox.close();
+      fs.rmSync(this.#captionDir, { recursive: true, force: true });
+      this.#logger.info('agent stopped');
+    })();
+    return this.#stopping;
+  }
+
+  #onReady(welcome: AgentWelcome, api: ProtocolApi<AgentToServer>): void {
+    this.#outbox.setMeta('departmentId', welcome.counter.departmentId);
+    fs.writeFileSync(path.join(this.#captionDir, 'caption.txt'), welcome.counter.name);
+    this.#relay.setConnection(api);
+    clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = setInterval(
+      () => this.#link.sendHeartbeat(this.health()),
+      welcome.heartbeatIntervalMs,
+    );
+    this.#ffmpeg.start();
+  }
+
+  /** Asks the server for fresh transports (new keys) and builds ffmpeg's arguments for them. */
+  async #preparePublish(): Promise<string[]> {
+    const api = this.#link.api;
+    const welcome = this.#link.welcome;
+    if (!api || !welcome) throw new Error('not connected to the server');
+    const keys = {
+      grid: srtpKey(),
+      focus: srtpKey(),
+      audio: this.#config.audio.kind === 'none' ? null : srtpKey(),
+    };
+    const { targets } = await api.requestPublishPlain({ videoCodec: this.#config.codec, keys });
+    const host = this.#config.serverUrl.hostname.replace(/^\[|\]$/g, '');
+    const resolve = (t: IngestTarget, key: string): SendTarget => ({ ...t, host: t.host ?? host, key });
+    const [grid, focus] = welcome.renditions;
+    if (!grid || !focus) throw new Error('server sent no renditions');
+    return buildFfmpegArgs({
+      video: this.#config.video,
+      audio: this.#config.audio,
+      codec: this.#config.codec,
+      renditions: { grid, focus },
+      audioBitrateKbps: welcome.audioBitrateKbps,
+      keyframeIntervalSeconds: welcome.keyframeIntervalSeconds,
+      targets: {
+        grid: resolve(targets.grid, keys.grid),
+        focus: resolve(targets.focus, keys.focus),
+        audio: targets.audio && keys.audio ? resolve(targets.audio, keys.audio) : null,
+      },
+      captionFile: path.join(this.#captionDir, 'caption.txt'),
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { CounterIdSchema, VideoCodecSchema, describeIssues } from '@counterwatch/shared';
+import { parseAudioSource, parseVideoSource, type AudioSource, type VideoSource } from './media/sources.js';
+
+export interface AgentConfig {
+  serverUrl: URL;
+  counterId: string;
+  token: string;
+  video: VideoSource;
+  audio: AudioSource;
+  codec: 'vp8' | 'h264';
+  stateDir: string;
+  eventsPort: number;
+  caFile: string | undefined;
+  logLevel: string;
+  timezone: string;
+  ffmpegPath: string;
+  outboxCapacity: number;
+}
+
+export class AgentConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AgentConfigError';
+  }
+}
+
+export const USAGE = `usage: counterwatch-agent --server URL --counter ID --token-file PATH [options]
+
+  --server URL          CounterWatch server, e.g. https://counterwatch.example.vn
+  --counter ID          this counter's id
+  --token-file PATH     file holding this counter's agent token
+  --video SRC           test | v4l2:/dev/videoN | rtsp://user:pass@camera/stream | FILE   (default test)
+  --audio SRC           test | alsa:DEVICE | rtsp | none                                   (default test)
+  --codec CODEC         vp8 | h264                                                         (default vp8)
+  --state-dir DIR       where the event outbox is kept     (default ~/.local/state/counterwatch-agent/ID)
+  --events-port N       loopback port for the queue system's events (default 8765; 0 = any)
+  --ca-file PATH        extra CA certificate(s) to trust for the server
+  --timezone TZ         clock shown on the test picture (default Asia/Ho_Chi_Minh)
+  --ffmpeg PATH         ffmpeg binary (default ffmpeg)
+  --outbox-capacity N   events kept while offline before refusing new ones (default 100000)
+  --log-level LEVEL     fatal | error | warn | info | debug (default info)
+  --config FILE         JSON file with the same settings in camelCase; flags override it
+`;
+
+const FileSchema = z
+  .object({
+    server: z.string(),
+    counter: z.string(),
+    tokenFile: z.string(),
+    video: z.string(),
+    audio: z.string(),
+    codec: z.string(),
+    stateDir: z.string(),
+    eventsPort: z.number(),
+    caFile: z.string(),
+    timezone: z.string(),
+    ffmpeg: z.string(),
+    outboxCapacity: z.number(),
+    logLevel: z.string(),
+  })
+  .partial()
+  .strict();
+
+export function loadAgentConfig(argv: string[]): AgentConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        server: { type: 'string' },
+        counter: { type: 'string' },
+        'token-file': { type: 'string' },
+        video: { type: 'string' },
+        audio: { type: 'string' },
+        codec: { type: 'string' },
+        'state-dir': { type: 'string' },
+        'events-port': { type: 'string' },
+        'ca-file': { type: 'string' },
+        timezone: { type: 'string' },
+        ffmpeg: { type: 'string' },
+        'outbox-capacity': { type: 'string' },
+        'log-level': { type: 'string' },
+        config: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new AgentConfigError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) throw new AgentConfigError(USAGE);
+
+  let file: z.infer<typeof FileSchema> = {};
+  if (values.config) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(values.config, 'utf8'));
+    } catch (error) {
+      throw new AgentConfigError(`--config ${values.config}: ${(error as Error).message}`);
+    }
+    const parsed = FileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = describeIssues(parsed.error)[0];
+      throw new AgentConfigError(`--config ${values.config}: ${issue?.path}: ${issue?.message}`);
+    }
+    file = parsed.data;
+  }
+
+  const pick = (flag: string | undefined, fromFile: string | number | undefined): string | undefined =>
+    flag ?? (fromFile === undefined ? undefined : String(fromFile));
+  const need = (name: string, value: string | undefined): string => {
+    if (value === undefined || value === '') throw new AgentConfigError(`--${name} is required\n\n${USAGE}`);
+    return value;
+  };
+
+  const serverRaw = need('server', pick(values.server, file.server));
+  let serverUrl: URL;
+  try {
+    serverUrl = new URL(serverRaw);
+  } catch {
+    throw new AgentConfigError(`--server ${serverRaw}: not a URL`);
+  }
+  if (serverUrl.protocol !== 'http:' && serverUrl.protocol !== 'https:') {
+    throw new AgentConfigError('--server must be an http:// or https:// URL');
+  }
+
+  const counter = CounterIdSchema.safeParse(need('counter', pick(values.counter, file.counter)));
+  if (!counter.success)
+    throw new AgentConfigError(`--counter: ${counter.error.issues[0]?.message ?? 'invalid'}`);
+
+  const tokenFile = need('token-file', pick(values['token-file'], file.tokenFile));
+  let token: string;
+  try {
+    token = fs.readFileSync(tokenFile, 'utf8').trim();
+  } catch (error) {
+    throw new AgentConfigError(`--token-file ${tokenFile}: ${(error as Error).message}`);
+  }
+  if (token.length < 16) throw new AgentConfigError(`--token-file ${tokenFile}: the token is too short`);
+
+  const video = parseVideoSource(pick(values.video, file.video) ?? 'test');
+  const audio = parseAudioSource(pick(values.audio, file.audio) ?? 'test', video);
+  const codec = VideoCodecSchema.safeParse(pick(values.codec, file.codec) ?? 'vp8');
+  if (!codec.success) throw new AgentConfigError('--codec must be vp8 or h264');
+
+  const eventsPort = Number(pick(values['events-port'], file.eventsPort) ?? '8765');
+  if (!Number.isInteger(eventsPort) || eventsPort < 0 || eventsPort > 65535) {
+    throw new AgentConfigError('--events-port must be a port number (0 = any)');
+  }
+  const outboxCapacity = Number(pick(values['outbox-capacity'], file.outboxCapacity) ?? '100000');
+  if (!Number.isInteger(outboxCapacity) || outboxCapacity < 1) {
+    throw new AgentConfigError('--outbox-capacity must be a positive integer');
+  }
+  const logLevel = pick(values['log-level'], file.logLevel) ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new AgentConfigError('--log-level must be fatal, error, warn, info, debug, trace or silent');
+  }
+  const stateHome = process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state');
+
+  return {
+    serverUrl,
+    counterId: counter.data,
+    token,
+    video,
+    audio,
+    codec: codec.data,
+    stateDir: path.resolve(
+      pick(values['state-dir'], file.stateDir) ?? path.join(stateHome, 'counterwatch-agent', counter.data),
+    ),
+    eventsPort,
+    caFile: pick(values['ca-file'], file.caFile),
+    logLevel,
+    timezone: pick(values.timezone, file.timezone) ?? 'Asia/Ho_Chi_Minh',
+    ffmpegPath: pick(values.ffmpeg, file.ffmpeg) ?? 'ffmpeg',
+    outboxCapacity,
+  };
+}

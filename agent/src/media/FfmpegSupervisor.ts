@@ -1,0 +1,223 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { Backoff, TypedEmitter } from '@counterwatch/shared';
+import type { Logger } from 'pino';
+import { ProgressParser, type ProgressReport } from './progress.js';
+
+export type EncoderState = 'starting' | 'running' | 'backoff' | 'stopped';
+
+export type FfmpegSupervisorEvents = {
+  /** ffmpeg produced its first progress report: media is flowing. */
+  running: [];
+  /** ffmpeg exited before it ever ran: bad device, bad arguments, unreachable camera. */
+  startFailed: [reason: string];
+  /** ffmpeg exited after running: the restart follows after backoff. */
+  died: [reason: string];
+  progress: [report: ProgressReport];
+  stopped: [];
+};
+
+export interface FfmpegSupervisorOptions {
+  /**
+   * Produces the argument array for the next start. Called before every
+   * (re)start, so the agent can republish and get fresh transports and keys:
+   * the server's comedia transports lock onto the first sender's address.
+   */
+  prepare: () => Promise<string[]>;
+  /** Redacts an argument array for logs. */
+  redact: (args: readonly string[]) => string[];
+  logger: Logger;
+  ffmpegPath?: string;
+  env?: NodeJS.ProcessEnv;
+  /** After this long without dying, a run counts as stable and the backoff resets. */
+  stableAfterMs?: number;
+  backoff?: Backoff;
+  /** SIGTERM, then SIGKILL after this long. */
+  killTimeoutMs?: number;
+}
+
+/** `setpriv --pdeathsig` makes the kernel stop ffmpeg if the agent is killed (even with -9). */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+
+/**
+ * Runs ffmpeg the way mediasoup runs its worker: tells a failed start from a
+ * later death, restarts with capped backoff, sends stderr to the debug log,
+ * and stops once, cleanly.
+ */
+export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
+  readonly #options: FfmpegSupervisorOptions;
+  readonly #logger: Logger;
+  readonly #backoff: Backoff;
+  #child: ChildProcess | undefined;
+  #state: EncoderState = 'stopped';
+  #wanted = false;
+  #restarts = 0;
+  #lastExit: string | null = null;
+  #lastProgress: ProgressReport | null = null;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #stableTimer: ReturnType<typeof setTimeout> | undefined;
+  #generation = 0;
+
+  constructor(options: FfmpegSupervisorOptions) {
+    super();
+    this.#options = options;
+    this.#logger = options.logger.child({ module: 'ffmpeg' });
+    this.#backoff = options.backoff ?? new Backoff({ initialMs: 1_000, maxMs: 30_000 });
+  }
+
+  get state(): EncoderState {
+    return this.#state;
+  }
+
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  get lastExit(): string | null {
+    return this.#lastExit;
+  }
+
+  get lastProgress(): ProgressReport | null {
+    return this.#lastProgress;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Starts ffmpeg (or restarts it with freshly prepared arguments). */
+  start(): void {
+    this.#wanted = true;
+    this.#generation += 1;
+    clearTimeout(this.#retryTimer);
+    if (this.#child) {
+      // The exit handler starts the next run.
+      this.#terminate(this.#child);
+      return;
+    }
+    void this.#launch(this.#generation);
+  }
+
+  /** Stops ffmpeg and does not restart it; resolves once it has exited. */
+  async stop(): Promise<void> {
+    this.#wanted = false;
+    this.#generation += 1;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#stableTimer);
+    const child = this.#child;
+    if (child) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      this.#terminate(child);
+      await exited;
+    }
+    this.#setState('stopped');
+  }
+
+  async #launch(generation: number): Promise<void> {
+    this.#setState('starting');
+    let args: string[];
+    try {
+      args = await this.#options.prepare();
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      const reason = `could not prepare: ${error instanceof Error ? error.message : String(error)}`;
+      this.#lastExit = reason.slice(0, 200);
+      this.#logger.warn({ reason }, 'ffmpeg not started');
+      this.emit('startFailed', reason);
+      this.#scheduleRetry();
+      return;
+    }
+    if (generation !== this.#generation || !this.#wanted) return;
+
+    const ffmpeg = this.#options.ffmpegPath ?? 'ffmpeg';
+    const [command, argv] = SETPRIV
+      ? [SETPRIV, ['--pdeathsig', 'KILL', '--', ffmpeg, ...args]]
+      : [ffmpeg, args];
+    this.#logger.info({ args: this.#options.redact(args) }, 'starting ffmpeg');
+    const child = spawn(command, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: this.#options.env ?? process.env,
+    });
+    this.#child = child;
+    let ran = false;
+    const stderrTail: string[] = [];
+    const parser = new ProgressParser();
+
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      for (const report of parser.push(chunk)) {
+        this.#lastProgress = report;
+        if (!ran && (report.frame ?? 0) > 0) {
+          ran = true;
+          this.#setState('running');
+          this.emit('running');
+          this.#stableTimer = setTimeout(() => this.#backoff.reset(), this.#options.stableAfterMs ?? 60_000);
+        }
+        this.emit('progress', report);
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) {
+        const text = line.trim();
+        if (!text) continue;
+        this.#logger.debug({ line: this.#options.redact([text])[0] }, 'ffmpeg stderr');
+        stderrTail.push(text);
+        if (stderrTail.length > 5) stderrTail.shift();
+      }
+    });
+    child.once('error', (error) => {
+      // spawn failed (ffmpeg missing): the exit event follows with no code.
+      stderrTail.push(error.message);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(this.#stableTimer);
+      if (this.#child === child) this.#child = undefined;
+      const tail = this.#options.redact(stderrTail).join(' | ').slice(0, 160);
+      const reason = `exit ${code ?? signal ?? '?'}${tail ? `: ${tail}` : ''}`;
+      this.#lastExit = reason.slice(0, 200);
+      if (!this.#wanted) {
+        this.#logger.info({ code, signal }, 'ffmpeg stopped');
+        return;
+      }
+      if (generation !== this.#generation) {
+        // Restart requested while it ran: start the new generation now.
+        void this.#launch(this.#generation);
+        return;
+      }
+      this.#restarts += 1;
+      if (ran) {
+        this.#logger.warn({ code, signal, reason }, 'ffmpeg died');
+        this.emit('died', reason);
+      } else {
+        this.#logger.error({ code, signal, reason }, 'ffmpeg failed to start');
+        this.emit('startFailed', reason);
+      }
+      this.#scheduleRetry();
+    });
+  }
+
+  #scheduleRetry(): void {
+    if (!this.#wanted) return;
+    const delay = this.#backoff.next();
+    this.#setState('backoff');
+    this.#logger.info({ retryInMs: delay }, 'ffmpeg restart scheduled');
+    const generation = this.#generation;
+    this.#retryTimer = setTimeout(() => {
+      if (this.#wanted && generation === this.#generation) void this.#launch(generation);
+    }, delay);
+  }
+
+  #terminate(child: ChildProcess): void {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }, this.#options.killTimeoutMs ?? 3_000);
+    child.once('exit', () => clearTimeout(timer));
+  }
+
+  #setState(state: EncoderState): void {
+    this.#state = state;
+  }
+}

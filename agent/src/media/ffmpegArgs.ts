@@ -1,0 +1,225 @@
+import type { IngestTarget, RenditionSpec, VideoCodec } from '@counterwatch/shared';
+import type { AudioSource, VideoSource } from './sources.js';
+
+/** A resolved ingest target: where to send, and the agent's own SRTP key for it. */
+export interface SendTarget extends Omit<IngestTarget, 'host'> {
+  host: string;
+  key: string;
+}
+
+export interface EncodePlan {
+  video: VideoSource;
+  audio: AudioSource;
+  codec: VideoCodec;
+  renditions: { grid: RenditionSpec; focus: RenditionSpec };
+  audioBitrateKbps: number;
+  keyframeIntervalSeconds: number;
+  targets: { grid: SendTarget; focus: SendTarget; audio: SendTarget | null };
+  /** The test picture's caption comes from this file (the counter's name), so no user text enters the filter graph. */
+  captionFile: string | null;
+}
+
+/** Paths we put into the filter graph are ours, but are checked anyway: no quoting games. */
+const FILTER_SAFE_PATH = /^[A-Za-z0-9_./-]+$/;
+const HOST = /^[A-Za-z0-9.:[\]-]+$/;
+
+export class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+/**
+ * The ffmpeg argument array for one counter: one input (two for separate
+ * audio), one filter graph that draws the picture once and scales it to
+ * both renditions, and three SRTP outputs (grid, focus, audio). Built as an
+ * array for `spawn` — never a shell string.
+ */
+export function buildFfmpegArgs(plan: EncodePlan): string[] {
+  const { focus, grid } = plan.renditions;
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'warning',
+    '-nostats',
+    '-progress',
+    'pipe:1',
+    '-stats_period',
+    '1',
+  ];
+
+  args.push(...videoInput(plan.video, focus));
+  let audioInput: string | null = null;
+  if (plan.targets.audio) {
+    switch (plan.audio.kind) {
+      case 'test':
+        // A quiet tone: lets a listener check the audio path without a microphone.
+        args.push('-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000,volume=0.12');
+        audioInput = '1:a';
+        break;
+      case 'alsa':
+        args.push('-f', 'alsa', '-thread_queue_size', '512', '-i', plan.audio.device);
+        audioInput = '1:a';
+        break;
+      case 'rtsp':
+        audioInput = '0:a';
+        break;
+      case 'none':
+        throw new PlanError('an audio target was requested but --audio is none');
+    }
+  }
+
+  const caption = plan.video.kind === 'test' ? captionFilters(plan.captionFile) : '';
+  const graph =
+    `[0:v]format=yuv420p${caption},split=2[vf][vg];` +
+    `[vf]scale=${focus.width}:${focus.height},fps=${focus.fps}[focus];` +
+    `[vg]scale=${grid.width}:${grid.height},fps=${grid.fps}[grid]`;
+  args.push('-filter_complex', graph);
+
+  // Focus first: ffmpeg's progress report (fps) describes the first output.
+  args.push(...videoOutput('[focus]', plan.codec, focus, plan.keyframeIntervalSeconds, plan.targets.focus));
+  args.push(...videoOutput('[grid]', plan.codec, grid, plan.keyframeIntervalSeconds, plan.targets.grid));
+  if (plan.targets.audio && audioInput) {
+    args.push(
+      '-map',
+      audioInput,
+      '-c:a',
+      'libopus',
+      '-b:a',
+      `${plan.audioBitrateKbps}k`,
+      '-ar',
+      '48000',
+      '-ac',
+      '2',
+      '-application',
+      'lowdelay',
+      ...rtpOutput(plan.targets.audio),
+    );
+  }
+  return args;
+}
+
+function videoInput(source: VideoSource, focus: RenditionSpec): string[] {
+  switch (source.kind) {
+    case 'test':
+      return ['-re', '-f', 'lavfi', '-i', `testsrc2=size=${focus.width}x${focus.height}:rate=${focus.fps}`];
+    case 'v4l2':
+      return ['-f', 'v4l2', '-thread_queue_size', '512', '-i', source.device];
+    case 'rtsp':
+      // TCP survives NAT and lossy Wi-Fi better; 5 s socket timeout turns a dead camera into an exit we restart.
+      return ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', source.url];
+    case 'file':
+      return ['-re', '-stream_loop', '-1', '-i', source.path];
+  }
+}
+
+function captionFilters(captionFile: string | null): string {
+  const clock =
+    ',drawtext=text=%{localtime}:fontcolor=white:fontsize=h/14:box=1:boxcolor=black@0.55:boxborderw=8:x=w-tw-16:y=16';
+  if (captionFile === null) return clock;
+  if (!FILTER_SAFE_PATH.test(captionFile))
+    throw new PlanError(`caption file path has unsafe characters: ${captionFile}`);
+  // expansion=none: the counter's name is printed as is, never evaluated.
+  return (
+    `,drawtext=textfile=${captionFile}:expansion=none:fontcolor=white:fontsize=h/10:box=1:boxcolor=black@0.55:boxborderw=10:x=16:y=h-th-16` +
+    clock
+  );
+}
+
+function videoOutput(
+  label: string,
+  codec: VideoCodec,
+  spec: RenditionSpec,
+  keyframeIntervalSeconds: number,
+  target: SendTarget,
+): string[] {
+  // The keyframe interval is a new viewer's worst wait: ffmpeg ignores keyframe requests.
+  const gop = String(Math.max(1, Math.round(spec.fps * keyframeIntervalSeconds)));
+  const rate = `${spec.bitrateKbps}k`;
+  const encoder =
+    codec === 'vp8'
+      ? [
+          '-c:v',
+          'libvpx',
+          '-deadline',
+          'realtime',
+          '-cpu-used',
+          '8',
+          '-threads',
+          '1',
+          '-auto-alt-ref',
+          '0',
+          '-lag-in-frames',
+          '0',
+          '-error-resilient',
+          '1',
+          '-b:v',
+          rate,
+          '-maxrate',
+          rate,
+          '-bufsize',
+          `${spec.bitrateKbps * 2}k`,
+        ]
+      : [
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-tune',
+          'zerolatency',
+          '-profile:v',
+          'baseline',
+          '-level:v',
+          '3.1',
+          '-sc_threshold',
+          '0',
+          '-b:v',
+          rate,
+          '-maxrate',
+          rate,
+          '-bufsize',
+          `${spec.bitrateKbps * 2}k`,
+        ];
+  return [
+    '-map',
+    label,
+    ...encoder,
+    '-g',
+    gop,
+    '-keyint_min',
+    gop,
+    '-pix_fmt',
+    'yuv420p',
+    ...rtpOutput(target),
+  ];
+}
+
+function rtpOutput(target: SendTarget): string[] {
+  if (!HOST.test(target.host)) throw new PlanError(`ingest host has unsafe characters: ${target.host}`);
+  if (target.ssrc < 1 || target.ssrc > 0x7fffffff) throw new PlanError(`ssrc out of range: ${target.ssrc}`);
+  const host = target.host.includes(':') && !target.host.startsWith('[') ? `[${target.host}]` : target.host;
+  return [
+    '-f',
+    'rtp',
+    '-ssrc',
+    String(target.ssrc),
+    '-payload_type',
+    String(target.payloadType),
+    '-srtp_out_suite',
+    target.cryptoSuite,
+    '-srtp_out_params',
+    target.key,
+    // ffmpeg sends RTCP from its own socket, so the server gives it its own port.
+    `srtp://${host}:${target.port}?rtcpport=${target.rtcpPort}&pkt_size=1200`,
+  ];
+}
+
+/** The same argument list with SRTP keys and camera credentials blanked, for logs. */
+export function redactArgs(args: readonly string[]): string[] {
+  return args.map((arg, i) => {
+    if (args[i - 1] === '-srtp_out_params') return '[key]';
+    return arg.replace(/(rtsps?:\/\/)[^/@]*@/, '$1***@');
+  });
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import {
+  Backoff,
+  CONSOLE_CLOSE,
+  CONSOLE_PROTOCOL_VERSION,
+  Peer,
+  TypedEmitter,
+  UserSchema,
+  consoleToServer,
+  serverToConsole,
+  type ConsoleToServer,
+  type IncomingNotification,
+  type ProtocolApi,
+  type ServerToConsole,
+} from '@counterwatch/shared';
+import { apiRequest } from '../api/http';
+import { useStore } from '../store/store';
+
+export type ConsoleApi = ProtocolApi<ConsoleToServer>;
+
+export type ConsoleLinkEvents = {
+  /** Hello answered and the snapshot applied; fires after every (re)connect. */
+  ready: [api: ConsoleApi];
+  /** The socket is gone; every server-side media object with it. */
+  down: [];
+  consumerClosed: [consumerId: string, reason: string];
+  transportClosed: [transportId: string, reason: string];
+};
+
+/**
+ * The console's socket to the server: hello with the protocol version, a
+ * full snapshot on every (re)connect, live patches into the store, and
+ * reconnect with capped exponential backoff.
+ */
+export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
+  readonly #backoff = new Backoff({ initialMs: 500, maxMs: 15_000 });
+  #ws: WebSocket | undefined;
+  #api: ConsoleApi | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  get api(): ConsoleApi | undefined {
+    return this.#api;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#ws?.close(1000, 'bye');
+  }
+
+  #connect(): void {
+    const url = new URL('/ws/console', window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url);
+    this.#ws = ws;
+    const peer = new Peer<ConsoleToServer, ServerToConsole>({
+      socket: { send: (text) => ws.send(text) },
+      outgoing: consoleToServer,
+      incoming: serverToConsole,
+      onNotification: (n) => this.#onNotification(n),
+    });
+    peer.on('remoteError', (error) => console.warn('server refused a message', error.code, error.message));
+    let opened = false;
+
+    ws.onopen = () => {
+      opened = true;
+      const api = peer.api();
+      api
+        .requestHello({ protocolVersion: CONSOLE_PROTOCOL_VERSION })
+        .then((snapshot) => {
+          if (peer.closed) return;
+          const store = useStore.getState();
+          store.setServerTime(snapshot.serverTime);
+          store.applySnapshot(snapshot);
+          store.setConnectionStatus('connected');
+          this.#backoff.reset();
+          this.#api = api;
+          this.emit('ready', api);
+        })
+        .catch((error: unknown) => {
+          console.error('hello failed', error);
+          ws.close();
+        });
+    };
+    ws.onmessage = (event: MessageEvent<unknown>) => {
+      if (typeof event.data === 'string') peer.receive(event.data);
+    };
+    ws.onclose = (event) => {
+      peer.close();
+      const wasReady = this.#api !== undefined;
+      this.#api = undefined;
+      if (wasReady) this.emit('down');
+      if (this.#stopped) return;
+      if (event.code === CONSOLE_CLOSE.unauthenticated || event.code === CONSOLE_CLOSE.sessionEnded) {
+        useStore.getState().setConnectionStatus('unauthenticated');
+        return;
+      }
+      useStore.getState().setConnectionStatus(wasReady || opened ? 'reconnecting' : 'connecting');
+      void this.#retryOrLogin(opened);
+    };
+  }
+
+  /** A refused upgrade looks like a network error in the browser: ask the API whether we are still logged in. */
+  async #retryOrLogin(opened: boolean): Promise<void> {
+    if (!opened) {
+      try {
+        await apiRequest('GET', '/api/v1/auth/me', z.object({ user: UserSchema }));
+      } catch (error) {
+        if (error instanceof Error && 'code' in error && error.code === 'unauthenticated') {
+          useStore.getState().setConnectionStatus('unauthenticated');
+          return;
+        }
+      }
+    }
+    const delay = this.#backoff.next();
+    this.#timer = setTimeout(() => this.#connect(), delay);
+  }
+
+  #onNotification(notification: IncomingNotification<ServerToConsole>): void {
+    const store = useStore.getState();
+    switch (notification.name) {
+      case 'snapshot':
+        store.setServerTime(notification.data.serverTime);
+        store.applySnapshot(notification.data);
+        return;
+      case 'countersPatch':
+        store.applyCounterPatches(notification.data.counters);
+        return;
+      case 'consumerClosed':
+        this.emit('consumerClosed', notification.data.consumerId, notification.data.reason);
+        return;
+      case 'transportClosed':
+        this.emit('transportClosed', notification.data.transportId, notification.data.reason);
+        return;
+      default: {
+        const unreachable: never = notification;
+        console.error('unhandled notification', unreachable);
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { consoleServices } from './app/services';
+import { useStore } from './store/store';
+import './styles.css';
+
+document.documentElement.lang = useStore.getState().lang;
+
+// Diagnostics for operators and the end-to-end tests: receive statistics per consumer.
+Object.assign(window, {
+  counterwatch: {
+    mediaStats: () => consoleServices().media.stats(),
+    state: () => useStore.getState(),
+  },
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root missing');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

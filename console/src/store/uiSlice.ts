@@ -1,0 +1,64 @@
+import type { StateCreator } from 'zustand';
+import type { Lang } from '../i18n/i18n';
+import type { AppState } from './store';
+
+export type TileSize = 'S' | 'M' | 'L';
+
+export interface UiSlice {
+  lang: Lang;
+  tileSize: TileSize;
+  /** The counter shown large, with its full rendition. */
+  focusedCounterId: string | null;
+  /** Keyboard cursor on the wall. */
+  selectedCounterId: string | null;
+  /** Audio is opt-in, one counter at a time, never the whole wall. */
+  listeningCounterId: string | null;
+  setLang: (lang: Lang) => void;
+  setTileSize: (size: TileSize) => void;
+  focusCounter: (counterId: string | null) => void;
+  selectCounter: (counterId: string | null) => void;
+  setListening: (counterId: string | null) => void;
+}
+
+function stored<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+  try {
+    const value = localStorage.getItem(key);
+    return allowed.find((a) => a === value) ?? fallback;
+  } catch {
+    return fallback; // storage disabled (private mode): defaults
+  }
+}
+
+function remember(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // storage disabled: the choice lasts for this page only
+  }
+}
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+  lang: stored<Lang>('cw.lang', ['vi', 'en'], 'vi'),
+  tileSize: stored<TileSize>('cw.tileSize', ['S', 'M', 'L'], 'M'),
+  focusedCounterId: null,
+  selectedCounterId: null,
+  listeningCounterId: null,
+  setLang: (lang) => {
+    remember('cw.lang', lang);
+    document.documentElement.lang = lang;
+    set({ lang });
+  },
+  setTileSize: (tileSize) => {
+    remember('cw.tileSize', tileSize);
+    set({ tileSize });
+  },
+  focusCounter: (focusedCounterId) =>
+    set((s) => ({
+      focusedCounterId,
+      selectedCounterId: focusedCounterId ?? s.selectedCounterId,
+      // Leaving the focus view stops listening.
+      listeningCounterId: focusedCounterId === null ? null : s.listeningCounterId,
+    })),
+  selectCounter: (selectedCounterId) => set({ selectedCounterId }),
+  setListening: (listeningCounterId) => set({ listeningCounterId }),
+});

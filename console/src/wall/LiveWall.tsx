@@ -1,0 +1,26 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useT } from '../i18n/i18n';
+import { useStore } from '../store/store';
+import { DepartmentSection } from './DepartmentSection';
+import { FocusView } from './FocusView';
+import { useWallKeyboard } from './useWallKeyboard';
+
+/** Every counter in the user's scope, grouped by department; click or Enter for the focus view. */
+export function LiveWall() {
+  const t = useT();
+  const departmentIds = useStore(useShallow((s) => s.departments.map((d) => d.id)));
+  const focused = useStore((s) => s.focusedCounterId);
+  const tileSize = useStore((s) => s.tileSize);
+  useWallKeyboard();
+
+  return (
+    <div className={`wall tiles-${tileSize}`} aria-hidden={focused !== null ? true : undefined}>
+      {departmentIds.length === 0 ? (
+        <p className="empty">{t('wall.empty')}</p>
+      ) : (
+        departmentIds.map((id) => <DepartmentSection key={id} departmentId={id} />)
+      )}
+      {focused !== null && <FocusView counterId={focused} />}
+    </div>
+  );
+}

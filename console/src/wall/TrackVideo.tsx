@@ -1,0 +1,65 @@
+import { useEffect, useRef } from 'react';
+import type { MediaTrack } from '@counterwatch/shared';
+import { useServices } from '../app/services';
+
+/**
+ * A <video> (or <audio>) showing one counter's track. It only tells the
+ * media client what it shows and whether it is on screen; consuming,
+ * pausing and re-consuming happen there.
+ */
+export function TrackVideo({
+  counterId,
+  track,
+  className,
+}: {
+  counterId: string;
+  track: MediaTrack;
+  className?: string;
+}) {
+  const { media } = useServices();
+  const ref = useRef<HTMLVideoElement>(null);
+
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const detach = media.attach(counterId, track, element);
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) media.setVisible(counterId, track, element, entry.isIntersecting);
+      },
+      { threshold: 0.01 },
+    );
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      detach();
+    };
+  }, [media, counterId, track]);
+
+  return (
+    <video
+      ref={ref}
+      className={className}
+      data-counter-id={counterId}
+      data-track={track}
+      muted
+      autoPlay
+      playsInline
+      disablePictureInPicture
+    />
+  );
+}
+
+/** The focus view's sound: rendered only while the user listens. */
+export function TrackAudio({ counterId }: { counterId: string }) {
+  const { media } = useServices();
+  const ref = useRef<HTMLAudioElement>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const detach = media.attach(counterId, 'audio', element);
+    media.setVisible(counterId, 'audio', element, true);
+    return detach;
+  }, [media, counterId]);
+  return <audio ref={ref} autoPlay data-counter-id={counterId} data-track="audio" />;
+}

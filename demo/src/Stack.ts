@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { OpeningHours } from '@counterwatch/shared';
+import {
+  ADMIN_EXIT_EXISTS,
+  AGENT_CLI,
+  AdminError,
+  ManagedProcess,
+  SERVER_MAIN,
+  runAdmin,
+} from './processes.js';
+import { provision, type Provisioned } from './provision.js';
+
+/**
+ * A whole CounterWatch on one machine: the server and one agent per counter
+ * with test sources, in a directory of its own. `npm start` runs one; the
+ * integration tests and benchmarks run many, one after another.
+ */
+export interface StackOptions {
+  dir: string;
+  host?: string;
+  /** 0 = any free port. */
+  httpPort?: number;
+  /** The URL users open; defaults to http://host:port. */
+  publicUrl?: string;
+  allowedOrigins?: string[];
+  departments?: number;
+  countersPerDepartment?: number;
+  openingHours?: OpeningHours;
+  workers?: number;
+  /** WebRtcServer base port; a random one if not given, so stacks never collide. */
+  webRtcPort?: number;
+  gridRendition?: string;
+  focusRendition?: string;
+  reconnectGraceMs?: number;
+  logLevel?: string;
+  /** Environment for the server on top of the above. */
+  serverEnv?: NodeJS.ProcessEnv;
+  workerBin?: string;
+}
+
+export class Stack {
+  readonly dir: string;
+  readonly provisioned: Provisioned;
+  readonly agents = new Map<string, ManagedProcess>();
+  readonly #options: StackOptions;
+  readonly #serverEnv: NodeJS.ProcessEnv;
+  #server: ManagedProcess | undefined;
+  #url: string | undefined;
+  #port: number;
+
+  private constructor(options: StackOptions, provisioned: Provisioned, serverEnv: NodeJS.ProcessEnv) {
+    this.dir = options.dir;
+    this.#options = options;
+    this.provisioned = provisioned;
+    this.#serverEnv = serverEnv;
+    this.#port = options.httpPort ?? 0;
+  }
+
+  /** Provisions the directory and starts the server (not the agents). */
+  static async create(options: StackOptions): Promise<Stack> {
+    fs.mkdirSync(path.join(options.dir, 'logs'), { recursive: true });
+    const provisioned = provision({
+      dir: options.dir,
+      departments: options.departments ?? 2,
+      countersPerDepartment: options.countersPerDepartment ?? 4,
+      ...(options.openingHours ? { openingHours: options.openingHours } : {}),
+    });
+    const host = options.host ?? '127.0.0.1';
+    const webRtcPort = options.webRtcPort ?? 20000 + Math.floor(Math.random() * 20000);
+    const workers = options.workers ?? 1;
+    const serverEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      CW_DATA_DIR: path.join(options.dir, 'data'),
+      CW_DIRECTORY_FILE: provisioned.directoryFile,
+      CW_HTTP_HOST: host,
+      CW_MEDIA_LISTEN_IP: host,
+      CW_WORKERS: String(workers),
+      CW_WEBRTC_PORT: String(webRtcPort),
+      CW_RTC_MIN_PORT: String(webRtcPort + 100),
+      CW_RTC_MAX_PORT: String(webRtcPort + 100 + Math.max(200, 40 * workers)),
+      CW_GRID_RENDITION: options.gridRendition ?? '320x180@15:150',
+      CW_FOCUS_RENDITION: options.focusRendition ?? '640x360@20:500',
+      CW_RECONNECT_GRACE_MS: String(options.reconnectGraceMs ?? 15_000),
+      CW_LOG_LEVEL: options.logLevel ?? 'info',
+      CW_BOOTSTRAP_ADMIN: 'false',
+      ...(options.workerBin ? { MEDIASOUP_WORKER_BIN: options.workerBin } : {}),
+      ...options.serverEnv,
+    };
+    const stack = new Stack(options, provisioned, serverEnv);
+    await stack.startServer();
+    return stack;
+  }
+
+  get url(): string {
+    if (!this.#url) throw new Error('server not started');
+    return this.#url;
+  }
+
+  get server(): ManagedProcess {
+    if (!this.#server) throw new Error('server not started');
+    return this.#server;
+  }
+
+  get dataDir(): string {
+    return path.join(this.dir, 'data');
+  }
+
+  async startServer(): Promise<void> {
+    const host = this.#options.host ?? '127.0.0.1';
+    // The public URL must be known before start (Origin checks), so a free port is picked first.
+    if (this.#port === 0) this.#port = await freePort(host);
+    const publicUrl = this.#options.publicUrl ?? `http://${host}:${this.#port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...this.#serverEnv,
+      CW_HTTP_PORT: String(this.#port),
+      CW_PUBLIC_URL: publicUrl,
+      CW_ALLOWED_ORIGINS: (this.#options.allowedOrigins ?? []).join(','),
+    };
+    const server = new ManagedProcess('server', SERVER_MAIN, [], {
+      env,
+      logFile: path.join(this.dir, 'logs', 'server.log'),
+    });
+    this.#server = server;
+    await server.waitForLine(/listening on /, 60_000);
+    this.#url = `http://${host}:${this.#port}`;
+  }
+
+  async stopServer(): Promise<void> {
+    await this.#server?.stop();
+  }
+
+  /** Starts the agent of one counter with test sources. */
+  async startAgent(counterId: string, extraArgs: string[] = []): Promise<ManagedProcess> {
+    const counter = this.provisioned.counters.find((c) => c.id === counterId);
+    if (!counter) throw new Error(`no counter ${counterId}`);
+    await this.agents.get(counterId)?.stop();
+    const agent = new ManagedProcess(
+      `agent ${counterId}`,
+      AGENT_CLI,
+      [
+        '--server',
+        this.url,
+        '--counter',
+        counterId,
+        '--token-file',
+        counter.tokenFile,
+        '--video',
+        'test',
+        '--audio',
+        'test',
+        '--state-dir',
+        path.join(this.dir, 'agents', counterId),
+        '--events-port',
+        '0',
+        ...extraArgs,
+      ],
+      {
+        env: { ...process.env, LOG_LEVEL: 'info' },
+        logFile: path.join(this.dir, 'logs', `agent-${counterId}.log`),
+      },
+    );
+    this.agents.set(counterId, agent);
+    return agent;
+  }
+
+  async startAgents(limit = Infinity): Promise<void> {
+    for (const c of this.provisioned.counters.slice(0, limit)) await this.startAgent(c.id);
+  }
+
+  /** The loopback URL an agent listens on for queue events. */
+  async agentEventsUrl(counterId: string): Promise<string> {
+    const agent = this.agents.get(counterId);
+    if (!agent) throw new Error(`no agent for ${counterId}`);
+    const m = await agent.waitForLine(/events on (http:\/\/\S+)/);
+    return m[1] ?? '';
+  }
+
+  /** Creates an account; returns its generated password. */
+  createUser(username: string, roles: string[], departments?: string[], name?: string): string {
+    return runAdmin([
+      'user',
+      'add',
+      '--data-dir',
+      this.dataDir,
+      '--username',
+      username,
+      '--roles',
+      roles.join(','),
+      ...(departments ? ['--departments', departments.join(',')] : []),
+      ...(name ? ['--name', name] : []),
+    ]);
+  }
+
+  /** Creates the account, or gives an existing one a new password; returns the password. */
+  ensureUser(username: string, roles: string[], departments?: string[], name?: string): string {
+    try {
+      return this.createUser(username, roles, departments, name);
+    } catch (error) {
+      if (!(error instanceof AdminError) || error.exitCode !== ADMIN_EXIT_EXISTS) throw error;
+      return runAdmin(['user', 'reset-password', '--data-dir', this.dataDir, '--username', username]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((a) => a.stop()));
+    await this.#server?.stop();
+  }
+}
+
+/** A port that was free a moment ago (the OS picks it). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

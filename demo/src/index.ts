@@ -1,0 +1,4 @@
+export * from './provision.js';
+export * from './processes.js';
+export * from './Stack.js';
+export * from './simulator/index.js';

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Installs whatever is missing, then builds: Debian packages, npm dependencies,
+// the mediasoup worker (built offline against system libraries), TypeScript
+// and the console. Runs before `npm start` and `npm test`; fast when nothing
+// changed. Node builtins only: this runs before `npm install`.
+//
+//   node scripts/bootstrap.mjs            what `npm start` needs
+//   node scripts/bootstrap.mjs --test     also Chromium, for the browser tests
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildWorker, workerBinPath } from './mediasoup-worker.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const forTests = process.argv.includes('--test');
+
+/** Debian 12 packages, and why. */
+const APT_PACKAGES = [
+  // mediasoup worker build against system libraries
+  'meson',
+  'ninja-build',
+  'pkg-config',
+  'g++',
+  'make',
+  'python3',
+  'libuv1-dev',
+  'libssl-dev',
+  'libsrtp2-dev',
+  'libusrsctp-dev',
+  'libabsl-dev',
+  'nlohmann-json3-dev',
+  // counter agent and recording: encode, SRTP out, segment without re-encoding
+  'ffmpeg',
+  // fonts for the test picture's caption (Vietnamese diacritics)
+  'fonts-dejavu-core',
+  // setpriv: ffmpeg dies with the agent, even on kill -9
+  'util-linux',
+];
+const TEST_PACKAGES = ['chromium'];
+
+function step(message) {
+  process.stdout.write(`\n▶ ${message}\n`);
+}
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  }
+}
+
+function missingPackages(packages) {
+  return packages.filter((pkg) => {
+    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+    return r.status !== 0 || !r.stdout.includes('install ok installed');
+  });
+}
+
+function ensureAptPackages() {
+  if (process.platform !== 'linux' || spawnSync('dpkg-query', ['--version']).status !== 0) {
+    process.stdout.write('Not a Debian system: install the packages listed in README.md yourself.\n');
+    return;
+  }
+  const wanted = forTests ? [...APT_PACKAGES, ...TEST_PACKAGES] : APT_PACKAGES;
+  const missing = missingPackages(wanted);
+  if (missing.length === 0) return;
+  step(`Installing Debian packages: ${missing.join(' ')}`);
+  if (process.getuid?.() !== 0) {
+    throw new Error(`run as root, or install them first: sudo apt-get install -y ${missing.join(' ')}`);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update'], { env });
+  run('apt-get', ['install', '-y', ...missing], { env });
+}
+
+function lockHash() {
+  const hash = createHash('sha256');
+  hash.update(fs.readFileSync(path.join(root, 'package-lock.json')));
+  return hash.digest('hex');
+}
+
+function ensureNpmDependencies(workerBin) {
+  const marker = path.join(root, 'node_modules', '.counterwatch-lock');
+  const wanted = lockHash();
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === wanted) return;
+  step('Installing npm dependencies (npm ci; better-sqlite3 builds from source, about a minute)');
+  // MEDIASOUP_WORKER_BIN makes mediasoup's postinstall skip its network download.
+  run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, MEDIASOUP_WORKER_BIN: workerBin } });
+  fs.writeFileSync(marker, wanted);
+}
+
+function ensureWorker(workerBin) {
+  if (!fs.existsSync(workerBin)) {
+    step(
+      'Building the mediasoup worker against the system libraries (about 3 minutes on 2 cores; cached afterwards)',
+    );
+    buildWorker();
+  }
+  // Also where mediasoup looks by default, so `node sfu-server/dist/main.js` works without MEDIASOUP_WORKER_BIN.
+  const defaultLocation = path.join(
+    root,
+    'node_modules',
+    'mediasoup',
+    'worker',
+    'out',
+    'Release',
+    'mediasoup-worker',
+  );
+  fs.mkdirSync(path.dirname(defaultLocation), { recursive: true });
+  fs.rmSync(defaultLocation, { force: true });
+  fs.symlinkSync(workerBin, defaultLocation);
+}
+
+function build() {
+  step('Building TypeScript and the console');
+  run('npm', ['run', 'build', '--silent']);
+}
+
+try {
+  ensureAptPackages();
+  const workerBin = workerBinPath();
+  ensureNpmDependencies(workerBin);
+  ensureWorker(workerBin);
+  build();
+  process.stdout.write('\n✔ Ready.\n');
+} catch (error) {
+  process.stderr.write(`\n✘ Setup failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
