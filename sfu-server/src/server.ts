@@ -19,6 +19,7 @@ import { MediaStatusBoard } from './counters/MediaStatusBoard.js';
 import { createHttpApp } from './http/app.js';
 import { SESSION_COOKIE, originAllowed, readCookie } from './http/cookies.js';
 import { authRoutes } from './http/routes/authRoutes.js';
+import { healthRoutes } from './http/routes/healthRoutes.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
@@ -130,6 +131,10 @@ export class CounterWatchServer {
       logger: parts.logger,
       api: [
         {
+          path: '/health',
+          router: healthRoutes(() => this.#media.workerPids().filter((p) => p !== undefined).length),
+        },
+        {
           path: '/auth',
           router: authRoutes({
             sessions: this.#sessions,
@@ -137,9 +142,6 @@ export class CounterWatchServer {
           }),
         },
       ],
-    });
-    app.get('/api/v1/health', (_req, res) => {
-      res.json({ ok: true, workers: this.#media.workerPids().filter((p) => p !== undefined).length });
     });
 
     this.#http = http.createServer(app);

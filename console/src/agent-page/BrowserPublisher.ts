@@ -47,6 +47,7 @@ export class BrowserPublisher extends TypedEmitter<BrowserPublisherEvents> {
   #stopped = false;
   #startedAt = Date.now();
   #welcome: AgentWelcome | undefined;
+  #lastError: string | undefined;
   #sent = { bytes: 0, at: 0 };
 
   constructor(options: BrowserPublisherOptions) {
@@ -105,7 +106,8 @@ export class BrowserPublisher extends TypedEmitter<BrowserPublisherEvents> {
         })
         .then((welcome) => this.#publish(api, welcome))
         .catch((error: unknown) => {
-          this.emit('state', 'reconnecting', error instanceof Error ? error.message : String(error));
+          this.#lastError = error instanceof Error ? error.message : String(error);
+          this.emit('state', 'reconnecting', this.#lastError);
           ws.close();
         });
     };
@@ -113,7 +115,8 @@ export class BrowserPublisher extends TypedEmitter<BrowserPublisherEvents> {
       peer.close();
       this.#teardownMedia();
       if (this.#stopped) return;
-      this.emit('state', 'reconnecting');
+      // Keep showing why the last attempt failed (a wrong token stays wrong).
+      this.emit('state', 'reconnecting', this.#lastError);
       this.#retry = setTimeout(() => this.#connect(), this.#backoff.next());
     };
   }
@@ -203,6 +206,7 @@ export class BrowserPublisher extends TypedEmitter<BrowserPublisherEvents> {
       );
     }
     this.#backoff.reset();
+    this.#lastError = undefined;
     this.emit('state', 'live');
     clearInterval(this.#heartbeat);
     this.#heartbeat = setInterval(() => {

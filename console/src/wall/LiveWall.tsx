@@ -14,13 +14,15 @@ export function LiveWall() {
   useWallKeyboard();
 
   return (
-    <div className={`wall tiles-${tileSize}`} aria-hidden={focused !== null ? true : undefined}>
-      {departmentIds.length === 0 ? (
-        <p className="empty">{t('wall.empty')}</p>
-      ) : (
-        departmentIds.map((id) => <DepartmentSection key={id} departmentId={id} />)
-      )}
+    <>
+      <div className={`wall tiles-${tileSize}`} aria-hidden={focused !== null ? true : undefined}>
+        {departmentIds.length === 0 ? (
+          <p className="empty">{t('wall.empty')}</p>
+        ) : (
+          departmentIds.map((id) => <DepartmentSection key={id} departmentId={id} />)
+        )}
+      </div>
       {focused !== null && <FocusView counterId={focused} />}
-    </div>
+    </>
   );
 }

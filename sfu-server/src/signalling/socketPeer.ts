@@ -29,6 +29,8 @@ export function socketPeer<Out extends Direction, In extends Direction>(
     );
   });
   ws.on('close', () => peer.close());
+  // An oversized or broken frame surfaces here (ws then closes with 1009/1002); unhandled, it would kill the process.
+  ws.on('error', (error) => logger.warn({ reason: error.message }, 'socket error'));
   peer.on('rejected', (error) => logger.warn({ code: error.code, reason: error.message }, 'message refused'));
   peer.on('remoteError', (error) =>
     logger.warn({ code: error.code, reason: error.message }, 'peer reported an error'),

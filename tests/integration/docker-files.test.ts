@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * No Docker engine runs here, so the deployment files are checked by
+ * reading them: valid instructions, sources that exist, entry points the
+ * build produces, and only settings the server actually reads.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const INSTRUCTIONS = new Set([
+  'FROM',
+  'RUN',
+  'CMD',
+  'LABEL',
+  'EXPOSE',
+  'ENV',
+  'ADD',
+  'COPY',
+  'ENTRYPOINT',
+  'VOLUME',
+  'USER',
+  'WORKDIR',
+  'ARG',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
+]);
+const serverConfigSource = fs.readFileSync(path.join(root, 'sfu-server/src/config.ts'), 'utf8');
+
+interface Instruction {
+  keyword: string;
+  args: string;
+  line: number;
+}
+
+function parseDockerfile(file: string): Instruction[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const instructions: Instruction[] = [];
+  let current = '';
+  let startLine = 0;
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trimEnd();
+    if (current === '' && (line.trim() === '' || line.trim().startsWith('#'))) continue;
+    if (current === '') startLine = i + 1;
+    if (line.endsWith('\\')) {
+      current += `${line.slice(0, -1)} `;
+      continue;
+    }
+    current += line;
+    const m = /^\s*([A-Za-z]+)\s+(.*)$/s.exec(current);
+    if (!m) throw new Error(`${file}:${startLine}: not an instruction: ${current}`);
+    instructions.push({ keyword: m[1]!.toUpperCase(), args: m[2]!.trim(), line: startLine });
+    current = '';
+  }
+  if (current !== '') throw new Error(`${file}: dangling line continuation`);
+  return instructions;
+}
+
+describe.each(['server.Dockerfile', 'agent.Dockerfile'])('docker/%s', (name) => {
+  const file = path.join(root, 'docker', name);
+  const instructions = parseDockerfile(file);
+
+  it('has only known instructions, starting with FROM', () => {
+    expect(instructions[0]?.keyword).toBe('FROM');
+    for (const i of instructions)
+      expect(INSTRUCTIONS.has(i.keyword), `line ${i.line}: ${i.keyword}`).toBe(true);
+  });
+
+  it('copies only files that exist in the repository', () => {
+    for (const i of instructions.filter((x) => x.keyword === 'COPY' && !x.args.startsWith('--from'))) {
+      const parts = i.args.split(/\s+/);
+      for (const source of parts.slice(0, -1)) {
+        if (source === '.') continue;
+        expect(fs.existsSync(path.join(root, source)), `line ${i.line}: ${source}`).toBe(true);
+      }
+    }
+  });
+
+  it('runs an entry point the build produces and exec-form commands', () => {
+    const run = instructions.filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+    expect(run.length).toBeGreaterThan(0);
+    for (const i of run) {
+      const argv = z.array(z.string()).parse(JSON.parse(i.args));
+      const script = argv.find((a) => a.endsWith('.js'));
+      if (script) {
+        const source = path.join(root, script.replace('/dist/', '/src/').replace(/\.js$/, '.ts'));
+        expect(fs.existsSync(source), script).toBe(true);
+      }
+    }
+  });
+
+  it('sets only server settings that exist', () => {
+    for (const i of instructions.filter((x) => x.keyword === 'ENV')) {
+      for (const m of i.args.matchAll(/\b(CW_[A-Z_]+)=/g))
+        expect(serverConfigSource, m[1]).toContain(`'${m[1]}'`);
+    }
+  });
+});
+
+describe('docker/compose.yaml', () => {
+  const Compose = z.object({
+    name: z.string(),
+    services: z.record(
+      z.string(),
+      z.object({
+        build: z.object({ context: z.string(), dockerfile: z.string() }),
+        environment: z.record(z.string(), z.string()).optional(),
+        ports: z.array(z.string().regex(/^'?\d+(-\d+)?:\d+(-\d+)?(\/(udp|tcp))?'?$/)).optional(),
+        volumes: z.array(z.string()).optional(),
+        command: z.array(z.string()).optional(),
+        depends_on: z.array(z.string()).optional(),
+        restart: z.string().optional(),
+        secrets: z.array(z.string()).optional(),
+      }),
+    ),
+    volumes: z.record(z.string(), z.object({})).optional(),
+    secrets: z.record(z.string(), z.object({ file: z.string() })).optional(),
+  });
+  const compose = Compose.parse(parseYaml(fs.readFileSync(path.join(root, 'docker/compose.yaml'), 'utf8')));
+
+  it('builds every service from a Dockerfile in the repository', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      const context = path.resolve(root, 'docker', service.build.context);
+      expect(fs.existsSync(path.join(context, service.build.dockerfile)), name).toBe(true);
+    }
+  });
+
+  it('configures the server only with settings it reads, and requires the ones without defaults', () => {
+    const env = compose.services.server?.environment ?? {};
+    for (const key of Object.keys(env)) expect(serverConfigSource, key).toContain(`'${key}'`);
+    expect(env.CW_PUBLIC_URL).toMatch(/:\?/);
+    expect(env.CW_MEDIA_ANNOUNCED_IP).toMatch(/:\?/);
+  });
+
+  it('passes the agent only flags it knows', () => {
+    const agentConfig = fs.readFileSync(path.join(root, 'agent/src/config.ts'), 'utf8');
+    for (const arg of compose.services['agent-demo']?.command ?? []) {
+      if (!arg.startsWith('--')) continue;
+      const option = new RegExp(`(?:'${arg.slice(2)}'|\\b${arg.slice(2)}): \\{ type:`);
+      expect(agentConfig, arg).toMatch(option);
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Stack } from '@counterwatch/demo';
+import { eventually, expectDecoding, launchChromium, login } from '../support/browser.js';
+import { alive, childPids } from '../support/processes.js';
+import { testStack } from '../support/stack.js';
+
+type Media = { status: string; epoch: number };
+
+async function mediaState(page: Page): Promise<Record<string, Media>> {
+  return page.evaluate(() => {
+    const state = (
+      window as unknown as { counterwatch: { state: () => { counters: Record<string, { media: Media }> } } }
+    ).counterwatch.state();
+    return Object.fromEntries(Object.entries(state.counters).map(([id, c]) => [id, c.media]));
+  });
+}
+
+/** Every counter republished (epoch moved past `before`) and is decoding again. */
+async function recovered(page: Page, counterIds: string[], before: Record<string, Media>): Promise<void> {
+  await eventually(
+    'every counter republished',
+    async () => {
+      const now = await mediaState(page);
+      return counterIds.every(
+        (id) => now[id]?.status === 'online' && (now[id]?.epoch ?? 0) > (before[id]?.epoch ?? 0),
+      )
+        ? true
+        : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+  const increases = await expectDecoding(page, counterIds, 'grid', { timeoutMs: 60_000 });
+  for (const id of counterIds) expect(increases.get(id), id).toBeGreaterThan(5);
+}
+
+describe('faults: the wall heals itself', () => {
+  let stack: Stack;
+  let cleanup: () => Promise<void>;
+  let browser: Browser;
+  let page: Page;
+  let counterIds: string[];
+
+  beforeAll(async () => {
+    ({ stack, cleanup } = await testStack('faults', { departments: 1, countersPerDepartment: 3 }));
+    counterIds = stack.provisioned.counters.map((c) => c.id);
+    await stack.startAgents();
+    const password = stack.createUser('director', ['director']);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(page, stack.url, 'director', password);
+    await expectDecoding(page, counterIds, 'grid');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await cleanup?.();
+  });
+
+  it('SIGKILL of the mediasoup worker: a new worker takes over and every tile decodes again', async () => {
+    const workers = childPids(stack.server.pid!, 'mediasoup-worker');
+    expect(workers).toHaveLength(1);
+    const before = await mediaState(page);
+    process.kill(workers[0]!, 'SIGKILL');
+    await eventually('replacement worker', async () => {
+      const now = childPids(stack.server.pid!, 'mediasoup-worker');
+      return now.length === 1 && now[0] !== workers[0] ? now : undefined;
+    });
+    expect(stack.server.running).toBe(true);
+    await recovered(page, counterIds, before);
+  });
+
+  it('SIGKILL of an agent: its tile goes to reconnecting, and recovers when the agent starts again', async () => {
+    const id = counterIds[1]!;
+    const agent = stack.agents.get(id)!;
+    const ffmpeg = childPids(agent.pid!, 'ffmpeg');
+    expect(ffmpeg).toHaveLength(1);
+    const before = await mediaState(page);
+    agent.kill('SIGKILL');
+    await agent.exited;
+    // setpriv's parent-death signal stops the orphaned ffmpeg too.
+    await eventually('ffmpeg gone with its agent', async () => (alive(ffmpeg[0]!) ? undefined : true));
+    await page
+      .locator(`.tile[data-counter-id="${id}"][data-status="reconnecting"]`)
+      .waitFor({ timeout: 15_000 });
+    await page.locator(`.tile[data-counter-id="${id}"] [data-placeholder]`).waitFor();
+    await stack.startAgent(id);
+    await recovered(page, [id], before);
+  });
+
+  it('server stop and restart: agents and the console reconnect by themselves', async () => {
+    const before = await mediaState(page);
+    await stack.stopServer();
+    await page.locator('.app-header [data-connection="reconnecting"]').waitFor({ timeout: 15_000 });
+    await stack.startServer();
+    await page.locator('.app-header [data-connection="connected"]').waitFor({ timeout: 60_000 });
+    // Epochs restart with the server, so wait for online + decoding rather than a larger epoch.
+    await eventually(
+      'every counter online again',
+      async () => {
+        const now = await mediaState(page);
+        return counterIds.every((id) => now[id]?.status === 'online') ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    const increases = await expectDecoding(page, counterIds, 'grid', { timeoutMs: 60_000 });
+    for (const id of counterIds) expect(increases.get(id), id).toBeGreaterThan(5);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(counterIds));
+  });
+});

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Stack } from '@counterwatch/demo';
+import { eventually, expectDecoding, launchChromium, login, mediaStats } from '../support/browser.js';
+import { testStack } from '../support/stack.js';
+
+/**
+ * The live path end to end with real processes: server (mediasoup), three
+ * ffmpeg agents with test sources, and the console in Chromium.
+ */
+describe('live wall', () => {
+  let stack: Stack;
+  let cleanup: () => Promise<void>;
+  let browser: Browser;
+  let page: Page;
+  let counterIds: string[];
+
+  beforeAll(async () => {
+    ({ stack, cleanup } = await testStack('live', { departments: 1, countersPerDepartment: 3 }));
+    counterIds = stack.provisioned.counters.map((c) => c.id);
+    await stack.startAgents();
+    const password = stack.createUser('director', ['director']);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await login(page, stack.url, 'director', password);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await cleanup?.();
+  });
+
+  it('renders a tile per counter and every tile keeps decoding frames', async () => {
+    await page.locator('.tile').nth(2).waitFor();
+    expect(await page.locator('.tile').count()).toBe(3);
+    const increases = await expectDecoding(page, counterIds, 'grid');
+    for (const id of counterIds) expect(increases.get(id), id).toBeGreaterThan(10);
+  });
+
+  it('shows every counter online with live stats', async () => {
+    for (const id of counterIds) {
+      await page.locator(`.tile[data-counter-id="${id}"][data-status="online"]`).waitFor({ timeout: 15_000 });
+    }
+    const stats = await eventually('bitrate on all counters', async () => {
+      const state = await page.evaluate(() =>
+        (
+          window as unknown as {
+            counterwatch: {
+              state: () => { counters: Record<string, { media: { stats: { bitrateKbps: number } | null } }> };
+            };
+          }
+        ).counterwatch.state(),
+      );
+      const rates = Object.values(state.counters).map((c) => c.media.stats?.bitrateKbps ?? 0);
+      return rates.every((r) => r > 50) ? rates : undefined;
+    });
+    expect(stats).toHaveLength(3);
+  });
+
+  it('focus view plays the full rendition and, when asked, the sound', async () => {
+    const id = counterIds[0]!;
+    await page.locator(`.tile[data-counter-id="${id}"]`).click();
+    await page.locator('.focus-view video').waitFor();
+    const focusFrames = await expectDecoding(page, [id], 'focus');
+    expect(focusFrames.get(id)).toBeGreaterThan(10);
+
+    // No audio until the user asks for it.
+    expect((await mediaStats(page)).some((r) => r.track === 'audio')).toBe(false);
+    await page.getByRole('button', { name: /Nghe âm thanh|Listen/ }).click();
+    const first = await eventually('audio packets', async () => {
+      const row = (await mediaStats(page)).find((r) => r.counterId === id && r.track === 'audio');
+      return row && row.packetsReceived > 0 ? row.packetsReceived : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    const later = (await mediaStats(page)).find((r) => r.counterId === id && r.track === 'audio');
+    expect(later!.packetsReceived).toBeGreaterThan(first + 20);
+
+    await page.keyboard.press('Escape');
+    await page.locator('.focus-view').waitFor({ state: 'detached' });
+    // Leaving the focus view stops its consumers.
+    await eventually('focus and audio consumers closed', async () => {
+      const rows = await mediaStats(page);
+      return rows.some((r) => r.track !== 'grid') ? undefined : true;
+    });
+  });
+
+  it('moves between tiles with the arrow keys and opens one with Enter', async () => {
+    await page.locator(`.tile[data-counter-id="${counterIds[0]!}"]`).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-counter-id'))).toBe(
+      counterIds[1],
+    );
+    await page.keyboard.press('Enter');
+    await page.locator(`.focus-view[data-counter-id="${counterIds[1]!}"]`).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.focus-view').waitFor({ state: 'detached' });
+    // Focus returns to the tile that was open.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-counter-id'))).toBe(
+      counterIds[1],
+    );
+  });
+
+  it('pauses consumers of tiles that are not visible', async () => {
+    await page.setViewportSize({ width: 400, height: 300 });
+    // With a tiny viewport only the first tile is on screen.
+    const rows = await eventually('off-screen tiles paused', async () => {
+      const r = await mediaStats(page);
+      return r.filter((x) => x.track === 'grid' && x.paused).length >= 1 ? r : undefined;
+    });
+    expect(rows.some((r) => r.track === 'grid' && !r.paused)).toBe(true);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await eventually('all tiles resumed', async () => {
+      const r = await mediaStats(page);
+      return r.filter((x) => x.track === 'grid').every((x) => !x.paused) ? true : undefined;
+    });
+  });
+});
