@@ -23,6 +23,7 @@ interface Subscription {
   paused: boolean;
   /** Operations on one subscription run one after another. */
   queue: Promise<void>;
+  /** When the picture was asked for: the first element attached, or media came back. */
   attachedAt: number;
   firstFrameMs: number | null;
 }
@@ -197,8 +198,11 @@ export class MediaClient {
       sub.consumer = consumer;
       sub.epoch = result.epoch;
       sub.paused = true;
-      sub.attachedAt = performance.now();
-      sub.firstFrameMs = null;
+      // Time to first frame counts from the element asking (a click), or from a re-consume after media came back.
+      if (sub.firstFrameMs !== null) {
+        sub.attachedAt = performance.now();
+        sub.firstFrameMs = null;
+      }
       for (const sink of sub.sinks) this.#wire(sub, sink, consumer.track);
     }
     const consumer = sub.consumer;
