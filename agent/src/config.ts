@@ -148,7 +148,8 @@ export function loadAgentConfig(argv: string[]): AgentConfig {
   const codec = VideoCodecSchema.safeParse(pick(values.codec, file.codec) ?? 'vp8');
   if (!codec.success) throw new AgentConfigError('--codec must be vp8 or h264');
 
-  const eventsPort = Number(pick(values['events-port'], file.eventsPort) ?? '8765');
+  const eventsPortText = pick(values['events-port'], file.eventsPort) ?? '8765';
+  const eventsPort = /^\d+$/.test(eventsPortText) ? Number(eventsPortText) : Number.NaN;
   if (!Number.isInteger(eventsPort) || eventsPort < 0 || eventsPort > 65535) {
     throw new AgentConfigError('--events-port must be a port number (0 = any)');
   }

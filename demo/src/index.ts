@@ -2,3 +2,4 @@ export * from './provision.js';
 export * from './processes.js';
 export * from './Stack.js';
 export * from './simulator/index.js';
+export * from './queueSink.js';

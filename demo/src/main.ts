@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ALL_DAY } from './provision.js';
+import { queueSystemSink } from './queueSink.js';
+import { SimulationRunner } from './simulator/SimulationRunner.js';
 import { Stack } from './Stack.js';
 
 /**
@@ -23,6 +25,13 @@ const Env = z.object({
   // Small renditions by default: a 2-core machine also runs the encoders and the browser.
   CW_DEMO_FOCUS: z.string().default('640x360@20:500'),
   CW_DEMO_GRID: z.string().default('320x180@15:150'),
+  /** Citizens per department per day; 4 counters clear about 180. The last department gets more, to show alerts. */
+  CW_DEMO_CITIZENS: z.coerce.number().int().min(10).max(5000).default(170),
+  CW_DEMO_SPEED: z.coerce.number().min(0.1).max(100).default(1),
+  CW_DEMO_SEED: z.coerce
+    .number()
+    .int()
+    .default(() => Math.floor(Date.now() / 86_400_000)),
 });
 
 const Logins = z.record(z.string(), z.object({ username: z.string(), password: z.string() }));
@@ -82,6 +91,30 @@ async function main(): Promise<void> {
   const logins = ensureAccounts(stack, dir);
   await stack.startAgents();
 
+  // A simulated day of queues, posted like a department's queue-number system would.
+  const keys = new Map(stack.provisioned.departments.map((d) => [d.id, d.apiKey]));
+  const post = queueSystemSink(stack.url, (id) => keys.get(id) ?? '');
+  const departments = stack.provisioned.departments;
+  const simulator = new SimulationRunner({
+    seed: env.CW_DEMO_SEED,
+    speed: env.CW_DEMO_SPEED,
+    departments: departments.map((d, i) => ({
+      id: d.id,
+      counters: d.counters.map((c) => ({ id: c.id, services: c.services })),
+      dailyCitizens:
+        i === departments.length - 1 && departments.length > 1
+          ? Math.round(env.CW_DEMO_CITIZENS * 1.6)
+          : env.CW_DEMO_CITIZENS,
+    })),
+    sink: async (departmentId, events) => {
+      await post(departmentId, events);
+    },
+    onError: (error) =>
+      process.stderr.write(`simulator: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
+  await simulator.start();
+  process.on('exit', () => simulator.stop());
+
   const lines = [
     '',
     'CounterWatch demo is running.',
@@ -93,6 +126,9 @@ async function main(): Promise<void> {
     }),
     `  Counters:  ${stack.provisioned.counters.length} simulated (${env.CW_DEMO_DEPARTMENTS} departments × ${env.CW_DEMO_COUNTERS}), test picture and tone`,
     `  Browser publisher page: http://localhost:${env.CW_DEMO_PORT}/agent`,
+    `  Department devices (kiosk, counter panel, rating pad, hall board): http://localhost:${env.CW_DEMO_PORT}/kiosk, /panel, /rating, /board`,
+    ...departments.map((d) => `    ${d.name} — department key: ${d.apiKey}`),
+    `  Queues: a simulated day (seed ${env.CW_DEMO_SEED}, ${env.CW_DEMO_SPEED}× speed) posted to /api/v1/events`,
     `  Logs:      ${path.join(dir, 'logs')}`,
     '',
     'Press Ctrl+C to stop.',

@@ -39,6 +39,8 @@ export interface ServerConfig {
   };
   /** Create the first admin on an empty database and print its generated password. */
   bootstrapAdmin: boolean;
+  /** An alert's condition must stay clear this long before it resolves itself. */
+  alertClearHoldMs: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +109,12 @@ function parseRendition(name: RenditionName, setting: string, value: string): Re
   });
 }
 
+/** 0.0.0.0, ::, ::0, 0:0:0:0:0:0:0:0 … — any spelling of "every address". */
+function isWildcard(ip: string): boolean {
+  if (ip === '0.0.0.0') return true;
+  return ip.includes(':') && ip.replace(/[:0]/g, '') === '';
+}
+
 export function loadConfig(env: Env = process.env): ServerConfig {
   const publicUrl = parse(
     'CW_PUBLIC_URL',
@@ -116,7 +124,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const dataDir = path.resolve(required(env, 'CW_DATA_DIR', 'where the database and recordings are kept'));
 
   const listenIp = parse('CW_MEDIA_LISTEN_IP', Ip, read(env, 'CW_MEDIA_LISTEN_IP') ?? '127.0.0.1');
-  const wildcard = listenIp === '0.0.0.0' || listenIp === '::';
+  const wildcard = isWildcard(listenIp);
   const announcedRaw = read(env, 'CW_MEDIA_ANNOUNCED_IP');
   if (wildcard && !announcedRaw) {
     throw new ConfigError(
@@ -222,5 +230,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       ),
     },
     bootstrapAdmin: parse('CW_BOOTSTRAP_ADMIN', Bool, read(env, 'CW_BOOTSTRAP_ADMIN') ?? 'true'),
+    alertClearHoldMs:
+      1000 *
+      parse(
+        'CW_ALERT_CLEAR_HOLD_S',
+        z.coerce.number().int().min(0).max(3600),
+        read(env, 'CW_ALERT_CLEAR_HOLD_S') ?? '60',
+      ),
   };
 }

@@ -1,15 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import express from 'express';
 import { WebSocketServer } from 'ws';
-import {
-  AppError,
-  type CounterPatch,
-  type EventBatchResult,
-  type Snapshot,
-  type User,
-} from '@counterwatch/shared';
-import { canWatch } from './auth/access.js';
+import type { AlertThresholds, CounterPatch } from '@counterwatch/shared';
+import { AlertEngine } from './alerts/AlertEngine.js';
+import { evaluateRules } from './alerts/rules.js';
+import { canWatch, hasRole } from './auth/access.js';
 import { generatePassword, hashPassword } from './auth/secrets.js';
 import { SessionService } from './auth/SessionService.js';
 import type { ServerConfig } from './config.js';
@@ -18,15 +15,23 @@ import { readDirectoryFile } from './counters/directoryFile.js';
 import { MediaStatusBoard } from './counters/MediaStatusBoard.js';
 import { createHttpApp } from './http/app.js';
 import { SESSION_COOKIE, originAllowed, readCookie } from './http/cookies.js';
+import { requireDepartmentKey } from './http/deviceAuth.js';
 import { authRoutes } from './http/routes/authRoutes.js';
+import { deviceRoutes } from './http/routes/deviceRoutes.js';
+import { eventsRoutes } from './http/routes/eventsRoutes.js';
 import { healthRoutes } from './http/routes/healthRoutes.js';
+import { queueRoutes } from './http/routes/queueRoutes.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
+import { DeviceCommands } from './queue/DeviceCommands.js';
+import type { MetricsResult } from './queue/metrics.js';
+import { QueueService } from './queue/QueueService.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
 import type { Storage } from './storage/Storage.js';
 import { SqliteStorage } from './storage/sqlite/SqliteStorage.js';
+import { buildOverview, buildSnapshot, type ViewSources } from './views.js';
 
 const STATS_INTERVAL_MS = 2_000;
 
@@ -40,6 +45,9 @@ export class CounterWatchServer {
   readonly #storage: Storage;
   readonly #directory: Directory;
   readonly #media: MediaService;
+  readonly #queue: QueueService;
+  readonly #alerts: AlertEngine;
+  readonly #views: ViewSources;
   readonly #live = new LiveMedia();
   readonly #board: MediaStatusBoard;
   readonly #sessions: SessionService;
@@ -56,13 +64,25 @@ export class CounterWatchServer {
     storage: Storage;
     directory: Directory;
     media: MediaService;
+    queue: QueueService;
+    alerts: AlertEngine;
   }) {
     this.#config = parts.config;
     this.#logger = parts.logger;
     this.#storage = parts.storage;
     this.#directory = parts.directory;
     this.#media = parts.media;
+    this.#queue = parts.queue;
+    this.#alerts = parts.alerts;
     this.#board = new MediaStatusBoard({ reconnectGraceMs: parts.config.media.reconnectGraceMs });
+    this.#views = {
+      departments: () => this.#directory.departments(),
+      counters: () => this.#directory.counters(),
+      media: (id) => this.#board.get(id),
+      queue: (id) => this.#queue.counterQueue(id),
+      departmentMetrics: (id) => this.#queue.departmentMetrics(id),
+      activeAlerts: (ids) => this.#alerts.active(ids),
+    };
     this.#sessions = new SessionService({ storage: parts.storage, logger: parts.logger });
 
     this.#agents = new AgentGateway({
@@ -83,8 +103,11 @@ export class CounterWatchServer {
         },
         attachIngest: (ingest) => this.#live.attach(ingest),
         reportHealth: (counterId, health) => this.#board.setAgentHealth(counterId, health),
-        ingestEvents: (counter, sourceTag, events) =>
-          this.#ingestEvents(counter.departmentId, sourceTag, events, counter.id),
+        ingestEvents: (counter, _sourceTag, events) =>
+          this.#queue.ingest(
+            { kind: 'agent', departmentId: counter.departmentId, counterId: counter.id },
+            events,
+          ),
       },
     });
     this.#agents.on('agentGone', (counterId) => this.#board.agentGone(counterId));
@@ -93,7 +116,7 @@ export class CounterWatchServer {
       sessions: this.#sessions,
       logger: parts.logger,
       host: {
-        snapshot: (user) => this.#snapshot(user),
+        snapshot: (user) => buildSnapshot(this.#views, user, Date.now()),
         watchableCounter: (user, counterId) => {
           const counter = this.#directory.counter(counterId);
           return counter && canWatch(user, counter.departmentId)
@@ -119,6 +142,11 @@ export class CounterWatchServer {
       });
     });
     this.#board.on('changed', (ids) => this.#broadcastMedia(ids));
+    this.#queue.on('computed', (departmentId, result, changed) =>
+      this.#onMetrics(departmentId, result, changed),
+    );
+    this.#queue.on('accepted', (event) => this.#alerts.onEvent(event));
+    this.#alerts.on('changed', (alerts) => this.#consoles.broadcastAlerts(alerts));
     this.#directory.on('changed', () => this.#consoles.broadcastSnapshot());
     this.#directory.on('counterCredentialsChanged', (counterId) =>
       this.#agents.disconnect(counterId, 'agent token rotated or revoked'),
@@ -141,6 +169,35 @@ export class CounterWatchServer {
             secureCookies: parts.config.publicUrl.protocol === 'https:',
           }),
         },
+        {
+          path: '/events',
+          router: this.#withDepartmentKey(
+            eventsRoutes((origin, events) => this.#queue.ingest(origin, events)),
+          ),
+        },
+        {
+          path: '/device',
+          router: this.#withDepartmentKey(
+            deviceRoutes(new DeviceCommands(this.#queue), (departmentId) =>
+              this.#directory.counters().filter((c) => c.departmentId === departmentId),
+            ),
+          ),
+        },
+        {
+          path: '/',
+          router: queueRoutes(this.#sessions, {
+            overview: (user) => buildOverview(this.#views, user, Date.now()),
+            departmentExists: (id) => this.#directory.department(id) !== undefined,
+            history: (id, from, to) => this.#queue.history(id, from, to),
+            listAlerts: (query, scope) => this.#alerts.list(query, scope),
+            getAlert: (id) => this.#alerts.get(id),
+            acknowledgeAlert: (id, user) => this.#alerts.acknowledge(id, user.username),
+            resolveAlert: (id, user, note) => this.#alerts.resolve(id, user.username, note),
+            thresholds: (id) => this.#alerts.thresholds(id),
+            setThresholds: (id, thresholds) => this.#setThresholds(id, thresholds),
+            scope: (user) => (hasRole(user, 'director') ? null : user.departmentIds),
+          }),
+        },
       ],
     });
 
@@ -156,6 +213,18 @@ export class CounterWatchServer {
       const provision = config.directoryFile ? readDirectoryFile(config.directoryFile) : null;
       const directory = await Directory.load({ storage, logger, provision });
       if (config.bootstrapAdmin) await bootstrapFirstAdmin(storage, logger);
+      const alerts = await AlertEngine.create({
+        storage,
+        logger,
+        clearHoldMs: config.alertClearHoldMs,
+        departmentIds: directory.departments().map((d) => d.id),
+      });
+      const queue = await QueueService.create({
+        storage,
+        directory,
+        thresholds: (departmentId) => alerts.thresholds(departmentId),
+        logger,
+      });
       const media = await MediaService.create({
         size: config.media.workers,
         listenIp: config.media.listenIp,
@@ -166,7 +235,7 @@ export class CounterWatchServer {
         rtcMaxPort: config.media.rtcMaxPort,
         logger,
       });
-      return new CounterWatchServer({ config, logger, storage, directory, media });
+      return new CounterWatchServer({ config, logger, storage, directory, media, queue, alerts });
     } catch (error) {
       await storage.close();
       throw error;
@@ -182,6 +251,7 @@ export class CounterWatchServer {
       });
     });
     this.#statsTimer = setInterval(() => void this.#pollStats(), STATS_INTERVAL_MS);
+    this.#queue.start();
     const address = this.#http.address() as AddressInfo;
     this.#logger.info({ host: address.address, port: address.port }, 'listening');
     return address;
@@ -196,6 +266,7 @@ export class CounterWatchServer {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#statsTimer);
+      this.#queue.close();
       this.#agents.close();
       this.#consoles.close();
       this.#board.close();
@@ -204,6 +275,7 @@ export class CounterWatchServer {
       this.#http.closeAllConnections();
       await this.#media.close();
       await httpClosed;
+      await this.#alerts.flush();
       await this.#storage.close();
       this.#logger.info('closed');
     })();
@@ -244,20 +316,6 @@ export class CounterWatchServer {
     refuseUpgrade(socket, 404, 'Not Found');
   }
 
-  #snapshot(user: User): Snapshot {
-    const departments = this.#directory.departments().filter((d) => canWatch(user, d.id));
-    const visible = new Set(departments.map((d) => d.id));
-    return {
-      serverTime: Date.now(),
-      user,
-      departments,
-      counters: this.#directory
-        .counters()
-        .filter((c) => visible.has(c.departmentId))
-        .map((c) => ({ ...c, media: this.#board.get(c.id) })),
-    };
-  }
-
   #broadcastMedia(counterIds: string[]): void {
     const patches: CounterPatch[] = counterIds.map((id) => ({ id, media: this.#board.get(id) }));
     this.#consoles.broadcastPatches(Date.now(), patches, (id) => this.#directory.counter(id)?.departmentId);
@@ -276,13 +334,48 @@ export class CounterWatchServer {
     }
   }
 
-  async #ingestEvents(
-    _departmentId: string,
-    _sourceTag: string,
-    _events: unknown[],
-    _counterId?: string,
-  ): Promise<EventBatchResult> {
-    throw new AppError('unavailable', 'queue events are not accepted yet');
+  /** Fresh metrics: patch consoles with what changed, and let the alert rules look. */
+  #onMetrics(
+    departmentId: string,
+    result: MetricsResult,
+    changed: { counters: string[]; department: boolean },
+  ): void {
+    const at = Date.now();
+    if (changed.counters.length > 0) {
+      const patches: CounterPatch[] = changed.counters.flatMap((id) => {
+        const queue = result.counters.get(id);
+        return queue ? [{ id, queue }] : [];
+      });
+      this.#consoles.broadcastPatches(at, patches, (id) => this.#directory.counter(id)?.departmentId);
+    }
+    if (changed.department) this.#consoles.broadcastDepartments(at, [result.department]);
+    const department = this.#directory.department(departmentId);
+    if (!department) return;
+    const counters = this.#directory
+      .counters()
+      .filter((c) => c.departmentId === departmentId)
+      .flatMap((counter) => {
+        const queue = result.counters.get(counter.id);
+        return queue ? [{ counter, queue, media: this.#board.get(counter.id) }] : [];
+      });
+    const thresholds = this.#alerts.thresholds(departmentId);
+    this.#alerts.evaluate(
+      departmentId,
+      evaluateRules({ department, metrics: result.department, counters, thresholds, now: at }),
+    );
+  }
+
+  async #setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void> {
+    await this.#alerts.setThresholds(departmentId, thresholds);
+    this.#queue.refresh(departmentId);
+  }
+
+  /** Mounts a router behind the department API key check. */
+  #withDepartmentKey(router: express.Router): express.Router {
+    const wrapper = express.Router();
+    wrapper.use(requireDepartmentKey((key) => this.#directory.authenticateDepartmentKey(key)));
+    wrapper.use(router);
+    return wrapper;
   }
 }
 

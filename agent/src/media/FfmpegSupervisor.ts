@@ -106,11 +106,12 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
     clearTimeout(this.#stableTimer);
     const child = this.#child;
     if (child) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
       this.#terminate(child);
       await exited;
     }
     this.#setState('stopped');
+    this.emit('stopped');
   }
 
   async #launch(generation: number): Promise<void> {
@@ -167,10 +168,10 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
       }
     });
     child.once('error', (error) => {
-      // spawn failed (ffmpeg missing): the exit event follows with no code.
+      // spawn failed (ffmpeg missing): no 'exit' follows, but 'close' does.
       stderrTail.push(error.message);
     });
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       clearTimeout(this.#stableTimer);
       if (this.#child === child) this.#child = undefined;
       const tail = this.#options.redact(stderrTail).join(' | ').slice(0, 160);

@@ -220,6 +220,6 @@ function rtpOutput(target: SendTarget): string[] {
 export function redactArgs(args: readonly string[]): string[] {
   return args.map((arg, i) => {
     if (args[i - 1] === '-srtp_out_params') return '[key]';
-    return arg.replace(/(rtsps?:\/\/)[^/@]*@/, '$1***@');
+    return arg.replace(/(rtsps?:\/\/)[^/]*@/, '$1***@');
   });
 }

@@ -64,7 +64,8 @@ export function parseAudioSource(spec: string, video: VideoSource): AudioSource 
 
 /** IP camera URLs often carry credentials: never print them. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, '//***@');
+  // Greedy up to the last '@' of the authority: passwords may contain '@'.
+  return url.replace(/\/\/[^/]*@/, '//***@');
 }
 
 export function describeVideo(source: VideoSource): string {

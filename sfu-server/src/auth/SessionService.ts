@@ -76,10 +76,12 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     if (keys.some((k) => this.#recentFailures(k) >= this.#maxFailures)) {
       throw new AppError('rate_limited', 'too many failed logins; try again in a few minutes');
     }
+    // Count the attempt before the slow check, so parallel guesses cannot all slip under the limit.
+    const attempt = this.#now();
+    for (const k of keys) this.#recordFailure(k, attempt);
     const user = await this.#storage.findUserByUsername(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
-      for (const k of keys) this.#recordFailure(k);
       throw new AppError('unauthenticated', 'wrong username or password');
     }
     for (const k of keys) this.#failures.delete(k);
@@ -141,9 +143,9 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     return list.length;
   }
 
-  #recordFailure(key: string): void {
+  #recordFailure(key: string, at: number): void {
     const list = this.#failures.get(key) ?? [];
-    list.push(this.#now());
+    list.push(at);
     this.#failures.set(key, list.slice(-this.#maxFailures * 2));
     if (this.#failures.size > 10_000) {
       const oldest = this.#failures.keys().next().value;

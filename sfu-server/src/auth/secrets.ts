@@ -43,13 +43,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltB64, keyB64] = parts as [string, string, string, string, string, string];
   const expected = Buffer.from(keyB64, 'base64');
-  const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: SCRYPT.maxmem,
-  });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  // An empty or truncated stored key would make every password "match".
+  if (expected.length < 16) return false;
+  try {
+    const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: SCRYPT.maxmem,
+    });
+    return key.length === expected.length && timingSafeEqual(key, expected);
+  } catch {
+    return false; // corrupt parameters in the stored hash: no password matches it
+  }
 }
 
 /** A password people can type: 4 groups of 4 from an unambiguous alphabet (~80 bits). */

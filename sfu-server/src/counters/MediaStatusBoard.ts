@@ -132,6 +132,7 @@ export class MediaStatusBoard extends TypedEmitter<MediaStatusBoardEvents> {
 
   #startGrace(counterId: string, entry: Entry): void {
     this.#clearGrace(entry);
+    if (this.#closed) return;
     entry.graceTimer = setTimeout(() => {
       entry.graceTimer = undefined;
       if (entry.media.status !== 'reconnecting') return;

@@ -8,7 +8,9 @@ import {
   consoleToServer,
   serverToConsole,
   type ConsoleToServer,
+  type Alert,
   type CounterPatch,
+  type DepartmentMetrics,
   type IncomingNotification,
   type IncomingRequest,
   type Peer,
@@ -104,6 +106,16 @@ export class ConsoleConnection extends TypedEmitter<ConsoleConnectionEvents> {
   sendPatches(at: number, counters: CounterPatch[]): void {
     if (!this.#ready || counters.length === 0) return;
     this.#peer.notify('countersPatch', { at, counters });
+  }
+
+  sendDepartments(at: number, departments: DepartmentMetrics[]): void {
+    if (!this.#ready || departments.length === 0) return;
+    this.#peer.notify('departmentsPatch', { at, departments });
+  }
+
+  sendAlerts(alerts: Alert[]): void {
+    if (!this.#ready || alerts.length === 0) return;
+    this.#peer.notify('alertsChanged', { alerts });
   }
 
   sendSnapshot(): void {

@@ -1,6 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { CONSOLE_CLOSE, type CounterPatch, type User } from '@counterwatch/shared';
+import {
+  CONSOLE_CLOSE,
+  type Alert,
+  type CounterPatch,
+  type DepartmentMetrics,
+  type User,
+} from '@counterwatch/shared';
 import type { SessionService } from '../auth/SessionService.js';
 import type { Logger } from '../logger.js';
 import { ConsoleConnection, type ConsoleConnectionHost } from './ConsoleConnection.js';
@@ -69,6 +75,23 @@ export class ConsoleGateway {
         return departmentId !== undefined && this.#host.canWatchDepartment(connection.user, departmentId);
       });
       connection.sendPatches(at, visible);
+    }
+  }
+
+  broadcastDepartments(at: number, departments: DepartmentMetrics[]): void {
+    for (const connection of this.#connections) {
+      connection.sendDepartments(
+        at,
+        departments.filter((d) => this.#host.canWatchDepartment(connection.user, d.departmentId)),
+      );
+    }
+  }
+
+  broadcastAlerts(alerts: Alert[]): void {
+    for (const connection of this.#connections) {
+      connection.sendAlerts(
+        alerts.filter((a) => this.#host.canWatchDepartment(connection.user, a.departmentId)),
+      );
     }
   }
 

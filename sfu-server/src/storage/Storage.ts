@@ -1,4 +1,14 @@
-import type { Counter, Department, Role, User } from '@counterwatch/shared';
+import type {
+  Alert,
+  AlertQuery,
+  AlertThresholds,
+  Counter,
+  Department,
+  HistoryPoint,
+  QueueEvent,
+  Role,
+  User,
+} from '@counterwatch/shared';
 
 /**
  * The one interface the rest of the server stores through. SQLite
@@ -37,6 +47,34 @@ export interface SessionRecord {
   userAgent: string | null;
 }
 
+export interface StoredQueueEvent {
+  /** Arrival order at the server. */
+  seq: number;
+  event: QueueEvent;
+  receivedAt: number;
+}
+
+export type EventInsertResult =
+  | { status: 'inserted'; seq: number }
+  | { status: 'duplicate' }
+  /** The source already used this sequence number for another event. */
+  | { status: 'seq_conflict'; existingId: string };
+
+export interface DailyAggregate {
+  day: string;
+  issued: number;
+  served: number;
+  meanWaitSeconds: number | null;
+  satisfaction: number | null;
+  noShowRate: number | null;
+}
+
+export interface StoredAlert extends Alert {
+  conditionKey: string;
+}
+
+export type NewAlert = Omit<StoredAlert, 'id'>;
+
 export interface Storage {
   // Directory: departments and counters.
   listDepartments(): Promise<DepartmentRecord[]>;
@@ -59,6 +97,28 @@ export interface Storage {
   getSession(idHash: string): Promise<SessionRecord | undefined>;
   revokeSession(idHash: string, at: number): Promise<boolean>;
   revokeUserSessions(userId: number, at: number): Promise<number>;
+
+  // Queue events: stored once, in one transaction per batch.
+  insertQueueEvents(events: { event: QueueEvent; receivedAt: number }[]): Promise<EventInsertResult[]>;
+  /** A department's events received since `since`, in arrival order. */
+  listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]>;
+  nextSourceSeq(departmentId: string, sourceId: string): Promise<number>;
+
+  // Metrics history and daily aggregates.
+  insertHistoryPoints(rows: { departmentId: string; point: HistoryPoint }[]): Promise<void>;
+  listHistory(departmentId: string, from: number, to: number): Promise<HistoryPoint[]>;
+  deleteHistoryBefore(at: number): Promise<number>;
+  saveDailyAggregate(departmentId: string, aggregate: DailyAggregate): Promise<void>;
+  listDailyAggregates(departmentId: string, fromDay: string, toDay: string): Promise<DailyAggregate[]>;
+
+  // Alerts and their thresholds.
+  insertAlert(alert: NewAlert): Promise<StoredAlert>;
+  updateAlert(alert: StoredAlert): Promise<void>;
+  getAlert(id: number): Promise<StoredAlert | undefined>;
+  listAlerts(query: AlertQuery & { departmentIds?: string[] | null }): Promise<StoredAlert[]>;
+  listActiveAlerts(): Promise<StoredAlert[]>;
+  getThresholds(departmentId: string): Promise<AlertThresholds | undefined>;
+  setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void>;
 
   close(): Promise<void>;
 }

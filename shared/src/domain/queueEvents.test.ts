@@ -64,11 +64,8 @@ const required: Record<QueueEventType, string[]> = {
   'counter.closed': ['counterId'],
 };
 
-const without = (event: Record<string, unknown>, key: string): Record<string, unknown> => {
-  const copy = { ...event };
-  delete copy[key];
-  return copy;
-};
+const without = (event: Record<string, unknown>, key: string): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(event).filter(([k]) => k !== key));
 
 const paths = (value: unknown): string[] => {
   const result = QueueEventSchema.safeParse(value);

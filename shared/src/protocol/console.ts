@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { CounterSchema, DepartmentSchema } from '../domain/directory.js';
 import { CounterIdSchema, DepartmentIdSchema, EpochMsSchema } from '../domain/ids.js';
+import { AlertSchema } from '../domain/alerts.js';
 import { CounterMediaSchema, MediaTrackSchema } from '../domain/media.js';
+import { CounterQueueSchema, DepartmentMetricsSchema } from '../domain/metrics.js';
 import { UserSchema } from '../domain/users.js';
 import { notification, request, type Direction } from './define.js';
 import {
@@ -16,6 +18,7 @@ export const CONSOLE_PROTOCOL_VERSION = 1;
 
 export const CounterViewSchema = CounterSchema.extend({
   media: CounterMediaSchema,
+  queue: CounterQueueSchema,
 });
 export type CounterView = z.infer<typeof CounterViewSchema>;
 
@@ -25,6 +28,9 @@ export const SnapshotSchema = z.object({
   user: UserSchema,
   departments: z.array(DepartmentSchema),
   counters: z.array(CounterViewSchema),
+  departmentMetrics: z.array(DepartmentMetricsSchema),
+  /** Open and acknowledged alerts in the user's scope. */
+  alerts: z.array(AlertSchema),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
@@ -32,6 +38,7 @@ export type Snapshot = z.infer<typeof SnapshotSchema>;
 export const CounterPatchSchema = z.object({
   id: CounterIdSchema,
   media: CounterMediaSchema.optional(),
+  queue: CounterQueueSchema.optional(),
 });
 export type CounterPatch = z.infer<typeof CounterPatchSchema>;
 
@@ -90,6 +97,12 @@ export const serverToConsole = {
     snapshot: notification(SnapshotSchema),
     /** Live changes, batched at most once a second. */
     countersPatch: notification(z.object({ at: EpochMsSchema, counters: z.array(CounterPatchSchema) })),
+    /** Department metrics that changed, at most once a second. */
+    departmentsPatch: notification(
+      z.object({ at: EpochMsSchema, departments: z.array(DepartmentMetricsSchema) }),
+    ),
+    /** Alerts opened, acknowledged or resolved (resolved ones leave the active list). */
+    alertsChanged: notification(z.object({ alerts: z.array(AlertSchema) })),
     consumerClosed: notification(z.object({ consumerId: z.string(), reason: ConsumerClosedReasonSchema })),
     /** The transport is gone (its worker died): make a new one and consume again. */
     transportClosed: notification(z.object({ transportId: z.string(), reason: ConsumerClosedReasonSchema })),

@@ -23,8 +23,8 @@ export function setListenerErrorHandler(handler: ListenerErrorHandler): void {
 
 export class TypedEmitter<E extends EventMap> {
   readonly #listeners = new Map<keyof E, Set<Listener<never[]>>>();
-  /** `once` wrappers by original listener, so `off(original)` removes them too. */
-  readonly #onceWrappers = new WeakMap<Listener<never[]>, Listener<never[]>>();
+  /** `once` wrappers by original listener and event, so `off(event, original)` removes them too. */
+  readonly #onceWrappers = new WeakMap<Listener<never[]>, Map<keyof E, Listener<never[]>>>();
   readonly #onListenerError: ListenerErrorHandler | undefined;
 
   constructor(options: { onListenerError?: ListenerErrorHandler } = {}) {
@@ -46,7 +46,9 @@ export class TypedEmitter<E extends EventMap> {
       this.off(event, wrapper);
       return listener(...args);
     };
-    this.#onceWrappers.set(listener, wrapper);
+    const byEvent = this.#onceWrappers.get(listener) ?? new Map<keyof E, Listener<never[]>>();
+    byEvent.set(event, wrapper);
+    this.#onceWrappers.set(listener, byEvent);
     return this.on(event, wrapper);
   }
 
@@ -54,8 +56,12 @@ export class TypedEmitter<E extends EventMap> {
     const set = this.#listeners.get(event);
     const key = listener as Listener<never[]>;
     set?.delete(key);
-    const wrapper = this.#onceWrappers.get(key);
-    if (wrapper) set?.delete(wrapper);
+    const byEvent = this.#onceWrappers.get(key);
+    const wrapper = byEvent?.get(event);
+    if (wrapper) {
+      set?.delete(wrapper);
+      byEvent?.delete(event);
+    }
     return this;
   }
 

@@ -27,7 +27,8 @@ export class Backoff {
     this.#factor = options.factor ?? 2;
     this.#jitter = options.jitter ?? 0.2;
     this.#random = options.random ?? Math.random;
-    if (this.#initialMs <= 0 || this.#maxMs < this.#initialMs || this.#factor < 1) {
+    const finite = [this.#initialMs, this.#maxMs, this.#factor, this.#jitter].every(Number.isFinite);
+    if (!finite || this.#initialMs <= 0 || this.#maxMs < this.#initialMs || this.#factor < 1) {
       throw new RangeError('backoff needs 0 < initialMs <= maxMs and factor >= 1');
     }
     if (this.#jitter < 0 || this.#jitter >= 1) throw new RangeError('backoff jitter must be in [0, 1)');

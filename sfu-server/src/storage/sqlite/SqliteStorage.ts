@@ -2,14 +2,32 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
-import { OpeningHoursSchema, RoleSchema, type Counter, type Department } from '@counterwatch/shared';
+import {
+  AlertSchema,
+  AlertThresholdsSchema,
+  HistoryPointSchema,
+  OpeningHoursSchema,
+  QueueEventSchema,
+  RoleSchema,
+  type AlertQuery,
+  type AlertThresholds,
+  type Counter,
+  type Department,
+  type HistoryPoint,
+  type QueueEvent,
+} from '@counterwatch/shared';
 import type { Logger } from '../../logger.js';
 import type {
   CounterRecord,
+  DailyAggregate,
   DepartmentRecord,
+  EventInsertResult,
+  NewAlert,
   NewUser,
   SessionRecord,
   Storage,
+  StoredAlert,
+  StoredQueueEvent,
   UserRecord,
 } from '../Storage.js';
 import { MIGRATIONS } from './migrations.js';
@@ -246,11 +264,250 @@ export class SqliteStorage implements Storage {
       .run(at, userId).changes;
   }
 
+  async insertQueueEvents(events: { event: QueueEvent; receivedAt: number }[]): Promise<EventInsertResult[]> {
+    const insert = this.#db.prepare(
+      `INSERT INTO queue_events (id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    );
+    const byId = this.#db.prepare<[string], { seq: number }>('SELECT seq FROM queue_events WHERE id = ?');
+    const bySourceSeq = this.#db.prepare<[string, string, number], { id: string }>(
+      'SELECT id FROM queue_events WHERE department_id = ? AND source_id = ? AND source_seq = ?',
+    );
+    return this.#db.transaction(() =>
+      events.map(({ event, receivedAt }): EventInsertResult => {
+        const result = insert.run(
+          event.id,
+          event.departmentId,
+          'counterId' in event ? (event.counterId ?? null) : null,
+          'ticketId' in event ? event.ticketId : null,
+          event.type,
+          event.occurredAt,
+          receivedAt,
+          event.source.id,
+          event.source.seq,
+          JSON.stringify(event),
+        );
+        if (result.changes === 1) return { status: 'inserted', seq: Number(result.lastInsertRowid) };
+        if (byId.get(event.id)) return { status: 'duplicate' };
+        const existing = bySourceSeq.get(event.departmentId, event.source.id, event.source.seq);
+        if (existing) return { status: 'seq_conflict', existingId: existing.id };
+        throw new Error('queue event neither inserted nor conflicting');
+      }),
+    )();
+  }
+
+  async listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]> {
+    return this.#db
+      .prepare<[string, number], { seq: number; body: string; received_at: number }>(
+        'SELECT seq, body, received_at FROM queue_events WHERE department_id = ? AND received_at >= ? ORDER BY seq',
+      )
+      .all(departmentId, since)
+      .map((r) => ({
+        seq: r.seq,
+        event: json(QueueEventSchema, r.body, 'queue_events.body'),
+        receivedAt: r.received_at,
+      }));
+  }
+
+  async nextSourceSeq(departmentId: string, sourceId: string): Promise<number> {
+    const row = this.#db
+      .prepare<[string, string], { max: number | null }>(
+        'SELECT max(source_seq) AS max FROM queue_events WHERE department_id = ? AND source_id = ?',
+      )
+      .get(departmentId, sourceId);
+    return (row?.max ?? 0) + 1;
+  }
+
+  async insertHistoryPoints(rows: { departmentId: string; point: HistoryPoint }[]): Promise<void> {
+    const insert = this.#db.prepare(
+      'INSERT OR REPLACE INTO metrics_history (department_id, at, point) VALUES (?, ?, ?)',
+    );
+    this.#db.transaction(() => {
+      for (const r of rows) insert.run(r.departmentId, r.point.at, JSON.stringify(r.point));
+    })();
+  }
+
+  async listHistory(departmentId: string, from: number, to: number): Promise<HistoryPoint[]> {
+    return this.#db
+      .prepare<[string, number, number], { point: string }>(
+        'SELECT point FROM metrics_history WHERE department_id = ? AND at >= ? AND at <= ? ORDER BY at',
+      )
+      .all(departmentId, from, to)
+      .map((r) => json(HistoryPointSchema, r.point, 'metrics_history.point'));
+  }
+
+  async deleteHistoryBefore(at: number): Promise<number> {
+    return this.#db.prepare('DELETE FROM metrics_history WHERE at < ?').run(at).changes;
+  }
+
+  async saveDailyAggregate(departmentId: string, aggregate: DailyAggregate): Promise<void> {
+    this.#db
+      .prepare('INSERT OR REPLACE INTO daily_aggregates (department_id, day, aggregate) VALUES (?, ?, ?)')
+      .run(departmentId, aggregate.day, JSON.stringify(aggregate));
+  }
+
+  async listDailyAggregates(departmentId: string, fromDay: string, toDay: string): Promise<DailyAggregate[]> {
+    return this.#db
+      .prepare<[string, string, string], { aggregate: string }>(
+        'SELECT aggregate FROM daily_aggregates WHERE department_id = ? AND day >= ? AND day <= ? ORDER BY day',
+      )
+      .all(departmentId, fromDay, toDay)
+      .map((r) => json(DailyAggregateSchema, r.aggregate, 'daily_aggregates.aggregate'));
+  }
+
+  async insertAlert(alert: NewAlert): Promise<StoredAlert> {
+    const result = this.#db
+      .prepare(
+        `INSERT INTO alerts (rule, severity, department_id, counter_id, subject, condition_key, details, state,
+           opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution_note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        alert.rule,
+        alert.severity,
+        alert.departmentId,
+        alert.counterId,
+        alert.subject,
+        alert.conditionKey,
+        JSON.stringify(alert.details),
+        alert.state,
+        alert.openedAt,
+        alert.acknowledgedAt,
+        alert.acknowledgedBy,
+        alert.resolvedAt,
+        alert.resolvedBy,
+        alert.resolutionNote,
+      );
+    return { ...alert, id: Number(result.lastInsertRowid) };
+  }
+
+  async updateAlert(alert: StoredAlert): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE alerts SET severity = ?, details = ?, state = ?, acknowledged_at = ?, acknowledged_by = ?,
+           resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ?`,
+      )
+      .run(
+        alert.severity,
+        JSON.stringify(alert.details),
+        alert.state,
+        alert.acknowledgedAt,
+        alert.acknowledgedBy,
+        alert.resolvedAt,
+        alert.resolvedBy,
+        alert.resolutionNote,
+        alert.id,
+      );
+  }
+
+  async getAlert(id: number): Promise<StoredAlert | undefined> {
+    const row = this.#db.prepare<[number], AlertRow>('SELECT * FROM alerts WHERE id = ?').get(id);
+    return row && alertFromRow(row);
+  }
+
+  async listAlerts(query: AlertQuery & { departmentIds?: string[] | null }): Promise<StoredAlert[]> {
+    // Only fixed fragments go into the SQL text; every value is a bound parameter.
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const add = (clause: string, value: string | number | undefined): void => {
+      if (value === undefined) return;
+      where.push(clause);
+      params.push(value);
+    };
+    add('state = ?', query.state);
+    add('department_id = ?', query.departmentId);
+    add('counter_id = ?', query.counterId);
+    add('severity = ?', query.severity);
+    add('rule = ?', query.rule);
+    add('opened_at >= ?', query.from);
+    add('opened_at <= ?', query.to);
+    if (query.departmentIds) {
+      if (query.departmentIds.length === 0) return [];
+      where.push(`department_id IN (${query.departmentIds.map(() => '?').join(', ')})`);
+      params.push(...query.departmentIds);
+    }
+    const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT ?`;
+    return this.#db
+      .prepare<(string | number)[], AlertRow>(sql)
+      .all(...params, query.limit)
+      .map(alertFromRow);
+  }
+
+  async listActiveAlerts(): Promise<StoredAlert[]> {
+    return this.#db
+      .prepare<[], AlertRow>("SELECT * FROM alerts WHERE state != 'resolved' ORDER BY id")
+      .all()
+      .map(alertFromRow);
+  }
+
+  async getThresholds(departmentId: string): Promise<AlertThresholds | undefined> {
+    const row = this.#db
+      .prepare<[string], { thresholds: string }>(
+        'SELECT thresholds FROM alert_thresholds WHERE department_id = ?',
+      )
+      .get(departmentId);
+    return row && json(AlertThresholdsSchema, row.thresholds, 'alert_thresholds.thresholds');
+  }
+
+  async setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void> {
+    this.#db
+      .prepare('INSERT OR REPLACE INTO alert_thresholds (department_id, thresholds) VALUES (?, ?)')
+      .run(departmentId, JSON.stringify(thresholds));
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#db.close();
   }
+}
+
+const DailyAggregateSchema = z.object({
+  day: z.string(),
+  issued: z.number(),
+  served: z.number(),
+  meanWaitSeconds: z.number().nullable(),
+  satisfaction: z.number().nullable(),
+  noShowRate: z.number().nullable(),
+});
+
+interface AlertRow {
+  id: number;
+  rule: string;
+  severity: string;
+  department_id: string;
+  counter_id: string | null;
+  subject: string | null;
+  condition_key: string;
+  details: string;
+  state: string;
+  opened_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+}
+
+function alertFromRow(row: AlertRow): StoredAlert {
+  const alert = AlertSchema.parse({
+    id: row.id,
+    rule: row.rule,
+    severity: row.severity,
+    departmentId: row.department_id,
+    counterId: row.counter_id,
+    subject: row.subject,
+    details: JSON.parse(row.details) as unknown,
+    state: row.state,
+    openedAt: row.opened_at,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+    resolvedAt: row.resolved_at,
+    resolvedBy: row.resolved_by,
+    resolutionNote: row.resolution_note,
+  });
+  return { ...alert, conditionKey: row.condition_key };
 }
 
 function userFromRow(row: UserRow): UserRecord {

@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Alert, QueueEvent } from '@counterwatch/shared';
+import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
+import { AlertEngine } from './AlertEngine.js';
+import type { Condition } from './rules.js';
+
+const logger = pino({ level: 'silent' });
+
+const longWait = (minutes: number): Condition => ({
+  key: 'd:longest_wait',
+  rule: 'longest_wait',
+  severity: 'critical',
+  departmentId: 'd',
+  counterId: null,
+  subject: null,
+  details: { minutes, threshold: 30 },
+});
+
+describe('AlertEngine lifecycle', () => {
+  let dir: string;
+  let storage: SqliteStorage;
+  let now: number;
+  let engine: AlertEngine;
+  let announced: Alert[];
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-alerts-'));
+    storage = await SqliteStorage.create({ dataDir: dir, logger });
+    now = 1_800_000_000_000;
+    engine = await AlertEngine.create({
+      storage,
+      logger,
+      now: () => now,
+      clearHoldMs: 60_000,
+      departmentIds: ['d'],
+    });
+    announced = [];
+    engine.on('changed', (alerts) => announced.push(...alerts));
+  });
+
+  afterEach(async () => {
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens one alert per condition, however often the condition is seen', async () => {
+    engine.evaluate('d', [longWait(31)]);
+    now += 1_000;
+    engine.evaluate('d', [longWait(32)]);
+    await engine.flush();
+    const stored = await storage.listAlerts({ limit: 10 });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ rule: 'longest_wait', state: 'open', severity: 'critical' });
+    expect(announced.filter((a) => a.state === 'open')).toHaveLength(1);
+  });
+
+  it('resolves by itself once the condition stayed clear for the hold time, not before', async () => {
+    engine.evaluate('d', [longWait(31)]);
+    await engine.flush();
+    now += 10_000;
+    engine.evaluate('d', []); // clear…
+    now += 30_000;
+    engine.evaluate('d', [longWait(31)]); // …and back: flapping does not resolve
+    now += 30_000;
+    engine.evaluate('d', []);
+    now += 59_000;
+    engine.evaluate('d', []);
+    expect(engine.active()).toHaveLength(1);
+    now += 2_000;
+    engine.evaluate('d', []);
+    await engine.flush();
+    expect(engine.active()).toHaveLength(0);
+    const [alert] = await storage.listAlerts({ limit: 10 });
+    expect(alert).toMatchObject({ state: 'resolved', resolvedBy: null });
+    // A new occurrence after resolution is a new alert.
+    engine.evaluate('d', [longWait(40)]);
+    await engine.flush();
+    expect(await storage.listAlerts({ limit: 10 })).toHaveLength(2);
+  });
+
+  it('acknowledges (who, when) and resolves by hand with a note', async () => {
+    engine.evaluate('d', [longWait(31)]);
+    await engine.flush();
+    const [open] = engine.active();
+    now += 5_000;
+    const acknowledged = await engine.acknowledge(open!.id, 'giamdoc');
+    expect(acknowledged).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'giamdoc',
+      acknowledgedAt: now,
+    });
+    await expect(engine.acknowledge(open!.id, 'giamdoc')).rejects.toThrow(/acknowledged/);
+    const resolved = await engine.resolve(open!.id, 'giamdoc', 'opened a second counter');
+    expect(resolved).toMatchObject({
+      state: 'resolved',
+      resolvedBy: 'giamdoc',
+      resolutionNote: 'opened a second counter',
+    });
+    await expect(engine.resolve(open!.id, 'x', 'again')).rejects.toThrow(/already resolved/);
+    await expect(engine.acknowledge(999, 'x')).rejects.toThrow(/no alert 999/);
+  });
+
+  it('opens an alert for an unsatisfied rating that only a person resolves', async () => {
+    const rating = {
+      id: 'r1',
+      type: 'rating.submitted',
+      departmentId: 'd',
+      occurredAt: now,
+      source: { id: 'pad', seq: 1 },
+      ticketId: 't1',
+      counterId: 'c1',
+      rating: 'unsatisfied',
+      comment: 'chờ lâu',
+    } satisfies QueueEvent;
+    engine.onEvent(rating);
+    engine.onEvent(rating); // the same rating twice: one alert
+    engine.onEvent({ ...rating, id: 'r2', ticketId: 't2', rating: 'satisfied' });
+    await engine.flush();
+    now += 3_600_000;
+    engine.evaluate('d', []);
+    const active = engine.active();
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({
+      rule: 'unsatisfied_rating',
+      counterId: 'c1',
+      subject: 't1',
+      details: { comment: 'chờ lâu' },
+    });
+  });
+
+  it('keeps open alerts across a restart and does not open them twice', async () => {
+    engine.evaluate('d', [longWait(31)]);
+    await engine.flush();
+    const again = await AlertEngine.create({ storage, logger, now: () => now, departmentIds: ['d'] });
+    again.evaluate('d', [longWait(33)]);
+    await again.flush();
+    expect(again.active()).toHaveLength(1);
+    expect(await storage.listAlerts({ limit: 10 })).toHaveLength(1);
+  });
+
+  it('stores per-department thresholds', async () => {
+    expect(engine.thresholds('d').longestWaitMinutes).toBe(30);
+    await engine.setThresholds('d', { ...engine.thresholds('d'), longestWaitMinutes: 20 });
+    const again = await AlertEngine.create({ storage, logger, departmentIds: ['d'] });
+    expect(again.thresholds('d').longestWaitMinutes).toBe(20);
+  });
+});

@@ -1,0 +1,29 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { AppError, MAX_EVENT_BATCH, parseOrThrow, type EventBatchResult } from '@counterwatch/shared';
+import type { EventOrigin } from '../../queue/validation.js';
+import { departmentOf } from '../deviceAuth.js';
+
+const Envelope = z.object({ events: z.array(z.unknown()).min(1) });
+
+/**
+ * POST /api/v1/events — batch ingest for a department's queue system.
+ * Idempotent by event id; answers accepted / duplicate / rejected per event.
+ */
+export function eventsRoutes(
+  ingest: (origin: EventOrigin, events: unknown[]) => Promise<EventBatchResult>,
+): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const body = parseOrThrow(Envelope, req.body, 'event batch', 'invalid_request');
+    if (body.events.length > MAX_EVENT_BATCH) {
+      throw new AppError(
+        'message_too_large',
+        `a batch holds at most ${MAX_EVENT_BATCH} events; got ${body.events.length}`,
+      );
+    }
+    const department = departmentOf(res);
+    res.json(await ingest({ kind: 'department', departmentId: department.id }, body.events));
+  });
+  return router;
+}

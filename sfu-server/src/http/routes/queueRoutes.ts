@@ -1,0 +1,112 @@
+import { Router } from 'express';
+import {
+  AlertQuerySchema,
+  AlertThresholdsSchema,
+  AppError,
+  HistoryQuerySchema,
+  ResolveAlertSchema,
+  parseOrThrow,
+  type Alert,
+  type AlertQuery,
+  type AlertThresholds,
+  type MetricsHistory,
+  type Overview,
+  type User,
+} from '@counterwatch/shared';
+import { canWatch, hasRole, inScope } from '../../auth/access.js';
+import type { SessionService } from '../../auth/SessionService.js';
+import { requireUser, userOf } from '../auth.js';
+import { numericParam, param } from '../params.js';
+
+export interface QueueRoutesHost {
+  overview(user: User): Overview;
+  departmentExists(departmentId: string): boolean;
+  history(departmentId: string, from?: number, to?: number): Promise<MetricsHistory>;
+  listAlerts(query: AlertQuery, departmentIds: string[] | null): Promise<Alert[]>;
+  getAlert(id: number): Promise<Alert | undefined>;
+  acknowledgeAlert(id: number, user: User): Promise<Alert>;
+  resolveAlert(id: number, user: User, note: string): Promise<Alert>;
+  thresholds(departmentId: string): AlertThresholds;
+  setThresholds(departmentId: string, thresholds: AlertThresholds, user: User): Promise<void>;
+  /** Departments the user may watch (null: all). */
+  scope(user: User): string[] | null;
+}
+
+/**
+ * Overview, metrics history, alerts and thresholds — every object checked
+ * against the user's scope; out-of-scope and unknown look the same (404).
+ */
+export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Router {
+  const router = Router();
+  const live = requireUser(sessions, 'director', 'inspector', 'head');
+
+  router.get('/overview', live, (_req, res) => {
+    res.json(host.overview(userOf(res)));
+  });
+
+  router.get('/metrics/history', live, async (req, res) => {
+    const query = parseOrThrow(HistoryQuerySchema, req.query, 'query', 'invalid_request');
+    if (!host.departmentExists(query.departmentId) || !canWatch(userOf(res), query.departmentId)) {
+      throw new AppError('not_found', `no department ${query.departmentId}`);
+    }
+    if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+      throw new AppError('invalid_request', 'from must not be after to');
+    }
+    res.json(await host.history(query.departmentId, query.from, query.to));
+  });
+
+  router.get('/alerts', live, async (req, res) => {
+    const query = parseOrThrow(AlertQuerySchema, req.query, 'query', 'invalid_request');
+    const user = userOf(res);
+    if (query.departmentId && !canWatch(user, query.departmentId)) {
+      res.json({ alerts: [] });
+      return;
+    }
+    res.json({ alerts: await host.listAlerts(query, host.scope(user)) });
+  });
+
+  const alertInScope = async (id: number, user: User): Promise<number> => {
+    const alert = await host.getAlert(id);
+    if (!alert || !canWatch(user, alert.departmentId)) throw new AppError('not_found', `no alert ${id}`);
+    return id;
+  };
+
+  router.post('/alerts/:id/acknowledge', live, async (req, res) => {
+    const user = userOf(res);
+    const id = await alertInScope(numericParam(req, 'id'), user);
+    res.json({ alert: await host.acknowledgeAlert(id, user) });
+  });
+
+  router.post('/alerts/:id/resolve', live, async (req, res) => {
+    const user = userOf(res);
+    const { note } = parseOrThrow(ResolveAlertSchema, req.body, 'resolution', 'invalid_request');
+    const id = await alertInScope(numericParam(req, 'id'), user);
+    res.json({ alert: await host.resolveAlert(id, user, note) });
+  });
+
+  const thresholdsAccess = requireUser(sessions, 'director', 'inspector', 'head', 'admin');
+  router.get('/departments/:id/thresholds', thresholdsAccess, (req, res) => {
+    const id = param(req, 'id');
+    const user = userOf(res);
+    const visible = hasRole(user, 'admin') ? inScope(user, id) : canWatch(user, id);
+    if (!host.departmentExists(id) || !visible) throw new AppError('not_found', `no department ${id}`);
+    res.json({ departmentId: id, thresholds: host.thresholds(id) });
+  });
+
+  router.put('/departments/:id/thresholds', requireUser(sessions, 'director', 'admin'), async (req, res) => {
+    const id = param(req, 'id');
+    const user = userOf(res);
+    if (!host.departmentExists(id) || !inScope(user, id))
+      throw new AppError('not_found', `no department ${id}`);
+    const thresholds = parseOrThrow(
+      AlertThresholdsSchema.strict(),
+      req.body,
+      'thresholds',
+      'invalid_request',
+    );
+    await host.setThresholds(id, thresholds, user);
+    res.json({ departmentId: id, thresholds });
+  });
+
+  return router;
+}

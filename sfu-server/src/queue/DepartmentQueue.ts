@@ -1,0 +1,209 @@
+import type { PauseReason, QueueEvent, Rating, ServiceOutcome } from '@counterwatch/shared';
+
+/**
+ * The queue state of one department for one business day, folded from its
+ * queue events. Every update is commutative per ticket and per counter
+ * (first/last times, per-source sequence numbers), so the same set of events
+ * gives the same state whatever order they arrived in.
+ */
+export interface TicketRecord {
+  id: string;
+  number: string | null;
+  serviceCode: string | null;
+  issuedAt: number | null;
+  /** First call. */
+  calledAt: number | null;
+  lastCalledAt: number | null;
+  counterId: string | null;
+  recalls: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  outcome: ServiceOutcome | null;
+  noShowAt: number | null;
+  cancelledAt: number | null;
+  rating: Rating | null;
+  ratedAt: number | null;
+  ratingComment: string | null;
+}
+
+export type TicketStatus = 'waiting' | 'called' | 'serving' | 'finished' | 'no_show' | 'cancelled' | 'orphan';
+
+export function ticketStatus(t: TicketRecord): TicketStatus {
+  if (t.finishedAt !== null) return 'finished';
+  if (t.noShowAt !== null) return 'no_show';
+  if (t.cancelledAt !== null) return 'cancelled';
+  if (t.startedAt !== null) return 'serving';
+  if (t.calledAt !== null) return 'called';
+  if (t.issuedAt !== null) return 'waiting';
+  // Events for a ticket whose issue has not arrived yet (another source, delayed).
+  return 'orphan';
+}
+
+type CounterStatusEventType = 'counter.opened' | 'counter.paused' | 'counter.closed';
+
+interface CounterStatusEvent {
+  type: CounterStatusEventType;
+  seq: number;
+  at: number;
+  reason: PauseReason | null;
+}
+
+export interface CounterStatusRecord {
+  /** The latest status event of each source, by that source's sequence numbers. */
+  bySource: Map<string, CounterStatusEvent>;
+}
+
+const minOf = (a: number | null, b: number): number => (a === null ? b : Math.min(a, b));
+const maxOf = (a: number | null, b: number): number => (a === null ? b : Math.max(a, b));
+
+export class DepartmentQueue {
+  readonly departmentId: string;
+  /** Start of the business day this state covers. */
+  readonly dayStart: number;
+  readonly tickets = new Map<string, TicketRecord>();
+  readonly counters = new Map<string, CounterStatusRecord>();
+  /** Tickets issued per service today: the built-in kiosk numbers from it. */
+  readonly #issuedPerService = new Map<string, number>();
+
+  constructor(departmentId: string, dayStart: number) {
+    this.departmentId = departmentId;
+    this.dayStart = dayStart;
+  }
+
+  /** Applies one event at its corrected time `at`. */
+  apply(event: QueueEvent, at: number): void {
+    switch (event.type) {
+      case 'counter.opened':
+      case 'counter.paused':
+      case 'counter.closed': {
+        const record = this.#counter(event.counterId);
+        const sourceKey = event.source.id;
+        const current = record.bySource.get(sourceKey);
+        if (!current || event.source.seq > current.seq) {
+          record.bySource.set(sourceKey, {
+            type: event.type,
+            seq: event.source.seq,
+            at,
+            reason: event.type === 'counter.paused' ? event.reason : null,
+          });
+        }
+        return;
+      }
+      case 'ticket.issued': {
+        const t = this.#ticket(event.ticketId);
+        if (t.issuedAt === null) {
+          this.#issuedPerService.set(
+            event.serviceCode,
+            (this.#issuedPerService.get(event.serviceCode) ?? 0) + 1,
+          );
+        }
+        t.number = event.ticketNumber;
+        t.serviceCode = event.serviceCode;
+        t.issuedAt = minOf(t.issuedAt, at);
+        return;
+      }
+      case 'ticket.called': {
+        const t = this.#ticket(event.ticketId);
+        t.calledAt = minOf(t.calledAt, at);
+        t.lastCalledAt = maxOf(t.lastCalledAt, at);
+        t.counterId = event.counterId;
+        return;
+      }
+      case 'ticket.recalled': {
+        const t = this.#ticket(event.ticketId);
+        t.recalls += 1;
+        t.lastCalledAt = maxOf(t.lastCalledAt, at);
+        t.calledAt = minOf(t.calledAt, at);
+        t.counterId = event.counterId;
+        return;
+      }
+      case 'service.started': {
+        const t = this.#ticket(event.ticketId);
+        t.startedAt = minOf(t.startedAt, at);
+        t.counterId = event.counterId;
+        return;
+      }
+      case 'service.finished': {
+        const t = this.#ticket(event.ticketId);
+        t.finishedAt = maxOf(t.finishedAt, at);
+        t.outcome = event.outcome;
+        t.counterId = event.counterId;
+        return;
+      }
+      case 'ticket.no_show': {
+        const t = this.#ticket(event.ticketId);
+        t.noShowAt = maxOf(t.noShowAt, at);
+        if (event.counterId) t.counterId = event.counterId;
+        return;
+      }
+      case 'ticket.cancelled': {
+        const t = this.#ticket(event.ticketId);
+        t.cancelledAt = maxOf(t.cancelledAt, at);
+        return;
+      }
+      case 'rating.submitted': {
+        const t = this.#ticket(event.ticketId);
+        t.rating = event.rating;
+        t.ratedAt = maxOf(t.ratedAt, at);
+        t.ratingComment = event.comment ?? null;
+        t.counterId ??= event.counterId;
+        return;
+      }
+      default: {
+        const unreachable: never = event;
+        throw new Error(`unhandled queue event ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** The counter's status: the newest status event across sources (each source's own order wins within it). */
+  counterStatus(counterId: string): CounterStatusEvent | undefined {
+    const record = this.counters.get(counterId);
+    if (!record) return undefined;
+    let best: CounterStatusEvent | undefined;
+    for (const e of record.bySource.values()) {
+      if (!best || e.at > best.at || (e.at === best.at && e.seq > best.seq)) best = e;
+    }
+    return best;
+  }
+
+  /** How many tickets of a service were issued today (ticket numbers of the built-in kiosk). */
+  issuedCount(serviceCode: string): number {
+    return this.#issuedPerService.get(serviceCode) ?? 0;
+  }
+
+  #ticket(id: string): TicketRecord {
+    let t = this.tickets.get(id);
+    if (!t) {
+      t = {
+        id,
+        number: null,
+        serviceCode: null,
+        issuedAt: null,
+        calledAt: null,
+        lastCalledAt: null,
+        counterId: null,
+        recalls: 0,
+        startedAt: null,
+        finishedAt: null,
+        outcome: null,
+        noShowAt: null,
+        cancelledAt: null,
+        rating: null,
+        ratedAt: null,
+        ratingComment: null,
+      };
+      this.tickets.set(id, t);
+    }
+    return t;
+  }
+
+  #counter(id: string): CounterStatusRecord {
+    let c = this.counters.get(id);
+    if (!c) {
+      c = { bySource: new Map() };
+      this.counters.set(id, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,475 @@
+import {
+  AppError,
+  MAX_EVENT_BATCH,
+  TypedEmitter,
+  type AlertThresholds,
+  type Counter,
+  type CounterQueue,
+  type Department,
+  type DepartmentMetrics,
+  type EventBatchResult,
+  type EventResult,
+  type HistoryPoint,
+  type MetricsHistory,
+  type QueueEvent,
+} from '@counterwatch/shared';
+import type { Logger } from '../logger.js';
+import type { DailyAggregate, Storage } from '../storage/Storage.js';
+import { businessDayLabel, businessDayStart, localHour } from './businessDay.js';
+import { DepartmentQueue, ticketStatus } from './DepartmentQueue.js';
+import { computeMetrics, type MetricsResult } from './metrics.js';
+import { SourceClocks } from './SourceClocks.js';
+import { checkEvent, type EventOrigin } from './validation.js';
+
+export interface QueueDirectory {
+  department(id: string): Department | undefined;
+  departments(): Department[];
+  counter(id: string): Counter | undefined;
+  counters(): Counter[];
+}
+
+export interface QueueServiceOptions {
+  storage: Storage;
+  directory: QueueDirectory;
+  thresholds: (departmentId: string) => AlertThresholds;
+  logger: Logger;
+  now?: () => number;
+  /** Recompute this long after new events (coalescing bursts); the 1 s tick covers the rest. */
+  debounceMs?: number;
+}
+
+export type QueueServiceEvents = {
+  /** Fresh metrics for a department, with what changed enough to tell consoles. */
+  computed: [
+    departmentId: string,
+    result: MetricsResult,
+    changed: { counters: string[]; department: boolean },
+  ];
+  /** A newly accepted event (not replays), at its corrected time. */
+  accepted: [event: QueueEvent, at: number];
+};
+
+const HISTORY_KEEP_MS = 3 * 24 * 3_600_000;
+const DAY_MS = 24 * 3_600_000;
+/** Events arriving this long after midnight-of-business-day still count for the new day's rebuild window. */
+const REBUILD_MARGIN_MS = 10 * 60_000;
+
+interface DepartmentState {
+  queue: DepartmentQueue;
+  clocks: SourceClocks;
+}
+
+/**
+ * Queue events in, metrics out. Stores each event once (idempotent by id),
+ * folds it into the department's state for the business day, recomputes the
+ * metrics, and keeps 10-second history and daily aggregates. A restart
+ * replays today's stored events and arrives at the same numbers.
+ */
+export class QueueService extends TypedEmitter<QueueServiceEvents> {
+  readonly #storage: Storage;
+  readonly #directory: QueueDirectory;
+  readonly #thresholds: (departmentId: string) => AlertThresholds;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #debounceMs: number;
+  readonly #states = new Map<string, DepartmentState>();
+  readonly #latest = new Map<string, MetricsResult>();
+  readonly #sent = new Map<
+    string,
+    { counters: Map<string, CounterQueue>; department: DepartmentMetrics | undefined }
+  >();
+  readonly #dirty = new Set<string>();
+  #debounceTimer: ReturnType<typeof setTimeout> | undefined;
+  #tickTimer: ReturnType<typeof setInterval> | undefined;
+  #historyTimer: ReturnType<typeof setInterval> | undefined;
+  #ingestQueue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(options: QueueServiceOptions) {
+    super();
+    this.#storage = options.storage;
+    this.#directory = options.directory;
+    this.#thresholds = options.thresholds;
+    this.#logger = options.logger.child({ module: 'queue' });
+    this.#now = options.now ?? Date.now;
+    this.#debounceMs = options.debounceMs ?? 50;
+  }
+
+  /** Rebuilds every department's state for today from the stored events. */
+  static async create(options: QueueServiceOptions): Promise<QueueService> {
+    const service = new QueueService(options);
+    const now = service.#now();
+    for (const d of options.directory.departments()) {
+      await service.#rebuild(d.id, now);
+      await service.#ensureAggregate(d.id, businessDayStart(now) - DAY_MS);
+    }
+    for (const d of options.directory.departments()) service.#compute(d.id, now);
+    return service;
+  }
+
+  /** Starts the 1 s recompute tick (time moves waits on) and the 10 s history sampler. */
+  start(): void {
+    this.#tickTimer = setInterval(() => this.tick(), 1_000);
+    this.#historyTimer = setInterval(() => void this.sampleHistory(), 10_000);
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#tickTimer);
+    clearInterval(this.#historyTimer);
+    clearTimeout(this.#debounceTimer);
+  }
+
+  /**
+   * Validates, stores and applies a batch. Accepted events are stored in one
+   * transaction; rejected ones are reported with their reason and stored not
+   * at all; replays are `duplicate` and change nothing.
+   */
+  ingest(origin: EventOrigin, raw: unknown[]): Promise<EventBatchResult> {
+    // One batch at a time: arrival order is what the clock estimate and a rebuild replay.
+    const run = this.#ingestQueue.then(() => this.#ingest(origin, raw));
+    this.#ingestQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #ingest(origin: EventOrigin, raw: unknown[]): Promise<EventBatchResult> {
+    if (raw.length > MAX_EVENT_BATCH) {
+      throw new AppError('message_too_large', `a batch holds at most ${MAX_EVENT_BATCH} events`);
+    }
+    const receivedAt = this.#now();
+    const results: EventResult[] = new Array<EventResult>(raw.length);
+    const candidates: { index: number; event: QueueEvent }[] = [];
+    for (const [index, item] of raw.entries()) {
+      const checked = checkEvent(item, index, origin, receivedAt, (id) => this.#directory.counter(id));
+      if (checked.ok) candidates.push({ index, event: checked.event });
+      else results[index] = { id: checked.id, status: 'rejected', reason: checked.reason };
+    }
+    const stored = await this.#storage.insertQueueEvents(
+      candidates.map((c) => ({ event: c.event, receivedAt })),
+    );
+    const touched = new Set<string>();
+    for (const [i, outcome] of stored.entries()) {
+      const { index, event } = candidates[i] ?? {};
+      if (index === undefined || !event) continue;
+      switch (outcome.status) {
+        case 'inserted': {
+          results[index] = { id: event.id, status: 'accepted' };
+          const at = this.#apply(event, receivedAt, receivedAt);
+          touched.add(event.departmentId);
+          if (at !== undefined) this.emit('accepted', event, at);
+          break;
+        }
+        case 'duplicate':
+          results[index] = { id: event.id, status: 'duplicate' };
+          break;
+        case 'seq_conflict':
+          results[index] = {
+            id: event.id,
+            status: 'rejected',
+            reason: `source ${event.source.id} already used sequence ${event.source.seq} for event ${outcome.existingId}`,
+          };
+          break;
+        default: {
+          const unreachable: never = outcome;
+          throw new Error(`unhandled insert outcome ${JSON.stringify(unreachable)}`);
+        }
+      }
+    }
+    for (const id of touched) this.#markDirty(id);
+    const count = (status: EventResult['status']): number =>
+      results.filter((r) => r.status === status).length;
+    const summary = {
+      accepted: count('accepted'),
+      duplicate: count('duplicate'),
+      rejected: count('rejected'),
+      results,
+    };
+    if (summary.rejected > 0) {
+      this.#logger.info(
+        {
+          origin: origin.departmentId,
+          rejected: summary.rejected,
+          first: results.find((r) => r.status === 'rejected'),
+        },
+        'queue events rejected',
+      );
+    }
+    return summary;
+  }
+
+  /** The latest metrics (recomputed at most a second ago). */
+  metrics(departmentId: string): MetricsResult | undefined {
+    return this.#latest.get(departmentId);
+  }
+
+  counterQueue(counterId: string): CounterQueue {
+    const counter = this.#directory.counter(counterId);
+    const result = counter && this.#latest.get(counter.departmentId);
+    return result?.counters.get(counterId) ?? EMPTY_COUNTER_QUEUE;
+  }
+
+  departmentMetrics(departmentId: string): DepartmentMetrics | undefined {
+    return this.#latest.get(departmentId)?.department;
+  }
+
+  /** Today's state of a department, for the device pages and alert rules. */
+  state(departmentId: string): DepartmentQueue | undefined {
+    this.#ensureDay(departmentId, this.#now());
+    return this.#states.get(departmentId)?.queue;
+  }
+
+  /** Recomputes now (device pages need their answer to include their own event). */
+  refresh(departmentId: string): MetricsResult | undefined {
+    this.#compute(departmentId, this.#now());
+    return this.#latest.get(departmentId);
+  }
+
+  nextSourceSeq(departmentId: string, sourceId: string): Promise<number> {
+    return this.#storage.nextSourceSeq(departmentId, sourceId);
+  }
+
+  /** Recomputes every department: waits grow with time even when nothing happens. */
+  tick(): void {
+    if (this.#closed) return;
+    const now = this.#now();
+    for (const d of this.#directory.departments()) {
+      this.#ensureDay(d.id, now);
+      this.#compute(d.id, now);
+    }
+    this.#dirty.clear();
+  }
+
+  async sampleHistory(): Promise<void> {
+    if (this.#closed) return;
+    const now = this.#now();
+    const rows: { departmentId: string; point: HistoryPoint }[] = [];
+    for (const [departmentId, result] of this.#latest) {
+      const m = result.department;
+      rows.push({
+        departmentId,
+        point: {
+          at: now,
+          queueLength: m.queueLength,
+          longestWaitSeconds: m.longestWaitSeconds,
+          meanWaitSeconds: m.meanWaitSeconds,
+          openCounters: m.openCounters,
+          servedToday: m.servedToday,
+          satisfaction: m.satisfaction,
+          counters: Object.fromEntries(
+            [...result.counters].map(([id, q]) => [id, { queueLength: q.queueLength }]),
+          ),
+        },
+      });
+    }
+    try {
+      await this.#storage.insertHistoryPoints(rows);
+      if (Math.floor(now / 10_000) % 360 === 0)
+        await this.#storage.deleteHistoryBefore(now - HISTORY_KEEP_MS);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'history sample not stored');
+    }
+  }
+
+  /** Points at ≤10 s resolution, served per hour by counter, and daily aggregates. */
+  async history(departmentId: string, from?: number, to?: number): Promise<MetricsHistory> {
+    const now = this.#now();
+    const start = from ?? businessDayStart(now);
+    const end = to ?? now;
+    const points = await this.#storage.listHistory(departmentId, start, end);
+    const servedByHour: Record<string, Record<string, number>> = {};
+    const queue = this.state(departmentId);
+    if (queue) {
+      for (const t of queue.tickets.values()) {
+        if (ticketStatus(t) !== 'finished' || t.finishedAt === null || t.counterId === null) continue;
+        if (t.finishedAt < start || t.finishedAt > end) continue;
+        const byHour = (servedByHour[t.counterId] ??= {});
+        const hour = localHour(t.finishedAt);
+        byHour[hour] = (byHour[hour] ?? 0) + 1;
+      }
+    }
+    const daily = await this.#storage.listDailyAggregates(
+      departmentId,
+      businessDayLabel(now - 30 * DAY_MS),
+      businessDayLabel(now - DAY_MS),
+    );
+    const today = this.#latest.get(departmentId)?.department;
+    if (today) daily.push(aggregateFromMetrics(businessDayLabel(now), today));
+    return { departmentId, from: start, to: end, points, servedByHour, daily };
+  }
+
+  #apply(event: QueueEvent, receivedAt: number, now: number): number | undefined {
+    this.#ensureDay(event.departmentId, now);
+    const state = this.#state(event.departmentId, businessDayStart(now));
+    const at = state.clocks.observe(event.source.id, event.occurredAt, receivedAt);
+    if (at < state.queue.dayStart) return undefined; // belongs to an earlier day: stored, not today's state
+    state.queue.apply(event, at);
+    return at;
+  }
+
+  #state(departmentId: string, dayStart: number): DepartmentState {
+    let state = this.#states.get(departmentId);
+    if (!state) {
+      state = { queue: new DepartmentQueue(departmentId, dayStart), clocks: new SourceClocks() };
+      this.#states.set(departmentId, state);
+    }
+    return state;
+  }
+
+  /** A new business day starts with an empty queue; yesterday is summed up first. */
+  #ensureDay(departmentId: string, now: number): void {
+    const dayStart = businessDayStart(now);
+    const state = this.#states.get(departmentId);
+    if (state && state.queue.dayStart >= dayStart) return;
+    if (state) {
+      const finished = computeMetrics({
+        queue: state.queue,
+        counters: this.#countersOf(departmentId),
+        thresholds: this.#thresholds(departmentId),
+        now: dayStart,
+      });
+      const aggregate = aggregateFromMetrics(businessDayLabel(state.queue.dayStart), finished.department);
+      this.#storage.saveDailyAggregate(departmentId, aggregate).catch((error: unknown) => {
+        this.#logger.error({ err: error, departmentId }, 'daily aggregate not stored');
+      });
+      this.#states.set(departmentId, {
+        queue: new DepartmentQueue(departmentId, dayStart),
+        clocks: state.clocks,
+      });
+    } else {
+      this.#state(departmentId, dayStart);
+    }
+  }
+
+  async #rebuild(departmentId: string, now: number): Promise<void> {
+    const dayStart = businessDayStart(now);
+    const state: DepartmentState = {
+      queue: new DepartmentQueue(departmentId, dayStart),
+      clocks: new SourceClocks(),
+    };
+    const events = await this.#storage.listQueueEvents(departmentId, dayStart - REBUILD_MARGIN_MS);
+    for (const { event, receivedAt } of events) {
+      const at = state.clocks.observe(event.source.id, event.occurredAt, receivedAt);
+      if (at >= dayStart) state.queue.apply(event, at);
+    }
+    this.#states.set(departmentId, state);
+    if (events.length > 0)
+      this.#logger.info({ departmentId, events: events.length }, 'queue state rebuilt from stored events');
+  }
+
+  /** Yesterday's aggregate, if the server was not running when the day ended. */
+  async #ensureAggregate(departmentId: string, dayStart: number): Promise<void> {
+    const label = businessDayLabel(dayStart);
+    if ((await this.#storage.listDailyAggregates(departmentId, label, label)).length > 0) return;
+    const events = await this.#storage.listQueueEvents(departmentId, dayStart - REBUILD_MARGIN_MS);
+    const queue = new DepartmentQueue(departmentId, dayStart);
+    const clocks = new SourceClocks();
+    let any = false;
+    for (const { event, receivedAt } of events) {
+      const at = clocks.observe(event.source.id, event.occurredAt, receivedAt);
+      if (at >= dayStart && at < dayStart + DAY_MS) {
+        queue.apply(event, at);
+        any = true;
+      }
+    }
+    if (!any) return;
+    const result = computeMetrics({
+      queue,
+      counters: this.#countersOf(departmentId),
+      thresholds: this.#thresholds(departmentId),
+      now: dayStart + DAY_MS,
+    });
+    await this.#storage.saveDailyAggregate(departmentId, aggregateFromMetrics(label, result.department));
+  }
+
+  #countersOf(departmentId: string): Counter[] {
+    return this.#directory.counters().filter((c) => c.departmentId === departmentId);
+  }
+
+  #markDirty(departmentId: string): void {
+    this.#dirty.add(departmentId);
+    this.#debounceTimer ??= setTimeout(() => {
+      this.#debounceTimer = undefined;
+      const now = this.#now();
+      for (const id of [...this.#dirty]) this.#compute(id, now);
+      this.#dirty.clear();
+    }, this.#debounceMs);
+  }
+
+  #compute(departmentId: string, now: number): void {
+    const state = this.#states.get(departmentId) ?? this.#state(departmentId, businessDayStart(now));
+    const result = computeMetrics({
+      queue: state.queue,
+      counters: this.#countersOf(departmentId),
+      thresholds: this.#thresholds(departmentId),
+      now,
+    });
+    this.#latest.set(departmentId, result);
+    const sent = this.#sent.get(departmentId) ?? {
+      counters: new Map<string, CounterQueue>(),
+      department: undefined,
+    };
+    const changedCounters: string[] = [];
+    for (const [id, q] of result.counters) {
+      const previous = sent.counters.get(id);
+      if (!previous || counterChanged(previous, q)) {
+        changedCounters.push(id);
+        sent.counters.set(id, q);
+      }
+    }
+    const departmentChanged =
+      !sent.department || departmentMetricsChanged(sent.department, result.department);
+    if (departmentChanged) sent.department = result.department;
+    this.#sent.set(departmentId, sent);
+    this.emit('computed', departmentId, result, { counters: changedCounters, department: departmentChanged });
+  }
+}
+
+/** Longest waits tick every second; consoles count them up themselves, so only jumps are news. */
+const WAIT_SLACK_S = 15;
+
+function counterChanged(a: CounterQueue, b: CounterQueue): boolean {
+  const { longestWaitSeconds: wa, pressure: pa, ...restA } = a;
+  const { longestWaitSeconds: wb, pressure: pb, ...restB } = b;
+  if (Math.abs((wa ?? -WAIT_SLACK_S) - (wb ?? -WAIT_SLACK_S)) >= WAIT_SLACK_S) return true;
+  if (Math.abs(pa - pb) >= 0.05) return true;
+  return JSON.stringify(restA) !== JSON.stringify(restB);
+}
+
+function departmentMetricsChanged(a: DepartmentMetrics, b: DepartmentMetrics): boolean {
+  const { at: _a, longestWaitSeconds: wa, ...restA } = a;
+  const { at: _b, longestWaitSeconds: wb, ...restB } = b;
+  if (Math.abs((wa ?? -WAIT_SLACK_S) - (wb ?? -WAIT_SLACK_S)) >= WAIT_SLACK_S) return true;
+  return JSON.stringify(restA) !== JSON.stringify(restB);
+}
+
+function aggregateFromMetrics(day: string, m: DepartmentMetrics): DailyAggregate {
+  return {
+    day,
+    issued: m.issuedToday,
+    served: m.servedToday,
+    meanWaitSeconds: m.meanWaitSeconds,
+    satisfaction: m.satisfaction,
+    noShowRate: m.noShowRate,
+  };
+}
+
+export const EMPTY_COUNTER_QUEUE: CounterQueue = {
+  state: 'closed',
+  stateSince: null,
+  pauseReason: null,
+  servingTicket: null,
+  queueLength: 0,
+  longestWaitSeconds: null,
+  oldestWaitingSince: null,
+  expectedWait: { kind: 'unknown' },
+  meanWaitSeconds: null,
+  p90WaitSeconds: null,
+  meanServiceSeconds: null,
+  p90ServiceSeconds: null,
+  servedLastHour: 0,
+  servedToday: 0,
+  noShowRate: null,
+  satisfaction: null,
+  ratedToday: 0,
+  pressure: 0,
+};

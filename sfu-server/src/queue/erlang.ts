@@ -1,0 +1,32 @@
+import type { ExpectedWait } from '@counterwatch/shared';
+
+/**
+ * Expected wait in an M/M/c queue (Erlang C).
+ *   λ: arrivals per second, μ: services per second per counter, c: open counters.
+ * With offered load a = λ/μ ≥ c the queue grows without bound.
+ * Check: c = 4, λ = 0.6/min, μ = 0.2/min → Wq ≈ 2.55 min.
+ */
+export function erlangCWait(c: number, lambda: number, mu: number): ExpectedWait {
+  if (!(mu > 0) || !Number.isFinite(lambda) || lambda < 0 || !Number.isInteger(c) || c < 0)
+    return { kind: 'unknown' };
+  // Nobody open to serve it: a new ticket would wait until someone opens.
+  if (c === 0) return { kind: 'unbounded' };
+  if (lambda === 0) return { kind: 'finite', seconds: 0 };
+  const a = lambda / mu;
+  if (a >= c) return { kind: 'unbounded' };
+  const probability = erlangC(c, a);
+  return { kind: 'finite', seconds: probability / (c * mu - lambda) };
+}
+
+/** Probability that an arrival waits: C(c, a), computed with a stable running term. */
+export function erlangC(c: number, a: number): number {
+  // Σ_{k<c} a^k/k!  and  a^c/c!, built term by term (no factorial overflow).
+  let term = 1;
+  let sum = 0;
+  for (let k = 0; k < c; k++) {
+    sum += term;
+    term *= a / (k + 1);
+  }
+  const top = term * (c / (c - a));
+  return top / (sum + top);
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import {
+  AlertSchema,
+  AlertSeveritySchema,
+  AlertStateSchema,
+  AlertThresholdsSchema,
+  AlertRuleSchema,
+} from '../domain/alerts.js';
+import { CounterIdSchema, DepartmentIdSchema, EpochMsSchema } from '../domain/ids.js';
+import { MediaStatusSchema } from '../domain/media.js';
+import { CounterQueueStateSchema, DepartmentMetricsSchema, ServingTicketSchema } from '../domain/metrics.js';
+
+/** Shapes of the REST API (`/api/v1`), for the console, tests and outside tools. */
+export const OverviewCounterSchema = z.object({
+  id: CounterIdSchema,
+  name: z.string(),
+  services: z.array(z.string()),
+  /** Media status: online / reconnecting / offline. */
+  status: MediaStatusSchema,
+  queueState: CounterQueueStateSchema,
+  queueLength: z.number().int().nonnegative(),
+  longestWaitSeconds: z.number().nonnegative().nullable(),
+  servingTicket: ServingTicketSchema.nullable(),
+  /** Seconds, or null when unknown or unbounded (see expectedWaitUnbounded). */
+  expectedWaitSeconds: z.number().nonnegative().nullable(),
+  expectedWaitUnbounded: z.boolean(),
+  servedToday: z.number().int().nonnegative(),
+  satisfaction: z.number().min(0).max(1).nullable(),
+  pressure: z.number().nonnegative(),
+});
+export type OverviewCounter = z.infer<typeof OverviewCounterSchema>;
+
+export const OverviewSchema = z.object({
+  at: EpochMsSchema,
+  departments: z.array(
+    z.object({
+      id: DepartmentIdSchema,
+      name: z.string(),
+      metrics: DepartmentMetricsSchema,
+      counters: z.array(OverviewCounterSchema),
+    }),
+  ),
+});
+export type Overview = z.infer<typeof OverviewSchema>;
+
+export const AlertQuerySchema = z.object({
+  state: AlertStateSchema.optional(),
+  departmentId: DepartmentIdSchema.optional(),
+  counterId: CounterIdSchema.optional(),
+  severity: AlertSeveritySchema.optional(),
+  rule: AlertRuleSchema.optional(),
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type AlertQuery = z.infer<typeof AlertQuerySchema>;
+
+export const AlertListSchema = z.object({ alerts: z.array(AlertSchema) });
+export const ResolveAlertSchema = z.object({ note: z.string().trim().min(1).max(1000) });
+export const AlertResponseSchema = z.object({ alert: AlertSchema });
+
+export const ThresholdsResponseSchema = z.object({
+  departmentId: DepartmentIdSchema,
+  thresholds: AlertThresholdsSchema,
+});
+
+export const HistoryQuerySchema = z.object({
+  departmentId: DepartmentIdSchema,
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+});

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '@counterwatch/demo';
+import { eventually } from '../support/browser.js';
+import { loginCookie } from '../support/http.js';
+import { countStoredEvents, events, overview, postEvents } from '../support/queue.js';
+import { testStack } from '../support/stack.js';
+
+/**
+ * POST /api/v1/events end to end against a real server and SQLite:
+ * idempotency, order and clock independence, rejections that store
+ * nothing, and the same metrics after a restart.
+ */
+describe('queue event ingest', () => {
+  let stack: Stack;
+  let cleanup: () => Promise<void>;
+  let cookie: string;
+  let dept: Stack['provisioned']['departments'][number];
+  let other: Stack['provisioned']['departments'][number];
+  const MIN = 60_000;
+
+  beforeAll(async () => {
+    ({ stack, cleanup } = await testStack('queue', { departments: 2, countersPerDepartment: 2 }));
+    dept = stack.provisioned.departments[0]!;
+    other = stack.provisioned.departments[1]!;
+    const password = stack.createUser('director', ['director']);
+    cookie = await loginCookie(stack.url, 'director', password);
+  });
+
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  const counterOf = async (counterId: string) => {
+    const o = await overview(stack.url, cookie);
+    return o.departments.flatMap((d) => d.counters).find((c) => c.id === counterId)!;
+  };
+  const metricsOf = async (departmentId: string) =>
+    (await overview(stack.url, cookie)).departments.find((d) => d.id === departmentId)!.metrics;
+
+  it('stores an event once: a replayed batch is all duplicates and changes nothing', async () => {
+    const e = events(dept.id, 'qs-idem', 'idem');
+    const c1 = dept.counters[0]!.id;
+    const now = Date.now();
+    const batch = [
+      e({ type: 'counter.opened', counterId: c1 }, now - 20 * MIN),
+      e(
+        { type: 'ticket.issued', ticketId: 'idem-t1', ticketNumber: 'A101', serviceCode: 'id-card' },
+        now - 10 * MIN,
+      ),
+      e(
+        { type: 'ticket.issued', ticketId: 'idem-t2', ticketNumber: 'A102', serviceCode: 'id-card' },
+        now - 9 * MIN,
+      ),
+    ];
+    const first = await postEvents(stack.url, dept.apiKey, batch);
+    expect(first.result).toMatchObject({ accepted: 3, duplicate: 0, rejected: 0 });
+    await eventually('queue of 2', async () => ((await counterOf(c1)).queueLength === 2 ? true : undefined));
+    const stored = countStoredEvents(stack.dataDir);
+    const second = await postEvents(stack.url, dept.apiKey, batch);
+    expect(second.result).toMatchObject({ accepted: 0, duplicate: 3, rejected: 0 });
+    expect(second.result!.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect(countStoredEvents(stack.dataDir)).toBe(stored);
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect((await counterOf(c1)).queueLength).toBe(2);
+  });
+
+  it('rejects bad events with a reason each, and stores none of them', async () => {
+    const before = countStoredEvents(stack.dataDir);
+    const now = Date.now();
+    const e = events(dept.id, 'qs-bad', 'bad');
+    const result = await postEvents(stack.url, dept.apiKey, [
+      e({ type: 'ticket.called', ticketId: 'x', counterId: 'no-such-counter' }),
+      e({ type: 'ticket.called', ticketId: 'x', counterId: other.counters[0]!.id }),
+      e({ type: 'counter.opened', counterId: dept.counters[0]!.id }, now, { departmentId: other.id }),
+      e({ type: 'ticket.issued', ticketId: 'x', serviceCode: 'id-card' }), // no ticketNumber
+      e(
+        { type: 'ticket.issued', ticketId: 'x', ticketNumber: 'A1', serviceCode: 'id-card' },
+        now + 2 * 3_600_000,
+      ),
+      e({ type: 'ticket.issued', ticketId: 'x', ticketNumber: 'A1', serviceCode: 'fishing-licence' }),
+      e({ type: 'rating.submitted', ticketId: 'x', counterId: dept.counters[0]!.id, rating: 'meh' }),
+      { not: 'an event' },
+    ]);
+    expect(result.status).toBe(200);
+    expect(result.result).toMatchObject({ accepted: 0, duplicate: 0, rejected: 8 });
+    const reasons = result.result!.results.map((r) => r.reason ?? '');
+    expect(reasons[0]).toMatch(/unknown counter no-such-counter/);
+    expect(reasons[1]).toMatch(/unknown counter/);
+    expect(reasons[2]).toMatch(/does not match the sender's department/);
+    expect(reasons[3]).toMatch(/ticketNumber/);
+    expect(reasons[4]).toMatch(/in the future/);
+    expect(reasons[5]).toMatch(/unknown service fishing-licence/);
+    expect(reasons[6]).toMatch(/rating/);
+    expect(result.result!.results[7]).toMatchObject({ id: '#7', status: 'rejected' });
+
+    const wrongKey = await postEvents(stack.url, 'x'.repeat(43), [
+      e({ type: 'counter.opened', counterId: dept.counters[0]!.id }),
+    ]);
+    expect(wrongKey).toMatchObject({ status: 401, error: { code: 'unauthenticated' } });
+    const oversized = await postEvents(
+      stack.url,
+      dept.apiKey,
+      Array.from({ length: 501 }, () => e({ type: 'counter.opened', counterId: dept.counters[0]!.id })),
+    );
+    expect(oversized).toMatchObject({ status: 413, error: { code: 'message_too_large' } });
+    const empty = await postEvents(stack.url, dept.apiKey, []);
+    expect(empty.status).toBe(400);
+    // A source may not reuse a sequence number for a different event.
+    const reuse = await postEvents(stack.url, dept.apiKey, [
+      {
+        ...e({ type: 'counter.opened', counterId: dept.counters[0]!.id }),
+        source: { id: 'qs-idem', seq: 1 },
+      },
+    ]);
+    expect(reuse.result!.results[0]!.reason).toMatch(/already used sequence 1/);
+    expect(countStoredEvents(stack.dataDir)).toBe(before);
+  });
+
+  it('gives the same state whatever order events arrive in (one source ordered by its sequence numbers)', async () => {
+    const c2 = dept.counters[1]!.id;
+    const now = Date.now();
+    const e = events(dept.id, 'panel-ooo', 'ooo');
+    const opened = e({ type: 'counter.opened', counterId: c2 }, now - 30 * MIN);
+    const issued = e(
+      { type: 'ticket.issued', ticketId: 'ooo-t', ticketNumber: 'B201', serviceCode: 'permanent-residence' },
+      now - 20 * MIN,
+    );
+    const called = e({ type: 'ticket.called', ticketId: 'ooo-t', counterId: c2 }, now - 15 * MIN);
+    const started = e({ type: 'service.started', ticketId: 'ooo-t', counterId: c2 }, now - 14 * MIN);
+    const finished = e(
+      { type: 'service.finished', ticketId: 'ooo-t', counterId: c2, outcome: 'completed' },
+      now - 4 * MIN,
+    );
+    // The panel's clock stepped back before it paused: its sequence number, not its time, says "later".
+    const paused = e({ type: 'counter.paused', counterId: c2, reason: 'break' }, now - 40 * MIN);
+    for (const batch of [[finished, paused], [started], [called, issued], [opened]]) {
+      expect((await postEvents(stack.url, dept.apiKey, batch)).result!.rejected).toBe(0);
+    }
+    const counter = await eventually('served and paused', async () => {
+      const c = await counterOf(c2);
+      return c.servedToday === 1 && c.queueState === 'paused' ? c : undefined;
+    });
+    expect(counter.servingTicket).toBeNull();
+  });
+
+  it('corrects for a source whose clock is off (clock skew)', async () => {
+    const counter = other.counters[0]!; // serves id-card
+    const kiosk = events(other.id, 'kiosk-slow', 'skew-k');
+    const panel = events(other.id, 'panel-skew', 'skew-p');
+    // The kiosk's clock is 3 minutes slow. Taken at face value the ticket would already have waited 3 minutes.
+    await postEvents(stack.url, other.apiKey, [
+      panel({ type: 'counter.opened', counterId: counter.id }, Date.now()),
+      kiosk(
+        { type: 'ticket.issued', ticketId: 'skew-t', ticketNumber: 'A901', serviceCode: 'id-card' },
+        Date.now() - 3 * MIN,
+      ),
+    ]);
+    const waiting = await eventually('skewed ticket waiting', async () => {
+      const c = await counterOf(counter.id);
+      return c.queueLength === 1 ? c : undefined;
+    });
+    expect(waiting.longestWaitSeconds!).toBeLessThan(60);
+    await new Promise((r) => setTimeout(r, 1_000));
+    await postEvents(stack.url, other.apiKey, [
+      panel({ type: 'ticket.called', ticketId: 'skew-t', counterId: counter.id }, Date.now()),
+    ]);
+    const metrics = await eventually('skewed ticket called', async () => {
+      const m = await metricsOf(other.id);
+      return m.meanWaitSeconds !== null ? m : undefined;
+    });
+    // About one second of real waiting, not three minutes.
+    expect(metrics.meanWaitSeconds!).toBeLessThan(60);
+  });
+
+  it('rebuilds the same metrics after a server restart', async () => {
+    const before = await metricsOf(dept.id);
+    const counters = (await overview(stack.url, cookie)).departments.find((d) => d.id === dept.id)!.counters;
+    await stack.stopServer();
+    await stack.startServer();
+    // Sessions live in the database: the same cookie still works.
+    const after = await metricsOf(dept.id);
+    const stable = (m: typeof before) => ({
+      ...m,
+      at: 0,
+      longestWaitSeconds: 0,
+      services: m.services.map((s) => ({ ...s, expectedWait: null })),
+    });
+    expect(stable(after)).toEqual(stable(before));
+    const afterCounters = (await overview(stack.url, cookie)).departments.find(
+      (d) => d.id === dept.id,
+    )!.counters;
+    const strip = (c: (typeof counters)[number]) => ({
+      ...c,
+      longestWaitSeconds: 0,
+      pressure: 0,
+      expectedWaitSeconds: 0,
+    });
+    expect(afterCounters.map(strip)).toEqual(counters.map(strip));
+  });
+});

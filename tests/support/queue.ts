@@ -1,0 +1,66 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { z } from 'zod';
+import {
+  EventBatchResultSchema,
+  OverviewSchema,
+  type EventBatchResult,
+  type Overview,
+} from '@counterwatch/shared';
+
+/** Posts a batch to /api/v1/events with a department key; returns status and parsed body. */
+export async function postEvents(
+  baseUrl: string,
+  apiKey: string,
+  events: unknown[],
+): Promise<{ status: number; result?: EventBatchResult; error?: { code: string; message: string } }> {
+  const res = await fetch(`${baseUrl}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ events }),
+  });
+  const body: unknown = await res.json();
+  if (res.ok) return { status: res.status, result: EventBatchResultSchema.parse(body) };
+  const error = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).parse(body).error;
+  return { status: res.status, error };
+}
+
+export async function overview(baseUrl: string, cookie: string): Promise<Overview> {
+  const res = await fetch(`${baseUrl}/api/v1/overview`, { headers: { cookie } });
+  if (!res.ok) throw new Error(`overview: ${res.status}`);
+  return OverviewSchema.parse(await res.json());
+}
+
+/** Reads the server's database directly (WAL allows a reader beside the server). */
+export function countStoredEvents(dataDir: string, where = '1 = 1', params: unknown[] = []): number {
+  const db = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'), {
+    readonly: true,
+    fileMustExist: true,
+  });
+  try {
+    const row = z
+      .object({ n: z.number() })
+      .parse(db.prepare(`SELECT count(*) AS n FROM queue_events WHERE ${where}`).get(...params));
+    return row.n;
+  } finally {
+    db.close();
+  }
+}
+
+/** A tiny builder of valid events for one department and source. */
+export function events(departmentId: string, sourceId: string, idPrefix: string) {
+  let seq = 0;
+  let n = 0;
+  return (
+    body: Record<string, unknown>,
+    occurredAt = Date.now(),
+    overrides: Record<string, unknown> = {},
+  ) => ({
+    id: `${idPrefix}-${++n}`,
+    departmentId,
+    occurredAt,
+    source: { id: sourceId, seq: ++seq },
+    ...body,
+    ...overrides,
+  });
+}
