@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { apiRequest } from '../api/http';
 import { useT } from '../i18n/i18n';
+import { BellIcon } from '../queue/icons';
+import { openAlertCount } from '../store/alertsSlice';
 import { useStore } from '../store/store';
 import type { TileSize } from '../store/uiSlice';
 import { LanguageSwitch } from './LanguageSwitch';
+import { CONSOLE_ROUTES, consoleRoute, followLink, usePath } from './router';
 
 export function Header({ onLoggedOut }: { onLoggedOut: () => void }) {
   const t = useT();
@@ -11,6 +14,7 @@ export function Header({ onLoggedOut }: { onLoggedOut: () => void }) {
   const user = useStore((s) => s.user);
   const tileSize = useStore((s) => s.tileSize);
   const setTileSize = useStore((s) => s.setTileSize);
+  const route = consoleRoute(usePath());
   const logout = () => {
     apiRequest('POST', '/api/v1/auth/logout', z.object({ ok: z.boolean() }))
       .catch((error: unknown) => console.warn('logout', error))
@@ -28,20 +32,79 @@ export function Header({ onLoggedOut }: { onLoggedOut: () => void }) {
               : 'conn.connecting',
         )}
       </span>
+      <nav className="app-nav" aria-label={t('nav.label')}>
+        {CONSOLE_ROUTES.map((r) => (
+          <a
+            key={r.path}
+            href={r.path}
+            data-route={r.path}
+            aria-current={route === r.path ? 'page' : undefined}
+            onClick={(e) => followLink(e, r.path)}
+          >
+            {t(r.label)}
+            {r.path === '/alerts' && <OpenAlertsBadge />}
+          </a>
+        ))}
+      </nav>
       <div className="spacer" />
-      <label className="density">
-        {t('wall.density')}
-        <select value={tileSize} onChange={(e) => setTileSize(e.target.value as TileSize)}>
-          <option value="S">S</option>
-          <option value="M">M</option>
-          <option value="L">L</option>
-        </select>
-      </label>
+      <AlertSoundToggle />
+      {route === '/' && (
+        <label className="density">
+          {t('wall.density')}
+          <select value={tileSize} onChange={(e) => setTileSize(e.target.value as TileSize)}>
+            <option value="S">S</option>
+            <option value="M">M</option>
+            <option value="L">L</option>
+          </select>
+        </label>
+      )}
       <LanguageSwitch />
-      {user && <span className="user">{user.displayName}</span>}
+      {user && (
+        <span className="user" title={user.displayName}>
+          {user.displayName}
+        </span>
+      )}
       <button type="button" onClick={logout}>
         {t('app.logout')}
       </button>
     </header>
+  );
+}
+
+/** Alerts nobody has acknowledged yet; red while any is critical. */
+function OpenAlertsBadge() {
+  const t = useT();
+  const count = useStore(openAlertCount);
+  const critical = useStore((s) =>
+    Object.values(s.alerts).some((a) => a.state === 'open' && a.severity === 'critical'),
+  );
+  return (
+    <span
+      className={`alert-badge${count === 0 ? ' none' : ''}${critical ? ' critical' : ''}`}
+      data-open-alerts={count}
+      role="status"
+      aria-label={t('alerts.openCount', { count })}
+    >
+      {count}
+    </span>
+  );
+}
+
+function AlertSoundToggle() {
+  const t = useT();
+  const muted = useStore((s) => s.alertSoundMuted);
+  const setMuted = useStore((s) => s.setAlertSoundMuted);
+  return (
+    <button
+      type="button"
+      className={`sound-toggle${muted ? ' muted' : ''}`}
+      aria-pressed={muted}
+      data-muted={muted}
+      title={muted ? t('alerts.soundOff') : t('alerts.soundOn')}
+      onClick={() => setMuted(!muted)}
+    >
+      <BellIcon />
+      <span className="visually-hidden">{t('alerts.mute')}</span>
+    </button>
   );
 }

@@ -26,3 +26,38 @@ export function useSearchParam(name: string): string | null {
   const search = useSyncExternalStore(subscribe, () => window.location.search);
   return new URLSearchParams(search).get(name);
 }
+
+/** The logged-in console's pages, in header order. */
+export const CONSOLE_ROUTES = [
+  { path: '/', label: 'nav.wall' },
+  { path: '/alerts', label: 'nav.alerts' },
+  { path: '/departments', label: 'nav.departments' },
+  { path: '/pressure', label: 'nav.pressure' },
+] as const;
+
+export type ConsoleRoute = (typeof CONSOLE_ROUTES)[number]['path'];
+
+/** Which console page a path shows; anything unknown is the wall. */
+export function consoleRoute(pathname: string): ConsoleRoute {
+  for (const route of CONSOLE_ROUTES) {
+    if (route.path !== '/' && (pathname === route.path || pathname.startsWith(`${route.path}/`)))
+      return route.path;
+  }
+  return '/';
+}
+
+interface ClickLike {
+  button: number;
+  metaKey: boolean;
+  ctrlKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+  preventDefault: () => void;
+}
+
+/** A plain left click on a link is ours to route; modified clicks (new tab…) stay the browser's. */
+export function followLink(event: ClickLike, path: string): void {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  navigate(path);
+}

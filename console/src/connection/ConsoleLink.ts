@@ -132,6 +132,12 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
       case 'countersPatch':
         store.applyCounterPatches(notification.data.counters);
         return;
+      case 'departmentsPatch':
+        store.applyDepartmentMetrics(notification.data.departments);
+        return;
+      case 'alertsChanged':
+        store.applyAlerts(notification.data.alerts);
+        return;
       case 'consumerClosed':
         this.emit('consumerClosed', notification.data.consumerId, notification.data.reason);
         return;

@@ -24,13 +24,18 @@ export function useT(): (key: MessageKey, params?: Record<string, string | numbe
   return (key, params) => translate(lang, key, params);
 }
 
+/** The BCP 47 locale for numbers and dates in a UI language. */
+export function localeOf(lang: Lang): string {
+  return lang === 'vi' ? 'vi-VN' : 'en-GB';
+}
+
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
 export function formatTime(lang: Lang, epochMs: number, withSeconds = true): string {
   const key = `${lang}-${withSeconds}`;
   let format = timeFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
+    format = new Intl.DateTimeFormat(localeOf(lang), {
       timeZone: TIME_ZONE,
       hour: '2-digit',
       minute: '2-digit',
@@ -43,7 +48,7 @@ export function formatTime(lang: Lang, epochMs: number, withSeconds = true): str
 }
 
 export function formatDateTime(lang: Lang, epochMs: number): string {
-  return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
+  return new Intl.DateTimeFormat(localeOf(lang), {
     timeZone: TIME_ZONE,
     dateStyle: 'short',
     timeStyle: 'medium',
@@ -58,4 +63,26 @@ export function formatDuration(seconds: number): string {
   const r = s % 60;
   const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(r).padStart(2, '0')}`;
+}
+
+/** Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving), so day boundaries are plain arithmetic. */
+const ZONE_OFFSET_MS = 7 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Midnight (in the departments' zone) of the day containing `epochMs`. */
+export function startOfLocalDay(epochMs: number): number {
+  return Math.floor((epochMs + ZONE_OFFSET_MS) / DAY_MS) * DAY_MS - ZONE_OFFSET_MS;
+}
+
+/** "2025-03-14" for an `<input type="date">`, in the departments' zone. */
+export function localDateValue(epochMs: number): string {
+  return new Date(epochMs + ZONE_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Midnight in the departments' zone of a "YYYY-MM-DD" date, or null when it is not one. */
+export function parseLocalDate(value: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return null;
+  const utc = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return Number.isNaN(utc) ? null : utc - ZONE_OFFSET_MS;
 }

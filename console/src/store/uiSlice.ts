@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Lang } from '../i18n/i18n';
+import { remember, storedChoice } from './persist';
 import type { AppState } from './store';
 
 export type TileSize = 'S' | 'M' | 'L';
@@ -20,26 +21,9 @@ export interface UiSlice {
   setListening: (counterId: string | null) => void;
 }
 
-function stored<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
-  try {
-    const value = localStorage.getItem(key);
-    return allowed.find((a) => a === value) ?? fallback;
-  } catch {
-    return fallback; // storage disabled (private mode): defaults
-  }
-}
-
-function remember(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // storage disabled: the choice lasts for this page only
-  }
-}
-
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
-  lang: stored<Lang>('cw.lang', ['vi', 'en'], 'vi'),
-  tileSize: stored<TileSize>('cw.tileSize', ['S', 'M', 'L'], 'M'),
+  lang: storedChoice<Lang>('cw.lang', ['vi', 'en'], 'vi'),
+  tileSize: storedChoice<TileSize>('cw.tileSize', ['S', 'M', 'L'], 'M'),
   focusedCounterId: null,
   selectedCounterId: null,
   listeningCounterId: null,

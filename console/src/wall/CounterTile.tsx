@@ -1,39 +1,68 @@
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { Alert } from '@counterwatch/shared';
+import { alertMessage } from '../alerts/alertText';
 import { useT } from '../i18n/i18n';
+import { Elapsed } from '../queue/Elapsed';
+import { ClockIcon, PeopleIcon, TicketIcon } from '../queue/icons';
+import { QueueStateBadge } from '../queue/QueueStateBadge';
+import { SEVERITY_RANK } from '../store/alertsSlice';
 import { useStore } from '../store/store';
 import { StatusBadge } from './StatusBadge';
 import { TrackVideo } from './TrackVideo';
 
 /**
- * One counter on the wall. Selects only its own fields, so a patch to
- * another counter does not re-render it. Always rendered: a placeholder
- * stands in when the counter has no picture.
+ * One counter on the wall: its picture with its queue over it. Selects only
+ * its own fields, so a patch to another counter does not re-render it, and
+ * the counting-up times tick without re-rendering at all. Always rendered:
+ * a placeholder stands in when the counter has no picture.
  */
 export const CounterTile = memo(function CounterTile({ counterId }: { counterId: string }) {
   const t = useT();
-  const { name, status, hasGrid } = useStore(
+  const tile = useStore(
     useShallow((s) => {
       const c = s.counters[counterId];
+      const q = c?.queue;
+      const alerts = (s.alertIdsByCounter[counterId] ?? [])
+        .map((id) => s.alerts[id])
+        .filter((a): a is Alert => a !== undefined)
+        .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
       return {
         name: c?.name ?? counterId,
         status: c?.media.status ?? 'offline',
         hasGrid: c?.media.tracks.includes('grid') ?? false,
+        queueState: q?.state ?? 'closed',
+        pauseReason: q?.pauseReason ?? null,
+        queueLength: q?.queueLength ?? 0,
+        oldestWaitingSince: q?.oldestWaitingSince ?? null,
+        servingNumber: q?.servingTicket?.number ?? '',
+        servingSince: q?.servingTicket?.since ?? null,
+        alertSeverity: alerts[0]?.severity ?? '',
+        alertText: alerts.map((a) => alertMessage(s.lang, a)).join(' · '),
       };
     }),
   );
   const selected = useStore((s) => s.selectedCounterId === counterId);
   const focusCounter = useStore((s) => s.focusCounter);
   const selectCounter = useStore((s) => s.selectCounter);
-  const live = status === 'online' && hasGrid;
+  const { name, status, queueState, alertSeverity, alertText } = tile;
+  const live = status === 'online' && tile.hasGrid;
+  const factsId = `tile-facts-${counterId}`;
+  const alertId = `tile-alert-${counterId}`;
 
   return (
     <button
       type="button"
-      className={`tile${selected ? ' selected' : ''}`}
+      className={`tile${selected ? ' selected' : ''}${alertSeverity ? ` alert-${alertSeverity}` : ''}`}
       data-counter-id={counterId}
       data-status={status}
+      data-queue-length={tile.queueLength}
+      data-queue-state={queueState}
+      data-serving={tile.servingNumber}
+      data-alert={alertSeverity}
       aria-label={t('tile.open', { name })}
+      aria-describedby={alertText ? `${alertId} ${factsId}` : factsId}
+      title={alertText || undefined}
       tabIndex={selected ? 0 : -1}
       onClick={() => focusCounter(counterId)}
       onFocus={() => selectCounter(counterId)}
@@ -47,6 +76,33 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
             <span>{status === 'reconnecting' ? t('status.reconnecting') : t('tile.noMedia')}</span>
           </div>
         )}
+        {alertText && (
+          <span className="tile-alert" id={alertId} data-severity={alertSeverity}>
+            {alertText}
+          </span>
+        )}
+        <div className="tile-queue" id={factsId}>
+          <QueueStateBadge state={queueState} pauseReason={tile.pauseReason} />
+          <span className="tile-fact" data-fact="queue">
+            <PeopleIcon />
+            <span className="visually-hidden">{t('queue.waiting')}</span>
+            {tile.queueLength}
+          </span>
+          {tile.oldestWaitingSince !== null && (
+            <span className="tile-fact" data-fact="longest-wait">
+              <ClockIcon />
+              <span className="visually-hidden">{t('queue.longestWait')}</span>
+              <Elapsed since={tile.oldestWaitingSince} />
+            </span>
+          )}
+          {tile.servingNumber && (
+            <span className="tile-fact tile-serving" data-fact="serving">
+              <TicketIcon />
+              <span className="visually-hidden">{t('queue.servingTicket')}</span>
+              {tile.servingNumber} · <Elapsed since={tile.servingSince} />
+            </span>
+          )}
+        </div>
       </div>
       <div className="tile-caption">
         <span className="tile-name">{name}</span>

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useT, translate } from '../i18n/i18n';
 import { useStore } from '../store/store';
+import { QueuePanel } from './QueuePanel';
 import { StatusBadge } from './StatusBadge';
 import { TrackAudio, TrackVideo } from './TrackVideo';
 
@@ -48,15 +49,18 @@ export function FocusView({ counterId }: { counterId: string }) {
           {listening ? t('focus.mute') : t('focus.listen')}
         </button>
       </header>
-      <div className="focus-media">
-        {live ? (
-          <TrackVideo counterId={counterId} track="focus" className="focus-video" />
-        ) : (
-          <div className="tile-placeholder" data-placeholder="true">
-            {status === 'reconnecting' ? t('status.reconnecting') : t('tile.noMedia')}
-          </div>
-        )}
-        {listening && live && <TrackAudio counterId={counterId} />}
+      <div className="focus-body">
+        <div className="focus-media">
+          {live ? (
+            <TrackVideo counterId={counterId} track="focus" className="focus-video" />
+          ) : (
+            <div className="tile-placeholder" data-placeholder="true">
+              {status === 'reconnecting' ? t('status.reconnecting') : t('tile.noMedia')}
+            </div>
+          )}
+          {listening && live && <TrackAudio counterId={counterId} />}
+        </div>
+        <QueuePanel counterId={counterId} />
       </div>
       <footer className="focus-footer">
         <LiveStats counterId={counterId} />

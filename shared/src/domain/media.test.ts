@@ -141,6 +141,7 @@ describe('CounterMediaSchema', () => {
     epoch: 3,
     stats: { bitrateKbps: 1400, fps: 25, packetLossPct: 0.5, score: 10 },
     agent: validHealth,
+    recording: 'recording',
   };
 
   it('accepts an online counter and an offline one', () => {
@@ -154,6 +155,7 @@ describe('CounterMediaSchema', () => {
         epoch: 0,
         stats: null,
         agent: null,
+        recording: 'off',
       }).success,
     ).toBe(true);
   });

@@ -17,6 +17,7 @@ const media = {
   epoch: 0,
   stats: null,
   agent: null,
+  recording: 'off',
 };
 
 const counter = { id: 'c01', departmentId: 'hcm-q1', name: 'Quầy 1', services: ['id-card'], media };

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ALERT_RULES } from '@counterwatch/shared';
+import { alertMessage, ruleTitle } from './alertText';
+
+describe('alertMessage', () => {
+  it('fills every rule from its details in Vietnamese', () => {
+    expect(
+      alertMessage('vi', { rule: 'queue_per_counter', details: { queue: 18, counters: 2 }, subject: null }),
+    ).toBe('18 người chờ cho 2 quầy mở');
+    expect(alertMessage('vi', { rule: 'longest_wait', details: { minutes: 31.6 }, subject: null })).toBe(
+      'Người chờ lâu nhất 32 phút',
+    );
+    expect(
+      alertMessage('vi', { rule: 'counter_idle', details: { minutes: 6, waiting: 4 }, subject: null }),
+    ).toBe('Quầy nhàn rỗi 6 phút khi còn 4 người chờ');
+    expect(alertMessage('vi', { rule: 'low_satisfaction', details: { percent: 55 }, subject: null })).toBe(
+      'Hài lòng 55% trong giờ qua',
+    );
+    expect(alertMessage('en', { rule: 'expected_wait', details: { minutes: 45 }, subject: null })).toBe(
+      'Expected wait 45 min',
+    );
+  });
+
+  it('takes the ticket of an unsatisfied rating from the subject when details lack it', () => {
+    expect(alertMessage('vi', { rule: 'unsatisfied_rating', details: {}, subject: 'A012' })).toBe(
+      'Công dân không hài lòng (vé A012)',
+    );
+  });
+
+  it('falls back to the rule name when a fact is missing or null', () => {
+    expect(alertMessage('vi', { rule: 'queue_per_counter', details: { queue: 18 }, subject: null })).toBe(
+      'Hàng chờ quá dài',
+    );
+    expect(alertMessage('en', { rule: 'media_offline', details: { minutes: null }, subject: null })).toBe(
+      'Picture/sound lost',
+    );
+  });
+
+  it('has a title for every rule in both languages', () => {
+    for (const rule of ALERT_RULES) {
+      expect(ruleTitle('vi', rule)).not.toMatch(/alert\./);
+      expect(ruleTitle('en', rule)).not.toMatch(/alert\./);
+    }
+  });
+});
