@@ -21,13 +21,15 @@ import { SqliteStorage } from './storage/sqlite/SqliteStorage.js';
  *   counterwatch-admin user reset-password --data-dir DIR --username U [--password-file F]
  *   counterwatch-admin user reset-password --data-dir DIR --username U [--password-file FILE]
   counterwatch-admin counter token --data-dir DIR --counter ID   (prints a new agent token once)
+ *   counterwatch-admin audit verify --data-dir DIR   (exit 0 intact, 2 tampered)
  *   counterwatch-admin department key --data-dir DIR --department ID   (prints a new queue-system API key once)
  */
 const USAGE = `usage:
   counterwatch-admin user add --data-dir DIR --username U --roles ROLE[,ROLE] [--name NAME] [--departments D1,D2] [--password-file FILE]
   counterwatch-admin user reset-password --data-dir DIR --username U [--password-file FILE]
   counterwatch-admin counter token --data-dir DIR --counter ID
-  counterwatch-admin department key --data-dir DIR --department ID`;
+  counterwatch-admin department key --data-dir DIR --department ID
+  counterwatch-admin audit verify --data-dir DIR`;
 
 /** `user add` for a username that is taken: scripts can tell it from other failures. */
 const EXIT_EXISTS = 3;
@@ -108,6 +110,16 @@ async function main(): Promise<void> {
       await storage.setUserPassword(user.id, await hashPassword(password));
       await storage.revokeUserSessions(user.id, Date.now());
       if (!values['password-file']) process.stdout.write(`${password}\n`);
+      return;
+    }
+    if (noun === 'audit' && verb === 'verify') {
+      const result = await storage.audit.verify();
+      process.stdout.write(
+        result.ok
+          ? `audit trail intact: ${result.checked} rows, head ${result.headSeq}\n`
+          : `AUDIT TRAIL BROKEN at row ${result.firstBadSeq ?? '?'}: ${result.problem ?? ''} (${result.checked} rows verified before it)\n`,
+      );
+      process.exitCode = result.ok ? 0 : 2;
       return;
     }
     if (noun === 'counter' && verb === 'token') {

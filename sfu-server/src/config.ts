@@ -41,6 +41,15 @@ export interface ServerConfig {
   bootstrapAdmin: boolean;
   /** An alert's condition must stay clear this long before it resolves itself. */
   alertClearHoldMs: number;
+  recording: {
+    enabled: boolean;
+    dir: string;
+    segmentSeconds: number;
+    retentionDays: number;
+    quotaBytes: number | null;
+    /** Holds on flagged interactions and inspections end this long after their review/inspection closed. */
+    holdReleaseDays: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -230,6 +239,31 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       ),
     },
     bootstrapAdmin: parse('CW_BOOTSTRAP_ADMIN', Bool, read(env, 'CW_BOOTSTRAP_ADMIN') ?? 'true'),
+    recording: {
+      enabled: parse('CW_RECORDING', Bool, read(env, 'CW_RECORDING') ?? 'true'),
+      dir: path.resolve(read(env, 'CW_RECORDINGS_DIR') ?? path.join(dataDir, 'recordings')),
+      segmentSeconds: parse(
+        'CW_SEGMENT_SECONDS',
+        z.coerce.number().int().min(1).max(600),
+        read(env, 'CW_SEGMENT_SECONDS') ?? '10',
+      ),
+      retentionDays: parse(
+        'CW_RETENTION_DAYS',
+        z.coerce.number().int().min(1).max(3650),
+        read(env, 'CW_RETENTION_DAYS') ?? '30',
+      ),
+      quotaBytes: (() => {
+        const gb = read(env, 'CW_RECORDING_QUOTA_GB');
+        return gb === undefined
+          ? null
+          : Math.round(parse('CW_RECORDING_QUOTA_GB', z.coerce.number().positive(), gb) * 1e9);
+      })(),
+      holdReleaseDays: parse(
+        'CW_HOLD_RELEASE_DAYS',
+        z.coerce.number().int().min(0).max(3650),
+        read(env, 'CW_HOLD_RELEASE_DAYS') ?? '30',
+      ),
+    },
     alertClearHoldMs:
       1000 *
       parse(

@@ -1,11 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import { WebSocketServer } from 'ws';
-import type { AlertThresholds, CounterPatch } from '@counterwatch/shared';
+import {
+  AppError,
+  type Alert,
+  type AlertThresholds,
+  type CounterPatch,
+  type MediaTrack,
+  type User,
+} from '@counterwatch/shared';
 import { AlertEngine } from './alerts/AlertEngine.js';
 import { evaluateRules } from './alerts/rules.js';
+import { AuditLog, actorOf, type Actor } from './audit/AuditLog.js';
 import { canWatch, hasRole } from './auth/access.js';
 import { generatePassword, hashPassword } from './auth/secrets.js';
 import { SessionService } from './auth/SessionService.js';
@@ -16,17 +25,26 @@ import { MediaStatusBoard } from './counters/MediaStatusBoard.js';
 import { createHttpApp } from './http/app.js';
 import { SESSION_COOKIE, originAllowed, readCookie } from './http/cookies.js';
 import { requireDepartmentKey } from './http/deviceAuth.js';
+import { Downloads } from './http/downloads.js';
+import { adminRoutes } from './http/routes/adminRoutes.js';
+import { auditRoutes } from './http/routes/auditRoutes.js';
 import { authRoutes } from './http/routes/authRoutes.js';
 import { deviceRoutes } from './http/routes/deviceRoutes.js';
 import { eventsRoutes } from './http/routes/eventsRoutes.js';
 import { healthRoutes } from './http/routes/healthRoutes.js';
+import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
 import { queueRoutes } from './http/routes/queueRoutes.js';
+import { reviewRoutes } from './http/routes/reviewRoutes.js';
+import { InspectionService } from './inspections/InspectionService.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
+import type { ViewerConsumerInfo } from './media/ViewerSession.js';
 import { DeviceCommands } from './queue/DeviceCommands.js';
 import type { MetricsResult } from './queue/metrics.js';
 import { QueueService } from './queue/QueueService.js';
+import { RecordingService } from './recording/index.js';
+import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
 import type { Storage } from './storage/Storage.js';
@@ -34,6 +52,18 @@ import { SqliteStorage } from './storage/sqlite/SqliteStorage.js';
 import { buildOverview, buildSnapshot, type ViewSources } from './views.js';
 
 const STATS_INTERVAL_MS = 2_000;
+const DAY_MS = 24 * 3_600_000;
+
+interface Parts {
+  config: ServerConfig;
+  logger: Logger;
+  storage: Storage;
+  directory: Directory;
+  media: MediaService;
+  queue: QueueService;
+  alerts: AlertEngine;
+  recording: RecordingService | null;
+}
 
 /**
  * The composition root: builds every part, wires their events together and
@@ -47,34 +77,59 @@ export class CounterWatchServer {
   readonly #media: MediaService;
   readonly #queue: QueueService;
   readonly #alerts: AlertEngine;
+  readonly #recording: RecordingService | null;
+  readonly #audit: AuditLog;
+  readonly #reviews: ReviewService;
+  readonly #inspections: InspectionService;
+  readonly #downloads = new Downloads();
   readonly #views: ViewSources;
   readonly #live = new LiveMedia();
   readonly #board: MediaStatusBoard;
   readonly #sessions: SessionService;
   readonly #agents: AgentGateway;
   readonly #consoles: ConsoleGateway;
+  readonly #app: express.Express;
   readonly #http: http.Server;
   readonly #wss: WebSocketServer;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
 
-  private constructor(parts: {
-    config: ServerConfig;
-    logger: Logger;
-    storage: Storage;
-    directory: Directory;
-    media: MediaService;
-    queue: QueueService;
-    alerts: AlertEngine;
-  }) {
-    this.#config = parts.config;
-    this.#logger = parts.logger;
-    this.#storage = parts.storage;
+  private constructor(parts: Parts) {
+    const { config, logger, storage } = parts;
+    this.#config = config;
+    this.#logger = logger;
+    this.#storage = storage;
     this.#directory = parts.directory;
     this.#media = parts.media;
     this.#queue = parts.queue;
     this.#alerts = parts.alerts;
-    this.#board = new MediaStatusBoard({ reconnectGraceMs: parts.config.media.reconnectGraceMs });
+    this.#recording = parts.recording;
+    this.#board = new MediaStatusBoard({ reconnectGraceMs: config.media.reconnectGraceMs });
+    this.#sessions = new SessionService({ storage, logger });
+    this.#audit = new AuditLog({ store: storage.audit, logger });
+    const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
+    this.#reviews = new ReviewService({
+      store: storage.reviews,
+      ticket: (departmentId, ticketId) => this.#queue.state(departmentId)?.tickets.get(ticketId),
+      activeTicket: (departmentId, counterId) => this.#activeTicket(departmentId, counterId),
+      usualServiceSeconds: (departmentId, serviceCode) => {
+        const measured = this.#queue
+          .departmentMetrics(departmentId)
+          ?.services.find((s) => s.serviceCode === serviceCode);
+        return measured?.meanServiceSeconds ?? typicalServiceSeconds(serviceCode);
+      },
+      alertAbout: (departmentId, ticketId) =>
+        this.#alerts.active(new Set([departmentId])).find((a) => a.subject === ticketId),
+      logger,
+      releaseAfterMs,
+    });
+    this.#inspections = new InspectionService({
+      store: storage.inspections,
+      settings: storage.settings,
+      stillsDir: path.join(config.dataDir, 'stills'),
+      logger,
+      releaseAfterMs,
+    });
     this.#views = {
       departments: () => this.#directory.departments(),
       counters: () => this.#directory.counters(),
@@ -83,23 +138,22 @@ export class CounterWatchServer {
       departmentMetrics: (id) => this.#queue.departmentMetrics(id),
       activeAlerts: (ids) => this.#alerts.active(ids),
     };
-    this.#sessions = new SessionService({ storage: parts.storage, logger: parts.logger });
 
     this.#agents = new AgentGateway({
-      logger: parts.logger,
+      logger,
       host: {
         authenticate: (counterId, token) => this.#directory.authenticateCounter(counterId, token),
         welcome: () => ({
-          renditions: [this.#config.media.renditions.grid, this.#config.media.renditions.focus],
-          audioBitrateKbps: this.#config.media.audioBitrateKbps,
-          keyframeIntervalSeconds: this.#config.media.keyframeIntervalSeconds,
+          renditions: [config.media.renditions.grid, config.media.renditions.focus],
+          audioBitrateKbps: config.media.audioBitrateKbps,
+          keyframeIntervalSeconds: config.media.keyframeIntervalSeconds,
           heartbeatIntervalMs: 5_000,
         }),
         getRouter: (departmentId) => this.#media.getRouter(departmentId),
         plainIngest: {
-          listenIp: this.#config.media.listenIp,
-          announcedIp: this.#config.media.announcedIp,
-          ingestHost: this.#config.media.ingestHost,
+          listenIp: config.media.listenIp,
+          announcedIp: config.media.announcedIp,
+          ingestHost: config.media.ingestHost,
         },
         attachIngest: (ingest) => this.#live.attach(ingest),
         reportHealth: (counterId, health) => this.#board.setAgentHealth(counterId, health),
@@ -114,7 +168,7 @@ export class CounterWatchServer {
 
     this.#consoles = new ConsoleGateway({
       sessions: this.#sessions,
-      logger: parts.logger,
+      logger,
       host: {
         snapshot: (user) => buildSnapshot(this.#views, user, Date.now()),
         watchableCounter: (user, counterId) => {
@@ -130,81 +184,36 @@ export class CounterWatchServer {
           getRouter: (departmentId) => this.#media.getRouter(departmentId),
           lookupTrack: (counterId, track) => this.#live.lookup(counterId, track),
         },
+        viewStarted: (user, info, from) => this.#recordView('start', user, info, from),
+        viewStopped: (user, info, from) => {
+          this.#recordView('stop', user, info, from).catch((error: unknown) =>
+            this.#logger.error({ err: error, counterId: info.counterId }, 'end of a live view not on record'),
+          );
+        },
       },
     });
 
-    this.#live.on('changed', (counterId) => {
-      const ingest = this.#live.ingest(counterId);
-      this.#board.setTracks(counterId, {
-        tracks: this.#live.tracks(counterId),
-        epoch: this.#live.epoch(counterId),
-        publisher: ingest?.publisher ?? null,
-      });
-    });
+    this.#live.on('changed', (counterId) => this.#onLiveMediaChanged(counterId));
     this.#board.on('changed', (ids) => this.#broadcastMedia(ids));
     this.#queue.on('computed', (departmentId, result, changed) =>
       this.#onMetrics(departmentId, result, changed),
     );
-    this.#queue.on('accepted', (event) => this.#alerts.onEvent(event));
+    this.#queue.on('accepted', (event) => {
+      this.#alerts.onEvent(event);
+      void this.#reviews.onEvent(event);
+    });
     this.#alerts.on('changed', (alerts) => this.#consoles.broadcastAlerts(alerts));
     this.#directory.on('changed', () => this.#consoles.broadcastSnapshot());
     this.#directory.on('counterCredentialsChanged', (counterId) =>
       this.#agents.disconnect(counterId, 'agent token rotated or revoked'),
     );
+    this.#recording?.on('health', (counterId, health) => this.#board.setRecording(counterId, health));
 
-    const allowedOrigins = parts.config.allowedOrigins;
-    const app = createHttpApp({
-      allowedOrigins,
-      consoleDir: parts.config.consoleDir,
-      logger: parts.logger,
-      api: [
-        {
-          path: '/health',
-          router: healthRoutes(() => this.#media.workerPids().filter((p) => p !== undefined).length),
-        },
-        {
-          path: '/auth',
-          router: authRoutes({
-            sessions: this.#sessions,
-            secureCookies: parts.config.publicUrl.protocol === 'https:',
-          }),
-        },
-        {
-          path: '/events',
-          router: this.#withDepartmentKey(
-            eventsRoutes((origin, events) => this.#queue.ingest(origin, events)),
-          ),
-        },
-        {
-          path: '/device',
-          router: this.#withDepartmentKey(
-            deviceRoutes(new DeviceCommands(this.#queue), (departmentId) =>
-              this.#directory.counters().filter((c) => c.departmentId === departmentId),
-            ),
-          ),
-        },
-        {
-          path: '/',
-          router: queueRoutes(this.#sessions, {
-            overview: (user) => buildOverview(this.#views, user, Date.now()),
-            departmentExists: (id) => this.#directory.department(id) !== undefined,
-            history: (id, from, to) => this.#queue.history(id, from, to),
-            listAlerts: (query, scope) => this.#alerts.list(query, scope),
-            getAlert: (id) => this.#alerts.get(id),
-            acknowledgeAlert: (id, user) => this.#alerts.acknowledge(id, user.username),
-            resolveAlert: (id, user, note) => this.#alerts.resolve(id, user.username, note),
-            thresholds: (id) => this.#alerts.thresholds(id),
-            setThresholds: (id, thresholds) => this.#setThresholds(id, thresholds),
-            scope: (user) => (hasRole(user, 'director') ? null : user.departmentIds),
-          }),
-        },
-      ],
-    });
-
-    this.#http = http.createServer(app);
+    this.#app = this.#buildApp();
+    this.#http = http.createServer(this.#app);
     // The hard cap; each protocol answers smaller limits itself with a `message_too_large` error.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
-    this.#http.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head, allowedOrigins));
+    this.#http.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head));
   }
 
   static async create(config: ServerConfig, logger: Logger): Promise<CounterWatchServer> {
@@ -213,10 +222,14 @@ export class CounterWatchServer {
       const provision = config.directoryFile ? readDirectoryFile(config.directoryFile) : null;
       const directory = await Directory.load({ storage, logger, provision });
       if (config.bootstrapAdmin) await bootstrapFirstAdmin(storage, logger);
+      // The alert engine names tickets by their printed number, which the queue (built next) knows.
+      const names: { queue?: QueueService } = {};
       const alerts = await AlertEngine.create({
         storage,
         logger,
         clearHoldMs: config.alertClearHoldMs,
+        ticketNumber: (departmentId, ticketId) =>
+          names.queue?.state(departmentId)?.tickets.get(ticketId)?.number ?? undefined,
         departmentIds: directory.departments().map((d) => d.id),
       });
       const queue = await QueueService.create({
@@ -225,6 +238,7 @@ export class CounterWatchServer {
         thresholds: (departmentId) => alerts.thresholds(departmentId),
         logger,
       });
+      names.queue = queue;
       const media = await MediaService.create({
         size: config.media.workers,
         listenIp: config.media.listenIp,
@@ -235,7 +249,23 @@ export class CounterWatchServer {
         rtcMaxPort: config.media.rtcMaxPort,
         logger,
       });
-      return new CounterWatchServer({ config, logger, storage, directory, media, queue, alerts });
+      const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
+      const recording = config.recording.enabled
+        ? await RecordingService.create({
+            store: storage.recordings,
+            heldSpans: async (now) => [
+              ...(await storage.reviews.heldSpans(now, releaseAfterMs, 60_000)),
+              ...(await storage.inspections.heldSpans(now, releaseAfterMs, 60_000)),
+            ],
+            recordingsDir: config.recording.dir,
+            clipsDir: path.join(config.dataDir, 'clips'),
+            segmentSeconds: config.recording.segmentSeconds,
+            retentionDays: config.recording.retentionDays,
+            quotaBytes: config.recording.quotaBytes,
+            logger,
+          })
+        : null;
+      return new CounterWatchServer({ config, logger, storage, directory, media, queue, alerts, recording });
     } catch (error) {
       await storage.close();
       throw error;
@@ -252,17 +282,13 @@ export class CounterWatchServer {
     });
     this.#statsTimer = setInterval(() => void this.#pollStats(), STATS_INTERVAL_MS);
     this.#queue.start();
+    this.#recording?.start();
     const address = this.#http.address() as AddressInfo;
     this.#logger.info({ host: address.address, port: address.port }, 'listening');
     return address;
   }
 
-  /** Worker pids by slot, for fault drills and operations. */
-  workerPids(): (number | undefined)[] {
-    return this.#media.workerPids();
-  }
-
-  /** Stops accepting, closes agents and consoles, then media, then storage. Runs once. */
+  /** Stops accepting, closes agents and consoles, recording, media, then storage. Runs once. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#statsTimer);
@@ -273,6 +299,7 @@ export class CounterWatchServer {
       this.#wss.close();
       const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
       this.#http.closeAllConnections();
+      await this.#recording?.close();
       await this.#media.close();
       await httpClosed;
       await this.#alerts.flush();
@@ -282,19 +309,111 @@ export class CounterWatchServer {
     return this.#closing;
   }
 
-  #upgrade(
-    request: http.IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-    allowedOrigins: readonly string[],
-  ): void {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path === '/ws/agent') {
+  #buildApp(): express.Express {
+    const config = this.#config;
+    const counterOf = (id: string) => this.#directory.counter(id);
+    const app = createHttpApp({
+      allowedOrigins: config.allowedOrigins,
+      consoleDir: config.consoleDir,
+      logger: this.#logger,
+      api: [
+        {
+          path: '/health',
+          router: healthRoutes(() => this.#media.workerPids().filter((p) => p !== undefined).length),
+        },
+        {
+          path: '/auth',
+          router: authRoutes({
+            sessions: this.#sessions,
+            audit: this.#audit,
+            secureCookies: config.publicUrl.protocol === 'https:',
+          }),
+        },
+        {
+          path: '/events',
+          router: this.#withDepartmentKey(
+            eventsRoutes((origin, events) => this.#queue.ingest(origin, events)),
+          ),
+        },
+        {
+          path: '/device',
+          router: this.#withDepartmentKey(
+            deviceRoutes(new DeviceCommands(this.#queue), (departmentId) =>
+              this.#directory.counters().filter((c) => c.departmentId === departmentId),
+            ),
+          ),
+        },
+        { path: '/files', router: this.#downloads.routes(this.#sessions) },
+        { path: '/audit', router: auditRoutes({ sessions: this.#sessions, audit: this.#audit }) },
+        {
+          path: '/admin',
+          router: adminRoutes({
+            sessions: this.#sessions,
+            audit: this.#audit,
+            storage: this.#storage,
+            directory: this.#directory,
+            isOnline: (id) => this.#board.get(id).status === 'online',
+            app: () => this.#app,
+          }),
+        },
+        {
+          path: '/inspections',
+          router: inspectionRoutes({
+            sessions: this.#sessions,
+            audit: this.#audit,
+            inspections: this.#inspections,
+            counter: counterOf,
+            department: (id) => this.#directory.department(id),
+          }),
+        },
+        {
+          path: '/',
+          router: reviewRoutes({
+            sessions: this.#sessions,
+            audit: this.#audit,
+            reviews: this.#reviews,
+            clips: {
+              clip: (counterId, from, to) => {
+                if (!this.#recording)
+                  throw new AppError('unavailable', 'recording is switched off on this server');
+                return this.#recording.clip(counterId, from, to);
+              },
+            },
+            clipsDir: path.join(config.dataDir, 'clips'),
+            exportsDir: path.join(config.dataDir, 'exports'),
+            downloads: this.#downloads,
+            counter: counterOf,
+            ticketEvents: (departmentId, ticketId) => this.#storage.listTicketEvents(departmentId, ticketId),
+          }),
+        },
+        {
+          path: '/',
+          router: queueRoutes(this.#sessions, {
+            overview: (user) => buildOverview(this.#views, user, Date.now()),
+            departmentExists: (id) => this.#directory.department(id) !== undefined,
+            history: (id, from, to) => this.#queue.history(id, from, to),
+            listAlerts: (query, scope) => this.#alerts.list(query, scope),
+            getAlert: (id) => this.#alerts.get(id),
+            acknowledgeAlert: (alert, actor) => this.#acknowledge(alert, actor),
+            resolveAlert: (alert, actor, note) => this.#resolve(alert, actor, note),
+            thresholds: (id) => this.#alerts.thresholds(id),
+            setThresholds: (id, thresholds, actor) => this.#setThresholds(id, thresholds, actor),
+            scope: (user) => (hasRole(user, 'director') ? null : user.departmentIds),
+          }),
+        },
+      ],
+    });
+    return app;
+  }
+
+  #upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname === '/ws/agent') {
       this.#wss.handleUpgrade(request, socket, head, (ws) => this.#agents.handle(ws, request));
       return;
     }
-    if (path === '/ws/console') {
-      if (!originAllowed(request, allowedOrigins)) {
+    if (pathname === '/ws/console') {
+      if (!originAllowed(request, this.#config.allowedOrigins)) {
         refuseUpgrade(socket, 403, 'Forbidden');
         return;
       }
@@ -314,6 +433,77 @@ export class CounterWatchServer {
       return;
     }
     refuseUpgrade(socket, 404, 'Not Found');
+  }
+
+  /** Every live view and audio listen, start and stop, goes on record; a start that can't is refused. */
+  async #recordView(
+    phase: 'start' | 'stop',
+    user: User,
+    info: ViewerConsumerInfo,
+    from: string,
+  ): Promise<void> {
+    const audio = info.track === 'audio';
+    await this.#audit.record({
+      action: audio
+        ? phase === 'start'
+          ? 'live.audio_start'
+          : 'live.audio_stop'
+        : phase === 'start'
+          ? 'live.view_start'
+          : 'live.view_stop',
+      actor: actorOf(user, from),
+      departmentId: info.departmentId,
+      counterId: info.counterId,
+      objectType: 'consumer',
+      objectId: info.consumerId,
+      details: { track: info.track satisfies MediaTrack },
+    });
+  }
+
+  #onLiveMediaChanged(counterId: string): void {
+    const ingest = this.#live.ingest(counterId);
+    this.#board.setTracks(counterId, {
+      tracks: this.#live.tracks(counterId),
+      epoch: this.#live.epoch(counterId),
+      publisher: ingest?.publisher ?? null,
+    });
+    const counter = this.#directory.counter(counterId);
+    if (!this.#recording || !counter) return;
+    const video = ingest?.producer('focus');
+    if (!ingest || !video || ingest.closed) {
+      this.#recording.track(counter, null);
+      return;
+    }
+    // Browser publishers add their producers one by one: record once focus is there (audio may follow).
+    this.#media
+      .getRouter(counter.departmentId)
+      .then((router) => {
+        if (this.#live.ingest(counterId) !== ingest) return;
+        this.#recording?.track(counter, {
+          epoch: this.#live.epoch(counterId),
+          router,
+          video,
+          audio: ingest.producer('audio') ?? null,
+        });
+      })
+      .catch((error: unknown) => this.#logger.error({ err: error, counterId }, 'recording not started'));
+  }
+
+  #activeTicket(departmentId: string, counterId: string) {
+    const queue = this.#queue.state(departmentId);
+    const serving = this.#queue.counterQueue(counterId).servingTicket;
+    if (serving) return queue?.tickets.get(serving.ticketId);
+    // The citizen who just left (within ten minutes) can still be flagged.
+    let last;
+    for (const t of queue?.tickets.values() ?? []) {
+      if (
+        t.counterId === counterId &&
+        t.finishedAt !== null &&
+        (!last || t.finishedAt > (last.finishedAt ?? 0))
+      )
+        last = t;
+    }
+    return last && Date.now() - (last.finishedAt ?? 0) < 10 * 60_000 ? last : undefined;
   }
 
   #broadcastMedia(counterIds: string[]): void {
@@ -365,7 +555,35 @@ export class CounterWatchServer {
     );
   }
 
-  async #setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void> {
+  async #acknowledge(alert: Alert, actor: Actor): Promise<Alert> {
+    if (alert.state !== 'open') throw new AppError('conflict', `alert ${alert.id} is ${alert.state}`);
+    await this.#audit.record({
+      action: 'alert.acknowledge',
+      actor,
+      departmentId: alert.departmentId,
+      counterId: alert.counterId,
+      objectType: 'alert',
+      objectId: alert.id,
+    });
+    return this.#alerts.acknowledge(alert.id, actor.username);
+  }
+
+  async #resolve(alert: Alert, actor: Actor, note: string): Promise<Alert> {
+    if (alert.state === 'resolved') throw new AppError('conflict', `alert ${alert.id} is already resolved`);
+    await this.#audit.record({
+      action: 'alert.resolve',
+      actor,
+      departmentId: alert.departmentId,
+      counterId: alert.counterId,
+      objectType: 'alert',
+      objectId: alert.id,
+      reason: note,
+    });
+    return this.#alerts.resolve(alert.id, actor.username, note);
+  }
+
+  async #setThresholds(departmentId: string, thresholds: AlertThresholds, actor: Actor): Promise<void> {
+    await this.#audit.record({ action: 'config.thresholds', actor, departmentId, details: thresholds });
     await this.#alerts.setThresholds(departmentId, thresholds);
     this.#queue.refresh(departmentId);
   }

@@ -22,6 +22,8 @@ export interface AlertEngineOptions {
   now?: () => number;
   /** A condition must stay clear this long before its alert resolves itself (no flapping). */
   clearHoldMs?: number;
+  /** The printed number of a ticket, for messages people read. */
+  ticketNumber?: (departmentId: string, ticketId: string) => string | undefined;
 }
 
 const publicAlert = ({ conditionKey: _key, ...alert }: StoredAlert): Alert => alert;
@@ -36,6 +38,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #clearHoldMs: number;
+  readonly #ticketNumber: (departmentId: string, ticketId: string) => string | undefined;
   /** Unresolved alerts by condition key. */
   readonly #active = new Map<string, StoredAlert>();
   /** When each active condition was last seen clear (absent), for the hold. */
@@ -49,6 +52,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     this.#logger = options.logger.child({ module: 'alerts' });
     this.#now = options.now ?? Date.now;
     this.#clearHoldMs = options.clearHoldMs ?? 60_000;
+    this.#ticketNumber = options.ticketNumber ?? (() => undefined);
   }
 
   static async create(options: AlertEngineOptions & { departmentIds: string[] }): Promise<AlertEngine> {
@@ -160,7 +164,11 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       departmentId: event.departmentId,
       counterId: event.counterId,
       subject: event.ticketId,
-      details: { ticket: event.ticketId, comment: event.comment ?? null },
+      details: {
+        ticket: this.#ticketNumber(event.departmentId, event.ticketId) ?? event.ticketId,
+        ticketId: event.ticketId,
+        comment: event.comment ?? null,
+      },
       conditionKey: key,
       state: 'open',
       openedAt: this.#now(),

@@ -25,6 +25,7 @@ const onlineMedia: CounterMedia = {
   epoch: 1,
   stats: null,
   agent: null,
+  recording: 'recording',
 };
 const quietDepartment: DepartmentMetrics = {
   departmentId: 'd',

@@ -85,6 +85,27 @@ export class Directory extends TypedEmitter<DirectoryEvents> {
     return undefined;
   }
 
+  departmentsWithKeys(): (Department & { hasApiKey: boolean })[] {
+    return [...this.#departments.values()].map(({ apiKeyHash, ...d }) => ({
+      ...d,
+      hasApiKey: apiKeyHash !== null,
+    }));
+  }
+
+  countersWithTokens(): (Counter & { hasToken: boolean })[] {
+    return [...this.#counters.values()].map(({ tokenHash, ...c }) => ({
+      ...c,
+      hasToken: tokenHash !== null,
+    }));
+  }
+
+  async setDepartmentApiKeyHash(departmentId: string, apiKeyHash: string | null): Promise<boolean> {
+    const ok = await this.#storage.setDepartmentApiKeyHash(departmentId, apiKeyHash);
+    const record = this.#departments.get(departmentId);
+    if (ok && record) record.apiKeyHash = apiKeyHash;
+    return ok;
+  }
+
   async setCounterTokenHash(counterId: string, tokenHash: string | null): Promise<boolean> {
     const ok = await this.#storage.setCounterTokenHash(counterId, tokenHash, Date.now());
     const record = this.#counters.get(counterId);

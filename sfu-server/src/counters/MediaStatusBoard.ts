@@ -107,6 +107,14 @@ export class MediaStatusBoard extends TypedEmitter<MediaStatusBoardEvents> {
     this.#markDirty(counterId);
   }
 
+  /** The recorder's view of this counter: writing, in a gap, failing, or off. */
+  setRecording(counterId: string, recording: CounterMedia['recording']): void {
+    const entry = this.#entry(counterId);
+    if (entry.media.recording === recording) return;
+    entry.media = { ...entry.media, recording };
+    this.#markDirty(counterId);
+  }
+
   /** Forget a counter removed from the directory. */
   remove(counterId: string): void {
     const entry = this.#entries.get(counterId);
@@ -159,5 +167,14 @@ export class MediaStatusBoard extends TypedEmitter<MediaStatusBoardEvents> {
 }
 
 function offline(since: number): CounterMedia {
-  return { status: 'offline', since, publisher: null, tracks: [], epoch: 0, stats: null, agent: null };
+  return {
+    status: 'offline',
+    since,
+    publisher: null,
+    tracks: [],
+    epoch: 0,
+    stats: null,
+    agent: null,
+    recording: 'off',
+  };
 }

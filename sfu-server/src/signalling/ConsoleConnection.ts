@@ -30,9 +30,10 @@ export interface ConsoleConnectionHost {
   canWatchDepartment(user: User, departmentId: string): boolean;
   rtpCapabilities(): Record<string, unknown>;
   viewer: Omit<ViewerSessionOptions, 'logger'>;
-  /** Every live view and audio listen starts and stops on record. */
-  onViewStarted?(user: User, info: ViewerConsumerInfo, from: string): void;
-  onViewStopped?(user: User, info: ViewerConsumerInfo, from: string): void;
+  /** Puts a live view or audio listen on record before it starts; throwing refuses it. */
+  viewStarted(user: User, info: ViewerConsumerInfo, from: string): Promise<void>;
+  /** Puts its end on record. */
+  viewStopped(user: User, info: ViewerConsumerInfo, from: string): void;
 }
 
 export type ConsoleConnectionEvents = {
@@ -53,6 +54,7 @@ export class ConsoleConnection extends TypedEmitter<ConsoleConnectionEvents> {
   readonly #peer: Peer<ServerToConsole, ConsoleToServer>;
   readonly #viewer: ViewerSession;
   readonly #remoteAddress: string;
+  readonly #onRecord = new Set<string>();
   #ready = false;
   #closed = false;
 
@@ -83,11 +85,9 @@ export class ConsoleConnection extends TypedEmitter<ConsoleConnectionEvents> {
       this.#logger,
     );
     this.#viewer = new ViewerSession({ ...options.host.viewer, logger: this.#logger });
-    this.#viewer.on('consumerOpened', (info) =>
-      this.#host.onViewStarted?.(this.user, info, this.#remoteAddress),
-    );
     this.#viewer.on('consumerClosed', (info, reason) => {
-      this.#host.onViewStopped?.(this.user, info, this.#remoteAddress);
+      if (this.#onRecord.delete(info.consumerId))
+        this.#host.viewStopped(this.user, info, this.#remoteAddress);
       if (reason !== 'client_closed' && reason !== 'session_ended') {
         this.#peer.notify('consumerClosed', { consumerId: info.consumerId, reason });
       }
@@ -167,12 +167,23 @@ export class ConsoleConnection extends TypedEmitter<ConsoleConnectionEvents> {
         if (!this.#host.watchableCounter(this.user, request.data.counterId)) {
           throw new AppError('not_found', `no counter ${request.data.counterId}`);
         }
-        return this.#viewer.consume({
+        const result = await this.#viewer.consume({
           transportId: request.data.transportId,
           counterId: request.data.counterId,
           track: request.data.track,
           rtpCapabilities: request.data.rtpCapabilities,
         });
+        const info = this.#viewer.consumers().find((c) => c.consumerId === result.consumerId);
+        try {
+          if (!info) throw new AppError('closed', 'the consumer closed at once');
+          await this.#host.viewStarted(this.user, info, this.#remoteAddress);
+          this.#onRecord.add(result.consumerId);
+        } catch (error) {
+          // Not on record, not shown: the view is refused.
+          if (info) this.#viewer.closeConsumer(result.consumerId);
+          throw error;
+        }
+        return result;
       }
       case 'resumeConsumer':
         await this.#viewer.resumeConsumer(request.data.consumerId);

@@ -2,13 +2,23 @@ import type {
   Alert,
   AlertQuery,
   AlertThresholds,
+  AuditEntry as AuditEntryT,
+  AuditQuery as AuditQueryT,
+  AuditVerification,
+  ChecklistItem,
+  ChecklistResult,
   Counter,
   Department,
+  Finding,
+  FlagReason,
   HistoryPoint,
   QueueEvent,
+  Rating,
   Role,
+  ServiceOutcome,
   User,
 } from '@counterwatch/shared';
+import type { AuditFields } from '../audit/chain.js';
 
 /**
  * The one interface the rest of the server stores through. SQLite
@@ -91,18 +101,25 @@ export interface Storage {
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   listUsers(): Promise<UserRecord[]>;
   setUserPassword(userId: number, passwordHash: string): Promise<boolean>;
+  updateUser(
+    userId: number,
+    fields: { displayName: string; roles: Role[]; departmentIds: string[] | null; disabled: boolean },
+  ): Promise<boolean>;
 
   // Sessions (the cookie value is never stored, only its hash).
   createSession(session: SessionRecord): Promise<void>;
   getSession(idHash: string): Promise<SessionRecord | undefined>;
   revokeSession(idHash: string, at: number): Promise<boolean>;
   revokeUserSessions(userId: number, at: number): Promise<number>;
+  listActiveSessions(now: number): Promise<SessionRecord[]>;
 
   // Queue events: stored once, in one transaction per batch.
   insertQueueEvents(events: { event: QueueEvent; receivedAt: number }[]): Promise<EventInsertResult[]>;
   /** A department's events received since `since`, in arrival order. */
   listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]>;
   nextSourceSeq(departmentId: string, sourceId: string): Promise<number>;
+  /** Every stored event about one ticket, in arrival order (an interaction's event log). */
+  listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]>;
 
   // Metrics history and daily aggregates.
   insertHistoryPoints(rows: { departmentId: string; point: HistoryPoint }[]): Promise<void>;
@@ -120,5 +137,163 @@ export interface Storage {
   getThresholds(departmentId: string): Promise<AlertThresholds | undefined>;
   setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void>;
 
+  // Supervision areas.
+  readonly audit: AuditStore;
+  readonly settings: SettingsStore;
+  readonly recordings: RecordingStore;
+  readonly reviews: ReviewStore;
+  readonly inspections: InspectionStore;
+
   close(): Promise<void>;
+}
+
+// ---- Supervision: audit trail, settings, recordings, interactions and review, inspections ----
+
+export interface AuditStore {
+  /** Appends one row, linked to the chain; atomic. */
+  append(fields: AuditFields): Promise<AuditEntryT>;
+  list(query: AuditQueryT): Promise<AuditEntryT[]>;
+  verify(): Promise<AuditVerification>;
+}
+
+export interface SettingsStore {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+export interface SegmentRecord {
+  id: number;
+  counterId: string;
+  departmentId: string;
+  path: string;
+  startedAt: number;
+  endedAt: number;
+  bytes: number;
+  container: string;
+}
+
+export interface RecordingStore {
+  insertSegment(segment: Omit<SegmentRecord, 'id'>): Promise<SegmentRecord>;
+  getSegment(id: number): Promise<SegmentRecord | undefined>;
+  /** Segments of a counter overlapping [from, to], in time order. */
+  segmentsOverlapping(counterId: string, from: number, to: number): Promise<SegmentRecord[]>;
+  /** All segments, oldest first (retention walks them). */
+  oldestSegments(limit: number, after?: { startedAt: number; id: number }): Promise<SegmentRecord[]>;
+  deleteSegment(id: number): Promise<void>;
+  totalBytes(): Promise<number>;
+  lastSegmentEnd(counterId: string): Promise<number | null>;
+}
+
+export interface InteractionRecord {
+  id: number;
+  departmentId: string;
+  counterId: string;
+  ticketId: string;
+  ticketNumber: string;
+  serviceCode: string;
+  issuedAt: number | null;
+  calledAt: number | null;
+  startedAt: number;
+  finishedAt: number;
+  outcome: ServiceOutcome;
+  rating: Rating | null;
+  ratingComment: string | null;
+  review: 'none' | 'pending' | 'closed';
+  reviewClosedAt: number | null;
+  keep: boolean;
+}
+
+export interface FlagRecord {
+  interactionId: number;
+  reason: FlagReason;
+  note: string | null;
+  by: string | null;
+  at: number;
+}
+
+export interface DecisionRecord {
+  interactionId: number;
+  finding: Finding;
+  note: string;
+  by: string;
+  at: number;
+}
+
+export interface InteractionQuery {
+  departmentIds: string[] | null;
+  departmentId?: string;
+  counterId?: string;
+  review?: 'none' | 'pending' | 'closed';
+  flagReason?: FlagReason;
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
+export interface ReviewStore {
+  /** Records a served ticket once; later calls fill in what changed (a rating). */
+  upsertInteraction(
+    record: Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'>,
+  ): Promise<InteractionRecord>;
+  getInteraction(id: number): Promise<InteractionRecord | undefined>;
+  findInteraction(departmentId: string, ticketId: string): Promise<InteractionRecord | undefined>;
+  listInteractions(query: InteractionQuery): Promise<InteractionRecord[]>;
+  /** Flags an interaction and opens its review; returns false if that exact flag exists. */
+  addFlag(flag: FlagRecord): Promise<boolean>;
+  flags(interactionIds: number[]): Promise<FlagRecord[]>;
+  addDecision(decision: DecisionRecord, keep: boolean): Promise<void>;
+  decisions(interactionIds: number[]): Promise<DecisionRecord[]>;
+  /** Spans of recording that must be kept: flagged interactions under review or within release days of closing. */
+  heldSpans(
+    now: number,
+    releaseAfterMs: number,
+    marginMs: number,
+  ): Promise<{ counterId: string; from: number; to: number }[]>;
+}
+
+export interface InspectionRecord {
+  id: number;
+  departmentId: string;
+  counterId: string;
+  inspector: string;
+  officerName: string | null;
+  startedAt: number;
+  endedAt: number | null;
+  checklist: ChecklistItem[];
+  results: Record<string, ChecklistResult>;
+  notes: string;
+}
+
+export interface ObservationRecord {
+  id: number;
+  inspectionId: number;
+  at: number;
+  note: string;
+  stillPath: string | null;
+}
+
+export interface InspectionStore {
+  create(record: Omit<InspectionRecord, 'id' | 'endedAt' | 'results' | 'notes'>): Promise<InspectionRecord>;
+  get(id: number): Promise<InspectionRecord | undefined>;
+  list(query: {
+    departmentIds: string[] | null;
+    departmentId?: string;
+    counterId?: string;
+    limit: number;
+  }): Promise<InspectionRecord[]>;
+  end(
+    id: number,
+    endedAt: number,
+    results: Record<string, ChecklistResult>,
+    notes: string,
+    officerName: string | null,
+  ): Promise<void>;
+  addObservation(observation: Omit<ObservationRecord, 'id'>): Promise<ObservationRecord>;
+  observations(inspectionId: number): Promise<ObservationRecord[]>;
+  /** Spans of recording kept for inspections ended within the release window (or still running). */
+  heldSpans(
+    now: number,
+    releaseAfterMs: number,
+    marginMs: number,
+  ): Promise<{ counterId: string; from: number; to: number }[]>;
 }

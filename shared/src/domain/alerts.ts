@@ -10,6 +10,8 @@ export const AlertRuleSchema = z.enum([
   'media_offline',
   'unsatisfied_rating',
   'low_satisfaction',
+  'recording_gap',
+  'storage_full',
 ]);
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 export const ALERT_RULES = AlertRuleSchema.options;

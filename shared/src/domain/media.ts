@@ -43,6 +43,10 @@ export const MediaStatsSchema = z.object({
 });
 export type MediaStats = z.infer<typeof MediaStatsSchema>;
 
+/** Server-side recording of the counter: writing segments, a gap in them, failing, or not recording (offline). */
+export const RecordingHealthSchema = z.enum(['recording', 'gap', 'error', 'off']);
+export type RecordingHealth = z.infer<typeof RecordingHealthSchema>;
+
 export const EncoderStateSchema = z.enum(['starting', 'running', 'backoff', 'stopped']);
 
 export const AgentHealthSchema = z.object({
@@ -73,6 +77,7 @@ export const CounterMediaSchema = z.object({
   epoch: z.number().int().nonnegative(),
   stats: MediaStatsSchema.nullable(),
   agent: AgentHealthSchema.nullable(),
+  recording: RecordingHealthSchema,
 });
 export type CounterMedia = z.infer<typeof CounterMediaSchema>;
 

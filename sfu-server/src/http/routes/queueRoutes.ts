@@ -14,9 +14,11 @@ import {
   type User,
 } from '@counterwatch/shared';
 import { canWatch, hasRole, inScope } from '../../auth/access.js';
+import type { Actor } from '../../audit/AuditLog.js';
 import type { SessionService } from '../../auth/SessionService.js';
 import { requireUser, userOf } from '../auth.js';
 import { numericParam, param } from '../params.js';
+import { actor } from '../requestContext.js';
 
 export interface QueueRoutesHost {
   overview(user: User): Overview;
@@ -24,10 +26,10 @@ export interface QueueRoutesHost {
   history(departmentId: string, from?: number, to?: number): Promise<MetricsHistory>;
   listAlerts(query: AlertQuery, departmentIds: string[] | null): Promise<Alert[]>;
   getAlert(id: number): Promise<Alert | undefined>;
-  acknowledgeAlert(id: number, user: User): Promise<Alert>;
-  resolveAlert(id: number, user: User, note: string): Promise<Alert>;
+  acknowledgeAlert(alert: Alert, actor: Actor): Promise<Alert>;
+  resolveAlert(alert: Alert, actor: Actor, note: string): Promise<Alert>;
   thresholds(departmentId: string): AlertThresholds;
-  setThresholds(departmentId: string, thresholds: AlertThresholds, user: User): Promise<void>;
+  setThresholds(departmentId: string, thresholds: AlertThresholds, actor: Actor): Promise<void>;
   /** Departments the user may watch (null: all). */
   scope(user: User): string[] | null;
 }
@@ -65,23 +67,21 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
     res.json({ alerts: await host.listAlerts(query, host.scope(user)) });
   });
 
-  const alertInScope = async (id: number, user: User): Promise<number> => {
+  const alertInScope = async (id: number, user: User): Promise<Alert> => {
     const alert = await host.getAlert(id);
     if (!alert || !canWatch(user, alert.departmentId)) throw new AppError('not_found', `no alert ${id}`);
-    return id;
+    return alert;
   };
 
   router.post('/alerts/:id/acknowledge', live, async (req, res) => {
-    const user = userOf(res);
-    const id = await alertInScope(numericParam(req, 'id'), user);
-    res.json({ alert: await host.acknowledgeAlert(id, user) });
+    const alert = await alertInScope(numericParam(req, 'id'), userOf(res));
+    res.json({ alert: await host.acknowledgeAlert(alert, actor(req, res)) });
   });
 
   router.post('/alerts/:id/resolve', live, async (req, res) => {
-    const user = userOf(res);
     const { note } = parseOrThrow(ResolveAlertSchema, req.body, 'resolution', 'invalid_request');
-    const id = await alertInScope(numericParam(req, 'id'), user);
-    res.json({ alert: await host.resolveAlert(id, user, note) });
+    const alert = await alertInScope(numericParam(req, 'id'), userOf(res));
+    res.json({ alert: await host.resolveAlert(alert, actor(req, res), note) });
   });
 
   const thresholdsAccess = requireUser(sessions, 'director', 'inspector', 'head', 'admin');
@@ -104,7 +104,7 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
       'thresholds',
       'invalid_request',
     );
-    await host.setThresholds(id, thresholds, user);
+    await host.setThresholds(id, thresholds, actor(req, res));
     res.json({ departmentId: id, thresholds });
   });
 

@@ -31,6 +31,13 @@ import type {
   UserRecord,
 } from '../Storage.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteAuditStore } from './SqliteAuditStore.js';
+import {
+  SqliteInspectionStore,
+  SqliteRecordingStore,
+  SqliteReviewStore,
+  SqliteSettingsStore,
+} from './SqliteSupervisionStores.js';
 
 type Db = BetterSqlite3.Database;
 
@@ -80,11 +87,21 @@ interface SessionRow {
 export class SqliteStorage implements Storage {
   readonly #db: Db;
   readonly #logger: Logger;
+  readonly audit: SqliteAuditStore;
+  readonly settings: SqliteSettingsStore;
+  readonly recordings: SqliteRecordingStore;
+  readonly reviews: SqliteReviewStore;
+  readonly inspections: SqliteInspectionStore;
   #closed = false;
 
   private constructor(db: Db, logger: Logger) {
     this.#db = db;
     this.#logger = logger;
+    this.audit = new SqliteAuditStore(db);
+    this.settings = new SqliteSettingsStore(db);
+    this.recordings = new SqliteRecordingStore(db);
+    this.reviews = new SqliteReviewStore(db);
+    this.inspections = new SqliteInspectionStore(db);
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */
@@ -225,6 +242,42 @@ export class SqliteStorage implements Storage {
     );
   }
 
+  async updateUser(
+    userId: number,
+    f: { displayName: string; roles: string[]; departmentIds: string[] | null; disabled: boolean },
+  ): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(
+          'UPDATE users SET display_name = ?, roles = ?, department_ids = ?, disabled = ? WHERE id = ?',
+        )
+        .run(
+          f.displayName,
+          JSON.stringify(f.roles),
+          f.departmentIds === null ? null : JSON.stringify(f.departmentIds),
+          f.disabled ? 1 : 0,
+          userId,
+        ).changes === 1
+    );
+  }
+
+  async listActiveSessions(now: number): Promise<SessionRecord[]> {
+    return this.#db
+      .prepare<[number], SessionRow>(
+        'SELECT * FROM sessions WHERE revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC',
+      )
+      .all(now)
+      .map((row) => ({
+        idHash: row.id_hash,
+        userId: row.user_id,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        revokedAt: row.revoked_at,
+        ip: row.ip,
+        userAgent: row.user_agent,
+      }));
+  }
+
   async createSession(s: SessionRecord): Promise<void> {
     this.#db
       .prepare(
@@ -303,6 +356,19 @@ export class SqliteStorage implements Storage {
         'SELECT seq, body, received_at FROM queue_events WHERE department_id = ? AND received_at >= ? ORDER BY seq',
       )
       .all(departmentId, since)
+      .map((r) => ({
+        seq: r.seq,
+        event: json(QueueEventSchema, r.body, 'queue_events.body'),
+        receivedAt: r.received_at,
+      }));
+  }
+
+  async listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]> {
+    return this.#db
+      .prepare<[string, string], { seq: number; body: string; received_at: number }>(
+        'SELECT seq, body, received_at FROM queue_events WHERE department_id = ? AND ticket_id = ? ORDER BY seq',
+      )
+      .all(departmentId, ticketId)
       .map((r) => ({
         seq: r.seq,
         event: json(QueueEventSchema, r.body, 'queue_events.body'),

@@ -119,4 +119,118 @@ export const MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'audit trail, recordings, interactions and review, inspections',
+    sql: `
+      -- Append-only and hash-chained: hash = sha256(prev_hash || canonical row).
+      CREATE TABLE audit_log (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        at            INTEGER NOT NULL,
+        actor_id      INTEGER,
+        actor         TEXT NOT NULL,
+        ip            TEXT,
+        action        TEXT NOT NULL,
+        department_id TEXT,
+        counter_id    TEXT,
+        object_type   TEXT,
+        object_id     TEXT,
+        reason        TEXT,
+        details       TEXT NOT NULL,
+        prev_hash     TEXT NOT NULL,
+        hash          TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_at ON audit_log(at);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      -- The chain's head, so a removed tail is noticed too.
+      CREATE TABLE audit_head (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        seq  INTEGER NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL                       -- JSON
+      ) STRICT;
+
+      CREATE TABLE segments (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        counter_id    TEXT NOT NULL,
+        department_id TEXT NOT NULL,
+        path          TEXT NOT NULL UNIQUE,       -- relative to the recordings root
+        started_at    INTEGER NOT NULL,
+        ended_at      INTEGER NOT NULL,
+        bytes         INTEGER NOT NULL,
+        container     TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX segments_counter_time ON segments(counter_id, started_at);
+      CREATE INDEX segments_started ON segments(started_at);
+
+      CREATE TABLE interactions (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        department_id  TEXT NOT NULL,
+        counter_id     TEXT NOT NULL,
+        ticket_id      TEXT NOT NULL,
+        ticket_number  TEXT NOT NULL,
+        service_code   TEXT NOT NULL,
+        issued_at      INTEGER,
+        called_at      INTEGER,
+        started_at     INTEGER NOT NULL,
+        finished_at    INTEGER NOT NULL,
+        outcome        TEXT NOT NULL,
+        rating         TEXT,
+        rating_comment TEXT,
+        review         TEXT NOT NULL DEFAULT 'none' CHECK (review IN ('none', 'pending', 'closed')),
+        review_closed_at INTEGER,
+        keep           INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (department_id, ticket_id)
+      ) STRICT;
+      CREATE INDEX interactions_counter_time ON interactions(counter_id, started_at);
+
+      CREATE TABLE interaction_flags (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        interaction_id INTEGER NOT NULL REFERENCES interactions(id),
+        reason         TEXT NOT NULL,
+        note           TEXT,
+        created_by     TEXT,
+        created_at     INTEGER NOT NULL,
+        UNIQUE (interaction_id, reason, note)
+      ) STRICT;
+
+      CREATE TABLE review_decisions (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        interaction_id INTEGER NOT NULL REFERENCES interactions(id),
+        finding        TEXT NOT NULL,
+        note           TEXT NOT NULL,
+        decided_by     TEXT NOT NULL,
+        decided_at     INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE inspections (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        department_id TEXT NOT NULL,
+        counter_id    TEXT NOT NULL,
+        inspector     TEXT NOT NULL,
+        officer_name  TEXT,
+        started_at    INTEGER NOT NULL,
+        ended_at      INTEGER,
+        checklist     TEXT NOT NULL,               -- JSON ChecklistItem[] as it was
+        results       TEXT NOT NULL DEFAULT '{}',  -- JSON
+        notes         TEXT NOT NULL DEFAULT ''
+      ) STRICT;
+      CREATE INDEX inspections_counter ON inspections(counter_id, started_at);
+
+      CREATE TABLE observations (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+        at            INTEGER NOT NULL,
+        note          TEXT NOT NULL,
+        still_path    TEXT                         -- relative to the stills root
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,0 +1,176 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  AddObservationSchema,
+  AppError,
+  ChecklistSchema,
+  EndInspectionSchema,
+  StartInspectionSchema,
+  parseOrThrow,
+  type Counter,
+  type Department,
+  type User,
+} from '@counterwatch/shared';
+import type { AuditLog } from '../../audit/AuditLog.js';
+import { inScope } from '../../auth/access.js';
+import type { SessionService } from '../../auth/SessionService.js';
+import type { InspectionService } from '../../inspections/InspectionService.js';
+import type { InspectionRecord } from '../../storage/Storage.js';
+import { requireUser, userOf } from '../auth.js';
+import { numericParam } from '../params.js';
+import { actor } from '../requestContext.js';
+
+export interface InspectionRoutesDeps {
+  sessions: SessionService;
+  audit: AuditLog;
+  inspections: InspectionService;
+  counter: (id: string) => Counter | undefined;
+  department: (id: string) => Department | undefined;
+}
+
+/**
+ * Unannounced inspections: start from a tile, observe, end, read the report.
+ * Inspectors and directors within their scope; every step on record.
+ */
+export function inspectionRoutes({
+  sessions,
+  audit,
+  inspections,
+  counter,
+  department,
+}: InspectionRoutesDeps): Router {
+  const router = Router();
+  const inspectors = requireUser(sessions, 'inspector', 'director');
+
+  const own = async (id: number, user: User): Promise<InspectionRecord> => {
+    const record = await inspections.get(id);
+    if (!record || !inScope(user, record.departmentId))
+      throw new AppError('not_found', `no inspection ${id}`);
+    return record;
+  };
+  const counterName = (id: string): string => counter(id)?.name ?? id;
+
+  router.get('/checklist', inspectors, async (_req, res) => {
+    res.json({ checklist: await inspections.checklist() });
+  });
+
+  router.put('/checklist', requireUser(sessions, 'admin', 'director'), async (req, res) => {
+    const { checklist: items } = parseOrThrow(
+      z.object({ checklist: ChecklistSchema }),
+      req.body,
+      'checklist',
+      'invalid_request',
+    );
+    await audit.record({
+      action: 'config.checklist',
+      actor: actor(req, res),
+      details: { items: items.length },
+    });
+    await inspections.setChecklist(items);
+    res.json({ checklist: items });
+  });
+
+  router.get('/', inspectors, async (req, res) => {
+    const user = userOf(res);
+    const counterId = typeof req.query.counterId === 'string' ? req.query.counterId.slice(0, 64) : undefined;
+    const departmentId =
+      typeof req.query.departmentId === 'string' ? req.query.departmentId.slice(0, 64) : undefined;
+    const records = await inspections.list({
+      departmentIds: user.roles.includes('director') ? null : user.departmentIds,
+      ...(counterId ? { counterId } : {}),
+      ...(departmentId ? { departmentId } : {}),
+      limit: 200,
+    });
+    res.json({
+      inspections: await Promise.all(records.map((r) => inspections.view(r, counterName(r.counterId)))),
+    });
+  });
+
+  router.post('/', inspectors, async (req, res) => {
+    const user = userOf(res);
+    const { counterId } = parseOrThrow(StartInspectionSchema, req.body, 'inspection', 'invalid_request');
+    const c = counter(counterId);
+    if (!c || !inScope(user, c.departmentId)) throw new AppError('not_found', `no counter ${counterId}`);
+    const record = await inspections.start(c, user.username);
+    await audit.record({
+      action: 'inspection.start',
+      actor: actor(req, res),
+      departmentId: c.departmentId,
+      counterId: c.id,
+      objectType: 'inspection',
+      objectId: record.id,
+    });
+    res.status(201).json({ inspection: await inspections.view(record, c.name) });
+  });
+
+  router.get('/:id', inspectors, async (req, res) => {
+    const record = await own(numericParam(req, 'id'), userOf(res));
+    res.json({ inspection: await inspections.view(record, counterName(record.counterId)) });
+  });
+
+  router.post('/:id/observations', inspectors, async (req, res) => {
+    const record = await own(numericParam(req, 'id'), userOf(res));
+    const body = parseOrThrow(AddObservationSchema, req.body, 'observation', 'invalid_request');
+    await audit.record({
+      action: 'inspection.observation',
+      actor: actor(req, res),
+      departmentId: record.departmentId,
+      counterId: record.counterId,
+      objectType: 'inspection',
+      objectId: record.id,
+      details: { still: body.still !== undefined },
+    });
+    const observationId = await inspections.observe(record, body.note, body.still);
+    res.status(201).json({ observationId });
+  });
+
+  router.post('/:id/end', inspectors, async (req, res) => {
+    const record = await own(numericParam(req, 'id'), userOf(res));
+    const body = parseOrThrow(EndInspectionSchema, req.body, 'inspection result', 'invalid_request');
+    if (record.endedAt !== null) throw new AppError('conflict', 'the inspection has already ended');
+    await audit.record({
+      action: 'inspection.end',
+      actor: actor(req, res),
+      departmentId: record.departmentId,
+      counterId: record.counterId,
+      objectType: 'inspection',
+      objectId: record.id,
+      details: { failed: Object.values(body.results).filter((r) => r === 'fail').length },
+    });
+    await inspections.end(record, body.results, body.notes, body.officerName ?? null);
+    const ended = await own(record.id, userOf(res));
+    res.json({ inspection: await inspections.view(ended, counterName(ended.counterId)) });
+  });
+
+  router.get('/:id/observations/:observationId/still', inspectors, async (req, res) => {
+    const record = await own(numericParam(req, 'id'), userOf(res));
+    const file = await inspections.stillFile(record.id, numericParam(req, 'observationId'));
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.type('image/jpeg').sendFile(file);
+  });
+
+  router.get('/:id/report.html', inspectors, async (req, res) => {
+    const record = await own(numericParam(req, 'id'), userOf(res));
+    await audit.record({
+      action: 'inspection.report_view',
+      actor: actor(req, res),
+      departmentId: record.departmentId,
+      counterId: record.counterId,
+      objectType: 'inspection',
+      objectId: record.id,
+      details: { download: req.query.download === '1' },
+    });
+    const view = await inspections.view(record, counterName(record.counterId));
+    const html = await inspections.reportHtml(
+      view,
+      department(record.departmentId)?.name ?? record.departmentId,
+    );
+    res.setHeader('Cache-Control', 'private, no-store');
+    // The report is self-contained: its own CSP forbids scripts and remote loads.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'");
+    if (req.query.download === '1') res.attachment(`inspection-${record.id}.html`);
+    res.type('html').send(html);
+  });
+
+  return router;
+}

@@ -1,0 +1,318 @@
+import fs from 'node:fs/promises';
+import type { types } from 'mediasoup';
+import { TypedEmitter, type RecordingHealth } from '@counterwatch/shared';
+import type { Logger } from '../logger.js';
+import type { DepartmentRouter } from '../media/DepartmentRouter.js';
+import type { RecordingStore, SegmentRecord } from '../storage/Storage.js';
+import { buildClip, type Clip } from './clips.js';
+import { CounterRecorder } from './CounterRecorder.js';
+import { applyRetention, type HeldSpan, type RetentionResult } from './retention.js';
+import { salvageLeftovers } from './staging.js';
+
+export interface RecordingServiceOptions {
+  store: RecordingStore;
+  /** Spans that must never be deleted by retention (flagged interactions, inspections). */
+  heldSpans: (now: number) => Promise<HeldSpan[]>;
+  /** Segments live under it; everything the module writes (but clips) stays inside it. */
+  recordingsDir: string;
+  /** Built clips: a cache, safe to delete. */
+  clipsDir: string;
+  /** Default 10. */
+  segmentSeconds?: number;
+  /** Default 30. */
+  retentionDays?: number;
+  /** Disk quota for segments; null for none. */
+  quotaBytes?: number | null;
+  logger: Logger;
+  now?: () => number;
+  ffmpegPath?: string;
+  /** Default 60 s. */
+  retentionIntervalMs?: number;
+}
+
+export type RecordingServiceEvents = {
+  health: [counterId: string, health: RecordingHealth];
+  segment: [segment: SegmentRecord];
+  /** Over quota and nothing unprotected left to delete: the operator must act. Never silent loss. */
+  storageFull: [info: { usedBytes: number; quotaBytes: number }];
+  storageOk: [];
+};
+
+/** What a counter publishes now, as the recorder needs it. */
+export interface RecordedMedia {
+  epoch: number;
+  router: DepartmentRouter;
+  video: types.Producer;
+  audio: types.Producer | null;
+}
+
+interface Tracked {
+  key: string;
+  recorder: CounterRecorder;
+}
+
+const HEALTH_CHECK_MS = 1_000;
+
+/**
+ * Server-side recording: one CounterRecorder (one ffmpeg) per publishing
+ * counter, per-counter health, retention under a quota that never touches
+ * held spans, and clips cut from the segments without re-encoding.
+ */
+export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
+  readonly #store: RecordingStore;
+  readonly #heldSpans: (now: number) => Promise<HeldSpan[]>;
+  readonly #root: string;
+  readonly #clipsDir: string;
+  readonly #segmentSeconds: number;
+  readonly #retentionDays: number;
+  readonly #quotaBytes: number | null;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #ffmpegPath: string;
+  readonly #retentionIntervalMs: number;
+  readonly #tracked = new Map<string, Tracked>();
+  readonly #health = new Map<string, RecordingHealth>();
+  /** Recorders being stopped (untracked or superseded); close() waits for them. */
+  readonly #stopping = new Set<Promise<void>>();
+  readonly #clips = new Map<string, Promise<Clip>>();
+  #retention: Promise<RetentionResult> | null = null;
+  #storageFull = false;
+  #retentionTimer: ReturnType<typeof setInterval> | undefined;
+  #healthTimer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  #closing: Promise<void> | null = null;
+
+  private constructor(options: RecordingServiceOptions, root: string, clipsDir: string) {
+    super();
+    this.#store = options.store;
+    this.#heldSpans = options.heldSpans;
+    this.#root = root;
+    this.#clipsDir = clipsDir;
+    this.#segmentSeconds = options.segmentSeconds ?? 10;
+    this.#retentionDays = options.retentionDays ?? 30;
+    this.#quotaBytes = options.quotaBytes ?? null;
+    this.#logger = options.logger.child({ module: 'recording' });
+    this.#now = options.now ?? Date.now;
+    this.#ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
+    this.#retentionIntervalMs = options.retentionIntervalMs ?? 60_000;
+  }
+
+  /** Makes the folders and files what an interrupted previous run left behind. */
+  static async create(options: RecordingServiceOptions): Promise<RecordingService> {
+    const segmentSeconds = options.segmentSeconds ?? 10;
+    if (!Number.isInteger(segmentSeconds) || segmentSeconds < 1 || segmentSeconds > 3600)
+      throw new RangeError('segmentSeconds must be a whole number of seconds, 1 to 3600');
+    if ((options.retentionDays ?? 30) <= 0) throw new RangeError('retentionDays must be positive');
+    if (options.quotaBytes != null && options.quotaBytes <= 0)
+      throw new RangeError('quotaBytes must be positive');
+    await fs.mkdir(options.recordingsDir, { recursive: true, mode: 0o750 });
+    await fs.mkdir(options.clipsDir, { recursive: true, mode: 0o750 });
+    // Containment checks compare real paths: resolve the root's own symlinks once.
+    const root = await fs.realpath(options.recordingsDir);
+    const clipsDir = await fs.realpath(options.clipsDir);
+    const service = new RecordingService(options, root, clipsDir);
+    const salvaged = await salvageLeftovers({
+      root,
+      store: options.store,
+      segmentSeconds,
+      logger: service.#logger,
+    });
+    if (salvaged.length > 0)
+      service.#logger.warn({ segments: salvaged.length }, 'interrupted recordings salvaged');
+    return service;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Starts the periodic retention (and runs it once now) and the health checks. */
+  start(): void {
+    if (this.#closed || this.#healthTimer) return;
+    this.#healthTimer = setInterval(() => {
+      for (const counterId of this.#health.keys()) this.#refresh(counterId);
+    }, HEALTH_CHECK_MS);
+    const retain = (): void => {
+      this.runRetention().catch((error: unknown) => this.#logger.error({ err: error }, 'retention failed'));
+    };
+    this.#retentionTimer = setInterval(retain, this.#retentionIntervalMs);
+    retain();
+  }
+
+  /**
+   * A counter's producers changed: published, republished with a new epoch,
+   * or gone (null). A new epoch or other producers replace the recorder.
+   */
+  track(counter: { id: string; departmentId: string }, media: RecordedMedia | null): void {
+    if (this.#closed) {
+      this.#logger.warn({ counterId: counter.id }, 'track after close ignored');
+      return;
+    }
+    const current = this.#tracked.get(counter.id);
+    if (media === null) {
+      if (current) {
+        this.#tracked.delete(counter.id);
+        this.#retire(current.recorder);
+      }
+      this.#refresh(counter.id);
+      return;
+    }
+    const key = `${media.epoch}:${media.video.id}:${media.audio?.id ?? '-'}`;
+    if (current?.key === key) return;
+    if (current) this.#retire(current.recorder);
+
+    const recorder = new CounterRecorder({
+      counterId: counter.id,
+      departmentId: counter.departmentId,
+      epoch: media.epoch,
+      router: media.router,
+      video: media.video,
+      audio: media.audio,
+      root: this.#root,
+      segmentSeconds: this.#segmentSeconds,
+      store: this.#store,
+      logger: this.#logger,
+      now: this.#now,
+      ffmpegPath: this.#ffmpegPath,
+    });
+    // A retired recorder still files its last segment: keep forwarding those.
+    recorder.on('segment', (segment) => this.emit('segment', segment));
+    recorder.on('changed', () => this.#refresh(counter.id));
+    this.#tracked.set(counter.id, { key, recorder });
+    recorder.start();
+    this.#refresh(counter.id);
+  }
+
+  health(counterId: string): RecordingHealth {
+    return this.#health.get(counterId) ?? 'off';
+  }
+
+  /** The recording ffmpeg of a counter, for tests and benchmarks. */
+  pid(counterId: string): number | undefined {
+    return this.#tracked.get(counterId)?.recorder.pid;
+  }
+
+  /** Builds (or reuses) a clip of [from, to] from the counter's segments, without re-encoding. */
+  clip(counterId: string, from: number, to: number): Promise<Clip> {
+    if (this.#closed) return Promise.reject(new Error('recording service closed'));
+    const key = JSON.stringify([counterId, from, to]);
+    const pending = this.#clips.get(key);
+    if (pending) return pending;
+    const building = buildClip({
+      store: this.#store,
+      root: this.#root,
+      clipsDir: this.#clipsDir,
+      ffmpegPath: this.#ffmpegPath,
+      logger: this.#logger.child({ counterId }),
+      counterId,
+      from,
+      to,
+    }).finally(() => this.#clips.delete(key));
+    this.#clips.set(key, building);
+    return building;
+  }
+
+  /** One retention pass (a pass already running is joined, not repeated). */
+  runRetention(): Promise<RetentionResult> {
+    this.#retention ??= this.#retain().finally(() => {
+      this.#retention = null;
+    });
+    return this.#retention;
+  }
+
+  /** Stops every recorder cleanly (their last segments are filed) and the timers; runs once. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#healthTimer);
+    clearInterval(this.#retentionTimer);
+    const recorders = [...this.#tracked.values()].map((t) => t.recorder);
+    this.#tracked.clear();
+    for (const recorder of recorders) this.#retire(recorder);
+    await Promise.all([...this.#stopping]);
+    await Promise.allSettled([this.#retention, ...this.#clips.values()]);
+    for (const counterId of [...this.#health.keys()]) this.#refresh(counterId);
+    this.#logger.info('recording service closed');
+  }
+
+  async #retain(): Promise<RetentionResult> {
+    const now = this.#now();
+    const result = await applyRetention({
+      store: this.#store,
+      heldSpans: await this.#heldSpans(now),
+      root: this.#root,
+      retentionDays: this.#retentionDays,
+      quotaBytes: this.#quotaBytes,
+      now,
+      logger: this.#logger,
+    });
+    if (result.deleted > 0) this.#logger.info({ ...result }, 'retention deleted segments');
+    if (result.full && !this.#storageFull && this.#quotaBytes !== null) {
+      this.#storageFull = true;
+      this.#logger.error(
+        { usedBytes: result.usedBytes, quotaBytes: this.#quotaBytes },
+        'recording storage full: only held segments left over quota',
+      );
+      this.emit('storageFull', { usedBytes: result.usedBytes, quotaBytes: this.#quotaBytes });
+    } else if (!result.full && this.#storageFull) {
+      this.#storageFull = false;
+      this.#logger.info({ usedBytes: result.usedBytes }, 'recording storage back under quota');
+      this.emit('storageOk');
+    }
+    return result;
+  }
+
+  #retire(recorder: CounterRecorder): void {
+    const stopping = recorder
+      .stop()
+      .catch((error: unknown) =>
+        this.#logger.error({ err: error, counterId: recorder.counterId }, 'recorder stop failed'),
+      )
+      .finally(() => this.#stopping.delete(stopping));
+    this.#stopping.add(stopping);
+  }
+
+  #refresh(counterId: string): void {
+    const previous = this.#health.get(counterId) ?? 'off';
+    const next = this.#compute(counterId, previous);
+    if (next === 'off') this.#health.delete(counterId);
+    else this.#health.set(counterId, next);
+    if (next !== previous) {
+      this.#logger.info({ counterId, health: next, previous }, 'recording health changed');
+      this.emit('health', counterId, next);
+    }
+  }
+
+  /**
+   * recording: a segment completed within 2 × segmentSeconds, or ffmpeg just
+   * started; gap: none for over 3 × segmentSeconds (in between, unchanged);
+   * error: ffmpeg failing, or the worker died under it; off: not recording.
+   */
+  #compute(counterId: string, previous: RecordingHealth): RecordingHealth {
+    const status = this.#tracked.get(counterId)?.recorder.status;
+    if (!status) return 'off';
+    switch (status.ended) {
+      case null:
+        break;
+      case 'router_closed':
+        return 'error';
+      case 'producer_closed':
+      case 'stopped':
+        return 'off';
+    }
+    if (status.failing) return 'error';
+    const since = Math.max(
+      status.lastSegmentAt ?? Number.NEGATIVE_INFINITY,
+      status.attemptStartedAt ?? Number.NEGATIVE_INFINITY,
+    );
+    const age = this.#now() - since;
+    const segmentMs = this.#segmentSeconds * 1000;
+    if (age <= 2 * segmentMs) return 'recording';
+    if (age > 3 * segmentMs) return 'gap';
+    return previous === 'gap' ? 'gap' : 'recording';
+  }
+}

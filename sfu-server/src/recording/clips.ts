@@ -1,0 +1,139 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '@counterwatch/shared';
+import type { Logger } from '../logger.js';
+import type { RecordingStore, SegmentRecord } from '../storage/Storage.js';
+import { clipArgs, concatListLine } from './ffmpegArgs.js';
+import { runFfmpeg } from './ffmpegProcess.js';
+import { CONTAINER_EXTENSIONS, isErrno, resolveInside, type Container } from './paths.js';
+
+export interface Clip {
+  /** Absolute path of the clip file. */
+  path: string;
+  container: Container;
+  /** The span actually covered: the request clamped to the recording. */
+  from: number;
+  to: number;
+  segments: number;
+}
+
+export interface ClipOptions {
+  store: RecordingStore;
+  /** Real path of the recordings root. */
+  root: string;
+  clipsDir: string;
+  ffmpegPath: string;
+  logger: Logger;
+  counterId: string;
+  from: number;
+  to: number;
+}
+
+const CLIP_TIMEOUT_MS = 120_000;
+
+const isContainer = (value: string): value is Container => CONTAINER_EXTENSIONS.some((c) => c === value);
+
+/**
+ * A clip of [from, to] cut from the counter's segments without re-encoding,
+ * cached in clipsDir under a name derived from what it is made of, so the
+ * same request (with the same segments) reuses the file.
+ */
+export async function buildClip(options: ClipOptions): Promise<Clip> {
+  const { counterId, from, to, logger } = options;
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from)
+    throw new AppError('invalid_request', 'a clip needs from < to');
+  const rows = await options.store.segmentsOverlapping(counterId, from, to);
+  const usable = await usableSegments(options.root, rows, logger);
+  const first = usable[0];
+  const last = usable.at(-1);
+  if (!first || !last) throw new AppError('not_found', 'no recording of this counter in that span');
+  const container = first.container;
+
+  const coveredFrom = Math.max(from, first.segment.startedAt);
+  const coveredTo = Math.min(to, last.segment.endedAt);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([counterId, from, to, usable.map((u) => u.segment.id)]))
+    .digest('hex')
+    .slice(0, 32);
+  const output = path.join(options.clipsDir, `${counterId}-${hash}.${container}`);
+  const clip: Clip = { path: output, container, from: coveredFrom, to: coveredTo, segments: usable.length };
+  if (await exists(output)) return clip;
+
+  const suffix = randomBytes(4).toString('hex');
+  const listFile = path.join(options.clipsDir, `.${hash}-${suffix}.txt`);
+  const partial = path.join(options.clipsDir, `.${hash}-${suffix}.${container}`);
+  try {
+    await fs.writeFile(listFile, `${usable.map((u) => concatListLine(u.file)).join('\n')}\n`, {
+      mode: 0o600,
+    });
+    await runFfmpeg(
+      options.ffmpegPath,
+      clipArgs({
+        listFile,
+        output: partial,
+        container,
+        offsetSeconds: (coveredFrom - first.segment.startedAt) / 1000,
+        durationSeconds: (coveredTo - coveredFrom) / 1000,
+      }),
+      { timeoutMs: CLIP_TIMEOUT_MS, logger },
+    );
+    // Atomic: a reader never sees a half-written clip under the final name.
+    await fs.rename(partial, output);
+  } finally {
+    await fs.rm(listFile, { force: true });
+    await fs.rm(partial, { force: true });
+  }
+  logger.info({ from: coveredFrom, to: coveredTo, segments: usable.length }, 'clip built');
+  return clip;
+}
+
+/**
+ * The segments a clip can be made of: files that exist inside the root, of
+ * one container (the first segment's: the concat demuxer cannot mix codecs).
+ */
+async function usableSegments(
+  root: string,
+  rows: SegmentRecord[],
+  logger: Logger,
+): Promise<{ segment: SegmentRecord; file: string; container: Container }[]> {
+  const usable: { segment: SegmentRecord; file: string; container: Container }[] = [];
+  for (const segment of rows) {
+    const container = segment.container;
+    if (!isContainer(container)) {
+      logger.error({ segmentId: segment.id, container }, 'segment row with unknown container');
+      continue;
+    }
+    if (usable[0] && container !== usable[0].container) {
+      logger.warn({ segmentId: segment.id }, 'clip stops where the recording changes container');
+      break;
+    }
+    const file = await resolveInside(root, segment.path);
+    if (file === null) {
+      logger.error(
+        { segmentId: segment.id, path: segment.path },
+        'segment row points outside the recordings folder',
+      );
+      continue;
+    }
+    if (!(await exists(file))) {
+      logger.warn(
+        { segmentId: segment.id, path: segment.path },
+        'segment file missing; left out of the clip',
+      );
+      continue;
+    }
+    usable.push({ segment, file, container });
+  }
+  return usable;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return false;
+    throw error;
+  }
+}

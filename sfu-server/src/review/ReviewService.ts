@@ -1,0 +1,250 @@
+import {
+  AppError,
+  TypedEmitter,
+  serviceInfo,
+  type Finding,
+  type FlagReason,
+  type Interaction,
+  type QueueEvent,
+} from '@counterwatch/shared';
+import type { Logger } from '../logger.js';
+import type { TicketRecord } from '../queue/DepartmentQueue.js';
+import type { InteractionQuery, InteractionRecord, ReviewStore } from '../storage/Storage.js';
+
+/** The clip of an interaction: its service plus this much on each side. */
+export const CLIP_MARGIN_MS = 60_000;
+
+export interface ReviewServiceOptions {
+  store: ReviewStore;
+  /** Today's ticket record, for the times the interaction keeps. */
+  ticket: (departmentId: string, ticketId: string) => TicketRecord | undefined;
+  /** The counter's ticket at the desk now (for flags from the live view). */
+  activeTicket: (departmentId: string, counterId: string) => TicketRecord | undefined;
+  /** The usual service time of a service here, in seconds (today's mean, else the typical one). */
+  usualServiceSeconds: (departmentId: string, serviceCode: string) => number;
+  /** An alert about this ticket (long service), if one is open. */
+  alertAbout: (departmentId: string, ticketId: string) => { id: number; rule: string } | undefined;
+  logger: Logger;
+  now?: () => number;
+  /** Holds on a reviewed interaction's recording end this long after its review closed, unless kept. */
+  releaseAfterMs: number;
+}
+
+export type ReviewServiceEvents = {
+  flagged: [interaction: Interaction, reason: FlagReason];
+};
+
+/**
+ * Every served ticket becomes an interaction; some get flagged — by rule
+ * (an unsatisfied rating, a service far longer than usual, an alert about
+ * it), by a complaint, or by hand — and wait in the review queue, holding
+ * their recording until the review is closed (and N days more).
+ */
+export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
+  readonly #o: ReviewServiceOptions;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+
+  constructor(options: ReviewServiceOptions) {
+    super();
+    this.#o = options;
+    this.#logger = options.logger.child({ module: 'review' });
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Newly accepted queue events: a finished service makes an interaction; a rating completes it. */
+  async onEvent(event: QueueEvent): Promise<void> {
+    try {
+      if (event.type === 'service.finished') await this.#onFinished(event.departmentId, event.ticketId);
+      if (event.type === 'rating.submitted') await this.#onRating(event);
+    } catch (error) {
+      this.#logger.error({ err: error, eventId: event.id }, 'interaction not recorded');
+    }
+  }
+
+  async #onFinished(departmentId: string, ticketId: string): Promise<void> {
+    const t = this.#o.ticket(departmentId, ticketId);
+    const record = t && this.#recordFrom(departmentId, t, t.finishedAt);
+    if (!t || !record) return;
+    const stored = await this.#o.store.upsertInteraction(record);
+    const usual = this.#o.usualServiceSeconds(departmentId, stored.serviceCode);
+    const seconds = (stored.finishedAt - stored.startedAt) / 1000;
+    if (seconds > Math.max(2.5 * usual, usual + 600)) {
+      await this.flag(
+        stored.id,
+        'long_service',
+        `${Math.round(seconds / 60)} min, usually ${Math.round(usual / 60)} min`,
+        null,
+      );
+    }
+    const alert = this.#o.alertAbout(departmentId, ticketId);
+    if (alert) await this.flag(stored.id, 'alert', `alert #${alert.id} (${alert.rule})`, null);
+  }
+
+  async #onRating(event: Extract<QueueEvent, { type: 'rating.submitted' }>): Promise<void> {
+    let stored = await this.#o.store.findInteraction(event.departmentId, event.ticketId);
+    const t = this.#o.ticket(event.departmentId, event.ticketId);
+    if (t) {
+      const record = this.#recordFrom(event.departmentId, t, t.finishedAt);
+      if (record)
+        stored = await this.#o.store.upsertInteraction({
+          ...record,
+          rating: event.rating,
+          ratingComment: event.comment ?? null,
+        });
+    }
+    if (stored && event.rating === 'unsatisfied') {
+      await this.flag(stored.id, 'unsatisfied_rating', event.comment ?? null, null);
+    }
+  }
+
+  /** Flags the citizen at the counter's desk now (or the one who just left), from the live view or an inspection. */
+  async flagAtCounter(
+    departmentId: string,
+    counterId: string,
+    note: string,
+    by: string,
+  ): Promise<Interaction> {
+    const t = this.#o.activeTicket(departmentId, counterId);
+    if (!t)
+      throw new AppError(
+        'conflict',
+        'no citizen at this counter now; add an observation to an inspection instead',
+      );
+    // Still being served: keep the span open to now; the finish updates it.
+    const record = this.#recordFrom(departmentId, t, t.finishedAt ?? this.#now());
+    if (!record) throw new AppError('conflict', 'the ticket at this counter is not known yet');
+    const stored = await this.#o.store.upsertInteraction(record);
+    await this.flag(stored.id, 'manual', note, by);
+    return this.#view(stored.id);
+  }
+
+  async flag(
+    interactionId: number,
+    reason: FlagReason,
+    note: string | null,
+    by: string | null,
+  ): Promise<void> {
+    const added = await this.#o.store.addFlag({ interactionId, reason, note, by, at: this.#now() });
+    if (!added) return;
+    const view = await this.#view(interactionId);
+    this.#logger.info({ interactionId, reason, counterId: view.counterId }, 'interaction flagged');
+    this.emit('flagged', view, reason);
+  }
+
+  async get(id: number): Promise<Interaction | undefined> {
+    const record = await this.#o.store.getInteraction(id);
+    return record && (await this.#views([record]))[0];
+  }
+
+  async list(query: InteractionQuery): Promise<Interaction[]> {
+    return this.#views(await this.#o.store.listInteractions(query));
+  }
+
+  /** Interactions around the time a complaint names, nearest first. */
+  async complaintCandidates(
+    departmentIds: string[] | null,
+    departmentId: string,
+    counterId: string | undefined,
+    at: number,
+  ): Promise<Interaction[]> {
+    const window = 45 * 60_000;
+    const found = await this.#o.store.listInteractions({
+      departmentIds,
+      departmentId,
+      ...(counterId ? { counterId } : {}),
+      from: at - window - 4 * 3_600_000,
+      to: at + window,
+      limit: 200,
+    });
+    const distance = (r: InteractionRecord): number =>
+      at < r.startedAt ? r.startedAt - at : at > r.finishedAt ? at - r.finishedAt : 0;
+    const near = found.filter((r) => distance(r) <= window).sort((a, b) => distance(a) - distance(b));
+    return this.#views(near.slice(0, 20));
+  }
+
+  async decide(
+    interactionId: number,
+    finding: Finding,
+    note: string,
+    keep: boolean,
+    by: string,
+  ): Promise<Interaction> {
+    const record = await this.#o.store.getInteraction(interactionId);
+    if (!record) throw new AppError('not_found', `no interaction ${interactionId}`);
+    await this.#o.store.addDecision({ interactionId, finding, note, by, at: this.#now() }, keep);
+    return this.#view(interactionId);
+  }
+
+  heldSpans(now: number): Promise<{ counterId: string; from: number; to: number }[]> {
+    return this.#o.store.heldSpans(now, this.#o.releaseAfterMs, CLIP_MARGIN_MS);
+  }
+
+  #recordFrom(
+    departmentId: string,
+    t: TicketRecord,
+    finishedAt: number | null,
+  ): Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'> | undefined {
+    const startedAt = t.startedAt ?? t.lastCalledAt ?? t.calledAt;
+    if (startedAt === null || finishedAt === null || t.counterId === null || t.serviceCode === null)
+      return undefined;
+    return {
+      departmentId,
+      counterId: t.counterId,
+      ticketId: t.id,
+      ticketNumber: t.number ?? t.id,
+      serviceCode: t.serviceCode,
+      issuedAt: t.issuedAt,
+      calledAt: t.calledAt,
+      startedAt,
+      finishedAt: Math.max(startedAt, finishedAt),
+      outcome: t.outcome ?? 'completed',
+      rating: t.rating,
+      ratingComment: t.ratingComment,
+    };
+  }
+
+  async #view(id: number): Promise<Interaction> {
+    const interaction = await this.get(id);
+    if (!interaction) throw new AppError('not_found', `no interaction ${id}`);
+    return interaction;
+  }
+
+  async #views(records: InteractionRecord[]): Promise<Interaction[]> {
+    const ids = records.map((r) => r.id);
+    const [flags, decisions] = await Promise.all([this.#o.store.flags(ids), this.#o.store.decisions(ids)]);
+    return records.map((r) => ({
+      id: r.id,
+      departmentId: r.departmentId,
+      counterId: r.counterId,
+      ticketId: r.ticketId,
+      ticketNumber: r.ticketNumber,
+      serviceCode: r.serviceCode,
+      issuedAt: r.issuedAt,
+      calledAt: r.calledAt,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      outcome: r.outcome,
+      waitSeconds:
+        r.issuedAt !== null && r.calledAt !== null ? Math.max(0, (r.calledAt - r.issuedAt) / 1000) : null,
+      serviceSeconds: Math.max(0, (r.finishedAt - r.startedAt) / 1000),
+      rating: r.rating,
+      ratingComment: r.ratingComment,
+      clipFrom: r.startedAt - CLIP_MARGIN_MS,
+      clipTo: r.finishedAt + CLIP_MARGIN_MS,
+      flags: flags
+        .filter((f) => f.interactionId === r.id)
+        .map((f) => ({ reason: f.reason, note: f.note, by: f.by, at: f.at })),
+      review: r.review,
+      decisions: decisions
+        .filter((d) => d.interactionId === r.id)
+        .map((d) => ({ finding: d.finding, note: d.note, by: d.by, at: d.at })),
+      keep: r.keep,
+    }));
+  }
+}
+
+/** The usual time for a service: typical minutes from the catalogue when nothing better is known. */
+export function typicalServiceSeconds(serviceCode: string): number {
+  return (serviceInfo(serviceCode)?.typicalMinutes ?? 10) * 60;
+}

@@ -1,0 +1,153 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { z } from 'zod';
+import {
+  AuditActionSchema,
+  type AuditEntry,
+  type AuditQuery,
+  type AuditVerification,
+} from '@counterwatch/shared';
+import { GENESIS_HASH, chainHash, type AuditFields } from '../../audit/chain.js';
+import type { AuditStore } from '../Storage.js';
+
+interface AuditRow {
+  seq: number;
+  at: number;
+  actor_id: number | null;
+  actor: string;
+  ip: string | null;
+  action: string;
+  department_id: string | null;
+  counter_id: string | null;
+  object_type: string | null;
+  object_id: string | null;
+  reason: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const Details = z.record(z.string(), z.unknown());
+
+function fromRow(r: AuditRow): AuditEntry {
+  return {
+    seq: r.seq,
+    at: r.at,
+    actorId: r.actor_id,
+    actor: r.actor,
+    ip: r.ip,
+    action: AuditActionSchema.parse(r.action),
+    departmentId: r.department_id,
+    counterId: r.counter_id,
+    objectType: r.object_type,
+    objectId: r.object_id,
+    reason: r.reason,
+    details: Details.parse(JSON.parse(r.details)),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** The audit trail in SQLite: appends link each row to the previous by hash, in one transaction. */
+export class SqliteAuditStore implements AuditStore {
+  readonly #db: BetterSqlite3.Database;
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#db = db;
+  }
+
+  async append(fields: AuditFields): Promise<AuditEntry> {
+    return this.#db
+      .transaction((): AuditEntry => {
+        const head = this.#db
+          .prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1')
+          .get();
+        const prevHash = head?.hash ?? GENESIS_HASH;
+        const seq = (head?.seq ?? 0) + 1;
+        const hash = chainHash(prevHash, seq, fields);
+        this.#db
+          .prepare(
+            `INSERT INTO audit_log (seq, at, actor_id, actor, ip, action, department_id, counter_id, object_type, object_id,
+             reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            seq,
+            fields.at,
+            fields.actorId,
+            fields.actor,
+            fields.ip,
+            fields.action,
+            fields.departmentId,
+            fields.counterId,
+            fields.objectType,
+            fields.objectId,
+            fields.reason,
+            JSON.stringify(fields.details),
+            prevHash,
+            hash,
+          );
+        this.#db.prepare('INSERT OR REPLACE INTO audit_head (id, seq, hash) VALUES (1, ?, ?)').run(seq, hash);
+        return { ...fields, seq, prevHash, hash };
+      })
+      .immediate();
+  }
+
+  async list(query: AuditQuery): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const add = (clause: string, value: string | number | undefined): void => {
+      if (value === undefined) return;
+      where.push(clause);
+      params.push(value);
+    };
+    add('at >= ?', query.from);
+    add('at <= ?', query.to);
+    add('actor = ?', query.actor);
+    add('action = ?', query.action);
+    add('department_id = ?', query.departmentId);
+    add('counter_id = ?', query.counterId);
+    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return this.#db
+      .prepare<(string | number)[], AuditRow>(sql)
+      .all(...params, query.limit)
+      .map(fromRow);
+  }
+
+  /** Walks the whole chain: every hash recomputed, every link and sequence number checked, the head matched. */
+  async verify(): Promise<AuditVerification> {
+    const head = this.#db
+      .prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1')
+      .get();
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    let checked = 0;
+    const bad = (seq: number, problem: string): AuditVerification => ({
+      ok: false,
+      checked,
+      headSeq: head?.seq ?? 0,
+      firstBadSeq: seq,
+      problem,
+    });
+    for (const row of this.#db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq').iterate()) {
+      if (row.seq !== expectedSeq) return bad(expectedSeq, `row ${expectedSeq} is missing`);
+      if (row.prev_hash !== prevHash)
+        return bad(row.seq, `row ${row.seq} does not link to row ${row.seq - 1}`);
+      let entry: AuditEntry;
+      try {
+        entry = fromRow(row);
+      } catch {
+        return bad(row.seq, `row ${row.seq} is unreadable`);
+      }
+      const { seq: _s, prevHash: _p, hash: _h, ...fields } = entry;
+      if (chainHash(prevHash, row.seq, fields) !== row.hash)
+        return bad(row.seq, `row ${row.seq} was altered`);
+      prevHash = row.hash;
+      expectedSeq += 1;
+      checked += 1;
+    }
+    const lastSeq = expectedSeq - 1;
+    if ((head?.seq ?? 0) !== lastSeq || (head?.hash ?? GENESIS_HASH) !== prevHash) {
+      return bad(lastSeq + 1, `rows after ${lastSeq} are missing (the head says ${head?.seq ?? 0})`);
+    }
+    return { ok: true, checked, headSeq: lastSeq, firstBadSeq: null, problem: null };
+  }
+}

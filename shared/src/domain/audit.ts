@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { EpochMsSchema } from './ids.js';
+
+/** Everything that is on record. Viewing is recorded as much as changing. */
+export const AuditActionSchema = z.enum([
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'live.view_start',
+  'live.view_stop',
+  'live.audio_start',
+  'live.audio_stop',
+  'recording.playback',
+  'recording.export',
+  'inspection.start',
+  'inspection.observation',
+  'inspection.end',
+  'inspection.report_view',
+  'interaction.flag',
+  'interaction.complaint',
+  'review.decision',
+  'alert.acknowledge',
+  'alert.resolve',
+  'config.thresholds',
+  'config.checklist',
+  'account.create',
+  'account.update',
+  'account.password_reset',
+  'session.revoke',
+  'counter.token_rotate',
+  'counter.token_revoke',
+  'department.key_rotate',
+  'audit.export',
+]);
+export type AuditAction = z.infer<typeof AuditActionSchema>;
+
+export const AuditEntrySchema = z.object({
+  seq: z.number().int().positive(),
+  at: EpochMsSchema,
+  actorId: z.number().int().positive().nullable(),
+  actor: z.string(),
+  ip: z.string().nullable(),
+  action: AuditActionSchema,
+  departmentId: z.string().nullable(),
+  counterId: z.string().nullable(),
+  objectType: z.string().nullable(),
+  objectId: z.string().nullable(),
+  reason: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const AuditVerificationSchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int().nonnegative(),
+  headSeq: z.number().int().nonnegative(),
+  /** The first row whose hash or link does not hold, or where rows are missing. */
+  firstBadSeq: z.number().int().positive().nullable(),
+  problem: z.string().nullable(),
+});
+export type AuditVerification = z.infer<typeof AuditVerificationSchema>;
+
+export const AuditQuerySchema = z.object({
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  actor: z.string().max(40).optional(),
+  action: AuditActionSchema.optional(),
+  departmentId: z.string().max(64).optional(),
+  counterId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { CounterIdSchema, DepartmentIdSchema, DisplayNameSchema, EpochMsSchema } from '../domain/ids.js';
+import { RoleSchema, UserSchema, UsernameSchema } from '../domain/users.js';
+
+/** Shapes of the admin API: accounts, sessions, counter tokens, department keys. */
+export const AdminUserSchema = UserSchema.extend({ disabled: z.boolean(), createdAt: EpochMsSchema });
+export type AdminUser = z.infer<typeof AdminUserSchema>;
+
+export const CreateUserSchema = z.object({
+  username: UsernameSchema,
+  displayName: DisplayNameSchema,
+  roles: z.array(RoleSchema).min(1),
+  departmentIds: z.array(DepartmentIdSchema).nullable(),
+});
+export const UpdateUserSchema = z
+  .object({
+    displayName: DisplayNameSchema,
+    roles: z.array(RoleSchema).min(1),
+    departmentIds: z.array(DepartmentIdSchema).nullable(),
+    disabled: z.boolean(),
+  })
+  .partial();
+/** A generated password, shown once. */
+export const CreatedUserSchema = z.object({ user: AdminUserSchema, password: z.string() });
+
+export const SessionInfoSchema = z.object({
+  id: z.string(),
+  userId: z.number().int().positive(),
+  username: z.string(),
+  createdAt: EpochMsSchema,
+  expiresAt: EpochMsSchema,
+  revokedAt: EpochMsSchema.nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+/** A new agent token or department key, shown once. */
+export const IssuedSecretSchema = z.object({ id: z.string(), secret: z.string() });
+
+export const DirectoryAdminSchema = z.object({
+  departments: z.array(z.object({ id: DepartmentIdSchema, name: z.string(), hasApiKey: z.boolean() })),
+  counters: z.array(
+    z.object({
+      id: CounterIdSchema,
+      departmentId: DepartmentIdSchema,
+      name: z.string(),
+      hasToken: z.boolean(),
+      online: z.boolean(),
+    }),
+  ),
+});

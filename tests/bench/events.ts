@@ -1,0 +1,213 @@
+/**
+ * npm run bench:events — prints, measured on this machine:
+ *   1. sustained ingest rate of queue events into SQLite (POST /api/v1/events,
+ *      metrics recomputed as they arrive), for a province of ~150 counters;
+ *   2. event-to-console latency (p50/p99) under the province's peak load:
+ *      from the POST of a "ticket called" to the console receiving the tile patch.
+ * Figures, not assertions.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DepartmentDay, Stack, type SimCounter } from '@counterwatch/demo';
+import { OverviewSchema, type QueueEvent } from '@counterwatch/shared';
+import { RawSocket } from '../support/agentSocket.js';
+import { loginCookie } from '../support/http.js';
+import { percentile, table } from './stats.js';
+
+const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 30);
+const COUNTERS = Number(process.env.BENCH_COUNTERS ?? 5);
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+async function post(url: string, key: string, events: unknown[]): Promise<{ accepted: number }> {
+  const res = await fetch(`${url}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ events }),
+  });
+  if (!res.ok) throw new Error(`POST /events ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { accepted: number };
+}
+
+async function main(): Promise<void> {
+  log(`CounterWatch events benchmark — ${os.cpus().length} cores, Node ${process.version}`);
+  log(`Province: ${DEPARTMENTS} departments × ${COUNTERS} counters = ${DEPARTMENTS * COUNTERS} counters`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-events-'));
+  const stack = await Stack.create({
+    dir,
+    departments: DEPARTMENTS,
+    countersPerDepartment: COUNTERS,
+    logLevel: 'warn',
+    serverEnv: { CW_RECORDING: 'false' },
+  });
+  try {
+    const password = stack.createUser('bench', ['director']);
+    const cookie = await loginCookie(stack.url, 'bench', password);
+
+    // 1. A whole simulated day for every department, stamped into the last 10 hours, posted as fast as it goes.
+    log('\n== 1. Sustained ingest ==');
+    const now = Date.now();
+    const dayMs = 10 * 3_600_000;
+    const days = stack.provisioned.departments.map((d, i) => {
+      const counters: SimCounter[] = d.counters.map((c) => ({ id: c.id, services: c.services }));
+      const day = new DepartmentDay({
+        departmentId: d.id,
+        counters,
+        seed: 1000 + i,
+        dailyCitizens: 60 * COUNTERS,
+        stamp: (simMs) => now - dayMs + Math.min(simMs, dayMs - 60_000),
+      });
+      return { key: d.apiKey, events: day.runToEnd() };
+    });
+    const total = days.reduce((n, d) => n + d.events.length, 0);
+    const batches: { key: string; events: QueueEvent[] }[] = [];
+    for (const d of days)
+      for (let i = 0; i < d.events.length; i += 500)
+        batches.push({ key: d.key, events: d.events.slice(i, i + 500) });
+    const started = performance.now();
+    let accepted = 0;
+    const workers = 4;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          accepted += (await post(stack.url, batch.key, batch.events)).accepted;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 1_500));
+    const overview = OverviewSchema.parse(
+      await (await fetch(`${stack.url}/api/v1/overview`, { headers: { cookie } })).json(),
+    );
+    const servedByServer = overview.departments.reduce((n, d) => n + d.metrics.servedToday, 0);
+    const servedSimulated = days.reduce(
+      (n, d) => n + d.events.filter((e) => e.type === 'service.finished').length,
+      0,
+    );
+    log(
+      table([
+        ['events', 'accepted', 'seconds', 'events/s', 'served (server)', 'served (simulated)'],
+        [total, accepted, seconds.toFixed(1), Math.round(total / seconds), servedByServer, servedSimulated],
+      ]),
+    );
+    log(
+      `metrics kept up to date: ${servedByServer === servedSimulated ? 'yes' : 'NO'} (served counts agree)`,
+    );
+    const peakPerSecond = (DEPARTMENTS * COUNTERS * 60 * 5 * 0.15) / 3600;
+    log(
+      `a province's peak hour is about ${peakPerSecond.toFixed(1)} events/s: headroom ${Math.round(total / seconds / peakPerSecond)}×`,
+    );
+
+    // 2. Latency from POST to the console's patch, with the province's peak load (×4 for margin) running beside it.
+    log('\n== 2. Event-to-console latency ==');
+    const socket = new RawSocket(`${stack.url.replace('http', 'ws')}/ws/console`, {
+      cookie,
+      origin: stack.url,
+    });
+    await socket.opened;
+    socket.request(1, 'hello', { protocolVersion: 1 });
+    await socket.response(1, 10_000);
+    const loadRate = Math.max(2, peakPerSecond * 4);
+    let loadSeq = 0;
+    const load = setInterval(() => {
+      const d = stack.provisioned.departments[loadSeq % DEPARTMENTS]!;
+      const id = `load-${loadSeq++}`;
+      void post(stack.url, d.apiKey, [
+        {
+          id,
+          type: 'ticket.issued',
+          departmentId: d.id,
+          occurredAt: Date.now(),
+          source: { id: 'load', seq: loadSeq },
+          ticketId: id,
+          ticketNumber: `L${loadSeq % 1000}`,
+          serviceCode: d.counters[0]!.services[0]!,
+        },
+      ]);
+    }, 1000 / loadRate);
+
+    const samples: number[] = [];
+    const probes = Number(process.env.BENCH_PROBES ?? 200);
+    for (let i = 0; i < probes; i++) {
+      const d = stack.provisioned.departments[i % DEPARTMENTS]!;
+      const c = d.counters[i % COUNTERS]!;
+      const ticketId = `probe-${i}`;
+      const number = `P${String(i).padStart(3, '0')}`;
+      const base = { departmentId: d.id, source: { id: `probe-${c.id}`, seq: 0 } };
+      const seq = () => ({ ...base.source, seq: ++probeSeq[c.id]! });
+      probeSeq[c.id] ??= 0;
+      await post(stack.url, d.apiKey, [
+        {
+          id: `${ticketId}-i`,
+          type: 'ticket.issued',
+          departmentId: d.id,
+          occurredAt: Date.now(),
+          source: seq(),
+          ticketId,
+          ticketNumber: number,
+          serviceCode: c.services[0]!,
+        },
+      ]);
+      const t0 = performance.now();
+      await post(stack.url, d.apiKey, [
+        {
+          id: `${ticketId}-c`,
+          type: 'ticket.called',
+          departmentId: d.id,
+          occurredAt: Date.now(),
+          source: seq(),
+          ticketId,
+          counterId: c.id,
+        },
+      ]);
+      await socket.next(
+        (f) =>
+          f.kind === 'notification' &&
+          f.name === 'countersPatch' &&
+          JSON.stringify(f.data).includes(`"number":"${number}"`),
+        10_000,
+      );
+      samples.push(performance.now() - t0);
+      socket.frames.length = 0;
+      await post(stack.url, d.apiKey, [
+        {
+          id: `${ticketId}-n`,
+          type: 'ticket.no_show',
+          departmentId: d.id,
+          occurredAt: Date.now(),
+          source: seq(),
+          ticketId,
+          counterId: c.id,
+        },
+      ]);
+    }
+    clearInterval(load);
+    socket.close();
+    log(
+      table([
+        ['probes', 'background load (events/s)', 'p50 ms', 'p99 ms', 'max ms'],
+        [
+          samples.length,
+          loadRate.toFixed(1),
+          Math.round(percentile(samples, 50)),
+          Math.round(percentile(samples, 99)),
+          Math.round(Math.max(...samples)),
+        ],
+      ]),
+    );
+  } finally {
+    await stack.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const probeSeq: Record<string, number> = {};
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,332 @@
+/**
+ * npm run bench:record — prints, measured on this machine in one run:
+ *   1. what recording one counter costs at the default renditions (focus
+ *      640x360@20 500 kbit/s VP8 + Opus 32 kbit/s): CPU of its recorder
+ *      ffmpeg and of the mediasoup worker, disk bytes/s and MB/hour;
+ *   2. how many counters this machine records while serving the live wall:
+ *      recorded counters are added in steps until the server side leaves
+ *      less than ~1 core for the viewer's browser.
+ * Figures, not assertions.
+ *
+ * The ffmpeg publishers stand in for the counter PCs: their CPU is measured
+ * and left out of the server's budget. A few of them feed every recorder
+ * (each recorder still has its own transports, consumers and ffmpeg, as in
+ * production); the worker's ingest of the counters that have no publisher
+ * here is added from the ingest cost measured per publisher.
+ */
+import dgram from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { types } from 'mediasoup';
+import { pino } from 'pino';
+import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
+import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
+import type { RenditionSpec } from '@counterwatch/shared';
+import type * as RecordingModule from '../../sfu-server/dist/recording/index.js';
+import type * as SqliteModule from '../../sfu-server/dist/storage/sqlite/SqliteStorage.js';
+import type { SegmentRecord } from '../../sfu-server/dist/storage/Storage.js';
+import { cpuSeconds, table } from './stats.js';
+
+const GRID: RenditionSpec = { name: 'grid', width: 320, height: 180, fps: 15, bitrateKbps: 150 };
+const FOCUS: RenditionSpec = { name: 'focus', width: 640, height: 360, fps: 20, bitrateKbps: 500 };
+const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 2);
+const SEGMENT_SECONDS = Number(process.env.BENCH_SEGMENT_SECONDS ?? 10);
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 8_000);
+const STEPS = (process.env.BENCH_STEPS ?? '2,4,8,12,16,24,32,48,64,96,128').split(',').map(Number);
+/** Left for the viewer's browser (the wall) on this machine. */
+const RESERVE_CORES = 1;
+const CORES = os.cpus().length;
+
+/**
+ * Until sfu-server exports "./recording" (and its storage), load the built
+ * modules from the package's folder; their types come from the declarations.
+ */
+const sfuServer = new URL('./', import.meta.resolve('@counterwatch/sfu-server/package.json'));
+const { RecordingService } = (await import(
+  new URL('dist/recording/index.js', sfuServer).href
+)) as typeof RecordingModule;
+const { SqliteStorage } = (await import(
+  new URL('dist/storage/sqlite/SqliteStorage.js', sfuServer).href
+)) as typeof SqliteModule;
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const key = () => randomBytes(30).toString('base64');
+const fmt = (cores: number) => cores.toFixed(2);
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((a, b) => a + b, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
+/** Resident memory of a process in MB, from /proc. */
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) / 1024;
+}
+
+/** CPU (in cores) of groups of processes, the machine and this process over `ms`. */
+async function measure(
+  groups: Record<string, number[]>,
+  ms: number,
+): Promise<{ groups: Record<string, number>; machine: number; node: number }> {
+  const safe = (pid: number) => {
+    try {
+      return cpuSeconds(pid);
+    } catch {
+      return Number.NaN; // the process is gone (a recorder restarting): counted as missing
+    }
+  };
+  const before = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.map(safe)]));
+  const ticks = machineTicks();
+  const node = process.cpuUsage();
+  const started = Date.now();
+  await sleep(ms);
+  const seconds = (Date.now() - started) / 1000;
+  const after = machineTicks();
+  const nodeUsed = process.cpuUsage(node);
+  const result: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(groups)) {
+    let used = 0;
+    pids.forEach((pid, i) => {
+      const delta = safe(pid) - (before[name]?.[i] ?? Number.NaN);
+      if (Number.isFinite(delta)) used += delta;
+    });
+    result[name] = used / seconds;
+  }
+  return {
+    groups: result,
+    machine: ((after.busy - ticks.busy) / Math.max(1, after.total - ticks.total)) * CORES,
+    node: (nodeUsed.user + nodeUsed.system) / 1e6 / seconds,
+  };
+}
+
+async function main(): Promise<void> {
+  log(
+    `CounterWatch recording benchmark — ${CORES} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+  );
+  log(
+    `focus ${FOCUS.width}x${FOCUS.height}@${FOCUS.fps} ${FOCUS.bitrateKbps} kbit/s VP8 + Opus 32 kbit/s, ` +
+      `${SEGMENT_SECONDS} s segments, ${PUBLISHERS} ffmpeg publishers`,
+  );
+  const logger = pino({ level: process.env.BENCH_LOG ?? 'warn' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-record-'));
+  const base = 30000 + Math.floor(Math.random() * 5000);
+  const pool = await WorkerPool.create({
+    size: 1,
+    listenIp: '127.0.0.1',
+    announcedIp: '127.0.0.1',
+    webRtcPort: base,
+    webRtcTcp: false,
+    rtcMinPort: base + 10,
+    rtcMaxPort: base + 3000,
+    logger,
+  });
+  const slot = pool.slot(0)!;
+  const workerPid = slot.worker.pid;
+  const router = await DepartmentRouter.create({ slot, departmentId: 'bench', logger });
+  const storage = await SqliteStorage.create({ dataDir: path.join(dir, 'data'), logger });
+  const service = await RecordingService.create({
+    store: storage.recordings,
+    heldSpans: async () => [],
+    recordingsDir: path.join(dir, 'recordings'),
+    clipsDir: path.join(dir, 'clips'),
+    segmentSeconds: SEGMENT_SECONDS,
+    logger,
+  });
+  const segments: SegmentRecord[] = [];
+  service.on('segment', (s) => segments.push(s));
+  const sink = dgram.createSocket('udp4');
+  sink.on('message', () => undefined);
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  const publishers: ChildProcess[] = [];
+  const ingests: CounterIngest[] = [];
+  try {
+    // Publishers: like agents (grid + focus + audio over SRTP), killed with us (setpriv) if we die.
+    for (let i = 0; i < PUBLISHERS; i++) {
+      const keys = { grid: key(), focus: key(), audio: key() };
+      const { ingest, targets } = await CounterIngest.createPlain({
+        router,
+        counterId: `pub-${i}`,
+        videoCodec: 'vp8',
+        keys,
+        listenIp: '127.0.0.1',
+        announcedIp: '127.0.0.1',
+        ingestHost: '127.0.0.1',
+        logger,
+      });
+      ingests.push(ingest);
+      const args = buildFfmpegArgs({
+        video: parseVideoSource('test'),
+        audio: { kind: 'test' },
+        codec: 'vp8',
+        renditions: { grid: GRID, focus: FOCUS },
+        audioBitrateKbps: 32,
+        keyframeIntervalSeconds: 1,
+        targets: {
+          grid: { ...targets.grid, host: '127.0.0.1', key: keys.grid },
+          focus: { ...targets.focus, host: '127.0.0.1', key: keys.focus },
+          audio: { ...targets.audio!, host: '127.0.0.1', key: keys.audio },
+        },
+        captionFile: null,
+      });
+      publishers.push(
+        spawn('/usr/bin/setpriv', ['--pdeathsig', 'KILL', '--', 'ffmpeg', ...args], { stdio: 'ignore' }),
+      );
+    }
+    await sleep(4_000);
+    const publisherPids = publishers.map((p) => p.pid!);
+
+    // ---- 1. One recorded counter.
+    log('\n== 1. Recording one counter ==');
+    const idle = await measure({ worker: [workerPid], publishers: publisherPids }, WINDOW_MS);
+    const ingestPerCounter = (idle.groups.worker ?? 0) / PUBLISHERS;
+    const media = (i: number) => {
+      const ingest = ingests[i % PUBLISHERS]!;
+      return { epoch: 1, router, video: ingest.producer('focus')!, audio: ingest.producer('audio')! };
+    };
+    service.track({ id: 'rec-0', departmentId: 'bench' }, media(0));
+    while (segments.length < 1) await sleep(200); // past ffmpeg's start-up
+    const soloWindow = Math.max(WINDOW_MS, 2 * SEGMENT_SECONDS * 1000 + 1_000);
+    const from = segments.length;
+    const recorderPid = service.pid('rec-0')!;
+    const solo = await measure({ worker: [workerPid], recorder: [recorderPid] }, soloWindow);
+    const written = segments.slice(from);
+    const bytes = written.reduce((a, s) => a + s.bytes, 0);
+    const seconds = written.reduce((a, s) => a + (s.endedAt - s.startedAt), 0) / 1000;
+    const bytesPerSecond = bytes / Math.max(1, seconds);
+    const workerForRecording = (solo.groups.worker ?? 0) - (idle.groups.worker ?? 0);
+    log(
+      table([
+        ['per recorded counter', 'value'],
+        ['recorder ffmpeg CPU', pct(solo.groups.recorder ?? 0) + ' of a core'],
+        ['mediasoup worker CPU (its consumers)', pct(workerForRecording) + ' of a core'],
+        ['recorder ffmpeg memory (RSS)', `${rssMb(recorderPid).toFixed(0)} MB`],
+        ['disk write', `${(bytesPerSecond / 1000).toFixed(1)} kB/s`],
+        ['disk per hour', `${((bytesPerSecond * 3600) / 1e6).toFixed(0)} MB/hour`],
+        ['disk per 8-hour day, 30 days', `${((bytesPerSecond * 3600 * 8 * 30) / 1e9).toFixed(1)} GB`],
+        ['segments measured', `${written.length} (${seconds.toFixed(1)} s)`],
+      ]),
+    );
+    log(
+      `(for reference: the worker's ingest of one publishing counter, grid + focus + audio: ${pct(ingestPerCounter)} of a core; ` +
+        `one ffmpeg publisher encoding both renditions: ${pct((idle.groups.publishers ?? 0) / PUBLISHERS)} of a core)`,
+    );
+
+    // ---- 2. How many recorded counters, wall included.
+    log(
+      `\n== 2. Recorded counters this machine sustains, with the live wall (one viewer consuming every grid), ` +
+        `keeping ${RESERVE_CORES} core for the viewer's browser ==`,
+    );
+    const wall = await router.router.createPlainTransport({
+      listenIp: '127.0.0.1',
+      rtcpMux: true,
+      comedia: false,
+      enableSrtp: true,
+    });
+    await wall.connect({
+      ip: '127.0.0.1',
+      port: sink.address().port,
+      srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: key() },
+    });
+    const wallConsumers: types.Consumer[] = [];
+    const rows: (string | number)[][] = [
+      [
+        'counters',
+        'machine',
+        'publishers',
+        'recorders',
+        'worker',
+        'node',
+        '+ingest (extrap.)',
+        'server',
+        'headroom',
+        'recorders/server',
+        'recording',
+      ],
+    ];
+    let best: { counters: number; headroom: number } | null = null;
+    let recorded = 1;
+    for (const target of STEPS) {
+      for (; recorded < target; recorded++)
+        service.track({ id: `rec-${recorded}`, departmentId: 'bench' }, media(recorded));
+      while (wallConsumers.length < target) {
+        const ingest = ingests[wallConsumers.length % PUBLISHERS]!;
+        wallConsumers.push(
+          await wall.consume({
+            producerId: ingest.producer('grid')!.id,
+            rtpCapabilities: router.router.rtpCapabilities,
+          }),
+        );
+      }
+      await sleep(5_000); // recorders probe their input, then settle
+      const ids = Array.from({ length: target }, (_, i) => `rec-${i}`);
+      const recorderPids = ids.map((id) => service.pid(id)).filter((pid): pid is number => pid !== undefined);
+      const m = await measure(
+        { worker: [workerPid], recorders: recorderPids, publishers: publisherPids },
+        WINDOW_MS,
+      );
+      const recorders = m.groups.recorders ?? 0;
+      const worker = m.groups.worker ?? 0;
+      const extrapolated = Math.max(0, target - PUBLISHERS) * ingestPerCounter;
+      // The server's share: everything on the machine but the stand-in counter PCs, plus their missing ingest.
+      const server = m.machine - (m.groups.publishers ?? 0) + extrapolated;
+      const headroom = CORES - server;
+      const healthy = ids.filter((id) => service.health(id) === 'recording').length;
+      rows.push([
+        target,
+        fmt(m.machine),
+        fmt(m.groups.publishers ?? 0),
+        fmt(recorders),
+        fmt(worker),
+        fmt(m.node),
+        fmt(extrapolated),
+        fmt(server),
+        fmt(headroom),
+        pct(recorders / Math.max(0.01, server)),
+        `${healthy}/${target}`,
+      ]);
+      log(`  ${target} counters: server ${fmt(server)} cores, headroom ${fmt(headroom)}`);
+      if (headroom < RESERVE_CORES || healthy < target) break;
+      best = { counters: target, headroom };
+    }
+    log(
+      '\nCPU in cores (1.00 = one core fully busy); "server" = machine − publishers + extrapolated ingest:',
+    );
+    log(table(rows));
+    if (best) {
+      log(
+        `\nrecords ${best.counters} counters with ${((best.headroom / CORES) * 100).toFixed(0)}% CPU left for the wall ` +
+          `(${fmt(best.headroom)} of ${CORES} cores)`,
+      );
+    } else {
+      log(`\nrecords fewer than ${STEPS[0]} counters with ${RESERVE_CORES} core left for the wall`);
+    }
+  } finally {
+    await service.close();
+    for (const p of publishers) p.kill('SIGTERM');
+    for (const i of ingests) i.close('shutdown');
+    sink.close();
+    await pool.close();
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
