@@ -30,6 +30,7 @@ import { adminRoutes } from './http/routes/adminRoutes.js';
 import { auditRoutes } from './http/routes/auditRoutes.js';
 import { authRoutes } from './http/routes/authRoutes.js';
 import { deviceRoutes } from './http/routes/deviceRoutes.js';
+import { directoryRoutes } from './http/routes/directoryRoutes.js';
 import { eventsRoutes } from './http/routes/eventsRoutes.js';
 import { healthRoutes } from './http/routes/healthRoutes.js';
 import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
@@ -208,6 +209,12 @@ export class CounterWatchServer {
       this.#agents.disconnect(counterId, 'agent token rotated or revoked'),
     );
     this.#recording?.on('health', (counterId, health) => this.#board.setRecording(counterId, health));
+    const allDepartments = () => this.#directory.departments().map((d) => d.id);
+    this.#recording?.on('storageFull', (info) => {
+      this.#logger.error(info, 'recording storage full: nothing unprotected left to delete');
+      this.#alerts.setStorageFull(allDepartments(), info);
+    });
+    this.#recording?.on('storageOk', () => this.#alerts.setStorageFull(allDepartments(), null));
 
     this.#app = this.#buildApp();
     this.#http = http.createServer(this.#app);
@@ -344,6 +351,7 @@ export class CounterWatchServer {
           ),
         },
         { path: '/files', router: this.#downloads.routes(this.#sessions) },
+        { path: '/directory', router: directoryRoutes(this.#sessions, this.#directory) },
         { path: '/audit', router: auditRoutes({ sessions: this.#sessions, audit: this.#audit }) },
         {
           path: '/admin',

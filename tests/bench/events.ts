@@ -10,7 +10,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DepartmentDay, Stack, type SimCounter } from '@counterwatch/demo';
-import { OverviewSchema, type QueueEvent } from '@counterwatch/shared';
+import {
+  EventBatchResultSchema,
+  OverviewSchema,
+  type EventBatchResult,
+  type QueueEvent,
+} from '@counterwatch/shared';
 import { RawSocket } from '../support/agentSocket.js';
 import { loginCookie } from '../support/http.js';
 import { percentile, table } from './stats.js';
@@ -19,14 +24,17 @@ const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 30);
 const COUNTERS = Number(process.env.BENCH_COUNTERS ?? 5);
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
-async function post(url: string, key: string, events: unknown[]): Promise<{ accepted: number }> {
+async function post(url: string, key: string, events: unknown[]): Promise<EventBatchResult> {
   const res = await fetch(`${url}/api/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ events }),
   });
   if (!res.ok) throw new Error(`POST /events ${res.status}: ${await res.text()}`);
-  return (await res.json()) as { accepted: number };
+  const result = EventBatchResultSchema.parse(await res.json());
+  const rejected = result.results.find((r) => r.status === 'rejected');
+  if (rejected) throw new Error(`event ${rejected.id} rejected: ${rejected.reason ?? ''}`);
+  return result;
 }
 
 async function main(): Promise<void> {
@@ -44,10 +52,15 @@ async function main(): Promise<void> {
     const password = stack.createUser('bench', ['director']);
     const cookie = await loginCookie(stack.url, 'bench', password);
 
-    // 1. A whole simulated day for every department, stamped into the last 10 hours, posted as fast as it goes.
+    // 1. A whole simulated day for every department, squeezed into today's business day so far
+    //    (Asia/Ho_Chi_Minh, from 04:00), posted as fast as it goes.
     log('\n== 1. Sustained ingest ==');
     const now = Date.now();
-    const dayMs = 10 * 3_600_000;
+    const HOUR = 3_600_000;
+    const dayStart = Math.floor((now + 3 * HOUR) / (24 * HOUR)) * 24 * HOUR - 3 * HOUR; // 04:00 at UTC+7
+    const windowStart = dayStart + 60_000;
+    const windowMs = now - 60_000 - windowStart;
+    const simDayMs = 12 * HOUR;
     const days = stack.provisioned.departments.map((d, i) => {
       const counters: SimCounter[] = d.counters.map((c) => ({ id: c.id, services: c.services }));
       const day = new DepartmentDay({
@@ -55,7 +68,7 @@ async function main(): Promise<void> {
         counters,
         seed: 1000 + i,
         dailyCitizens: 60 * COUNTERS,
-        stamp: (simMs) => now - dayMs + Math.min(simMs, dayMs - 60_000),
+        stamp: (simMs) => Math.round(windowStart + (Math.min(simMs, simDayMs) / simDayMs) * windowMs),
       });
       return { key: d.apiKey, events: day.runToEnd() };
     });
@@ -72,7 +85,8 @@ async function main(): Promise<void> {
       Array.from({ length: workers }, async () => {
         while (next < batches.length) {
           const batch = batches[next++]!;
-          accepted += (await post(stack.url, batch.key, batch.events)).accepted;
+          const result = await post(stack.url, batch.key, batch.events);
+          accepted += result.accepted;
         }
       }),
     );

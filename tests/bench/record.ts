@@ -35,7 +35,9 @@ const FOCUS: RenditionSpec = { name: 'focus', width: 640, height: 360, fps: 20, 
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 2);
 const SEGMENT_SECONDS = Number(process.env.BENCH_SEGMENT_SECONDS ?? 10);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 8_000);
-const STEPS = (process.env.BENCH_STEPS ?? '2,4,8,12,16,24,32,48,64,96,128').split(',').map(Number);
+const STEPS = (process.env.BENCH_STEPS ?? '2,4,8,12,16,24,32,48,64,80,96,112,128,160,192,256')
+  .split(',')
+  .map(Number);
 /** Left for the viewer's browser (the wall) on this machine. */
 const RESERVE_CORES = 1;
 const CORES = os.cpus().length;
@@ -70,9 +72,9 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/** Resident memory of a process in MB, from /proc. */
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** Proportional memory of a process in MB (shared libraries split between their users), from /proc. */
+function pssMb(pid: number): number {
+  const match = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
   return Number(match?.[1] ?? 0) / 1024;
 }
 
@@ -212,7 +214,7 @@ async function main(): Promise<void> {
         ['per recorded counter', 'value'],
         ['recorder ffmpeg CPU', pct(solo.groups.recorder ?? 0) + ' of a core'],
         ['mediasoup worker CPU (its consumers)', pct(workerForRecording) + ' of a core'],
-        ['recorder ffmpeg memory (RSS)', `${rssMb(recorderPid).toFixed(0)} MB`],
+        ['recorder ffmpeg memory (PSS)', `${pssMb(recorderPid).toFixed(1)} MB`],
         ['disk write', `${(bytesPerSecond / 1000).toFixed(1)} kB/s`],
         ['disk per hour', `${((bytesPerSecond * 3600) / 1e6).toFixed(0)} MB/hour`],
         ['disk per 8-hour day, 30 days', `${((bytesPerSecond * 3600 * 8 * 30) / 1e9).toFixed(1)} GB`],
@@ -246,13 +248,15 @@ async function main(): Promise<void> {
         'counters',
         'machine',
         'publishers',
+        'other',
         'recorders',
         'worker',
         'node',
-        '+ingest (extrap.)',
+        '+ingest',
         'server',
         'headroom',
         'recorders/server',
+        'recorders MB',
         'recording',
       ],
     ];
@@ -270,7 +274,7 @@ async function main(): Promise<void> {
           }),
         );
       }
-      await sleep(5_000); // recorders probe their input, then settle
+      await sleep(5_000 + 50 * target); // recorders probe their input, then settle
       const ids = Array.from({ length: target }, (_, i) => `rec-${i}`);
       const recorderPids = ids.map((id) => service.pid(id)).filter((pid): pid is number => pid !== undefined);
       const m = await measure(
@@ -280,14 +284,18 @@ async function main(): Promise<void> {
       const recorders = m.groups.recorders ?? 0;
       const worker = m.groups.worker ?? 0;
       const extrapolated = Math.max(0, target - PUBLISHERS) * ingestPerCounter;
-      // The server's share: everything on the machine but the stand-in counter PCs, plus their missing ingest.
-      const server = m.machine - (m.groups.publishers ?? 0) + extrapolated;
+      // The server's processes, plus the ingest of the counters that have no publisher here.
+      const server = recorders + worker + m.node + extrapolated;
+      // Whatever else ran on the machine meanwhile (not ours, not the stand-in counter PCs).
+      const other = Math.max(0, m.machine - (m.groups.publishers ?? 0) - (recorders + worker + m.node));
       const headroom = CORES - server;
+      const memory = recorderPids.reduce((a, pid) => a + pssMb(pid), 0);
       const healthy = ids.filter((id) => service.health(id) === 'recording').length;
       rows.push([
         target,
         fmt(m.machine),
         fmt(m.groups.publishers ?? 0),
+        fmt(other),
         fmt(recorders),
         fmt(worker),
         fmt(m.node),
@@ -295,6 +303,7 @@ async function main(): Promise<void> {
         fmt(server),
         fmt(headroom),
         pct(recorders / Math.max(0.01, server)),
+        memory.toFixed(0),
         `${healthy}/${target}`,
       ]);
       log(`  ${target} counters: server ${fmt(server)} cores, headroom ${fmt(headroom)}`);
@@ -302,7 +311,9 @@ async function main(): Promise<void> {
       best = { counters: target, headroom };
     }
     log(
-      '\nCPU in cores (1.00 = one core fully busy); "server" = machine − publishers + extrapolated ingest:',
+      '\nCPU in cores (1.00 = one core busy). server = recorder ffmpegs + mediasoup worker + node + the ingest ' +
+        'of counters without a publisher here (extrapolated); other = the rest of the machine (not ours); ' +
+        'headroom = cores − server:',
     );
     log(table(rows));
     if (best) {

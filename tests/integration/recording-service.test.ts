@@ -228,19 +228,20 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
       for (const [i, s] of segments.slice(0, -1).entries()) {
         const info = await probe(path.join(recordingsDir(), s.path));
         // The first segment opens with the audio; the video joins at the publisher's next keyframe (≤ 1 s).
+        // It ends at the first wall-clock boundary, so it may be short.
         const videoSeconds = i === 0 ? info.duration - 1 : info.duration;
         expect(info.codecs).toEqual(['opus', 'vp8']);
         const stored = (s.endedAt - s.startedAt) / 1000;
         expect(Math.abs(info.duration - stored)).toBeLessThan(0.25);
-        expect(info.duration).toBeGreaterThan(SEGMENT_SECONDS - 0.3);
-        expect(info.duration).toBeLessThan(SEGMENT_SECONDS + 1.2);
+        if (i > 0) expect(info.duration).toBeGreaterThan(SEGMENT_SECONDS - 0.3);
+        expect(info.duration).toBeLessThan(SEGMENT_SECONDS + (i === 0 ? 2 : 1.2));
         const frames = info.frames.get('vp8') ?? 0;
         if (process.env.CW_TEST_LOG)
           logger.info({ i, duration: info.duration, frames, stored }, 'segment probed');
         expect(frames).toBeGreaterThan(FOCUS.fps * videoSeconds * 0.8);
         expect(frames).toBeLessThan(FOCUS.fps * info.duration * 1.2 + 2);
         // Opus frames are 20 ms.
-        expect(info.frames.get('opus') ?? 0).toBeGreaterThan(50 * info.duration * 0.8);
+        expect(info.frames.get('opus') ?? 0).toBeGreaterThan(50 * info.duration * 0.8 - 1);
       }
       // The last one, flushed on shutdown, is whole too.
       const tail = await probe(path.join(recordingsDir(), segments.at(-1)!.path));
@@ -284,10 +285,11 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
         expect(Math.abs(info.duration - 4)).toBeLessThan(1.5);
         expect(info.frames.get('vp8') ?? 0).toBeGreaterThan(FOCUS.fps * 2);
 
-        const mtime = fs.statSync(clip.path).mtimeMs;
+        // Reused, not rebuilt: a rebuild renames a new file into place (a new inode).
+        const inode = fs.statSync(clip.path).ino;
         const again = await service.clip('rec-vp8', from, to);
         expect(again.path).toBe(clip.path);
-        expect(fs.statSync(again.path).mtimeMs).toBe(mtime);
+        expect(fs.statSync(again.path).ino).toBe(inode);
 
         const h264 = await service.clip(
           'rec-h264',
@@ -499,6 +501,13 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
         container: 'webm',
       });
 
+      // Clips are a cache: one unused for two days goes, a fresh one stays.
+      const clips = path.join(dir, 'retention', 'clips');
+      fs.mkdirSync(clips, { recursive: true });
+      fs.writeFileSync(path.join(clips, 'stale.webm'), 'x');
+      fs.utimesSync(path.join(clips, 'stale.webm'), new Date(now - 2 * DAY), new Date(now - 2 * DAY));
+      fs.writeFileSync(path.join(clips, 'fresh.webm'), 'x');
+
       const service = await RecordingService.create({
         store: store.recordings,
         // The hold covers only the end of `held` (overlap is enough); `old-b`'s is not held.
@@ -529,6 +538,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
         expect(fs.existsSync(path.dirname(path.resolve(root, old1.path)))).toBe(false);
         expect(fs.existsSync(path.dirname(path.resolve(root, held.path)))).toBe(true);
         expect(fs.existsSync(path.join(root, 'old-c', '2020-01-01'))).toBe(true);
+        expect(fs.readdirSync(clips)).toEqual(['fresh.webm']);
       } finally {
         await service.close();
       }

@@ -9,6 +9,8 @@ import { BoardPage } from '../device-pages/BoardPage';
 import { KioskPage } from '../device-pages/KioskPage';
 import { PanelPage } from '../device-pages/PanelPage';
 import { RatingPage } from '../device-pages/RatingPage';
+import { InspectionBanner } from '../inspections/InspectionBanner';
+import { useInspectionGuards } from '../inspections/useInspectionGuards';
 import { LoginPage } from '../login/LoginPage';
 import { PressurePage } from '../pressure/PressurePage';
 import { useT } from '../i18n/i18n';
@@ -17,11 +19,19 @@ import { LiveWall } from '../wall/LiveWall';
 import { Header } from './Header';
 import { consoleRoute, navigate, usePath, type ConsoleRoute } from './router';
 import { ServicesContext, consoleServices } from './services';
+import { can, canUseRoute, landingPath } from './roles';
 
 // The department panel carries the charting library: loaded when first opened, not with the wall or a kiosk.
 const DepartmentsPage = lazy(() =>
   import('../departments/DepartmentsPage').then((m) => ({ default: m.DepartmentsPage })),
 );
+// Supervision pages are used by few roles and rarely: each is its own chunk.
+const InspectionsPage = lazy(() =>
+  import('../inspections/InspectionsPage').then((m) => ({ default: m.InspectionsPage })),
+);
+const ReviewsPage = lazy(() => import('../reviews/ReviewsPage').then((m) => ({ default: m.ReviewsPage })));
+const AuditPage = lazy(() => import('../audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+const AdminPage = lazy(() => import('../admin/AdminPage').then((m) => ({ default: m.AdminPage })));
 
 /** Pages that need no console login (they authenticate otherwise, or not at all). */
 const PUBLIC_PAGES: readonly { prefix: string; Page: () => React.JSX.Element }[] = [
@@ -58,20 +68,36 @@ function ConsolePage({ route }: { route: ConsoleRoute }) {
     case '/alerts':
       return <AlertsPage />;
     case '/departments':
-      return (
-        <Suspense fallback={<Loading />}>
-          <DepartmentsPage />
-        </Suspense>
-      );
+      return <DepartmentsPage />;
     case '/pressure':
       return <PressurePage />;
+    case '/inspections':
+      return <InspectionsPage />;
+    case '/reviews':
+      return <ReviewsPage />;
+    case '/audit':
+      return <AuditPage />;
+    case '/admin':
+      return <AdminPage />;
   }
 }
 
 function ConsoleApp() {
+  const t = useT();
   const [auth, setAuth] = useState<AuthState>('checking');
   const connectionStatus = useStore((s) => s.connectionStatus);
+  const user = useStore((s) => s.user);
+  const watchesLive = can(user, 'watchLive');
   const route = consoleRoute(usePath());
+  const allowed = canUseRoute(user, route);
+  useInspectionGuards();
+
+  // A page this role cannot use (a bookmark, `/` for an auditor): to the role's own landing page.
+  useEffect(() => {
+    if (auth !== 'in' || allowed) return;
+    const landing = landingPath(user);
+    if (landing !== null && landing !== route) navigate(landing, true, true);
+  }, [auth, allowed, user, route]);
 
   useEffect(() => {
     apiRequest('GET', '/api/v1/auth/me', z.object({ user: UserSchema }))
@@ -91,20 +117,22 @@ function ConsoleApp() {
     if (route !== '/') useStore.getState().focusCounter(null);
   }, [route]);
 
+  // The live socket is for roles that watch; the auditor's and admin's pages are plain REST.
   useEffect(() => {
-    if (auth !== 'in') return;
+    if (auth !== 'in' || !watchesLive) return;
     const { link } = consoleServices();
     useStore.getState().setConnectionStatus('connecting');
     link.start();
     return () => link.stop();
-  }, [auth]);
+  }, [auth, watchesLive]);
 
   if (auth === 'checking') return null;
   if (auth === 'out') {
     return (
       <LoginPage
         onLoggedIn={() => {
-          navigate('/', true);
+          // A deep link (a review, a report) opened while logged out is still where the user goes.
+          if (window.location.pathname.startsWith('/login')) navigate('/', true, true);
           window.location.reload();
         }}
       />
@@ -114,10 +142,17 @@ function ConsoleApp() {
     <ServicesContext.Provider value={consoleServices()}>
       <div className="app">
         <Header onLoggedOut={() => window.location.assign('/')} />
+        {watchesLive && <InspectionBanner />}
         <main className="app-main" data-route={route}>
-          <ConsolePage route={route} />
+          {allowed ? (
+            <Suspense fallback={<Loading />}>
+              <ConsolePage route={route} />
+            </Suspense>
+          ) : (
+            landingPath(user) === null && <p className="empty">{t('app.noPages')}</p>
+          )}
         </main>
-        <AlertSound />
+        {watchesLive && <AlertSound />}
       </div>
     </ServicesContext.Provider>
   );

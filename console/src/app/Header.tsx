@@ -6,7 +6,8 @@ import { openAlertCount } from '../store/alertsSlice';
 import { useStore } from '../store/store';
 import type { TileSize } from '../store/uiSlice';
 import { LanguageSwitch } from './LanguageSwitch';
-import { CONSOLE_ROUTES, consoleRoute, followLink, usePath } from './router';
+import { can, routesFor } from './roles';
+import { consoleRoute, followLink, usePath } from './router';
 
 export function Header({ onLoggedOut }: { onLoggedOut: () => void }) {
   const t = useT();
@@ -15,6 +16,9 @@ export function Header({ onLoggedOut }: { onLoggedOut: () => void }) {
   const tileSize = useStore((s) => s.tileSize);
   const setTileSize = useStore((s) => s.setTileSize);
   const route = consoleRoute(usePath());
+  // Only the pages this role can use; the live-only parts (connection, alert sound) for those who watch.
+  const routes = routesFor(user);
+  const watchesLive = can(user, 'watchLive');
   const logout = () => {
     apiRequest('POST', '/api/v1/auth/logout', z.object({ ok: z.boolean() }))
       .catch((error: unknown) => console.warn('logout', error))
@@ -23,17 +27,19 @@ export function Header({ onLoggedOut }: { onLoggedOut: () => void }) {
   return (
     <header className="app-header">
       <h1>CounterWatch</h1>
-      <span className={`conn conn-${status}`} role="status" data-connection={status}>
-        {t(
-          status === 'connected'
-            ? 'conn.connected'
-            : status === 'reconnecting'
-              ? 'conn.reconnecting'
-              : 'conn.connecting',
-        )}
-      </span>
+      {watchesLive && (
+        <span className={`conn conn-${status}`} role="status" data-connection={status}>
+          {t(
+            status === 'connected'
+              ? 'conn.connected'
+              : status === 'reconnecting'
+                ? 'conn.reconnecting'
+                : 'conn.connecting',
+          )}
+        </span>
+      )}
       <nav className="app-nav" aria-label={t('nav.label')}>
-        {CONSOLE_ROUTES.map((r) => (
+        {routes.map((r) => (
           <a
             key={r.path}
             href={r.path}
@@ -47,10 +53,10 @@ export function Header({ onLoggedOut }: { onLoggedOut: () => void }) {
         ))}
       </nav>
       <div className="spacer" />
-      <AlertSoundToggle />
-      {route === '/' && (
-        <label className="density">
-          {t('wall.density')}
+      {watchesLive && <AlertSoundToggle />}
+      {route === '/' && watchesLive && (
+        <label className="density" title={t('wall.density')}>
+          <span className="density-label">{t('wall.density')}</span>
           <select value={tileSize} onChange={(e) => setTileSize(e.target.value as TileSize)}>
             <option value="S">S</option>
             <option value="M">M</option>

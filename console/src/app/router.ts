@@ -1,4 +1,6 @@
 import { useSyncExternalStore } from 'react';
+import type { Role } from '@counterwatch/shared';
+import type { MessageKey } from '../i18n/messages';
 
 /** A tiny history router: pages are few and flat, a library would be more than the job. */
 const listeners = new Set<() => void>();
@@ -12,7 +14,20 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-export function navigate(path: string, replace = false): void {
+/**
+ * Asked before every in-app navigation; false keeps the user where they are
+ * (the guard shows why and navigates itself, with `force`, once confirmed).
+ * A running inspection uses it to ask before leaving the focus view.
+ */
+export type LeaveGuard = (to: string) => boolean;
+let leaveGuard: LeaveGuard | null = null;
+
+export function setLeaveGuard(guard: LeaveGuard | null): void {
+  leaveGuard = guard;
+}
+
+export function navigate(path: string, replace = false, force = false): void {
+  if (!force && leaveGuard && !leaveGuard(path)) return;
   if (replace) window.history.replaceState(null, '', path);
   else window.history.pushState(null, '', path);
   for (const listener of listeners) listener();
@@ -27,13 +42,20 @@ export function useSearchParam(name: string): string | null {
   return new URLSearchParams(search).get(name);
 }
 
-/** The logged-in console's pages, in header order. */
+/** Who watches live: the wall and everything built on the live snapshot. */
+export const LIVE_ROLES: readonly Role[] = ['director', 'inspector', 'head'];
+
+/** The logged-in console's pages, in header order, each with the roles that can use it. */
 export const CONSOLE_ROUTES = [
-  { path: '/', label: 'nav.wall' },
-  { path: '/alerts', label: 'nav.alerts' },
-  { path: '/departments', label: 'nav.departments' },
-  { path: '/pressure', label: 'nav.pressure' },
-] as const;
+  { path: '/', label: 'nav.wall', roles: LIVE_ROLES },
+  { path: '/alerts', label: 'nav.alerts', roles: LIVE_ROLES },
+  { path: '/departments', label: 'nav.departments', roles: LIVE_ROLES },
+  { path: '/pressure', label: 'nav.pressure', roles: LIVE_ROLES },
+  { path: '/inspections', label: 'nav.inspections', roles: ['director', 'inspector'] },
+  { path: '/reviews', label: 'nav.reviews', roles: LIVE_ROLES },
+  { path: '/audit', label: 'nav.audit', roles: ['director', 'auditor'] },
+  { path: '/admin', label: 'nav.admin', roles: ['admin'] },
+] as const satisfies readonly { path: string; label: MessageKey; roles: readonly Role[] }[];
 
 export type ConsoleRoute = (typeof CONSOLE_ROUTES)[number]['path'];
 
@@ -44,6 +66,14 @@ export function consoleRoute(pathname: string): ConsoleRoute {
       return route.path;
   }
   return '/';
+}
+
+/** The numeric id after a page's path (`/reviews/42` → 42), or null on the page itself or anything else. */
+export function pathId(pathname: string, page: ConsoleRoute): number | null {
+  const match = new RegExp(`^${page}/(\\d{1,12})/?$`).exec(pathname);
+  if (!match) return null;
+  const id = Number(match[1]);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
 interface ClickLike {

@@ -86,3 +86,32 @@ export function parseLocalDate(value: string): number | null {
   const utc = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   return Number.isNaN(utc) ? null : utc - ZONE_OFFSET_MS;
 }
+
+/** "2025-03-14T09:30" for an `<input type="datetime-local">`, in the departments' zone. */
+export function localDateTimeValue(epochMs: number): string {
+  return new Date(epochMs + ZONE_OFFSET_MS).toISOString().slice(0, 16);
+}
+
+/**
+ * A `datetime-local` value read as a time in the departments' zone (whatever
+ * the viewer's machine says), or null when it is not one. Seconds are optional.
+ */
+export function parseLocalDateTime(value: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s] = match;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = s === undefined ? 0 : Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  const utc = Date.UTC(Number(y), month - 1, day, hour, minute, second);
+  // Date.UTC rolls 31 February over into March: such a date is not one.
+  if (new Date(utc).getUTCDate() !== day) return null;
+  return utc - ZONE_OFFSET_MS;
+}
+
+export function formatDate(lang: Lang, epochMs: number): string {
+  return new Intl.DateTimeFormat(localeOf(lang), { timeZone: TIME_ZONE, dateStyle: 'short' }).format(epochMs);
+}

@@ -1,11 +1,18 @@
+import { adminEn, adminVi } from '../admin/messages';
+import { auditEn, auditVi } from '../audit/messages';
+import { inspectionsEn, inspectionsVi } from '../inspections/messages';
+import { reviewsEn, reviewsVi } from '../reviews/messages';
+
 /**
  * Every UI string, in Vietnamese (default) and English. Keys are shared;
- * `{name}` placeholders are filled by `t()`.
+ * `{name}` placeholders are filled by `t()`. The supervision features keep
+ * their strings beside their code and are merged here.
  */
-export const vi = {
+const baseVi = {
   'app.title': 'CounterWatch — Giám sát quầy tiếp dân',
   'app.language': 'Ngôn ngữ',
   'app.logout': 'Đăng xuất',
+  'app.noPages': 'Tài khoản của bạn chưa được giao vai trò nào có trang trong bảng điều khiển.',
   'conn.connecting': 'Đang kết nối…',
   'conn.connected': 'Trực tuyến',
   'conn.reconnecting': 'Mất kết nối, đang thử lại…',
@@ -50,6 +57,10 @@ export const vi = {
   'nav.alerts': 'Cảnh báo',
   'nav.departments': 'Đơn vị',
   'nav.pressure': 'Mức quá tải',
+  'nav.inspections': 'Kiểm tra',
+  'nav.reviews': 'Xem lại',
+  'nav.audit': 'Nhật ký',
+  'nav.admin': 'Quản trị',
   'common.all': 'Tất cả',
   'common.back': 'Quay lại',
   'common.cancel': 'Hủy',
@@ -61,6 +72,10 @@ export const vi = {
   'common.loading': 'Đang tải…',
   'common.refresh': 'Làm mới',
   'common.retry': 'Thử lại',
+  'common.yes': 'Có',
+  'common.no': 'Không',
+  'common.close': 'Đóng',
+  'common.search': 'Tìm',
   'error.forbidden': 'Vai trò của bạn không được phép thực hiện thao tác này.',
   'error.unauthenticated': 'Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.',
   'error.notFound': 'Không tìm thấy.',
@@ -267,12 +282,11 @@ export const vi = {
   'board.announce': 'Mời số {number} đến {counter}',
 } as const;
 
-export type MessageKey = keyof typeof vi;
-
-export const en: Record<MessageKey, string> = {
+const baseEn: Record<keyof typeof baseVi, string> = {
   'app.title': 'CounterWatch — Counter supervision',
   'app.language': 'Language',
   'app.logout': 'Log out',
+  'app.noPages': 'Your account has no role with a page in this console.',
   'conn.connecting': 'Connecting…',
   'conn.connected': 'Online',
   'conn.reconnecting': 'Connection lost, retrying…',
@@ -317,6 +331,10 @@ export const en: Record<MessageKey, string> = {
   'nav.alerts': 'Alerts',
   'nav.departments': 'Departments',
   'nav.pressure': 'Pressure',
+  'nav.inspections': 'Inspections',
+  'nav.reviews': 'Reviews',
+  'nav.audit': 'Audit',
+  'nav.admin': 'Admin',
   'common.all': 'All',
   'common.back': 'Back',
   'common.cancel': 'Cancel',
@@ -328,6 +346,10 @@ export const en: Record<MessageKey, string> = {
   'common.loading': 'Loading…',
   'common.refresh': 'Refresh',
   'common.retry': 'Retry',
+  'common.yes': 'Yes',
+  'common.no': 'No',
+  'common.close': 'Close',
+  'common.search': 'Search',
   'error.forbidden': 'Your role is not allowed to do this.',
   'error.unauthenticated': 'Your session has ended. Please log in again.',
   'error.notFound': 'Not found.',
@@ -532,4 +554,16 @@ export const en: Record<MessageKey, string> = {
   'board.recentCalls': 'Recent calls',
   'board.noCalls': 'No calls yet.',
   'board.announce': 'Number {number} to {counter}',
+};
+
+export const vi = { ...baseVi, ...inspectionsVi, ...reviewsVi, ...auditVi, ...adminVi };
+
+export type MessageKey = keyof typeof vi;
+
+export const en: Record<MessageKey, string> = {
+  ...baseEn,
+  ...inspectionsEn,
+  ...reviewsEn,
+  ...auditEn,
+  ...adminEn,
 };

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { Snapshot } from '@counterwatch/shared';
 import { alertsData, createAlertsSlice, reduceAlerts, type AlertsSlice } from './alertsSlice';
 import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
+import { createInspectionSlice, type InspectionSlice } from './inspectionSlice';
 import { countersFromSnapshot, createCountersSlice, type CountersSlice } from './countersSlice';
 import { createQueuesSlice, departmentMetricsFromList, type QueuesSlice } from './queuesSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
@@ -21,6 +22,7 @@ export type AppState = ConnectionSlice &
   QueuesSlice &
   AlertsSlice &
   UiSlice &
+  InspectionSlice &
   SnapshotActions;
 
 export const useStore = create<AppState>()((...a) => {
@@ -31,6 +33,7 @@ export const useStore = create<AppState>()((...a) => {
     ...createQueuesSlice(...a),
     ...createAlertsSlice(...a),
     ...createUiSlice(...a),
+    ...createInspectionSlice(...a),
     applySnapshot: (snapshot) =>
       set((state) => ({
         ...countersFromSnapshot(snapshot),

@@ -42,6 +42,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
       selectedCounterId: focusedCounterId ?? s.selectedCounterId,
       // Leaving the focus view stops listening.
       listeningCounterId: focusedCounterId === null ? null : s.listeningCounterId,
+      // A refused Inspect or a pending "leave?" belongs to the view that asked.
+      ...(focusedCounterId === s.focusedCounterId ? {} : { inspectionStart: null, leaveRequest: null }),
     })),
   selectCounter: (selectedCounterId) => set({ selectedCounterId }),
   setListening: (listeningCounterId) => set({ listeningCounterId }),

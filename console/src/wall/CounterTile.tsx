@@ -2,7 +2,9 @@ import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Alert } from '@counterwatch/shared';
 import { alertMessage } from '../alerts/alertText';
+import { can } from '../app/roles';
 import { useT } from '../i18n/i18n';
+import { startInspection } from '../inspections/inspectionActions';
 import { Elapsed } from '../queue/Elapsed';
 import { ClockIcon, PeopleIcon, TicketIcon } from '../queue/icons';
 import { QueueStateBadge } from '../queue/QueueStateBadge';
@@ -45,70 +47,87 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
   const selected = useStore((s) => s.selectedCounterId === counterId);
   const focusCounter = useStore((s) => s.focusCounter);
   const selectCounter = useStore((s) => s.selectCounter);
+  const canInspect = useStore((s) => can(s.user, 'inspect'));
   const { name, status, queueState, alertSeverity, alertText } = tile;
   const live = status === 'online' && tile.hasGrid;
   const factsId = `tile-facts-${counterId}`;
   const alertId = `tile-alert-${counterId}`;
 
+  // The tile is one button; "Inspect" sits beside it (a button cannot hold another).
   return (
-    <button
-      type="button"
-      className={`tile${selected ? ' selected' : ''}${alertSeverity ? ` alert-${alertSeverity}` : ''}`}
-      data-counter-id={counterId}
-      data-status={status}
-      data-queue-length={tile.queueLength}
-      data-queue-state={queueState}
-      data-serving={tile.servingNumber}
-      data-alert={alertSeverity}
-      aria-label={t('tile.open', { name })}
-      aria-describedby={alertText ? `${alertId} ${factsId}` : factsId}
-      title={alertText || undefined}
-      tabIndex={selected ? 0 : -1}
-      onClick={() => focusCounter(counterId)}
-      onFocus={() => selectCounter(counterId)}
-    >
-      <div className="tile-media">
-        {live ? (
-          <TrackVideo counterId={counterId} track="grid" className="tile-video" />
-        ) : (
-          <div className="tile-placeholder" data-placeholder="true">
-            <CameraOffIcon />
-            <span>{status === 'reconnecting' ? t('status.reconnecting') : t('tile.noMedia')}</span>
+    <div className={`tile-cell${selected ? ' selected' : ''}`} data-counter-id={counterId}>
+      <button
+        type="button"
+        className={`tile${selected ? ' selected' : ''}${alertSeverity ? ` alert-${alertSeverity}` : ''}`}
+        data-counter-id={counterId}
+        data-status={status}
+        data-queue-length={tile.queueLength}
+        data-queue-state={queueState}
+        data-serving={tile.servingNumber}
+        data-alert={alertSeverity}
+        aria-label={t('tile.open', { name })}
+        aria-describedby={alertText ? `${alertId} ${factsId}` : factsId}
+        title={alertText || undefined}
+        tabIndex={selected ? 0 : -1}
+        onClick={() => focusCounter(counterId)}
+        onFocus={() => selectCounter(counterId)}
+      >
+        <div className="tile-media">
+          {live ? (
+            <TrackVideo counterId={counterId} track="grid" className="tile-video" />
+          ) : (
+            <div className="tile-placeholder" data-placeholder="true">
+              <CameraOffIcon />
+              <span>{status === 'reconnecting' ? t('status.reconnecting') : t('tile.noMedia')}</span>
+            </div>
+          )}
+          {alertText && (
+            <span className="tile-alert" id={alertId} data-severity={alertSeverity}>
+              {alertText}
+            </span>
+          )}
+          <div className="tile-queue" id={factsId}>
+            <QueueStateBadge state={queueState} pauseReason={tile.pauseReason} />
+            <span className="tile-fact" data-fact="queue">
+              <PeopleIcon />
+              <span className="visually-hidden">{t('queue.waiting')}</span>
+              {tile.queueLength}
+            </span>
+            {tile.oldestWaitingSince !== null && (
+              <span className="tile-fact" data-fact="longest-wait">
+                <ClockIcon />
+                <span className="visually-hidden">{t('queue.longestWait')}</span>
+                <Elapsed since={tile.oldestWaitingSince} />
+              </span>
+            )}
+            {tile.servingNumber && (
+              <span className="tile-fact tile-serving" data-fact="serving">
+                <TicketIcon />
+                <span className="visually-hidden">{t('queue.servingTicket')}</span>
+                {tile.servingNumber} · <Elapsed since={tile.servingSince} />
+              </span>
+            )}
           </div>
-        )}
-        {alertText && (
-          <span className="tile-alert" id={alertId} data-severity={alertSeverity}>
-            {alertText}
-          </span>
-        )}
-        <div className="tile-queue" id={factsId}>
-          <QueueStateBadge state={queueState} pauseReason={tile.pauseReason} />
-          <span className="tile-fact" data-fact="queue">
-            <PeopleIcon />
-            <span className="visually-hidden">{t('queue.waiting')}</span>
-            {tile.queueLength}
-          </span>
-          {tile.oldestWaitingSince !== null && (
-            <span className="tile-fact" data-fact="longest-wait">
-              <ClockIcon />
-              <span className="visually-hidden">{t('queue.longestWait')}</span>
-              <Elapsed since={tile.oldestWaitingSince} />
-            </span>
-          )}
-          {tile.servingNumber && (
-            <span className="tile-fact tile-serving" data-fact="serving">
-              <TicketIcon />
-              <span className="visually-hidden">{t('queue.servingTicket')}</span>
-              {tile.servingNumber} · <Elapsed since={tile.servingSince} />
-            </span>
-          )}
         </div>
-      </div>
-      <div className="tile-caption">
-        <span className="tile-name">{name}</span>
-        <StatusBadge status={status} />
-      </div>
-    </button>
+        <div className="tile-caption">
+          <span className="tile-name">{name}</span>
+          <StatusBadge status={status} />
+        </div>
+      </button>
+      {canInspect && (
+        <button
+          type="button"
+          className="tile-action"
+          data-action="inspect"
+          data-counter-id={counterId}
+          aria-label={t('inspection.inspectCounter', { name })}
+          tabIndex={selected ? 0 : -1}
+          onClick={() => startInspection(counterId)}
+        >
+          {t('inspection.inspect')}
+        </button>
+      )}
+    </div>
   );
 });
 

@@ -1,10 +1,18 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { navigate } from '../app/router';
+import { can } from '../app/roles';
 import { useT, translate } from '../i18n/i18n';
+import { InspectionPanel } from '../inspections/InspectionPanel';
+import { startInspection } from '../inspections/inspectionActions';
+import { FlagNow } from '../reviews/FlagNow';
 import { useStore } from '../store/store';
 import { QueuePanel } from './QueuePanel';
 import { StatusBadge } from './StatusBadge';
 import { TrackAudio, TrackVideo } from './TrackVideo';
+import { focusTile } from './useWallKeyboard';
+
+type SideTab = 'inspection' | 'queue';
 
 /** One counter large, on its full rendition, with opt-in sound. Esc returns to the wall. */
 export function FocusView({ counterId }: { counterId: string }) {
@@ -23,15 +31,32 @@ export function FocusView({ counterId }: { counterId: string }) {
   );
   const listening = useStore((s) => s.listeningCounterId === counterId);
   const setListening = useStore((s) => s.setListening);
-  const focusCounter = useStore((s) => s.focusCounter);
+  const requestCloseFocus = useStore((s) => s.requestCloseFocus);
+  const canInspect = useStore((s) => can(s.user, 'inspect'));
+  const canFlag = useStore((s) => can(s.user, 'flag'));
+  const inspecting = useStore(
+    (s) =>
+      (s.activeInspection?.counterId === counterId && s.activeInspection.endedAt === null) ||
+      s.inspectionStart?.counterId === counterId,
+  );
+  const [tab, setTab] = useState<SideTab>('inspection');
   const backRef = useRef<HTMLButtonElement>(null);
+  const videoRef = useRef<HTMLVideoElement>(null);
   useEffect(() => backRef.current?.focus(), []);
   const live = status === 'online' && hasFocus;
+  const side: SideTab | null = inspecting ? tab : null;
 
   return (
-    <div className="focus-view" role="dialog" aria-modal="true" aria-label={name} data-counter-id={counterId}>
+    <div
+      className="focus-view"
+      role="dialog"
+      aria-modal="true"
+      aria-label={name}
+      data-counter-id={counterId}
+      data-inspecting={inspecting}
+    >
       <header className="focus-header">
-        <button ref={backRef} type="button" onClick={() => focusCounter(null)}>
+        <button ref={backRef} type="button" data-action="back" onClick={() => requestCloseFocus()}>
           ← {t('focus.back')}
         </button>
         <div className="focus-title">
@@ -44,15 +69,22 @@ export function FocusView({ counterId }: { counterId: string }) {
           className={listening ? 'active' : ''}
           disabled={!hasAudio || status !== 'online'}
           aria-pressed={listening}
+          data-action="listen"
           onClick={() => setListening(listening ? null : counterId)}
         >
           {listening ? t('focus.mute') : t('focus.listen')}
         </button>
+        {canFlag && <FlagNow counterId={counterId} />}
+        {canInspect && !inspecting && (
+          <button type="button" data-action="inspect" onClick={() => startInspection(counterId)}>
+            {t('inspection.inspect')}
+          </button>
+        )}
       </header>
       <div className="focus-body">
         <div className="focus-media">
           {live ? (
-            <TrackVideo counterId={counterId} track="focus" className="focus-video" />
+            <TrackVideo counterId={counterId} track="focus" className="focus-video" videoRef={videoRef} />
           ) : (
             <div className="tile-placeholder" data-placeholder="true">
               {status === 'reconnecting' ? t('status.reconnecting') : t('tile.noMedia')}
@@ -60,11 +92,116 @@ export function FocusView({ counterId }: { counterId: string }) {
           )}
           {listening && live && <TrackAudio counterId={counterId} />}
         </div>
-        <QueuePanel counterId={counterId} />
+        {side === null ? (
+          <QueuePanel counterId={counterId} />
+        ) : (
+          <div className="focus-side">
+            <div className="side-tabs" role="tablist" aria-label={t('inspection.sideTabs')}>
+              {(['inspection', 'queue'] as const).map((id) => (
+                <button
+                  key={id}
+                  type="button"
+                  role="tab"
+                  id={`focus-tab-${id}`}
+                  aria-selected={side === id}
+                  aria-controls={`focus-tabpanel-${id}`}
+                  tabIndex={side === id ? 0 : -1}
+                  onClick={() => setTab(id)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+                      e.preventDefault();
+                      const next = id === 'inspection' ? 'queue' : 'inspection';
+                      setTab(next);
+                      document.getElementById(`focus-tab-${next}`)?.focus();
+                    }
+                  }}
+                >
+                  {id === 'inspection' ? t('inspection.title') : t('focus.queueTitle')}
+                </button>
+              ))}
+            </div>
+            {/* Both stay mounted so a half-typed note survives a look at the queue. */}
+            <div
+              role="tabpanel"
+              id="focus-tabpanel-inspection"
+              aria-labelledby="focus-tab-inspection"
+              hidden={side !== 'inspection'}
+              className="side-panel"
+            >
+              <InspectionPanel counterId={counterId} videoRef={videoRef} />
+            </div>
+            <div
+              role="tabpanel"
+              id="focus-tabpanel-queue"
+              aria-labelledby="focus-tab-queue"
+              hidden={side !== 'queue'}
+              className="side-panel"
+            >
+              <QueuePanel counterId={counterId} />
+            </div>
+          </div>
+        )}
       </div>
       <footer className="focus-footer">
         <LiveStats counterId={counterId} />
       </footer>
+      <LeaveInspectionDialog counterId={counterId} />
+    </div>
+  );
+}
+
+/** "Leave the inspection?" — it stays open on the server and can be resumed; only ending it makes a report. */
+function LeaveInspectionDialog({ counterId }: { counterId: string }) {
+  const t = useT();
+  const request = useStore((s) => s.leaveRequest);
+  const setLeaveRequest = useStore((s) => s.setLeaveRequest);
+  const stayRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (request) stayRef.current?.focus();
+  }, [request]);
+  if (!request) return null;
+
+  const leave = (): void => {
+    const state = useStore.getState();
+    state.setLeaveRequest(null);
+    state.focusCounter(null);
+    if (request.to !== null) navigate(request.to, false, true);
+    else requestAnimationFrame(() => focusTile(counterId));
+  };
+
+  return (
+    <div className="dialog-backdrop">
+      <div
+        className="confirm-dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="leave-title"
+        aria-describedby="leave-text"
+        data-confirm="leave-inspection"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            setLeaveRequest(null);
+          }
+        }}
+      >
+        <h3 id="leave-title">{t('inspection.leaveTitle')}</h3>
+        <p id="leave-text">{t('inspection.leaveText')}</p>
+        <div className="row-actions">
+          <button
+            ref={stayRef}
+            type="button"
+            className="primary"
+            data-action="stay"
+            onClick={() => setLeaveRequest(null)}
+          >
+            {t('inspection.stay')}
+          </button>
+          <button type="button" data-action="leave" onClick={leave}>
+            {t('inspection.leave')}
+          </button>
+        </div>
+      </div>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import type { MediaTrack } from '@counterwatch/shared';
 import { useServices } from '../app/services';
 
@@ -11,10 +11,13 @@ export function TrackVideo({
   counterId,
   track,
   className,
+  videoRef,
 }: {
   counterId: string;
   track: MediaTrack;
   className?: string;
+  /** Lends the element out (the inspection's "capture this moment" draws from it). */
+  videoRef?: RefObject<HTMLVideoElement | null>;
 }) {
   const { media } = useServices();
   const ref = useRef<HTMLVideoElement>(null);
@@ -23,6 +26,7 @@ export function TrackVideo({
     const element = ref.current;
     if (!element) return;
     const detach = media.attach(counterId, track, element);
+    if (videoRef) videoRef.current = element;
     const observer = new IntersectionObserver(
       (entries) => {
         for (const entry of entries) media.setVisible(counterId, track, element, entry.isIntersecting);
@@ -33,8 +37,9 @@ export function TrackVideo({
     return () => {
       observer.disconnect();
       detach();
+      if (videoRef?.current === element) videoRef.current = null;
     };
-  }, [media, counterId, track]);
+  }, [media, counterId, track, videoRef]);
 
   return (
     <video

@@ -22,8 +22,9 @@ export function useWallKeyboard(): void {
         if (event.key === 'Escape') {
           event.preventDefault();
           const id = state.focusedCounterId;
-          state.focusCounter(null);
-          requestAnimationFrame(() => tileElement(id)?.focus());
+          // Esc on "leave the inspection?" means stay; otherwise a running inspection asks first.
+          if (state.leaveRequest) state.setLeaveRequest(null);
+          else if (state.requestCloseFocus()) requestAnimationFrame(() => focusTile(id));
         }
         return;
       }
@@ -64,6 +65,11 @@ export function useWallKeyboard(): void {
 
 function tileElement(counterId: string): HTMLElement | null {
   return document.querySelector<HTMLElement>(`.tile[data-counter-id="${CSS.escape(counterId)}"]`);
+}
+
+/** Back on the wall, the keyboard cursor returns to the counter just left. */
+export function focusTile(counterId: string): void {
+  tileElement(counterId)?.focus();
 }
 
 /** The tile in the next (or previous) visual row whose centre is closest horizontally. */

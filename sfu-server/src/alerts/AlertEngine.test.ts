@@ -148,4 +148,27 @@ describe('AlertEngine lifecycle', () => {
     const again = await AlertEngine.create({ storage, logger, departmentIds: ['d'] });
     expect(again.thresholds('d').longestWaitMinutes).toBe(20);
   });
+
+  it('opens a storage-full alert per department until space is back', async () => {
+    engine.setStorageFull(['d', 'e'], { usedBytes: 120e9, quotaBytes: 100e9 });
+    engine.setStorageFull(['d', 'e'], { usedBytes: 121e9, quotaBytes: 100e9 });
+    await engine.flush();
+    expect(
+      engine
+        .active()
+        .map((a) => `${a.departmentId}:${a.rule}`)
+        .sort(),
+    ).toEqual(['d:storage_full', 'e:storage_full']);
+    // The rules' evaluations do not resolve it…
+    now += 3_600_000;
+    engine.evaluate('d', []);
+    expect(engine.active()).toHaveLength(2);
+    // …only the recorder saying space is back.
+    engine.setStorageFull(['d', 'e'], null);
+    await engine.flush();
+    expect(engine.active()).toEqual([]);
+    expect(
+      (await storage.listAlerts({ limit: 10, rule: 'storage_full' })).every((a) => a.state === 'resolved'),
+    ).toBe(true);
+  });
 });

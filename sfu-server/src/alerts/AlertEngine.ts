@@ -136,8 +136,9 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       }
     }
     for (const [key, alert] of this.#active) {
-      if (alert.departmentId !== departmentId || present.has(key) || alert.rule === 'unsatisfied_rating')
-        continue;
+      if (alert.departmentId !== departmentId || present.has(key)) continue;
+      // Ratings are closed by people, storage alerts by the recorder: not by the absence of a condition.
+      if (alert.rule === 'unsatisfied_rating' || alert.rule === 'storage_full') continue;
       const since = this.#clearSince.get(key) ?? now;
       this.#clearSince.set(key, since);
       if (now - since < this.#clearHoldMs) continue;
@@ -148,6 +149,52 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       alert.resolvedBy = null;
       this.#persist(alert);
       changed.push(alert);
+    }
+    if (changed.length > 0) this.emit('changed', changed.map(publicAlert));
+  }
+
+  /**
+   * Recording storage is over its quota with nothing unprotected left to
+   * delete: every department's recording is at risk, so each gets a critical
+   * alert until space is back (then they resolve themselves).
+   */
+  setStorageFull(departmentIds: string[], info: { usedBytes: number; quotaBytes: number } | null): void {
+    const now = this.#now();
+    const changed: StoredAlert[] = [];
+    for (const departmentId of departmentIds) {
+      const key = `${departmentId}:storage_full`;
+      const existing = this.#active.get(key);
+      if (info && !existing) {
+        const alert: StoredAlert = {
+          id: 0,
+          rule: 'storage_full',
+          severity: 'critical',
+          departmentId,
+          counterId: null,
+          subject: null,
+          details: {
+            usedGb: Math.round(info.usedBytes / 1e8) / 10,
+            quotaGb: Math.round(info.quotaBytes / 1e8) / 10,
+          },
+          conditionKey: key,
+          state: 'open',
+          openedAt: now,
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          resolvedAt: null,
+          resolvedBy: null,
+          resolutionNote: null,
+        };
+        this.#active.set(key, alert);
+        this.#persistNew(alert);
+      } else if (!info && existing) {
+        this.#active.delete(key);
+        existing.state = 'resolved';
+        existing.resolvedAt = now;
+        existing.resolvedBy = null;
+        this.#persist(existing);
+        if (existing.id > 0) changed.push(existing);
+      }
     }
     if (changed.length > 0) this.emit('changed', changed.map(publicAlert));
   }

@@ -160,4 +160,12 @@ describe('alert rules', () => {
     ]);
     expect(rules(input({ metrics: { satisfactionLastHour: 0.8, ratingsLastHour: 20 } }))).toEqual([]);
   });
+
+  it('a live counter whose recording stalls or fails, during opening hours', () => {
+    expect(rules(input({ media: { recording: 'recording' } }))).toEqual([]);
+    expect(rules(input({ media: { recording: 'gap' } }))).toEqual(['recording_gap:warning']);
+    expect(rules(input({ media: { recording: 'error' } }))).toEqual(['recording_gap:critical']);
+    const sundayNight = Date.UTC(2026, 10, 22, 15, 0, 0);
+    expect(rules(input({ media: { recording: 'error' }, now: sundayNight }))).toEqual([]);
+  });
 });

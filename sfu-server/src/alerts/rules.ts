@@ -177,6 +177,18 @@ export function evaluateRules(input: RuleInput): Condition[] {
         },
       });
     }
+    // A live counter whose recording stalls or fails: what happens there now would be lost for review.
+    if (openNow && media.status === 'online' && (media.recording === 'gap' || media.recording === 'error')) {
+      out.push({
+        key: `${d}:${c}:recording_gap`,
+        rule: 'recording_gap',
+        severity: media.recording === 'error' ? 'critical' : 'warning',
+        departmentId: d,
+        counterId: c,
+        subject: media.recording,
+        details: { what: media.recording },
+      });
+    }
     // Outside opening hours a dark camera is expected: stay silent.
     if (openNow) {
       const graceMs = t.mediaOfflineMinutes * 60_000;

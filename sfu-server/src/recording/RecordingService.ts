@@ -4,7 +4,7 @@ import { TypedEmitter, type RecordingHealth } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { DepartmentRouter } from '../media/DepartmentRouter.js';
 import type { RecordingStore, SegmentRecord } from '../storage/Storage.js';
-import { buildClip, type Clip } from './clips.js';
+import { buildClip, pruneClips, type Clip } from './clips.js';
 import { CounterRecorder } from './CounterRecorder.js';
 import { applyRetention, type HeldSpan, type RetentionResult } from './retention.js';
 import { salvageLeftovers } from './staging.js';
@@ -28,6 +28,8 @@ export interface RecordingServiceOptions {
   ffmpegPath?: string;
   /** Default 60 s. */
   retentionIntervalMs?: number;
+  /** Clips not used for this long are deleted by retention passes; default 24 h. */
+  clipMaxAgeMs?: number;
 }
 
 export type RecordingServiceEvents = {
@@ -70,6 +72,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
   readonly #now: () => number;
   readonly #ffmpegPath: string;
   readonly #retentionIntervalMs: number;
+  readonly #clipMaxAgeMs: number;
   readonly #tracked = new Map<string, Tracked>();
   readonly #health = new Map<string, RecordingHealth>();
   /** Recorders being stopped (untracked or superseded); close() waits for them. */
@@ -95,6 +98,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     this.#now = options.now ?? Date.now;
     this.#ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
     this.#retentionIntervalMs = options.retentionIntervalMs ?? 60_000;
+    this.#clipMaxAgeMs = options.clipMaxAgeMs ?? 86_400_000;
   }
 
   /** Makes the folders and files what an interrupted previous run left behind. */
@@ -251,6 +255,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       logger: this.#logger,
     });
     if (result.deleted > 0) this.#logger.info({ ...result }, 'retention deleted segments');
+    await pruneClips(this.#clipsDir, this.#clipMaxAgeMs, this.#logger);
     if (result.full && !this.#storageFull && this.#quotaBytes !== null) {
       this.#storageFull = true;
       this.#logger.error(

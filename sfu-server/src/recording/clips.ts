@@ -58,7 +58,12 @@ export async function buildClip(options: ClipOptions): Promise<Clip> {
     .slice(0, 32);
   const output = path.join(options.clipsDir, `${counterId}-${hash}.${container}`);
   const clip: Clip = { path: output, container, from: coveredFrom, to: coveredTo, segments: usable.length };
-  if (await exists(output)) return clip;
+  if (await exists(output)) {
+    // Reused: its age restarts, so pruning does not take it away from under the caller.
+    const now = new Date();
+    await fs.utimes(output, now, now);
+    return clip;
+  }
 
   const suffix = randomBytes(4).toString('hex');
   const listFile = path.join(options.clipsDir, `.${hash}-${suffix}.txt`);
@@ -136,4 +141,28 @@ async function exists(file: string): Promise<boolean> {
     if (isErrno(error, 'ENOENT')) return false;
     throw error;
   }
+}
+
+/**
+ * Deletes clips, and leftovers of interrupted builds, not used for
+ * `maxAgeMs`: clips are a cache. A reader that has a clip open keeps it.
+ */
+export async function pruneClips(clipsDir: string, maxAgeMs: number, logger: Logger): Promise<number> {
+  let removed = 0;
+  for (const entry of await fs.readdir(clipsDir, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(clipsDir, entry.name);
+    let mtimeMs: number;
+    try {
+      ({ mtimeMs } = await fs.stat(file));
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) continue; // removed meanwhile (a build renaming its partial file)
+      throw error;
+    }
+    if (Date.now() - mtimeMs < maxAgeMs) continue;
+    await fs.rm(file, { force: true });
+    removed += 1;
+  }
+  if (removed > 0) logger.info({ removed }, 'old clips removed');
+  return removed;
 }

@@ -22,6 +22,9 @@ export function recorderArgs(options: {
     // The SDP file, then plain UDP sockets: nothing else may be opened from the input side.
     '-protocol_whitelist',
     'file,udp,rtp',
+    // Loopback only: mediasoup sends from 127.0.0.1, nobody on the network reaches these ports.
+    '-localaddr',
+    '127.0.0.1',
     '-i',
     options.sdpFile,
     '-map',
@@ -32,6 +35,10 @@ export function recorderArgs(options: {
     'segment',
     '-segment_time',
     String(options.segmentSeconds),
+    // Cut on wall-clock boundaries (every segment_time from midnight): segment edges line up across
+    // counters, and after a gap in the input the muxer does not catch up with a burst of short segments.
+    '-segment_atclocktime',
+    '1',
     '-segment_format',
     segmentFormat(options.container),
     '-reset_timestamps',

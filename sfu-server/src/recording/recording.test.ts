@@ -153,6 +153,8 @@ describe('ffmpeg arguments', () => {
     expect(after('-segment_format')).toBe('webm');
     expect(after('-segment_list')).toBe('pipe:1');
     expect(after('-segment_list_type')).toBe('csv');
+    expect(after('-localaddr')).toBe('127.0.0.1');
+    expect(args.indexOf('-localaddr')).toBeLessThan(args.indexOf('-i'));
     expect(args.at(-1)).toBe('/r/seg-%06d.webm');
     expect(
       recorderArgs({ sdpFile: 'x', stagingDir: '/r', container: 'mkv', segmentSeconds: 2 }).includes(

@@ -91,6 +91,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
           ...record,
           rating: event.rating,
           ratingComment: event.comment ?? null,
+          ratedAt: t.ratedAt ?? event.occurredAt,
         });
     }
     if (stored && event.rating === 'unsatisfied') {
@@ -201,6 +202,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
       outcome: t.outcome ?? 'completed',
       rating: t.rating,
       ratingComment: t.ratingComment,
+      ratedAt: t.ratedAt,
     };
   }
 
@@ -230,6 +232,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
       serviceSeconds: Math.max(0, (r.finishedAt - r.startedAt) / 1000),
       rating: r.rating,
       ratingComment: r.ratingComment,
+      ratedAt: r.ratedAt,
       clipFrom: r.startedAt - CLIP_MARGIN_MS,
       clipTo: r.finishedAt + CLIP_MARGIN_MS,
       flags: flags

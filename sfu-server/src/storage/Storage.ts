@@ -198,6 +198,7 @@ export interface InteractionRecord {
   outcome: ServiceOutcome;
   rating: Rating | null;
   ratingComment: string | null;
+  ratedAt: number | null;
   review: 'none' | 'pending' | 'closed';
   reviewClosedAt: number | null;
   keep: boolean;

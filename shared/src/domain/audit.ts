@@ -69,6 +69,8 @@ export const AuditQuerySchema = z.object({
   action: AuditActionSchema.optional(),
   departmentId: z.string().max(64).optional(),
   counterId: z.string().max(64).optional(),
+  /** Rows before this sequence number (paging back, or jumping to a bad row). */
+  beforeSeq: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;

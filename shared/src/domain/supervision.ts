@@ -107,6 +107,7 @@ export const InteractionSchema = z.object({
   serviceSeconds: z.number().nonnegative(),
   rating: RatingSchema.nullable(),
   ratingComment: z.string().nullable(),
+  ratedAt: EpochMsSchema.nullable(),
   /** The recording span that plays: the service ± 1 minute. */
   clipFrom: EpochMsSchema,
   clipTo: EpochMsSchema,

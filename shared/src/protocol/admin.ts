@@ -50,3 +50,9 @@ export const DirectoryAdminSchema = z.object({
     }),
   ),
 });
+
+/** GET /api/v1/directory/names: names of what is in the user's scope, for pages listing ids. */
+export const DirectoryNamesSchema = z.object({
+  departments: z.array(z.object({ id: DepartmentIdSchema, name: z.string() })),
+  counters: z.array(z.object({ id: CounterIdSchema, departmentId: DepartmentIdSchema, name: z.string() })),
+});

@@ -50,7 +50,7 @@ export function inspectionRoutes({
   };
   const counterName = (id: string): string => counter(id)?.name ?? id;
 
-  router.get('/checklist', inspectors, async (_req, res) => {
+  router.get('/checklist', requireUser(sessions, 'inspector', 'director', 'admin'), async (_req, res) => {
     res.json({ checklist: await inspections.checklist() });
   });
 

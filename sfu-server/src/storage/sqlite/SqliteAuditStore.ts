@@ -105,6 +105,7 @@ export class SqliteAuditStore implements AuditStore {
     add('action = ?', query.action);
     add('department_id = ?', query.departmentId);
     add('counter_id = ?', query.counterId);
+    add('seq < ?', query.beforeSeq);
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     return this.#db
       .prepare<(string | number)[], AuditRow>(sql)

@@ -147,6 +147,7 @@ interface InteractionRow {
   outcome: string;
   rating: string | null;
   rating_comment: string | null;
+  rated_at: number | null;
   review: string;
   review_closed_at: number | null;
   keep: number;
@@ -168,6 +169,7 @@ const interaction = (r: InteractionRow): InteractionRecord => ({
   outcome: ServiceOutcomeSchema.parse(r.outcome),
   rating: r.rating === null ? null : RatingSchema.parse(r.rating),
   ratingComment: r.rating_comment,
+  ratedAt: r.rated_at,
   review: ReviewState.parse(r.review),
   reviewClosedAt: r.review_closed_at,
   keep: r.keep !== 0,
@@ -190,14 +192,15 @@ export class SqliteReviewStore implements ReviewStore {
     this.#db
       .prepare(
         `INSERT INTO interactions (department_id, counter_id, ticket_id, ticket_number, service_code, issued_at, called_at,
-           started_at, finished_at, outcome, rating, rating_comment)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           started_at, finished_at, outcome, rating, rating_comment, rated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (department_id, ticket_id) DO UPDATE SET
            counter_id = excluded.counter_id, ticket_number = excluded.ticket_number, service_code = excluded.service_code,
            issued_at = excluded.issued_at, called_at = excluded.called_at, started_at = excluded.started_at,
            finished_at = excluded.finished_at, outcome = excluded.outcome,
            rating = coalesce(excluded.rating, interactions.rating),
-           rating_comment = coalesce(excluded.rating_comment, interactions.rating_comment)`,
+           rating_comment = coalesce(excluded.rating_comment, interactions.rating_comment),
+           rated_at = coalesce(excluded.rated_at, interactions.rated_at)`,
       )
       .run(
         r.departmentId,
@@ -212,6 +215,7 @@ export class SqliteReviewStore implements ReviewStore {
         r.outcome,
         r.rating,
         r.ratingComment,
+        r.ratedAt,
       );
     const stored = await this.findInteraction(r.departmentId, r.ticketId);
     if (!stored) throw new Error('interaction vanished after upsert');

@@ -233,4 +233,9 @@ export const MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'when an interaction was rated',
+    sql: `ALTER TABLE interactions ADD COLUMN rated_at INTEGER;`,
+  },
 ];

@@ -1,0 +1,372 @@
+import { useMemo, useState, type SyntheticEvent } from 'react';
+import { z } from 'zod';
+import {
+  AuditActionSchema,
+  AuditEntrySchema,
+  AuditVerificationSchema,
+  DirectoryNamesSchema,
+  type AuditEntry,
+  type AuditVerification,
+} from '@counterwatch/shared';
+import { describeError } from '../api/describeError';
+import { useApiQuery, type ApiQuery } from '../api/useApiQuery';
+import { can } from '../app/roles';
+import { followLink } from '../app/router';
+import { formatDateTime, parseLocalDateTime, useT } from '../i18n/i18n';
+import { useCounterNames, useDepartmentNames } from '../store/names';
+import { useStore } from '../store/store';
+import {
+  AUDIT_LIMITS,
+  auditQueryString,
+  detailText,
+  emptyAuditFilters,
+  type AuditFilters,
+} from './auditQuery';
+
+const AuditListSchema = z.object({ entries: z.array(AuditEntrySchema) });
+
+/** Object types the audit names in words; any other shows as it is stored. */
+const OBJECT_TYPES = [
+  'inspection',
+  'interaction',
+  'counter',
+  'user',
+  'session',
+  'alert',
+  'department',
+] as const;
+type ObjectType = (typeof OBJECT_TYPES)[number];
+function isObjectType(type: string): type is ObjectType {
+  return OBJECT_TYPES.some((t) => t === type);
+}
+
+/** The audit trail: who saw or changed what, searchable, exportable, and checked for tampering. */
+export function AuditPage() {
+  const t = useT();
+  const lang = useStore((s) => s.lang);
+  const [draft, setDraft] = useState<AuditFilters>(emptyAuditFilters);
+  const [applied, setApplied] = useState<AuditFilters>(emptyAuditFilters);
+  const query = auditQueryString(applied);
+  const list = useApiQuery(`/api/v1/audit${query}`, AuditListSchema);
+  const verify = useApiQuery('/api/v1/audit/verify', AuditVerificationSchema);
+  const entries = list.data?.entries ?? [];
+  const badSeq = verify.data?.firstBadSeq ?? null;
+  // Auditors have no live snapshot: names come from the directory instead.
+  const directory = useApiQuery('/api/v1/directory/names', DirectoryNamesSchema);
+  const liveDepartmentNames = useDepartmentNames();
+  const liveCounterNames = useCounterNames();
+  const departmentNames = useMemo(
+    () => ({
+      ...Object.fromEntries((directory.data?.departments ?? []).map((d) => [d.id, d.name])),
+      ...liveDepartmentNames,
+    }),
+    [directory.data, liveDepartmentNames],
+  );
+  const counterNames = useMemo(
+    () => ({
+      ...Object.fromEntries((directory.data?.counters ?? []).map((c) => [c.id, c.name])),
+      ...liveCounterNames,
+    }),
+    [directory.data, liveCounterNames],
+  );
+
+  const set = <K extends keyof AuditFilters>(key: K, value: AuditFilters[K]): void =>
+    setDraft((d) => ({ ...d, [key]: value }));
+  const invalidTime = (value: string): boolean => value !== '' && parseLocalDateTime(value) === null;
+
+  const submit = (event: SyntheticEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    if (invalidTime(draft.from) || invalidTime(draft.to)) return;
+    // Same filters again: load again (new rows may have been written).
+    if (auditQueryString(draft) === query) list.reload();
+    setApplied(draft);
+  };
+
+  return (
+    <section className="page audit-page" aria-labelledby="audit-title">
+      <header className="page-header">
+        <h2 id="audit-title">{t('audit.title')}</h2>
+        <Integrity verify={verify} />
+      </header>
+
+      <form className="filters audit-filters" onSubmit={submit} aria-label={t('common.filters')}>
+        <label>
+          {t('audit.from')}
+          <input
+            type="datetime-local"
+            name="from"
+            value={draft.from}
+            aria-invalid={invalidTime(draft.from) || undefined}
+            onChange={(e) => set('from', e.target.value)}
+          />
+        </label>
+        <label>
+          {t('audit.to')}
+          <input
+            type="datetime-local"
+            name="to"
+            value={draft.to}
+            aria-invalid={invalidTime(draft.to) || undefined}
+            onChange={(e) => set('to', e.target.value)}
+          />
+        </label>
+        <label>
+          {t('audit.actor')}
+          <input
+            name="actor"
+            value={draft.actor}
+            maxLength={40}
+            onChange={(e) => set('actor', e.target.value)}
+          />
+        </label>
+        <label>
+          {t('audit.action')}
+          <select
+            name="action"
+            value={draft.action}
+            onChange={(e) => {
+              const parsed = AuditActionSchema.safeParse(e.target.value);
+              set('action', parsed.success ? parsed.data : '');
+            }}
+          >
+            <option value="">{t('common.all')}</option>
+            {AuditActionSchema.options.map((a) => (
+              <option key={a} value={a}>
+                {t(`audit.action.${a}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('common.department')}
+          <input
+            name="departmentId"
+            list="audit-departments"
+            value={draft.departmentId}
+            maxLength={64}
+            onChange={(e) => set('departmentId', e.target.value)}
+          />
+          <datalist id="audit-departments">
+            {Object.entries(departmentNames).map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </datalist>
+        </label>
+        <label>
+          {t('common.counter')}
+          <input
+            name="counterId"
+            list="audit-counters"
+            value={draft.counterId}
+            maxLength={64}
+            onChange={(e) => set('counterId', e.target.value)}
+          />
+          <datalist id="audit-counters">
+            {Object.entries(counterNames).map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </datalist>
+        </label>
+        <label>
+          {t('audit.limit')}
+          <select name="limit" value={draft.limit} onChange={(e) => set('limit', Number(e.target.value))}>
+            {AUDIT_LIMITS.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="row-actions">
+          <button type="submit" className="primary" data-action="search" disabled={list.loading}>
+            {t('common.search')}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setDraft(emptyAuditFilters);
+              setApplied(emptyAuditFilters);
+            }}
+          >
+            {t('audit.clear')}
+          </button>
+          <a
+            className="button-link"
+            href={`/api/v1/audit/export.csv${query}`}
+            download
+            data-action="export-csv"
+          >
+            {t('audit.exportCsv')}
+          </a>
+        </div>
+      </form>
+
+      {list.error !== null && (
+        <p className="error" role="alert">
+          {describeError(lang, list.error)}
+        </p>
+      )}
+      <p className="muted" role="status" aria-live="polite">
+        {list.loading
+          ? t('common.loading')
+          : entries.length >= applied.limit
+            ? t('audit.countLimited', { count: entries.length })
+            : t('audit.count', { count: entries.length })}
+      </p>
+      {entries.length === 0 ? (
+        !list.loading && <p className="empty">{t('audit.none')}</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="data-table audit-table" aria-busy={list.loading}>
+            <caption className="visually-hidden">{t('audit.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  #
+                </th>
+                <th scope="col">{t('audit.time')}</th>
+                <th scope="col">{t('audit.actor')}</th>
+                <th scope="col">{t('audit.ip')}</th>
+                <th scope="col">{t('audit.action')}</th>
+                <th scope="col">{t('audit.where')}</th>
+                <th scope="col">{t('audit.object')}</th>
+                <th scope="col">{t('audit.reason')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <AuditRow
+                  key={entry.seq}
+                  entry={entry}
+                  bad={badSeq === entry.seq}
+                  departmentName={
+                    entry.departmentId === null
+                      ? null
+                      : (departmentNames[entry.departmentId] ?? entry.departmentId)
+                  }
+                  counterName={
+                    entry.counterId === null ? null : (counterNames[entry.counterId] ?? entry.counterId)
+                  }
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Integrity({ verify }: { verify: ApiQuery<AuditVerification> }) {
+  const t = useT();
+  const lang = useStore((s) => s.lang);
+  const result = verify.data;
+  const state = verify.loading ? 'checking' : result ? (result.ok ? 'ok' : 'broken') : 'unknown';
+  let text: string;
+  if (verify.loading) text = t('audit.integrity.checking');
+  else if (!result) text = verify.error === null ? '' : describeError(lang, verify.error);
+  else if (result.ok) text = t('audit.integrity.ok', { checked: result.checked, head: result.headSeq });
+  else
+    text = t('audit.integrity.broken', {
+      seq: result.firstBadSeq ?? '?',
+      problem: result.problem ?? t('audit.integrity.unknownProblem'),
+    });
+  return (
+    <div
+      className={`integrity integrity-${state}`}
+      data-audit-integrity={state}
+      data-audit-first-bad={result?.firstBadSeq ?? undefined}
+      role="status"
+      aria-live="polite"
+    >
+      <span className="integrity-mark" aria-hidden="true">
+        {state === 'ok' ? '✓' : state === 'broken' ? '✗' : '…'}
+      </span>
+      <span>{text}</span>
+      <button type="button" onClick={verify.reload} disabled={verify.loading} data-action="verify">
+        {t('audit.integrity.recheck')}
+      </button>
+    </div>
+  );
+}
+
+function AuditRow({
+  entry,
+  bad,
+  departmentName,
+  counterName,
+}: {
+  entry: AuditEntry;
+  bad: boolean;
+  departmentName: string | null;
+  counterName: string | null;
+}) {
+  const t = useT();
+  const lang = useStore((s) => s.lang);
+  const canReview = useStore((s) => can(s.user, 'review'));
+  const canInspect = useStore((s) => can(s.user, 'inspect'));
+  const details = Object.entries(entry.details);
+
+  // Records the director can open themselves link to their page; the auditor reads the trail only.
+  const numericId = entry.objectId !== null && /^\d+$/.test(entry.objectId) ? entry.objectId : null;
+  const objectHref =
+    numericId === null
+      ? null
+      : entry.objectType === 'interaction' && canReview
+        ? `/reviews/${numericId}`
+        : entry.objectType === 'inspection' && canInspect
+          ? `/inspections/${numericId}`
+          : null;
+  const typeLabel =
+    entry.objectType === null
+      ? ''
+      : isObjectType(entry.objectType)
+        ? t(`audit.object.${entry.objectType}`)
+        : entry.objectType;
+  const objectLabel = entry.objectType === null ? '' : `${typeLabel} ${entry.objectId ?? ''}`.trim();
+
+  return (
+    <tr
+      data-audit-seq={entry.seq}
+      data-audit-action={entry.action}
+      className={bad ? 'audit-bad' : undefined}
+      data-audit-bad={bad || undefined}
+    >
+      <td className="num">{entry.seq}</td>
+      <td>{formatDateTime(lang, entry.at)}</td>
+      <td>{entry.actor}</td>
+      <td className="mono">{entry.ip ?? '–'}</td>
+      <td>
+        {t(`audit.action.${entry.action}`)}
+        {details.length > 0 && (
+          <details className="audit-details">
+            <summary>{t('audit.details')}</summary>
+            <dl>
+              {details.map(([key, value]) => (
+                <div key={key}>
+                  <dt>{key}</dt>
+                  <dd>{detailText(value)}</dd>
+                </div>
+              ))}
+            </dl>
+          </details>
+        )}
+      </td>
+      <td>{[departmentName, counterName].filter((x) => x !== null).join(' · ') || '–'}</td>
+      <td>
+        {objectHref ? (
+          <a href={objectHref} onClick={(e) => followLink(e, objectHref)}>
+            {objectLabel}
+          </a>
+        ) : (
+          objectLabel || '–'
+        )}
+      </td>
+      <td>{entry.reason ?? ''}</td>
+    </tr>
+  );
+}

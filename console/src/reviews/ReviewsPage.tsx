@@ -1,0 +1,201 @@
+import { useState } from 'react';
+import { FlagReasonSchema, type FlagReason, type Interaction } from '@counterwatch/shared';
+import { describeError } from '../api/describeError';
+import { queryString } from '../api/http';
+import { useApiQuery } from '../api/useApiQuery';
+import { followLink, pathId, usePath } from '../app/router';
+import { formatDateTime, formatDuration, parseLocalDate, useT } from '../i18n/i18n';
+import { serviceName } from '../queue/format';
+import { useCounterNames, useCounterOptions } from '../store/names';
+import { useStore } from '../store/store';
+import { InteractionListSchema } from './api';
+import { ComplaintForm } from './ComplaintForm';
+import { RatingText, ReasonChips } from './parts';
+import { ReviewPlayer } from './ReviewPlayer';
+
+/** `/reviews` is the queue; `/reviews/:id` one interaction in the player. */
+export function ReviewsPage() {
+  const id = pathId(usePath(), '/reviews');
+  return id === null ? <ReviewQueue /> : <ReviewPlayer key={id} interactionId={id} />;
+}
+
+type QueueState = 'pending' | 'closed';
+const QUEUE_STATES: readonly QueueState[] = ['pending', 'closed'];
+const QUEUE_LIMIT = 200;
+
+function ReviewQueue() {
+  const t = useT();
+  const lang = useStore((s) => s.lang);
+  const departments = useStore((s) => s.departments);
+  const [departmentId, setDepartmentId] = useState('');
+  const [counterId, setCounterId] = useState('');
+  const [reason, setReason] = useState<FlagReason | ''>('');
+  const [state, setState] = useState<QueueState>('pending');
+  const [fromDate, setFromDate] = useState('');
+  const counters = useCounterOptions(departmentId);
+  const path = `/api/v1/reviews${queryString({
+    departmentId,
+    counterId,
+    reason,
+    state,
+    from: parseLocalDate(fromDate),
+    limit: QUEUE_LIMIT,
+  })}`;
+  const queue = useApiQuery(path, InteractionListSchema);
+  const rows = queue.data?.interactions ?? [];
+
+  return (
+    <section className="page reviews-page" aria-labelledby="reviews-title">
+      <header className="page-header">
+        <h2 id="reviews-title">{t('reviews.title')}</h2>
+        <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('common.filters')}>
+          <label>
+            {t('common.department')}
+            <select
+              name="department"
+              value={departmentId}
+              onChange={(e) => {
+                setDepartmentId(e.target.value);
+                setCounterId('');
+              }}
+            >
+              <option value="">{t('common.all')}</option>
+              {departments.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('common.counter')}
+            <select name="counter" value={counterId} onChange={(e) => setCounterId(e.target.value)}>
+              <option value="">{t('common.all')}</option>
+              {counters.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('reviews.reason')}
+            <select
+              name="reason"
+              value={reason}
+              onChange={(e) => {
+                const parsed = FlagReasonSchema.safeParse(e.target.value);
+                setReason(parsed.success ? parsed.data : '');
+              }}
+            >
+              <option value="">{t('common.all')}</option>
+              {FlagReasonSchema.options.map((r) => (
+                <option key={r} value={r}>
+                  {t(`reason.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset className="segmented">
+            <legend>{t('reviews.state')}</legend>
+            {QUEUE_STATES.map((s) => (
+              <label key={s} className={state === s ? 'checked' : ''}>
+                <input
+                  type="radio"
+                  name="state"
+                  value={s}
+                  checked={state === s}
+                  onChange={() => setState(s)}
+                />
+                {t(`reviewState.${s}`)}
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            {t('common.fromDate')}
+            <input type="date" name="from" value={fromDate} onChange={(e) => setFromDate(e.target.value)} />
+          </label>
+          <button type="button" onClick={queue.reload} disabled={queue.loading}>
+            {t('common.refresh')}
+          </button>
+        </form>
+      </header>
+
+      <ComplaintForm onFlagged={queue.reload} />
+
+      {queue.error !== null && (
+        <p className="error" role="alert">
+          {describeError(lang, queue.error)}
+        </p>
+      )}
+      <p className="muted" role="status" aria-live="polite">
+        {queue.loading
+          ? t('common.loading')
+          : rows.length >= QUEUE_LIMIT
+            ? t('reviews.countLimited', { count: rows.length })
+            : t('reviews.count', { count: rows.length })}
+      </p>
+      {rows.length === 0 ? (
+        !queue.loading && (
+          <p className="empty">{state === 'pending' ? t('reviews.nonePending') : t('reviews.none')}</p>
+        )
+      ) : (
+        <InteractionTable interactions={rows} busy={queue.loading} />
+      )}
+    </section>
+  );
+}
+
+function InteractionTable({ interactions, busy }: { interactions: Interaction[]; busy: boolean }) {
+  const t = useT();
+  const lang = useStore((s) => s.lang);
+  const counterNames = useCounterNames();
+  return (
+    <div className="table-scroll">
+      <table className="data-table review-table" aria-busy={busy}>
+        <caption className="visually-hidden">{t('reviews.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('common.counter')}</th>
+            <th scope="col">{t('reviews.ticket')}</th>
+            <th scope="col">{t('reviews.service')}</th>
+            <th scope="col">{t('reviews.time')}</th>
+            <th scope="col" className="num">
+              {t('reviews.wait')}
+            </th>
+            <th scope="col" className="num">
+              {t('reviews.serviceTime')}
+            </th>
+            <th scope="col">{t('reviews.rating')}</th>
+            <th scope="col">{t('reviews.flags')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {interactions.map((i) => {
+            const href = `/reviews/${i.id}`;
+            return (
+              <tr key={i.id} data-interaction-id={i.id} data-review={i.review}>
+                <td>{counterNames[i.counterId] ?? i.counterId}</td>
+                <th scope="row">
+                  <a href={href} onClick={(e) => followLink(e, href)} data-action="open-review">
+                    {i.ticketNumber}
+                  </a>
+                </th>
+                <td>{serviceName(lang, i.serviceCode)}</td>
+                <td>{formatDateTime(lang, i.startedAt)}</td>
+                <td className="num">{i.waitSeconds === null ? '–' : formatDuration(i.waitSeconds)}</td>
+                <td className="num">{formatDuration(i.serviceSeconds)}</td>
+                <td>
+                  <RatingText rating={i.rating} />
+                </td>
+                <td>
+                  <ReasonChips flags={i.flags} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

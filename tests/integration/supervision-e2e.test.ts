@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Stack } from '@counterwatch/demo';
+import { auditCount } from '../support/audit.js';
+import { eventually, expectDecoding, launchChromium, login } from '../support/browser.js';
+import { openDevice, panelAction } from '../support/devices.js';
+import { testStack } from '../support/stack.js';
+
+/**
+ * The supervisors' work end to end in Chromium, with real recording:
+ * a department head sees only their department; an inspector inspects a
+ * counter unannounced and files a report; an unsatisfied rating puts the
+ * interaction in the review queue, its clip plays, and a finding is recorded.
+ */
+describe('supervision end to end', () => {
+  let stack: Stack;
+  let cleanup: () => Promise<void>;
+  let browser: Browser;
+  let A: Stack['provisioned']['departments'][number];
+  let B: Stack['provisioned']['departments'][number];
+  let counterId: string;
+  const passwords: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ({ stack, cleanup } = await testStack('supervision', {
+      departments: 2,
+      countersPerDepartment: 2,
+      serverEnv: { CW_SEGMENT_SECONDS: '2' },
+    }));
+    [A, B] = stack.provisioned.departments as [typeof A, typeof B];
+    counterId = A.counters[0]!.id;
+    await stack.startAgent(counterId);
+    await stack.startAgent(B.counters[0]!.id);
+    passwords.head = stack.createUser('truongphong', ['head'], [A.id]);
+    passwords.inspector = stack.createUser('thanhtra', ['inspector']);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await cleanup?.();
+  });
+
+  async function session(username: string): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await login(page, stack.url, username, passwords[username === 'truongphong' ? 'head' : 'inspector']!);
+    return page;
+  }
+
+  it('a department head sees only their own department', async () => {
+    const page = await session('truongphong');
+    await page.locator(`.tile[data-counter-id="${counterId}"]`).waitFor();
+    expect(await page.locator('section.department').count()).toBe(1);
+    expect(await page.locator(`[data-department-id="${A.id}"]`).count()).toBe(1);
+    expect(await page.locator(`[data-department-id="${B.id}"]`).count()).toBe(0);
+    expect(await page.locator(`.tile[data-counter-id="${B.counters[0]!.id}"]`).count()).toBe(0);
+    await expectDecoding(page, [counterId], 'grid');
+    await page.context().close();
+  });
+
+  it('an inspector inspects a counter unannounced, flags a moment with a still, ends and opens the report', async () => {
+    const page = await session('thanhtra');
+    const audioBefore = auditCount(stack.dataDir, 'live.audio_start');
+    await page.locator(`.tile[data-counter-id="${counterId}"]`).hover();
+    await page.locator(`[data-action="inspect"][data-counter-id="${counterId}"]`).click();
+    const panel = page.locator('[data-inspection-state="running"][data-inspection-id]');
+    await panel.waitFor({ timeout: 15_000 });
+    const inspectionId = await panel.getAttribute('data-inspection-id');
+    // Inspecting opens the focus view with sound, and the listening is on record.
+    await expectDecoding(page, [counterId], 'focus');
+    await eventually('audio on record', async () =>
+      auditCount(stack.dataDir, 'live.audio_start') > audioBefore ? true : undefined,
+    );
+
+    await page.locator('[data-check-item="greeting"] input[value="pass"]').check();
+    await page.locator('[data-check-item="uniform"] input[value="fail"]').check();
+    await page.locator('[data-field="moment-note"]').fill('Cán bộ không đeo biển tên');
+    await page.locator('[data-action="flag-moment"]').click();
+    await page.locator('li[data-observation-id]').first().waitFor({ timeout: 15_000 });
+    await page.locator('[data-field="notes"]').fill('Nhắc nhở về trang phục.');
+    await page.locator('[data-action="end-inspection"]').click();
+
+    const report = page.locator(`article[data-inspection-id="${inspectionId}"]`);
+    await report.waitFor({ timeout: 15_000 });
+    expect(await report.locator('tr[data-check-item="uniform"]').getAttribute('data-result')).toBe('fail');
+    expect(await report.textContent()).toContain('Cán bộ không đeo biển tên');
+    // The still captured from the video is in the report.
+    const still = report.locator('img').first();
+    await still.waitFor();
+    expect(await still.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const html = await page.evaluate(
+      async (id) => (await fetch(`/api/v1/inspections/${id}/report.html`)).text(),
+      inspectionId,
+    );
+    expect(html).toContain('Biên bản kiểm tra đột xuất');
+    expect(html).toContain('data:image/jpeg;base64,');
+    await page.context().close();
+  });
+
+  it('an unsatisfied rating puts the interaction in the review queue; its clip plays; a finding is recorded', async () => {
+    const device = await browser.newPage();
+    await openDevice(device, `${stack.url}/kiosk`, A.apiKey);
+    await device.locator('[data-service-code="id-card"]').click();
+    await device.locator('.receipt[data-ticket-number]').waitFor();
+    await openDevice(device, `${stack.url}/panel?counter=${counterId}`, A.apiKey);
+    await panelAction(device, 'open');
+    await panelAction(device, 'call-next');
+    await panelAction(device, 'start');
+    // Let the service run for a while on camera.
+    await new Promise((r) => setTimeout(r, 8_000));
+    await device.locator('[data-action="finish"]').click();
+    await device.locator('[data-outcome="completed"]').click();
+    await openDevice(device, `${stack.url}/rating?counter=${counterId}`, A.apiKey);
+    await device.locator('[data-rating="unsatisfied"]').click();
+    const send = device.locator('[data-action="send"]');
+    await send.waitFor();
+    await device.locator('textarea').fill('Cán bộ cáu gắt');
+    await send.click();
+    await device.locator('[data-rating-step="thanks"]').waitFor();
+
+    const page = await session('thanhtra');
+    await page.goto(`${stack.url}/reviews`);
+    const row = page.locator('tr[data-interaction-id]').first();
+    await eventually('interaction in the queue', async () => {
+      await page.reload();
+      return (await row.count()) > 0 ? true : undefined;
+    });
+    expect(await row.locator('[data-reason="unsatisfied_rating"]').count()).toBe(1);
+    const playbacks = auditCount(stack.dataDir, 'recording.playback');
+    await row.locator('[data-action="open-review"]').click();
+
+    const video = page.locator('video[data-clip]');
+    await video.waitFor({ timeout: 30_000 });
+    await page.locator('[data-recording="ready"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-action="play"]').click();
+    const t0 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+    await eventually('video time advances', async () => {
+      const t = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+      return t > t0 + 1 ? t : undefined;
+    });
+    expect(auditCount(stack.dataDir, 'recording.playback')).toBe(playbacks + 1);
+    expect(await page.locator('[data-marker="started"]').count()).toBe(1);
+    expect(await page.locator('[data-marker="finished"]').count()).toBe(1);
+
+    const decisions = auditCount(stack.dataDir, 'review.decision');
+    await page.locator('input[data-finding="reminder"]').check();
+    await page.locator('textarea[name="note"]').fill('Đã nhắc nhở cán bộ về thái độ.');
+    await page.locator('[data-action="decide"]').click();
+    await page.locator('[data-decision]').first().waitFor({ timeout: 10_000 });
+    expect(auditCount(stack.dataDir, 'review.decision')).toBe(decisions + 1);
+  });
+});
