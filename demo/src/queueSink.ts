@@ -13,7 +13,7 @@ export function queueSystemSink(
     const res = await fetch(`${baseUrl}/api/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKeyOf(departmentId)}` },
-      body: JSON.stringify({ events }),
+      body: JSON.stringify({ events, sentAt: Date.now() }),
     });
     const body: unknown = await res.json();
     if (!res.ok) throw new Error(`events refused: ${res.status} ${JSON.stringify(body)}`);

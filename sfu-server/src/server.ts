@@ -158,10 +158,11 @@ export class CounterWatchServer {
         },
         attachIngest: (ingest) => this.#live.attach(ingest),
         reportHealth: (counterId, health) => this.#board.setAgentHealth(counterId, health),
-        ingestEvents: (counter, _sourceTag, events) =>
+        ingestEvents: (counter, events, sentAt) =>
           this.#queue.ingest(
             { kind: 'agent', departmentId: counter.departmentId, counterId: counter.id },
             events,
+            sentAt,
           ),
       },
     });
@@ -339,7 +340,7 @@ export class CounterWatchServer {
         {
           path: '/events',
           router: this.#withDepartmentKey(
-            eventsRoutes((origin, events) => this.#queue.ingest(origin, events)),
+            eventsRoutes((origin, events, sentAt) => this.#queue.ingest(origin, events, sentAt)),
           ),
         },
         {

@@ -233,7 +233,8 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
         expect(info.codecs).toEqual(['opus', 'vp8']);
         const stored = (s.endedAt - s.startedAt) / 1000;
         expect(Math.abs(info.duration - stored)).toBeLessThan(0.25);
-        if (i > 0) expect(info.duration).toBeGreaterThan(SEGMENT_SECONDS - 0.3);
+        // Cuts fall on the first keyframe after each wall-clock boundary: ± one keyframe interval (1 s).
+        if (i > 0) expect(info.duration).toBeGreaterThan(SEGMENT_SECONDS - 1.2);
         expect(info.duration).toBeLessThan(SEGMENT_SECONDS + (i === 0 ? 2 : 1.2));
         const frames = info.frames.get('vp8') ?? 0;
         if (process.env.CW_TEST_LOG)
@@ -279,7 +280,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
         expect(clip.from).toBe(from);
         expect(clip.to).toBe(to);
         expect(clip.segments).toBeGreaterThanOrEqual(2);
-        expect(path.dirname(clip.path)).toBe(fs.realpathSync(clipsDir()));
+        expect(path.dirname(clip.path)).toBe(path.resolve(clipsDir()));
         const info = await probe(clip.path);
         expect(info.codecs).toEqual(['opus', 'vp8']);
         expect(Math.abs(info.duration - 4)).toBeLessThan(1.5);

@@ -66,7 +66,8 @@ export class EventRelay extends TypedEmitter<EventRelayEvents> {
         if (!api || this.#stopped) return;
         const batch = this.#outbox.peek(MAX_EVENT_BATCH);
         if (batch.length === 0) return;
-        const result = await api.requestPushEvents({ events: batch.map((b) => b.body) });
+        // sentAt on our clock, so the server can correct the events' times if this PC's clock is off.
+        const result = await api.requestPushEvents({ events: batch.map((b) => b.body), sentAt: Date.now() });
         const done: string[] = [];
         const rejected: { eventId: string; reason: string }[] = [];
         for (const [i, r] of result.results.entries()) {

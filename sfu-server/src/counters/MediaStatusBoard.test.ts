@@ -30,15 +30,16 @@ describe('MediaStatusBoard', () => {
     vi.useRealTimers();
   });
 
-  it('an unknown counter is offline since 0', () => {
+  it('an unknown counter is offline since the board started (not since 1970)', () => {
     expect(board.get('c01')).toEqual({
       status: 'offline',
-      since: 0,
+      since: 1_000_000,
       publisher: null,
       tracks: [],
       epoch: 0,
       stats: null,
       agent: null,
+      recording: 'off',
     });
   });
 
@@ -196,9 +197,9 @@ describe('MediaStatusBoard', () => {
     board.setTracks('c01', { tracks: [], epoch: 1, publisher: null });
     board.remove('c01');
     expect(board.get('c01').status).toBe('offline');
-    expect(board.get('c01').since).toBe(0);
+    expect(board.get('c01').since).toBe(1_000_000);
     vi.advanceTimersByTime(GRACE);
-    expect(board.get('c01').since).toBe(0); // the old timer did not resurrect it
+    expect(board.get('c01').since).toBe(1_000_000); // the old timer did not resurrect it
   });
 
   it('close stops the flush and grace timers and further announcements', () => {

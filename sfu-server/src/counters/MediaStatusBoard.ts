@@ -36,6 +36,7 @@ export class MediaStatusBoard extends TypedEmitter<MediaStatusBoardEvents> {
   readonly #graceMs: number;
   readonly #flushMs: number;
   readonly #now: () => number;
+  readonly #startedAt: number;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
@@ -44,10 +45,12 @@ export class MediaStatusBoard extends TypedEmitter<MediaStatusBoardEvents> {
     this.#graceMs = options.reconnectGraceMs;
     this.#flushMs = options.flushIntervalMs ?? 500;
     this.#now = options.now ?? Date.now;
+    this.#startedAt = this.#now();
   }
 
   get(counterId: string): CounterMedia {
-    return this.#entries.get(counterId)?.media ?? offline(0);
+    // Never seen since we started: offline as far as we know, since we started (not since 1970).
+    return this.#entries.get(counterId)?.media ?? offline(this.#startedAt);
   }
 
   /** The counter's consumable tracks changed (published, producer added, media lost). */
@@ -132,7 +135,7 @@ export class MediaStatusBoard extends TypedEmitter<MediaStatusBoardEvents> {
   #entry(counterId: string): Entry {
     let entry = this.#entries.get(counterId);
     if (!entry) {
-      entry = { media: offline(this.#now()), graceTimer: undefined };
+      entry = { media: offline(this.#startedAt), graceTimer: undefined };
       this.#entries.set(counterId, entry);
     }
     return entry;

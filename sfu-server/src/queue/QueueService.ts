@@ -79,6 +79,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     { counters: Map<string, CounterQueue>; department: DepartmentMetrics | undefined }
   >();
   readonly #dirty = new Set<string>();
+  /** Departments whose history needs no replay (no late events since the last one). */
+  readonly #historyComplete = new Set<string>();
   #debounceTimer: ReturnType<typeof setTimeout> | undefined;
   #tickTimer: ReturnType<typeof setInterval> | undefined;
   #historyTimer: ReturnType<typeof setInterval> | undefined;
@@ -107,10 +109,58 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     return service;
   }
 
-  /** Starts the 1 s recompute tick (time moves waits on) and the 10 s history sampler. */
+  /**
+   * Starts the 1 s recompute tick (time moves waits on) and the 10 s history
+   * sampler, and fills in today's history from the events for any stretch the
+   * server was not running to sample it.
+   */
   start(): void {
     this.#tickTimer = setInterval(() => this.tick(), 1_000);
     this.#historyTimer = setInterval(() => void this.sampleHistory(), 10_000);
+    void this.#backfillHistory();
+  }
+
+  async #backfillHistory(): Promise<void> {
+    for (const d of this.#directory.departments()) {
+      if (this.#closed) return;
+      await this.#backfillDepartment(d.id);
+      // Let the event loop breathe between departments: this runs beside live traffic.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Replays today's events to rebuild the 10 s points missing before the first sampled one. */
+  async #backfillDepartment(departmentId: string): Promise<void> {
+    this.#historyComplete.add(departmentId);
+    const now = this.#now();
+    const dayStart = businessDayStart(now);
+    try {
+      const stored = await this.#storage.listHistory(departmentId, dayStart, now);
+      const until = stored[0]?.at ?? now;
+      const events = await this.#storage.listQueueEvents(departmentId, dayStart - REBUILD_MARGIN_MS);
+      const timed = events
+        .filter((e) => e.correctedAt >= dayStart && e.correctedAt < until)
+        .map((e) => ({ event: e.event, at: e.correctedAt }));
+      const first = timed.sort((a, b) => a.at - b.at)[0];
+      if (!first) return;
+      const queue = new DepartmentQueue(departmentId, dayStart);
+      const counters = this.#countersOf(departmentId);
+      const thresholds = this.#thresholds(departmentId);
+      const rows: { departmentId: string; point: HistoryPoint }[] = [];
+      let next = 0;
+      for (let t = Math.ceil(first.at / 10_000) * 10_000; t < until - 5_000; t += 10_000) {
+        for (let item = timed[next]; item && item.at <= t; item = timed[++next])
+          queue.apply(item.event, item.at);
+        rows.push({
+          departmentId,
+          point: historyPoint(computeMetrics({ queue, counters, thresholds, now: t }), t),
+        });
+      }
+      await this.#storage.insertHistoryPoints(rows);
+      this.#logger.info({ departmentId, points: rows.length }, 'history filled in from events');
+    } catch (error) {
+      this.#logger.error({ err: error, departmentId }, 'history backfill failed');
+    }
   }
 
   close(): void {
@@ -125,37 +175,55 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
    * transaction; rejected ones are reported with their reason and stored not
    * at all; replays are `duplicate` and change nothing.
    */
-  ingest(origin: EventOrigin, raw: unknown[]): Promise<EventBatchResult> {
-    // One batch at a time: arrival order is what the clock estimate and a rebuild replay.
-    const run = this.#ingestQueue.then(() => this.#ingest(origin, raw));
+  ingest(origin: EventOrigin, raw: unknown[], sentAt?: number): Promise<EventBatchResult> {
+    // One batch at a time: the clock estimates learn in arrival order.
+    const run = this.#ingestQueue.then(() => this.#ingest(origin, raw, sentAt));
     this.#ingestQueue = run.catch(() => undefined);
     return run;
   }
 
-  async #ingest(origin: EventOrigin, raw: unknown[]): Promise<EventBatchResult> {
+  async #ingest(origin: EventOrigin, raw: unknown[], sentAt: number | undefined): Promise<EventBatchResult> {
     if (raw.length > MAX_EVENT_BATCH) {
       throw new AppError('message_too_large', `a batch holds at most ${MAX_EVENT_BATCH} events`);
     }
     const receivedAt = this.#now();
     const results: EventResult[] = new Array<EventResult>(raw.length);
-    const candidates: { index: number; event: QueueEvent }[] = [];
+    const candidates: { index: number; event: QueueEvent; correctedAt: number }[] = [];
+    // The sender told us its clock: every event of the batch is off by the same amount.
+    const senderOffset = sentAt === undefined ? undefined : receivedAt - sentAt;
     for (const [index, item] of raw.entries()) {
-      const checked = checkEvent(item, index, origin, receivedAt, (id) => this.#directory.counter(id));
-      if (checked.ok) candidates.push({ index, event: checked.event });
-      else results[index] = { id: checked.id, status: 'rejected', reason: checked.reason };
+      const checked = checkEvent(
+        item,
+        index,
+        origin,
+        receivedAt,
+        (id) => this.#directory.counter(id),
+        senderOffset,
+      );
+      if (!checked.ok) {
+        results[index] = { id: checked.id, status: 'rejected', reason: checked.reason };
+        continue;
+      }
+      const { event } = checked;
+      const clocks = this.#state(event.departmentId, businessDayStart(receivedAt)).clocks;
+      const correctedAt = clocks.observe(event.source.id, event.occurredAt, receivedAt, senderOffset);
+      candidates.push({ index, event, correctedAt });
     }
     const stored = await this.#storage.insertQueueEvents(
-      candidates.map((c) => ({ event: c.event, receivedAt })),
+      candidates.map((c) => ({ event: c.event, receivedAt, correctedAt: c.correctedAt })),
     );
     const touched = new Set<string>();
     for (const [i, outcome] of stored.entries()) {
-      const { index, event } = candidates[i] ?? {};
-      if (index === undefined || !event) continue;
+      const candidate = candidates[i];
+      if (!candidate) continue;
+      const { index, event } = candidate;
       switch (outcome.status) {
         case 'inserted': {
           results[index] = { id: event.id, status: 'accepted' };
-          const at = this.#apply(event, receivedAt, receivedAt);
+          const at = this.#apply(event, candidate.correctedAt, receivedAt);
           touched.add(event.departmentId);
+          // An event from before the sampled history (an outbox, a backfill): replay it into the charts.
+          if (at !== undefined && at < receivedAt - 60_000) this.#historyComplete.delete(event.departmentId);
           if (at !== undefined) this.emit('accepted', event, at);
           break;
         }
@@ -243,24 +311,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     if (this.#closed) return;
     const now = this.#now();
     const rows: { departmentId: string; point: HistoryPoint }[] = [];
-    for (const [departmentId, result] of this.#latest) {
-      const m = result.department;
-      rows.push({
-        departmentId,
-        point: {
-          at: now,
-          queueLength: m.queueLength,
-          longestWaitSeconds: m.longestWaitSeconds,
-          meanWaitSeconds: m.meanWaitSeconds,
-          openCounters: m.openCounters,
-          servedToday: m.servedToday,
-          satisfaction: m.satisfaction,
-          counters: Object.fromEntries(
-            [...result.counters].map(([id, q]) => [id, { queueLength: q.queueLength }]),
-          ),
-        },
-      });
-    }
+    for (const [departmentId, result] of this.#latest)
+      rows.push({ departmentId, point: historyPoint(result, now) });
     try {
       await this.#storage.insertHistoryPoints(rows);
       if (Math.floor(now / 10_000) % 360 === 0)
@@ -275,6 +327,7 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     const now = this.#now();
     const start = from ?? businessDayStart(now);
     const end = to ?? now;
+    if (!this.#historyComplete.has(departmentId)) await this.#backfillDepartment(departmentId);
     const points = await this.#storage.listHistory(departmentId, start, end);
     const servedByHour: Record<string, Record<string, number>> = {};
     const queue = this.state(departmentId);
@@ -297,10 +350,9 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     return { departmentId, from: start, to: end, points, servedByHour, daily };
   }
 
-  #apply(event: QueueEvent, receivedAt: number, now: number): number | undefined {
+  #apply(event: QueueEvent, at: number, now: number): number | undefined {
     this.#ensureDay(event.departmentId, now);
     const state = this.#state(event.departmentId, businessDayStart(now));
-    const at = state.clocks.observe(event.source.id, event.occurredAt, receivedAt);
     if (at < state.queue.dayStart) return undefined; // belongs to an earlier day: stored, not today's state
     state.queue.apply(event, at);
     return at;
@@ -347,9 +399,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
       clocks: new SourceClocks(),
     };
     const events = await this.#storage.listQueueEvents(departmentId, dayStart - REBUILD_MARGIN_MS);
-    for (const { event, receivedAt } of events) {
-      const at = state.clocks.observe(event.source.id, event.occurredAt, receivedAt);
-      if (at >= dayStart) state.queue.apply(event, at);
+    for (const { event, correctedAt } of events) {
+      if (correctedAt >= dayStart) state.queue.apply(event, correctedAt);
     }
     this.#states.set(departmentId, state);
     if (events.length > 0)
@@ -362,12 +413,10 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     if ((await this.#storage.listDailyAggregates(departmentId, label, label)).length > 0) return;
     const events = await this.#storage.listQueueEvents(departmentId, dayStart - REBUILD_MARGIN_MS);
     const queue = new DepartmentQueue(departmentId, dayStart);
-    const clocks = new SourceClocks();
     let any = false;
-    for (const { event, receivedAt } of events) {
-      const at = clocks.observe(event.source.id, event.occurredAt, receivedAt);
-      if (at >= dayStart && at < dayStart + DAY_MS) {
-        queue.apply(event, at);
+    for (const { event, correctedAt } of events) {
+      if (correctedAt >= dayStart && correctedAt < dayStart + DAY_MS) {
+        queue.apply(event, correctedAt);
         any = true;
       }
     }
@@ -440,6 +489,20 @@ function departmentMetricsChanged(a: DepartmentMetrics, b: DepartmentMetrics): b
   const { at: _b, longestWaitSeconds: wb, ...restB } = b;
   if (Math.abs((wa ?? -WAIT_SLACK_S) - (wb ?? -WAIT_SLACK_S)) >= WAIT_SLACK_S) return true;
   return JSON.stringify(restA) !== JSON.stringify(restB);
+}
+
+function historyPoint(result: MetricsResult, at: number): HistoryPoint {
+  const m = result.department;
+  return {
+    at,
+    queueLength: m.queueLength,
+    longestWaitSeconds: m.longestWaitSeconds,
+    meanWaitSeconds: m.meanWaitSeconds,
+    openCounters: m.openCounters,
+    servedToday: m.servedToday,
+    satisfaction: m.satisfaction,
+    counters: Object.fromEntries([...result.counters].map(([id, q]) => [id, { queueLength: q.queueLength }])),
+  };
 }
 
 function aggregateFromMetrics(day: string, m: DepartmentMetrics): DailyAggregate {

@@ -1,39 +1,45 @@
 /**
  * Each event source (kiosk, counter panel, queue system) stamps events with
- * its own clock. We estimate how far each clock is off from ours using events
- * that arrived promptly (delivered within LIVE_WINDOW of their stamp), and
- * correct every event of that source by it. Late deliveries (an agent's
- * outbox after an outage) don't count towards the estimate but are corrected
- * with it. The estimate is a function of the stored events in arrival order,
- * so a restart computes the same corrections.
+ * its own clock. Two ways to know how far off a clock is:
+ *
+ * 1. The sender says what time it is when it sends (`sentAt` on a batch):
+ *    the offset is our receive time minus that, whatever the events' age.
+ * 2. Otherwise, events arriving stamped *after* we received them prove the
+ *    source's clock runs ahead; the smallest such delay over its recent
+ *    events estimates by how much. A clock that runs behind looks exactly
+ *    like a late delivery (an outbox flushing, a batch posted every few
+ *    minutes), so it is not guessed at: senders should declare `sentAt`.
+ *
+ * The corrected time is stored with the event, so a restart replays the
+ * same times without re-estimating.
  */
-const LIVE_WINDOW_MS = 10 * 60_000;
 const SAMPLES = 50;
+/** Under this, a difference is transport jitter or harmless drift, not worth correcting. */
+const NOISE_MS = 1_000;
 
 export class SourceClocks {
+  readonly #declared = new Map<string, number>();
   readonly #samples = new Map<string, number[]>();
 
-  /** Record one event's delay and return its corrected time. */
-  observe(sourceKey: string, occurredAt: number, receivedAt: number): number {
-    const delta = receivedAt - occurredAt;
-    if (Math.abs(delta) < LIVE_WINDOW_MS) {
+  /** The corrected time of one event, learning about its source's clock on the way. */
+  observe(sourceKey: string, occurredAt: number, receivedAt: number, senderOffset?: number): number {
+    if (senderOffset !== undefined) {
+      this.#declared.set(sourceKey, Math.abs(senderOffset) < NOISE_MS ? 0 : senderOffset);
+    } else if (!this.#declared.has(sourceKey)) {
       const list = this.#samples.get(sourceKey) ?? [];
-      list.push(delta);
+      list.push(receivedAt - occurredAt);
       if (list.length > SAMPLES) list.shift();
       this.#samples.set(sourceKey, list);
     }
     return occurredAt + this.offset(sourceKey);
   }
 
-  /**
-   * The smallest recent delay: transport and queueing only ever add to it,
-   * so the minimum is the closest to the clock difference itself.
-   */
   offset(sourceKey: string): number {
+    const declared = this.#declared.get(sourceKey);
+    if (declared !== undefined) return declared;
     const list = this.#samples.get(sourceKey);
     if (!list || list.length === 0) return 0;
     const min = Math.min(...list);
-    // Under a second is transport delay or harmless drift: leave such clocks alone.
-    return Math.abs(min) < 1_000 ? 0 : min;
+    return min < -NOISE_MS ? min : 0;
   }
 }

@@ -31,6 +31,8 @@ export function checkEvent(
   origin: EventOrigin,
   receivedAt: number,
   counterOf: (counterId: string) => Counter | undefined,
+  /** The sender's declared clock offset: a slow or fast clock is not "the future". */
+  senderOffset?: number,
 ): Checked {
   const parsed = QueueEventSchema.safeParse(raw);
   if (!parsed.success) {
@@ -61,10 +63,11 @@ export function checkEvent(
   if (event.type === 'ticket.issued' && !serviceInfo(event.serviceCode)) {
     return reject(`unknown service ${event.serviceCode}`);
   }
-  if (event.occurredAt > receivedAt + MAX_FUTURE_MS) {
-    return reject(`occurredAt is ${Math.round((event.occurredAt - receivedAt) / 1000)} s in the future`);
+  const ourTime = event.occurredAt + (senderOffset ?? 0);
+  if (ourTime > receivedAt + MAX_FUTURE_MS) {
+    return reject(`occurredAt is ${Math.round((ourTime - receivedAt) / 1000)} s in the future`);
   }
-  if (event.occurredAt < receivedAt - MAX_AGE_MS) {
+  if (ourTime < receivedAt - MAX_AGE_MS) {
     return reject('occurredAt is more than 7 days old');
   }
   return { ok: true, event };

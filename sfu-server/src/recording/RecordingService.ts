@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { types } from 'mediasoup';
 import { TypedEmitter, type RecordingHealth } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
@@ -111,9 +112,10 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       throw new RangeError('quotaBytes must be positive');
     await fs.mkdir(options.recordingsDir, { recursive: true, mode: 0o750 });
     await fs.mkdir(options.clipsDir, { recursive: true, mode: 0o750 });
-    // Containment checks compare real paths: resolve the root's own symlinks once.
+    // Containment checks compare real paths: resolve the root's own symlinks once. Clip paths are
+    // handed out under clipsDir as configured, so callers can check them against it.
     const root = await fs.realpath(options.recordingsDir);
-    const clipsDir = await fs.realpath(options.clipsDir);
+    const clipsDir = path.resolve(options.clipsDir);
     const service = new RecordingService(options, root, clipsDir);
     const salvaged = await salvageLeftovers({
       root,

@@ -9,7 +9,7 @@ import { runFfmpeg } from './ffmpegProcess.js';
 import { CONTAINER_EXTENSIONS, isErrno, resolveInside, type Container } from './paths.js';
 
 export interface Clip {
-  /** Absolute path of the clip file. */
+  /** Absolute path of the clip file, under clipsDir as configured (resolved, symlinks kept). */
   path: string;
   container: Container;
   /** The span actually covered: the request clamped to the recording. */

@@ -35,8 +35,10 @@ export function recorderArgs(options: {
     'segment',
     '-segment_time',
     String(options.segmentSeconds),
-    // Cut on wall-clock boundaries (every segment_time from midnight): segment edges line up across
-    // counters, and after a gap in the input the muxer does not catch up with a burst of short segments.
+    // Cut at the first keyframe after each wall-clock boundary (every segment_time from midnight), so
+    // segments last segment_time ± one keyframe interval. Edges line up across counters, and a gap in
+    // the input stays inside one segment whose listed times include it (pts-based cuts list it short,
+    // then catch up with a burst of one-GOP segments).
     '-segment_atclocktime',
     '1',
     '-segment_format',

@@ -37,7 +37,7 @@ export interface AgentConnectionHost {
   /** Registers the ingest as the counter's live media; returns its epoch. */
   attachIngest(ingest: CounterIngest): number;
   reportHealth(counterId: string, health: AgentHealth): void;
-  ingestEvents(counter: Counter, sourceTag: string, events: unknown[]): Promise<EventBatchResult>;
+  ingestEvents(counter: Counter, events: unknown[], sentAt: number | undefined): Promise<EventBatchResult>;
 }
 
 export type AgentConnectionEvents = {
@@ -142,7 +142,7 @@ export class AgentConnection extends TypedEmitter<AgentConnectionEvents> {
         this.#ingest = undefined;
         return {};
       case 'pushEvents':
-        return this.#host.ingestEvents(counter, `agent:${counter.id}`, request.data.events);
+        return this.#host.ingestEvents(counter, request.data.events, request.data.sentAt);
       default:
         return assertNever(request, 'agent request');
     }

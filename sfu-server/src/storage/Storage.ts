@@ -62,6 +62,8 @@ export interface StoredQueueEvent {
   seq: number;
   event: QueueEvent;
   receivedAt: number;
+  /** The event's time on our clock (its source's clock corrected when it arrived). */
+  correctedAt: number;
 }
 
 export type EventInsertResult =
@@ -114,7 +116,9 @@ export interface Storage {
   listActiveSessions(now: number): Promise<SessionRecord[]>;
 
   // Queue events: stored once, in one transaction per batch.
-  insertQueueEvents(events: { event: QueueEvent; receivedAt: number }[]): Promise<EventInsertResult[]>;
+  insertQueueEvents(
+    events: { event: QueueEvent; receivedAt: number; correctedAt: number }[],
+  ): Promise<EventInsertResult[]>;
   /** A department's events received since `since`, in arrival order. */
   listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]>;
   nextSourceSeq(departmentId: string, sourceId: string): Promise<number>;

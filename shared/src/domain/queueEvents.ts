@@ -144,4 +144,6 @@ export type EventBatchResult = z.infer<typeof EventBatchResultSchema>;
 /** A batch: events are validated one by one, so the envelope only checks it is a bounded list. */
 export const EventBatchSchema = z.object({
   events: z.array(z.unknown()).min(1).max(MAX_EVENT_BATCH),
+  /** The sender's clock when it sent the batch: lets the server correct every event's time for its clock. */
+  sentAt: EpochMsSchema.optional(),
 });

@@ -1,17 +1,23 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError, MAX_EVENT_BATCH, parseOrThrow, type EventBatchResult } from '@counterwatch/shared';
+import {
+  AppError,
+  EpochMsSchema,
+  MAX_EVENT_BATCH,
+  parseOrThrow,
+  type EventBatchResult,
+} from '@counterwatch/shared';
 import type { EventOrigin } from '../../queue/validation.js';
 import { departmentOf } from '../deviceAuth.js';
 
-const Envelope = z.object({ events: z.array(z.unknown()).min(1) });
+const Envelope = z.object({ events: z.array(z.unknown()).min(1), sentAt: EpochMsSchema.optional() });
 
 /**
  * POST /api/v1/events — batch ingest for a department's queue system.
  * Idempotent by event id; answers accepted / duplicate / rejected per event.
  */
 export function eventsRoutes(
-  ingest: (origin: EventOrigin, events: unknown[]) => Promise<EventBatchResult>,
+  ingest: (origin: EventOrigin, events: unknown[], sentAt?: number) => Promise<EventBatchResult>,
 ): Router {
   const router = Router();
   router.post('/', async (req, res) => {
@@ -23,7 +29,7 @@ export function eventsRoutes(
       );
     }
     const department = departmentOf(res);
-    res.json(await ingest({ kind: 'department', departmentId: department.id }, body.events));
+    res.json(await ingest({ kind: 'department', departmentId: department.id }, body.events, body.sentAt));
   });
   return router;
 }

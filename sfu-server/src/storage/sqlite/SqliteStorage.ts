@@ -317,10 +317,12 @@ export class SqliteStorage implements Storage {
       .run(at, userId).changes;
   }
 
-  async insertQueueEvents(events: { event: QueueEvent; receivedAt: number }[]): Promise<EventInsertResult[]> {
+  async insertQueueEvents(
+    events: { event: QueueEvent; receivedAt: number; correctedAt: number }[],
+  ): Promise<EventInsertResult[]> {
     const insert = this.#db.prepare(
-      `INSERT INTO queue_events (id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO queue_events (id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq, body, corrected_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
     const byId = this.#db.prepare<[string], { seq: number }>('SELECT seq FROM queue_events WHERE id = ?');
@@ -328,7 +330,7 @@ export class SqliteStorage implements Storage {
       'SELECT id FROM queue_events WHERE department_id = ? AND source_id = ? AND source_seq = ?',
     );
     return this.#db.transaction(() =>
-      events.map(({ event, receivedAt }): EventInsertResult => {
+      events.map(({ event, receivedAt, correctedAt }): EventInsertResult => {
         const result = insert.run(
           event.id,
           event.departmentId,
@@ -340,6 +342,7 @@ export class SqliteStorage implements Storage {
           event.source.id,
           event.source.seq,
           JSON.stringify(event),
+          correctedAt,
         );
         if (result.changes === 1) return { status: 'inserted', seq: Number(result.lastInsertRowid) };
         if (byId.get(event.id)) return { status: 'duplicate' };
@@ -352,28 +355,20 @@ export class SqliteStorage implements Storage {
 
   async listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]> {
     return this.#db
-      .prepare<[string, number], { seq: number; body: string; received_at: number }>(
-        'SELECT seq, body, received_at FROM queue_events WHERE department_id = ? AND received_at >= ? ORDER BY seq',
+      .prepare<[string, number], EventRow>(
+        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND received_at >= ? ORDER BY seq',
       )
       .all(departmentId, since)
-      .map((r) => ({
-        seq: r.seq,
-        event: json(QueueEventSchema, r.body, 'queue_events.body'),
-        receivedAt: r.received_at,
-      }));
+      .map(storedEvent);
   }
 
   async listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]> {
     return this.#db
-      .prepare<[string, string], { seq: number; body: string; received_at: number }>(
-        'SELECT seq, body, received_at FROM queue_events WHERE department_id = ? AND ticket_id = ? ORDER BY seq',
+      .prepare<[string, string], EventRow>(
+        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND ticket_id = ? ORDER BY seq',
       )
       .all(departmentId, ticketId)
-      .map((r) => ({
-        seq: r.seq,
-        event: json(QueueEventSchema, r.body, 'queue_events.body'),
-        receivedAt: r.received_at,
-      }));
+      .map(storedEvent);
   }
 
   async nextSourceSeq(departmentId: string, sourceId: string): Promise<number> {
@@ -574,6 +569,19 @@ function alertFromRow(row: AlertRow): StoredAlert {
     resolutionNote: row.resolution_note,
   });
   return { ...alert, conditionKey: row.condition_key };
+}
+
+interface EventRow {
+  seq: number;
+  body: string;
+  received_at: number;
+  corrected_at: number | null;
+}
+
+function storedEvent(r: EventRow): StoredQueueEvent {
+  const event = json(QueueEventSchema, r.body, 'queue_events.body');
+  // Rows from before corrected times were stored keep their source time.
+  return { seq: r.seq, event, receivedAt: r.received_at, correctedAt: r.corrected_at ?? event.occurredAt };
 }
 
 function userFromRow(row: UserRow): UserRecord {

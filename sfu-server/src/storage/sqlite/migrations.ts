@@ -238,4 +238,9 @@ export const MIGRATIONS: Migration[] = [
     name: 'when an interaction was rated',
     sql: `ALTER TABLE interactions ADD COLUMN rated_at INTEGER;`,
   },
+  {
+    version: 5,
+    name: 'corrected event times',
+    sql: `ALTER TABLE queue_events ADD COLUMN corrected_at INTEGER;`,
+  },
 ];
