@@ -41,7 +41,7 @@ ENV NODE_ENV=production \
     CW_HTTP_PORT=8080
 VOLUME ["/data"]
 # HTTP (behind the TLS proxy), WebRTC (one port per worker), plain RTP ingest from agents.
-EXPOSE 8080 40000-40001/udp 40000-40001/tcp 41000-41999/udp
+EXPOSE 8080 40000-40001/udp 40000-40001/tcp 41000-44999/udp
 USER node
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "sfu-server/dist/main.js"]

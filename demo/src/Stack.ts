@@ -80,6 +80,8 @@ export class Stack {
       CW_WEBRTC_PORT: String(webRtcPort),
       CW_RTC_MIN_PORT: String(webRtcPort + 100),
       CW_RTC_MAX_PORT: String(webRtcPort + 100 + Math.max(200, 40 * workers)),
+      // Each stack its own recorder ports, beside its mediasoup range.
+      CW_RECORDER_PORTS: `${webRtcPort + 1000}-${webRtcPort + 1999}`,
       CW_GRID_RENDITION: options.gridRendition ?? '320x180@15:150',
       CW_FOCUS_RENDITION: options.focusRendition ?? '640x360@20:500',
       CW_RECONNECT_GRACE_MS: String(options.reconnectGraceMs ?? 15_000),

@@ -52,7 +52,7 @@ describe('loadConfig', () => {
       webRtcPort: 40_000,
       webRtcTcp: true,
       rtcMinPort: 41_000,
-      rtcMaxPort: 41_999,
+      rtcMaxPort: 44_999,
       ingestHost: null,
       renditions: {
         grid: { name: 'grid', width: 320, height: 180, fps: 15, bitrateKbps: 150 },
@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       keyframeIntervalSeconds: 1,
       reconnectGraceMs: 20_000,
     });
+    expect(config.recording.ports).toEqual({ min: 30_000, max: 31_999 });
   });
 
   it('reads every setting', () => {
@@ -86,8 +87,10 @@ describe('loadConfig', () => {
       CW_KEYFRAME_INTERVAL_S: '0.5',
       CW_RECONNECT_GRACE_MS: '0',
       CW_BOOTSTRAP_ADMIN: 'false',
+      CW_RECORDER_PORTS: ' 20000-20015 ',
     });
     expect(config.dataDir).toBe(path.resolve('relative/data'));
+    expect(config.recording.ports).toEqual({ min: 20_000, max: 20_015 });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 0 });
     expect(config.allowedOrigins).toEqual([
       'https://cw.example.vn',
@@ -194,6 +197,21 @@ describe('loadConfig', () => {
     it('rejects an RTC port range that is upside down', () => {
       const error = configError({ ...BASE, CW_RTC_MIN_PORT: '42000', CW_RTC_MAX_PORT: '41000' });
       expect(error.setting).toBe('CW_RTC_MAX_PORT');
+    });
+
+    it.each(['30000', '30000-30014', '1000-2000', '60000-70000', 'a-b', '31999-30000'])(
+      'rejects recorder ports %j',
+      (value) => {
+        const error = configError({ ...BASE, CW_RECORDER_PORTS: value });
+        expect(error.setting).toBe('CW_RECORDER_PORTS');
+        expect(error.message).toContain('not a range like 30000-31999');
+      },
+    );
+
+    it('keeps recorder ports out of the RTC range', () => {
+      const error = configError({ ...BASE, CW_RECORDER_PORTS: '44000-46000' });
+      expect(error.setting).toBe('CW_RECORDER_PORTS');
+      expect(error.message).toMatch(/overlap/);
     });
 
     it('needs one WebRTC port per worker', () => {

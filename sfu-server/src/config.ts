@@ -49,6 +49,8 @@ export interface ServerConfig {
     quotaBytes: number | null;
     /** Holds on flagged interactions and inspections end this long after their review/inspection closed. */
     holdReleaseDays: number;
+    /** Loopback UDP ports the recorders listen on; kept apart from mediasoup's and the kernel's. */
+    ports: { min: number; max: number };
   };
 }
 
@@ -124,6 +126,20 @@ function isWildcard(ip: string): boolean {
   return ip.includes(':') && ip.replace(/[:0]/g, '') === '';
 }
 
+/** "30000-31999": at least 16 ports, recorders take two per stream. */
+function parsePortRange(setting: string, value: string): { min: number; max: number } {
+  const match = /^(\d{1,5})-(\d{1,5})$/.exec(value.trim());
+  const min = Number(match?.[1]);
+  const max = Number(match?.[2]);
+  if (!match || min < 1024 || max > 65535 || max - min < 15) {
+    throw new ConfigError(
+      setting,
+      `"${value}" is not a range like 30000-31999 of at least 16 ports within 1024–65535`,
+    );
+  }
+  return { min, max };
+}
+
 export function loadConfig(env: Env = process.env): ServerConfig {
   const publicUrl = parse(
     'CW_PUBLIC_URL',
@@ -145,8 +161,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
 
   const webRtcPort = parse('CW_WEBRTC_PORT', Port, read(env, 'CW_WEBRTC_PORT') ?? '40000');
   const rtcMinPort = parse('CW_RTC_MIN_PORT', Port, read(env, 'CW_RTC_MIN_PORT') ?? '41000');
-  const rtcMaxPort = parse('CW_RTC_MAX_PORT', Port, read(env, 'CW_RTC_MAX_PORT') ?? '41999');
+  const rtcMaxPort = parse('CW_RTC_MAX_PORT', Port, read(env, 'CW_RTC_MAX_PORT') ?? '44999');
   if (rtcMaxPort < rtcMinPort) throw new ConfigError('CW_RTC_MAX_PORT', 'must not be below CW_RTC_MIN_PORT');
+  const recorderPorts = parsePortRange('CW_RECORDER_PORTS', read(env, 'CW_RECORDER_PORTS') ?? '30000-31999');
+  if (recorderPorts.min <= rtcMaxPort && rtcMinPort <= recorderPorts.max) {
+    throw new ConfigError('CW_RECORDER_PORTS', 'must not overlap CW_RTC_MIN_PORT–CW_RTC_MAX_PORT');
+  }
 
   const workers = parse(
     'CW_WORKERS',
@@ -263,6 +283,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         z.coerce.number().int().min(0).max(3650),
         read(env, 'CW_HOLD_RELEASE_DAYS') ?? '30',
       ),
+      ports: recorderPorts,
     },
     alertClearHoldMs:
       1000 *

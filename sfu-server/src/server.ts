@@ -270,6 +270,7 @@ export class CounterWatchServer {
             segmentSeconds: config.recording.segmentSeconds,
             retentionDays: config.recording.retentionDays,
             quotaBytes: config.recording.quotaBytes,
+            ffmpegPorts: config.recording.ports,
             logger,
           })
         : null;

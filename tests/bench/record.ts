@@ -1,6 +1,6 @@
 /**
  * npm run bench:record — prints, measured on this machine in one run:
- *   1. what recording one counter costs at the default renditions (focus
+ *   1. what recording one counter costs at the demo's renditions (focus
  *      640x360@20 500 kbit/s VP8 + Opus 32 kbit/s): CPU of its recorder
  *      ffmpeg and of the mediasoup worker, disk bytes/s and MB/hour;
  *   2. how many counters this machine records while serving the live wall:
@@ -25,9 +25,8 @@ import { pino } from 'pino';
 import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
 import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec } from '@counterwatch/shared';
-import type * as RecordingModule from '../../sfu-server/dist/recording/index.js';
-import type * as SqliteModule from '../../sfu-server/dist/storage/sqlite/SqliteStorage.js';
-import type { SegmentRecord } from '../../sfu-server/dist/storage/Storage.js';
+import { RecordingService } from '@counterwatch/sfu-server/recording';
+import { SqliteStorage, type SegmentRecord } from '@counterwatch/sfu-server/storage';
 import { cpuSeconds, table } from './stats.js';
 
 const GRID: RenditionSpec = { name: 'grid', width: 320, height: 180, fps: 15, bitrateKbps: 150 };
@@ -41,18 +40,6 @@ const STEPS = (process.env.BENCH_STEPS ?? '2,4,8,12,16,24,32,48,64,80,96,112,128
 /** Left for the viewer's browser (the wall) on this machine. */
 const RESERVE_CORES = 1;
 const CORES = os.cpus().length;
-
-/**
- * Until sfu-server exports "./recording" (and its storage), load the built
- * modules from the package's folder; their types come from the declarations.
- */
-const sfuServer = new URL('./', import.meta.resolve('@counterwatch/sfu-server/package.json'));
-const { RecordingService } = (await import(
-  new URL('dist/recording/index.js', sfuServer).href
-)) as typeof RecordingModule;
-const { SqliteStorage } = (await import(
-  new URL('dist/storage/sqlite/SqliteStorage.js', sfuServer).href
-)) as typeof SqliteModule;
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -145,6 +132,8 @@ async function main(): Promise<void> {
     recordingsDir: path.join(dir, 'recordings'),
     clipsDir: path.join(dir, 'clips'),
     segmentSeconds: SEGMENT_SECONDS,
+    // Below the kernel's ephemeral ports and the worker's range: no lost port races.
+    ffmpegPorts: { min: 20000, max: 29999 },
     logger,
   });
   const segments: SegmentRecord[] = [];

@@ -10,10 +10,8 @@ import { z } from 'zod';
 import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
 import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec, VideoCodec } from '@counterwatch/shared';
-// Until sfu-server exports "./recording" and its storage, the built files are imported by path.
-import { RecordingService } from '../../sfu-server/dist/recording/index.js';
-import { SqliteStorage } from '../../sfu-server/dist/storage/sqlite/SqliteStorage.js';
-import type { SegmentRecord } from '../../sfu-server/dist/storage/Storage.js';
+import { RecordingService } from '@counterwatch/sfu-server/recording';
+import { SqliteStorage, type SegmentRecord } from '@counterwatch/sfu-server/storage';
 import { alive } from '../support/processes.js';
 
 const run = promisify(execFile);

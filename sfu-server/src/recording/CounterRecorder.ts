@@ -17,7 +17,7 @@ import {
   type FfmpegChild,
 } from './ffmpegProcess.js';
 import { stagingFolder } from './paths.js';
-import { releasePortPair, reservePortPair, waitForUdpPorts } from './ports.js';
+import { releasePortPair, reservePortPair, waitForUdpPorts, type PortRange } from './ports.js';
 import { RecordingTap, type TapLostReason } from './RecordingTap.js';
 import { LineSplitter, parseSegmentListLine, type SegmentListEntry } from './segmentList.js';
 import { fileSegment, salvageRun, SDP_FILE, SEGMENT_FILE, writeRunMeta, type RunMeta } from './staging.js';
@@ -59,6 +59,8 @@ export interface CounterRecorderOptions {
   logger: Logger;
   now: () => number;
   ffmpegPath: string;
+  /** Where the recorder ffmpeg listens; any free port when absent. */
+  ports?: PortRange;
   backoff?: Backoff;
   /** SIGTERM, then SIGKILL after this long (default 2 s: an ffmpeg whose input stopped only exits that way). */
   killTimeoutMs?: number;
@@ -212,15 +214,16 @@ export class CounterRecorder extends TypedEmitter<CounterRecorderEvents> {
     const logger = this.#logger.child({ runId });
     try {
       await fs.mkdir(dir, { recursive: true, mode: 0o750 });
-      ports.push(await reservePortPair());
-      if (o.audio) ports.push(await reservePortPair());
-      const videoPort = ports[0] ?? 0;
       tap = await RecordingTap.open({
         router: o.router,
         counterId: o.counterId,
         video: o.video,
         audio: o.audio,
-        ports: { video: videoPort, audio: ports[1] ?? null },
+        reservePort: async () => {
+          const port = await reservePortPair(o.ports);
+          ports.push(port);
+          return port;
+        },
         logger,
       });
       run.meta = { ...run.meta, container: tap.container };

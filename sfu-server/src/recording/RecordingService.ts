@@ -1,12 +1,18 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { types } from 'mediasoup';
-import { TypedEmitter, type RecordingHealth } from '@counterwatch/shared';
+import {
+  CounterIdSchema,
+  DepartmentIdSchema,
+  TypedEmitter,
+  type RecordingHealth,
+} from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { DepartmentRouter } from '../media/DepartmentRouter.js';
 import type { RecordingStore, SegmentRecord } from '../storage/Storage.js';
 import { buildClip, pruneClips, type Clip } from './clips.js';
 import { CounterRecorder } from './CounterRecorder.js';
+import type { PortRange } from './ports.js';
 import { applyRetention, type HeldSpan, type RetentionResult } from './retention.js';
 import { salvageLeftovers } from './staging.js';
 
@@ -31,6 +37,12 @@ export interface RecordingServiceOptions {
   retentionIntervalMs?: number;
   /** Clips not used for this long are deleted by retention passes; default 24 h. */
   clipMaxAgeMs?: number;
+  /**
+   * UDP ports (loopback) the recorder ffmpegs listen on, two per stream. Default: any free port, which
+   * can race with mediasoup's random picks in its own range (a lost race costs a restart); a range
+   * outside CW_RTC_MIN_PORT–CW_RTC_MAX_PORT and the kernel's ephemeral range (32768–60999) cannot.
+   */
+  ffmpegPorts?: PortRange;
 }
 
 export type RecordingServiceEvents = {
@@ -74,6 +86,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
   readonly #ffmpegPath: string;
   readonly #retentionIntervalMs: number;
   readonly #clipMaxAgeMs: number;
+  readonly #ffmpegPorts: PortRange | undefined;
   readonly #tracked = new Map<string, Tracked>();
   readonly #health = new Map<string, RecordingHealth>();
   /** Recorders being stopped (untracked or superseded); close() waits for them. */
@@ -100,9 +113,10 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     this.#ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
     this.#retentionIntervalMs = options.retentionIntervalMs ?? 60_000;
     this.#clipMaxAgeMs = options.clipMaxAgeMs ?? 86_400_000;
+    this.#ffmpegPorts = options.ffmpegPorts;
   }
 
-  /** Makes the folders and files what an interrupted previous run left behind. */
+  /** Makes the folders, and files what an interrupted previous process left in staging. */
   static async create(options: RecordingServiceOptions): Promise<RecordingService> {
     const segmentSeconds = options.segmentSeconds ?? 10;
     if (!Number.isInteger(segmentSeconds) || segmentSeconds < 1 || segmentSeconds > 3600)
@@ -110,6 +124,18 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     if ((options.retentionDays ?? 30) <= 0) throw new RangeError('retentionDays must be positive');
     if (options.quotaBytes != null && options.quotaBytes <= 0)
       throw new RangeError('quotaBytes must be positive');
+    const ports = options.ffmpegPorts;
+    if (
+      ports &&
+      !(
+        Number.isInteger(ports.min) &&
+        Number.isInteger(ports.max) &&
+        ports.min >= 1024 &&
+        ports.max <= 65535 &&
+        ports.max - ports.min >= 15
+      )
+    )
+      throw new RangeError('ffmpegPorts must be a range of at least 16 ports within 1024–65535');
     await fs.mkdir(options.recordingsDir, { recursive: true, mode: 0o750 });
     await fs.mkdir(options.clipsDir, { recursive: true, mode: 0o750 });
     // Containment checks compare real paths: resolve the root's own symlinks once. Clip paths are
@@ -154,6 +180,17 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       this.#logger.warn({ counterId: counter.id }, 'track after close ignored');
       return;
     }
+    // Both end up in file paths: only slugs (they always are, from the directory).
+    if (
+      !CounterIdSchema.safeParse(counter.id).success ||
+      !DepartmentIdSchema.safeParse(counter.departmentId).success
+    ) {
+      this.#logger.error(
+        { counterId: counter.id, departmentId: counter.departmentId },
+        'counter not recordable: bad id',
+      );
+      return;
+    }
     const current = this.#tracked.get(counter.id);
     if (media === null) {
       if (current) {
@@ -180,6 +217,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       logger: this.#logger,
       now: this.#now,
       ffmpegPath: this.#ffmpegPath,
+      ports: this.#ffmpegPorts,
     });
     // A retired recorder still files its last segment: keep forwarding those.
     recorder.on('segment', (segment) => this.emit('segment', segment));

@@ -44,25 +44,24 @@ export class RecordingTap extends TypedEmitter<RecordingTapEvents> {
     for (const consumer of this.#consumers) consumer.on('producerclose', () => this.#lose('producer_closed'));
   }
 
-  /** `ports` are where ffmpeg binds RTP (RTCP on port + 1), one per producer, in order. */
+  /**
+   * `reservePort` gives the port ffmpeg will bind RTP on (RTCP on port + 1).
+   * It is called once each transport exists: the transport's own ports are
+   * bound by then, so the two can never be handed the same port.
+   */
   static async open(options: {
     router: DepartmentRouter;
     counterId: string;
     video: types.Producer;
     audio: types.Producer | null;
-    ports: { video: number; audio: number | null };
+    reservePort: () => Promise<number>;
     logger: Logger;
   }): Promise<RecordingTap> {
     const transports: types.PlainTransport[] = [];
     const consumers: types.Consumer[] = [];
     const streams: SdpStream[] = [];
     try {
-      const wanted: [types.Producer, number][] = [[options.video, options.ports.video]];
-      if (options.audio) {
-        if (options.ports.audio === null) throw new Error('audio producer without an audio port');
-        wanted.push([options.audio, options.ports.audio]);
-      }
-      for (const [producer, port] of wanted) {
+      for (const producer of options.audio ? [options.video, options.audio] : [options.video]) {
         const transport = await options.router.router.createPlainTransport({
           listenIp: '127.0.0.1',
           rtcpMux: false,
@@ -72,6 +71,7 @@ export class RecordingTap extends TypedEmitter<RecordingTapEvents> {
           appData: { counterId: options.counterId, purpose: 'recording', kind: producer.kind },
         });
         transports.push(transport);
+        const port = await options.reservePort();
         const local = transport.srtpParameters;
         if (!local) throw new Error('recording transport without SRTP parameters');
         await transport.connect({

@@ -8,3 +8,4 @@ export {
 export type { Clip } from './clips.js';
 export type { HeldSpan, RetentionResult } from './retention.js';
 export type { Container } from './paths.js';
+export type { PortRange } from './ports.js';

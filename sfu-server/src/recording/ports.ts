@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs/promises';
 import { isErrno } from './paths.js';
@@ -9,17 +10,27 @@ import { isErrno } from './paths.js';
  */
 const reserved = new Set<number>();
 
-const ATTEMPTS = 50;
+const ATTEMPTS = 200;
+
+/** Inclusive. */
+export interface PortRange {
+  min: number;
+  max: number;
+}
 
 /**
  * Reserves a free UDP port P with P + 1 also free (ffmpeg binds RTP on P and
- * RTCP on P + 1, on all addresses). Give it back with `releasePortPair`.
- * Another process can still take it before ffmpeg binds; ffmpeg then fails
- * to start and the recorder retries with new ports.
+ * RTCP on P + 1). Give it back with `releasePortPair`. Between this probe
+ * and ffmpeg's bind another process may take it (mediasoup picks its ports
+ * at random in its range, the kernel hands out ephemeral ones): ffmpeg then
+ * fails to start and the recorder retries with new ports. A range outside
+ * both (`range`) rules that out.
  */
-export async function reservePortPair(): Promise<number> {
+export async function reservePortPair(range?: PortRange): Promise<number> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const rtp = await bindUdp(0);
+    const rtp = await bindUdp(
+      range ? range.min + 2 * randomInt(0, Math.floor((range.max - range.min + 1) / 2)) : 0,
+    );
     if (!rtp) continue;
     const port = rtp.address().port;
     const rtcp =

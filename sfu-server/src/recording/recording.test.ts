@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clipArgs, concatListLine, recorderArgs } from './ffmpegArgs.js';
 import { isInside, resolveInside, segmentRelativePath } from './paths.js';
+import { boundUdpPorts, releasePortPair, reservePortPair } from './ports.js';
 import { buildSdp, containerFor, type SdpStream } from './sdp.js';
 import { LineSplitter, parseSegmentListLine } from './segmentList.js';
 
@@ -134,6 +135,27 @@ describe('paths', () => {
     expect(segmentRelativePath('hk-q1', at, 'e3-abcd', 7, 'mkv')).toBe(
       'hk-q1/2026-01-02/030405-e3-abcd-000007.mkv',
     );
+  });
+});
+
+describe('ports', () => {
+  it('reserves distinct free pairs, in a range when given', async () => {
+    const range = { min: 27000, max: 27015 };
+    const a = await reservePortPair(range);
+    const b = await reservePortPair(range);
+    const any = await reservePortPair();
+    try {
+      for (const p of [a, b]) {
+        expect(p).toBeGreaterThanOrEqual(range.min);
+        expect(p + 1).toBeLessThanOrEqual(range.max);
+        expect((p - range.min) % 2).toBe(0);
+      }
+      expect(new Set([a, a + 1, b, b + 1, any, any + 1]).size).toBe(6);
+      const bound = await boundUdpPorts();
+      expect(bound.has(a) || bound.has(any)).toBe(false); // reserved, not held: ffmpeg binds them
+    } finally {
+      for (const p of [a, b, any]) releasePortPair(p);
+    }
   });
 });
 

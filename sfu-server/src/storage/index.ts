@@ -1,0 +1,2 @@
+export * from './Storage.js';
+export { SqliteStorage } from './sqlite/SqliteStorage.js';
