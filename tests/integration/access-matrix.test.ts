@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { AlertListSchema, InteractionSchema } from '@counterwatch/shared';
+import { AlertListSchema, DirectoryNamesSchema, InteractionSchema } from '@counterwatch/shared';
 import type { Stack } from '@counterwatch/demo';
 import { RawSocket } from '../support/agentSocket.js';
 import { withDatabase } from '../support/audit.js';
@@ -201,6 +201,23 @@ describe('access control matrix', () => {
     expect(failures).toEqual([]);
   });
 
+  it('directory names follow the scope: a head sees its department, the auditor every one', async () => {
+    const names = async (who: keyof typeof cookies) => {
+      const res = await getJson(stack.url, '/api/v1/directory/names', cookies[who]);
+      expect(res.status).toBe(200);
+      return { raw: res.body, parsed: DirectoryNamesSchema.parse(res.body) };
+    };
+    const head = (await names('headB')).parsed;
+    expect(head.departments.map((d) => d.id)).toEqual([B.id]);
+    expect(new Set(head.counters.map((c) => c.departmentId))).toEqual(new Set([B.id]));
+    const auditor = await names('auditor');
+    expect(auditor.parsed.departments.map((d) => d.id).sort()).toEqual([A.id, B.id].sort());
+    // Names only, checked on the raw body (parsing would drop extra fields).
+    const rawCounters = auditor.raw.counters as Record<string, unknown>[];
+    expect(rawCounters.length).toBe(auditor.parsed.counters.length);
+    for (const c of rawCounters) expect(Object.keys(c).sort()).toEqual(['departmentId', 'id', 'name']);
+  });
+
   it('users of another department or another role get nothing of department A', async () => {
     const failures: string[] = [];
     const leaks = (text: string): boolean =>
@@ -209,8 +226,10 @@ describe('access control matrix', () => {
       const key = `${r.method} ${r.path}`;
       if (PUBLIC.has(key) || DEVICE.test(r.path) || r.path.startsWith('/api/v1/auth/')) continue;
       for (const who of ['headB', 'inspectorB', 'auditor']) {
-        // Auditors read the audit trail by design; it names every department.
-        if (who === 'auditor' && r.path.startsWith('/api/v1/audit')) continue;
+        // Auditors read the audit trail by design; it names every department, and the audit
+        // page shows those ids by name (names only: no counts, no media, no people).
+        if (who === 'auditor' && (r.path.startsWith('/api/v1/audit') || r.path === '/api/v1/directory/names'))
+          continue;
         const res = await send(stack.url, r.method, fill(r.path), body(r), {
           cookie: cookies[who as keyof typeof cookies],
         });
