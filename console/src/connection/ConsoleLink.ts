@@ -38,6 +38,8 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
   #api: ConsoleApi | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  /** Once connected, every later outage reads "reconnecting", however many attempts fail. */
+  #wasConnected = false;
 
   get api(): ConsoleApi | undefined {
     return this.#api;
@@ -45,6 +47,7 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
 
   start(): void {
     this.#stopped = false;
+    this.#wasConnected = false;
     this.#connect();
   }
 
@@ -79,6 +82,7 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
           store.setServerTime(snapshot.serverTime);
           store.applySnapshot(snapshot);
           store.setConnectionStatus('connected');
+          this.#wasConnected = true;
           this.#backoff.reset();
           this.#api = api;
           this.emit('ready', api);
@@ -101,7 +105,7 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
         useStore.getState().setConnectionStatus('unauthenticated');
         return;
       }
-      useStore.getState().setConnectionStatus(wasReady || opened ? 'reconnecting' : 'connecting');
+      useStore.getState().setConnectionStatus(this.#wasConnected || opened ? 'reconnecting' : 'connecting');
       void this.#retryOrLogin(opened);
     };
   }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { navigate } from '../app/router';
 import { can } from '../app/roles';
@@ -43,6 +43,11 @@ export function FocusView({ counterId }: { counterId: string }) {
   const backRef = useRef<HTMLButtonElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   useEffect(() => backRef.current?.focus(), []);
+  // Like any dialog, closing gives focus back to the wall: to the tile of the counter last shown.
+  // A layout effect's cleanup runs in the commit that removes the view, so focus never drops to <body>.
+  const shownRef = useRef(counterId);
+  shownRef.current = counterId;
+  useLayoutEffect(() => () => focusTile(shownRef.current), []);
   const live = status === 'online' && hasFocus;
   const side: SideTab | null = inspecting ? tab : null;
 
@@ -145,13 +150,13 @@ export function FocusView({ counterId }: { counterId: string }) {
       <footer className="focus-footer">
         <LiveStats counterId={counterId} />
       </footer>
-      <LeaveInspectionDialog counterId={counterId} />
+      <LeaveInspectionDialog />
     </div>
   );
 }
 
 /** "Leave the inspection?" — it stays open on the server and can be resumed; only ending it makes a report. */
-function LeaveInspectionDialog({ counterId }: { counterId: string }) {
+function LeaveInspectionDialog() {
   const t = useT();
   const request = useStore((s) => s.leaveRequest);
   const setLeaveRequest = useStore((s) => s.setLeaveRequest);
@@ -166,7 +171,6 @@ function LeaveInspectionDialog({ counterId }: { counterId: string }) {
     state.setLeaveRequest(null);
     state.focusCounter(null);
     if (request.to !== null) navigate(request.to, false, true);
-    else requestAnimationFrame(() => focusTile(counterId));
   };
 
   return (

@@ -21,10 +21,10 @@ export function useWallKeyboard(): void {
       if (state.focusedCounterId !== null) {
         if (event.key === 'Escape') {
           event.preventDefault();
-          const id = state.focusedCounterId;
           // Esc on "leave the inspection?" means stay; otherwise a running inspection asks first.
+          // Closing returns focus to the tile (FocusView does that, however it is closed).
           if (state.leaveRequest) state.setLeaveRequest(null);
-          else if (state.requestCloseFocus()) requestAnimationFrame(() => focusTile(id));
+          else state.requestCloseFocus();
         }
         return;
       }
