@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
+  AuditAnchorSchema,
   DepartmentIdSchema,
   DisplayNameSchema,
   RoleSchema,
@@ -19,9 +20,8 @@ import { SqliteStorage } from './storage/sqlite/SqliteStorage.js';
  *   counterwatch-admin user add --data-dir DIR --username U --roles director[,inspector]
  *        [--name "Display Name"] [--departments d1,d2] [--password-file F]   (else a password is generated and printed once)
  *   counterwatch-admin user reset-password --data-dir DIR --username U [--password-file F]
- *   counterwatch-admin user reset-password --data-dir DIR --username U [--password-file FILE]
-  counterwatch-admin counter token --data-dir DIR --counter ID   (prints a new agent token once)
- *   counterwatch-admin audit verify --data-dir DIR   (exit 0 intact, 2 tampered)
+ *   counterwatch-admin counter token --data-dir DIR --counter ID   (prints a new agent token once)
+ *   counterwatch-admin audit verify --data-dir DIR [--anchor SEQ:HASH]   (exit 0 intact, 2 tampered)
  *   counterwatch-admin department key --data-dir DIR --department ID   (prints a new queue-system API key once)
  */
 const USAGE = `usage:
@@ -29,7 +29,7 @@ const USAGE = `usage:
   counterwatch-admin user reset-password --data-dir DIR --username U [--password-file FILE]
   counterwatch-admin counter token --data-dir DIR --counter ID
   counterwatch-admin department key --data-dir DIR --department ID
-  counterwatch-admin audit verify --data-dir DIR`;
+  counterwatch-admin audit verify --data-dir DIR [--anchor SEQ:HASH]`;
 
 /** `user add` for a username that is taken: scripts can tell it from other failures. */
 const EXIT_EXISTS = 3;
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       'password-file': { type: 'string' },
       counter: { type: 'string' },
       department: { type: 'string' },
+      anchor: { type: 'string' },
     },
     strict: true,
   });
@@ -113,10 +114,13 @@ async function main(): Promise<void> {
       return;
     }
     if (noun === 'audit' && verb === 'verify') {
-      const result = await storage.audit.verify();
+      const anchor =
+        values.anchor === undefined ? undefined : check('--anchor', AuditAnchorSchema, values.anchor);
+      const result = await storage.audit.verify(anchor);
+      // The head line is the anchor to keep elsewhere (print it, mail it) for the next --anchor.
       process.stdout.write(
         result.ok
-          ? `audit trail intact: ${result.checked} rows, head ${result.headSeq}\n`
+          ? `audit trail intact: ${result.checked} rows, head ${result.headSeq}:${result.headHash}\n`
           : `AUDIT TRAIL BROKEN at row ${result.firstBadSeq ?? '?'}: ${result.problem ?? ''} (${result.checked} rows verified before it)\n`,
       );
       process.exitCode = result.ok ? 0 : 2;

@@ -302,16 +302,45 @@ describe('audit trail', () => {
     const auditor = await loginCookie(stack.url, 'auditor2', stack.createUser('auditor2', ['auditor']));
     const verify = async () =>
       AuditVerificationSchema.parse((await getJson(stack.url, '/api/v1/audit/verify', auditor)).body);
-    expect(await verify()).toMatchObject({ ok: true, firstBadSeq: null });
-    const cli = () =>
-      spawnSync(process.execPath, [SERVER_ADMIN, 'audit', 'verify', '--data-dir', stack.dataDir], {
+    const intact = await verify();
+    expect(intact).toMatchObject({ ok: true, firstBadSeq: null });
+    const cli = (...extra: string[]) =>
+      spawnSync(process.execPath, [SERVER_ADMIN, 'audit', 'verify', '--data-dir', stack.dataDir, ...extra], {
         encoding: 'utf8',
       });
+    const first = cli();
+    expect(first.status).toBe(0);
+    // The CLI prints the head as an anchor to keep elsewhere; it is the same the console shows.
+    const anchor = /head (\d+:[0-9a-f]{64})/.exec(first.stdout)?.[1];
+    expect(anchor).toBeDefined();
+    expect(Number(anchor!.split(':')[0])).toBeGreaterThanOrEqual(intact.headSeq);
+    expect(cli('--anchor', anchor!).status).toBe(0);
+    expect(cli('--anchor', 'yesterday').status).toBe(64);
+
+    // Truncation with the head moved back: the chain alone still holds, the anchor does not.
+    const anchorSeq = Number(anchor!.split(':')[0]);
+    withDatabase(stack.dataDir, (db) => {
+      db.exec('DROP TRIGGER audit_log_no_delete');
+      const last = db.prepare('SELECT seq, hash FROM audit_log WHERE seq = ?').get(anchorSeq - 1) as {
+        seq: number;
+        hash: string;
+      };
+      db.prepare('DELETE FROM audit_log WHERE seq >= ?').run(anchorSeq);
+      db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1').run(last.seq, last.hash);
+    });
     expect(cli().status).toBe(0);
+    const truncated = cli('--anchor', anchor!);
+    expect(truncated.status).toBe(2);
+    expect(truncated.stdout).toMatch(
+      new RegExp(`BROKEN at row ${anchorSeq}: rows ${anchorSeq}–${anchorSeq} are missing`),
+    );
+    const viaRest = AuditVerificationSchema.parse(
+      (await getJson(stack.url, `/api/v1/audit/verify?anchor=${anchor!}`, auditor)).body,
+    );
+    expect(viaRest).toMatchObject({ ok: false, firstBadSeq: anchorSeq });
 
     // Someone with write access to the file removes a row…
     withDatabase(stack.dataDir, (db) => {
-      db.exec('DROP TRIGGER audit_log_no_delete');
       db.prepare('DELETE FROM audit_log WHERE seq = 5').run();
     });
     const afterDelete = await verify();

@@ -287,6 +287,13 @@ function Integrity({ verify }: { verify: ApiQuery<AuditVerification> }) {
         {state === 'ok' ? '✓' : state === 'broken' ? '✗' : '…'}
       </span>
       <span>{text}</span>
+      {result?.ok && result.headSeq > 0 && (
+        // Written down elsewhere, it lets `counterwatch-admin audit verify --anchor` catch a rewritten chain.
+        <span className="integrity-anchor">
+          {t('audit.integrity.anchor')}{' '}
+          <code data-audit-anchor>{`${result.headSeq}:${result.headHash}`}</code>
+        </span>
+      )}
       <button type="button" onClick={verify.reload} disabled={verify.loading} data-action="verify">
         {t('audit.integrity.recheck')}
       </button>

@@ -1,6 +1,7 @@
 import {
   AppError,
   type AuditAction,
+  type AuditAnchor,
   type AuditEntry,
   type AuditQuery,
   type AuditVerification,
@@ -72,8 +73,8 @@ export class AuditLog {
     return this.#store.list(query);
   }
 
-  verify(): Promise<AuditVerification> {
-    return this.#store.verify();
+  verify(anchor?: AuditAnchor): Promise<AuditVerification> {
+    return this.#store.verify(anchor);
   }
 }
 

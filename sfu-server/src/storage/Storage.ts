@@ -2,6 +2,7 @@ import type {
   Alert,
   AlertQuery,
   AlertThresholds,
+  AuditAnchor,
   AuditEntry as AuditEntryT,
   AuditQuery as AuditQueryT,
   AuditVerification,
@@ -157,7 +158,8 @@ export interface AuditStore {
   /** Appends one row, linked to the chain; atomic. */
   append(fields: AuditFields): Promise<AuditEntryT>;
   list(query: AuditQueryT): Promise<AuditEntryT[]>;
-  verify(): Promise<AuditVerification>;
+  /** With an anchor, also checks that row anchor.seq still exists with that hash. */
+  verify(anchor?: AuditAnchor): Promise<AuditVerification>;
 }
 
 export interface SettingsStore {

@@ -52,10 +52,30 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
+/**
+ * A head written down elsewhere (a printout, another machine): "SEQ:HASH".
+ * The chain alone cannot catch someone who rewrites or truncates all of it
+ * with write access to the database; a kept anchor can.
+ */
+export const AuditAnchorSchema = z
+  .string()
+  .trim()
+  .regex(/^[1-9]\d{0,15}:[0-9a-f]{64}$/, 'must be SEQ:HASH as printed by a verification (e.g. 42:3fa1…)')
+  .transform((s) => {
+    const [seq, hash] = s.split(':') as [string, string];
+    return { seq: Number(seq), hash };
+  });
+export type AuditAnchor = z.output<typeof AuditAnchorSchema>;
+
+/** GET /api/v1/audit/verify?anchor=SEQ:HASH */
+export const AuditVerifyQuerySchema = z.object({ anchor: AuditAnchorSchema.optional() });
+
 export const AuditVerificationSchema = z.object({
   ok: z.boolean(),
   checked: z.number().int().nonnegative(),
   headSeq: z.number().int().nonnegative(),
+  /** The newest row's hash: with headSeq, the anchor to keep elsewhere. */
+  headHash: z.string(),
   /** The first row whose hash or link does not hold, or where rows are missing. */
   firstBadSeq: z.number().int().positive().nullable(),
   problem: z.string().nullable(),

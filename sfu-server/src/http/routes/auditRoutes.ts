@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { AuditQuerySchema, parseOrThrow } from '@counterwatch/shared';
+import { AuditQuerySchema, AuditVerifyQuerySchema, parseOrThrow } from '@counterwatch/shared';
 import { auditCsv, type AuditLog } from '../../audit/AuditLog.js';
 import type { SessionService } from '../../auth/SessionService.js';
 import { requireUser } from '../auth.js';
@@ -15,8 +15,9 @@ export function auditRoutes({ sessions, audit }: { sessions: SessionService; aud
     res.json({ entries: await audit.list(query) });
   });
 
-  router.get('/verify', readers, async (_req, res) => {
-    res.json(await audit.verify());
+  router.get('/verify', readers, async (req, res) => {
+    const { anchor } = parseOrThrow(AuditVerifyQuerySchema, req.query, 'query', 'invalid_request');
+    res.json(await audit.verify(anchor));
   });
 
   router.get('/export.csv', readers, async (req, res) => {

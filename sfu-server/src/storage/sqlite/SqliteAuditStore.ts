@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import {
   AuditActionSchema,
+  type AuditAnchor,
   type AuditEntry,
   type AuditQuery,
   type AuditVerification,
@@ -114,7 +115,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   /** Walks the whole chain: every hash recomputed, every link and sequence number checked, the head matched. */
-  async verify(): Promise<AuditVerification> {
+  async verify(anchor?: AuditAnchor): Promise<AuditVerification> {
     const head = this.#db
       .prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1')
       .get();
@@ -125,6 +126,7 @@ export class SqliteAuditStore implements AuditStore {
       ok: false,
       checked,
       headSeq: head?.seq ?? 0,
+      headHash: head?.hash ?? GENESIS_HASH,
       firstBadSeq: seq,
       problem,
     });
@@ -141,6 +143,8 @@ export class SqliteAuditStore implements AuditStore {
       const { seq: _s, prevHash: _p, hash: _h, ...fields } = entry;
       if (chainHash(prevHash, row.seq, fields) !== row.hash)
         return bad(row.seq, `row ${row.seq} was altered`);
+      if (anchor && row.seq === anchor.seq && row.hash !== anchor.hash)
+        return bad(row.seq, `row ${row.seq} does not match the anchor: the chain was rewritten`);
       prevHash = row.hash;
       expectedSeq += 1;
       checked += 1;
@@ -149,6 +153,11 @@ export class SqliteAuditStore implements AuditStore {
     if ((head?.seq ?? 0) !== lastSeq || (head?.hash ?? GENESIS_HASH) !== prevHash) {
       return bad(lastSeq + 1, `rows after ${lastSeq} are missing (the head says ${head?.seq ?? 0})`);
     }
-    return { ok: true, checked, headSeq: lastSeq, firstBadSeq: null, problem: null };
+    if (anchor && anchor.seq > lastSeq)
+      return bad(
+        lastSeq + 1,
+        `rows ${lastSeq + 1}–${anchor.seq} are missing (the anchor names row ${anchor.seq})`,
+      );
+    return { ok: true, checked, headSeq: lastSeq, headHash: prevHash, firstBadSeq: null, problem: null };
   }
 }
