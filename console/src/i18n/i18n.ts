@@ -1,8 +1,8 @@
 import { useStore } from '../store/store';
+import type { Lang } from './lang';
 import { en, vi, type MessageKey } from './messages';
 
-export type Lang = 'vi' | 'en';
-export const LANGS: Lang[] = ['vi', 'en'];
+export { LANGS, type Lang } from './lang';
 
 /** All times are shown in the departments' zone, whatever the viewer's machine says. */
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { Lang } from '../i18n/i18n';
+import type { Lang } from '../i18n/lang';
 import { remember, storedChoice } from './persist';
 import type { AppState } from './store';
 
