@@ -115,15 +115,16 @@ function videoInput(source: VideoSource, focus: RenditionSpec): string[] {
   }
 }
 
+/** Name above the middle, clock below it: the console's tile overlays cover the top and bottom edges. */
 function captionFilters(captionFile: string | null): string {
   const clock =
-    ',drawtext=text=%{localtime}:fontcolor=white:fontsize=h/14:box=1:boxcolor=black@0.55:boxborderw=8:x=w-tw-16:y=16';
+    ',drawtext=text=%{localtime}:fontcolor=white:fontsize=h/14:box=1:boxcolor=black@0.55:boxborderw=8:x=(w-tw)/2:y=h/2+8';
   if (captionFile === null) return clock;
   if (!FILTER_SAFE_PATH.test(captionFile))
     throw new PlanError(`caption file path has unsafe characters: ${captionFile}`);
   // expansion=none: the counter's name is printed as is, never evaluated.
   return (
-    `,drawtext=textfile=${captionFile}:expansion=none:fontcolor=white:fontsize=h/10:box=1:boxcolor=black@0.55:boxborderw=10:x=16:y=h-th-16` +
+    `,drawtext=textfile=${captionFile}:expansion=none:fontcolor=white:fontsize=h/10:box=1:boxcolor=black@0.55:boxborderw=10:x=(w-tw)/2:y=h/2-th-8` +
     clock
   );
 }

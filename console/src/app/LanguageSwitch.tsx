@@ -14,8 +14,9 @@ export function LanguageSwitch() {
         aria-label={t('app.language')}
       >
         {LANGS.map((l) => (
-          <option key={l} value={l}>
-            {l === 'vi' ? 'Tiếng Việt' : 'English'}
+          // Short codes keep the header on one line; each name in its own language for the tooltip.
+          <option key={l} value={l} title={l === 'vi' ? 'Tiếng Việt' : 'English'} lang={l}>
+            {l.toUpperCase()}
           </option>
         ))}
       </select>
