@@ -219,7 +219,7 @@ describe('queue event ingest', () => {
       ...m,
       at: 0,
       longestWaitSeconds: 0,
-      services: m.services.map((s) => ({ ...s, expectedWait: null })),
+      services: m.services.map((s) => ({ ...s, erlangWait: null, expectedWait: null })),
     });
     expect(stable(after)).toEqual(stable(before));
     const afterCounters = (await overview(stack.url, cookie)).departments.find(

@@ -70,7 +70,11 @@ export function DepartmentKpis({ metrics }: { metrics: DepartmentMetrics }) {
   );
 }
 
-/** Per service: the M/M/c inputs (λ, mean service time, c) and the expected wait Wq they give. */
+/**
+ * Per service: the M/M/c inputs (λ, mean service time, c), the steady-state
+ * wait Wq they give, and what a ticket issued now waits (Wq, or the backlog
+ * ahead of it if that is longer).
+ */
 function ServiceTable({ metrics }: { metrics: DepartmentMetrics }) {
   const t = useT();
   const lang = useStore((s) => s.lang);
@@ -101,6 +105,9 @@ function ServiceTable({ metrics }: { metrics: DepartmentMetrics }) {
               <abbr title={t('departments.wqLong')}>W</abbr>
               <sub>q</sub>
             </th>
+            <th scope="col" className="num">
+              <abbr title={t('departments.newTicketWaitLong')}>{t('departments.newTicketWait')}</abbr>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -120,7 +127,13 @@ function ServiceTable({ metrics }: { metrics: DepartmentMetrics }) {
                 <td className={`num${rho !== null && rho >= 1 ? ' bad' : ''}`}>
                   {rho === null ? NO_DATA : formatNumber(lang, rho, 2)}
                 </td>
-                <td className={`num${s.expectedWait.kind === 'unbounded' ? ' bad' : ''}`}>
+                <td className={`num${s.erlangWait.kind === 'unbounded' ? ' bad' : ''}`}>
+                  {formatExpectedWait(lang, s.erlangWait)}
+                </td>
+                <td
+                  className={`num${s.expectedWait.kind === 'unbounded' ? ' bad' : ''}`}
+                  data-new-ticket-wait
+                >
                   {formatExpectedWait(lang, s.expectedWait)}
                 </td>
               </tr>

@@ -184,7 +184,10 @@ const baseVi = {
   'departments.meanService': 'Phục vụ TB (1/μ)',
   'departments.countersLong': 'Số quầy đang mở phục vụ dịch vụ này (c)',
   'departments.utilisationLong': 'Hệ số tải ρ = λ/(c·μ); từ 1 trở lên thì hàng chờ tăng mãi',
-  'departments.wqLong': 'Thời gian chờ dự kiến (Wq)',
+  'departments.wqLong': 'Thời gian chờ trung bình ở trạng thái ổn định, mô hình Erlang C (Wq)',
+  'departments.newTicketWait': 'Số mới chờ',
+  'departments.newTicketWaitLong':
+    'Một số lấy bây giờ phải chờ: Wq, hoặc thời gian giải quyết hết hàng chờ phía trước nếu lâu hơn',
   'departments.noMetrics': 'Chưa có số liệu trực tiếp cho đơn vị này.',
   'departments.historyError': 'Không tải được số liệu trong ngày: {message}',
   'departments.chart.queue': 'Hàng chờ và thời gian chờ trong ngày',
@@ -458,7 +461,10 @@ const baseEn: Record<keyof typeof baseVi, string> = {
   'departments.meanService': 'Mean service (1/μ)',
   'departments.countersLong': 'Open counters serving this service (c)',
   'departments.utilisationLong': 'Utilisation ρ = λ/(c·μ); 1 or more means the queue grows without limit',
-  'departments.wqLong': 'Expected wait (Wq)',
+  'departments.wqLong': 'Steady-state mean wait by Erlang C (Wq)',
+  'departments.newTicketWait': 'New ticket',
+  'departments.newTicketWaitLong':
+    'What a ticket taken now waits: Wq, or the time to clear the queue ahead of it if longer',
   'departments.noMetrics': 'No live figures for this department yet.',
   'departments.historyError': "Could not load today's history: {message}",
   'departments.chart.queue': 'Queue and waiting time today',

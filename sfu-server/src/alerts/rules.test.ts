@@ -96,6 +96,7 @@ describe('alert rules', () => {
       arrivalsPerHour: 10,
       meanServiceSeconds: 480,
       openCounters: 1,
+      erlangWait: { kind: 'finite', seconds: 600 } as const,
     };
     expect(
       rules(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erlangC, erlangCWait } from './erlang.js';
+import { erlangC, erlangCWait, newTicketWait } from './erlang.js';
 
 const perMinute = (n: number): number => n / 60;
 
@@ -34,5 +34,41 @@ describe('Erlang C', () => {
     const w = erlangCWait(150, perMinute(20), perMinute(0.14));
     expect(w.kind).toBe('finite');
     if (w.kind === 'finite') expect(Number.isFinite(w.seconds)).toBe(true);
+  });
+
+  describe('a ticket issued now', () => {
+    const mu = perMinute(1 / 13); // 13 min per service
+
+    it('waits out a backlog that Erlang C cannot see: 14 waiting, one busy counter, no arrivals', () => {
+      const steady = erlangCWait(1, 0, mu);
+      expect(steady).toEqual({ kind: 'finite', seconds: 0 });
+      // 15 completions at one per 13 min
+      expect(newTicketWait(steady, { waiting: 14, open: 1, free: 0 }, mu)).toEqual({
+        kind: 'finite',
+        seconds: 15 * 13 * 60,
+      });
+    });
+
+    it('shares the backlog among the open counters and counts the free ones', () => {
+      const steady = { kind: 'finite', seconds: 0 } as const;
+      // 6 waiting, 3 open of which 1 free: 6 − 1 + 1 = 6 completions at 3μ
+      expect(newTicketWait(steady, { waiting: 6, open: 3, free: 1 }, mu)).toEqual({
+        kind: 'finite',
+        seconds: (6 / 3) * 13 * 60,
+      });
+      // More free counters than waiting: served at once
+      expect(newTicketWait(steady, { waiting: 1, open: 3, free: 2 }, mu)).toEqual(steady);
+    });
+
+    it('keeps Erlang C where it is the longer, and unbounded or unknown as they are', () => {
+      const busy = erlangCWait(4, perMinute(0.6), perMinute(0.2));
+      expect(newTicketWait(busy, { waiting: 0, open: 4, free: 1 }, perMinute(0.2))).toEqual(busy);
+      expect(newTicketWait({ kind: 'unbounded' }, { waiting: 3, open: 1, free: 0 }, mu)).toEqual({
+        kind: 'unbounded',
+      });
+      expect(newTicketWait({ kind: 'unknown' }, { waiting: 3, open: 1, free: 0 }, mu)).toEqual({
+        kind: 'unknown',
+      });
+    });
   });
 });

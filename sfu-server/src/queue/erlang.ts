@@ -30,3 +30,22 @@ export function erlangC(c: number, a: number): number {
   const top = term * (c / (c - a));
   return top / (sum + top);
 }
+
+/**
+ * What a ticket issued now waits, given the queue it joins: Erlang C is the
+ * steady-state mean for the measured arrival rate, blind to a backlog built
+ * up earlier (14 waiting and no arrivals in the last hour reads "0"). Given
+ * the state, M/M/c is exact: behind n waiting with f of the c counters free,
+ * it waits for max(0, n − f + 1) completions at rate c·μ. The estimate is the
+ * larger of the two, so neither a backlog nor a busy hour is hidden.
+ */
+export function newTicketWait(
+  steady: ExpectedWait,
+  state: { waiting: number; open: number; free: number },
+  mu: number,
+): ExpectedWait {
+  if (steady.kind !== 'finite' || !(mu > 0) || state.open <= 0) return steady;
+  const completions = Math.max(0, state.waiting - Math.max(0, state.free) + 1);
+  const backlog = completions / (state.open * mu);
+  return { kind: 'finite', seconds: Math.max(steady.seconds, backlog) };
+}

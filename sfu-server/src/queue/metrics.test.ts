@@ -55,13 +55,11 @@ function scenario(): DepartmentQueue {
   return q;
 }
 
+const metricsAt = (minute: number) =>
+  computeMetrics({ queue: scenario(), counters, thresholds: DEFAULT_THRESHOLDS, now: min(minute) });
+
 describe('queue metrics of a hand-worked morning (now = minute 60)', () => {
-  const { department: d, counters: byCounter } = computeMetrics({
-    queue: scenario(),
-    counters,
-    thresholds: DEFAULT_THRESHOLDS,
-    now: min(60),
-  });
+  const { department: d, counters: byCounter } = metricsAt(60);
   const c1 = byCounter.get('c1')!;
   const c2 = byCounter.get('c2')!;
 
@@ -120,6 +118,8 @@ describe('queue metrics of a hand-worked morning (now = minute 60)', () => {
       meanServiceSeconds: 480,
       openCounters: 1,
     });
+    expect(idCard.erlangWait).toEqual({ kind: 'finite', seconds: 960 });
+    // Behind t5 with c1 busy: 2 completions at μ = 1/480 s — also 960 s, so Erlang C stands.
     expect(idCard.expectedWait).toEqual({ kind: 'finite', seconds: 960 });
     const residence = d.services.find((s) => s.serviceCode === 'permanent-residence')!;
     expect(residence).toMatchObject({ waiting: 1, arrivalsPerHour: 2, openCounters: 0 });
@@ -132,6 +132,20 @@ describe('queue metrics of a hand-worked morning (now = minute 60)', () => {
     // c2: expected wait unbounded → 2; c1: max(1/8, 1200/1800, 960/1800) = 0.67
     expect(c2.pressure).toBe(2);
     expect(c1.pressure).toBeCloseTo(0.67, 2);
+  });
+});
+
+describe('the same morning two hours later, nothing new issued', () => {
+  const { department: d, counters: byCounter } = metricsAt(180);
+
+  it('a new ticket still waits behind the backlog, though Erlang C with λ = 0 says no wait', () => {
+    const idCard = d.services.find((s) => s.serviceCode === 'id-card')!;
+    expect(idCard).toMatchObject({ waiting: 1, arrivalsPerHour: 0, openCounters: 1 });
+    expect(idCard.erlangWait).toEqual({ kind: 'finite', seconds: 0 });
+    // t5 ahead, c1 busy: 2 completions × 480 s
+    expect(idCard.expectedWait).toEqual({ kind: 'finite', seconds: 960 });
+    // No arrivals to weigh c1's services by: the longest of them.
+    expect(byCounter.get('c1')!.expectedWait).toEqual({ kind: 'finite', seconds: 960 });
   });
 });
 

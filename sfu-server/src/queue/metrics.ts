@@ -10,7 +10,7 @@ import {
   type ServingTicket,
 } from '@counterwatch/shared';
 import { ticketStatus, type DepartmentQueue, type TicketRecord } from './DepartmentQueue.js';
-import { erlangCWait } from './erlang.js';
+import { erlangCWait, newTicketWait } from './erlang.js';
 
 /**
  * Metrics of one department at `now`, computed in one pass over its
@@ -197,18 +197,26 @@ export function computeMetrics({ queue, counters, thresholds, now }: MetricsInpu
         ? (mean(measured) ?? 0)
         : (serviceInfo(code)?.typicalMinutes ?? 10) * 60;
     const arrivalsPerHour = issuedLastHourByService.get(code) ?? 0;
-    const open = counters.filter((c) => {
+    let open = 0;
+    let free = 0;
+    for (const c of counters) {
       const s = states.get(c.id)?.state;
-      return c.services.includes(code) && (s === 'idle' || s === 'serving' || s === 'calling');
-    }).length;
-    const expectedWait = erlangCWait(open, arrivalsPerHour / 3600, 1 / Math.max(1, meanService));
+      if (!c.services.includes(code) || !(s === 'idle' || s === 'serving' || s === 'calling')) continue;
+      open += 1;
+      if (s === 'idle') free += 1;
+    }
+    const waiting = waitingByService.get(code)?.length ?? 0;
+    const mu = 1 / Math.max(1, meanService);
+    const erlangWait = erlangCWait(open, arrivalsPerHour / 3600, mu);
+    const expectedWait = newTicketWait(erlangWait, { waiting, open, free }, mu);
     waitByService.set(code, expectedWait);
     services.push({
       serviceCode: code,
-      waiting: waitingByService.get(code)?.length ?? 0,
+      waiting,
       arrivalsPerHour,
       meanServiceSeconds: Math.round(meanService),
       openCounters: open,
+      erlangWait: roundWait(erlangWait),
       expectedWait: roundWait(expectedWait),
     });
   }
@@ -294,7 +302,11 @@ function roundWait(w: ExpectedWait): ExpectedWait {
   return w.kind === 'finite' ? { kind: 'finite', seconds: Math.round(w.seconds) } : w;
 }
 
-/** A ticket issued now for one of the counter's services: the arrival-weighted mean of their waits. */
+/**
+ * A ticket issued now for one of the counter's services: the arrival-weighted
+ * mean of their waits; with no arrivals in the last hour to weigh by, the
+ * longest (a backlog still counts).
+ */
 function counterExpectedWait(
   services: string[],
   waits: Map<string, ExpectedWait>,
@@ -302,20 +314,20 @@ function counterExpectedWait(
 ): ExpectedWait {
   let weight = 0;
   let total = 0;
-  let known = false;
+  let longest: number | null = null;
   for (const code of services) {
     const w = waits.get(code);
     const lambda = arrivals.get(code) ?? 0;
     if (!w || w.kind === 'unknown') continue;
     if (w.kind === 'unbounded' && lambda > 0) return { kind: 'unbounded' };
     if (w.kind === 'finite') {
-      known = true;
+      longest = Math.max(longest ?? 0, w.seconds);
       total += w.seconds * lambda;
       weight += lambda;
     }
   }
-  if (!known) return { kind: 'unknown' };
-  return { kind: 'finite', seconds: weight === 0 ? 0 : total / weight };
+  if (longest === null) return { kind: 'unknown' };
+  return { kind: 'finite', seconds: weight === 0 ? longest : total / weight };
 }
 
 /** 1 means "at a threshold", above is over; the highest of the counter's signals. */

@@ -61,6 +61,9 @@ export const ServiceMetricsSchema = z.object({
   /** Mean service time used for μ (measured today, else the service's typical time). */
   meanServiceSeconds: z.number().positive(),
   openCounters: z.number().int().nonnegative(),
+  /** Erlang C (M/M/c steady state) for the measured λ, μ and c. */
+  erlangWait: ExpectedWaitSchema,
+  /** A ticket issued now: Erlang C, or the time to clear the queue it joins if longer. */
   expectedWait: ExpectedWaitSchema,
 });
 export type ServiceMetrics = z.infer<typeof ServiceMetricsSchema>;
