@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ALL_DAY } from './provision.js';
 import { queueSystemSink } from './queueSink.js';
+import { planDay, readStoredDay, writeStoredDay } from './simulatedDay.js';
 import { SimulationRunner } from './simulator/SimulationRunner.js';
 import { Stack } from './Stack.js';
 
@@ -94,18 +95,30 @@ async function main(): Promise<void> {
   // A simulated day of queues, posted like a department's queue-number system would.
   const keys = new Map(stack.provisioned.departments.map((d) => [d.id, d.apiKey]));
   const post = queueSystemSink(stack.url, (id) => keys.get(id) ?? '');
-  const departments = stack.provisioned.departments;
+  const departments = stack.provisioned.departments.map((d, i, all) => ({
+    id: d.id,
+    counters: d.counters.map((c) => ({ id: c.id, services: c.services })),
+    dailyCitizens:
+      i === all.length - 1 && all.length > 1 ? Math.round(env.CW_DEMO_CITIZENS * 1.6) : env.CW_DEMO_CITIZENS,
+  }));
+  // Continue the day the database holds, if it is not over; else start a new one.
+  const dayFile = path.join(dir, 'simulated-day.json');
+  const plan = planDay(
+    readStoredDay(dayFile),
+    {
+      baseSeed: env.CW_DEMO_SEED,
+      speed: env.CW_DEMO_SPEED,
+      setup: JSON.stringify(departments),
+      newDayBackfillMinutes: 150,
+    },
+    Date.now(),
+  );
+  writeStoredDay(dayFile, plan.day);
   const simulator = new SimulationRunner({
-    seed: env.CW_DEMO_SEED,
+    seed: plan.day.seed,
     speed: env.CW_DEMO_SPEED,
-    departments: departments.map((d, i) => ({
-      id: d.id,
-      counters: d.counters.map((c) => ({ id: c.id, services: c.services })),
-      dailyCitizens:
-        i === departments.length - 1 && departments.length > 1
-          ? Math.round(env.CW_DEMO_CITIZENS * 1.6)
-          : env.CW_DEMO_CITIZENS,
-    })),
+    backfillMinutes: plan.backfillMinutes,
+    departments,
     sink: async (departmentId, events) => {
       await post(departmentId, events);
     },
@@ -127,8 +140,8 @@ async function main(): Promise<void> {
     `  Counters:  ${stack.provisioned.counters.length} simulated (${env.CW_DEMO_DEPARTMENTS} departments × ${env.CW_DEMO_COUNTERS}), test picture and tone`,
     `  Browser publisher page: http://localhost:${env.CW_DEMO_PORT}/agent`,
     `  Department devices (kiosk, counter panel, rating pad, hall board): http://localhost:${env.CW_DEMO_PORT}/kiosk, /panel, /rating, /board`,
-    ...departments.map((d) => `    ${d.name} — department key: ${d.apiKey}`),
-    `  Queues: a simulated day (seed ${env.CW_DEMO_SEED}, ${env.CW_DEMO_SPEED}× speed) posted to /api/v1/events`,
+    ...stack.provisioned.departments.map((d) => `    ${d.name} — department key: ${d.apiKey}`),
+    `  Queues: ${plan.resumed ? 'the simulated day continues' : 'a new simulated day'} (seed ${plan.day.seed}, ${env.CW_DEMO_SPEED}× speed, opened ${new Date(plan.day.openedAt).toISOString()}) posted to /api/v1/events`,
     `  Logs:      ${path.join(dir, 'logs')}`,
     '',
     'Press Ctrl+C to stop.',
