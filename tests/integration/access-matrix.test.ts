@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { AlertListSchema, DirectoryNamesSchema, InteractionSchema } from '@counterwatch/shared';
+import {
+  AlertListSchema,
+  CONSOLE_PAGES,
+  DirectoryNamesSchema,
+  InteractionSchema,
+} from '@counterwatch/shared';
 import type { Stack } from '@counterwatch/demo';
 import { RawSocket } from '../support/agentSocket.js';
 import { withDatabase } from '../support/audit.js';
@@ -170,6 +175,20 @@ describe('access control matrix', () => {
       return JSON.stringify({ interactionId: Number(ids.interaction), description: 'd' });
     return '{}';
   };
+
+  it('serves every console page on its own (a reload or a deep link), and 404 elsewhere', async () => {
+    for (const page of [...CONSOLE_PAGES, '/reviews/1', '/inspections/1']) {
+      const res = await fetch(`${stack.url}${page}`);
+      expect(res.status, page).toBe(200);
+      expect(res.headers.get('content-type'), page).toMatch(/^text\/html/);
+      await res.body?.cancel();
+    }
+    for (const other of ['/pressures', '/nope', '/.env', '/api/v1/nope']) {
+      const res = await fetch(`${stack.url}${other}`);
+      expect(res.status, other).toBe(404);
+      await res.body?.cancel();
+    }
+  });
 
   it('lists the API surface', () => {
     expect(routes.length).toBeGreaterThan(30);

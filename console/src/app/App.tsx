@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { z } from 'zod';
-import { UserSchema } from '@counterwatch/shared';
+import { type ConsolePage, UserSchema } from '@counterwatch/shared';
 import { apiRequest } from '../api/http';
 import { BrowserPublisherPage } from '../agent-page/BrowserPublisherPage';
 import { AlertSound } from '../alerts/AlertSound';
@@ -34,7 +34,7 @@ const AuditPage = lazy(() => import('../audit/AuditPage').then((m) => ({ default
 const AdminPage = lazy(() => import('../admin/AdminPage').then((m) => ({ default: m.AdminPage })));
 
 /** Pages that need no console login (they authenticate otherwise, or not at all). */
-const PUBLIC_PAGES: readonly { prefix: string; Page: () => React.JSX.Element }[] = [
+const PUBLIC_PAGES: readonly { prefix: ConsolePage; Page: () => React.JSX.Element }[] = [
   { prefix: '/agent', Page: BrowserPublisherPage },
   { prefix: '/kiosk', Page: KioskPage },
   { prefix: '/panel', Page: PanelPage },

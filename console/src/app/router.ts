@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { Role } from '@counterwatch/shared';
+import type { ConsolePage, Role } from '@counterwatch/shared';
 import type { MessageKey } from '../i18n/messages';
 
 /** A tiny history router: pages are few and flat, a library would be more than the job. */
@@ -55,7 +55,7 @@ export const CONSOLE_ROUTES = [
   { path: '/reviews', label: 'nav.reviews', roles: LIVE_ROLES },
   { path: '/audit', label: 'nav.audit', roles: ['director', 'auditor'] },
   { path: '/admin', label: 'nav.admin', roles: ['admin'] },
-] as const satisfies readonly { path: string; label: MessageKey; roles: readonly Role[] }[];
+] as const satisfies readonly { path: ConsolePage; label: MessageKey; roles: readonly Role[] }[];
 
 export type ConsoleRoute = (typeof CONSOLE_ROUTES)[number]['path'];
 

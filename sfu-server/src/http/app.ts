@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type Router } from 'express';
+import { isConsolePage } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import { errorHandler, notFoundApi } from './errors.js';
 import { requireSameOrigin } from './auth.js';
@@ -12,10 +13,6 @@ export interface HttpAppOptions {
   /** Mounted under /api/v1, in order. */
   api: { path: string; router: Router }[];
 }
-
-/** Pages the console serves as entry points (the SPA routes them itself). */
-const SPA_PAGES =
-  /^\/(?:$|wall|agent|kiosk|panel|rating|board|login|alerts|departments|inspections|reviews|audit|admin)(?:\/|$)/;
 
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
@@ -43,7 +40,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const indexHtml = path.join(options.consoleDir, 'index.html');
   if (fs.existsSync(indexHtml)) {
     app.use(express.static(options.consoleDir, { index: false, maxAge: '1h' }));
-    app.get(SPA_PAGES, (_req, res) => {
+    app.get(/.*/, (req, res, next) => {
+      if (!isConsolePage(req.path)) {
+        next();
+        return;
+      }
       res.setHeader('Cache-Control', 'no-store');
       res.sendFile(indexHtml);
     });

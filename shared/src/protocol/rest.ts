@@ -69,3 +69,33 @@ export const HistoryQuerySchema = z.object({
   from: z.coerce.number().int().nonnegative().optional(),
   to: z.coerce.number().int().nonnegative().optional(),
 });
+
+/**
+ * The console's pages. The server answers each, and any path below it (a
+ * review, a report), with the console's index.html; the console routes them.
+ * One list, so a page the console adds cannot 404 on reload.
+ */
+export const CONSOLE_PAGES = [
+  '/',
+  '/login',
+  '/alerts',
+  '/departments',
+  '/pressure',
+  '/inspections',
+  '/reviews',
+  '/audit',
+  '/admin',
+  '/agent',
+  '/kiosk',
+  '/panel',
+  '/rating',
+  '/board',
+] as const;
+export type ConsolePage = (typeof CONSOLE_PAGES)[number];
+
+/** Whether `pathname` is a console page or below one. */
+export function isConsolePage(pathname: string): boolean {
+  return CONSOLE_PAGES.some((page) =>
+    page === '/' ? pathname === '/' : pathname === page || pathname.startsWith(`${page}/`),
+  );
+}
