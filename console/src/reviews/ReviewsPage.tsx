@@ -6,7 +6,7 @@ import { useApiQuery } from '../api/useApiQuery';
 import { followLink, pathId, usePath } from '../app/router';
 import { formatDateTime, formatDuration, parseLocalDate, useT } from '../i18n/i18n';
 import { serviceName } from '../queue/format';
-import { useCounterNames, useCounterOptions } from '../store/names';
+import { useCounterNames, useCounterOptions, useDepartmentNames } from '../store/names';
 import { useStore } from '../store/store';
 import { InteractionListSchema } from './api';
 import { ComplaintForm } from './ComplaintForm';
@@ -150,12 +150,16 @@ function InteractionTable({ interactions, busy }: { interactions: Interaction[];
   const t = useT();
   const lang = useStore((s) => s.lang);
   const counterNames = useCounterNames();
+  const departmentNames = useDepartmentNames();
+  // Counters are named alike across departments ("Quầy 1"): say whose, when there is a choice.
+  const showDepartment = Object.keys(departmentNames).length > 1;
   return (
     <div className="table-scroll">
       <table className="data-table review-table" aria-busy={busy}>
         <caption className="visually-hidden">{t('reviews.title')}</caption>
         <thead>
           <tr>
+            {showDepartment && <th scope="col">{t('common.department')}</th>}
             <th scope="col">{t('common.counter')}</th>
             <th scope="col">{t('reviews.ticket')}</th>
             <th scope="col">{t('reviews.service')}</th>
@@ -175,6 +179,7 @@ function InteractionTable({ interactions, busy }: { interactions: Interaction[];
             const href = `/reviews/${i.id}`;
             return (
               <tr key={i.id} data-interaction-id={i.id} data-review={i.review}>
+                {showDepartment && <td>{departmentNames[i.departmentId] ?? i.departmentId}</td>}
                 <td>{counterNames[i.counterId] ?? i.counterId}</td>
                 <th scope="row">
                   <a href={href} onClick={(e) => followLink(e, href)} data-action="open-review">
