@@ -1,3 +1,4 @@
+import { DepartmentSelect } from '../filters/PlaceSelects';
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { DirectoryAdminSchema } from '@counterwatch/shared';
@@ -18,16 +19,13 @@ export function ThresholdsSection({ directory }: { directory: z.infer<typeof Dir
     return <p className="muted">{directory ? t('wall.empty') : t('common.loading')}</p>;
   return (
     <section className="admin-section" data-department-id={departmentId}>
-      <label className="field inline-field">
-        {t('common.department')}
-        <select name="department" value={departmentId} onChange={(e) => setChosen(e.target.value)}>
-          {departments.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <DepartmentSelect
+        className="field inline-field"
+        name="department"
+        departments={departments}
+        value={departmentId}
+        onChange={setChosen}
+      />
       <ThresholdEditor key={departmentId} departmentId={departmentId} />
     </section>
   );

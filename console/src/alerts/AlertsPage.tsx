@@ -1,3 +1,4 @@
+import { DepartmentSelect } from '../filters/PlaceSelects';
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { AlertSeveritySchema, type Alert, type AlertSeverity } from '@counterwatch/shared';
@@ -16,7 +17,6 @@ const DAY_MS = 86_400_000;
 export function AlertsPage() {
   const t = useT();
   const lang = useStore((s) => s.lang);
-  const departments = useStore((s) => s.departments);
   const active = useStore(useShallow((s) => Object.values(s.alerts)));
   const recentlyResolved = useStore((s) => s.recentlyResolved);
   const [departmentId, setDepartmentId] = useState('');
@@ -59,17 +59,12 @@ export function AlertsPage() {
       <header className="page-header">
         <h2 id="alerts-title">{t('alerts.title')}</h2>
         <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('common.filters')}>
-          <label>
-            {t('common.department')}
-            <select value={departmentId} onChange={(e) => setDepartmentId(e.target.value)} name="department">
-              <option value="">{t('common.all')}</option>
-              {departments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <DepartmentSelect
+            name="department"
+            value={departmentId}
+            emptyOption={t('common.all')}
+            onChange={setDepartmentId}
+          />
           <label>
             {t('alerts.severity')}
             <select

@@ -1,3 +1,4 @@
+import { DepartmentSelect } from '../filters/PlaceSelects';
 import { hasAnyRole } from '../app/roles';
 import { describeError } from '../api/describeError';
 import { navigate, useSearchParam } from '../app/router';
@@ -37,20 +38,11 @@ export function DepartmentsPage() {
     >
       <header className="page-header">
         <h2 id="departments-title">{t('departments.title')}</h2>
-        <label>
-          {t('common.department')}
-          <select
-            name="department"
-            value={departmentId}
-            onChange={(e) => navigate(`/departments?department=${encodeURIComponent(e.target.value)}`, true)}
-          >
-            {departments.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DepartmentSelect
+          name="department"
+          value={departmentId}
+          onChange={(id) => navigate(`/departments?department=${encodeURIComponent(id)}`, true)}
+        />
       </header>
 
       {metrics ? <DepartmentKpis metrics={metrics} /> : <p className="muted">{t('departments.noMetrics')}</p>}

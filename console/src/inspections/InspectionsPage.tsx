@@ -1,10 +1,11 @@
+import { DepartmentSelect, CounterSelect } from '../filters/PlaceSelects';
 import { useState } from 'react';
 import { describeError } from '../api/describeError';
 import { queryString } from '../api/http';
 import { useApiQuery } from '../api/useApiQuery';
 import { followLink, pathId, usePath } from '../app/router';
 import { formatDateTime, formatDuration, useT } from '../i18n/i18n';
-import { useCounterNames, useCounterOptions } from '../store/names';
+import { useCounterNames } from '../store/names';
 import { useStore } from '../store/store';
 import { InspectionListSchema } from './api';
 import { InspectionReport } from './InspectionReport';
@@ -23,7 +24,6 @@ function InspectionHistory() {
   const departments = useStore((s) => s.departments);
   const [departmentId, setDepartmentId] = useState('');
   const [counterId, setCounterId] = useState('');
-  const counters = useCounterOptions(departmentId);
   const counterNames = useCounterNames();
   const list = useApiQuery(
     `/api/v1/inspections${queryString({ departmentId, counterId })}`,
@@ -37,35 +37,22 @@ function InspectionHistory() {
       <header className="page-header">
         <h2 id="inspections-title">{t('inspections.title')}</h2>
         <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('common.filters')}>
-          <label>
-            {t('common.department')}
-            <select
-              name="department"
-              value={departmentId}
-              onChange={(e) => {
-                setDepartmentId(e.target.value);
-                setCounterId('');
-              }}
-            >
-              <option value="">{t('common.all')}</option>
-              {departments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('common.counter')}
-            <select name="counter" value={counterId} onChange={(e) => setCounterId(e.target.value)}>
-              <option value="">{t('common.all')}</option>
-              {counters.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <DepartmentSelect
+            name="department"
+            value={departmentId}
+            emptyOption={t('common.all')}
+            onChange={(id) => {
+              setDepartmentId(id);
+              setCounterId('');
+            }}
+          />
+          <CounterSelect
+            name="counter"
+            departmentId={departmentId}
+            value={counterId}
+            emptyOption={t('common.all')}
+            onChange={setCounterId}
+          />
           <button type="button" onClick={list.reload} disabled={list.loading}>
             {t('common.refresh')}
           </button>

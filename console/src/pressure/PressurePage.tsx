@@ -1,3 +1,4 @@
+import { DepartmentSelect } from '../filters/PlaceSelects';
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useT } from '../i18n/i18n';
@@ -32,17 +33,12 @@ export function PressurePage() {
       <header className="page-header">
         <h2 id="pressure-title">{t('pressure.title')}</h2>
         <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('common.filters')}>
-          <label>
-            {t('common.department')}
-            <select name="department" value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
-              <option value="">{t('common.all')}</option>
-              {departments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <DepartmentSelect
+            name="department"
+            value={departmentId}
+            emptyOption={t('common.all')}
+            onChange={setDepartmentId}
+          />
           <label>
             {t('pressure.show')}
             <select

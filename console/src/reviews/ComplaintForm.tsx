@@ -1,3 +1,4 @@
+import { DepartmentSelect, CounterSelect } from '../filters/PlaceSelects';
 import { useState, type SyntheticEvent } from 'react';
 import { ComplaintSchema, FlagFromComplaintSchema, type Interaction } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
@@ -5,7 +6,7 @@ import { apiRequest } from '../api/http';
 import { followLink } from '../app/router';
 import { formatTime, localDateTimeValue, parseLocalDateTime, useT } from '../i18n/i18n';
 import { serviceName } from '../queue/format';
-import { useCounterNames, useCounterOptions } from '../store/names';
+import { useCounterNames } from '../store/names';
 import { useStore } from '../store/store';
 import { CandidatesSchema, InteractionResponseSchema } from './api';
 import { RatingText } from './parts';
@@ -32,7 +33,6 @@ export function ComplaintForm({ onFlagged }: { onFlagged: () => void }) {
   const [done, setDone] = useState<Interaction | null>(null);
   // The first department until one is chosen: a complaint always names one.
   const department = departmentId || departments[0]?.id || '';
-  const counters = useCounterOptions(department);
   const counterNames = useCounterNames();
 
   const reset = (): void => {
@@ -113,43 +113,27 @@ export function ComplaintForm({ onFlagged }: { onFlagged: () => void }) {
         {t('complaint.title')}
       </h3>
       <form className="complaint-form" onSubmit={search} data-form="complaint">
-        <label>
-          {t('common.department')}
-          <select
-            name="departmentId"
-            value={department}
-            required
-            onChange={(e) => {
-              setDepartmentId(e.target.value);
-              setCounterId('');
-              reset();
-            }}
-          >
-            {departments.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('complaint.counter')}
-          <select
-            name="counterId"
-            value={counterId}
-            onChange={(e) => {
-              setCounterId(e.target.value);
-              reset();
-            }}
-          >
-            <option value="">{t('complaint.anyCounter')}</option>
-            {counters.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DepartmentSelect
+          name="departmentId"
+          value={department}
+          required
+          onChange={(id) => {
+            setDepartmentId(id);
+            setCounterId('');
+            reset();
+          }}
+        />
+        <CounterSelect
+          name="counterId"
+          label={t('complaint.counter')}
+          departmentId={department}
+          value={counterId}
+          emptyOption={t('complaint.anyCounter')}
+          onChange={(id) => {
+            setCounterId(id);
+            reset();
+          }}
+        />
         <label>
           {t('complaint.when')}
           <input

@@ -1,3 +1,4 @@
+import { DepartmentSelect, CounterSelect } from '../filters/PlaceSelects';
 import { useState } from 'react';
 import { FlagReasonSchema, type FlagReason, type Interaction } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
@@ -6,7 +7,7 @@ import { useApiQuery } from '../api/useApiQuery';
 import { followLink, pathId, usePath } from '../app/router';
 import { formatDateTime, formatDuration, parseLocalDate, useT } from '../i18n/i18n';
 import { serviceName } from '../queue/format';
-import { useCounterNames, useCounterOptions, useDepartmentNames } from '../store/names';
+import { useCounterNames, useDepartmentNames } from '../store/names';
 import { useStore } from '../store/store';
 import { InteractionListSchema } from './api';
 import { ComplaintForm } from './ComplaintForm';
@@ -26,13 +27,11 @@ const QUEUE_LIMIT = 200;
 function ReviewQueue() {
   const t = useT();
   const lang = useStore((s) => s.lang);
-  const departments = useStore((s) => s.departments);
   const [departmentId, setDepartmentId] = useState('');
   const [counterId, setCounterId] = useState('');
   const [reason, setReason] = useState<FlagReason | ''>('');
   const [state, setState] = useState<QueueState>('pending');
   const [fromDate, setFromDate] = useState('');
-  const counters = useCounterOptions(departmentId);
   const path = `/api/v1/reviews${queryString({
     departmentId,
     counterId,
@@ -49,35 +48,22 @@ function ReviewQueue() {
       <header className="page-header">
         <h2 id="reviews-title">{t('reviews.title')}</h2>
         <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('common.filters')}>
-          <label>
-            {t('common.department')}
-            <select
-              name="department"
-              value={departmentId}
-              onChange={(e) => {
-                setDepartmentId(e.target.value);
-                setCounterId('');
-              }}
-            >
-              <option value="">{t('common.all')}</option>
-              {departments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('common.counter')}
-            <select name="counter" value={counterId} onChange={(e) => setCounterId(e.target.value)}>
-              <option value="">{t('common.all')}</option>
-              {counters.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <DepartmentSelect
+            name="department"
+            value={departmentId}
+            emptyOption={t('common.all')}
+            onChange={(id) => {
+              setDepartmentId(id);
+              setCounterId('');
+            }}
+          />
+          <CounterSelect
+            name="counter"
+            departmentId={departmentId}
+            value={counterId}
+            emptyOption={t('common.all')}
+            onChange={setCounterId}
+          />
           <label>
             {t('reviews.reason')}
             <select
