@@ -32,6 +32,25 @@ export default tseslint.config(
     },
   },
   {
+    // One injectable clock (shared/src/util/clock.ts): domain code never reads the machine's time
+    // itself, so tests and demos can pin a time of day. Durations use performance.now().
+    files: ['{shared,sfu-server,agent,demo}/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'shared/src/util/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: 'Take the injected Clock (shared/src/util/clock.ts) instead of Date.now.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Take the injected Clock (shared/src/util/clock.ts) instead of new Date().',
+        },
+      ],
+    },
+  },
+  {
     files: ['*.config.js', '*.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },

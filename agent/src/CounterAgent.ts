@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  AgentHealth,
-  AgentToServer,
-  AgentWelcome,
-  IngestTarget,
-  ProtocolApi,
+import {
+  offsetClock,
+  type AgentHealth,
+  type AgentToServer,
+  type AgentWelcome,
+  type IngestTarget,
+  type ProtocolApi,
 } from '@counterwatch/shared';
 import type { Logger } from 'pino';
 import type { AgentConfig } from './config.js';
@@ -40,7 +41,7 @@ export class CounterAgent {
   readonly #link: ServerLink;
   readonly #ffmpeg: FfmpegSupervisor;
   readonly #captionDir: string;
-  readonly #startedAt = Date.now();
+  readonly #startedAt = performance.now();
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   #bitrate = { bytes: 0, at: 0, kbps: null as number | null };
   #stopping: Promise<void> | undefined;
@@ -48,8 +49,9 @@ export class CounterAgent {
   constructor(config: AgentConfig, logger: Logger) {
     this.#config = config;
     this.#logger = logger.child({ counterId: config.counterId });
-    this.#outbox = new Outbox({ dir: config.stateDir, capacity: config.outboxCapacity });
-    this.#relay = new EventRelay({ outbox: this.#outbox, logger: this.#logger });
+    const now = offsetClock(config.clockOffsetMs);
+    this.#outbox = new Outbox({ dir: config.stateDir, capacity: config.outboxCapacity, now });
+    this.#relay = new EventRelay({ outbox: this.#outbox, logger: this.#logger, now });
     this.#events = new LocalEventServer({
       outbox: this.#outbox,
       counterId: config.counterId,
@@ -77,7 +79,7 @@ export class CounterAgent {
     });
     this.#ffmpeg.on('progress', (report) => {
       if (report.totalSize === null) return;
-      const now = Date.now();
+      const now = performance.now();
       if (this.#bitrate.at > 0 && report.totalSize >= this.#bitrate.bytes) {
         this.#bitrate.kbps = Math.round(
           ((report.totalSize - this.#bitrate.bytes) * 8) / Math.max(1, now - this.#bitrate.at),
@@ -116,7 +118,7 @@ export class CounterAgent {
         lastExit: this.#ffmpeg.lastExit,
       },
       outbox: { pending: this.#outbox.pending, capacity: this.#outbox.capacity, full: this.#outbox.full },
-      uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 1000),
+      uptimeSeconds: Math.round((performance.now() - this.#startedAt) / 1000),
     };
   }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { CounterIdSchema, VideoCodecSchema, describeIssues } from '@counterwatch/shared';
+import { CounterIdSchema, VideoCodecSchema, clockOffsetFromEnv, describeIssues } from '@counterwatch/shared';
 import { parseAudioSource, parseVideoSource, type AudioSource, type VideoSource } from './media/sources.js';
 
 export interface AgentConfig {
@@ -20,6 +20,8 @@ export interface AgentConfig {
   timezone: string;
   ffmpegPath: string;
   outboxCapacity: number;
+  /** CW_CLOCK_OFFSET_MS: tests and demos run every process of an installation at a pinned time. */
+  clockOffsetMs: number;
 }
 
 export class AgentConfigError extends Error {
@@ -66,7 +68,10 @@ const FileSchema = z
   .partial()
   .strict();
 
-export function loadAgentConfig(argv: string[]): AgentConfig {
+export function loadAgentConfig(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): AgentConfig {
   let values;
   try {
     ({ values } = parseArgs({
@@ -161,7 +166,13 @@ export function loadAgentConfig(argv: string[]): AgentConfig {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new AgentConfigError('--log-level must be fatal, error, warn, info, debug, trace or silent');
   }
-  const stateHome = process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state');
+  const stateHome = env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state');
+  let clockOffsetMs: number;
+  try {
+    clockOffsetMs = clockOffsetFromEnv(env);
+  } catch (error) {
+    throw new AgentConfigError((error as Error).message);
+  }
 
   return {
     serverUrl,
@@ -179,5 +190,6 @@ export function loadAgentConfig(argv: string[]): AgentConfig {
     timezone: pick(values.timezone, file.timezone) ?? 'Asia/Ho_Chi_Minh',
     ffmpegPath: pick(values.ffmpeg, file.ffmpeg) ?? 'ffmpeg',
     outboxCapacity,
+    clockOffsetMs,
   };
 }

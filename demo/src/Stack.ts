@@ -37,6 +37,8 @@ export interface StackOptions {
   logLevel?: string;
   /** Environment for the server on top of the above. */
   serverEnv?: NodeJS.ProcessEnv;
+  /** Run the server's and the agents' clocks this far from the machine's (tests pin a time of day). */
+  clockOffsetMs?: number;
   workerBin?: string;
 }
 
@@ -87,6 +89,7 @@ export class Stack {
       CW_RECONNECT_GRACE_MS: String(options.reconnectGraceMs ?? 15_000),
       CW_LOG_LEVEL: options.logLevel ?? 'info',
       CW_BOOTSTRAP_ADMIN: 'false',
+      CW_CLOCK_OFFSET_MS: String(options.clockOffsetMs ?? 0),
       ...(options.workerBin ? { MEDIASOUP_WORKER_BIN: options.workerBin } : {}),
       ...options.serverEnv,
     };
@@ -159,7 +162,11 @@ export class Stack {
         ...extraArgs,
       ],
       {
-        env: { ...process.env, LOG_LEVEL: 'info' },
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'info',
+          CW_CLOCK_OFFSET_MS: String(this.#options.clockOffsetMs ?? 0),
+        },
         logFile: path.join(this.dir, 'logs', `agent-${counterId}.log`),
       },
     );
@@ -181,18 +188,21 @@ export class Stack {
 
   /** Creates an account; returns its generated password. */
   createUser(username: string, roles: string[], departments?: string[], name?: string): string {
-    return runAdmin([
-      'user',
-      'add',
-      '--data-dir',
-      this.dataDir,
-      '--username',
-      username,
-      '--roles',
-      roles.join(','),
-      ...(departments ? ['--departments', departments.join(',')] : []),
-      ...(name ? ['--name', name] : []),
-    ]);
+    return runAdmin(
+      [
+        'user',
+        'add',
+        '--data-dir',
+        this.dataDir,
+        '--username',
+        username,
+        '--roles',
+        roles.join(','),
+        ...(departments ? ['--departments', departments.join(',')] : []),
+        ...(name ? ['--name', name] : []),
+      ],
+      this.#serverEnv,
+    );
   }
 
   /** Creates the account, or gives an existing one a new password; returns the password. */
@@ -201,7 +211,10 @@ export class Stack {
       return this.createUser(username, roles, departments, name);
     } catch (error) {
       if (!(error instanceof AdminError) || error.exitCode !== ADMIN_EXIT_EXISTS) throw error;
-      return runAdmin(['user', 'reset-password', '--data-dir', this.dataDir, '--username', username]);
+      return runAdmin(
+        ['user', 'reset-password', '--data-dir', this.dataDir, '--username', username],
+        this.#serverEnv,
+      );
     }
   }
 

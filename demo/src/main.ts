@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { clockOffsetFromEnv, offsetClock, type QueueEvent } from '@counterwatch/shared';
+import { demoClockOffset } from './demoClock.js';
 import { ALL_DAY } from './provision.js';
 import { queueSystemSink } from './queueSink.js';
 import { planDay, readStoredDay, writeStoredDay } from './simulatedDay.js';
@@ -15,6 +17,7 @@ import { Stack } from './Stack.js';
  *
  *   CW_DEMO_DEPARTMENTS (2)  CW_DEMO_COUNTERS (4 per department)  CW_DEMO_PORT (8080)
  *   CW_DEMO_DIR (.demo)      CW_DEMO_FOCUS (640x360@20:500)       CW_DEMO_GRID (320x180@15:150)
+ *   CW_DEMO_CLOCK (HH:MM)    start the demo's clock at this Vietnam time today (e.g. 03:55 to watch the day turn)
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -29,10 +32,11 @@ const Env = z.object({
   /** Citizens per department per day; 4 counters clear about 180. The last department gets more, to show alerts. */
   CW_DEMO_CITIZENS: z.coerce.number().int().min(10).max(5000).default(170),
   CW_DEMO_SPEED: z.coerce.number().min(0.1).max(100).default(1),
-  CW_DEMO_SEED: z.coerce
-    .number()
-    .int()
-    .default(() => Math.floor(Date.now() / 86_400_000)),
+  CW_DEMO_SEED: z.coerce.number().int().optional(),
+  CW_DEMO_CLOCK: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (Vietnam time)')
+    .optional(),
 });
 
 const Logins = z.record(z.string(), z.object({ username: z.string(), password: z.string() }));
@@ -48,6 +52,12 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const env = parsed.data;
+  // One clock for the server, the agents and the simulator: the machine's, or pinned to CW_DEMO_CLOCK.
+  const offsetMs = env.CW_DEMO_CLOCK
+    ? demoClockOffset(env.CW_DEMO_CLOCK, Date.now()) // eslint-disable-line no-restricted-syntax -- the machine's time, to offset from
+    : clockOffsetFromEnv(process.env);
+  const clock = offsetClock(offsetMs);
+  const baseSeed = env.CW_DEMO_SEED ?? Math.floor(clock() / 86_400_000);
   const dir = path.resolve(env.CW_DEMO_DIR);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   process.stdout.write(`\nStarting the CounterWatch demo in ${dir} …\n`);
@@ -64,6 +74,7 @@ async function main(): Promise<void> {
     webRtcPort: 40000,
     focusRendition: env.CW_DEMO_FOCUS,
     gridRendition: env.CW_DEMO_GRID,
+    clockOffsetMs: offsetMs,
   });
 
   let stopping = false;
@@ -94,7 +105,7 @@ async function main(): Promise<void> {
 
   // A simulated day of queues, posted like a department's queue-number system would.
   const keys = new Map(stack.provisioned.departments.map((d) => [d.id, d.apiKey]));
-  const post = queueSystemSink(stack.url, (id) => keys.get(id) ?? '');
+  const post = queueSystemSink(stack.url, (id) => keys.get(id) ?? '', clock);
   const departments = stack.provisioned.departments.map((d, i, all) => ({
     id: d.id,
     counters: d.counters.map((c) => ({ id: c.id, services: c.services })),
@@ -106,24 +117,37 @@ async function main(): Promise<void> {
   const plan = planDay(
     readStoredDay(dayFile),
     {
-      baseSeed: env.CW_DEMO_SEED,
+      baseSeed,
       speed: env.CW_DEMO_SPEED,
       setup: JSON.stringify(departments),
       newDayBackfillMinutes: 150,
     },
-    Date.now(),
+    clock(),
   );
   writeStoredDay(dayFile, plan.day);
+  const deadLetters = deadLetterFile(path.join(dir, 'dead-letters.jsonl'));
+  let failing = false;
   const simulator = new SimulationRunner({
     seed: plan.day.seed,
     speed: env.CW_DEMO_SPEED,
     backfillMinutes: plan.backfillMinutes,
     departments,
+    now: clock,
     sink: async (departmentId, events) => {
-      await post(departmentId, events);
+      const result = await post(departmentId, events);
+      if (failing) process.stderr.write('simulator: the server takes events again\n');
+      failing = false;
+      return result;
     },
-    onError: (error) =>
-      process.stderr.write(`simulator: ${error instanceof Error ? error.message : String(error)}\n`),
+    // Said once when delivery starts failing (retried with backoff), not on every retry.
+    onError: (error) => {
+      if (!failing)
+        process.stderr.write(
+          `simulator: events not delivered, retrying: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+      failing = true;
+    },
+    onRejected: (event, reason) => deadLetters.add(event, reason),
   });
   await simulator.start();
   process.on('exit', () => simulator.stop());
@@ -142,6 +166,9 @@ async function main(): Promise<void> {
     `  Department devices (kiosk, counter panel, rating pad, hall board): http://localhost:${env.CW_DEMO_PORT}/kiosk, /panel, /rating, /board`,
     ...stack.provisioned.departments.map((d) => `    ${d.name} — department key: ${d.apiKey}`),
     `  Queues: ${plan.resumed ? 'the simulated day continues' : 'a new simulated day'} (seed ${plan.day.seed}, ${env.CW_DEMO_SPEED}× speed, opened ${new Date(plan.day.openedAt).toISOString()}) posted to /api/v1/events`,
+    ...(offsetMs !== 0
+      ? [`  Clock:     ${new Date(clock()).toISOString()} (CW_DEMO_CLOCK / CW_CLOCK_OFFSET_MS)`]
+      : []),
     `  Logs:      ${path.join(dir, 'logs')}`,
     '',
     'Press Ctrl+C to stop.',
@@ -187,6 +214,25 @@ function ensureAccounts(
     'the demo accounts of logins.json exist\n',
   );
   return logins;
+}
+
+/**
+ * Events the server refused for good, kept (one JSON line each) rather than
+ * retried: the simulator's equivalent of the agent's dead-letter table. One
+ * line on the terminal for the first, then a count every hundred.
+ */
+function deadLetterFile(file: string): { add: (event: QueueEvent, reason: string) => void } {
+  let count = 0;
+  return {
+    add(event, reason) {
+      fs.appendFileSync(file, `${JSON.stringify({ reason, event })}\n`, { mode: 0o600 });
+      count += 1;
+      if (count === 1 || count % 100 === 0)
+        process.stderr.write(
+          `simulator: ${count} event(s) refused by the server, kept in ${file} (${reason})\n`,
+        );
+    },
+  };
 }
 
 main().catch((error: unknown) => {

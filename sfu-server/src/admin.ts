@@ -8,7 +8,9 @@ import {
   DisplayNameSchema,
   RoleSchema,
   UsernameSchema,
+  clockOffsetFromEnv,
   describeIssues,
+  offsetClock,
 } from '@counterwatch/shared';
 import { generatePassword, hashPassword, hashToken, randomSecret } from './auth/secrets.js';
 import { createRootLogger } from './logger.js';
@@ -24,6 +26,9 @@ import { SqliteStorage } from './storage/sqlite/SqliteStorage.js';
  *   counterwatch-admin audit verify --data-dir DIR [--anchor SEQ:HASH]   (exit 0 intact, 2 tampered)
  *   counterwatch-admin department key --data-dir DIR --department ID   (prints a new queue-system API key once)
  */
+/** The installation's clock (CW_CLOCK_OFFSET_MS, as the server's). */
+const now = offsetClock(clockOffsetFromEnv(process.env));
+
 const USAGE = `usage:
   counterwatch-admin user add --data-dir DIR --username U --roles ROLE[,ROLE] [--name NAME] [--departments D1,D2] [--password-file FILE]
   counterwatch-admin user reset-password --data-dir DIR --username U [--password-file FILE]
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'] ?? process.env.CW_DATA_DIR;
   if (!dataDir) fail(`--data-dir (or CW_DATA_DIR) is required\n${USAGE}`);
   const logger = createRootLogger('warn');
-  const storage = await SqliteStorage.create({ dataDir, logger });
+  const storage = await SqliteStorage.create({ dataDir, logger, now });
   try {
     if (noun === 'user' && verb === 'add') {
       const username = check('--username', UsernameSchema, values.username);
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
           roles,
           departmentIds,
         },
-        Date.now(),
+        now(),
       );
       if (!values['password-file']) process.stdout.write(`${password}\n`);
       return;
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
         : generatePassword();
       if (password.length < 12) fail('passwords must have at least 12 characters');
       await storage.setUserPassword(user.id, await hashPassword(password));
-      await storage.revokeUserSessions(user.id, Date.now());
+      await storage.revokeUserSessions(user.id, now());
       if (!values['password-file']) process.stdout.write(`${password}\n`);
       return;
     }
@@ -129,7 +134,7 @@ async function main(): Promise<void> {
     if (noun === 'counter' && verb === 'token') {
       const counterId = check('--counter', DepartmentIdSchema, values.counter);
       const token = randomSecret(32);
-      if (!(await storage.setCounterTokenHash(counterId, hashToken(token), Date.now())))
+      if (!(await storage.setCounterTokenHash(counterId, hashToken(token), now())))
         fail(`no counter ${counterId}`);
       process.stdout.write(`${token}\n`);
       return;

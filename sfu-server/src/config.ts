@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { RenditionSpecSchema, type RenditionName, type RenditionSpec } from '@counterwatch/shared';
+import {
+  RenditionSpecSchema,
+  clockOffsetFromEnv,
+  type RenditionName,
+  type RenditionSpec,
+} from '@counterwatch/shared';
 
 /**
  * Every setting the server reads, in one place. Environment variables (and
@@ -41,6 +46,8 @@ export interface ServerConfig {
   bootstrapAdmin: boolean;
   /** An alert's condition must stay clear this long before it resolves itself. */
   alertClearHoldMs: number;
+  /** The server's clock runs this far from the machine's (tests and demos pin a time of day). */
+  clockOffsetMs: number;
   recording: {
     enabled: boolean;
     dir: string;
@@ -292,5 +299,12 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         z.coerce.number().int().min(0).max(3600),
         read(env, 'CW_ALERT_CLEAR_HOLD_S') ?? '60',
       ),
+    clockOffsetMs: (() => {
+      try {
+        return clockOffsetFromEnv(env);
+      } catch (error) {
+        throw new ConfigError('CW_CLOCK_OFFSET_MS', (error as Error).message);
+      }
+    })(),
   };
 }

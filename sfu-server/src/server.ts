@@ -8,9 +8,11 @@ import {
   AppError,
   type Alert,
   type AlertThresholds,
+  type Clock,
   type CounterPatch,
   type MediaTrack,
   type User,
+  offsetClock,
 } from '@counterwatch/shared';
 import { AlertEngine } from './alerts/AlertEngine.js';
 import { evaluateRules } from './alerts/rules.js';
@@ -57,6 +59,7 @@ const DAY_MS = 24 * 3_600_000;
 
 interface Parts {
   config: ServerConfig;
+  clock: Clock;
   logger: Logger;
   storage: Storage;
   directory: Directory;
@@ -72,6 +75,7 @@ interface Parts {
  */
 export class CounterWatchServer {
   readonly #config: ServerConfig;
+  readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #storage: Storage;
   readonly #directory: Directory;
@@ -96,8 +100,9 @@ export class CounterWatchServer {
   #closing: Promise<void> | undefined;
 
   private constructor(parts: Parts) {
-    const { config, logger, storage } = parts;
+    const { config, logger, storage, clock } = parts;
     this.#config = config;
+    this.#clock = clock;
     this.#logger = logger;
     this.#storage = storage;
     this.#directory = parts.directory;
@@ -105,9 +110,9 @@ export class CounterWatchServer {
     this.#queue = parts.queue;
     this.#alerts = parts.alerts;
     this.#recording = parts.recording;
-    this.#board = new MediaStatusBoard({ reconnectGraceMs: config.media.reconnectGraceMs });
-    this.#sessions = new SessionService({ storage, logger });
-    this.#audit = new AuditLog({ store: storage.audit, logger });
+    this.#board = new MediaStatusBoard({ reconnectGraceMs: config.media.reconnectGraceMs, now: clock });
+    this.#sessions = new SessionService({ storage, logger, now: clock });
+    this.#audit = new AuditLog({ store: storage.audit, logger, now: clock });
     const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
     this.#reviews = new ReviewService({
       store: storage.reviews,
@@ -123,6 +128,7 @@ export class CounterWatchServer {
         this.#alerts.active(new Set([departmentId])).find((a) => a.subject === ticketId),
       logger,
       releaseAfterMs,
+      now: clock,
     });
     this.#inspections = new InspectionService({
       store: storage.inspections,
@@ -130,6 +136,7 @@ export class CounterWatchServer {
       stillsDir: path.join(config.dataDir, 'stills'),
       logger,
       releaseAfterMs,
+      now: clock,
     });
     this.#views = {
       departments: () => this.#directory.departments(),
@@ -149,6 +156,7 @@ export class CounterWatchServer {
           audioBitrateKbps: config.media.audioBitrateKbps,
           keyframeIntervalSeconds: config.media.keyframeIntervalSeconds,
           heartbeatIntervalMs: 5_000,
+          serverTime: clock(),
         }),
         getRouter: (departmentId) => this.#media.getRouter(departmentId),
         plainIngest: {
@@ -172,7 +180,7 @@ export class CounterWatchServer {
       sessions: this.#sessions,
       logger,
       host: {
-        snapshot: (user) => buildSnapshot(this.#views, user, Date.now()),
+        snapshot: (user) => buildSnapshot(this.#views, user, clock()),
         watchableCounter: (user, counterId) => {
           const counter = this.#directory.counter(counterId);
           return counter && canWatch(user, counter.departmentId)
@@ -225,17 +233,20 @@ export class CounterWatchServer {
   }
 
   static async create(config: ServerConfig, logger: Logger): Promise<CounterWatchServer> {
-    const storage = await SqliteStorage.create({ dataDir: config.dataDir, logger });
+    const clock = offsetClock(config.clockOffsetMs);
+    if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, 'clock offset in use');
+    const storage = await SqliteStorage.create({ dataDir: config.dataDir, logger, now: clock });
     try {
       const provision = config.directoryFile ? readDirectoryFile(config.directoryFile) : null;
-      const directory = await Directory.load({ storage, logger, provision });
-      if (config.bootstrapAdmin) await bootstrapFirstAdmin(storage, logger);
+      const directory = await Directory.load({ storage, logger, provision, now: clock });
+      if (config.bootstrapAdmin) await bootstrapFirstAdmin(storage, logger, clock);
       // The alert engine names tickets by their printed number, which the queue (built next) knows.
       const names: { queue?: QueueService } = {};
       const alerts = await AlertEngine.create({
         storage,
         logger,
         clearHoldMs: config.alertClearHoldMs,
+        now: clock,
         ticketNumber: (departmentId, ticketId) =>
           names.queue?.state(departmentId)?.tickets.get(ticketId)?.number ?? undefined,
         departmentIds: directory.departments().map((d) => d.id),
@@ -245,6 +256,7 @@ export class CounterWatchServer {
         directory,
         thresholds: (departmentId) => alerts.thresholds(departmentId),
         logger,
+        now: clock,
       });
       names.queue = queue;
       const media = await MediaService.create({
@@ -272,9 +284,20 @@ export class CounterWatchServer {
             quotaBytes: config.recording.quotaBytes,
             ffmpegPorts: config.recording.ports,
             logger,
+            now: clock,
           })
         : null;
-      return new CounterWatchServer({ config, logger, storage, directory, media, queue, alerts, recording });
+      return new CounterWatchServer({
+        config,
+        clock,
+        logger,
+        storage,
+        directory,
+        media,
+        queue,
+        alerts,
+        recording,
+      });
     } catch (error) {
       await storage.close();
       throw error;
@@ -347,14 +370,17 @@ export class CounterWatchServer {
         {
           path: '/device',
           router: this.#withDepartmentKey(
-            deviceRoutes(new DeviceCommands(this.#queue), (departmentId) =>
+            deviceRoutes(new DeviceCommands(this.#queue, this.#clock), (departmentId) =>
               this.#directory.counters().filter((c) => c.departmentId === departmentId),
             ),
           ),
         },
         { path: '/files', router: this.#downloads.routes(this.#sessions) },
         { path: '/directory', router: directoryRoutes(this.#sessions, this.#directory) },
-        { path: '/audit', router: auditRoutes({ sessions: this.#sessions, audit: this.#audit }) },
+        {
+          path: '/audit',
+          router: auditRoutes({ sessions: this.#sessions, audit: this.#audit, now: this.#clock }),
+        },
         {
           path: '/admin',
           router: adminRoutes({
@@ -364,6 +390,7 @@ export class CounterWatchServer {
             directory: this.#directory,
             isOnline: (id) => this.#board.get(id).status === 'online',
             app: () => this.#app,
+            now: this.#clock,
           }),
         },
         {
@@ -394,12 +421,13 @@ export class CounterWatchServer {
             downloads: this.#downloads,
             counter: counterOf,
             ticketEvents: (departmentId, ticketId) => this.#storage.listTicketEvents(departmentId, ticketId),
+            now: this.#clock,
           }),
         },
         {
           path: '/',
           router: queueRoutes(this.#sessions, {
-            overview: (user) => buildOverview(this.#views, user, Date.now()),
+            overview: (user) => buildOverview(this.#views, user, this.#clock()),
             departmentExists: (id) => this.#directory.department(id) !== undefined,
             history: (id, from, to) => this.#queue.history(id, from, to),
             listAlerts: (query, scope) => this.#alerts.list(query, scope),
@@ -513,12 +541,16 @@ export class CounterWatchServer {
       )
         last = t;
     }
-    return last && Date.now() - (last.finishedAt ?? 0) < 10 * 60_000 ? last : undefined;
+    return last && this.#clock() - (last.finishedAt ?? 0) < 10 * 60_000 ? last : undefined;
   }
 
   #broadcastMedia(counterIds: string[]): void {
     const patches: CounterPatch[] = counterIds.map((id) => ({ id, media: this.#board.get(id) }));
-    this.#consoles.broadcastPatches(Date.now(), patches, (id) => this.#directory.counter(id)?.departmentId);
+    this.#consoles.broadcastPatches(
+      this.#clock(),
+      patches,
+      (id) => this.#directory.counter(id)?.departmentId,
+    );
   }
 
   async #pollStats(): Promise<void> {
@@ -540,7 +572,7 @@ export class CounterWatchServer {
     result: MetricsResult,
     changed: { counters: string[]; department: boolean },
   ): void {
-    const at = Date.now();
+    const at = this.#clock();
     if (changed.counters.length > 0) {
       const patches: CounterPatch[] = changed.counters.flatMap((id) => {
         const queue = result.counters.get(id);
@@ -612,7 +644,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 }
 
 /** First run: an empty database gets one admin with a generated password, printed once. */
-async function bootstrapFirstAdmin(storage: Storage, logger: Logger): Promise<void> {
+async function bootstrapFirstAdmin(storage: Storage, logger: Logger, now: Clock): Promise<void> {
   if ((await storage.countUsers()) > 0) return;
   const password = generatePassword();
   await storage.createUser(
@@ -623,7 +655,7 @@ async function bootstrapFirstAdmin(storage: Storage, logger: Logger): Promise<vo
       roles: ['admin'],
       departmentIds: null,
     },
-    Date.now(),
+    now(),
   );
   logger.info('first admin account created');
   // Printed to the terminal once, never to the log.

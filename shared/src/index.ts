@@ -1,6 +1,7 @@
 export * from './util/TypedEmitter.js';
 export * from './util/backoff.js';
 export * from './util/assertNever.js';
+export * from './util/clock.js';
 export * from './protocol/errors.js';
 export * from './protocol/envelope.js';
 export * from './protocol/define.js';
@@ -13,6 +14,7 @@ export * from './protocol/rest.js';
 export * from './protocol/admin.js';
 export * from './domain/ids.js';
 export * from './domain/services.js';
+export * from './domain/businessDay.js';
 export * from './domain/directory.js';
 export * from './domain/media.js';
 export * from './domain/queueEvents.js';

@@ -24,7 +24,7 @@ import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
 import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
-import type { RenditionSpec } from '@counterwatch/shared';
+import { systemClock, type RenditionSpec } from '@counterwatch/shared';
 import { RecordingService } from '@counterwatch/sfu-server/recording';
 import { SqliteStorage, type SegmentRecord } from '@counterwatch/sfu-server/storage';
 import { cpuSeconds, table } from './stats.js';
@@ -125,9 +125,10 @@ async function main(): Promise<void> {
   const slot = pool.slot(0)!;
   const workerPid = slot.worker.pid;
   const router = await DepartmentRouter.create({ slot, departmentId: 'bench', logger });
-  const storage = await SqliteStorage.create({ dataDir: path.join(dir, 'data'), logger });
+  const storage = await SqliteStorage.create({ dataDir: path.join(dir, 'data'), logger, now: systemClock });
   const service = await RecordingService.create({
     store: storage.recordings,
+    now: systemClock,
     heldSpans: async () => [],
     recordingsDir: path.join(dir, 'recordings'),
     clipsDir: path.join(dir, 'clips'),

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
 import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
-import type { RenditionSpec, VideoCodec } from '@counterwatch/shared';
+import { systemClock, type RenditionSpec, type VideoCodec } from '@counterwatch/shared';
 import { RecordingService } from '@counterwatch/sfu-server/recording';
 import { SqliteStorage, type SegmentRecord } from '@counterwatch/sfu-server/storage';
 import { alive } from '../support/processes.js';
@@ -109,7 +109,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-recording-'));
-    storage = await SqliteStorage.create({ dataDir: path.join(dir, 'data'), logger });
+    storage = await SqliteStorage.create({ dataDir: path.join(dir, 'data'), logger, now: systemClock });
     const base = 30000 + Math.floor(Math.random() * 5000);
     pool = await WorkerPool.create({
       size: 1,
@@ -146,6 +146,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
 
       const service = await RecordingService.create({
         store: storage.recordings,
+        now: systemClock,
         heldSpans: async () => [],
         recordingsDir: recordingsDir(),
         clipsDir: clipsDir(),
@@ -263,6 +264,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
       // A fresh service over the same folders, as after a server restart.
       const service = await RecordingService.create({
         store: storage.recordings,
+        now: systemClock,
         heldSpans: async () => [],
         recordingsDir: recordingsDir(),
         clipsDir: clipsDir(),
@@ -319,6 +321,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
       await sleep(1_500);
       const service = await RecordingService.create({
         store: storage.recordings,
+        now: systemClock,
         heldSpans: async () => [],
         recordingsDir: path.join(dir, 'recordings'),
         clipsDir: path.join(dir, 'clips'),
@@ -394,6 +397,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
       await sleep(1_500);
       const service = await RecordingService.create({
         store: storage.recordings,
+        now: systemClock,
         heldSpans: async () => [],
         recordingsDir: path.join(dir, 'recordings'),
         clipsDir: path.join(dir, 'clips'),
@@ -460,7 +464,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
       outside = path.join(base, 'outside');
       fs.mkdirSync(root, { recursive: true });
       fs.mkdirSync(outside, { recursive: true });
-      store = await SqliteStorage.create({ dataDir: path.join(base, 'data'), logger });
+      store = await SqliteStorage.create({ dataDir: path.join(base, 'data'), logger, now: systemClock });
     });
 
     afterAll(async () => {
@@ -514,6 +518,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
 
       const service = await RecordingService.create({
         store: store.recordings,
+        now: systemClock,
         // The hold covers only the end of `held` (overlap is enough); `old-b`'s is not held.
         heldSpans: async () => [{ counterId: 'old-a', from: held.endedAt - 1_000, to: held.endedAt + HOUR }],
         recordingsDir: root,
@@ -559,6 +564,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
       let holds = [{ counterId: 'quota', from: r2.startedAt, to: r2.endedAt }];
       const options = {
         store: store.recordings,
+        now: systemClock,
         heldSpans: async () => holds,
         recordingsDir: root,
         clipsDir: path.join(dir, 'retention', 'clips'),

@@ -4,6 +4,7 @@ import {
   TypedEmitter,
   type AgentToServer,
   type ProtocolApi,
+  type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from 'pino';
 import type { Outbox } from './Outbox.js';
@@ -20,6 +21,7 @@ export type EventRelayEvents = {
 export class EventRelay extends TypedEmitter<EventRelayEvents> {
   readonly #outbox: Outbox;
   readonly #logger: Logger;
+  readonly #now: Clock;
   readonly #backoff = new Backoff({ initialMs: 1_000, maxMs: 30_000 });
   #api: ProtocolApi<AgentToServer> | undefined;
   #running = false;
@@ -27,9 +29,10 @@ export class EventRelay extends TypedEmitter<EventRelayEvents> {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
-  constructor({ outbox, logger }: { outbox: Outbox; logger: Logger }) {
+  constructor({ outbox, logger, now }: { outbox: Outbox; logger: Logger; now: Clock }) {
     super();
     this.#outbox = outbox;
+    this.#now = now;
     this.#logger = logger.child({ module: 'event-relay' });
   }
 
@@ -67,7 +70,7 @@ export class EventRelay extends TypedEmitter<EventRelayEvents> {
         const batch = this.#outbox.peek(MAX_EVENT_BATCH);
         if (batch.length === 0) return;
         // sentAt on our clock, so the server can correct the events' times if this PC's clock is off.
-        const result = await api.requestPushEvents({ events: batch.map((b) => b.body), sentAt: Date.now() });
+        const result = await api.requestPushEvents({ events: batch.map((b) => b.body), sentAt: this.#now() });
         const done: string[] = [];
         const rejected: { eventId: string; reason: string }[] = [];
         for (const [i, r] of result.results.entries()) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { systemClock } from '@counterwatch/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox, OutboxFullError } from './Outbox.js';
 
@@ -14,7 +15,7 @@ describe('Outbox', () => {
   let dir: string;
   const open: Outbox[] = [];
   const outbox = (capacity?: number): Outbox => {
-    const box = new Outbox({ dir, capacity });
+    const box = new Outbox({ dir, capacity, now: systemClock });
     open.push(box);
     return box;
   };
@@ -30,7 +31,7 @@ describe('Outbox', () => {
 
   it('starts empty and creates its directory and database', () => {
     const nested = path.join(dir, 'state', 'c01');
-    const box = new Outbox({ dir: nested });
+    const box = new Outbox({ dir: nested, now: systemClock });
     open.push(box);
     expect(box.pending).toBe(0);
     expect(box.deadLetters).toBe(0);
@@ -148,7 +149,7 @@ describe('Outbox', () => {
   });
 
   it('keeps events, dead letters and meta across close and reopen', () => {
-    const first = new Outbox({ dir, capacity: 10 });
+    const first = new Outbox({ dir, capacity: 10, now: systemClock });
     first.enqueue([event('a'), event('b'), event('c')]);
     first.acknowledge(['a']);
     first.deadLetter([{ eventId: 'c', reason: 'rejected' }]);

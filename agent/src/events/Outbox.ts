@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
+import type { Clock } from '@counterwatch/shared';
 
 /** An event waiting to be delivered, as stored (already validated when it came in). */
 export interface OutboxItem {
@@ -30,11 +31,13 @@ const ItemRow = z.object({ seq: z.number(), event_id: z.string(), body: z.string
 export class Outbox {
   readonly capacity: number;
   readonly #db: BetterSqlite3.Database;
+  readonly #now: Clock;
   #closed = false;
 
-  constructor({ dir, capacity = 100_000 }: { dir: string; capacity?: number }) {
+  constructor({ dir, capacity = 100_000, now }: { dir: string; capacity?: number; now: Clock }) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.capacity = capacity;
+    this.#now = now;
     this.#db = new BetterSqlite3(path.join(dir, 'outbox.db'));
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
@@ -80,7 +83,7 @@ export class Outbox {
       if (this.pending + events.length > this.capacity) throw new OutboxFullError(this.capacity);
       const queued: string[] = [];
       const duplicate: string[] = [];
-      const now = Date.now();
+      const now = this.#now();
       for (const e of events) {
         const result = insert.run(e.id, JSON.stringify(e.body), now);
         (result.changes === 1 ? queued : duplicate).push(e.id);
@@ -120,7 +123,7 @@ export class Outbox {
       for (const item of items) {
         const row = z.object({ body: z.string() }).optional().parse(select.get(item.eventId));
         if (!row) continue;
-        insert.run(item.eventId, row.body, item.reason, Date.now());
+        insert.run(item.eventId, row.body, item.reason, this.#now());
         del.run(item.eventId);
       }
     })();

@@ -184,7 +184,9 @@ describe('FfmpegSupervisor', () => {
     await vi.waitFor(() => expect(failures.length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
     await s.stop();
     expect(s.restarts).toBe(failures.length);
-    expect(prepare).toHaveBeenCalledTimes(failures.length);
+    // One more attempt may have been preparing when stop() came (a loaded machine): never two.
+    expect(prepare.mock.calls.length - failures.length).toBeGreaterThanOrEqual(0);
+    expect(prepare.mock.calls.length - failures.length).toBeLessThanOrEqual(1);
     expect(invocations().slice(0, 3)).toEqual(['fail attempt-1', 'fail attempt-2', 'fail attempt-3']);
   });
 

@@ -130,7 +130,7 @@ describe('DepartmentDay', () => {
     const bySource = new Map<string, QueueEvent[]>();
     for (const e of events) bySource.set(e.source.id, [...(bySource.get(e.source.id) ?? []), e]);
     expect([...bySource.keys()].sort()).toEqual(
-      ['kiosk', ...FOUR.flatMap((c) => [`counter:${c.id}`, `rating:${c.id}`])].sort(),
+      ['sim:kiosk', ...FOUR.flatMap((c) => [`sim:counter:${c.id}`, `sim:rating:${c.id}`])].sort(),
     );
     for (const [source, list] of bySource) {
       list.forEach((e, i) => {
@@ -138,10 +138,10 @@ describe('DepartmentDay', () => {
         if (i > 0) expect(e.occurredAt).toBeGreaterThanOrEqual(list[i - 1]!.occurredAt);
         const expectedSource =
           e.type === 'ticket.issued' || e.type === 'ticket.cancelled'
-            ? 'kiosk'
+            ? 'sim:kiosk'
             : e.type === 'rating.submitted'
-              ? `rating:${e.counterId}`
-              : `counter:${counterOf(e) ?? '?'}`;
+              ? `sim:rating:${e.counterId}`
+              : `sim:counter:${counterOf(e) ?? '?'}`;
         expect(source).toBe(expectedSource);
       });
     }
@@ -265,7 +265,7 @@ describe('DepartmentDay', () => {
     for (const counters of [FOUR, many(10)]) {
       const events = simulate(10, { counters });
       for (const c of counters) {
-        const own = events.filter((e) => counterOf(e) === c.id && e.source.id === `counter:${c.id}`);
+        const own = events.filter((e) => counterOf(e) === c.id && e.source.id === `sim:counter:${c.id}`);
         expect(own[0]?.type).toBe('counter.opened');
         expect(own.at(-1)?.type).toBe('counter.closed');
         expect(own.filter((e) => e.type === 'counter.closed')).toHaveLength(1);

@@ -105,9 +105,14 @@ type Happening =
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type EventBody = DistributiveOmit<QueueEvent, 'id' | 'departmentId' | 'occurredAt' | 'source'>;
 
-const KIOSK = 'kiosk';
-/** Room left in a 64-char source id after `counter:`. */
-const MAX_COUNTER_ID_LENGTH = 64 - 'counter:'.length;
+/**
+ * The simulator's sources are its own: `sim:…`, never the ids the real
+ * department devices use, so a person trying the kiosk or the rating pad in
+ * the demo and the simulated day never compete for one source's sequence.
+ */
+const KIOSK = 'sim:kiosk';
+/** Room left in a 64-char source id after `sim:rating:`. */
+const MAX_COUNTER_ID_LENGTH = 64 - 'sim:rating:'.length;
 
 /**
  * One department's day as a discrete-event simulation: a time-ordered queue
@@ -170,8 +175,8 @@ export class DepartmentDay {
       id: c.id,
       index,
       services: new Set(c.services),
-      sourceId: `counter:${c.id}`,
-      ratingSourceId: `rating:${c.id}`,
+      sourceId: `sim:counter:${c.id}`,
+      ratingSourceId: `sim:rating:${c.id}`,
       phase: 'unopened',
       idleSince: 0,
       pauseWishes: [],

@@ -167,6 +167,74 @@ describe('SimulationRunner', () => {
     }
   });
 
+  it('never resends an event the receiver refused for good, and delivers the rest', async () => {
+    // The first rating of each department is refused (say its source's sequence was already used).
+    const refusedIds = new Set<string>();
+    const rejected: { event: QueueEvent; reason: string }[] = [];
+    const sent = new Map<string, number>();
+    const { runner, clock } = harness({
+      speed: 60,
+      onRejected: (event, reason) => rejected.push({ event, reason }),
+      sink: async (departmentId, events) => {
+        for (const e of events) sent.set(e.id, (sent.get(e.id) ?? 0) + 1);
+        const refuse = events.find(
+          (e) => e.type === 'rating.submitted' && ![...refusedIds].some((id) => id.includes(departmentId)),
+        );
+        if (!refuse) return { rejected: [] };
+        refusedIds.add(refuse.id);
+        return { rejected: [{ id: refuse.id, reason: 'sequence already used' }] };
+      },
+    });
+    const started = runner.start();
+    for (let i = 0; i < 40 && !runner.finished; i++) {
+      clock.t += 30_000;
+      await runner.tick();
+    }
+    await started;
+    expect(runner.finished).toBe(true);
+    expect(rejected.map((r) => r.event.id).sort()).toEqual([...refusedIds].sort());
+    expect(rejected).toHaveLength(DEPARTMENTS.length);
+    expect(runner.rejected).toBe(DEPARTMENTS.length);
+    // Every event went out exactly once: the refused ones were not retried.
+    expect([...sent.values()].every((n) => n === 1)).toBe(true);
+    for (const d of DEPARTMENTS) {
+      expect(sent.size).toBeGreaterThan(0);
+      for (const e of reference(d.id, 42, runner.dayOpenedAt, 60, d.dailyCitizens))
+        expect(sent.get(e.id)).toBe(1);
+    }
+  });
+
+  it('backs off while the receiver is down instead of trying on every tick', async () => {
+    let calls = 0;
+    let down = true;
+    const { runner, clock } = harness({
+      speed: 60,
+      backfillMinutes: 0,
+      onError: () => undefined,
+      sink: async () => {
+        calls += 1;
+        if (down) throw new Error('connection refused');
+      },
+    });
+    await runner.start();
+    // 60 ticks one second apart with the receiver down: the retries thin out (capped at 30 s).
+    for (let i = 0; i < 60; i++) {
+      clock.t += 1_000;
+      await runner.tick();
+    }
+    expect(calls).toBeGreaterThan(2);
+    expect(calls).toBeLessThan(20);
+    down = false;
+    for (let i = 0; i < 40; i++) {
+      clock.t += 1_000;
+      await runner.tick();
+    }
+    const after = calls;
+    clock.t += 60_000;
+    await runner.tick();
+    expect(calls).toBeGreaterThan(after); // recovered: back to delivering each tick
+  });
+
   it('never has two batches of a department in flight', async () => {
     const inFlight = new Map<string, number>();
     const gates: (() => void)[] = [];
@@ -213,6 +281,7 @@ describe('SimulationRunner', () => {
       departments: [DEPARTMENTS[0]!],
       seed: 7,
       speed: 600,
+      now: () => Date.now(),
       tickMs: 1000,
       sink: async (_id, events) => {
         batches.push(events);
@@ -245,14 +314,21 @@ describe('SimulationRunner', () => {
 
   it('validates its options', () => {
     const sink = async (): Promise<void> => undefined;
-    expect(() => new SimulationRunner({ departments: DEPARTMENTS, seed: 1, sink, speed: 0 })).toThrow(
-      RangeError,
-    );
     expect(
-      () => new SimulationRunner({ departments: DEPARTMENTS, seed: 1, sink, backfillMinutes: -1 }),
+      () => new SimulationRunner({ departments: DEPARTMENTS, seed: 1, sink, speed: 0, now: () => 0 }),
     ).toThrow(RangeError);
     expect(
-      () => new SimulationRunner({ departments: [DEPARTMENTS[0]!, DEPARTMENTS[0]!], seed: 1, sink }),
+      () =>
+        new SimulationRunner({ departments: DEPARTMENTS, seed: 1, sink, backfillMinutes: -1, now: () => 0 }),
+    ).toThrow(RangeError);
+    expect(
+      () =>
+        new SimulationRunner({
+          departments: [DEPARTMENTS[0]!, DEPARTMENTS[0]!],
+          seed: 1,
+          sink,
+          now: () => 0,
+        }),
     ).toThrow(/duplicate/);
   });
 });

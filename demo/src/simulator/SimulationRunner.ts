@@ -1,4 +1,4 @@
-import { MAX_EVENT_BATCH, type QueueEvent } from '@counterwatch/shared';
+import { Backoff, MAX_EVENT_BATCH, type Clock, type QueueEvent } from '@counterwatch/shared';
 import { DepartmentDay, type SimCounter } from './DepartmentDay.js';
 
 export interface SimulationRunnerOptions {
@@ -8,14 +8,25 @@ export interface SimulationRunnerOptions {
   backfillMinutes?: number;
   /** Simulated time runs this many times faster than the wall clock. Default 1. */
   speed?: number;
-  /** Where events go; called per department with batches of at most 500, in order; awaited. */
-  sink: (departmentId: string, events: QueueEvent[]) => Promise<void>;
+  /**
+   * Where events go; called per department with batches of at most 500, in
+   * order; awaited. Throwing means "not delivered, try again later"; events it
+   * reports as rejected were refused for good and are never sent again.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a sink that never refuses returns nothing
+  sink: (departmentId: string, events: QueueEvent[]) => Promise<SinkResult | void>;
   /** Default 1000. */
   tickMs?: number;
-  /** Default Date.now. */
-  now?: () => number;
-  /** Sink failures (the batch is retried on the next tick). Default: console.error. */
+  now: Clock;
+  /** Sink failures (the batch is retried later, with capped backoff). Default: console.error. */
   onError?: (error: unknown) => void;
+  /** An event the receiver refused for good (a dead letter). Default: console.error. */
+  onRejected?: (event: QueueEvent, reason: string) => void;
+}
+
+/** What the receiver said of a batch: the events it refused for good. */
+export interface SinkResult {
+  rejected: { id: string; reason: string }[];
 }
 
 interface Lane {
@@ -27,6 +38,9 @@ interface Lane {
   delivered: number;
   /** How many of the first events are the backfill. */
   backfill: number;
+  /** Failed deliveries back off (capped), so a receiver that is down is not hammered every tick. */
+  backoff: Backoff;
+  retryAt: number;
 }
 
 /**
@@ -39,8 +53,10 @@ export class SimulationRunner {
   private readonly options: SimulationRunnerOptions;
   private readonly speed: number;
   private readonly backfillMs: number;
-  private readonly now: () => number;
+  private readonly now: Clock;
   private readonly onError: (error: unknown) => void;
+  private readonly onRejected: (event: QueueEvent, reason: string) => void;
+  private rejectedCount = 0;
   private lanes: Lane[] = [];
   private openedAt = 0;
   private simNow = 0;
@@ -61,12 +77,22 @@ export class SimulationRunner {
     this.options = options;
     this.speed = speed;
     this.backfillMs = backfillMinutes * 60_000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now;
     this.onError =
       options.onError ??
       ((error: unknown) => {
-        console.error('simulation sink failed; retrying next tick:', error);
+        console.error('simulation sink failed; retrying later:', error);
       });
+    this.onRejected =
+      options.onRejected ??
+      ((event, reason) => {
+        console.error(`simulated event ${event.id} refused for good: ${reason}`);
+      });
+  }
+
+  /** Events the receiver refused for good (dead letters): never sent again. */
+  get rejected(): number {
+    return this.rejectedCount;
   }
 
   /** Epoch ms at which the simulated day opened (set by start). */
@@ -102,6 +128,8 @@ export class SimulationRunner {
       delivering: undefined,
       delivered: 0,
       backfill: 0,
+      backoff: new Backoff({ initialMs: 1_000, maxMs: 30_000 }),
+      retryAt: 0,
     }));
 
     this.simNow = this.backfillMs;
@@ -158,15 +186,32 @@ export class SimulationRunner {
     return lane.delivering;
   }
 
-  /** Sends pending batches in order until none are left or the sink fails (then the next tick retries). */
+  /**
+   * Sends pending batches in order until none are left or the sink fails
+   * (then a later tick retries, after a capped backoff). Events the receiver
+   * refuses for good are handed to onRejected and dropped from the lane:
+   * retrying them could never succeed and would block everything behind them.
+   */
   private async drain(lane: Lane): Promise<void> {
+    if (this.now() < lane.retryAt) return;
     while (lane.pending.length > 0 && !this.stopped) {
       const batch = lane.pending.slice(0, MAX_EVENT_BATCH);
+      // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- as the sink's type
+      let result: SinkResult | void;
       try {
-        await this.options.sink(lane.day.departmentId, batch);
+        result = await this.options.sink(lane.day.departmentId, batch);
       } catch (error: unknown) {
+        lane.retryAt = this.now() + lane.backoff.next();
         this.onError(error);
         return;
+      }
+      lane.backoff.reset();
+      lane.retryAt = 0;
+      for (const refused of result?.rejected ?? []) {
+        const event = batch.find((e) => e.id === refused.id);
+        if (!event) continue;
+        this.rejectedCount += 1;
+        this.onRejected(event, refused.reason);
       }
       lane.pending.splice(0, batch.length);
       lane.delivered += batch.length;

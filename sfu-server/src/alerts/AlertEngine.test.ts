@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Alert, QueueEvent } from '@counterwatch/shared';
+import { systemClock, type Alert, type QueueEvent } from '@counterwatch/shared';
 import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
 import { AlertEngine } from './AlertEngine.js';
 import type { Condition } from './rules.js';
@@ -29,7 +29,7 @@ describe('AlertEngine lifecycle', () => {
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-alerts-'));
-    storage = await SqliteStorage.create({ dataDir: dir, logger });
+    storage = await SqliteStorage.create({ dataDir: dir, logger, now: systemClock });
     now = 1_800_000_000_000;
     engine = await AlertEngine.create({
       storage,
@@ -145,7 +145,7 @@ describe('AlertEngine lifecycle', () => {
   it('stores per-department thresholds', async () => {
     expect(engine.thresholds('d').longestWaitMinutes).toBe(30);
     await engine.setThresholds('d', { ...engine.thresholds('d'), longestWaitMinutes: 20 });
-    const again = await AlertEngine.create({ storage, logger, departmentIds: ['d'] });
+    const again = await AlertEngine.create({ storage, logger, now: systemClock, departmentIds: ['d'] });
     expect(again.thresholds('d').longestWaitMinutes).toBe(20);
   });
 

@@ -6,6 +6,7 @@ import {
   type AlertQuery,
   type AlertThresholds,
   type QueueEvent,
+  type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { Storage, StoredAlert } from '../storage/Storage.js';
@@ -19,7 +20,8 @@ export type AlertEngineEvents = {
 export interface AlertEngineOptions {
   storage: Storage;
   logger: Logger;
-  now?: () => number;
+  /** The injected clock. */
+  now: Clock;
   /** A condition must stay clear this long before its alert resolves itself (no flapping). */
   clearHoldMs?: number;
   /** The printed number of a ticket, for messages people read. */
@@ -36,7 +38,7 @@ const publicAlert = ({ conditionKey: _key, ...alert }: StoredAlert): Alert => al
 export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   readonly #storage: Storage;
   readonly #logger: Logger;
-  readonly #now: () => number;
+  readonly #now: Clock;
   readonly #clearHoldMs: number;
   readonly #ticketNumber: (departmentId: string, ticketId: string) => string | undefined;
   /** Unresolved alerts by condition key. */
@@ -50,7 +52,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     super();
     this.#storage = options.storage;
     this.#logger = options.logger.child({ module: 'alerts' });
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
     this.#clearHoldMs = options.clearHoldMs ?? 60_000;
     this.#ticketNumber = options.ticketNumber ?? (() => undefined);
   }

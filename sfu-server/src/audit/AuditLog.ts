@@ -6,6 +6,7 @@ import {
   type AuditQuery,
   type AuditVerification,
   type User,
+  type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { AuditStore } from '../storage/Storage.js';
@@ -41,7 +42,7 @@ export class AuditLog {
   readonly #logger: Logger;
   readonly #now: () => number;
 
-  constructor({ store, logger, now = Date.now }: { store: AuditStore; logger: Logger; now?: () => number }) {
+  constructor({ store, logger, now }: { store: AuditStore; logger: Logger; now: Clock }) {
     this.#store = store;
     this.#logger = logger.child({ module: 'audit' });
     this.#now = now;

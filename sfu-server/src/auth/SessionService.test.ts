@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AppError } from '@counterwatch/shared';
+import { AppError, systemClock } from '@counterwatch/shared';
 import { pino } from 'pino';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
@@ -45,7 +45,7 @@ describe('SessionService', () => {
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-sessions-'));
-    storage = await SqliteStorage.create({ dataDir: dir, logger });
+    storage = await SqliteStorage.create({ dataDir: dir, logger, now: systemClock });
     alice = await storage.createUser(
       {
         username: 'alice',

@@ -1,4 +1,4 @@
-import { AppError, TypedEmitter, type User } from '@counterwatch/shared';
+import { AppError, TypedEmitter, type User, type Clock } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { Storage, UserRecord } from '../storage/Storage.js';
 import { hashToken, randomSecret, verifyPassword } from './secrets.js';
@@ -20,7 +20,8 @@ export interface SessionServiceOptions {
   storage: Storage;
   logger: Logger;
   ttlMs?: number;
-  now?: () => number;
+  /** The injected clock. */
+  now: Clock;
   /** Failed logins allowed per username and per address within the window. */
   maxFailures?: number;
   failureWindowMs?: number;
@@ -47,7 +48,7 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
   readonly #storage: Storage;
   readonly #logger: Logger;
   readonly #ttlMs: number;
-  readonly #now: () => number;
+  readonly #now: Clock;
   readonly #maxFailures: number;
   readonly #windowMs: number;
   readonly #failures = new Map<string, number[]>();
@@ -57,7 +58,7 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     this.#storage = options.storage;
     this.#logger = options.logger.child({ module: 'sessions' });
     this.#ttlMs = options.ttlMs ?? 12 * 3600_000;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
     this.#maxFailures = options.maxFailures ?? 5;
     this.#windowMs = options.failureWindowMs ?? 5 * 60_000;
   }

@@ -1,4 +1,4 @@
-import { TypedEmitter, type Counter, type Department } from '@counterwatch/shared';
+import { TypedEmitter, type Clock, type Counter, type Department } from '@counterwatch/shared';
 import { tokenMatches } from '../auth/secrets.js';
 import type { Logger } from '../logger.js';
 import type { CounterRecord, DepartmentRecord, Storage } from '../storage/Storage.js';
@@ -18,25 +18,29 @@ export type DirectoryEvents = {
 export class Directory extends TypedEmitter<DirectoryEvents> {
   readonly #storage: Storage;
   readonly #logger: Logger;
+  readonly #now: Clock;
   #departments = new Map<string, DepartmentRecord>();
   #counters = new Map<string, CounterRecord>();
 
-  private constructor(storage: Storage, logger: Logger) {
+  private constructor(storage: Storage, logger: Logger, now: Clock) {
     super();
     this.#storage = storage;
     this.#logger = logger;
+    this.#now = now;
   }
 
   static async load({
     storage,
     logger,
     provision,
+    now,
   }: {
     storage: Storage;
     logger: Logger;
     provision: DirectoryFile | null;
+    now: Clock;
   }): Promise<Directory> {
-    const directory = new Directory(storage, logger.child({ module: 'directory' }));
+    const directory = new Directory(storage, logger.child({ module: 'directory' }), now);
     if (provision) await directory.#provision(provision);
     await directory.reload();
     return directory;
@@ -107,7 +111,7 @@ export class Directory extends TypedEmitter<DirectoryEvents> {
   }
 
   async setCounterTokenHash(counterId: string, tokenHash: string | null): Promise<boolean> {
-    const ok = await this.#storage.setCounterTokenHash(counterId, tokenHash, Date.now());
+    const ok = await this.#storage.setCounterTokenHash(counterId, tokenHash, this.#now());
     const record = this.#counters.get(counterId);
     if (ok && record) {
       record.tokenHash = tokenHash;
@@ -123,7 +127,7 @@ export class Directory extends TypedEmitter<DirectoryEvents> {
     }
     for (const { tokenHash, ...counter } of file.counters) {
       await this.#storage.saveCounter(counter);
-      if (tokenHash) await this.#storage.setCounterTokenHash(counter.id, tokenHash, Date.now());
+      if (tokenHash) await this.#storage.setCounterTokenHash(counter.id, tokenHash, this.#now());
     }
     this.#logger.info(
       { departments: file.departments.length, counters: file.counters.length },

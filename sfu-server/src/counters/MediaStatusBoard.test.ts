@@ -148,7 +148,7 @@ describe('MediaStatusBoard', () => {
   });
 
   it('defaults to a 500 ms flush interval', () => {
-    const defaults = new MediaStatusBoard({ reconnectGraceMs: GRACE });
+    const defaults = new MediaStatusBoard({ reconnectGraceMs: GRACE, now: () => Date.now() });
     const seen = vi.fn();
     defaults.on('changed', seen);
     defaults.setTracks('c01', { tracks: ['grid'], epoch: 1, publisher: 'ffmpeg' });

@@ -5,6 +5,7 @@ import {
   type MediaStats,
   type MediaTrack,
   type PublisherKind,
+  type Clock,
 } from '@counterwatch/shared';
 
 export type MediaStatusBoardEvents = {
@@ -17,7 +18,8 @@ export interface MediaStatusBoardOptions {
   reconnectGraceMs: number;
   /** Patches go out at most this often. */
   flushIntervalMs?: number;
-  now?: () => number;
+  /** The injected clock. */
+  now: Clock;
 }
 
 interface Entry {
@@ -35,7 +37,7 @@ export class MediaStatusBoard extends TypedEmitter<MediaStatusBoardEvents> {
   readonly #dirty = new Set<string>();
   readonly #graceMs: number;
   readonly #flushMs: number;
-  readonly #now: () => number;
+  readonly #now: Clock;
   readonly #startedAt: number;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
@@ -44,7 +46,7 @@ export class MediaStatusBoard extends TypedEmitter<MediaStatusBoardEvents> {
     super();
     this.#graceMs = options.reconnectGraceMs;
     this.#flushMs = options.flushIntervalMs ?? 500;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
     this.#startedAt = this.#now();
   }
 

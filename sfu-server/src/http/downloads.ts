@@ -35,7 +35,7 @@ export class Downloads {
     if (!file.startsWith(root + path.sep)) throw new AppError('not_found', 'no such file');
     const token = randomBytes(24).toString('base64url');
     this.#prune();
-    this.#grants.set(token, { ...options, root, file, expiresAt: Date.now() + this.#ttlMs });
+    this.#grants.set(token, { ...options, root, file, expiresAt: performance.now() + this.#ttlMs });
     return `/api/v1/files/${token}`;
   }
 
@@ -43,7 +43,7 @@ export class Downloads {
     const router = Router();
     router.get('/:token', requireUser(sessions), (req, res, next) => {
       const grant = this.#grants.get(param(req, 'token'));
-      if (!grant || grant.expiresAt < Date.now() || grant.sessionHash !== sessionOf(res).sessionHash) {
+      if (!grant || grant.expiresAt < performance.now() || grant.sessionHash !== sessionOf(res).sessionHash) {
         throw new AppError('not_found', 'no such file');
       }
       res.setHeader('Cache-Control', 'private, no-store');
@@ -57,7 +57,7 @@ export class Downloads {
   }
 
   #prune(): void {
-    const now = Date.now();
+    const now = performance.now();
     for (const [token, grant] of this.#grants) if (grant.expiresAt < now) this.#grants.delete(token);
   }
 }

@@ -7,6 +7,7 @@ import {
   type ChecklistItem,
   type ChecklistResult,
   type Inspection,
+  type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { InspectionRecord, InspectionStore, SettingsStore } from '../storage/Storage.js';
@@ -21,7 +22,8 @@ export interface InspectionServiceOptions {
   settings: SettingsStore;
   stillsDir: string;
   logger: Logger;
-  now?: () => number;
+  /** The injected clock. */
+  now: Clock;
   releaseAfterMs: number;
 }
 
@@ -33,12 +35,12 @@ export interface InspectionServiceOptions {
 export class InspectionService {
   readonly #o: InspectionServiceOptions;
   readonly #logger: Logger;
-  readonly #now: () => number;
+  readonly #now: Clock;
 
   constructor(options: InspectionServiceOptions) {
     this.#o = options;
     this.#logger = options.logger.child({ module: 'inspections' });
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
     fs.mkdirSync(options.stillsDir, { recursive: true, mode: 0o700 });
   }
 

@@ -10,6 +10,7 @@ import {
   type QueueEvent,
   type Rating,
   type TicketReceipt,
+  type Clock,
 } from '@counterwatch/shared';
 import { businessDayLabel } from './businessDay.js';
 import { ticketStatus, type TicketRecord } from './DepartmentQueue.js';
@@ -32,10 +33,10 @@ function serviceLetter(code: string): string {
  */
 export class DeviceCommands {
   readonly #queue: QueueService;
-  readonly #now: () => number;
+  readonly #now: Clock;
   readonly #lanes = new Map<string, Promise<unknown>>();
 
-  constructor(queue: QueueService, now: () => number = Date.now) {
+  constructor(queue: QueueService, now: Clock) {
     this.#queue = queue;
     this.#now = now;
   }

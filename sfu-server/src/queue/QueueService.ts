@@ -12,6 +12,7 @@ import {
   type HistoryPoint,
   type MetricsHistory,
   type QueueEvent,
+  type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { DailyAggregate, Storage } from '../storage/Storage.js';
@@ -33,7 +34,8 @@ export interface QueueServiceOptions {
   directory: QueueDirectory;
   thresholds: (departmentId: string) => AlertThresholds;
   logger: Logger;
-  now?: () => number;
+  /** The injected clock. */
+  now: Clock;
   /** Recompute this long after new events (coalescing bursts); the 1 s tick covers the rest. */
   debounceMs?: number;
 }
@@ -70,7 +72,7 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   readonly #directory: QueueDirectory;
   readonly #thresholds: (departmentId: string) => AlertThresholds;
   readonly #logger: Logger;
-  readonly #now: () => number;
+  readonly #now: Clock;
   readonly #debounceMs: number;
   readonly #states = new Map<string, DepartmentState>();
   readonly #latest = new Map<string, MetricsResult>();
@@ -93,7 +95,7 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     this.#directory = options.directory;
     this.#thresholds = options.thresholds;
     this.#logger = options.logger.child({ module: 'queue' });
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
     this.#debounceMs = options.debounceMs ?? 50;
   }
 

@@ -6,6 +6,7 @@ import {
   DepartmentIdSchema,
   TypedEmitter,
   type RecordingHealth,
+  type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { DepartmentRouter } from '../media/DepartmentRouter.js';
@@ -31,7 +32,8 @@ export interface RecordingServiceOptions {
   /** Disk quota for segments; null for none. */
   quotaBytes?: number | null;
   logger: Logger;
-  now?: () => number;
+  /** The injected clock. */
+  now: Clock;
   ffmpegPath?: string;
   /** Default 60 s. */
   retentionIntervalMs?: number;
@@ -82,7 +84,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
   readonly #retentionDays: number;
   readonly #quotaBytes: number | null;
   readonly #logger: Logger;
-  readonly #now: () => number;
+  readonly #now: Clock;
   readonly #ffmpegPath: string;
   readonly #retentionIntervalMs: number;
   readonly #clipMaxAgeMs: number;
@@ -109,7 +111,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     this.#retentionDays = options.retentionDays ?? 30;
     this.#quotaBytes = options.quotaBytes ?? null;
     this.#logger = options.logger.child({ module: 'recording' });
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
     this.#ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
     this.#retentionIntervalMs = options.retentionIntervalMs ?? 60_000;
     this.#clipMaxAgeMs = options.clipMaxAgeMs ?? 86_400_000;

@@ -92,7 +92,7 @@ export async function terminate(child: FfmpegChild, killTimeoutMs: number): Prom
  * its last buffered bytes), so the line alone does not mean the file is whole.
  */
 export async function waitUntilClosed(pid: number, file: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   const fdDir = `/proc/${pid}/fd`;
   for (;;) {
     let open = false;
@@ -114,7 +114,7 @@ export async function waitUntilClosed(pid: number, file: string, timeoutMs: numb
       throw error;
     }
     if (!open) return true;
-    if (Date.now() > deadline) return false;
+    if (performance.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -97,12 +97,12 @@ export async function waitForUdpPorts(
   ports: readonly number[],
   options: { timeoutMs: number; gone: () => boolean },
 ): Promise<boolean> {
-  const deadline = Date.now() + options.timeoutMs;
+  const deadline = performance.now() + options.timeoutMs;
   for (;;) {
     if (options.gone()) return false;
     const bound = await boundUdpPorts();
     if (ports.every((p) => bound.has(p))) return true;
-    if (Date.now() > deadline) return false;
+    if (performance.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -6,6 +6,7 @@ import {
   type FlagReason,
   type Interaction,
   type QueueEvent,
+  type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { TicketRecord } from '../queue/DepartmentQueue.js';
@@ -25,7 +26,8 @@ export interface ReviewServiceOptions {
   /** An alert about this ticket (long service), if one is open. */
   alertAbout: (departmentId: string, ticketId: string) => { id: number; rule: string } | undefined;
   logger: Logger;
-  now?: () => number;
+  /** The injected clock. */
+  now: Clock;
   /** Holds on a reviewed interaction's recording end this long after its review closed, unless kept. */
   releaseAfterMs: number;
 }
@@ -43,13 +45,13 @@ export type ReviewServiceEvents = {
 export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
   readonly #o: ReviewServiceOptions;
   readonly #logger: Logger;
-  readonly #now: () => number;
+  readonly #now: Clock;
 
   constructor(options: ReviewServiceOptions) {
     super();
     this.#o = options;
     this.#logger = options.logger.child({ module: 'review' });
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
   }
 
   /** Newly accepted queue events: a finished service makes an interaction; a rating completes it. */

@@ -30,7 +30,7 @@ export interface AgentConnectionHost {
   authenticate(counterId: string, token: string): Counter | undefined;
   welcome(): Pick<
     AgentWelcome,
-    'renditions' | 'audioBitrateKbps' | 'keyframeIntervalSeconds' | 'heartbeatIntervalMs'
+    'renditions' | 'audioBitrateKbps' | 'keyframeIntervalSeconds' | 'heartbeatIntervalMs' | 'serverTime'
   >;
   getRouter(departmentId: string): Promise<DepartmentRouter>;
   plainIngest: { listenIp: string; announcedIp: string; ingestHost: string | null };
@@ -184,7 +184,6 @@ export class AgentConnection extends TypedEmitter<AgentConnectionEvents> {
     return {
       sessionId: this.id,
       counter: { id: counter.id, departmentId: counter.departmentId, name: counter.name },
-      serverTime: Date.now(),
       ...this.#host.welcome(),
     };
   }

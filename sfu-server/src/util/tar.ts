@@ -34,7 +34,7 @@ function header(name: string, size: number, mtime: number): Buffer {
   return h;
 }
 
-export async function writeTar(target: string, entries: TarEntry[], mtime = Date.now()): Promise<void> {
+export async function writeTar(target: string, entries: TarEntry[], mtime: number): Promise<void> {
   const out = fs.createWriteStream(target, { mode: 0o600 });
   const write = (chunk: Buffer): Promise<void> =>
     new Promise((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));

@@ -5,6 +5,7 @@ import {
   UpdateUserSchema,
   parseOrThrow,
   type AdminUser,
+  type Clock,
   type SessionInfo,
 } from '@counterwatch/shared';
 import type { AuditLog } from '../../audit/AuditLog.js';
@@ -24,6 +25,7 @@ export interface AdminRoutesDeps {
   directory: Directory;
   isOnline: (counterId: string) => boolean;
   app: () => Express;
+  now: Clock;
 }
 
 const adminUser = (u: UserRecord): AdminUser => ({
@@ -41,7 +43,7 @@ const adminUser = (u: UserRecord): AdminUser => ({
  * every change on record, secrets shown once and stored only as hashes.
  */
 export function adminRoutes(deps: AdminRoutesDeps): Router {
-  const { sessions, audit, storage, directory } = deps;
+  const { sessions, audit, storage, directory, now } = deps;
   const router = Router();
   router.use(requireUser(sessions, 'admin'));
 
@@ -71,10 +73,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
       details: { roles: body.roles, departmentIds: body.departmentIds },
     });
     const password = generatePassword();
-    const user = await storage.createUser(
-      { ...body, passwordHash: await hashPassword(password) },
-      Date.now(),
-    );
+    const user = await storage.createUser({ ...body, passwordHash: await hashPassword(password) }, now());
     res.status(201).json({ user: adminUser(user), password });
   });
 
@@ -124,7 +123,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
 
   router.get('/sessions', async (_req, res) => {
     const users = new Map((await storage.listUsers()).map((u) => [u.id, u.username]));
-    const list: SessionInfo[] = (await storage.listActiveSessions(Date.now())).map((s) => ({
+    const list: SessionInfo[] = (await storage.listActiveSessions(now())).map((s) => ({
       id: s.idHash.slice(7, 23),
       userId: s.userId,
       username: users.get(s.userId) ?? '?',
@@ -139,7 +138,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
 
   router.post('/sessions/:id/revoke', async (req, res) => {
     const id = param(req, 'id');
-    const session = (await storage.listActiveSessions(Date.now())).find((s) => s.idHash.slice(7, 23) === id);
+    const session = (await storage.listActiveSessions(now())).find((s) => s.idHash.slice(7, 23) === id);
     if (!session) throw new AppError('not_found', `no active session ${id}`);
     await audit.record({
       action: 'session.revoke',

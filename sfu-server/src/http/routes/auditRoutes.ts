@@ -1,12 +1,21 @@
 import { Router } from 'express';
-import { AuditQuerySchema, AuditVerifyQuerySchema, parseOrThrow } from '@counterwatch/shared';
+import { AuditQuerySchema, AuditVerifyQuerySchema, parseOrThrow, type Clock } from '@counterwatch/shared';
 import { auditCsv, type AuditLog } from '../../audit/AuditLog.js';
+import { businessDayLabel } from '../../queue/businessDay.js';
 import type { SessionService } from '../../auth/SessionService.js';
 import { requireUser } from '../auth.js';
 import { actor } from '../requestContext.js';
 
 /** The audit trail for auditors and the director: search, verify the chain, export CSV (itself on record). */
-export function auditRoutes({ sessions, audit }: { sessions: SessionService; audit: AuditLog }): Router {
+export function auditRoutes({
+  sessions,
+  audit,
+  now,
+}: {
+  sessions: SessionService;
+  audit: AuditLog;
+  now: Clock;
+}): Router {
   const router = Router();
   const readers = requireUser(sessions, 'auditor', 'director');
 
@@ -25,7 +34,7 @@ export function auditRoutes({ sessions, audit }: { sessions: SessionService; aud
     await audit.record({ action: 'audit.export', actor: actor(req, res), details: { query } });
     const entries = await audit.list({ ...query, limit: Math.max(query.limit, 5000) });
     res.setHeader('Cache-Control', 'private, no-store');
-    res.attachment(`audit-${new Date().toISOString().slice(0, 10)}.csv`);
+    res.attachment(`audit-${businessDayLabel(now())}.csv`);
     res.type('text/csv; charset=utf-8').send(`\uFEFF${auditCsv(entries)}`);
   });
 

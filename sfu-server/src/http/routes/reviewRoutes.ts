@@ -13,6 +13,7 @@ import {
   parseOrThrow,
   type Counter,
   type Interaction,
+  type Clock,
   type User,
 } from '@counterwatch/shared';
 import type { AuditLog } from '../../audit/AuditLog.js';
@@ -45,6 +46,7 @@ export interface ReviewRoutesDeps {
   downloads: Downloads;
   counter: (id: string) => Counter | undefined;
   ticketEvents: (departmentId: string, ticketId: string) => Promise<StoredQueueEvent[]>;
+  now: Clock;
 }
 
 const ListQuery = z.object({
@@ -250,8 +252,9 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
       .join('\n');
     files.push({ name: `${base}/MANIFEST.sha256`, data: Buffer.from(`${manifest}\n`) });
     fs.mkdirSync(deps.exportsDir, { recursive: true, mode: 0o700 });
-    const target = path.join(deps.exportsDir, `${base}-${Date.now()}.tar`);
-    await writeTar(target, files);
+    const exportedAt = deps.now();
+    const target = path.join(deps.exportsDir, `${base}-${exportedAt}.tar`);
+    await writeTar(target, files, exportedAt);
     const url = deps.downloads.grant({
       sessionHash: sessionOf(res).sessionHash,
       root: deps.exportsDir,

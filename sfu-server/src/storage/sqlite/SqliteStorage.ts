@@ -15,6 +15,7 @@ import {
   type Department,
   type HistoryPoint,
   type QueueEvent,
+  type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../../logger.js';
 import type {
@@ -94,9 +95,12 @@ export class SqliteStorage implements Storage {
   readonly inspections: SqliteInspectionStore;
   #closed = false;
 
-  private constructor(db: Db, logger: Logger) {
+  readonly #now: Clock;
+
+  private constructor(db: Db, logger: Logger, now: Clock) {
     this.#db = db;
     this.#logger = logger;
+    this.#now = now;
     this.audit = new SqliteAuditStore(db);
     this.settings = new SqliteSettingsStore(db);
     this.recordings = new SqliteRecordingStore(db);
@@ -105,14 +109,22 @@ export class SqliteStorage implements Storage {
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */
-  static async create({ dataDir, logger }: { dataDir: string; logger: Logger }): Promise<SqliteStorage> {
+  static async create({
+    dataDir,
+    logger,
+    now,
+  }: {
+    dataDir: string;
+    logger: Logger;
+    now: Clock;
+  }): Promise<SqliteStorage> {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const db = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // durable across process crashes; WAL keeps it fast
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const storage = new SqliteStorage(db, logger.child({ module: 'storage' }));
+    const storage = new SqliteStorage(db, logger.child({ module: 'storage' }), now);
     storage.#migrate();
     return storage;
   }
@@ -138,7 +150,7 @@ export class SqliteStorage implements Storage {
         this.#db.exec(migration.sql);
         this.#db
           .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-          .run(migration.version, migration.name, Date.now());
+          .run(migration.version, migration.name, this.#now());
       })();
       this.#logger.info({ version: migration.version, name: migration.name }, 'migration applied');
     }
@@ -171,7 +183,7 @@ export class SqliteStorage implements Storage {
         `INSERT INTO departments (id, name, opening_hours, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, opening_hours = excluded.opening_hours`,
       )
-      .run(d.id, d.name, JSON.stringify(d.openingHours), Date.now());
+      .run(d.id, d.name, JSON.stringify(d.openingHours), this.#now());
   }
 
   async saveCounter(c: Counter): Promise<void> {
@@ -181,7 +193,7 @@ export class SqliteStorage implements Storage {
          ON CONFLICT(id) DO UPDATE SET department_id = excluded.department_id, name = excluded.name,
            services = excluded.services`,
       )
-      .run(c.id, c.departmentId, c.name, JSON.stringify(c.services), Date.now());
+      .run(c.id, c.departmentId, c.name, JSON.stringify(c.services), this.#now());
   }
 
   async setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean> {
