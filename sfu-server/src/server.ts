@@ -116,7 +116,7 @@ export class CounterWatchServer {
     const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
     this.#reviews = new ReviewService({
       store: storage.reviews,
-      ticket: (departmentId, ticketId) => this.#queue.state(departmentId)?.tickets.get(ticketId),
+      ticket: (departmentId, ticketId) => this.#queue.ticket(departmentId, ticketId),
       activeTicket: (departmentId, counterId) => this.#activeTicket(departmentId, counterId),
       usualServiceSeconds: (departmentId, serviceCode) => {
         const measured = this.#queue
@@ -248,7 +248,7 @@ export class CounterWatchServer {
         clearHoldMs: config.alertClearHoldMs,
         now: clock,
         ticketNumber: (departmentId, ticketId) =>
-          names.queue?.state(departmentId)?.tickets.get(ticketId)?.number ?? undefined,
+          names.queue?.ticket(departmentId, ticketId)?.number ?? undefined,
         departmentIds: directory.departments().map((d) => d.id),
       });
       const queue = await QueueService.create({

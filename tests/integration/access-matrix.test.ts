@@ -13,6 +13,7 @@ import { withDatabase } from '../support/audit.js';
 import { eventually, launchChromium, login } from '../support/browser.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { events, postEvents } from '../support/queue.js';
+import type { TestClock } from '../support/clock.js';
 import { testStack } from '../support/stack.js';
 
 interface Route {
@@ -33,6 +34,7 @@ const DEVICE = /^\/api\/v1\/(device|events)(\/|$)/;
 describe('access control matrix', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
+  let clock: TestClock;
   let routes: Route[];
   let A: Stack['provisioned']['departments'][number];
   let B: Stack['provisioned']['departments'][number];
@@ -44,7 +46,7 @@ describe('access control matrix', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    ({ stack, cleanup } = await testStack('matrix', { departments: 2, countersPerDepartment: 2 }));
+    ({ stack, cleanup, clock } = await testStack('matrix', { departments: 2, countersPerDepartment: 2 }));
     [A, B] = stack.provisioned.departments as [typeof A, typeof B];
     const password = (u: string, roles: string[], departments?: string[]) =>
       stack.createUser(u, roles, departments);
@@ -71,8 +73,8 @@ describe('access control matrix', () => {
 
     // Objects of department A: an alert, an interaction (flagged), an inspection with an observation.
     const c1 = A.counters[0]!.id;
-    const e = events(A.id, 'qs', 'mx');
-    const now = Date.now();
+    const e = events(A.id, 'qs', 'mx', clock.now);
+    const now = clock.now();
     await postEvents(stack.url, A.apiKey, [
       e({ type: 'counter.opened', counterId: c1 }, now - 60 * 60_000),
       e(
@@ -170,7 +172,7 @@ describe('access control matrix', () => {
     if (r.path.endsWith('/observations')) return JSON.stringify({ note: 'n' });
     if (r.path.endsWith('/end')) return JSON.stringify({ results: {}, notes: '' });
     if (r.path.endsWith('/complaints/candidates'))
-      return JSON.stringify({ departmentId: ids.department, at: Date.now(), description: 'd' });
+      return JSON.stringify({ departmentId: ids.department, at: clock.now(), description: 'd' });
     if (r.path.endsWith('/complaints'))
       return JSON.stringify({ interactionId: Number(ids.interaction), description: 'd' });
     return '{}';
@@ -282,7 +284,7 @@ describe('access control matrix', () => {
                 {
                   id: 'mx-evil',
                   departmentId: A.id,
-                  occurredAt: Date.now(),
+                  occurredAt: clock.now(),
                   source: { id: 'x', seq: 1 },
                   type: 'counter.closed',
                   counterId: ids.counter,

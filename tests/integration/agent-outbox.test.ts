@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@counterwatch/demo';
 import { eventually } from '../support/browser.js';
 import { countStoredEvents, events } from '../support/queue.js';
+import type { TestClock } from '../support/clock.js';
 import { testStack } from '../support/stack.js';
 
 /**
@@ -12,9 +13,10 @@ import { testStack } from '../support/stack.js';
 describe('agent event relay survives kill -9', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
+  let clock: TestClock;
 
   beforeAll(async () => {
-    ({ stack, cleanup } = await testStack('outbox', { departments: 1, countersPerDepartment: 1 }));
+    ({ stack, cleanup, clock } = await testStack('outbox', { departments: 1, countersPerDepartment: 1 }));
   });
 
   afterAll(async () => {
@@ -23,7 +25,7 @@ describe('agent event relay survives kill -9', () => {
 
   it('stores every event exactly once', async () => {
     const counter = stack.provisioned.counters[0]!;
-    const e = events(counter.departmentId, 'qs-burst', 'burst');
+    const e = events(counter.departmentId, 'qs-burst', 'burst', clock.now);
     const total = 600;
     const all = Array.from({ length: total }, (_, i) =>
       i % 2 === 0

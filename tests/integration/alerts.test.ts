@@ -4,19 +4,21 @@ import type { Stack } from '@counterwatch/demo';
 import { eventually } from '../support/browser.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { events, postEvents } from '../support/queue.js';
+import type { TestClock } from '../support/clock.js';
 import { testStack } from '../support/stack.js';
 
 /** Alerts through the REST API: fire, acknowledge, clear by themselves, resolve by hand, scope. */
 describe('alerts API', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
+  let clock: TestClock;
   let director: string;
   let otherHead: string;
   let dept: Stack['provisioned']['departments'][number];
   const MIN = 60_000;
 
   beforeAll(async () => {
-    ({ stack, cleanup } = await testStack('alerts', {
+    ({ stack, cleanup, clock } = await testStack('alerts', {
       departments: 2,
       countersPerDepartment: 2,
       serverEnv: { CW_ALERT_CLEAR_HOLD_S: '1' },
@@ -38,13 +40,13 @@ describe('alerts API', () => {
   };
 
   it('opens a longest-wait alert, is acknowledged, and resolves itself when the wait is over', async () => {
-    const e = events(dept.id, 'qs', 'al');
+    const e = events(dept.id, 'qs', 'al', clock.now);
     const c1 = dept.counters[0]!.id;
     await postEvents(stack.url, dept.apiKey, [
-      e({ type: 'counter.opened', counterId: c1 }, Date.now() - 50 * MIN),
+      e({ type: 'counter.opened', counterId: c1 }, clock.now() - 50 * MIN),
       e(
         { type: 'ticket.issued', ticketId: 'al-t1', ticketNumber: 'A001', serviceCode: 'id-card' },
-        Date.now() - 40 * MIN,
+        clock.now() - 40 * MIN,
       ),
     ]);
     const alert = await eventually('longest_wait alert', async () =>
@@ -52,7 +54,7 @@ describe('alerts API', () => {
     );
     expect(alert).toMatchObject({ severity: 'critical', counterId: null, state: 'open' });
     expect(typeof alert.id).toBe('number');
-    expect(alert.openedAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(alert.openedAt).toBeGreaterThan(clock.now() - 60_000);
 
     const ack = await send(stack.url, 'POST', `/api/v1/alerts/${alert.id}/acknowledge`, '{}', {
       cookie: director,
@@ -77,7 +79,7 @@ describe('alerts API', () => {
   });
 
   it('an unsatisfied rating opens an alert a person resolves with a note', async () => {
-    const e = events(dept.id, 'pad', 'rating');
+    const e = events(dept.id, 'pad', 'rating', clock.now);
     await postEvents(stack.url, dept.apiKey, [
       e({
         type: 'rating.submitted',

@@ -8,6 +8,7 @@ import { auditCount, withDatabase } from '../support/audit.js';
 import { eventually } from '../support/browser.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { events, postEvents } from '../support/queue.js';
+import type { TestClock } from '../support/clock.js';
 import { testStack } from '../support/stack.js';
 
 /**
@@ -17,6 +18,7 @@ import { testStack } from '../support/stack.js';
 describe('audit trail', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
+  let clock: TestClock;
   let director: string;
   let inspector: string;
   let admin: string;
@@ -24,7 +26,7 @@ describe('audit trail', () => {
   const MIN = 60_000;
 
   beforeAll(async () => {
-    ({ stack, cleanup } = await testStack('audit', {
+    ({ stack, cleanup, clock } = await testStack('audit', {
       departments: 1,
       countersPerDepartment: 2,
       serverEnv: { CW_RECORDING: 'false' },
@@ -114,13 +116,13 @@ describe('audit trail', () => {
   });
 
   it('records alert handling, thresholds, the checklist and inspections', async () => {
-    const e = events(dept.id, 'qs', 'aud');
+    const e = events(dept.id, 'qs', 'aud', clock.now);
     const c1 = dept.counters[0]!.id;
     await postEvents(stack.url, dept.apiKey, [
-      e({ type: 'counter.opened', counterId: c1 }, Date.now() - 60 * MIN),
+      e({ type: 'counter.opened', counterId: c1 }, clock.now() - 60 * MIN),
       e(
         { type: 'ticket.issued', ticketId: 'aud-t1', ticketNumber: 'A001', serviceCode: 'id-card' },
-        Date.now() - 45 * MIN,
+        clock.now() - 45 * MIN,
       ),
     ]);
     const alert = await eventually('alert', async () => {
@@ -182,9 +184,9 @@ describe('audit trail', () => {
   });
 
   it('records flags, complaints and review decisions', async () => {
-    const e = events(dept.id, 'panel', 'rev');
+    const e = events(dept.id, 'panel', 'rev', clock.now);
     const c2 = dept.counters[1]!.id;
-    const now = Date.now();
+    const now = clock.now();
     await postEvents(stack.url, dept.apiKey, [
       e(
         {

@@ -4,6 +4,7 @@ import { MetricsHistorySchema } from '@counterwatch/shared';
 import { eventually } from '../support/browser.js';
 import { loginCookie } from '../support/http.js';
 import { countStoredEvents, events, overview, postEvents } from '../support/queue.js';
+import type { TestClock } from '../support/clock.js';
 import { testStack } from '../support/stack.js';
 
 /**
@@ -14,13 +15,14 @@ import { testStack } from '../support/stack.js';
 describe('queue event ingest', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
+  let clock: TestClock;
   let cookie: string;
   let dept: Stack['provisioned']['departments'][number];
   let other: Stack['provisioned']['departments'][number];
   const MIN = 60_000;
 
   beforeAll(async () => {
-    ({ stack, cleanup } = await testStack('queue', { departments: 2, countersPerDepartment: 2 }));
+    ({ stack, cleanup, clock } = await testStack('queue', { departments: 2, countersPerDepartment: 2 }));
     dept = stack.provisioned.departments[0]!;
     other = stack.provisioned.departments[1]!;
     const password = stack.createUser('director', ['director']);
@@ -39,9 +41,9 @@ describe('queue event ingest', () => {
     (await overview(stack.url, cookie)).departments.find((d) => d.id === departmentId)!.metrics;
 
   it('stores an event once: a replayed batch is all duplicates and changes nothing', async () => {
-    const e = events(dept.id, 'qs-idem', 'idem');
+    const e = events(dept.id, 'qs-idem', 'idem', clock.now);
     const c1 = dept.counters[0]!.id;
-    const now = Date.now();
+    const now = clock.now();
     const batch = [
       e({ type: 'counter.opened', counterId: c1 }, now - 20 * MIN),
       e(
@@ -67,8 +69,8 @@ describe('queue event ingest', () => {
 
   it('rejects bad events with a reason each, and stores none of them', async () => {
     const before = countStoredEvents(stack.dataDir);
-    const now = Date.now();
-    const e = events(dept.id, 'qs-bad', 'bad');
+    const now = clock.now();
+    const e = events(dept.id, 'qs-bad', 'bad', clock.now);
     const result = await postEvents(stack.url, dept.apiKey, [
       e({ type: 'ticket.called', ticketId: 'x', counterId: 'no-such-counter' }),
       e({ type: 'ticket.called', ticketId: 'x', counterId: other.counters[0]!.id }),
@@ -119,8 +121,8 @@ describe('queue event ingest', () => {
 
   it('gives the same state whatever order events arrive in (one source ordered by its sequence numbers)', async () => {
     const c2 = dept.counters[1]!.id;
-    const now = Date.now();
-    const e = events(dept.id, 'panel-ooo', 'ooo');
+    const now = clock.now();
+    const e = events(dept.id, 'panel-ooo', 'ooo', clock.now);
     const opened = e({ type: 'counter.opened', counterId: c2 }, now - 30 * MIN);
     const issued = e(
       { type: 'ticket.issued', ticketId: 'ooo-t', ticketNumber: 'B201', serviceCode: 'permanent-residence' },
@@ -146,12 +148,12 @@ describe('queue event ingest', () => {
 
   it('corrects a source whose clock runs ahead (clock skew), from its own events', async () => {
     const counter = other.counters[0]!; // serves id-card
-    const kiosk = events(other.id, 'kiosk-fast', 'skew-k');
+    const kiosk = events(other.id, 'kiosk-fast', 'skew-k', clock.now);
     // The kiosk's clock is 3 minutes fast and it does not say what time it thinks it is.
     await postEvents(stack.url, other.apiKey, [
       kiosk(
         { type: 'ticket.issued', ticketId: 'skew-t', ticketNumber: 'A901', serviceCode: 'id-card' },
-        Date.now() + 3 * MIN,
+        clock.now() + 3 * MIN,
       ),
     ]);
     await new Promise((r) => setTimeout(r, 4_000));
@@ -165,8 +167,8 @@ describe('queue event ingest', () => {
 
   it('corrects a sender whose clock runs behind when it says what time it is (sentAt)', async () => {
     const counter = other.counters[0]!;
-    const system = events(other.id, 'qs-slow', 'skew-q');
-    const slow = Date.now() - 3 * MIN;
+    const system = events(other.id, 'qs-slow', 'skew-q', clock.now);
+    const slow = clock.now() - 3 * MIN;
     const res = await fetch(`${stack.url}/api/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${other.apiKey}` },
@@ -201,7 +203,7 @@ describe('queue event ingest', () => {
     expect(res.status).toBe(200);
     const history = MetricsHistorySchema.parse(await res.json());
     // The idempotency test's tickets were issued 9–10 minutes ago: the chart shows them waiting back then.
-    const past = history.points.filter((p) => p.at < Date.now() - 5 * MIN);
+    const past = history.points.filter((p) => p.at < clock.now() - 5 * MIN);
     expect(past.length).toBeGreaterThan(20);
     expect(past.some((p) => p.queueLength >= 2)).toBe(true);
     const steps = past.slice(1).map((p, i) => p.at - past[i]!.at);

@@ -4,16 +4,18 @@ import { RawSocket } from '../support/agentSocket.js';
 import { auditCount, withDatabase } from '../support/audit.js';
 import { eventually } from '../support/browser.js';
 import { getJson, loginCookie, send } from '../support/http.js';
+import type { TestClock } from '../support/clock.js';
 import { testStack } from '../support/stack.js';
 
 /** A revoked or expired session loses its live views within seconds; the trail records their end. */
 describe('sessions end live views', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
+  let clock: TestClock;
   let admin: string;
 
   beforeAll(async () => {
-    ({ stack, cleanup } = await testStack('sessions', {
+    ({ stack, cleanup, clock } = await testStack('sessions', {
       departments: 1,
       countersPerDepartment: 1,
       serverEnv: { CW_RECORDING: 'false' },
@@ -87,7 +89,7 @@ describe('sessions end live views', () => {
         .prepare(
           "UPDATE sessions SET expires_at = ? WHERE user_id = (SELECT id FROM users WHERE username = 'viewer2')",
         )
-        .run(Date.now()),
+        .run(clock.now()),
     );
     const started = Date.now();
     const closed = await socket.closed;

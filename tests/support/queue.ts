@@ -47,15 +47,11 @@ export function countStoredEvents(dataDir: string, where = '1 = 1', params: unkn
   }
 }
 
-/** A tiny builder of valid events for one department and source. */
-export function events(departmentId: string, sourceId: string, idPrefix: string) {
+/** A tiny builder of valid events for one department and source, stamped by the stack's clock. */
+export function events(departmentId: string, sourceId: string, idPrefix: string, now: () => number) {
   let seq = 0;
   let n = 0;
-  return (
-    body: Record<string, unknown>,
-    occurredAt = Date.now(),
-    overrides: Record<string, unknown> = {},
-  ) => ({
+  return (body: Record<string, unknown>, occurredAt = now(), overrides: Record<string, unknown> = {}) => ({
     id: `${idPrefix}-${++n}`,
     departmentId,
     occurredAt,

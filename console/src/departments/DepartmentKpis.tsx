@@ -21,7 +21,15 @@ export function DepartmentKpis({ metrics }: { metrics: DepartmentMetrics }) {
   const oldestSince =
     metrics.longestWaitSeconds === null ? null : metrics.at - Math.round(metrics.longestWaitSeconds * 1000);
   const cards: { key: string; label: string; value: ReactNode; detail?: string }[] = [
-    { key: 'queue', label: t('queue.waiting'), value: metrics.queueLength },
+    {
+      key: 'queue',
+      label: t('queue.waiting'),
+      value: metrics.queueLength,
+      // The day turned at 04:00 with tickets still open: say so, so the numbers add up.
+      ...(metrics.openFromPreviousDay > 0
+        ? { detail: t('departments.openFromPreviousDay', { count: metrics.openFromPreviousDay }) }
+        : {}),
+    },
     { key: 'open-counters', label: t('departments.openCounters'), value: metrics.openCounters },
     { key: 'longest-wait', label: t('queue.longestWait'), value: <Elapsed since={oldestSince} /> },
     {
@@ -40,7 +48,13 @@ export function DepartmentKpis({ metrics }: { metrics: DepartmentMetrics }) {
       key: 'served',
       label: t('queue.servedToday'),
       value: metrics.servedToday,
-      detail: t('departments.issuedToday', { count: metrics.issuedToday }),
+      detail:
+        metrics.resumedFromPreviousDay > 0
+          ? t('departments.issuedTodayAndResumed', {
+              count: metrics.issuedToday,
+              resumed: metrics.resumedFromPreviousDay,
+            })
+          : t('departments.issuedToday', { count: metrics.issuedToday }),
     },
     {
       key: 'served-hour',

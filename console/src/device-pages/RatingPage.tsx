@@ -68,7 +68,7 @@ function RatingPad({ session, counterId }: { session: DeviceSession; counterId: 
     last !== null &&
     !last.rated &&
     !ratedHere.has(last.ticketId) &&
-    Date.now() - last.finishedAt < RATING_WINDOW_MS
+    (polled.data?.serverTime ?? last.finishedAt) - last.finishedAt < RATING_WINDOW_MS
       ? last
       : null;
 

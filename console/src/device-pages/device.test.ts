@@ -19,6 +19,7 @@ describe('panel actions', () => {
       queueLength: 5,
       waitingByService: { passport: 1, 'id-card': 4 },
       lastFinished: null,
+      serverTime: 0,
     });
     expect(rows).toEqual([
       { serviceCode: 'id-card', waiting: 4 },

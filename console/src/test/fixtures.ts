@@ -80,6 +80,8 @@ export function departmentMetrics(departmentId: string, at: number, queueLength 
     servedLastHour: 0,
     servedToday: 0,
     issuedToday: 0,
+    openFromPreviousDay: 0,
+    resumedFromPreviousDay: 0,
     noShowRate: null,
     satisfaction: null,
     satisfactionLastHour: null,

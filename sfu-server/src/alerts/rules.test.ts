@@ -40,6 +40,8 @@ const quietDepartment: DepartmentMetrics = {
   servedLastHour: 0,
   servedToday: 0,
   issuedToday: 0,
+  openFromPreviousDay: 0,
+  resumedFromPreviousDay: 0,
   noShowRate: null,
   satisfaction: null,
   satisfactionLastHour: null,

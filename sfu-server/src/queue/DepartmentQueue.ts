@@ -28,6 +28,11 @@ export interface TicketRecord {
 
 export type TicketStatus = 'waiting' | 'called' | 'serving' | 'finished' | 'no_show' | 'cancelled' | 'orphan';
 
+/** Still to be dealt with: waiting, called to a counter, or being served. */
+export function isOpen(status: TicketStatus): boolean {
+  return status === 'waiting' || status === 'called' || status === 'serving';
+}
+
 export function ticketStatus(t: TicketRecord): TicketStatus {
   if (t.finishedAt !== null) return 'finished';
   if (t.noShowAt !== null) return 'no_show';
@@ -62,12 +67,53 @@ export class DepartmentQueue {
   readonly dayStart: number;
   readonly tickets = new Map<string, TicketRecord>();
   readonly counters = new Map<string, CounterStatusRecord>();
+  /**
+   * Tickets still open when the previous business day ended at 04:00. They
+   * closed with that day (its summary counts them as left open) and are not
+   * in today's queue — unless something happens to one of them today (called,
+   * served, finished, rated, cancelled): then it comes back into `tickets`,
+   * with everything it had, and is listed in `resumed`. Nothing is lost, and
+   * a queue nobody closed last night does not stand all day as "waiting".
+   */
+  readonly leftOpen = new Map<string, TicketRecord>();
+  readonly resumed = new Set<string>();
   /** Tickets issued per service today: the built-in kiosk numbers from it. */
   readonly #issuedPerService = new Map<string, number>();
 
   constructor(departmentId: string, dayStart: number) {
     this.departmentId = departmentId;
     this.dayStart = dayStart;
+  }
+
+  /**
+   * The next business day, starting at `dayStart`: no tickets, every counter
+   * closed until it says or does otherwise, and the open tickets of this day
+   * set aside as left open (copies: this day's records stay as they were).
+   */
+  nextDay(dayStart: number): DepartmentQueue {
+    const next = new DepartmentQueue(this.departmentId, dayStart);
+    for (const t of this.tickets.values()) {
+      if (isOpen(ticketStatus(t))) next.leftOpen.set(t.id, { ...t });
+    }
+    return next;
+  }
+
+  /**
+   * An event of the previous business day that arrived after it ended
+   * (already folded into that day, whose record of the ticket is `previous`).
+   * A ticket already back today gets it folded in too; otherwise the ticket
+   * is left open if the old day now says it was open at the turn (even one
+   * whose issue arrives only now), and no longer if the event closed it.
+   */
+  applyLate(event: QueueEvent, at: number, previous: TicketRecord | undefined): void {
+    if (!('ticketId' in event)) return;
+    const id = event.ticketId;
+    if (this.tickets.has(id)) {
+      this.apply(event, at);
+      return;
+    }
+    if (previous && isOpen(ticketStatus(previous))) this.leftOpen.set(id, { ...previous });
+    else this.leftOpen.delete(id);
   }
 
   /** Applies one event at its corrected time `at`. */
@@ -174,6 +220,14 @@ export class DepartmentQueue {
 
   #ticket(id: string): TicketRecord {
     let t = this.tickets.get(id);
+    const leftOpen = t ? undefined : this.leftOpen.get(id);
+    if (leftOpen) {
+      // Something happened today to a ticket left open last night: it is back.
+      this.leftOpen.delete(id);
+      this.resumed.add(id);
+      this.tickets.set(id, leftOpen);
+      return leftOpen;
+    }
     if (!t) {
       t = {
         id,

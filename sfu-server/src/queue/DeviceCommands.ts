@@ -126,6 +126,7 @@ export class DeviceCommands {
               rated: lastFinished.rating !== null,
             }
           : null,
+      serverTime: this.#now(),
     };
   }
 

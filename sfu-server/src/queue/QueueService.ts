@@ -17,7 +17,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { DailyAggregate, Storage } from '../storage/Storage.js';
 import { businessDayLabel, businessDayStart, localHour } from './businessDay.js';
-import { DepartmentQueue, ticketStatus } from './DepartmentQueue.js';
+import { DepartmentQueue, isOpen, ticketStatus, type TicketRecord } from './DepartmentQueue.js';
 import { computeMetrics, type MetricsResult } from './metrics.js';
 import { SourceClocks } from './SourceClocks.js';
 import { checkEvent, type EventOrigin } from './validation.js';
@@ -58,8 +58,13 @@ const REBUILD_MARGIN_MS = 10 * 60_000;
 
 interface DepartmentState {
   queue: DepartmentQueue;
+  /** The day before: late events of it land here (and still reach reviews and alerts). */
+  previous: DepartmentQueue | null;
   clocks: SourceClocks;
 }
+
+/** Days folded at start: the day before yesterday's left-open tickets can still come back yesterday. */
+const REBUILD_DAYS = 3;
 
 /**
  * Queue events in, metrics out. Stores each event once (idempotent by id),
@@ -103,10 +108,7 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   static async create(options: QueueServiceOptions): Promise<QueueService> {
     const service = new QueueService(options);
     const now = service.#now();
-    for (const d of options.directory.departments()) {
-      await service.#rebuild(d.id, now);
-      await service.#ensureAggregate(d.id, businessDayStart(now) - DAY_MS);
-    }
+    for (const d of options.directory.departments()) await service.#rebuild(d.id, now);
     for (const d of options.directory.departments()) service.#compute(d.id, now);
     return service;
   }
@@ -288,6 +290,16 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     return this.#states.get(departmentId)?.queue;
   }
 
+  /** A ticket of today, left open last night, or of yesterday (a late rating, a review). */
+  ticket(departmentId: string, ticketId: string): TicketRecord | undefined {
+    const state = this.#states.get(departmentId);
+    return (
+      state?.queue.tickets.get(ticketId) ??
+      state?.queue.leftOpen.get(ticketId) ??
+      state?.previous?.tickets.get(ticketId)
+    );
+  }
+
   /** Recomputes now (device pages need their answer to include their own event). */
   refresh(departmentId: string): MetricsResult | undefined {
     this.#compute(departmentId, this.#now());
@@ -348,88 +360,114 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
       businessDayLabel(now - DAY_MS),
     );
     const today = this.#latest.get(departmentId)?.department;
-    if (today) daily.push(aggregateFromMetrics(businessDayLabel(now), today));
+    // Today so far: nothing is left open before it ends.
+    if (today) daily.push(aggregateFromMetrics(businessDayLabel(now), today, 0));
     return { departmentId, from: start, to: end, points, servedByHour, daily };
   }
 
+  /**
+   * Folds an accepted event into the day it belongs to: today's, or
+   * yesterday's for a late one (which also reaches a ticket left open last
+   * night). Returns its time if it was applied; older events are stored only.
+   */
   #apply(event: QueueEvent, at: number, now: number): number | undefined {
     this.#ensureDay(event.departmentId, now);
     const state = this.#state(event.departmentId, businessDayStart(now));
-    if (at < state.queue.dayStart) return undefined; // belongs to an earlier day: stored, not today's state
-    state.queue.apply(event, at);
+    if (at >= state.queue.dayStart) {
+      state.queue.apply(event, at);
+      return at;
+    }
+    const previous = state.previous;
+    if (!previous || at < previous.dayStart) return undefined;
+    previous.apply(event, at);
+    state.queue.applyLate(event, at, 'ticketId' in event ? previous.tickets.get(event.ticketId) : undefined);
+    // Yesterday's summary was written when the day ended: write it again with this event in it.
+    this.#saveAggregate(event.departmentId, previous, state.queue.dayStart);
     return at;
   }
 
   #state(departmentId: string, dayStart: number): DepartmentState {
     let state = this.#states.get(departmentId);
     if (!state) {
-      state = { queue: new DepartmentQueue(departmentId, dayStart), clocks: new SourceClocks() };
+      state = {
+        queue: new DepartmentQueue(departmentId, dayStart),
+        previous: null,
+        clocks: new SourceClocks(),
+      };
       this.#states.set(departmentId, state);
     }
     return state;
   }
 
-  /** A new business day starts with an empty queue; yesterday is summed up first. */
+  /**
+   * A new business day at 04:00: the day that ended is summed up, and the
+   * new one starts with an empty queue and closed counters; tickets still
+   * open are left open with the old day (see DepartmentQueue.leftOpen).
+   */
   #ensureDay(departmentId: string, now: number): void {
     const dayStart = businessDayStart(now);
     const state = this.#states.get(departmentId);
     if (state && state.queue.dayStart >= dayStart) return;
     if (state) {
-      const finished = computeMetrics({
-        queue: state.queue,
-        counters: this.#countersOf(departmentId),
-        thresholds: this.#thresholds(departmentId),
-        now: dayStart,
-      });
-      const aggregate = aggregateFromMetrics(businessDayLabel(state.queue.dayStart), finished.department);
-      this.#storage.saveDailyAggregate(departmentId, aggregate).catch((error: unknown) => {
-        this.#logger.error({ err: error, departmentId }, 'daily aggregate not stored');
-      });
+      this.#saveAggregate(departmentId, state.queue, dayStart);
       this.#states.set(departmentId, {
-        queue: new DepartmentQueue(departmentId, dayStart),
+        queue: state.queue.nextDay(dayStart),
+        previous: state.queue,
         clocks: state.clocks,
       });
+      this.#logger.info(
+        { departmentId, leftOpen: this.#states.get(departmentId)?.queue.leftOpen.size ?? 0 },
+        'business day ended',
+      );
     } else {
       this.#state(departmentId, dayStart);
     }
   }
 
-  async #rebuild(departmentId: string, now: number): Promise<void> {
-    const dayStart = businessDayStart(now);
-    const state: DepartmentState = {
-      queue: new DepartmentQueue(departmentId, dayStart),
-      clocks: new SourceClocks(),
-    };
-    const events = await this.#storage.listQueueEvents(departmentId, dayStart - REBUILD_MARGIN_MS);
-    for (const { event, correctedAt } of events) {
-      if (correctedAt >= dayStart) state.queue.apply(event, correctedAt);
-    }
-    this.#states.set(departmentId, state);
-    if (events.length > 0)
-      this.#logger.info({ departmentId, events: events.length }, 'queue state rebuilt from stored events');
-  }
-
-  /** Yesterday's aggregate, if the server was not running when the day ended. */
-  async #ensureAggregate(departmentId: string, dayStart: number): Promise<void> {
-    const label = businessDayLabel(dayStart);
-    if ((await this.#storage.listDailyAggregates(departmentId, label, label)).length > 0) return;
-    const events = await this.#storage.listQueueEvents(departmentId, dayStart - REBUILD_MARGIN_MS);
-    const queue = new DepartmentQueue(departmentId, dayStart);
-    let any = false;
-    for (const { event, correctedAt } of events) {
-      if (correctedAt >= dayStart && correctedAt < dayStart + DAY_MS) {
-        queue.apply(event, correctedAt);
-        any = true;
-      }
-    }
-    if (!any) return;
-    const result = computeMetrics({
-      queue,
+  /** The summary of a day that ended at `endedAt`. */
+  #saveAggregate(departmentId: string, day: DepartmentQueue, endedAt: number): void {
+    const finished = computeMetrics({
+      queue: day,
       counters: this.#countersOf(departmentId),
       thresholds: this.#thresholds(departmentId),
-      now: dayStart + DAY_MS,
+      now: endedAt,
     });
-    await this.#storage.saveDailyAggregate(departmentId, aggregateFromMetrics(label, result.department));
+    const leftOpen = [...day.tickets.values()].filter((t) => isOpen(ticketStatus(t))).length;
+    const aggregate = aggregateFromMetrics(businessDayLabel(day.dayStart), finished.department, leftOpen);
+    this.#storage.saveDailyAggregate(departmentId, aggregate).catch((error: unknown) => {
+      this.#logger.error({ err: error, departmentId }, 'daily aggregate not stored');
+    });
+  }
+
+  /**
+   * Today's state from the stored events, as the live service would have
+   * built it: the last few days folded one after another, each turning into
+   * the next at 04:00. Yesterday is summed up if it was not (the server was
+   * not running when it ended).
+   */
+  async #rebuild(departmentId: string, now: number): Promise<void> {
+    const today = businessDayStart(now);
+    const first = today - (REBUILD_DAYS - 1) * DAY_MS;
+    const events = await this.#storage.listQueueEvents(departmentId, first - REBUILD_MARGIN_MS);
+    let queue = new DepartmentQueue(departmentId, first);
+    let previous: DepartmentQueue | null = null;
+    for (let start = first; start <= today; start += DAY_MS) {
+      if (start > first) {
+        previous = queue;
+        queue = queue.nextDay(start);
+      }
+      for (const { event, correctedAt } of events) {
+        if (correctedAt >= start && correctedAt < start + DAY_MS) queue.apply(event, correctedAt);
+      }
+    }
+    this.#states.set(departmentId, { queue, previous, clocks: new SourceClocks() });
+    if (events.length > 0)
+      this.#logger.info({ departmentId, events: events.length }, 'queue state rebuilt from stored events');
+    if (previous && previous.tickets.size > 0) {
+      const label = businessDayLabel(previous.dayStart);
+      if ((await this.#storage.listDailyAggregates(departmentId, label, label)).length === 0)
+        this.#saveAggregate(departmentId, previous, today);
+    }
   }
 
   #countersOf(departmentId: string): Counter[] {
@@ -447,6 +485,7 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   }
 
   #compute(departmentId: string, now: number): void {
+    this.#ensureDay(departmentId, now);
     const state = this.#states.get(departmentId) ?? this.#state(departmentId, businessDayStart(now));
     const result = computeMetrics({
       queue: state.queue,
@@ -507,7 +546,7 @@ function historyPoint(result: MetricsResult, at: number): HistoryPoint {
   };
 }
 
-function aggregateFromMetrics(day: string, m: DepartmentMetrics): DailyAggregate {
+function aggregateFromMetrics(day: string, m: DepartmentMetrics, leftOpen: number): DailyAggregate {
   return {
     day,
     issued: m.issuedToday,
@@ -515,6 +554,7 @@ function aggregateFromMetrics(day: string, m: DepartmentMetrics): DailyAggregate
     meanWaitSeconds: m.meanWaitSeconds,
     satisfaction: m.satisfaction,
     noShowRate: m.noShowRate,
+    leftOpen,
   };
 }
 

@@ -92,7 +92,8 @@ export function computeMetrics({ queue, counters, thresholds, now }: MetricsInpu
   for (const t of queue.tickets.values()) {
     const status = ticketStatus(t);
     if (t.issuedAt !== null) {
-      issuedToday += 1;
+      // A ticket of last night that came back today was not issued today.
+      if (t.issuedAt >= queue.dayStart) issuedToday += 1;
       if (t.issuedAt >= hourAgo && t.serviceCode) {
         issuedLastHourByService.set(t.serviceCode, (issuedLastHourByService.get(t.serviceCode) ?? 0) + 1);
       }
@@ -286,6 +287,8 @@ export function computeMetrics({ queue, counters, thresholds, now }: MetricsInpu
     servedLastHour,
     servedToday,
     issuedToday,
+    openFromPreviousDay: queue.leftOpen.size,
+    resumedFromPreviousDay: queue.resumed.size,
     noShowRate: calledToday === 0 ? null : round3(noShowsToday / calledToday),
     satisfaction: rated === 0 ? null : round3(ratings.satisfied / rated),
     satisfactionLastHour: ratedLastHour === 0 ? null : round3(satisfiedLastHour / ratedLastHour),

@@ -73,14 +73,8 @@ export type EventInsertResult =
   /** The source already used this sequence number for another event. */
   | { status: 'seq_conflict'; existingId: string };
 
-export interface DailyAggregate {
-  day: string;
-  issued: number;
-  served: number;
-  meanWaitSeconds: number | null;
-  satisfaction: number | null;
-  noShowRate: number | null;
-}
+import type { DailyAggregate } from '@counterwatch/shared';
+export type { DailyAggregate };
 
 export interface StoredAlert extends Alert {
   conditionKey: string;

@@ -81,6 +81,14 @@ export const DepartmentMetricsSchema = z.object({
   servedLastHour: z.number().int().nonnegative(),
   servedToday: z.number().int().nonnegative(),
   issuedToday: z.number().int().nonnegative(),
+  /**
+   * Tickets still open (waiting, called, being served) when the previous
+   * business day ended at 04:00: closed with that day, not in today's queue
+   * unless something happened to them since (then they are back, counted in
+   * `resumedFromPreviousDay`).
+   */
+  openFromPreviousDay: z.number().int().nonnegative(),
+  resumedFromPreviousDay: z.number().int().nonnegative(),
   noShowRate: z.number().min(0).max(1).nullable(),
   satisfaction: z.number().min(0).max(1).nullable(),
   satisfactionLastHour: z.number().min(0).max(1).nullable(),
@@ -93,6 +101,19 @@ export const DepartmentMetricsSchema = z.object({
   services: z.array(ServiceMetricsSchema),
 });
 export type DepartmentMetrics = z.infer<typeof DepartmentMetricsSchema>;
+
+/** One business day of a department, summed up when it ends. */
+export const DailyAggregateSchema = z.object({
+  day: z.string(),
+  issued: z.number().int().nonnegative(),
+  served: z.number().int().nonnegative(),
+  meanWaitSeconds: z.number().nonnegative().nullable(),
+  satisfaction: z.number().min(0).max(1).nullable(),
+  noShowRate: z.number().min(0).max(1).nullable(),
+  /** Tickets still open when the day ended at 04:00 (days summed up before this was kept: 0). */
+  leftOpen: z.number().int().nonnegative().default(0),
+});
+export type DailyAggregate = z.infer<typeof DailyAggregateSchema>;
 
 /** One point of a department's day: sampled every 10 s. */
 export const HistoryPointSchema = z.object({
@@ -114,15 +135,6 @@ export const MetricsHistorySchema = z.object({
   points: z.array(HistoryPointSchema),
   /** Tickets finished per counter per local hour: { counterId: { "08": 5, … } }. */
   servedByHour: z.record(CounterIdSchema, z.record(z.string(), z.number().int().nonnegative())),
-  daily: z.array(
-    z.object({
-      day: z.string(),
-      issued: z.number().int().nonnegative(),
-      served: z.number().int().nonnegative(),
-      meanWaitSeconds: z.number().nonnegative().nullable(),
-      satisfaction: z.number().min(0).max(1).nullable(),
-      noShowRate: z.number().min(0).max(1).nullable(),
-    }),
-  ),
+  daily: z.array(DailyAggregateSchema),
 });
 export type MetricsHistory = z.infer<typeof MetricsHistorySchema>;

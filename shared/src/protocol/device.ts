@@ -51,6 +51,8 @@ export const CounterPanelStateSchema = z.object({
   lastFinished: z
     .object({ ticketId: OpaqueIdSchema, number: z.string(), finishedAt: EpochMsSchema, rated: z.boolean() })
     .nullable(),
+  /** The server's clock: the pad measures "just finished" by it, not by its own. */
+  serverTime: EpochMsSchema,
 });
 export type CounterPanelState = z.infer<typeof CounterPanelStateSchema>;
 

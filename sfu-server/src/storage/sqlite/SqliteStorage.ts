@@ -15,6 +15,7 @@ import {
   type Department,
   type HistoryPoint,
   type QueueEvent,
+  DailyAggregateSchema,
   type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../../logger.js';
@@ -535,15 +536,6 @@ export class SqliteStorage implements Storage {
     this.#db.close();
   }
 }
-
-const DailyAggregateSchema = z.object({
-  day: z.string(),
-  issued: z.number(),
-  served: z.number(),
-  meanWaitSeconds: z.number().nullable(),
-  satisfaction: z.number().nullable(),
-  noShowRate: z.number().nullable(),
-});
 
 interface AlertRow {
   id: number;
