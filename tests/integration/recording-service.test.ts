@@ -348,7 +348,23 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
         await until('a first segment', () => segments.length >= 1);
         const firstRun = runOf(segments[0]!);
         const killed = service.pid('rec-sup')!;
-        await sleep(1_500); // mid-segment: a cluster of it is on disk
+        // Kill mid-segment, with some of it on disk: just after a boundary, wait until the
+        // segment in progress has a cluster written (a fixed sleep raced the boundaries).
+        const boundary = segments.length;
+        await until('a segment boundary', () => segments.length > boundary);
+        const staging = path.join(dir, 'recordings', 'rec-sup', '.incoming');
+        const inProgress = (): number => {
+          let bytes = 0;
+          for (const run of fs.readdirSync(staging)) {
+            for (const f of fs.readdirSync(path.join(staging, run))) {
+              const seq = /^seg-(\d{6})\./.exec(f)?.[1];
+              if (seq !== undefined && Number(seq) >= segments.length)
+                bytes = Math.max(bytes, fs.statSync(path.join(staging, run, f)).size);
+            }
+          }
+          return bytes;
+        };
+        await until('a cluster of the segment in progress on disk', () => inProgress() > 2_000);
         const before = segments.length;
         process.kill(killed, 'SIGKILL');
         await until('health error', () => health.includes('error'));

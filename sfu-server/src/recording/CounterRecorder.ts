@@ -143,10 +143,24 @@ export class CounterRecorder extends TypedEmitter<CounterRecorderEvents> {
     return this.#child?.pid;
   }
 
-  start(): void {
+  /**
+   * Starts recording — once `after` has settled, when given: a recorder that
+   * replaces another waits until that one has filed its last segment, so the
+   * counter's segments never overlap. It counts as starting meanwhile.
+   */
+  start(after?: Promise<unknown>): void {
     if (this.#loop) return;
     this.#wanted = true;
-    this.#loop = this.#supervise();
+    if (!after) {
+      this.#loop = this.#supervise();
+      return;
+    }
+    this.#attemptStartedAt = this.#options.now();
+    this.#setState('starting');
+    this.#loop = after.then(
+      () => this.#supervise(),
+      () => this.#supervise(),
+    );
   }
 
   /** Stops for good: ffmpeg finishes its segment, which is filed; resolves when all is released. */

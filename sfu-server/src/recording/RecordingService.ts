@@ -197,14 +197,14 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     if (media === null) {
       if (current) {
         this.#tracked.delete(counter.id);
-        this.#retire(current.recorder);
+        void this.#retire(current.recorder);
       }
       this.#refresh(counter.id);
       return;
     }
     const key = `${media.epoch}:${media.video.id}:${media.audio?.id ?? '-'}`;
     if (current?.key === key) return;
-    if (current) this.#retire(current.recorder);
+    const retiring = current ? this.#retire(current.recorder) : undefined;
 
     const recorder = new CounterRecorder({
       counterId: counter.id,
@@ -225,7 +225,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     recorder.on('segment', (segment) => this.emit('segment', segment));
     recorder.on('changed', () => this.#refresh(counter.id));
     this.#tracked.set(counter.id, { key, recorder });
-    recorder.start();
+    recorder.start(retiring);
     this.#refresh(counter.id);
   }
 
@@ -278,7 +278,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     clearInterval(this.#retentionTimer);
     const recorders = [...this.#tracked.values()].map((t) => t.recorder);
     this.#tracked.clear();
-    for (const recorder of recorders) this.#retire(recorder);
+    for (const recorder of recorders) void this.#retire(recorder);
     await Promise.all([...this.#stopping]);
     await Promise.allSettled([this.#retention, ...this.#clips.values()]);
     for (const counterId of [...this.#health.keys()]) this.#refresh(counterId);
@@ -313,7 +313,8 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     return result;
   }
 
-  #retire(recorder: CounterRecorder): void {
+  /** Stops a recorder in the background; resolves once it has filed its last segment. */
+  #retire(recorder: CounterRecorder): Promise<void> {
     const stopping = recorder
       .stop()
       .catch((error: unknown) =>
@@ -321,6 +322,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       )
       .finally(() => this.#stopping.delete(stopping));
     this.#stopping.add(stopping);
+    return stopping;
   }
 
   #refresh(counterId: string): void {
