@@ -22,7 +22,7 @@ import type { ServerConfig } from './config.js';
 import { Directory } from './counters/Directory.js';
 import { readDirectoryFile } from './counters/directoryFile.js';
 import { MediaStatusBoard } from './counters/MediaStatusBoard.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, createHttpServer } from './http/app.js';
 import { SESSION_COOKIE, originAllowed, readCookie } from './http/cookies.js';
 import { requireDepartmentKey } from './http/deviceAuth.js';
 import { Downloads } from './http/downloads.js';
@@ -218,7 +218,7 @@ export class CounterWatchServer {
     this.#recording?.on('storageOk', () => this.#alerts.setStorageFull(allDepartments(), null));
 
     this.#app = this.#buildApp();
-    this.#http = http.createServer(this.#app);
+    this.#http = createHttpServer(this.#app, logger);
     // The hard cap; each protocol answers smaller limits itself with a `message_too_large` error.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
     this.#http.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head));
