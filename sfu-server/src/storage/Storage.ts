@@ -69,7 +69,10 @@ export interface StoredQueueEvent {
 
 export type EventInsertResult =
   | { status: 'inserted'; seq: number }
+  /** The same source of the same department sent this id before: a replay. */
   | { status: 'duplicate' }
+  /** Another source (of this department or, if `sameDepartment` is false, of another) holds this id. */
+  | { status: 'id_conflict'; sameDepartment: boolean; existingSourceId: string }
   /** The source already used this sequence number for another event. */
   | { status: 'seq_conflict'; existingId: string };
 

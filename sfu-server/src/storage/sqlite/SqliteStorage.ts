@@ -325,7 +325,9 @@ export class SqliteStorage implements Storage {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
-    const byId = this.#db.prepare<[string], { seq: number }>('SELECT seq FROM queue_events WHERE id = ?');
+    const byId = this.#db.prepare<[string], { department_id: string; source_id: string }>(
+      'SELECT department_id, source_id FROM queue_events WHERE id = ?',
+    );
     const bySourceSeq = this.#db.prepare<[string, string, number], { id: string }>(
       'SELECT id FROM queue_events WHERE department_id = ? AND source_id = ? AND source_seq = ?',
     );
@@ -345,7 +347,17 @@ export class SqliteStorage implements Storage {
           correctedAt,
         );
         if (result.changes === 1) return { status: 'inserted', seq: Number(result.lastInsertRowid) };
-        if (byId.get(event.id)) return { status: 'duplicate' };
+        // Ids are unique per source within a department; the same id elsewhere is a clash, not a replay.
+        const holder = byId.get(event.id);
+        if (holder) {
+          if (holder.department_id === event.departmentId && holder.source_id === event.source.id)
+            return { status: 'duplicate' };
+          return {
+            status: 'id_conflict',
+            sameDepartment: holder.department_id === event.departmentId,
+            existingSourceId: holder.source_id,
+          };
+        }
         const existing = bySourceSeq.get(event.departmentId, event.source.id, event.source.seq);
         if (existing) return { status: 'seq_conflict', existingId: existing.id };
         throw new Error('queue event neither inserted nor conflicting');
