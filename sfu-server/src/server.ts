@@ -106,8 +106,8 @@ export class CounterWatchServer {
     this.#alerts = parts.alerts;
     this.#recording = parts.recording;
     this.#board = new MediaStatusBoard({ reconnectGraceMs: config.media.reconnectGraceMs });
-    this.#sessions = new SessionService({ storage, logger });
     this.#audit = new AuditLog({ store: storage.audit, logger });
+    this.#sessions = new SessionService({ storage, audit: this.#audit, logger });
     const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
     this.#reviews = new ReviewService({
       store: storage.reviews,
@@ -311,6 +311,7 @@ export class CounterWatchServer {
       await this.#recording?.close();
       await this.#media.close();
       await httpClosed;
+      await this.#sessions.close();
       await this.#alerts.flush();
       await this.#storage.close();
       this.#logger.info('closed');
@@ -334,7 +335,6 @@ export class CounterWatchServer {
           path: '/auth',
           router: authRoutes({
             sessions: this.#sessions,
-            audit: this.#audit,
             secureCookies: config.publicUrl.protocol === 'https:',
           }),
         },
