@@ -17,6 +17,9 @@ export interface ConsoleGatewayOptions {
   logger: Logger;
   /** How often every connection's session is re-checked (expiry, revocation, disabled user). */
   revalidateIntervalMs?: number;
+  /** Open console sockets allowed per session (browser tabs of one login) and per user. */
+  maxSocketsPerSession?: number;
+  maxSocketsPerUser?: number;
 }
 
 /**
@@ -30,12 +33,16 @@ export class ConsoleGateway {
   readonly #logger: Logger;
   readonly #connections = new Set<ConsoleConnection>();
   readonly #timer: ReturnType<typeof setInterval>;
+  readonly #maxPerSession: number;
+  readonly #maxPerUser: number;
   #closed = false;
 
   constructor(options: ConsoleGatewayOptions) {
     this.#host = options.host;
     this.#sessions = options.sessions;
     this.#logger = options.logger.child({ module: 'console-gateway' });
+    this.#maxPerSession = options.maxSocketsPerSession ?? 8;
+    this.#maxPerUser = options.maxSocketsPerUser ?? 16;
     this.#sessions.on('ended', (sessionHash) => this.#endSession((c) => c.sessionHash === sessionHash));
     this.#sessions.on('userSessionsEnded', (userId) => this.#endSession((c) => c.user.id === userId));
     this.#timer = setInterval(() => void this.#revalidate(), options.revalidateIntervalMs ?? 5_000);
@@ -49,6 +56,23 @@ export class ConsoleGateway {
   handle(ws: WebSocket, request: IncomingMessage, session: { user: User; sessionHash: string }): void {
     if (this.#closed) {
       ws.close(CONSOLE_CLOSE.serverShutdown, 'server shutting down');
+      return;
+    }
+    // Counted synchronously here, after the upgrade: concurrent upgrades cannot overshoot.
+    let ofSession = 0;
+    let ofUser = 0;
+    for (const c of this.#connections) {
+      if (c.sessionHash === session.sessionHash) ofSession += 1;
+      if (c.user.id === session.user.id) ofUser += 1;
+    }
+    if (ofSession >= this.#maxPerSession || ofUser >= this.#maxPerUser) {
+      const [what, limit] =
+        ofSession >= this.#maxPerSession ? ['login', this.#maxPerSession] : ['user', this.#maxPerUser];
+      this.#logger.warn({ userId: session.user.id, limit }, 'console socket refused: too many open');
+      ws.close(
+        CONSOLE_CLOSE.tooManyConnections,
+        `too many console connections for this ${what} (at most ${limit}); close another tab`,
+      );
       return;
     }
     const connection = new ConsoleConnection({
