@@ -12,11 +12,12 @@ import {
   type MediaTrack,
   type User,
 } from '@counterwatch/shared';
+import { AccountService } from './accounts/AccountService.js';
+import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
 import { evaluateRules } from './alerts/rules.js';
 import { AuditLog, actorOf, type Actor } from './audit/AuditLog.js';
 import { canWatch, hasRole } from './auth/access.js';
-import { generatePassword, hashPassword } from './auth/secrets.js';
 import { SessionService } from './auth/SessionService.js';
 import type { ServerConfig } from './config.js';
 import { Directory } from './counters/Directory.js';
@@ -80,6 +81,8 @@ export class CounterWatchServer {
   readonly #alerts: AlertEngine;
   readonly #recording: RecordingService | null;
   readonly #audit: AuditLog;
+  readonly #accounts: AccountService;
+  readonly #changes: ChangeFollower;
   readonly #reviews: ReviewService;
   readonly #inspections: InspectionService;
   readonly #downloads = new Downloads();
@@ -108,6 +111,7 @@ export class CounterWatchServer {
     this.#board = new MediaStatusBoard({ reconnectGraceMs: config.media.reconnectGraceMs });
     this.#audit = new AuditLog({ store: storage.audit, logger });
     this.#sessions = new SessionService({ storage, audit: this.#audit, logger });
+    this.#accounts = new AccountService({ storage, audit: this.#audit, logger });
     const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
     this.#reviews = new ReviewService({
       store: storage.reviews,
@@ -209,6 +213,16 @@ export class CounterWatchServer {
     this.#directory.on('counterCredentialsChanged', (counterId) =>
       this.#agents.disconnect(counterId, 'agent token rotated or revoked'),
     );
+    // Account and secret changes, this process's and the CLI's alike.
+    this.#changes = new ChangeFollower({
+      feed: storage.changes,
+      logger,
+      host: {
+        directoryChanged: () => this.#directory.refresh(),
+        userChanged: (userId) => this.#consoles.revalidate((c) => c.user.id === userId),
+        sessionChanged: (hash) => this.#consoles.revalidate((c) => c.sessionHash === hash),
+      },
+    });
     this.#recording?.on('health', (counterId, health) => this.#board.setRecording(counterId, health));
     const allDepartments = () => this.#directory.departments().map((d) => d.id);
     this.#recording?.on('storageFull', (info) => {
@@ -230,6 +244,7 @@ export class CounterWatchServer {
       const provision = config.directoryFile ? readDirectoryFile(config.directoryFile) : null;
       const directory = await Directory.load({ storage, logger, provision });
       if (config.bootstrapAdmin) await bootstrapFirstAdmin(storage, logger);
+
       // The alert engine names tickets by their printed number, which the queue (built next) knows.
       const names: { queue?: QueueService } = {};
       const alerts = await AlertEngine.create({
@@ -301,6 +316,7 @@ export class CounterWatchServer {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#statsTimer);
+      this.#changes.close();
       this.#queue.close();
       this.#agents.close();
       this.#consoles.close();
@@ -359,7 +375,7 @@ export class CounterWatchServer {
           path: '/admin',
           router: adminRoutes({
             sessions: this.#sessions,
-            audit: this.#audit,
+            accounts: this.#accounts,
             storage: this.#storage,
             directory: this.#directory,
             isOnline: (id) => this.#board.get(id).status === 'online',
@@ -613,18 +629,13 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 
 /** First run: an empty database gets one admin with a generated password, printed once. */
 async function bootstrapFirstAdmin(storage: Storage, logger: Logger): Promise<void> {
-  if ((await storage.countUsers()) > 0) return;
-  const password = generatePassword();
-  await storage.createUser(
-    {
-      username: 'admin',
-      displayName: 'Administrator',
-      passwordHash: await hashPassword(password),
-      roles: ['admin'],
-      departmentIds: null,
-    },
-    Date.now(),
-  );
+  const accounts = new AccountService({
+    storage,
+    audit: new AuditLog({ store: storage.audit, logger }),
+    logger,
+  });
+  const password = await accounts.bootstrapFirstAdmin();
+  if (password === null) return;
   logger.info('first admin account created');
   // Printed to the terminal once, never to the log.
   process.stdout.write(

@@ -1,11 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Stack } from '@counterwatch/demo';
+import { runAdmin, sha256Hash, type Stack } from '@counterwatch/demo';
 import { RawSocket } from '../support/agentSocket.js';
 import { auditCount } from '../support/audit.js';
+import { eventually } from '../support/browser.js';
 import { loginCookie, send } from '../support/http.js';
+import { postEvents } from '../support/queue.js';
 import { testStack } from '../support/stack.js';
 
 /** The audit rows of one action, oldest first, straight from the database. */
@@ -165,5 +169,192 @@ describe('console connection limits', () => {
     again.request(1, 'hello', { protocolVersion: 1 });
     expect(await again.response(1)).toMatchObject({ ok: true });
     for (const s of [...open, ...more, again]) s.close();
+  });
+});
+
+/**
+ * Secrets changed in the database (console or CLI) are the database's: a
+ * restart with the same provisioning file does not bring old ones back, and
+ * a change made by another process reaches the running server in seconds.
+ */
+describe('agent tokens, department keys and accounts', () => {
+  let stack: Stack;
+  let cleanup: () => Promise<void>;
+  let admin: string;
+  /** The department's key as last rotated. */
+  let currentKey: string;
+  const cliActor = `cli:${os.userInfo().username}`;
+
+  beforeAll(async () => {
+    ({ stack, cleanup } = await testStack('secrets', {
+      departments: 1,
+      countersPerDepartment: 4,
+      serverEnv: { CW_RECORDING: 'false' },
+    }));
+    admin = await loginCookie(stack.url, 'admin', stack.createUser('admin', ['admin']));
+  });
+
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  const counter = (i: number) => stack.provisioned.counters[i]!;
+  const fileToken = (i: number) => fs.readFileSync(counter(i).tokenFile, 'utf8');
+  const department = () => stack.provisioned.departments[0]!;
+  const cli = (...args: string[]) => runAdmin([...args, '--data-dir', stack.dataDir]);
+
+  /** An agent socket that said hello with this token: open if accepted, closed if refused. */
+  async function agentHello(counterId: string, token: string): Promise<{ ok: boolean; socket: RawSocket }> {
+    const socket = new RawSocket(`${stack.url.replace('http', 'ws')}/ws/agent`);
+    await socket.opened;
+    socket.request(1, 'hello', {
+      protocolVersion: 1,
+      counterId,
+      token,
+      publisher: 'ffmpeg',
+      agentVersion: 'test',
+    });
+    const reply = await socket.response(1);
+    return { ok: reply.ok === true, socket };
+  }
+  const accepted = async (counterId: string, token: string): Promise<boolean> => {
+    const { ok, socket } = await agentHello(counterId, token);
+    socket.close();
+    return ok;
+  };
+  const keyWorks = async (key: string): Promise<boolean> => {
+    const res = await postEvents(stack.url, key, [
+      {
+        id: `probe-${Math.random().toString(36).slice(2)}`,
+        departmentId: department().id,
+        occurredAt: Date.now(),
+        source: { id: 'probe', seq: Math.floor(Math.random() * 1e9) },
+        type: 'counter.opened',
+        counterId: counter(0).id,
+      },
+    ]);
+    return res.status === 200;
+  };
+
+  it('a token or key rotated or revoked through the admin API stays so after a restart with the same file', async () => {
+    const rotated = await send(stack.url, 'POST', `/api/v1/admin/counters/${counter(0).id}/token`, '{}', {
+      cookie: admin,
+    });
+    const newToken = rotated.body.secret as string;
+    expect(
+      (
+        await send(stack.url, 'DELETE', `/api/v1/admin/counters/${counter(1).id}/token`, undefined, {
+          cookie: admin,
+        })
+      ).status,
+    ).toBe(200);
+    const newKey = (
+      await send(stack.url, 'POST', `/api/v1/admin/departments/${department().id}/key`, '{}', {
+        cookie: admin,
+      })
+    ).body.secret as string;
+    expect(await keyWorks(department().apiKey)).toBe(false);
+
+    await stack.stopServer();
+    await stack.startServer();
+
+    expect(await accepted(counter(0).id, fileToken(0))).toBe(false);
+    expect(await accepted(counter(0).id, newToken)).toBe(true);
+    expect(await accepted(counter(1).id, fileToken(1))).toBe(false);
+    expect(await keyWorks(department().apiKey)).toBe(false);
+    expect(await keyWorks(newKey)).toBe(true);
+    currentKey = newKey;
+    // A counter nobody changed keeps the file's token.
+    expect(await accepted(counter(2).id, fileToken(2))).toBe(true);
+  });
+
+  it('the file still sets the secrets the database never changed', async () => {
+    const file = JSON.parse(fs.readFileSync(stack.provisioned.directoryFile, 'utf8')) as {
+      counters: { id: string; tokenHash?: string }[];
+    };
+    const replacement = 'a-new-token-from-the-provisioning-file-0123';
+    for (const c of file.counters) {
+      // The file now says new tokens for a changed counter (ignored) and for an unchanged one (applied).
+      if (c.id === counter(0).id || c.id === counter(2).id) c.tokenHash = sha256Hash(replacement);
+    }
+    fs.writeFileSync(stack.provisioned.directoryFile, JSON.stringify(file));
+    await stack.stopServer();
+    await stack.startServer();
+    expect(await accepted(counter(2).id, replacement)).toBe(true);
+    expect(await accepted(counter(2).id, fileToken(2))).toBe(false);
+    expect(await accepted(counter(0).id, replacement)).toBe(false);
+  });
+
+  it('the CLI rotating a token drops the connected agent and refuses the old token within seconds', async () => {
+    const { ok, socket } = await agentHello(counter(3).id, fileToken(3));
+    expect(ok).toBe(true);
+    const newToken = cli('counter', 'token', '--counter', counter(3).id);
+    const closed = await Promise.race([
+      socket.closed,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
+    ]);
+    expect(closed).toMatchObject({ code: 4403 });
+    expect(await accepted(counter(3).id, fileToken(3))).toBe(false);
+    expect(await accepted(counter(3).id, newToken)).toBe(true);
+    const rows = auditRows(stack.dataDir, 'counter.token_rotate').filter(
+      (r) => r.counter_id === counter(3).id,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.actor).toBe(cliActor);
+  });
+
+  it('the CLI rotating a department key refuses the old key at once', async () => {
+    const before = auditRows(stack.dataDir, 'department.key_rotate').length;
+    const key = cli('department', 'key', '--department', department().id);
+    await eventually('the new key works', async () => ((await keyWorks(key)) ? true : undefined), {
+      timeoutMs: 5_000,
+      intervalMs: 100,
+    });
+    expect(await keyWorks(currentKey)).toBe(false);
+    const rows = auditRows(stack.dataDir, 'department.key_rotate');
+    expect(rows).toHaveLength(before + 1);
+    expect(rows.at(-1)!.actor).toBe(cliActor);
+  });
+
+  it('the CLI adding a user or resetting a password is on record, and a reset ends live console sockets', async () => {
+    const password = cli(
+      'user',
+      'add',
+      '--username',
+      'clihead',
+      '--roles',
+      'head',
+      '--departments',
+      department().id,
+    );
+    const created = auditRows(stack.dataDir, 'account.create').filter((r) => r.object_id === 'clihead');
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ actor: cliActor, ip: null });
+    expect(created[0]!.details).toMatchObject({ roles: ['head'], departmentIds: [department().id] });
+
+    const cookie = await loginCookie(stack.url, 'clihead', password);
+    const socket = new RawSocket(`${stack.url.replace('http', 'ws')}/ws/console`, {
+      cookie,
+      origin: stack.url,
+    });
+    await socket.opened;
+    socket.request(1, 'hello', { protocolVersion: 1 });
+    await socket.response(1);
+    cli('user', 'reset-password', '--username', 'clihead');
+    expect((await socket.closed).code).toBe(4403);
+    const reset = auditRows(stack.dataDir, 'account.password_reset').filter((r) => r.object_id === 'clihead');
+    expect(reset).toHaveLength(1);
+    expect(reset[0]!.actor).toBe(cliActor);
+    expect(
+      (await send(stack.url, 'POST', '/api/v1/auth/login', JSON.stringify({ username: 'clihead', password })))
+        .status,
+    ).toBe(401);
+  });
+
+  it('the CLI refuses a department that does not exist, and writes nothing', async () => {
+    expect(() =>
+      cli('user', 'add', '--username', 'ghost', '--roles', 'head', '--departments', 'no-such-department'),
+    ).toThrow(/unknown department no-such-department/);
+    expect(auditRows(stack.dataDir, 'account.create').filter((r) => r.object_id === 'ghost')).toHaveLength(0);
   });
 });

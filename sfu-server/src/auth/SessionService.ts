@@ -11,10 +11,8 @@ export interface AuthenticatedSession {
 }
 
 export type SessionServiceEvents = {
-  /** A session ended early (logout, revocation): its live views must close. */
-  ended: [sessionHash: string, reason: 'logout' | 'revoked'];
-  /** Every session of a user ended (account disabled, password changed). */
-  userSessionsEnded: [userId: number];
+  /** A session was logged out: its live views must close. (Revocations come by the change feed.) */
+  ended: [sessionHash: string, reason: 'logout'];
 };
 
 export interface SessionServiceOptions {
@@ -60,7 +58,8 @@ export function publicUser(u: UserRecord): User {
 
 /**
  * Username + password logins, opaque session ids in cookies (only their hash
- * is stored), expiry, revocation and a login rate limit.
+ * is stored), expiry, logout and a login rate limit. Revoking sessions is the
+ * account service's (it audits and goes through the change feed).
  */
 export class SessionService extends TypedEmitter<SessionServiceEvents> {
   readonly #storage: Storage;
@@ -173,18 +172,6 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     clearTimeout(this.#throttleTimer);
     this.#throttleTimer = undefined;
     await this.#writeThrottled(Infinity);
-  }
-
-  async revoke(sessionHash: string): Promise<boolean> {
-    const revoked = await this.#storage.revokeSession(sessionHash, this.#now());
-    if (revoked) this.emit('ended', sessionHash, 'revoked');
-    return revoked;
-  }
-
-  async revokeAllFor(userId: number): Promise<number> {
-    const n = await this.#storage.revokeUserSessions(userId, this.#now());
-    this.emit('userSessionsEnded', userId);
-    return n;
   }
 
   #recentFailures(key: string): number {

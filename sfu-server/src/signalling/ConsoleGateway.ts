@@ -44,7 +44,6 @@ export class ConsoleGateway {
     this.#maxPerSession = options.maxSocketsPerSession ?? 8;
     this.#maxPerUser = options.maxSocketsPerUser ?? 16;
     this.#sessions.on('ended', (sessionHash) => this.#endSession((c) => c.sessionHash === sessionHash));
-    this.#sessions.on('userSessionsEnded', (userId) => this.#endSession((c) => c.user.id === userId));
     this.#timer = setInterval(() => void this.#revalidate(), options.revalidateIntervalMs ?? 5_000);
   }
 
@@ -124,6 +123,14 @@ export class ConsoleGateway {
     for (const connection of this.#connections) connection.sendSnapshot();
   }
 
+  /**
+   * Re-checks the sessions of some connections now (a user's account or a
+   * session changed): those no longer valid close, their live views end.
+   */
+  async revalidate(match: (c: { user: User; sessionHash: string }) => boolean): Promise<void> {
+    await Promise.all([...this.#connections].filter(match).map((c) => this.#check(c)));
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -138,13 +145,15 @@ export class ConsoleGateway {
   }
 
   async #revalidate(): Promise<void> {
-    for (const c of [...this.#connections]) {
-      try {
-        const session = await this.#sessions.resolveHash(c.sessionHash);
-        if (!session) c.close(CONSOLE_CLOSE.sessionEnded, 'session expired or revoked');
-      } catch (error) {
-        this.#logger.error({ err: error }, 'session revalidation failed');
-      }
+    for (const c of [...this.#connections]) await this.#check(c);
+  }
+
+  async #check(c: ConsoleConnection): Promise<void> {
+    try {
+      const session = await this.#sessions.resolveHash(c.sessionHash);
+      if (!session) c.close(CONSOLE_CLOSE.sessionEnded, 'session expired or revoked');
+    } catch (error) {
+      this.#logger.error({ err: error }, 'session revalidation failed');
     }
   }
 }

@@ -85,6 +85,37 @@ export interface DailyAggregate {
   noShowRate: number | null;
 }
 
+/** What a change-feed row is about: a user (id), a session (its hash), a counter or a department (id). */
+export type ChangeKind = 'user' | 'session' | 'counter' | 'department';
+
+export interface Change {
+  seq: number;
+  at: number;
+  kind: ChangeKind;
+  subject: string;
+}
+
+export interface ChangeSubscription {
+  close(): void;
+}
+
+/**
+ * Changes to accounts, sessions and secrets, by any process sharing the
+ * database (the server, the operator CLI). Every storage method that makes
+ * such a change writes its row in the same transaction.
+ */
+export interface ChangeFeed {
+  /**
+   * Calls `listener` with the changes committed after this call — by this
+   * process at once, by others within about a second — in commit order.
+   * SQLite polls `PRAGMA data_version`; PostgreSQL would LISTEN/NOTIFY.
+   */
+  follow(listener: (changes: Change[]) => void): ChangeSubscription;
+}
+
+/** How the provisioning file's secret for a counter or department was taken. */
+export type ProvisionOutcome = 'applied' | 'unchanged' | 'managed_in_database' | 'not_found';
+
 export interface StoredAlert extends Alert {
   conditionKey: string;
 }
@@ -97,10 +128,17 @@ export interface Storage {
   listCounters(): Promise<CounterRecord[]>;
   saveDepartment(department: Department): Promise<void>;
   saveCounter(counter: Counter): Promise<void>;
+  /**
+   * Rotates or revokes (null) a counter's agent token in the database: from
+   * now on the database owns it and the provisioning file no longer sets it.
+   */
   setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean>;
-  setDepartmentApiKeyHash(departmentId: string, apiKeyHash: string | null): Promise<boolean>;
+  setDepartmentApiKeyHash(departmentId: string, apiKeyHash: string | null, at: number): Promise<boolean>;
+  /** The provisioning file's hash, taken only if the database never changed this secret itself. */
+  provisionCounterTokenHash(counterId: string, tokenHash: string, at: number): Promise<ProvisionOutcome>;
+  provisionDepartmentApiKeyHash(departmentId: string, apiKeyHash: string): Promise<ProvisionOutcome>;
 
-  // Accounts.
+  // Accounts (every change also goes to the change feed).
   countUsers(): Promise<number>;
   createUser(user: NewUser, at: number): Promise<UserRecord>;
   getUser(id: number): Promise<UserRecord | undefined>;
@@ -146,6 +184,7 @@ export interface Storage {
   setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void>;
 
   // Supervision areas.
+  readonly changes: ChangeFeed;
   readonly audit: AuditStore;
   readonly settings: SettingsStore;
   readonly recordings: RecordingStore;
