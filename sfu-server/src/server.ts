@@ -27,6 +27,7 @@ import { createHttpApp, createHttpServer } from './http/app.js';
 import { SESSION_COOKIE, originAllowed, readCookie } from './http/cookies.js';
 import { requireDepartmentKey } from './http/deviceAuth.js';
 import { Downloads } from './http/downloads.js';
+import { upgradeClientAddress } from './http/requestContext.js';
 import { adminRoutes } from './http/routes/adminRoutes.js';
 import { auditRoutes } from './http/routes/auditRoutes.js';
 import { authRoutes } from './http/routes/authRoutes.js';
@@ -131,6 +132,8 @@ export class CounterWatchServer {
     this.#inspections = new InspectionService({
       store: storage.inspections,
       settings: storage.settings,
+      audit: this.#audit,
+      maxDurationMs: config.inspectionMaxMs,
       stillsDir: path.join(config.dataDir, 'stills'),
       logger,
       releaseAfterMs,
@@ -144,8 +147,10 @@ export class CounterWatchServer {
       activeAlerts: (ids) => this.#alerts.active(ids),
     };
 
+    const clientAddress = upgradeClientAddress(config.trustProxy);
     this.#agents = new AgentGateway({
       logger,
+      clientAddress,
       host: {
         authenticate: (counterId, token) => this.#directory.authenticateCounter(counterId, token),
         welcome: () => ({
@@ -175,6 +180,7 @@ export class CounterWatchServer {
     this.#consoles = new ConsoleGateway({
       sessions: this.#sessions,
       logger,
+      clientAddress,
       host: {
         snapshot: (user) => buildSnapshot(this.#views, user, Date.now()),
         watchableCounter: (user, counterId) => {
@@ -307,6 +313,7 @@ export class CounterWatchServer {
     this.#statsTimer = setInterval(() => void this.#pollStats(), STATS_INTERVAL_MS);
     this.#queue.start();
     this.#recording?.start();
+    await this.#inspections.resume();
     const address = this.#http.address() as AddressInfo;
     this.#logger.info({ host: address.address, port: address.port }, 'listening');
     return address;
@@ -317,6 +324,7 @@ export class CounterWatchServer {
     this.#closing ??= (async () => {
       clearInterval(this.#statsTimer);
       this.#changes.close();
+      this.#inspections.close();
       this.#queue.close();
       this.#agents.close();
       this.#consoles.close();
@@ -340,6 +348,7 @@ export class CounterWatchServer {
     const counterOf = (id: string) => this.#directory.counter(id);
     const app = createHttpApp({
       allowedOrigins: config.allowedOrigins,
+      trustProxy: config.trustProxy,
       consoleDir: config.consoleDir,
       logger: this.#logger,
       api: [
@@ -386,7 +395,6 @@ export class CounterWatchServer {
           path: '/inspections',
           router: inspectionRoutes({
             sessions: this.#sessions,
-            audit: this.#audit,
             inspections: this.#inspections,
             counter: counterOf,
             department: (id) => this.#directory.department(id),

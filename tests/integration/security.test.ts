@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runAdmin, sha256Hash, type Stack } from '@counterwatch/demo';
 import { RawSocket } from '../support/agentSocket.js';
-import { auditCount } from '../support/audit.js';
+import { auditCount, withDatabase } from '../support/audit.js';
 import { eventually } from '../support/browser.js';
-import { loginCookie, send } from '../support/http.js';
+import { getJson, loginCookie, send } from '../support/http.js';
 import { postEvents } from '../support/queue.js';
 import { testStack } from '../support/stack.js';
 
@@ -356,5 +356,209 @@ describe('agent tokens, department keys and accounts', () => {
       cli('user', 'add', '--username', 'ghost', '--roles', 'head', '--departments', 'no-such-department'),
     ).toThrow(/unknown department no-such-department/);
     expect(auditRows(stack.dataDir, 'account.create').filter((r) => r.object_id === 'ghost')).toHaveLength(0);
+  });
+});
+
+/**
+ * Inspections are on record before they exist, end by themselves at their
+ * maximum, and their stills are audited; audit rows name the client behind a
+ * trusted reverse proxy, and only a trusted one.
+ */
+describe('inspections and client addresses', () => {
+  let stack: Stack;
+  let cleanup: () => Promise<void>;
+  let inspector: string;
+  /** CW_INSPECTION_MAX_MINUTES for this stack: 12 s. */
+  const MAX_MS = 12_000;
+
+  beforeAll(async () => {
+    ({ stack, cleanup } = await testStack('inspections', {
+      departments: 1,
+      countersPerDepartment: 1,
+      serverEnv: { CW_RECORDING: 'false', CW_INSPECTION_MAX_MINUTES: String(MAX_MS / 60_000) },
+    }));
+    inspector = await loginCookie(stack.url, 'inspector', stack.createUser('inspector', ['inspector']));
+  });
+
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  const counterId = () => stack.provisioned.counters[0]!.id;
+  const countInspections = () =>
+    withDatabase(
+      stack.dataDir,
+      (db) => (db.prepare('SELECT count(*) AS n FROM inspections').get() as { n: number }).n,
+    );
+  const start = async () => {
+    const res = await send(
+      stack.url,
+      'POST',
+      '/api/v1/inspections',
+      JSON.stringify({ counterId: counterId() }),
+      {
+        cookie: inspector,
+      },
+    );
+    expect(res.status).toBe(201);
+    return res.body.inspection as { id: number; startedAt: number };
+  };
+
+  it('an inspection is on record before it exists: no record, no inspection', async () => {
+    const before = countInspections();
+    withDatabase(stack.dataDir, (db) =>
+      db.exec(
+        "CREATE TRIGGER no_start_record BEFORE INSERT ON audit_log WHEN NEW.action = 'inspection.start' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      ),
+    );
+    try {
+      const res = await send(
+        stack.url,
+        'POST',
+        '/api/v1/inspections',
+        JSON.stringify({ counterId: counterId() }),
+        {
+          cookie: inspector,
+        },
+      );
+      expect(res).toMatchObject({ status: 503, body: { error: { code: 'unavailable' } } });
+      expect(countInspections()).toBe(before);
+    } finally {
+      withDatabase(stack.dataDir, (db) => db.exec('DROP TRIGGER no_start_record'));
+    }
+    const { id } = await start();
+    expect(
+      auditRows(stack.dataDir, 'inspection.start').filter((r) => r.object_id === String(id)),
+    ).toHaveLength(1);
+  });
+
+  it('viewing an inspection still is on record', async () => {
+    const { id } = await start();
+    const jpeg = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+      Buffer.alloc(64, 1),
+      Buffer.from([0xff, 0xd9]),
+    ]);
+    const observed = await send(
+      stack.url,
+      'POST',
+      `/api/v1/inspections/${id}/observations`,
+      JSON.stringify({ note: 'queue jumped', still: `data:image/jpeg;base64,${jpeg.toString('base64')}` }),
+      { cookie: inspector },
+    );
+    expect(observed.status).toBe(201);
+    const before = auditCount(stack.dataDir, 'inspection.still_view', String(id));
+    const res = await fetch(
+      `${stack.url}/api/v1/inspections/${id}/observations/${observed.body.observationId as number}/still`,
+      {
+        headers: { cookie: inspector },
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(jpeg);
+    expect(auditCount(stack.dataDir, 'inspection.still_view', String(id))).toBe(before + 1);
+  });
+
+  it('an inspection left open ends by itself at its maximum duration, on record as the system', async () => {
+    const { id, startedAt } = await start();
+    const ended = await eventually(
+      'the inspection ended by itself',
+      async () => {
+        const { body } = await getJson(stack.url, `/api/v1/inspections/${id}`, inspector);
+        const inspection = body.inspection as { endedAt: number | null; endedAutomatically: boolean };
+        return inspection.endedAt === null ? undefined : inspection;
+      },
+      { timeoutMs: MAX_MS + 20_000 },
+    );
+    expect(ended).toMatchObject({ endedAt: startedAt + MAX_MS, endedAutomatically: true });
+    const rows = auditRows(stack.dataDir, 'inspection.end').filter((r) => r.object_id === String(id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ actor: 'system', ip: null });
+    expect(rows[0]!.reason).toMatch(/automatically/);
+    const report = await fetch(`${stack.url}/api/v1/inspections/${id}/report.html`, {
+      headers: { cookie: inspector },
+    });
+    expect(await report.text()).toMatch(/Kết thúc tự động/);
+    const late = await send(
+      stack.url,
+      'POST',
+      `/api/v1/inspections/${id}/observations`,
+      JSON.stringify({ note: 'x' }),
+      {
+        cookie: inspector,
+      },
+    );
+    expect(late.status).toBe(409);
+  });
+
+  /** Starts watching the counter's grid video with a console socket; resolves once consuming. */
+  async function watch(cookie: string, headers: Record<string, string>): Promise<RawSocket> {
+    const socket = new RawSocket(`${stack.url.replace('http', 'ws')}/ws/console`, {
+      cookie,
+      origin: stack.url,
+      ...headers,
+    });
+    await socket.opened;
+    socket.request(1, 'hello', { protocolVersion: 1 });
+    await socket.response(1);
+    socket.request(2, 'routerCapabilities', {});
+    const caps = ((await socket.response(2)).data as { rtpCapabilities: unknown }).rtpCapabilities;
+    socket.request(3, 'createTransport', { departmentId: stack.provisioned.departments[0]!.id });
+    const { transportId } = (await socket.response(3)).data as { transportId: string };
+    let id = 10;
+    await eventually(
+      'consuming',
+      async () => {
+        socket.request(++id, 'consume', {
+          transportId,
+          counterId: counterId(),
+          track: 'grid',
+          rtpCapabilities: caps,
+        });
+        return (await socket.response(id)).ok ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    return socket;
+  }
+
+  it('a forwarded address counts only from a trusted proxy (CW_TRUST_PROXY), for REST and the console socket alike', async () => {
+    await stack.startAgent(counterId());
+    const password = stack.createUser('viewer', ['director']);
+    const forwarded = { 'x-forwarded-for': '203.0.113.9' };
+    const lastIp = (action: string) => auditRows(stack.dataDir, action).at(-1)!.ip;
+
+    // Off by default: whoever connects is who is recorded.
+    const login = await send(
+      stack.url,
+      'POST',
+      '/api/v1/auth/login',
+      JSON.stringify({ username: 'viewer', password }),
+      forwarded,
+    );
+    expect(login.status).toBe(200);
+    expect(lastIp('auth.login')).toBe('127.0.0.1');
+    let cookie = await loginCookie(stack.url, 'viewer', password);
+    let socket = await watch(cookie, forwarded);
+    expect(lastIp('live.view_start')).toBe('127.0.0.1');
+    socket.close();
+
+    await stack.stopServer();
+    await stack.startServer({ CW_TRUST_PROXY: 'loopback' });
+    // A client's own X-Forwarded-For entries are not believed: the address the trusted proxy saw is.
+    const viaProxy = { 'x-forwarded-for': '198.51.100.66, 203.0.113.9' };
+    const proxied = await send(
+      stack.url,
+      'POST',
+      '/api/v1/auth/login',
+      JSON.stringify({ username: 'viewer', password }),
+      viaProxy,
+    );
+    expect(proxied.status).toBe(200);
+    expect(lastIp('auth.login')).toBe('203.0.113.9');
+    cookie = await loginCookie(stack.url, 'viewer', password);
+    socket = await watch(cookie, viaProxy);
+    expect(lastIp('live.view_start')).toBe('203.0.113.9');
+    socket.close();
   });
 });

@@ -10,6 +10,8 @@ import { requireSameOrigin } from './auth.js';
 
 export interface HttpAppOptions {
   allowedOrigins: readonly string[];
+  /** Reverse proxies whose X-Forwarded-For is believed (CW_TRUST_PROXY); empty = none. */
+  trustProxy: readonly string[];
   consoleDir: string;
   logger: Logger;
   /** Mounted under /api/v1, in order. */
@@ -19,7 +21,8 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback'); // TLS terminates at a reverse proxy on the same host
+  // Only a configured proxy's X-Forwarded-For is believed; by default the connecting address is the client.
+  app.set('trust proxy', options.trustProxy.length > 0 ? [...options.trustProxy] : false);
 
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -17,6 +17,8 @@ export interface ConsoleGatewayOptions {
   logger: Logger;
   /** How often every connection's session is re-checked (expiry, revocation, disabled user). */
   revalidateIntervalMs?: number;
+  /** The viewer's address as audited (behind a trusted proxy, the forwarded one). */
+  clientAddress?: (request: IncomingMessage) => string;
   /** Open console sockets allowed per session (browser tabs of one login) and per user. */
   maxSocketsPerSession?: number;
   maxSocketsPerUser?: number;
@@ -35,6 +37,7 @@ export class ConsoleGateway {
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #maxPerSession: number;
   readonly #maxPerUser: number;
+  readonly #clientAddress: (request: IncomingMessage) => string;
   #closed = false;
 
   constructor(options: ConsoleGatewayOptions) {
@@ -43,6 +46,7 @@ export class ConsoleGateway {
     this.#logger = options.logger.child({ module: 'console-gateway' });
     this.#maxPerSession = options.maxSocketsPerSession ?? 8;
     this.#maxPerUser = options.maxSocketsPerUser ?? 16;
+    this.#clientAddress = options.clientAddress ?? ((request) => request.socket.remoteAddress ?? 'unknown');
     this.#sessions.on('ended', (sessionHash) => this.#endSession((c) => c.sessionHash === sessionHash));
     this.#timer = setInterval(() => void this.#revalidate(), options.revalidateIntervalMs ?? 5_000);
   }
@@ -80,7 +84,7 @@ export class ConsoleGateway {
       sessionHash: session.sessionHash,
       host: this.#host,
       logger: this.#logger,
-      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+      remoteAddress: this.#clientAddress(request),
     });
     this.#connections.add(connection);
     connection.once('closed', () => this.#connections.delete(connection));

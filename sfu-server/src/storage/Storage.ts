@@ -311,7 +311,11 @@ export interface InspectionRecord {
   checklist: ChecklistItem[];
   results: Record<string, ChecklistResult>;
   notes: string;
+  /** Ended by the server at the maximum duration, not by the inspector. */
+  endedAutomatically: boolean;
 }
+
+export type NewInspection = Omit<InspectionRecord, 'endedAt' | 'results' | 'notes' | 'endedAutomatically'>;
 
 export interface ObservationRecord {
   id: number;
@@ -322,8 +326,12 @@ export interface ObservationRecord {
 }
 
 export interface InspectionStore {
-  create(record: Omit<InspectionRecord, 'id' | 'endedAt' | 'results' | 'notes'>): Promise<InspectionRecord>;
+  /** The id the next inspection will get (ids are never reused), so its start is on record before it exists. */
+  nextId(): Promise<number>;
+  create(record: NewInspection): Promise<InspectionRecord>;
   get(id: number): Promise<InspectionRecord | undefined>;
+  /** Inspections not ended yet, oldest first. */
+  listOpen(): Promise<InspectionRecord[]>;
   list(query: {
     departmentIds: string[] | null;
     departmentId?: string;
@@ -336,7 +344,8 @@ export interface InspectionStore {
     results: Record<string, ChecklistResult>,
     notes: string,
     officerName: string | null,
-  ): Promise<void>;
+    automatically?: boolean,
+  ): Promise<boolean>;
   addObservation(observation: Omit<ObservationRecord, 'id'>): Promise<ObservationRecord>;
   observations(inspectionId: number): Promise<ObservationRecord[]>;
   /** Spans of recording kept for inspections ended within the release window (or still running). */

@@ -18,6 +18,7 @@ export const AuditActionSchema = z.enum([
   'inspection.observation',
   'inspection.end',
   'inspection.report_view',
+  'inspection.still_view',
   'interaction.flag',
   'interaction.complaint',
   'review.decision',

@@ -270,4 +270,9 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX changes_at ON changes(at);
     `,
   },
+  {
+    version: 7,
+    name: 'inspections ended automatically at their maximum duration',
+    sql: `ALTER TABLE inspections ADD COLUMN ended_automatically INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
