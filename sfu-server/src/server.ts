@@ -250,7 +250,6 @@ export class CounterWatchServer {
       const provision = config.directoryFile ? readDirectoryFile(config.directoryFile) : null;
       const directory = await Directory.load({ storage, logger, provision });
       if (config.bootstrapAdmin) await bootstrapFirstAdmin(storage, logger);
-
       // The alert engine names tickets by their printed number, which the queue (built next) knows.
       const names: { queue?: QueueService } = {};
       const alerts = await AlertEngine.create({
