@@ -112,19 +112,20 @@ export class Stack {
     return path.join(this.dir, 'data');
   }
 
-  async startServer(): Promise<void> {
+  /** Starts the server; `env` adds to (or overrides) its environment for this run only. */
+  async startServer(env: NodeJS.ProcessEnv = {}): Promise<void> {
     const host = this.#options.host ?? '127.0.0.1';
     // The public URL must be known before start (Origin checks), so a free port is picked first.
     if (this.#port === 0) this.#port = await freePort(host);
     const publicUrl = this.#options.publicUrl ?? `http://${host}:${this.#port}`;
-    const env: NodeJS.ProcessEnv = {
-      ...this.#serverEnv,
-      CW_HTTP_PORT: String(this.#port),
-      CW_PUBLIC_URL: publicUrl,
-      CW_ALLOWED_ORIGINS: (this.#options.allowedOrigins ?? []).join(','),
-    };
     const server = new ManagedProcess('server', SERVER_MAIN, [], {
-      env,
+      env: {
+        ...this.#serverEnv,
+        CW_HTTP_PORT: String(this.#port),
+        CW_PUBLIC_URL: publicUrl,
+        CW_ALLOWED_ORIGINS: (this.#options.allowedOrigins ?? []).join(','),
+        ...env,
+      },
       logFile: path.join(this.dir, 'logs', 'server.log'),
     });
     this.#server = server;

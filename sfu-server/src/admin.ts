@@ -1,23 +1,28 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
+  AppError,
   AuditAnchorSchema,
   DepartmentIdSchema,
-  DisplayNameSchema,
   RoleSchema,
   UsernameSchema,
   clockOffsetFromEnv,
   describeIssues,
   offsetClock,
 } from '@counterwatch/shared';
-import { generatePassword, hashPassword, hashToken, randomSecret } from './auth/secrets.js';
+import { AccountService } from './accounts/AccountService.js';
+import { AuditLog, type Actor } from './audit/AuditLog.js';
 import { createRootLogger } from './logger.js';
 import { SqliteStorage } from './storage/sqlite/SqliteStorage.js';
 
 /**
- * Operator commands that work on the data directory directly:
+ * Operator commands on the data directory. Account and secret changes go
+ * through the account service as the admin API's do — on the audit trail as
+ * `cli:<os user>`, and noticed by a running server within a second or two
+ * (a rotated token drops its agent, a reset password ends the user's sessions):
  *
  *   counterwatch-admin user add --data-dir DIR --username U --roles director[,inspector]
  *        [--name "Display Name"] [--departments d1,d2] [--password-file F]   (else a password is generated and printed once)
@@ -71,51 +76,36 @@ async function main(): Promise<void> {
   if (!dataDir) fail(`--data-dir (or CW_DATA_DIR) is required\n${USAGE}`);
   const logger = createRootLogger('warn');
   const storage = await SqliteStorage.create({ dataDir, logger, now });
+  // The same service the admin API uses: on record with this actor, and the running server learns of it.
+  const accounts = new AccountService({
+    storage,
+    audit: new AuditLog({ store: storage.audit, logger, now }),
+    logger,
+    now,
+  });
+  const actor = cliActor();
+  const passwordFromFile = (): string | undefined =>
+    values['password-file'] ? fs.readFileSync(values['password-file'], 'utf8').trim() : undefined;
   try {
     if (noun === 'user' && verb === 'add') {
-      const username = check('--username', UsernameSchema, values.username);
-      const roles = check(
-        '--roles',
-        z.array(RoleSchema).min(1),
-        (values.roles ?? '').split(',').filter(Boolean),
-      );
-      const departmentIds = values.departments
-        ? check('--departments', z.array(DepartmentIdSchema), values.departments.split(','))
-        : null;
-      if (roles.includes('head') && departmentIds === null)
-        fail('--departments is required for a department head');
-      const password = values['password-file']
-        ? fs.readFileSync(values['password-file'], 'utf8').trim()
-        : generatePassword();
-      if (password.length < 12) fail('passwords must have at least 12 characters');
-      if (await storage.findUserByUsername(username)) {
-        process.stderr.write(`user ${username} already exists\n`);
-        process.exit(EXIT_EXISTS);
-      }
-      await storage.createUser(
-        {
-          username,
-          displayName: check('--name', DisplayNameSchema, values.name ?? username),
-          passwordHash: await hashPassword(password),
-          roles,
-          departmentIds,
-        },
-        now(),
-      );
-      if (!values['password-file']) process.stdout.write(`${password}\n`);
+      const given = passwordFromFile();
+      const { password } = await accounts.createUser(actor, {
+        username: check('--username', UsernameSchema, values.username),
+        displayName: values.name ?? values.username ?? '',
+        roles: check('--roles', z.array(RoleSchema).min(1), (values.roles ?? '').split(',').filter(Boolean)),
+        departmentIds: values.departments
+          ? check('--departments', z.array(DepartmentIdSchema), values.departments.split(','))
+          : null,
+        ...(given === undefined ? {} : { password: given }),
+      });
+      if (given === undefined) process.stdout.write(`${password}\n`);
       return;
     }
     if (noun === 'user' && verb === 'reset-password') {
-      const username = check('--username', UsernameSchema, values.username);
-      const user = await storage.findUserByUsername(username);
-      if (!user) fail(`no user ${username}`);
-      const password = values['password-file']
-        ? fs.readFileSync(values['password-file'], 'utf8').trim()
-        : generatePassword();
-      if (password.length < 12) fail('passwords must have at least 12 characters');
-      await storage.setUserPassword(user.id, await hashPassword(password));
-      await storage.revokeUserSessions(user.id, now());
-      if (!values['password-file']) process.stdout.write(`${password}\n`);
+      const user = await accounts.userByName(check('--username', UsernameSchema, values.username));
+      const given = passwordFromFile();
+      const { password } = await accounts.resetPassword(actor, user.id, given);
+      if (given === undefined) process.stdout.write(`${password}\n`);
       return;
     }
     if (noun === 'audit' && verb === 'verify') {
@@ -133,24 +123,34 @@ async function main(): Promise<void> {
     }
     if (noun === 'counter' && verb === 'token') {
       const counterId = check('--counter', DepartmentIdSchema, values.counter);
-      const token = randomSecret(32);
-      if (!(await storage.setCounterTokenHash(counterId, hashToken(token), now())))
-        fail(`no counter ${counterId}`);
-      process.stdout.write(`${token}\n`);
+      process.stdout.write(`${await accounts.rotateCounterToken(actor, counterId)}\n`);
       return;
     }
     if (noun === 'department' && verb === 'key') {
       const departmentId = check('--department', DepartmentIdSchema, values.department);
-      const key = randomSecret(32);
-      if (!(await storage.setDepartmentApiKeyHash(departmentId, hashToken(key))))
-        fail(`no department ${departmentId}`);
-      process.stdout.write(`${key}\n`);
+      process.stdout.write(`${await accounts.rotateDepartmentKey(actor, departmentId)}\n`);
       return;
     }
     fail(USAGE);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    // `user add` for a taken username: scripts can tell it from other failures.
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = error.code === 'conflict' ? EXIT_EXISTS : 64;
   } finally {
     await storage.close();
   }
+}
+
+/** The CLI's name on the audit trail: `cli:<os user>`. */
+function cliActor(): Actor {
+  let user: string;
+  try {
+    user = os.userInfo().username;
+  } catch {
+    user = process.env.USER ?? 'unknown';
+  }
+  return { userId: null, username: `cli:${user}`.slice(0, 40), ip: null };
 }
 
 main().catch((error: unknown) => {

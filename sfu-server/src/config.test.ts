@@ -63,6 +63,8 @@ describe('loadConfig', () => {
       reconnectGraceMs: 20_000,
     });
     expect(config.recording.ports).toEqual({ min: 30_000, max: 31_999 });
+    expect(config.trustProxy).toEqual([]);
+    expect(config.inspectionMaxMs).toBe(120 * 60_000);
   });
 
   it('reads every setting', () => {
@@ -312,5 +314,34 @@ describe('loadConfig', () => {
     expect(configError({ ...BASE, CW_ALLOWED_ORIGINS: 'https://ok.example.vn,not-a-url' }).setting).toBe(
       'CW_ALLOWED_ORIGINS',
     );
+  });
+
+  describe('reverse proxy and inspections', () => {
+    it('trusts no proxy unless told, and names proxies the way express does', () => {
+      for (const off of ['false', 'off', 'none', '0']) {
+        expect(loadConfig({ ...BASE, CW_TRUST_PROXY: off }).trustProxy).toEqual([]);
+      }
+      expect(loadConfig({ ...BASE, CW_TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
+      expect(
+        loadConfig({ ...BASE, CW_TRUST_PROXY: 'loopback, 10.0.0.0/8 ,192.0.2.7,fe80::/10' }).trustProxy,
+      ).toEqual(['loopback', '10.0.0.0/8', '192.0.2.7', 'fe80::/10']);
+    });
+
+    it('refuses what is no proxy address (trusting everyone is not an option)', () => {
+      for (const bad of ['true', 'proxy.example.vn', '10.0.0.0/99', 'loopback,*']) {
+        const error = configError({ ...BASE, CW_TRUST_PROXY: bad });
+        expect(error.setting).toBe('CW_TRUST_PROXY');
+      }
+    });
+
+    it('reads the inspection maximum in minutes', () => {
+      expect(loadConfig({ ...BASE, CW_INSPECTION_MAX_MINUTES: '45' }).inspectionMaxMs).toBe(45 * 60_000);
+      expect(configError({ ...BASE, CW_INSPECTION_MAX_MINUTES: '0' }).setting).toBe(
+        'CW_INSPECTION_MAX_MINUTES',
+      );
+      expect(configError({ ...BASE, CW_INSPECTION_MAX_MINUTES: 'soon' }).setting).toBe(
+        'CW_INSPECTION_MAX_MINUTES',
+      );
+    });
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import {
   RenditionSpecSchema,
@@ -25,6 +26,14 @@ export interface ServerConfig {
   consoleDir: string;
   logLevel: string;
   directoryFile: string | null;
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (express `trust proxy`
+   * names and addresses: `loopback`, `10.0.0.0/8`, …); empty = none, the
+   * connecting address is the client's.
+   */
+  trustProxy: string[];
+  /** An inspection still open this long is ended automatically. */
+  inspectionMaxMs: number;
   media: {
     workers: number;
     workerBin: string | null;
@@ -133,6 +142,27 @@ function isWildcard(ip: string): boolean {
   return ip.includes(':') && ip.replace(/[:0]/g, '') === '';
 }
 
+/** `CW_TRUST_PROXY`: off, or a comma-separated list proxy-addr understands (checked here, not at the first request). */
+function parseTrustProxy(value: string | undefined): string[] {
+  const text = (value ?? '').trim();
+  if (text === '' || ['false', 'off', 'no', 'none', '0'].includes(text.toLowerCase())) return [];
+  const list = text
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const item of list) {
+    try {
+      proxyAddr.compile(item);
+    } catch {
+      throw new ConfigError(
+        'CW_TRUST_PROXY',
+        `"${item}" is not loopback, linklocal, uniquelocal, an IP address or a subnet (e.g. 10.0.0.0/8)`,
+      );
+    }
+  }
+  return list;
+}
+
 /** "30000-31999": at least 16 ports, recorders take two per stream. */
 function parsePortRange(setting: string, value: string): { min: number; max: number } {
   const match = /^(\d{1,5})-(\d{1,5})$/.exec(value.trim());
@@ -231,6 +261,18 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       read(env, 'CW_LOG_LEVEL') ?? 'info',
     ),
     directoryFile,
+    trustProxy: parseTrustProxy(read(env, 'CW_TRUST_PROXY')),
+    inspectionMaxMs: Math.round(
+      60_000 *
+        parse(
+          'CW_INSPECTION_MAX_MINUTES',
+          z.coerce
+            .number()
+            .positive()
+            .max(24 * 60),
+          read(env, 'CW_INSPECTION_MAX_MINUTES') ?? '120',
+        ),
+    ),
     media: {
       workers,
       workerBin,

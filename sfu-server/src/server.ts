@@ -14,20 +14,22 @@ import {
   type User,
   offsetClock,
 } from '@counterwatch/shared';
+import { AccountService } from './accounts/AccountService.js';
+import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
 import { evaluateRules } from './alerts/rules.js';
 import { AuditLog, actorOf, type Actor } from './audit/AuditLog.js';
 import { canWatch, hasRole } from './auth/access.js';
-import { generatePassword, hashPassword } from './auth/secrets.js';
 import { SessionService } from './auth/SessionService.js';
 import type { ServerConfig } from './config.js';
 import { Directory } from './counters/Directory.js';
 import { readDirectoryFile } from './counters/directoryFile.js';
 import { MediaStatusBoard } from './counters/MediaStatusBoard.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, createHttpServer } from './http/app.js';
 import { SESSION_COOKIE, originAllowed, readCookie } from './http/cookies.js';
 import { requireDepartmentKey } from './http/deviceAuth.js';
 import { Downloads } from './http/downloads.js';
+import { upgradeClientAddress } from './http/requestContext.js';
 import { adminRoutes } from './http/routes/adminRoutes.js';
 import { auditRoutes } from './http/routes/auditRoutes.js';
 import { authRoutes } from './http/routes/authRoutes.js';
@@ -84,6 +86,8 @@ export class CounterWatchServer {
   readonly #alerts: AlertEngine;
   readonly #recording: RecordingService | null;
   readonly #audit: AuditLog;
+  readonly #accounts: AccountService;
+  readonly #changes: ChangeFollower;
   readonly #reviews: ReviewService;
   readonly #inspections: InspectionService;
   readonly #downloads = new Downloads();
@@ -111,8 +115,9 @@ export class CounterWatchServer {
     this.#alerts = parts.alerts;
     this.#recording = parts.recording;
     this.#board = new MediaStatusBoard({ reconnectGraceMs: config.media.reconnectGraceMs, now: clock });
-    this.#sessions = new SessionService({ storage, logger, now: clock });
     this.#audit = new AuditLog({ store: storage.audit, logger, now: clock });
+    this.#sessions = new SessionService({ storage, audit: this.#audit, logger, now: clock });
+    this.#accounts = new AccountService({ storage, audit: this.#audit, logger, now: clock });
     const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
     this.#reviews = new ReviewService({
       store: storage.reviews,
@@ -133,6 +138,8 @@ export class CounterWatchServer {
     this.#inspections = new InspectionService({
       store: storage.inspections,
       settings: storage.settings,
+      audit: this.#audit,
+      maxDurationMs: config.inspectionMaxMs,
       stillsDir: path.join(config.dataDir, 'stills'),
       logger,
       releaseAfterMs,
@@ -147,8 +154,10 @@ export class CounterWatchServer {
       activeAlerts: (ids) => this.#alerts.active(ids),
     };
 
+    const clientAddress = upgradeClientAddress(config.trustProxy);
     this.#agents = new AgentGateway({
       logger,
+      clientAddress,
       host: {
         authenticate: (counterId, token) => this.#directory.authenticateCounter(counterId, token),
         welcome: () => ({
@@ -179,6 +188,7 @@ export class CounterWatchServer {
     this.#consoles = new ConsoleGateway({
       sessions: this.#sessions,
       logger,
+      clientAddress,
       host: {
         snapshot: (user) => buildSnapshot(this.#views, user, clock()),
         watchableCounter: (user, counterId) => {
@@ -217,6 +227,16 @@ export class CounterWatchServer {
     this.#directory.on('counterCredentialsChanged', (counterId) =>
       this.#agents.disconnect(counterId, 'agent token rotated or revoked'),
     );
+    // Account and secret changes, this process's and the CLI's alike.
+    this.#changes = new ChangeFollower({
+      feed: storage.changes,
+      logger,
+      host: {
+        directoryChanged: () => this.#directory.refresh(),
+        userChanged: (userId) => this.#consoles.revalidate((c) => c.user.id === userId),
+        sessionChanged: (hash) => this.#consoles.revalidate((c) => c.sessionHash === hash),
+      },
+    });
     this.#recording?.on('health', (counterId, health) => this.#board.setRecording(counterId, health));
     const allDepartments = () => this.#directory.departments().map((d) => d.id);
     this.#recording?.on('storageFull', (info) => {
@@ -226,7 +246,7 @@ export class CounterWatchServer {
     this.#recording?.on('storageOk', () => this.#alerts.setStorageFull(allDepartments(), null));
 
     this.#app = this.#buildApp();
-    this.#http = http.createServer(this.#app);
+    this.#http = createHttpServer(this.#app, logger);
     // The hard cap; each protocol answers smaller limits itself with a `message_too_large` error.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
     this.#http.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head));
@@ -315,6 +335,7 @@ export class CounterWatchServer {
     this.#statsTimer = setInterval(() => void this.#pollStats(), STATS_INTERVAL_MS);
     this.#queue.start();
     this.#recording?.start();
+    await this.#inspections.resume();
     const address = this.#http.address() as AddressInfo;
     this.#logger.info({ host: address.address, port: address.port }, 'listening');
     return address;
@@ -324,6 +345,8 @@ export class CounterWatchServer {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#statsTimer);
+      this.#changes.close();
+      this.#inspections.close();
       this.#queue.close();
       this.#agents.close();
       this.#consoles.close();
@@ -334,6 +357,7 @@ export class CounterWatchServer {
       await this.#recording?.close();
       await this.#media.close();
       await httpClosed;
+      await this.#sessions.close();
       await this.#alerts.flush();
       await this.#storage.close();
       this.#logger.info('closed');
@@ -346,6 +370,7 @@ export class CounterWatchServer {
     const counterOf = (id: string) => this.#directory.counter(id);
     const app = createHttpApp({
       allowedOrigins: config.allowedOrigins,
+      trustProxy: config.trustProxy,
       consoleDir: config.consoleDir,
       logger: this.#logger,
       api: [
@@ -357,7 +382,6 @@ export class CounterWatchServer {
           path: '/auth',
           router: authRoutes({
             sessions: this.#sessions,
-            audit: this.#audit,
             secureCookies: config.publicUrl.protocol === 'https:',
           }),
         },
@@ -385,7 +409,7 @@ export class CounterWatchServer {
           path: '/admin',
           router: adminRoutes({
             sessions: this.#sessions,
-            audit: this.#audit,
+            accounts: this.#accounts,
             storage: this.#storage,
             directory: this.#directory,
             isOnline: (id) => this.#board.get(id).status === 'online',
@@ -397,7 +421,6 @@ export class CounterWatchServer {
           path: '/inspections',
           router: inspectionRoutes({
             sessions: this.#sessions,
-            audit: this.#audit,
             inspections: this.#inspections,
             counter: counterOf,
             department: (id) => this.#directory.department(id),
@@ -645,18 +668,14 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 
 /** First run: an empty database gets one admin with a generated password, printed once. */
 async function bootstrapFirstAdmin(storage: Storage, logger: Logger, now: Clock): Promise<void> {
-  if ((await storage.countUsers()) > 0) return;
-  const password = generatePassword();
-  await storage.createUser(
-    {
-      username: 'admin',
-      displayName: 'Administrator',
-      passwordHash: await hashPassword(password),
-      roles: ['admin'],
-      departmentIds: null,
-    },
-    now(),
-  );
+  const accounts = new AccountService({
+    storage,
+    audit: new AuditLog({ store: storage.audit, logger, now }),
+    logger,
+    now,
+  });
+  const password = await accounts.bootstrapFirstAdmin();
+  if (password === null) return;
   logger.info('first admin account created');
   // Printed to the terminal once, never to the log.
   process.stdout.write(

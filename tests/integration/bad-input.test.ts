@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import net from 'node:net';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@counterwatch/demo';
 import { RawSocket } from '../support/agentSocket.js';
@@ -179,6 +181,68 @@ describe('bad input on sockets and REST', () => {
     );
     expect(wrongPassword).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
   });
+
+  it('REST: malformed percent-encoding in a path is a 400, not a 500', async () => {
+    for (const bad of [
+      '/api/v1/inspections/%c0%ae',
+      '/api/v1/inspections/%u2215/report.html',
+      '/%c0%ae%c0%ae/etc/passwd',
+      '/assets/%E0%A4%A',
+      '/live/%ff',
+    ]) {
+      const res = await fetch(`${stack.url}${bad}`, { headers: { cookie } });
+      expect(res.status, bad).toBe(400);
+      expect(await res.json(), bad).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+  });
+
+  it('REST: a broken gzip or deflate body is a 400, not a 500', async () => {
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const res = await fetch(`${stack.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding, origin: stack.url },
+        body: Buffer.from('this is not compressed at all'),
+      });
+      expect(res.status, encoding).toBe(400);
+      expect(await res.json(), encoding).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+    // A truncated gzip stream (a valid header, then nothing).
+    const truncated = zlib.gzipSync(JSON.stringify({ username: 'head1', password: 'x' })).subarray(0, 12);
+    const res = await fetch(`${stack.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', origin: stack.url },
+      body: truncated,
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('HTTP: a 70 kB query string or header gets 414/431, not a reset connection', async () => {
+    const longUrl = await rawRequest(
+      `GET /api/v1/health?q=${'a'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
+    expect(longUrl).toMatch(/^HTTP\/1\.1 414 /);
+    const longHeader = await rawRequest(
+      `GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Padding: ${'b'.repeat(70_000)}\r\n\r\n`,
+    );
+    expect(longHeader).toMatch(/^HTTP\/1\.1 431 /);
+    const garbage = await rawRequest('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    // And fetch, as a client would see it.
+    const res = await fetch(`${stack.url}/api/v1/health?q=${'a'.repeat(70_000)}`);
+    expect(res.status).toBe(414);
+  });
+
+  /** Writes raw bytes to the server and returns everything it answers (throws if the connection is reset). */
+  function rawRequest(text: string): Promise<string> {
+    const { hostname, port } = new URL(stack.url);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname, () => socket.end(text));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    });
+  }
 
   it('after all that the server is up and a real agent still publishes', async () => {
     expect(stack.server.running).toBe(true);

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@counterwatch/demo';
 import { MetricsHistorySchema } from '@counterwatch/shared';
+import { RawSocket } from '../support/agentSocket.js';
 import { eventually } from '../support/browser.js';
 import { loginCookie } from '../support/http.js';
 import { countStoredEvents, events, overview, postEvents } from '../support/queue.js';
@@ -208,6 +210,111 @@ describe('queue event ingest', () => {
     expect(past.some((p) => p.queueLength >= 2)).toBe(true);
     const steps = past.slice(1).map((p, i) => p.at - past[i]!.at);
     expect(Math.max(...steps)).toBeLessThanOrEqual(10_000);
+  });
+
+  it('an event id another department took first is refused with a reason, never reported as stored', async () => {
+    const now = clock.now();
+    const inA = events(dept.id, 'qs-clash', 'clash', clock.now);
+    const inB = events(other.id, 'qs-clash', 'clash', clock.now); // the same ids, in B's own name
+    const first = await postEvents(stack.url, dept.apiKey, [
+      inA({ type: 'ticket.issued', ticketId: 'clash-a', ticketNumber: 'C101', serviceCode: 'id-card' }, now),
+    ]);
+    expect(first.result).toMatchObject({ accepted: 1, duplicate: 0, rejected: 0 });
+    const storedInB = countStoredEvents(stack.dataDir, 'department_id = ?', [other.id]);
+    const clash = await postEvents(stack.url, other.apiKey, [
+      inB({ type: 'ticket.issued', ticketId: 'clash-b', ticketNumber: 'C201', serviceCode: 'id-card' }, now),
+    ]);
+    expect(clash.result).toMatchObject({ accepted: 0, duplicate: 0, rejected: 1 });
+    const reason = clash.result!.results[0]!.reason ?? '';
+    expect(reason).toMatch(/event id clash-1 is already used by another sender/);
+    expect(reason).not.toContain(dept.id); // B learns nothing about A
+    expect(countStoredEvents(stack.dataDir, 'department_id = ?', [other.id])).toBe(storedInB);
+    // Within A, another source reusing the id is a clash too, not a duplicate.
+    const otherSource = await postEvents(stack.url, dept.apiKey, [
+      {
+        ...inA({ type: 'counter.opened', counterId: dept.counters[0]!.id }, now),
+        id: 'clash-1',
+        source: { id: 'qs-other', seq: 1 },
+      },
+    ]);
+    expect(otherSource.result!.results[0]).toMatchObject({ status: 'rejected' });
+    expect(otherSource.result!.results[0]!.reason).toMatch(/already used by source qs-clash/);
+    // The true replay by the source that sent it is still an idempotent duplicate.
+    const again = await postEvents(stack.url, dept.apiKey, [
+      {
+        id: 'clash-1',
+        departmentId: dept.id,
+        occurredAt: now,
+        source: { id: 'qs-clash', seq: 1 },
+        type: 'ticket.issued',
+        ticketId: 'clash-a',
+        ticketNumber: 'C101',
+        serviceCode: 'id-card',
+      },
+    ]);
+    expect(again.result).toMatchObject({ accepted: 0, duplicate: 1, rejected: 0 });
+  });
+
+  it("a counter's agent may cancel or mark no-show only tickets called to its own counter", async () => {
+    const [mine, theirs] = dept.counters as [(typeof dept.counters)[number], (typeof dept.counters)[number]];
+    const now = clock.now();
+    const qs = events(dept.id, 'qs-scope', 'scope', clock.now);
+    const setup = await postEvents(stack.url, dept.apiKey, [
+      qs({ type: 'ticket.issued', ticketId: 'sc-theirs', ticketNumber: 'S101', serviceCode: 'id-card' }, now),
+      qs({ type: 'ticket.called', ticketId: 'sc-theirs', counterId: theirs.id }, now),
+      qs(
+        { type: 'ticket.issued', ticketId: 'sc-waiting', ticketNumber: 'S102', serviceCode: 'id-card' },
+        now,
+      ),
+      qs({ type: 'ticket.issued', ticketId: 'sc-mine', ticketNumber: 'S103', serviceCode: 'id-card' }, now),
+      qs({ type: 'ticket.called', ticketId: 'sc-mine', counterId: mine.id }, now),
+      qs({ type: 'ticket.issued', ticketId: 'sc-batch', ticketNumber: 'S104', serviceCode: 'id-card' }, now),
+    ]);
+    expect(setup.result!.accepted).toBe(6);
+
+    const agent = new RawSocket(`${stack.url.replace('http', 'ws')}/ws/agent`);
+    await agent.opened;
+    agent.request(1, 'hello', {
+      protocolVersion: 1,
+      counterId: mine.id,
+      token: fs.readFileSync(mine.tokenFile, 'utf8'),
+      publisher: 'ffmpeg',
+      agentVersion: 'test',
+    });
+    expect(await agent.response(1)).toMatchObject({ ok: true });
+    const relay = events(dept.id, `counter:${mine.id}`, 'scope-agent', clock.now);
+    agent.request(2, 'pushEvents', {
+      events: [
+        relay({ type: 'ticket.cancelled', ticketId: 'sc-theirs' }, now),
+        relay({ type: 'ticket.no_show', ticketId: 'sc-theirs' }, now),
+        relay({ type: 'ticket.no_show', ticketId: 'sc-theirs', counterId: mine.id }, now),
+        relay({ type: 'ticket.cancelled', ticketId: 'sc-waiting' }, now),
+        relay({ type: 'ticket.cancelled', ticketId: 'no-such-ticket' }, now),
+        relay({ type: 'ticket.no_show', ticketId: 'sc-mine', counterId: mine.id }, now),
+        // Called to this counter earlier in the same batch: allowed.
+        relay({ type: 'ticket.called', ticketId: 'sc-batch', counterId: mine.id }, now),
+        relay({ type: 'ticket.cancelled', ticketId: 'sc-batch' }, now),
+      ],
+    });
+    const reply = await agent.response(2);
+    agent.close();
+    const result = reply.data as { results: { id: string; status: string; reason?: string }[] };
+    expect(result.results.map((r) => r.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'accepted',
+      'accepted',
+      'accepted',
+    ]);
+    for (const r of result.results.slice(0, 5)) expect(r.reason).toMatch(/not called to counter/);
+    const stored = countStoredEvents(stack.dataDir, "ticket_id = 'sc-theirs' AND type != 'ticket.called'");
+    expect(stored).toBe(1); // its issue only
+    await eventually('the own no-show counted', async () =>
+      ((await metricsOf(dept.id)).noShowRate ?? 0) > 0 ? true : undefined,
+    );
   });
 
   it('rebuilds the same metrics after a server restart', async () => {

@@ -105,6 +105,8 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
         useStore.getState().setConnectionStatus('unauthenticated');
         return;
       }
+      // Too many tabs of this login: keep retrying slowly, a place frees up when one closes.
+      if (event.code === CONSOLE_CLOSE.tooManyConnections) console.warn(event.reason);
       useStore.getState().setConnectionStatus(this.#wasConnected || opened ? 'reconnecting' : 'connecting');
       void this.#retryOrLogin(opened);
     };

@@ -95,6 +95,9 @@ export function InspectionReport({ inspectionId }: { inspectionId: number }) {
           {formatDateTime(lang, inspection.startedAt)} –{' '}
           {inspection.endedAt === null ? t('inspections.running') : formatTime(lang, inspection.endedAt)}
           {summary.durationMs !== null && ` (${formatDuration(summary.durationMs / 1000)})`}
+          {inspection.endedAutomatically && (
+            <span data-fact="ended-automatically"> — {t('inspections.endedAutomatically')}</span>
+          )}
         </dd>
       </dl>
 

@@ -13,6 +13,7 @@ function inspection(overrides: Partial<Inspection> = {}): Inspection {
     officerName: null,
     startedAt: 1_000,
     endedAt: null,
+    endedAutomatically: false,
     checklist: [{ id: 'greeting', vi: 'Chào hỏi', en: 'Greeting' }],
     results: {},
     notes: '',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AppError, systemClock } from '@counterwatch/shared';
 import { pino } from 'pino';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AuditLog } from '../audit/AuditLog.js';
 import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
 import type { UserRecord } from '../storage/Storage.js';
 import { hashPassword, hashToken } from './secrets.js';
@@ -29,7 +30,15 @@ describe('SessionService', () => {
   const logger = pino({ level: 'silent' });
 
   const make = (options: { ttlMs?: number; maxFailures?: number; failureWindowMs?: number } = {}) =>
-    new SessionService({ storage, logger, now: () => now, ...options });
+    new SessionService({
+      storage,
+      audit: new AuditLog({ store: storage.audit, logger, now: () => now }),
+      logger,
+      now: () => now,
+      ...options,
+    });
+  const audited = async (action: string) =>
+    (await storage.audit.list({ limit: 5000 })).filter((e) => e.action === action).reverse();
 
   /** The AppError code a promise rejects with (fails the test if it resolves). */
   const codeOf = async (promise: Promise<unknown>): Promise<string> => {
@@ -169,12 +178,67 @@ describe('SessionService', () => {
       await expect(service.login('alice', PASSWORD, FROM)).resolves.toBeDefined();
     });
 
-    it('a successful login clears the failures', async () => {
+    it('a successful login clears the failures at that username', async () => {
       for (let i = 0; i < 4; i++) await codeOf(service.login('alice', 'wrong', FROM));
       await service.login('alice', PASSWORD, FROM);
       for (let i = 0; i < 4; i++) await codeOf(service.login('alice', 'wrong', FROM));
       // 4 + 4 failures, but never 5 in a row since the success.
       await expect(service.login('alice', PASSWORD, FROM)).resolves.toBeDefined();
+    });
+
+    it("logging into one's own account does not clear the address's failures at other usernames", async () => {
+      for (const name of ['v1', 'v2', 'v3', 'v4']) await codeOf(service.login(name, 'guess', FROM));
+      await service.login('alice', PASSWORD, FROM); // the guesser's own account
+      expect(await codeOf(service.login('v5', 'guess', FROM))).toBe('unauthenticated');
+      expect(await codeOf(service.login('v6', 'guess', FROM))).toBe('rate_limited');
+    });
+
+    it('puts each login and failed login on record, and sums refused attempts up per address and window', async () => {
+      await service.login('alice', PASSWORD, FROM);
+      for (let i = 0; i < 5; i++) await codeOf(service.login(`guess${i}`, 'x', FROM));
+      for (let i = 0; i < 30; i++) {
+        now += 1000;
+        expect(await codeOf(service.login(`name${i % 12}`, 'x', FROM))).toBe('rate_limited');
+      }
+      expect(await codeOf(service.login('bob', 'x', { ip: '198.51.100.7', userAgent: null }))).toBe(
+        'unauthenticated',
+      );
+      expect(await audited('auth.login')).toHaveLength(1);
+      expect((await audited('auth.login_failed')).map((e) => e.actor)).toEqual([
+        'guess0',
+        'guess1',
+        'guess2',
+        'guess3',
+        'guess4',
+        'bob',
+      ]);
+      // Nothing per refused attempt while the window is open …
+      expect(await audited('auth.login_throttled')).toHaveLength(0);
+      await service.close();
+      // … one row for the address when it closes (or the service does).
+      const rows = await audited('auth.login_throttled');
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        actor: 'anonymous',
+        ip: FROM.ip,
+        reason: 'rate_limited',
+        details: { refused: 30, from: T0 + 1000, to: T0 + 30_000 },
+      });
+      expect(rows[0]!.details.usernames).toHaveLength(10);
+    });
+
+    it('writes the summary when the window closes, and starts a new one after', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        for (let i = 0; i < 5; i++) await codeOf(service.login('alice', 'wrong', FROM));
+        for (let i = 0; i < 3; i++) await codeOf(service.login('alice', 'wrong', FROM));
+        now = T0 + 5 * 60_000;
+        await vi.advanceTimersByTimeAsync(5 * 60_000);
+        await vi.waitFor(async () => expect(await audited('auth.login_throttled')).toHaveLength(1));
+        expect((await audited('auth.login_throttled'))[0]!.details).toMatchObject({ refused: 3 });
+      } finally {
+        vi.useRealTimers();
+      }
     });
 
     it('a rate-limited attempt does not even check the password', async () => {
@@ -244,14 +308,14 @@ describe('SessionService', () => {
     });
   });
 
-  describe('logout and revocation', () => {
+  describe('logout', () => {
     it('logout ends the session and emits ended once', async () => {
       const { cookieValue, session } = await service.login('alice', PASSWORD, FROM);
       const ended = vi.fn();
       service.on('ended', ended);
       now = T0 + 1000;
-      await service.logout(session.sessionHash);
-      await service.logout(session.sessionHash);
+      await service.logout(session, FROM.ip);
+      await service.logout(session, FROM.ip);
       expect(ended).toHaveBeenCalledExactlyOnceWith(session.sessionHash, 'logout');
       await expect(service.resolve(cookieValue)).resolves.toBeUndefined();
       expect((await storage.getSession(session.sessionHash))?.revokedAt).toBe(T0 + 1000);
@@ -260,39 +324,11 @@ describe('SessionService', () => {
     it('logout of an unknown session emits nothing', async () => {
       const ended = vi.fn();
       service.on('ended', ended);
-      await service.logout(hashToken('nobody'));
-      expect(ended).not.toHaveBeenCalled();
-    });
-
-    it('revoke ends one session, emits ended(revoked) and says whether it did', async () => {
-      const first = await service.login('alice', PASSWORD, FROM);
-      const second = await service.login('alice', PASSWORD, FROM);
-      const ended = vi.fn();
-      service.on('ended', ended);
-      await expect(service.revoke(first.session.sessionHash)).resolves.toBe(true);
-      await expect(service.revoke(first.session.sessionHash)).resolves.toBe(false);
-      await expect(service.revoke(hashToken('unknown'))).resolves.toBe(false);
-      expect(ended).toHaveBeenCalledExactlyOnceWith(first.session.sessionHash, 'revoked');
-      await expect(service.resolve(first.cookieValue)).resolves.toBeUndefined();
-      await expect(service.resolve(second.cookieValue)).resolves.toBeDefined();
-    });
-
-    it('revokeAllFor ends every live session of the user and announces it', async () => {
-      const a = await service.login('alice', PASSWORD, FROM);
-      const b = await service.login('alice', PASSWORD, FROM);
-      await service.logout(a.session.sessionHash);
-      const bob = await storage.createUser(
-        { username: 'bob', displayName: 'Bob', passwordHash, roles: ['director'], departmentIds: null },
-        T0,
+      await service.logout(
+        { user: publicUser(alice), sessionHash: hashToken('nobody'), expiresAt: T0 },
+        null,
       );
-      const bobSession = await service.login('bob', PASSWORD, FROM);
-      const userSessionsEnded = vi.fn();
-      service.on('userSessionsEnded', userSessionsEnded);
-
-      await expect(service.revokeAllFor(alice.id)).resolves.toBe(1); // a was already logged out
-      expect(userSessionsEnded).toHaveBeenCalledExactlyOnceWith(alice.id);
-      await expect(service.resolve(b.cookieValue)).resolves.toBeUndefined();
-      expect((await service.resolve(bobSession.cookieValue))?.user.id).toBe(bob.id);
+      expect(ended).not.toHaveBeenCalled();
     });
   });
 

@@ -1,4 +1,5 @@
 import { AppError, TypedEmitter, type User, type Clock } from '@counterwatch/shared';
+import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { Storage, UserRecord } from '../storage/Storage.js';
 import { hashToken, randomSecret, verifyPassword } from './secrets.js';
@@ -10,14 +11,13 @@ export interface AuthenticatedSession {
 }
 
 export type SessionServiceEvents = {
-  /** A session ended early (logout, revocation): its live views must close. */
-  ended: [sessionHash: string, reason: 'logout' | 'revoked'];
-  /** Every session of a user ended (account disabled, password changed). */
-  userSessionsEnded: [userId: number];
+  /** A session was logged out: its live views must close. (Revocations come by the change feed.) */
+  ended: [sessionHash: string, reason: 'logout'];
 };
 
 export interface SessionServiceOptions {
   storage: Storage;
+  audit: AuditLog;
   logger: Logger;
   ttlMs?: number;
   /** The injected clock. */
@@ -29,6 +29,23 @@ export interface SessionServiceOptions {
 
 /** A hash to compare against when the user does not exist, so timing does not reveal usernames. */
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+/** Usernames named in one address's summary of refused attempts. */
+const THROTTLED_NAMES_KEPT = 10;
+/** Addresses whose refused attempts are being summed up at once; beyond it the oldest summary is written early. */
+const THROTTLED_ADDRESSES_KEPT = 10_000;
+
+interface Attempt {
+  at: number;
+  username: string;
+}
+
+/** Attempts the rate limit refused from one address in one window: one audit row when the window closes. */
+interface Throttled {
+  from: number;
+  last: number;
+  refused: number;
+  usernames: Set<string>;
+}
 
 export function publicUser(u: UserRecord): User {
   return {
@@ -42,20 +59,25 @@ export function publicUser(u: UserRecord): User {
 
 /**
  * Username + password logins, opaque session ids in cookies (only their hash
- * is stored), expiry, revocation and a login rate limit.
+ * is stored), expiry, logout and a login rate limit. Revoking sessions is the
+ * account service's (it audits and goes through the change feed).
  */
 export class SessionService extends TypedEmitter<SessionServiceEvents> {
   readonly #storage: Storage;
+  readonly #audit: AuditLog;
   readonly #logger: Logger;
   readonly #ttlMs: number;
   readonly #now: Clock;
   readonly #maxFailures: number;
   readonly #windowMs: number;
-  readonly #failures = new Map<string, number[]>();
+  readonly #failures = new Map<string, Attempt[]>();
+  readonly #throttled = new Map<string, Throttled>();
+  #throttleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: SessionServiceOptions) {
     super();
     this.#storage = options.storage;
+    this.#audit = options.audit;
     this.#logger = options.logger.child({ module: 'sessions' });
     this.#ttlMs = options.ttlMs ?? 12 * 3600_000;
     this.#now = options.now;
@@ -67,7 +89,13 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     return this.#ttlMs;
   }
 
-  /** Returns the cookie value (shown to the browser once) and the user. */
+  /**
+   * Checks a username and password and starts a session; returns the cookie
+   * value (shown to the browser once) and the user. Every login and failed
+   * login is on record before it has effect; attempts the rate limit refuses
+   * are summed up per address and window (`auth.login_throttled`), so a flood
+   * of them cannot flood the trail.
+   */
   async login(
     username: string,
     password: string,
@@ -75,17 +103,30 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
   ): Promise<{ cookieValue: string; session: AuthenticatedSession }> {
     const keys = [`u:${username}`, `ip:${from.ip ?? '?'}`];
     if (keys.some((k) => this.#recentFailures(k) >= this.#maxFailures)) {
+      this.#countThrottled(from.ip, username);
       throw new AppError('rate_limited', 'too many failed logins; try again in a few minutes');
     }
     // Count the attempt before the slow check, so parallel guesses cannot all slip under the limit.
-    const attempt = this.#now();
+    const attempt: Attempt = { at: this.#now(), username };
     for (const k of keys) this.#recordFailure(k, attempt);
     const user = await this.#storage.findUserByUsername(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
+      await this.#audit.record({
+        action: 'auth.login_failed',
+        actor: { userId: null, username: username.toLowerCase().slice(0, 40), ip: from.ip },
+        reason: 'unauthenticated',
+      });
       throw new AppError('unauthenticated', 'wrong username or password');
     }
-    for (const k of keys) this.#failures.delete(k);
+    // The right password forgives this username's failures, not the address's failures at other names:
+    // logging into one's own account must not reset a guesser's count.
+    this.#failures.delete(keys[0] ?? '');
+    this.#forgive(keys[1] ?? '', username);
+    await this.#audit.record({
+      action: 'auth.login',
+      actor: { userId: user.id, username: user.username, ip: from.ip },
+    });
     const cookieValue = randomSecret(32);
     const now = this.#now();
     const session = {
@@ -119,38 +160,105 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     return { user: publicUser(user), sessionHash, expiresAt: session.expiresAt };
   }
 
-  async logout(sessionHash: string): Promise<void> {
-    if (await this.#storage.revokeSession(sessionHash, this.#now()))
-      this.emit('ended', sessionHash, 'logout');
+  /** Ends the caller's own session; on record first. */
+  async logout(session: AuthenticatedSession, ip: string | null): Promise<void> {
+    const actor: Actor = { userId: session.user.id, username: session.user.username, ip };
+    await this.#audit.record({ action: 'auth.logout', actor });
+    if (await this.#storage.revokeSession(session.sessionHash, this.#now()))
+      this.emit('ended', session.sessionHash, 'logout');
   }
 
-  async revoke(sessionHash: string): Promise<boolean> {
-    const revoked = await this.#storage.revokeSession(sessionHash, this.#now());
-    if (revoked) this.emit('ended', sessionHash, 'revoked');
-    return revoked;
-  }
-
-  async revokeAllFor(userId: number): Promise<number> {
-    const n = await this.#storage.revokeUserSessions(userId, this.#now());
-    this.emit('userSessionsEnded', userId);
-    return n;
+  /** Writes the summaries of refused attempts still being counted (at shutdown). */
+  async close(): Promise<void> {
+    clearTimeout(this.#throttleTimer);
+    this.#throttleTimer = undefined;
+    await this.#writeThrottled(Infinity);
   }
 
   #recentFailures(key: string): number {
     const since = this.#now() - this.#windowMs;
-    const list = (this.#failures.get(key) ?? []).filter((t) => t > since);
+    const list = (this.#failures.get(key) ?? []).filter((a) => a.at > since);
     if (list.length === 0) this.#failures.delete(key);
     else this.#failures.set(key, list);
     return list.length;
   }
 
-  #recordFailure(key: string, at: number): void {
+  #recordFailure(key: string, attempt: Attempt): void {
     const list = this.#failures.get(key) ?? [];
-    list.push(at);
+    list.push(attempt);
     this.#failures.set(key, list.slice(-this.#maxFailures * 2));
     if (this.#failures.size > 10_000) {
       const oldest = this.#failures.keys().next().value;
       if (oldest !== undefined) this.#failures.delete(oldest);
+    }
+  }
+
+  /** Drops an address's failures at one username (its owner just proved the password). */
+  #forgive(key: string, username: string): void {
+    const list = (this.#failures.get(key) ?? []).filter((a) => a.username !== username);
+    if (list.length === 0) this.#failures.delete(key);
+    else this.#failures.set(key, list);
+  }
+
+  #countThrottled(ip: string | null, username: string): void {
+    const address = ip ?? '?';
+    const now = this.#now();
+    let entry = this.#throttled.get(address);
+    if (!entry) {
+      if (this.#throttled.size >= THROTTLED_ADDRESSES_KEPT) {
+        const [oldest] = this.#throttled.keys();
+        if (oldest !== undefined) void this.#writeOne(oldest);
+      }
+      entry = { from: now, last: now, refused: 0, usernames: new Set() };
+      this.#throttled.set(address, entry);
+    }
+    entry.refused += 1;
+    entry.last = now;
+    if (entry.usernames.size < THROTTLED_NAMES_KEPT) entry.usernames.add(username.toLowerCase().slice(0, 40));
+    this.#armThrottleTimer();
+  }
+
+  /** One timer for the earliest window to close. */
+  #armThrottleTimer(): void {
+    if (this.#throttleTimer !== undefined) return;
+    let first = Infinity;
+    for (const entry of this.#throttled.values()) first = Math.min(first, entry.from + this.#windowMs);
+    if (first === Infinity) return;
+    this.#throttleTimer = setTimeout(
+      () => {
+        this.#throttleTimer = undefined;
+        void this.#writeThrottled(this.#now()).finally(() => this.#armThrottleTimer());
+      },
+      Math.max(0, first - this.#now()),
+    );
+    this.#throttleTimer.unref();
+  }
+
+  /** Writes the summary of every window that closed by `until`. */
+  async #writeThrottled(until: number): Promise<void> {
+    const due = [...this.#throttled].filter(([, e]) => e.from + this.#windowMs <= until).map(([a]) => a);
+    for (const address of due) await this.#writeOne(address);
+  }
+
+  async #writeOne(address: string): Promise<void> {
+    const entry = this.#throttled.get(address);
+    if (!entry) return;
+    this.#throttled.delete(address);
+    try {
+      await this.#audit.record({
+        action: 'auth.login_throttled',
+        actor: { userId: null, username: 'anonymous', ip: address === '?' ? null : address },
+        reason: 'rate_limited',
+        details: {
+          refused: entry.refused,
+          from: entry.from,
+          to: entry.last,
+          usernames: [...entry.usernames],
+        },
+      });
+    } catch (error) {
+      // Nothing was let in; the count is lost, not the protection.
+      this.#logger.error({ err: error, refused: entry.refused }, 'refused logins not summed up on record');
     }
   }
 }

@@ -12,8 +12,9 @@ export type DirectoryEvents = {
 };
 
 /**
- * Departments and counters, kept in memory (read on every socket message)
- * and written through to storage.
+ * Departments and counters, kept in memory (read on every socket message).
+ * Secrets are changed by the account service in storage; the directory
+ * re-reads them when the change feed says so (`refresh`).
  */
 export class Directory extends TypedEmitter<DirectoryEvents> {
   readonly #storage: Storage;
@@ -103,31 +104,52 @@ export class Directory extends TypedEmitter<DirectoryEvents> {
     }));
   }
 
-  async setDepartmentApiKeyHash(departmentId: string, apiKeyHash: string | null): Promise<boolean> {
-    const ok = await this.#storage.setDepartmentApiKeyHash(departmentId, apiKeyHash);
-    const record = this.#departments.get(departmentId);
-    if (ok && record) record.apiKeyHash = apiKeyHash;
-    return ok;
+  /**
+   * Re-reads departments and counters after a change (this process's or
+   * another's, from the change feed): a counter whose token changed loses its
+   * live agent; names and the like changed tell consoles.
+   */
+  async refresh(): Promise<void> {
+    const departments = new Map((await this.#storage.listDepartments()).map((d) => [d.id, d]));
+    const counters = new Map((await this.#storage.listCounters()).map((c) => [c.id, c]));
+    const tokensChanged = [...this.#counters.values()]
+      .filter((old) => counters.get(old.id)?.tokenHash !== old.tokenHash)
+      .map((old) => old.id);
+    const visible = (records: Iterable<object>, secret: string): string =>
+      JSON.stringify([...records].map((r) => ({ ...r, [secret]: undefined })));
+    const namesChanged =
+      visible(departments.values(), 'apiKeyHash') !== visible(this.#departments.values(), 'apiKeyHash') ||
+      visible(counters.values(), 'tokenHash') !== visible(this.#counters.values(), 'tokenHash');
+    this.#departments = departments;
+    this.#counters = counters;
+    for (const id of tokensChanged) this.emit('counterCredentialsChanged', id);
+    if (namesChanged) this.emit('changed');
   }
 
-  async setCounterTokenHash(counterId: string, tokenHash: string | null): Promise<boolean> {
-    const ok = await this.#storage.setCounterTokenHash(counterId, tokenHash, this.#now());
-    const record = this.#counters.get(counterId);
-    if (ok && record) {
-      record.tokenHash = tokenHash;
-      this.emit('counterCredentialsChanged', counterId);
-    }
-    return ok;
-  }
-
+  /**
+   * Applies the provisioning file: departments and counters as it says, and
+   * the secrets it holds only where the database never changed them itself
+   * (a token rotated or revoked from the console or CLI stays so).
+   */
   async #provision(file: DirectoryFile): Promise<void> {
+    const kept: string[] = [];
     for (const { apiKeyHash, ...department } of file.departments) {
       await this.#storage.saveDepartment(department);
-      if (apiKeyHash) await this.#storage.setDepartmentApiKeyHash(department.id, apiKeyHash);
+      if (!apiKeyHash) continue;
+      const outcome = await this.#storage.provisionDepartmentApiKeyHash(department.id, apiKeyHash);
+      if (outcome === 'managed_in_database') kept.push(`department ${department.id}`);
     }
     for (const { tokenHash, ...counter } of file.counters) {
       await this.#storage.saveCounter(counter);
-      if (tokenHash) await this.#storage.setCounterTokenHash(counter.id, tokenHash, this.#now());
+      if (!tokenHash) continue;
+      const outcome = await this.#storage.provisionCounterTokenHash(counter.id, tokenHash, this.#now());
+      if (outcome === 'managed_in_database') kept.push(`counter ${counter.id}`);
+    }
+    if (kept.length > 0) {
+      this.#logger.warn(
+        { kept },
+        'provisioning file secrets ignored: changed in the database since (rotate there, not in the file)',
+      );
     }
     this.#logger.info(
       { departments: file.departments.length, counters: file.counters.length },

@@ -6,8 +6,9 @@ import { ConfigError } from '../config.js';
 /**
  * The provisioning file (`CW_DIRECTORY_FILE`): departments and counters, with
  * the SHA-256 hashes of counter tokens and department API keys (never the
- * secrets themselves). Applied on every start; the database stays the truth
- * for anything changed later from the console.
+ * secrets themselves). Applied on every start, but a token or key rotated or
+ * revoked in the database (console or CLI) is the database's from then on:
+ * the file only seeds secrets the database never changed.
  */
 const HashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>');
 

@@ -19,6 +19,38 @@ function fromBodyParser(error: unknown): AppError | undefined {
 }
 
 /**
+ * Errors the HTTP stack raises for what a client sent (http-errors with a 4xx
+ * status: a path with malformed percent-encoding, a body whose gzip or
+ * deflate stream is broken, …) are the client's fault: never a 500.
+ */
+function fromClientError(error: unknown): AppError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status =
+    'status' in error && typeof error.status === 'number'
+      ? error.status
+      : 'statusCode' in error && typeof error.statusCode === 'number'
+        ? error.statusCode
+        : undefined;
+  if (status === undefined || status < 400 || status > 499) return undefined;
+  if (
+    error instanceof URIError ||
+    ('message' in error && String(error.message).startsWith('Failed to decode'))
+  )
+    return new AppError('invalid_request', 'the request path has malformed percent-encoding');
+  switch (status) {
+    case 403:
+      return new AppError('forbidden', 'forbidden');
+    case 404:
+      return new AppError('not_found', 'not found');
+    case 413:
+      return new AppError('message_too_large', 'request body is too large');
+    default:
+      // Body streams: zlib's message says what was wrong with the compressed data, nothing internal.
+      return new AppError('invalid_request', 'the request could not be read (bad encoding or compression)');
+  }
+}
+
+/**
  * The one place errors become HTTP responses: `{ error: { code, message, details } }`.
  * Known errors are logged as one line; anything else with its stack, and the
  * client learns nothing about internals.
@@ -30,7 +62,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const known = error instanceof AppError ? error : fromBodyParser(error);
+    const known = error instanceof AppError ? error : (fromBodyParser(error) ?? fromClientError(error));
     if (known) {
       log.info(
         { method: req.method, path: req.path, status: known.status, code: known.code },

@@ -9,6 +9,7 @@ import {
   type Inspection,
   type Clock,
 } from '@counterwatch/shared';
+import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { InspectionRecord, InspectionStore, SettingsStore } from '../storage/Storage.js';
 import { renderReport } from './report.js';
@@ -16,26 +17,40 @@ import { renderReport } from './report.js';
 const CHECKLIST_KEY = 'inspection.checklist';
 /** Stills are kept while their inspection report is: the report embeds them. */
 const MAX_STILL_BYTES = 600_000;
+/** setTimeout's longest delay; a later deadline is re-armed when it fires. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Who ends an inspection left open. */
+const SYSTEM: Actor = { userId: null, username: 'system', ip: null };
 
 export interface InspectionServiceOptions {
   store: InspectionStore;
   settings: SettingsStore;
+  audit: AuditLog;
   stillsDir: string;
   logger: Logger;
   /** The injected clock. */
   now: Clock;
   releaseAfterMs: number;
+  /** An inspection still open this long is ended automatically (it holds its counter's recording). */
+  maxDurationMs: number;
 }
 
 /**
  * Unannounced inspections: a record opened from a live tile, a checklist,
  * notes, timestamped observations with stills from the video, and a report
- * that can be viewed, printed and exported.
+ * that can be viewed, printed and exported. Every step — viewing a still or
+ * the report included — is on record before it happens; an inspection left
+ * open ends by itself at the maximum duration, on record as the system.
  */
 export class InspectionService {
   readonly #o: InspectionServiceOptions;
   readonly #logger: Logger;
   readonly #now: Clock;
+  readonly #timers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Starts and ends one at a time: an id is reserved, and an inspection ends once. */
+  #serial: Promise<unknown> = Promise.resolve();
+  #closed = false;
 
   constructor(options: InspectionServiceOptions) {
     this.#o = options;
@@ -44,28 +59,65 @@ export class InspectionService {
     fs.mkdirSync(options.stillsDir, { recursive: true, mode: 0o700 });
   }
 
+  get maxDurationMs(): number {
+    return this.#o.maxDurationMs;
+  }
+
+  /** Arms the automatic end of every open inspection; ends at once those already past it (the server was down). */
+  async resume(): Promise<void> {
+    for (const record of await this.#o.store.listOpen()) this.#arm(record);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
   async checklist(): Promise<ChecklistItem[]> {
     const stored = ChecklistSchema.safeParse(await this.#o.settings.get(CHECKLIST_KEY));
     return stored.success ? stored.data : DEFAULT_CHECKLIST;
   }
 
-  async setChecklist(items: ChecklistItem[]): Promise<void> {
+  async setChecklist(actor: Actor, items: ChecklistItem[]): Promise<void> {
     const ids = new Set(items.map((i) => i.id));
     if (ids.size !== items.length) throw new AppError('invalid_request', 'checklist item ids must be unique');
+    await this.#o.audit.record({ action: 'config.checklist', actor, details: { items: items.length } });
     await this.#o.settings.set(CHECKLIST_KEY, items);
   }
 
-  async start(counter: { id: string; departmentId: string }, inspector: string): Promise<InspectionRecord> {
-    const record = await this.#o.store.create({
-      departmentId: counter.departmentId,
-      counterId: counter.id,
-      inspector,
-      officerName: null,
-      startedAt: this.#now(),
-      checklist: await this.checklist(),
+  /** Opens an inspection; on record (with the id it will have) before it exists. */
+  async start(
+    actor: Actor,
+    counter: { id: string; departmentId: string },
+    inspector: string,
+  ): Promise<InspectionRecord> {
+    return this.#oneAtATime(async () => {
+      const checklist = await this.checklist();
+      const id = await this.#o.store.nextId();
+      const startedAt = this.#now();
+      await this.#o.audit.record({
+        action: 'inspection.start',
+        actor,
+        departmentId: counter.departmentId,
+        counterId: counter.id,
+        objectType: 'inspection',
+        objectId: id,
+        details: { endsBy: startedAt + this.#o.maxDurationMs },
+      });
+      const record = await this.#o.store.create({
+        id,
+        departmentId: counter.departmentId,
+        counterId: counter.id,
+        inspector,
+        officerName: null,
+        startedAt,
+        checklist,
+      });
+      this.#logger.info({ inspectionId: record.id, counterId: counter.id }, 'inspection started');
+      this.#arm(record);
+      return record;
     });
-    this.#logger.info({ inspectionId: record.id, counterId: counter.id }, 'inspection started');
-    return record;
   }
 
   async get(id: number): Promise<InspectionRecord | undefined> {
@@ -77,14 +129,30 @@ export class InspectionService {
   }
 
   /** "Flag this moment": a note and, if given, a JPEG still from the video. */
-  async observe(inspection: InspectionRecord, note: string, still: string | undefined): Promise<number> {
+  async observe(
+    actor: Actor,
+    inspection: InspectionRecord,
+    note: string,
+    still: string | undefined,
+  ): Promise<number> {
     if (inspection.endedAt !== null) throw new AppError('conflict', 'the inspection has ended');
-    let stillPath: string | null = null;
-    if (still) {
-      const bytes = Buffer.from(still.slice(still.indexOf(',') + 1), 'base64');
+    const bytes = still === undefined ? null : Buffer.from(still.slice(still.indexOf(',') + 1), 'base64');
+    if (bytes) {
       if (bytes.length > MAX_STILL_BYTES) throw new AppError('message_too_large', 'the still is too large');
       if (bytes[0] !== 0xff || bytes[1] !== 0xd8)
         throw new AppError('invalid_request', 'the still is not a JPEG');
+    }
+    await this.#o.audit.record({
+      action: 'inspection.observation',
+      actor,
+      departmentId: inspection.departmentId,
+      counterId: inspection.counterId,
+      objectType: 'inspection',
+      objectId: inspection.id,
+      details: { still: bytes !== null },
+    });
+    let stillPath: string | null = null;
+    if (bytes) {
       const relative = path.join(
         String(inspection.id),
         `${this.#now()}-${Math.random().toString(36).slice(2, 8)}.jpg`,
@@ -103,18 +171,35 @@ export class InspectionService {
     return observation.id;
   }
 
+  /** Ends an inspection with its results, by the inspector. */
   async end(
+    actor: Actor,
     inspection: InspectionRecord,
     results: Record<string, ChecklistResult>,
     notes: string,
     officerName: string | null,
   ): Promise<void> {
-    if (inspection.endedAt !== null) throw new AppError('conflict', 'the inspection has already ended');
     const known = new Set(inspection.checklist.map((c) => c.id));
     const unknown = Object.keys(results).filter((k) => !known.has(k));
     if (unknown.length > 0)
       throw new AppError('invalid_request', `unknown checklist items: ${unknown.join(', ')}`);
-    await this.#o.store.end(inspection.id, this.#now(), results, notes, officerName);
+    await this.#oneAtATime(async () => {
+      const current = await this.#o.store.get(inspection.id);
+      if (!current || current.endedAt !== null)
+        throw new AppError('conflict', 'the inspection has already ended');
+      await this.#o.audit.record({
+        action: 'inspection.end',
+        actor,
+        departmentId: inspection.departmentId,
+        counterId: inspection.counterId,
+        objectType: 'inspection',
+        objectId: inspection.id,
+        details: { failed: Object.values(results).filter((r) => r === 'fail').length },
+      });
+      if (!(await this.#o.store.end(inspection.id, this.#now(), results, notes, officerName)))
+        throw new AppError('conflict', 'the inspection has already ended');
+      this.#disarm(inspection.id);
+    });
   }
 
   /** The shared view of a record, with still URLs the API serves. */
@@ -129,6 +214,7 @@ export class InspectionService {
       officerName: record.officerName,
       startedAt: record.startedAt,
       endedAt: record.endedAt,
+      endedAutomatically: record.endedAutomatically,
       checklist: record.checklist,
       results: record.results,
       notes: record.notes,
@@ -141,26 +227,109 @@ export class InspectionService {
     };
   }
 
-  /** The file of an observation's still, checked to lie inside the stills folder. */
-  async stillFile(inspectionId: number, observationId: number): Promise<string> {
+  /** The file of an observation's still (checked to lie inside the stills folder); viewing it is on record. */
+  async viewStill(actor: Actor, inspection: InspectionRecord, observationId: number): Promise<string> {
+    const file = await this.#stillFile(inspection.id, observationId);
+    await this.#o.audit.record({
+      action: 'inspection.still_view',
+      actor,
+      departmentId: inspection.departmentId,
+      counterId: inspection.counterId,
+      objectType: 'inspection',
+      objectId: inspection.id,
+      details: { observationId },
+    });
+    return file;
+  }
+
+  /** A standalone, printable HTML report with the stills embedded; viewing or downloading it is on record. */
+  async reportHtml(
+    actor: Actor,
+    record: InspectionRecord,
+    view: Inspection,
+    departmentName: string,
+    download: boolean,
+  ): Promise<string> {
+    await this.#o.audit.record({
+      action: 'inspection.report_view',
+      actor,
+      departmentId: record.departmentId,
+      counterId: record.counterId,
+      objectType: 'inspection',
+      objectId: record.id,
+      details: { download },
+    });
+    const stills = new Map<number, string>();
+    for (const o of view.observations) {
+      if (!o.stillUrl) continue;
+      const file = await this.#stillFile(view.id, o.id);
+      stills.set(o.id, `data:image/jpeg;base64,${fs.readFileSync(file).toString('base64')}`);
+    }
+    return renderReport(view, departmentName, stills, this.#o.maxDurationMs);
+  }
+
+  heldSpans(now: number): Promise<{ counterId: string; from: number; to: number }[]> {
+    return this.#o.store.heldSpans(now, this.#o.releaseAfterMs, 60_000);
+  }
+
+  async #stillFile(inspectionId: number, observationId: number): Promise<string> {
     const observation = (await this.#o.store.observations(inspectionId)).find((o) => o.id === observationId);
     if (!observation?.stillPath) throw new AppError('not_found', 'no such still');
     return this.#inside(observation.stillPath);
   }
 
-  /** A standalone, printable HTML report with the stills embedded. */
-  async reportHtml(view: Inspection, departmentName: string): Promise<string> {
-    const stills = new Map<number, string>();
-    for (const o of view.observations) {
-      if (!o.stillUrl) continue;
-      const file = await this.stillFile(view.id, o.id);
-      stills.set(o.id, `data:image/jpeg;base64,${fs.readFileSync(file).toString('base64')}`);
-    }
-    return renderReport(view, departmentName, stills);
+  /** Schedules the automatic end at startedAt + the maximum (at once if that has passed). */
+  #arm(record: InspectionRecord): void {
+    if (this.#closed) return;
+    this.#disarm(record.id);
+    const deadline = record.startedAt + this.#o.maxDurationMs;
+    const wait = Math.min(Math.max(0, deadline - this.#now()), MAX_TIMER_MS);
+    const timer = setTimeout(() => {
+      this.#timers.delete(record.id);
+      if (this.#now() < deadline) {
+        this.#arm(record); // a deadline beyond one timer's reach
+        return;
+      }
+      this.#autoEnd(record.id, deadline).catch((error: unknown) => {
+        // Not on record, not ended: try again shortly rather than hold the recording for good.
+        this.#logger.error({ err: error, inspectionId: record.id }, 'inspection not ended automatically');
+        if (!this.#closed) this.#timers.set(record.id, setTimeout(() => this.#arm(record), 60_000).unref());
+      });
+    }, wait);
+    timer.unref();
+    this.#timers.set(record.id, timer);
   }
 
-  heldSpans(now: number): Promise<{ counterId: string; from: number; to: number }[]> {
-    return this.#o.store.heldSpans(now, this.#o.releaseAfterMs, 60_000);
+  #disarm(id: number): void {
+    clearTimeout(this.#timers.get(id));
+    this.#timers.delete(id);
+  }
+
+  async #autoEnd(id: number, deadline: number): Promise<void> {
+    await this.#oneAtATime(async () => {
+      const record = await this.#o.store.get(id);
+      if (!record || record.endedAt !== null) return;
+      const minutes = Math.round((this.#o.maxDurationMs / 60_000) * 100) / 100;
+      await this.#o.audit.record({
+        action: 'inspection.end',
+        actor: SYSTEM,
+        departmentId: record.departmentId,
+        counterId: record.counterId,
+        objectType: 'inspection',
+        objectId: record.id,
+        reason: `ended automatically at the maximum duration of ${minutes} minutes`,
+        details: { automatic: true, maxMinutes: minutes },
+      });
+      // It ends at its deadline, even when the server was down then: the recording is held no longer.
+      await this.#o.store.end(record.id, deadline, record.results, record.notes, null, true);
+      this.#logger.info({ inspectionId: record.id }, 'inspection ended automatically');
+    });
+  }
+
+  #oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.#serial.then(run);
+    this.#serial = result.catch(() => undefined);
+    return result;
   }
 
   #inside(relative: string): string {

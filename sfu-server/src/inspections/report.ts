@@ -23,7 +23,20 @@ const RESULT: Record<string, string> = {
  * The inspection report as one HTML file: everything escaped, stills as
  * data URIs, print-friendly, no scripts. Vietnamese, as filed.
  */
-export function renderReport(view: Inspection, departmentName: string, stills: Map<number, string>): string {
+export function renderReport(
+  view: Inspection,
+  departmentName: string,
+  stills: Map<number, string>,
+  maxDurationMs: number,
+): string {
+  const ending =
+    view.endedAt === null
+      ? 'đang kiểm tra'
+      : `${escape(time(view.endedAt))}${
+          view.endedAutomatically
+            ? ` (Kết thúc tự động khi hết thời gian tối đa ${Math.round(maxDurationMs / 60_000)} phút)`
+            : ''
+        }`;
   const checklist = view.checklist
     .map((item) => {
       const result = view.results[item.id] ?? 'not_observed';
@@ -57,7 +70,7 @@ img { max-width: 480px; margin: 6px 0; border: 1px solid #ccc; } li { margin-bot
 <dt>Quầy</dt><dd>${escape(view.counterName)} (${escape(view.counterId)})</dd>
 <dt>Cán bộ kiểm tra</dt><dd>${escape(view.inspector)}</dd>
 <dt>Cán bộ trực quầy</dt><dd>${escape(view.officerName ?? 'Không xác định')}</dd>
-<dt>Thời gian</dt><dd>${escape(time(view.startedAt))} – ${view.endedAt === null ? 'đang kiểm tra' : escape(time(view.endedAt))}</dd>
+<dt>Thời gian</dt><dd>${escape(time(view.startedAt))} – ${ending}</dd>
 </dl>
 <h2>Nội dung kiểm tra</h2>
 <table><thead><tr><th>Tiêu chí</th><th>Kết quả</th></tr></thead><tbody>

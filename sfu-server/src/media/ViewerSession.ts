@@ -56,6 +56,9 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
   readonly #logger: Logger;
   readonly #transports = new Map<string, TransportEntry>();
   readonly #consumers = new Map<string, ConsumerEntry>();
+  /** Places taken by requests still awaiting mediasoup: limits count them, so concurrent requests cannot overshoot. */
+  #pendingTransports = 0;
+  #pendingConsumers = 0;
   #closed = false;
 
   constructor(options: ViewerSessionOptions) {
@@ -74,11 +77,18 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
 
   async createTransport(departmentId: string): Promise<WebRtcTransportInfo> {
     this.#assertOpen();
-    if (this.#transports.size >= (this.#options.maxTransports ?? 64)) {
+    if (this.#transports.size + this.#pendingTransports >= (this.#options.maxTransports ?? 64)) {
       throw new AppError('conflict', 'too many transports on this connection');
     }
-    const router = await this.#options.getRouter(departmentId);
-    const transport = await router.createWebRtcTransport({ appData: { departmentId, direction: 'recv' } });
+    // Reserved before the first await, given back whatever happens.
+    this.#pendingTransports += 1;
+    let transport: types.WebRtcTransport;
+    try {
+      const router = await this.#options.getRouter(departmentId);
+      transport = await router.createWebRtcTransport({ appData: { departmentId, direction: 'recv' } });
+    } finally {
+      this.#pendingTransports -= 1;
+    }
     if (this.#closed) {
       transport.close();
       throw new AppError('closed', 'session closed');
@@ -123,21 +133,32 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
         `counter ${options.counterId} is not in this transport's department`,
       );
     }
-    if (this.#consumers.size >= (this.#options.maxConsumers ?? 600)) {
+    if (this.#consumers.size + this.#pendingConsumers >= (this.#options.maxConsumers ?? 600)) {
       throw new AppError('conflict', 'too many consumers on this connection');
     }
-    const router = await this.#options.getRouter(entry.departmentId);
-    if (
-      !router.router.canConsume({ producerId: live.producer.id, rtpCapabilities: options.rtpCapabilities })
-    ) {
-      throw new AppError('invalid_request', 'these RTP capabilities cannot receive this track');
+    this.#pendingConsumers += 1;
+    let consumer: types.Consumer;
+    try {
+      const router = await this.#options.getRouter(entry.departmentId);
+      if (
+        !router.router.canConsume({ producerId: live.producer.id, rtpCapabilities: options.rtpCapabilities })
+      ) {
+        throw new AppError('invalid_request', 'these RTP capabilities cannot receive this track');
+      }
+      consumer = await entry.transport.consume({
+        producerId: live.producer.id,
+        rtpCapabilities: options.rtpCapabilities,
+        paused: true, // resumed once the client has wired the track, so the first keyframe is not wasted
+        appData: { counterId: options.counterId, track: options.track },
+      });
+    } finally {
+      this.#pendingConsumers -= 1;
     }
-    const consumer = await entry.transport.consume({
-      producerId: live.producer.id,
-      rtpCapabilities: options.rtpCapabilities,
-      paused: true, // resumed once the client has wired the track, so the first keyframe is not wasted
-      appData: { counterId: options.counterId, track: options.track },
-    });
+    // The transport (or the whole session) may have gone while mediasoup worked.
+    if (this.#closed || !this.#transports.has(options.transportId)) {
+      consumer.close();
+      throw new AppError('closed', 'the transport closed');
+    }
     const info: ViewerConsumerInfo = {
       consumerId: consumer.id,
       counterId: options.counterId,

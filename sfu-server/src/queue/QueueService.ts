@@ -20,7 +20,7 @@ import { businessDayLabel, businessDayStart, localHour } from './businessDay.js'
 import { DepartmentQueue, isOpen, ticketStatus, type TicketRecord } from './DepartmentQueue.js';
 import { computeMetrics, type MetricsResult } from './metrics.js';
 import { SourceClocks } from './SourceClocks.js';
-import { checkEvent, type EventOrigin } from './validation.js';
+import { checkAgentTicketScope, checkEvent, type EventOrigin } from './validation.js';
 
 export interface QueueDirectory {
   department(id: string): Department | undefined;
@@ -51,6 +51,13 @@ export type QueueServiceEvents = {
   accepted: [event: QueueEvent, at: number];
 };
 
+/** Events that put a ticket at a counter. */
+const CALLS = new Set<QueueEvent['type']>([
+  'ticket.called',
+  'ticket.recalled',
+  'service.started',
+  'service.finished',
+]);
 const HISTORY_KEEP_MS = 3 * 24 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
 /** Events arriving this long after midnight-of-business-day still count for the new day's rebuild window. */
@@ -195,6 +202,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     const candidates: { index: number; event: QueueEvent; correctedAt: number }[] = [];
     // The sender told us its clock: every event of the batch is off by the same amount.
     const senderOffset = sentAt === undefined ? undefined : receivedAt - sentAt;
+    /** Where this batch's own events put each ticket (the state learns them after storing). */
+    const calledInBatch = new Map<string, string>();
     for (const [index, item] of raw.entries()) {
       const checked = checkEvent(
         item,
@@ -209,6 +218,18 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
         continue;
       }
       const { event } = checked;
+      const outOfScope = checkAgentTicketScope(
+        event,
+        origin,
+        (ticketId) =>
+          calledInBatch.get(ticketId) ?? this.state(event.departmentId)?.tickets.get(ticketId)?.counterId,
+      );
+      if (outOfScope) {
+        results[index] = { id: event.id, status: 'rejected', reason: outOfScope };
+        continue;
+      }
+      if ('counterId' in event && event.counterId && 'ticketId' in event && CALLS.has(event.type))
+        calledInBatch.set(event.ticketId, event.counterId);
       const clocks = this.#state(event.departmentId, businessDayStart(receivedAt)).clocks;
       const correctedAt = clocks.observe(event.source.id, event.occurredAt, receivedAt, senderOffset);
       candidates.push({ index, event, correctedAt });
@@ -233,6 +254,16 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
         }
         case 'duplicate':
           results[index] = { id: event.id, status: 'duplicate' };
+          break;
+        case 'id_conflict':
+          // Another department's sources are not named to this one.
+          results[index] = {
+            id: event.id,
+            status: 'rejected',
+            reason: outcome.sameDepartment
+              ? `event id ${event.id} is already used by source ${outcome.existingSourceId}; each event needs an id of its own`
+              : `event id ${event.id} is already used by another sender; each event needs an id of its own`,
+          };
           break;
         case 'seq_conflict':
           results[index] = {

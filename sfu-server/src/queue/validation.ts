@@ -77,3 +77,20 @@ function rawId(raw: unknown): string | undefined {
   if (typeof raw !== 'object' || raw === null || !('id' in raw)) return undefined;
   return typeof raw.id === 'string' ? raw.id.slice(0, 100) : undefined;
 }
+
+/**
+ * An agent speaks for its own counter only: it may cancel or mark no-show a
+ * ticket only while that ticket is called to its counter (`counterOfTicket`
+ * answers from today's state and the batch's earlier events). Other senders,
+ * and other event types, pass.
+ */
+export function checkAgentTicketScope(
+  event: QueueEvent,
+  origin: EventOrigin,
+  counterOfTicket: (ticketId: string) => string | null | undefined,
+): string | undefined {
+  if (origin.kind !== 'agent') return undefined;
+  if (event.type !== 'ticket.cancelled' && event.type !== 'ticket.no_show') return undefined;
+  if (counterOfTicket(event.ticketId) === origin.counterId) return undefined;
+  return `ticket ${event.ticketId} is not called to counter ${origin.counterId}; its agent may cancel or mark no-show only its own tickets`;
+}

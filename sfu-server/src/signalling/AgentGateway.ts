@@ -19,11 +19,22 @@ export class AgentGateway extends TypedEmitter<AgentGatewayEvents> {
   readonly #logger: Logger;
   readonly #pending = new Set<AgentConnection>();
   readonly #byCounter = new Map<string, AgentConnection>();
+  readonly #clientAddress: (request: IncomingMessage) => string;
   #closed = false;
 
-  constructor({ host, logger }: { host: AgentConnectionHost; logger: Logger }) {
+  constructor({
+    host,
+    logger,
+    clientAddress = (request) => request.socket.remoteAddress ?? 'unknown',
+  }: {
+    host: AgentConnectionHost;
+    logger: Logger;
+    /** The agent's address as logged (behind a trusted proxy, the forwarded one). */
+    clientAddress?: (request: IncomingMessage) => string;
+  }) {
     super();
     this.#host = host;
+    this.#clientAddress = clientAddress;
     this.#logger = logger.child({ module: 'agent-gateway' });
   }
 
@@ -36,7 +47,7 @@ export class AgentGateway extends TypedEmitter<AgentGatewayEvents> {
       ws,
       host: this.#host,
       logger: this.#logger,
-      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+      remoteAddress: this.#clientAddress(request),
     });
     this.#pending.add(connection);
     connection.on('authenticated', (counter) => {

@@ -17,6 +17,11 @@ export interface ConsoleGatewayOptions {
   logger: Logger;
   /** How often every connection's session is re-checked (expiry, revocation, disabled user). */
   revalidateIntervalMs?: number;
+  /** The viewer's address as audited (behind a trusted proxy, the forwarded one). */
+  clientAddress?: (request: IncomingMessage) => string;
+  /** Open console sockets allowed per session (browser tabs of one login) and per user. */
+  maxSocketsPerSession?: number;
+  maxSocketsPerUser?: number;
 }
 
 /**
@@ -30,14 +35,19 @@ export class ConsoleGateway {
   readonly #logger: Logger;
   readonly #connections = new Set<ConsoleConnection>();
   readonly #timer: ReturnType<typeof setInterval>;
+  readonly #maxPerSession: number;
+  readonly #maxPerUser: number;
+  readonly #clientAddress: (request: IncomingMessage) => string;
   #closed = false;
 
   constructor(options: ConsoleGatewayOptions) {
     this.#host = options.host;
     this.#sessions = options.sessions;
     this.#logger = options.logger.child({ module: 'console-gateway' });
+    this.#maxPerSession = options.maxSocketsPerSession ?? 8;
+    this.#maxPerUser = options.maxSocketsPerUser ?? 16;
+    this.#clientAddress = options.clientAddress ?? ((request) => request.socket.remoteAddress ?? 'unknown');
     this.#sessions.on('ended', (sessionHash) => this.#endSession((c) => c.sessionHash === sessionHash));
-    this.#sessions.on('userSessionsEnded', (userId) => this.#endSession((c) => c.user.id === userId));
     this.#timer = setInterval(() => void this.#revalidate(), options.revalidateIntervalMs ?? 5_000);
   }
 
@@ -51,13 +61,30 @@ export class ConsoleGateway {
       ws.close(CONSOLE_CLOSE.serverShutdown, 'server shutting down');
       return;
     }
+    // Counted synchronously here, after the upgrade: concurrent upgrades cannot overshoot.
+    let ofSession = 0;
+    let ofUser = 0;
+    for (const c of this.#connections) {
+      if (c.sessionHash === session.sessionHash) ofSession += 1;
+      if (c.user.id === session.user.id) ofUser += 1;
+    }
+    if (ofSession >= this.#maxPerSession || ofUser >= this.#maxPerUser) {
+      const [what, limit] =
+        ofSession >= this.#maxPerSession ? ['login', this.#maxPerSession] : ['user', this.#maxPerUser];
+      this.#logger.warn({ userId: session.user.id, limit }, 'console socket refused: too many open');
+      ws.close(
+        CONSOLE_CLOSE.tooManyConnections,
+        `too many console connections for this ${what} (at most ${limit}); close another tab`,
+      );
+      return;
+    }
     const connection = new ConsoleConnection({
       ws,
       user: session.user,
       sessionHash: session.sessionHash,
       host: this.#host,
       logger: this.#logger,
-      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+      remoteAddress: this.#clientAddress(request),
     });
     this.#connections.add(connection);
     connection.once('closed', () => this.#connections.delete(connection));
@@ -100,6 +127,14 @@ export class ConsoleGateway {
     for (const connection of this.#connections) connection.sendSnapshot();
   }
 
+  /**
+   * Re-checks the sessions of some connections now (a user's account or a
+   * session changed): those no longer valid close, their live views end.
+   */
+  async revalidate(match: (c: { user: User; sessionHash: string }) => boolean): Promise<void> {
+    await Promise.all([...this.#connections].filter(match).map((c) => this.#check(c)));
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -114,13 +149,15 @@ export class ConsoleGateway {
   }
 
   async #revalidate(): Promise<void> {
-    for (const c of [...this.#connections]) {
-      try {
-        const session = await this.#sessions.resolveHash(c.sessionHash);
-        if (!session) c.close(CONSOLE_CLOSE.sessionEnded, 'session expired or revoked');
-      } catch (error) {
-        this.#logger.error({ err: error }, 'session revalidation failed');
-      }
+    for (const c of [...this.#connections]) await this.#check(c);
+  }
+
+  async #check(c: ConsoleConnection): Promise<void> {
+    try {
+      const session = await this.#sessions.resolveHash(c.sessionHash);
+      if (!session) c.close(CONSOLE_CLOSE.sessionEnded, 'session expired or revoked');
+    } catch (error) {
+      this.#logger.error({ err: error }, 'session revalidation failed');
     }
   }
 }

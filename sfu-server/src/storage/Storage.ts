@@ -69,12 +69,46 @@ export interface StoredQueueEvent {
 
 export type EventInsertResult =
   | { status: 'inserted'; seq: number }
+  /** The same source of the same department sent this id before: a replay. */
   | { status: 'duplicate' }
+  /** Another source (of this department or, if `sameDepartment` is false, of another) holds this id. */
+  | { status: 'id_conflict'; sameDepartment: boolean; existingSourceId: string }
   /** The source already used this sequence number for another event. */
   | { status: 'seq_conflict'; existingId: string };
 
 import type { DailyAggregate } from '@counterwatch/shared';
 export type { DailyAggregate };
+
+/** What a change-feed row is about: a user (id), a session (its hash), a counter or a department (id). */
+export type ChangeKind = 'user' | 'session' | 'counter' | 'department';
+
+export interface Change {
+  seq: number;
+  at: number;
+  kind: ChangeKind;
+  subject: string;
+}
+
+export interface ChangeSubscription {
+  close(): void;
+}
+
+/**
+ * Changes to accounts, sessions and secrets, by any process sharing the
+ * database (the server, the operator CLI). Every storage method that makes
+ * such a change writes its row in the same transaction.
+ */
+export interface ChangeFeed {
+  /**
+   * Calls `listener` with the changes committed after this call — by this
+   * process at once, by others within about a second — in commit order.
+   * SQLite polls `PRAGMA data_version`; PostgreSQL would LISTEN/NOTIFY.
+   */
+  follow(listener: (changes: Change[]) => void): ChangeSubscription;
+}
+
+/** How the provisioning file's secret for a counter or department was taken. */
+export type ProvisionOutcome = 'applied' | 'unchanged' | 'managed_in_database' | 'not_found';
 
 export interface StoredAlert extends Alert {
   conditionKey: string;
@@ -88,10 +122,17 @@ export interface Storage {
   listCounters(): Promise<CounterRecord[]>;
   saveDepartment(department: Department): Promise<void>;
   saveCounter(counter: Counter): Promise<void>;
+  /**
+   * Rotates or revokes (null) a counter's agent token in the database: from
+   * now on the database owns it and the provisioning file no longer sets it.
+   */
   setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean>;
-  setDepartmentApiKeyHash(departmentId: string, apiKeyHash: string | null): Promise<boolean>;
+  setDepartmentApiKeyHash(departmentId: string, apiKeyHash: string | null, at: number): Promise<boolean>;
+  /** The provisioning file's hash, taken only if the database never changed this secret itself. */
+  provisionCounterTokenHash(counterId: string, tokenHash: string, at: number): Promise<ProvisionOutcome>;
+  provisionDepartmentApiKeyHash(departmentId: string, apiKeyHash: string): Promise<ProvisionOutcome>;
 
-  // Accounts.
+  // Accounts (every change also goes to the change feed).
   countUsers(): Promise<number>;
   createUser(user: NewUser, at: number): Promise<UserRecord>;
   getUser(id: number): Promise<UserRecord | undefined>;
@@ -137,6 +178,7 @@ export interface Storage {
   setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void>;
 
   // Supervision areas.
+  readonly changes: ChangeFeed;
   readonly audit: AuditStore;
   readonly settings: SettingsStore;
   readonly recordings: RecordingStore;
@@ -263,7 +305,11 @@ export interface InspectionRecord {
   checklist: ChecklistItem[];
   results: Record<string, ChecklistResult>;
   notes: string;
+  /** Ended by the server at the maximum duration, not by the inspector. */
+  endedAutomatically: boolean;
 }
+
+export type NewInspection = Omit<InspectionRecord, 'endedAt' | 'results' | 'notes' | 'endedAutomatically'>;
 
 export interface ObservationRecord {
   id: number;
@@ -274,8 +320,12 @@ export interface ObservationRecord {
 }
 
 export interface InspectionStore {
-  create(record: Omit<InspectionRecord, 'id' | 'endedAt' | 'results' | 'notes'>): Promise<InspectionRecord>;
+  /** The id the next inspection will get (ids are never reused), so its start is on record before it exists. */
+  nextId(): Promise<number>;
+  create(record: NewInspection): Promise<InspectionRecord>;
   get(id: number): Promise<InspectionRecord | undefined>;
+  /** Inspections not ended yet, oldest first. */
+  listOpen(): Promise<InspectionRecord[]>;
   list(query: {
     departmentIds: string[] | null;
     departmentId?: string;
@@ -288,7 +338,8 @@ export interface InspectionStore {
     results: Record<string, ChecklistResult>,
     notes: string,
     officerName: string | null,
-  ): Promise<void>;
+    automatically?: boolean,
+  ): Promise<boolean>;
   addObservation(observation: Omit<ObservationRecord, 'id'>): Promise<ObservationRecord>;
   observations(inspectionId: number): Promise<ObservationRecord[]>;
   /** Spans of recording kept for inspections ended within the release window (or still running). */

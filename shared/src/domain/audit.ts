@@ -5,6 +5,8 @@ import { EpochMsSchema } from './ids.js';
 export const AuditActionSchema = z.enum([
   'auth.login',
   'auth.login_failed',
+  /** Attempts the login rate limit refused from one address in one window, summed up in one row. */
+  'auth.login_throttled',
   'auth.logout',
   'live.view_start',
   'live.view_stop',
@@ -16,6 +18,7 @@ export const AuditActionSchema = z.enum([
   'inspection.observation',
   'inspection.end',
   'inspection.report_view',
+  'inspection.still_view',
   'interaction.flag',
   'interaction.complaint',
   'review.decision',

@@ -44,6 +44,8 @@ export const InspectionSchema = z.object({
   officerName: z.string().nullable(),
   startedAt: EpochMsSchema,
   endedAt: EpochMsSchema.nullable(),
+  /** Ended by the server at the maximum duration (CW_INSPECTION_MAX_MINUTES), not by the inspector. */
+  endedAutomatically: z.boolean(),
   checklist: z.array(ChecklistItemSchema),
   results: z.record(z.string(), ChecklistResultSchema),
   notes: z.string(),

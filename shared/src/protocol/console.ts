@@ -116,5 +116,7 @@ export const CONSOLE_CLOSE = {
   unauthenticated: 4401,
   sessionEnded: 4403,
   unsupportedVersion: 4426,
+  /** This session (or user) already has as many console sockets open as allowed. */
+  tooManyConnections: 4429,
   serverShutdown: 4503,
 } as const;

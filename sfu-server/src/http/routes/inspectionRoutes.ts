@@ -11,7 +11,6 @@ import {
   type Department,
   type User,
 } from '@counterwatch/shared';
-import type { AuditLog } from '../../audit/AuditLog.js';
 import { inScope } from '../../auth/access.js';
 import type { SessionService } from '../../auth/SessionService.js';
 import type { InspectionService } from '../../inspections/InspectionService.js';
@@ -22,7 +21,6 @@ import { actor } from '../requestContext.js';
 
 export interface InspectionRoutesDeps {
   sessions: SessionService;
-  audit: AuditLog;
   inspections: InspectionService;
   counter: (id: string) => Counter | undefined;
   department: (id: string) => Department | undefined;
@@ -30,11 +28,11 @@ export interface InspectionRoutesDeps {
 
 /**
  * Unannounced inspections: start from a tile, observe, end, read the report.
- * Inspectors and directors within their scope; every step on record.
+ * Inspectors and directors within their scope; the inspection service puts
+ * every step on record.
  */
 export function inspectionRoutes({
   sessions,
-  audit,
   inspections,
   counter,
   department,
@@ -61,12 +59,7 @@ export function inspectionRoutes({
       'checklist',
       'invalid_request',
     );
-    await audit.record({
-      action: 'config.checklist',
-      actor: actor(req, res),
-      details: { items: items.length },
-    });
-    await inspections.setChecklist(items);
+    await inspections.setChecklist(actor(req, res), items);
     res.json({ checklist: items });
   });
 
@@ -91,15 +84,7 @@ export function inspectionRoutes({
     const { counterId } = parseOrThrow(StartInspectionSchema, req.body, 'inspection', 'invalid_request');
     const c = counter(counterId);
     if (!c || !inScope(user, c.departmentId)) throw new AppError('not_found', `no counter ${counterId}`);
-    const record = await inspections.start(c, user.username);
-    await audit.record({
-      action: 'inspection.start',
-      actor: actor(req, res),
-      departmentId: c.departmentId,
-      counterId: c.id,
-      objectType: 'inspection',
-      objectId: record.id,
-    });
+    const record = await inspections.start(actor(req, res), c, user.username);
     res.status(201).json({ inspection: await inspections.view(record, c.name) });
   });
 
@@ -111,64 +96,40 @@ export function inspectionRoutes({
   router.post('/:id/observations', inspectors, async (req, res) => {
     const record = await own(numericParam(req, 'id'), userOf(res));
     const body = parseOrThrow(AddObservationSchema, req.body, 'observation', 'invalid_request');
-    await audit.record({
-      action: 'inspection.observation',
-      actor: actor(req, res),
-      departmentId: record.departmentId,
-      counterId: record.counterId,
-      objectType: 'inspection',
-      objectId: record.id,
-      details: { still: body.still !== undefined },
-    });
-    const observationId = await inspections.observe(record, body.note, body.still);
+    const observationId = await inspections.observe(actor(req, res), record, body.note, body.still);
     res.status(201).json({ observationId });
   });
 
   router.post('/:id/end', inspectors, async (req, res) => {
     const record = await own(numericParam(req, 'id'), userOf(res));
     const body = parseOrThrow(EndInspectionSchema, req.body, 'inspection result', 'invalid_request');
-    if (record.endedAt !== null) throw new AppError('conflict', 'the inspection has already ended');
-    await audit.record({
-      action: 'inspection.end',
-      actor: actor(req, res),
-      departmentId: record.departmentId,
-      counterId: record.counterId,
-      objectType: 'inspection',
-      objectId: record.id,
-      details: { failed: Object.values(body.results).filter((r) => r === 'fail').length },
-    });
-    await inspections.end(record, body.results, body.notes, body.officerName ?? null);
+    await inspections.end(actor(req, res), record, body.results, body.notes, body.officerName ?? null);
     const ended = await own(record.id, userOf(res));
     res.json({ inspection: await inspections.view(ended, counterName(ended.counterId)) });
   });
 
   router.get('/:id/observations/:observationId/still', inspectors, async (req, res) => {
     const record = await own(numericParam(req, 'id'), userOf(res));
-    const file = await inspections.stillFile(record.id, numericParam(req, 'observationId'));
+    const file = await inspections.viewStill(actor(req, res), record, numericParam(req, 'observationId'));
     res.setHeader('Cache-Control', 'private, no-store');
     res.type('image/jpeg').sendFile(file);
   });
 
   router.get('/:id/report.html', inspectors, async (req, res) => {
     const record = await own(numericParam(req, 'id'), userOf(res));
-    await audit.record({
-      action: 'inspection.report_view',
-      actor: actor(req, res),
-      departmentId: record.departmentId,
-      counterId: record.counterId,
-      objectType: 'inspection',
-      objectId: record.id,
-      details: { download: req.query.download === '1' },
-    });
+    const download = req.query.download === '1';
     const view = await inspections.view(record, counterName(record.counterId));
     const html = await inspections.reportHtml(
+      actor(req, res),
+      record,
       view,
       department(record.departmentId)?.name ?? record.departmentId,
+      download,
     );
     res.setHeader('Cache-Control', 'private, no-store');
     // The report is self-contained: its own CSP forbids scripts and remote loads.
     res.setHeader('Content-Security-Policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'");
-    if (req.query.download === '1') res.attachment(`inspection-${record.id}.html`);
+    if (download) res.attachment(`inspection-${record.id}.html`);
     res.type('html').send(html);
   });
 

@@ -26,6 +26,7 @@ import type {
   EventInsertResult,
   NewAlert,
   NewUser,
+  ProvisionOutcome,
   SessionRecord,
   Storage,
   StoredAlert,
@@ -34,6 +35,7 @@ import type {
 } from '../Storage.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAuditStore } from './SqliteAuditStore.js';
+import { SqliteChangeFeed } from './SqliteChangeFeed.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
@@ -89,6 +91,7 @@ interface SessionRow {
 export class SqliteStorage implements Storage {
   readonly #db: Db;
   readonly #logger: Logger;
+  readonly changes: SqliteChangeFeed;
   readonly audit: SqliteAuditStore;
   readonly settings: SqliteSettingsStore;
   readonly recordings: SqliteRecordingStore;
@@ -98,10 +101,15 @@ export class SqliteStorage implements Storage {
 
   readonly #now: Clock;
 
-  private constructor(db: Db, logger: Logger, now: Clock) {
+  private constructor(db: Db, logger: Logger, now: Clock, options: { changePollMs?: number }) {
     this.#db = db;
     this.#logger = logger;
     this.#now = now;
+    this.changes = new SqliteChangeFeed(db, {
+      logger,
+      now,
+      ...(options.changePollMs === undefined ? {} : { pollMs: options.changePollMs }),
+    });
     this.audit = new SqliteAuditStore(db);
     this.settings = new SqliteSettingsStore(db);
     this.recordings = new SqliteRecordingStore(db);
@@ -113,11 +121,14 @@ export class SqliteStorage implements Storage {
   static async create({
     dataDir,
     logger,
+    changePollMs,
     now,
   }: {
     dataDir: string;
     logger: Logger;
     now: Clock;
+    /** How often the change feed looks for other processes' changes. */
+    changePollMs?: number;
   }): Promise<SqliteStorage> {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const db = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'));
@@ -125,8 +136,11 @@ export class SqliteStorage implements Storage {
     db.pragma('synchronous = NORMAL'); // durable across process crashes; WAL keeps it fast
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const storage = new SqliteStorage(db, logger.child({ module: 'storage' }), now);
+    const child = logger.child({ module: 'storage' });
+    const storage = new SqliteStorage(db, child, now, changePollMs === undefined ? {} : { changePollMs });
     storage.#migrate();
+    storage.changes.prepare();
+    storage.changes.prune();
     return storage;
   }
 
@@ -198,17 +212,79 @@ export class SqliteStorage implements Storage {
   }
 
   async setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean> {
-    const result = this.#db
-      .prepare('UPDATE counters SET token_hash = ?, token_set_at = ? WHERE id = ?')
-      .run(tokenHash, at, counterId);
-    return result.changes === 1;
+    return this.#db
+      .transaction(() => {
+        const changed =
+          this.#db
+            .prepare(
+              'UPDATE counters SET token_hash = ?, token_set_at = ?, token_managed_at = ? WHERE id = ?',
+            )
+            .run(tokenHash, at, at, counterId).changes === 1;
+        if (changed) this.changes.record('counter', counterId);
+        return changed;
+      })
+      .immediate();
   }
 
-  async setDepartmentApiKeyHash(departmentId: string, apiKeyHash: string | null): Promise<boolean> {
-    const result = this.#db
-      .prepare('UPDATE departments SET api_key_hash = ? WHERE id = ?')
-      .run(apiKeyHash, departmentId);
-    return result.changes === 1;
+  async setDepartmentApiKeyHash(
+    departmentId: string,
+    apiKeyHash: string | null,
+    at: number,
+  ): Promise<boolean> {
+    return this.#db
+      .transaction(() => {
+        const changed =
+          this.#db
+            .prepare('UPDATE departments SET api_key_hash = ?, key_managed_at = ? WHERE id = ?')
+            .run(apiKeyHash, at, departmentId).changes === 1;
+        if (changed) this.changes.record('department', departmentId);
+        return changed;
+      })
+      .immediate();
+  }
+
+  async provisionCounterTokenHash(
+    counterId: string,
+    tokenHash: string,
+    at: number,
+  ): Promise<ProvisionOutcome> {
+    return this.#db
+      .transaction((): ProvisionOutcome => {
+        const row = this.#db
+          .prepare<[string], { token_hash: string | null; token_managed_at: number | null }>(
+            'SELECT token_hash, token_managed_at FROM counters WHERE id = ?',
+          )
+          .get(counterId);
+        if (!row) return 'not_found';
+        if (row.token_managed_at !== null) return 'managed_in_database';
+        if (row.token_hash === tokenHash) return 'unchanged';
+        this.#db
+          .prepare('UPDATE counters SET token_hash = ?, token_set_at = ? WHERE id = ?')
+          .run(tokenHash, at, counterId);
+        this.changes.record('counter', counterId);
+        return 'applied';
+      })
+      .immediate();
+  }
+
+  async provisionDepartmentApiKeyHash(departmentId: string, apiKeyHash: string): Promise<ProvisionOutcome> {
+    return this.#db
+      .transaction((): ProvisionOutcome => {
+        const row = this.#db
+          .prepare<[string], { api_key_hash: string | null; key_managed_at: number | null }>(
+            'SELECT api_key_hash, key_managed_at FROM departments WHERE id = ?',
+          )
+          .get(departmentId);
+        if (!row) return 'not_found';
+        if (row.key_managed_at !== null) return 'managed_in_database';
+        if (row.api_key_hash === apiKeyHash) return 'unchanged';
+        this.#db
+          .prepare('UPDATE departments SET api_key_hash = ? WHERE id = ?')
+          .run(apiKeyHash, departmentId);
+        this.changes.record('department', departmentId);
+        return 'applied';
+      })
+      .immediate();
   }
 
   async countUsers(): Promise<number> {
@@ -216,20 +292,27 @@ export class SqliteStorage implements Storage {
   }
 
   async createUser(user: NewUser, at: number): Promise<UserRecord> {
-    const result = this.#db
-      .prepare(
-        `INSERT INTO users (username, display_name, password_hash, roles, department_ids, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        user.username,
-        user.displayName,
-        user.passwordHash,
-        JSON.stringify(user.roles),
-        user.departmentIds === null ? null : JSON.stringify(user.departmentIds),
-        at,
-      );
-    const created = await this.getUser(Number(result.lastInsertRowid));
+    const id = this.#db
+      .transaction(() => {
+        const result = this.#db
+          .prepare(
+            `INSERT INTO users (username, display_name, password_hash, roles, department_ids, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            user.username,
+            user.displayName,
+            user.passwordHash,
+            JSON.stringify(user.roles),
+            user.departmentIds === null ? null : JSON.stringify(user.departmentIds),
+            at,
+          );
+        const id = Number(result.lastInsertRowid);
+        this.changes.record('user', id);
+        return id;
+      })
+      .immediate();
+    const created = await this.getUser(id);
     if (!created) throw new Error('user vanished after insert');
     return created;
   }
@@ -249,17 +332,27 @@ export class SqliteStorage implements Storage {
   }
 
   async setUserPassword(userId: number, passwordHash: string): Promise<boolean> {
-    return (
-      this.#db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId)
-        .changes === 1
+    return this.#recorded('user', userId, () =>
+      this.#db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId),
     );
+  }
+
+  /** Runs one write in an immediate transaction with its change-feed row (only if it changed a row). */
+  #recorded(kind: 'user' | 'session', subject: string | number, write: () => { changes: number }): boolean {
+    return this.#db
+      .transaction(() => {
+        const changed = write().changes > 0;
+        if (changed) this.changes.record(kind, subject);
+        return changed;
+      })
+      .immediate();
   }
 
   async updateUser(
     userId: number,
     f: { displayName: string; roles: string[]; departmentIds: string[] | null; disabled: boolean },
   ): Promise<boolean> {
-    return (
+    return this.#recorded('user', userId, () =>
       this.#db
         .prepare(
           'UPDATE users SET display_name = ?, roles = ?, department_ids = ?, disabled = ? WHERE id = ?',
@@ -270,7 +363,7 @@ export class SqliteStorage implements Storage {
           f.departmentIds === null ? null : JSON.stringify(f.departmentIds),
           f.disabled ? 1 : 0,
           userId,
-        ).changes === 1
+        ),
     );
   }
 
@@ -318,16 +411,23 @@ export class SqliteStorage implements Storage {
   }
 
   async revokeSession(idHash: string, at: number): Promise<boolean> {
-    const result = this.#db
-      .prepare('UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL')
-      .run(at, idHash);
-    return result.changes === 1;
+    return this.#recorded('session', idHash, () =>
+      this.#db
+        .prepare('UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL')
+        .run(at, idHash),
+    );
   }
 
   async revokeUserSessions(userId: number, at: number): Promise<number> {
-    return this.#db
-      .prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-      .run(at, userId).changes;
+    let revoked = 0;
+    this.#recorded('user', userId, () => {
+      const result = this.#db
+        .prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
+        .run(at, userId);
+      revoked = result.changes;
+      return result;
+    });
+    return revoked;
   }
 
   async insertQueueEvents(
@@ -338,7 +438,9 @@ export class SqliteStorage implements Storage {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
-    const byId = this.#db.prepare<[string], { seq: number }>('SELECT seq FROM queue_events WHERE id = ?');
+    const byId = this.#db.prepare<[string], { department_id: string; source_id: string }>(
+      'SELECT department_id, source_id FROM queue_events WHERE id = ?',
+    );
     const bySourceSeq = this.#db.prepare<[string, string, number], { id: string }>(
       'SELECT id FROM queue_events WHERE department_id = ? AND source_id = ? AND source_seq = ?',
     );
@@ -358,7 +460,17 @@ export class SqliteStorage implements Storage {
           correctedAt,
         );
         if (result.changes === 1) return { status: 'inserted', seq: Number(result.lastInsertRowid) };
-        if (byId.get(event.id)) return { status: 'duplicate' };
+        // Ids are unique per source within a department; the same id elsewhere is a clash, not a replay.
+        const holder = byId.get(event.id);
+        if (holder) {
+          if (holder.department_id === event.departmentId && holder.source_id === event.source.id)
+            return { status: 'duplicate' };
+          return {
+            status: 'id_conflict',
+            sameDepartment: holder.department_id === event.departmentId,
+            existingSourceId: holder.source_id,
+          };
+        }
         const existing = bySourceSeq.get(event.departmentId, event.source.id, event.source.seq);
         if (existing) return { status: 'seq_conflict', existingId: existing.id };
         throw new Error('queue event neither inserted nor conflicting');
@@ -533,6 +645,7 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.changes.close();
     this.#db.close();
   }
 }

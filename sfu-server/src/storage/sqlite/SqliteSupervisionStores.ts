@@ -12,6 +12,7 @@ import type {
   DecisionRecord,
   FlagRecord,
   InspectionRecord,
+  NewInspection,
   InspectionStore,
   InteractionQuery,
   InteractionRecord,
@@ -360,6 +361,7 @@ interface InspectionRow {
   checklist: string;
   results: string;
   notes: string;
+  ended_automatically: number;
 }
 
 const inspection = (r: InspectionRow): InspectionRecord => ({
@@ -373,6 +375,7 @@ const inspection = (r: InspectionRow): InspectionRecord => ({
   checklist: z.array(ChecklistItemSchema).parse(JSON.parse(r.checklist)),
   results: z.record(z.string(), ChecklistResultSchema).parse(JSON.parse(r.results)),
   notes: r.notes,
+  endedAutomatically: r.ended_automatically !== 0,
 });
 
 export class SqliteInspectionStore implements InspectionStore {
@@ -382,14 +385,37 @@ export class SqliteInspectionStore implements InspectionStore {
     this.#db = db;
   }
 
-  async create(r: Omit<InspectionRecord, 'id' | 'endedAt' | 'results' | 'notes'>): Promise<InspectionRecord> {
-    const result = this.#db
+  async nextId(): Promise<number> {
+    // AUTOINCREMENT never reuses an id: the sequence, not max(id), is the last one given.
+    const row = this.#db
+      .prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'inspections'")
+      .get();
+    return (row?.seq ?? 0) + 1;
+  }
+
+  async create(r: NewInspection): Promise<InspectionRecord> {
+    this.#db
       .prepare(
-        `INSERT INTO inspections (department_id, counter_id, inspector, officer_name, started_at, checklist)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO inspections (id, department_id, counter_id, inspector, officer_name, started_at, checklist)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(r.departmentId, r.counterId, r.inspector, r.officerName, r.startedAt, JSON.stringify(r.checklist));
-    return { ...r, id: Number(result.lastInsertRowid), endedAt: null, results: {}, notes: '' };
+      .run(
+        r.id,
+        r.departmentId,
+        r.counterId,
+        r.inspector,
+        r.officerName,
+        r.startedAt,
+        JSON.stringify(r.checklist),
+      );
+    return { ...r, endedAt: null, results: {}, notes: '', endedAutomatically: false };
+  }
+
+  async listOpen(): Promise<InspectionRecord[]> {
+    return this.#db
+      .prepare<[], InspectionRow>('SELECT * FROM inspections WHERE ended_at IS NULL ORDER BY started_at')
+      .all()
+      .map(inspection);
   }
 
   async get(id: number): Promise<InspectionRecord | undefined> {
@@ -431,12 +457,16 @@ export class SqliteInspectionStore implements InspectionStore {
     results: Record<string, string>,
     notes: string,
     officerName: string | null,
-  ) {
-    this.#db
-      .prepare(
-        'UPDATE inspections SET ended_at = ?, results = ?, notes = ?, officer_name = coalesce(?, officer_name) WHERE id = ?',
-      )
-      .run(endedAt, JSON.stringify(results), notes, officerName, id);
+    automatically = false,
+  ): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(
+          `UPDATE inspections SET ended_at = ?, results = ?, notes = ?, officer_name = coalesce(?, officer_name),
+             ended_automatically = ? WHERE id = ? AND ended_at IS NULL`,
+        )
+        .run(endedAt, JSON.stringify(results), notes, officerName, automatically ? 1 : 0, id).changes === 1
+    );
   }
 
   async addObservation(o: Omit<ObservationRecord, 'id'>): Promise<ObservationRecord> {

@@ -243,4 +243,36 @@ export const MIGRATIONS: Migration[] = [
     name: 'corrected event times',
     sql: `ALTER TABLE queue_events ADD COLUMN corrected_at INTEGER;`,
   },
+  {
+    version: 6,
+    name: 'secrets owned by the database once changed there; a feed of account and secret changes',
+    sql: `
+      -- Set when a counter's token or a department's key is rotated or revoked in the database
+      -- (console or CLI): from then on the provisioning file no longer sets it.
+      ALTER TABLE counters ADD COLUMN token_managed_at INTEGER;
+      ALTER TABLE departments ADD COLUMN key_managed_at INTEGER;
+      -- Those changed before this column existed say so in the audit trail.
+      UPDATE counters SET token_managed_at = (
+        SELECT max(at) FROM audit_log
+        WHERE audit_log.counter_id = counters.id AND action IN ('counter.token_rotate', 'counter.token_revoke'));
+      UPDATE departments SET key_managed_at = (
+        SELECT max(at) FROM audit_log
+        WHERE audit_log.department_id = departments.id AND action = 'department.key_rotate');
+
+      -- Changes to accounts, sessions and secrets, written in the transaction of the change:
+      -- a running server tails it to learn what another process (the CLI) changed.
+      CREATE TABLE changes (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      INTEGER NOT NULL,
+        kind    TEXT NOT NULL CHECK (kind IN ('user', 'session', 'counter', 'department')),
+        subject TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX changes_at ON changes(at);
+    `,
+  },
+  {
+    version: 7,
+    name: 'inspections ended automatically at their maximum duration',
+    sql: `ALTER TABLE inspections ADD COLUMN ended_automatically INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -1,0 +1,80 @@
+import type { Logger } from '../logger.js';
+import type { Change, ChangeFeed, ChangeSubscription } from '../storage/Storage.js';
+
+/** What the running server does about a change, whoever made it. */
+export interface ChangeFollowerHost {
+  /** A counter's token or a department's key (or their names) changed: re-read them. */
+  directoryChanged(): Promise<void>;
+  /** A user's account, password or sessions changed: their live sockets must still hold a valid session. */
+  userChanged(userId: number): Promise<void>;
+  /** One session was revoked. */
+  sessionChanged(sessionHash: string): Promise<void>;
+}
+
+/**
+ * Tails the change feed and hands each change to the server, in order, one
+ * batch at a time: a token the CLI rotated drops its agent, a password the
+ * CLI reset ends that user's consoles, exactly as when the console does it.
+ * Every handler is idempotent — the server's own changes come by here too.
+ */
+export class ChangeFollower {
+  readonly #host: ChangeFollowerHost;
+  readonly #logger: Logger;
+  readonly #subscription: ChangeSubscription;
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor({ feed, host, logger }: { feed: ChangeFeed; host: ChangeFollowerHost; logger: Logger }) {
+    this.#host = host;
+    this.#logger = logger.child({ module: 'change-follower' });
+    this.#subscription = feed.follow((changes) => {
+      this.#queue = this.#queue.then(() => this.#apply(changes));
+    });
+  }
+
+  /** Resolves once every change delivered so far has been handled. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#subscription.close();
+  }
+
+  async #apply(changes: Change[]): Promise<void> {
+    if (this.#closed) return;
+    const users = new Set<number>();
+    const sessions = new Set<string>();
+    let directory = false;
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'counter':
+        case 'department':
+          directory = true;
+          break;
+        case 'user':
+          users.add(Number(change.subject));
+          break;
+        case 'session':
+          sessions.add(change.subject);
+          break;
+        default: {
+          const unknown: never = change.kind;
+          this.#logger.warn({ kind: String(unknown) }, 'unknown change kind ignored');
+        }
+      }
+    }
+    const run = async (what: string, action: () => Promise<void>): Promise<void> => {
+      try {
+        await action();
+      } catch (error) {
+        this.#logger.error({ err: error, what }, 'change not applied');
+      }
+    };
+    if (directory) await run('directory', () => this.#host.directoryChanged());
+    for (const id of users) await run('user', () => this.#host.userChanged(id));
+    for (const hash of sessions) await run('session', () => this.#host.sessionChanged(hash));
+  }
+}
