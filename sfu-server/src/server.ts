@@ -22,12 +22,15 @@ import type { ServerConfig } from './config.js';
 import { Directory } from './counters/Directory.js';
 import { readDirectoryFile } from './counters/directoryFile.js';
 import { MediaStatusBoard } from './counters/MediaStatusBoard.js';
+import { DeviceRegistry } from './devices/DeviceRegistry.js';
+import { HallVoice } from './devices/HallVoice.js';
 import { createHttpApp } from './http/app.js';
 import { SESSION_COOKIE, originAllowed, readCookie } from './http/cookies.js';
 import { requireDepartmentKey } from './http/deviceAuth.js';
 import { Downloads } from './http/downloads.js';
 import { adminRoutes } from './http/routes/adminRoutes.js';
 import { auditRoutes } from './http/routes/auditRoutes.js';
+import { deviceAdminRoutes } from './http/routes/deviceAdminRoutes.js';
 import { authRoutes } from './http/routes/authRoutes.js';
 import { deviceRoutes } from './http/routes/deviceRoutes.js';
 import { directoryRoutes } from './http/routes/directoryRoutes.js';
@@ -82,6 +85,7 @@ export class CounterWatchServer {
   readonly #audit: AuditLog;
   readonly #reviews: ReviewService;
   readonly #inspections: InspectionService;
+  readonly #devices: DeviceRegistry;
   readonly #downloads = new Downloads();
   readonly #views: ViewSources;
   readonly #live = new LiveMedia();
@@ -130,6 +134,12 @@ export class CounterWatchServer {
       stillsDir: path.join(config.dataDir, 'stills'),
       logger,
       releaseAfterMs,
+    });
+    this.#devices = new DeviceRegistry({
+      store: storage.devices,
+      audit: this.#audit,
+      directory: this.#directory,
+      logger,
     });
     this.#views = {
       departments: () => this.#directory.departments(),
@@ -346,15 +356,18 @@ export class CounterWatchServer {
         },
         {
           path: '/device',
-          router: this.#withDepartmentKey(
-            deviceRoutes(new DeviceCommands(this.#queue), (departmentId) =>
+          router: deviceRoutes({
+            registry: this.#devices,
+            commands: new DeviceCommands(this.#queue),
+            countersOf: (departmentId) =>
               this.#directory.counters().filter((c) => c.departmentId === departmentId),
-            ),
-          ),
+            voice: new HallVoice({ dir: path.join(config.dataDir, 'voice'), logger: this.#logger }),
+          }),
         },
         { path: '/files', router: this.#downloads.routes(this.#sessions) },
         { path: '/directory', router: directoryRoutes(this.#sessions, this.#directory) },
         { path: '/audit', router: auditRoutes({ sessions: this.#sessions, audit: this.#audit }) },
+        { path: '/admin/devices', router: deviceAdminRoutes(this.#sessions, this.#devices) },
         {
           path: '/admin',
           router: adminRoutes({

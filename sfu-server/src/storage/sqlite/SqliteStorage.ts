@@ -32,6 +32,7 @@ import type {
 } from '../Storage.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAuditStore } from './SqliteAuditStore.js';
+import { SqliteDeviceStore } from './SqliteDeviceStore.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
@@ -92,6 +93,7 @@ export class SqliteStorage implements Storage {
   readonly recordings: SqliteRecordingStore;
   readonly reviews: SqliteReviewStore;
   readonly inspections: SqliteInspectionStore;
+  readonly devices: SqliteDeviceStore;
   #closed = false;
 
   private constructor(db: Db, logger: Logger) {
@@ -102,6 +104,7 @@ export class SqliteStorage implements Storage {
     this.recordings = new SqliteRecordingStore(db);
     this.reviews = new SqliteReviewStore(db);
     this.inspections = new SqliteInspectionStore(db);
+    this.devices = new SqliteDeviceStore(db);
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */
