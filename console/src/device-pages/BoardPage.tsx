@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { BoardStateSchema, counterShortName, type BoardCall } from '@counterwatch/shared';
 import { deviceBlob } from '../api/http';
 import { describeError } from '../api/describeError';
@@ -106,7 +106,11 @@ function Board({ session }: { session: DeviceSession }) {
           <span className="board-hero-empty">{t('board.noCalls')}</span>
         )}
       </section>
-      <section className="board-counters" aria-label={t('board.serving')}>
+      <section
+        className="board-counters"
+        aria-label={t('board.serving')}
+        style={{ '--board-columns': boardColumns(board.counters.length) } as CSSProperties}
+      >
         {board.counters.map((c) => (
           <div
             key={c.id}
@@ -187,4 +191,11 @@ function SoundControl({ sound, onEnable }: { sound: SoundState; onEnable: () => 
       {sound === 'blocked' && <span className="board-sound-explain">{t('board.sound.explain')}</span>}
     </div>
   );
+}
+
+/** Up to 4 counters side by side; more in two or three even rows. */
+function boardColumns(count: number): number {
+  if (count <= 4) return Math.max(1, count);
+  if (count <= 10) return Math.ceil(count / 2);
+  return Math.ceil(count / 3);
 }

@@ -22,6 +22,7 @@ import {
   wrongKindOf,
 } from './deviceToken';
 import { StaffCorner } from './StaffCorner';
+import './devices.css';
 
 export type DevicePageName = DeviceKind;
 

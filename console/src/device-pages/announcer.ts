@@ -99,6 +99,7 @@ export class HallAnnouncer {
   #setState(state: SoundState): void {
     if (this.#state === state) return;
     this.#state = state;
+    if (state === 'blocked') this.#queue.length = 0;
     this.#on.sound(state);
   }
 
@@ -143,7 +144,8 @@ export class HallAnnouncer {
         .play()
         .then(() => {
           const seconds = Number.isFinite(audio.duration) ? audio.duration : 15;
-          guard = setTimeout(() => done(), (seconds + 5) * 1000);
+          // 'ended' never came (a stalled output): give up on this one rather than block the next.
+          guard = setTimeout(() => done(new Error('the voice call did not finish')), (seconds + 5) * 1000);
         })
         .catch((error: unknown) => done(error));
     });
