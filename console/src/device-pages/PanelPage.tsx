@@ -18,7 +18,7 @@ import { usePolled } from './usePolled';
 
 const REFRESH_MS = 3_000;
 
-/** `/panel?counter=ID`: the officer's call-next screen at the counter. */
+/** `/panel`: the officer's call-next screen at the counter this panel was enrolled for. */
 export function PanelPage() {
   return (
     <DeviceGate page="panel" title="panel.title">
