@@ -72,6 +72,8 @@ export interface HallVoiceOptions {
   voice?: string;
   /** Words per minute: slower than the default 175 for a hall with an echo. */
   speed?: number;
+  /** Announcements kept on disk (about 200 kB each); the least recently used go first. */
+  maxFiles?: number;
 }
 
 /**
@@ -88,6 +90,7 @@ export class HallVoice {
   readonly #espeak: string;
   readonly #voice: string;
   readonly #speed: number;
+  readonly #maxFiles: number;
   readonly #pending = new Map<string, Promise<Buffer>>();
   #lane: Promise<unknown> = Promise.resolve();
   #warned = false;
@@ -98,6 +101,7 @@ export class HallVoice {
     this.#espeak = options.espeakPath ?? 'espeak-ng';
     this.#voice = options.voice ?? 'vi';
     this.#speed = options.speed ?? 135;
+    this.#maxFiles = options.maxFiles ?? 500;
   }
 
   /** The chime and the spoken sentence, as WAV bytes. */
@@ -111,7 +115,11 @@ export class HallVoice {
     if (inFlight) return inFlight;
     const made = (async () => {
       try {
-        return await fs.promises.readFile(file);
+        const cached = await fs.promises.readFile(file);
+        // Used again: it moves to the back of the pruning line.
+        const now = new Date();
+        await fs.promises.utimes(file, now, now).catch(() => undefined);
+        return cached;
       } catch {
         // not made yet
       }
@@ -124,12 +132,36 @@ export class HallVoice {
         const temp = `${file}.${process.pid}.tmp`;
         await fs.promises.writeFile(temp, wav);
         await fs.promises.rename(temp, file);
+        await this.#prune();
       }
       return wav;
     })();
     this.#pending.set(key, made);
     void made.finally(() => this.#pending.delete(key)).catch(() => undefined);
     return made;
+  }
+
+  /** Numbers and counters repeat day after day, so the cache stays useful; it never grows without bound. */
+  async #prune(): Promise<void> {
+    try {
+      const names = (await fs.promises.readdir(this.#dir)).filter((n) => n.endsWith('.wav'));
+      if (names.length <= this.#maxFiles) return;
+      const aged = await Promise.all(
+        names.map(async (name) => {
+          const at = await fs.promises
+            .stat(path.join(this.#dir, name))
+            .then((st) => st.mtimeMs)
+            .catch(() => 0);
+          return { name, at };
+        }),
+      );
+      aged.sort((a, b) => a.at - b.at);
+      for (const { name } of aged.slice(0, names.length - this.#maxFiles)) {
+        await fs.promises.rm(path.join(this.#dir, name), { force: true });
+      }
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'voice cache not pruned');
+    }
   }
 
   async #make(spoken: string): Promise<{ wav: Buffer; cacheable: boolean }> {
