@@ -100,8 +100,9 @@ describe('the department devices in the hall', () => {
     // The console lists it as in use, with when it was last used.
     await adminPage.reload();
     await expect
-      .poll(async () =>
-        adminPage.locator(`tr[data-device-id="${kioskId}"] [data-device-status]`).textContent(),
+      .poll(
+        async () => adminPage.locator(`tr[data-device-id="${kioskId}"] [data-device-status]`).textContent(),
+        { timeout: 10_000 },
       )
       .toBe('Đang dùng');
   });
@@ -139,7 +140,9 @@ describe('the department devices in the hall', () => {
     expect(called.status).toBe(200);
     const number = (called.body.servingTicket as { number: string; ticketId: string }).number;
     expect(number).toBe('A020');
-    await expect.poll(() => boardPage.locator('.board-hero').getAttribute('data-hero-number')).toBe(number);
+    await expect
+      .poll(() => boardPage.locator('.board-hero').getAttribute('data-hero-number'), { timeout: 10_000 })
+      .toBe(number);
     expect(await boardPage.locator('.board-hero').getAttribute('class')).toContain('fresh');
     await expect
       .poll(() => main.getAttribute('data-voice-last'), { timeout: 30_000 })
@@ -189,24 +192,38 @@ describe('the department devices in the hall', () => {
   });
 
   it('a board where the browser blocks sound asks for one tap ("Bật âm thanh"), then plays', async () => {
-    const strict = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: CHROMIUM_FLAGS.filter((f) => !f.startsWith('--autoplay-policy')),
-    });
-    try {
-      const page = await (await strict.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-      await openDevice(page, `${stack.url}/board`, devices.board.token);
-      const main = page.locator('main.board');
-      await expect.poll(() => main.getAttribute('data-sound'), { timeout: 10_000 }).toBe('blocked');
-      expect(await page.locator('.board-sound-explain').textContent()).toContain('Chạm một lần');
-      await page.locator('[data-action="enable-sound"]').click();
-      await expect.poll(() => main.getAttribute('data-sound')).toBe('on');
-      expect((await act({ action: 'recall' })).status).toBe(200);
-      await expect
-        .poll(async () => Number(await main.getAttribute('data-voice-played')), { timeout: 30_000 })
-        .toBeGreaterThan(0);
-    } finally {
-      await strict.close();
+    // Chromium's own policy (document-user-activation-required) blocks sound before a tap — yet now
+    // and then this headless build lets the first play() through (about 1 in 6 launches here, with no
+    // gesture at all). Then sound is really on and there is nothing to ask; a fresh browser is tried.
+    for (let attempt = 1; ; attempt++) {
+      const strict = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: [
+          ...CHROMIUM_FLAGS.filter((f) => !f.startsWith('--autoplay-policy')),
+          '--autoplay-policy=document-user-activation-required',
+        ],
+      });
+      try {
+        const page = await (await strict.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+        await openDevice(page, `${stack.url}/board`, devices.board.token);
+        const main = page.locator('main.board');
+        const sound = await expect
+          .poll(() => main.getAttribute('data-sound'), { timeout: 10_000 })
+          .toMatch(/^(blocked|on)$/)
+          .then(() => main.getAttribute('data-sound'));
+        if (sound === 'on' && attempt < 5) continue;
+        expect(sound).toBe('blocked');
+        expect(await page.locator('.board-sound-explain').textContent()).toContain('Chạm một lần');
+        await page.locator('[data-action="enable-sound"]').click();
+        await expect.poll(() => main.getAttribute('data-sound'), { timeout: 10_000 }).toBe('on');
+        expect((await act({ action: 'recall' })).status).toBe(200);
+        await expect
+          .poll(async () => Number(await main.getAttribute('data-voice-played')), { timeout: 30_000 })
+          .toBeGreaterThan(0);
+        return;
+      } finally {
+        await strict.close();
+      }
     }
   });
 
@@ -279,7 +296,7 @@ describe('the department devices in the hall', () => {
     const row = adminPage.locator(`tr[data-device-id="${devices.board.id}"]`);
     await row.locator('[data-action="revoke-device"]').click();
     await row.locator('[data-action="confirm"]').click();
-    await expect.poll(() => row.getAttribute('data-revoked')).toBe('true');
+    await expect.poll(() => row.getAttribute('data-revoked'), { timeout: 10_000 }).toBe('true');
     await boardPage.locator('[data-notice="revoked"]').waitFor({ timeout: 10_000 });
     expect(await boardPage.locator('[data-notice="revoked"]').textContent()).toContain('thu hồi');
     expect(await boardPage.evaluate(() => localStorage.getItem('cw.deviceToken.board'))).toBeNull();

@@ -42,6 +42,8 @@ export interface DeviceSession {
 }
 
 const RETRY_MS = 10_000;
+/** How often a ready device checks it is still enrolled. */
+const HEARTBEAT_MS = 30_000;
 
 type Notice =
   | { kind: 'revoked' }
@@ -160,6 +162,23 @@ export function DeviceGate({
     const timer = setTimeout(() => setState({ phase: 'checking', token: saved }), RETRY_MS);
     return () => clearTimeout(timer);
   }, [state]);
+
+  // A device that makes no requests of its own for a while (a kiosk at night) still learns
+  // at once that it was revoked, and picks up renamed counters or new services.
+  const readyToken = state.phase === 'ready' ? state.token : null;
+  const readyInfo = state.phase === 'ready' ? state.info : null;
+  useEffect(() => {
+    if (readyToken === null) return;
+    const timer = setInterval(() => {
+      deviceRequest(readyToken, 'GET', '/api/v1/device/info', DeviceInfoSchema)
+        .then((info) => {
+          if (JSON.stringify(info) !== JSON.stringify(readyInfo))
+            setState({ phase: 'ready', token: readyToken, info });
+        })
+        .catch((e: unknown) => refuse(e)); // a network blip is not a reason to leave the page
+    }, HEARTBEAT_MS);
+    return () => clearInterval(timer);
+  }, [readyToken, readyInfo, refuse]);
 
   const session = useMemo<DeviceSession | null>(() => {
     if (state.phase !== 'ready') return null;
