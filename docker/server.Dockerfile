@@ -26,7 +26,7 @@ RUN npm run build && npm prune --omit=dev \
 FROM node:20-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      ffmpeg libuv1 libssl3 libsrtp2-1 libusrsctp2 libabsl20220623 tini \
+      ffmpeg espeak-ng libuv1 libssl3 libsrtp2-1 libusrsctp2 libabsl20220623 tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/node_modules ./node_modules

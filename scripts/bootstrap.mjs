@@ -37,6 +37,8 @@ const APT_PACKAGES = [
   'fonts-dejavu-core',
   // setpriv: ffmpeg dies with the agent, even on kill -9
   'util-linux',
+  // the hall board's voice calls ("Mời số A019 đến quầy 1"), spoken offline in Vietnamese
+  'espeak-ng',
 ];
 const TEST_PACKAGES = ['chromium'];
 

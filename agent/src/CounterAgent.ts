@@ -57,6 +57,8 @@ export class CounterAgent {
       counterId: config.counterId,
       departmentId: () => this.#outbox.getMeta('departmentId'),
       port: config.eventsPort,
+      allowedOrigins: config.eventsAllowedOrigins,
+      key: config.eventsKey,
       logger: this.#logger,
       onQueued: () => this.#relay.kick(),
     });

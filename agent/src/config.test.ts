@@ -181,6 +181,28 @@ describe('loadAgentConfig', () => {
     );
   });
 
+  it('reads the event port key file and allowed origins; none by default', () => {
+    expect(loadAgentConfig(base())).toMatchObject({ eventsKey: undefined, eventsAllowedOrigins: [] });
+    const keyFile = path.join(dir, 'events.key');
+    fs.writeFileSync(keyFile, `${'k'.repeat(24)}\n`);
+    const config = loadAgentConfig([
+      ...base(),
+      '--events-key-file',
+      keyFile,
+      '--events-allow-origin',
+      'http://queue.local:8080',
+      '--events-allow-origin',
+      'https://qs.example.vn',
+    ]);
+    expect(config.eventsKey).toBe('k'.repeat(24));
+    expect(config.eventsAllowedOrigins).toEqual(['http://queue.local:8080', 'https://qs.example.vn']);
+    fs.writeFileSync(keyFile, 'short');
+    expect(errorOf([...base(), '--events-key-file', keyFile])).toMatch(/at least 16 characters/);
+    expect(errorOf([...base(), '--events-key-file', path.join(dir, 'none')])).toMatch(/--events-key-file/);
+    expect(errorOf([...base(), '--events-allow-origin', 'http://queue.local/path'])).toMatch(/origin/);
+    expect(errorOf([...base(), '--events-allow-origin', '*'])).toMatch(/origin/);
+  });
+
   it('rejects an unknown log level', () => {
     expect(errorOf([...base(), '--log-level', 'verbose'])).toMatch(/^--log-level must be/);
   });

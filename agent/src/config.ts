@@ -15,6 +15,10 @@ export interface AgentConfig {
   codec: 'vp8' | 'h264';
   stateDir: string;
   eventsPort: number;
+  /** The local key the queue system must present on the event port (from --events-key-file). */
+  eventsKey: string | undefined;
+  /** Web origins allowed to post events (a queue system's web front end). */
+  eventsAllowedOrigins: string[];
   caFile: string | undefined;
   logLevel: string;
   timezone: string;
@@ -41,6 +45,8 @@ export const USAGE = `usage: counterwatch-agent --server URL --counter ID --toke
   --codec CODEC         vp8 | h264                                                         (default vp8)
   --state-dir DIR       where the event outbox is kept     (default ~/.local/state/counterwatch-agent/ID)
   --events-port N       loopback port for the queue system's events (default 8765; 0 = any)
+  --events-key-file PATH  a local key the queue system must send (Authorization: Bearer KEY)
+  --events-allow-origin ORIGIN  a web origin allowed to post events (repeatable; none by default)
   --ca-file PATH        extra CA certificate(s) to trust for the server
   --timezone TZ         clock shown on the test picture (default Asia/Ho_Chi_Minh)
   --ffmpeg PATH         ffmpeg binary (default ffmpeg)
@@ -59,6 +65,8 @@ const FileSchema = z
     codec: z.string(),
     stateDir: z.string(),
     eventsPort: z.number(),
+    eventsKeyFile: z.string(),
+    eventsAllowOrigins: z.array(z.string()),
     caFile: z.string(),
     timezone: z.string(),
     ffmpeg: z.string(),
@@ -85,6 +93,8 @@ export function loadAgentConfig(
         codec: { type: 'string' },
         'state-dir': { type: 'string' },
         'events-port': { type: 'string' },
+        'events-key-file': { type: 'string' },
+        'events-allow-origin': { type: 'string', multiple: true },
         'ca-file': { type: 'string' },
         timezone: { type: 'string' },
         ffmpeg: { type: 'string' },
@@ -158,6 +168,34 @@ export function loadAgentConfig(
   if (!Number.isInteger(eventsPort) || eventsPort < 0 || eventsPort > 65535) {
     throw new AgentConfigError('--events-port must be a port number (0 = any)');
   }
+  const eventsKeyFile = pick(values['events-key-file'], file.eventsKeyFile);
+  let eventsKey: string | undefined;
+  if (eventsKeyFile !== undefined) {
+    try {
+      eventsKey = fs.readFileSync(eventsKeyFile, 'utf8').trim();
+    } catch (error) {
+      throw new AgentConfigError(`--events-key-file ${eventsKeyFile}: ${(error as Error).message}`);
+    }
+    if (eventsKey.length < 16 || /\s/.test(eventsKey)) {
+      throw new AgentConfigError(
+        `--events-key-file ${eventsKeyFile}: the key must be at least 16 characters, no spaces`,
+      );
+    }
+  }
+  const eventsAllowedOrigins = values['events-allow-origin'] ?? file.eventsAllowOrigins ?? [];
+  for (const origin of eventsAllowedOrigins) {
+    let parsedOrigin: string | undefined;
+    try {
+      parsedOrigin = new URL(origin).origin;
+    } catch {
+      parsedOrigin = undefined;
+    }
+    if (parsedOrigin !== origin) {
+      throw new AgentConfigError(
+        `--events-allow-origin ${origin}: must be an origin like http://queue.local:8080 (no path)`,
+      );
+    }
+  }
   const outboxCapacity = Number(pick(values['outbox-capacity'], file.outboxCapacity) ?? '100000');
   if (!Number.isInteger(outboxCapacity) || outboxCapacity < 1) {
     throw new AgentConfigError('--outbox-capacity must be a positive integer');
@@ -185,6 +223,8 @@ export function loadAgentConfig(
       pick(values['state-dir'], file.stateDir) ?? path.join(stateHome, 'counterwatch-agent', counter.data),
     ),
     eventsPort,
+    eventsKey,
+    eventsAllowedOrigins,
     caFile: pick(values['ca-file'], file.caFile),
     logLevel,
     timezone: pick(values.timezone, file.timezone) ?? 'Asia/Ho_Chi_Minh',

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { clockOffsetFromEnv, offsetClock, type QueueEvent } from '@counterwatch/shared';
 import { demoClockOffset } from './demoClock.js';
+import { ensureDemoDevices } from './demoDevices.js';
 import { ALL_DAY } from './provision.js';
 import { queueSystemSink } from './queueSink.js';
 import { planDay, readStoredDay, writeStoredDay } from './simulatedDay.js';
@@ -152,6 +153,26 @@ async function main(): Promise<void> {
   await simulator.start();
   process.on('exit', () => simulator.stop());
 
+  // The first department's devices, enrolled like an admin would, so a newcomer can open each at once.
+  const first = stack.provisioned.departments[0];
+  const firstCounter = first?.counters[0];
+  const devices =
+    first && firstCounter && logins.admin
+      ? await ensureDemoDevices({
+          url: stack.url,
+          publicUrl: `http://localhost:${env.CW_DEMO_PORT}`,
+          dir,
+          admin: logins.admin,
+          department: { id: first.id, counterId: firstCounter.id, counterName: firstCounter.name },
+        }).catch((error: unknown) => {
+          // The rest of the demo works without them; the admin page can enrol devices by hand.
+          process.stderr.write(
+            `demo devices not enrolled: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+          return [];
+        })
+      : [];
+
   const lines = [
     '',
     'CounterWatch demo is running.',
@@ -163,8 +184,11 @@ async function main(): Promise<void> {
     }),
     `  Counters:  ${stack.provisioned.counters.length} simulated (${env.CW_DEMO_DEPARTMENTS} departments × ${env.CW_DEMO_COUNTERS}), test picture and tone`,
     `  Browser publisher page: http://localhost:${env.CW_DEMO_PORT}/agent`,
-    `  Department devices (kiosk, counter panel, rating pad, hall board): http://localhost:${env.CW_DEMO_PORT}/kiosk, /panel, /rating, /board`,
-    ...stack.provisioned.departments.map((d) => `    ${d.name} — department key: ${d.apiKey}`),
+    `  Department devices of ${first?.name ?? ''} (enrolled; each link opens the device ready to use, once per browser):`,
+    ...devices.map((d) => `    ${d.name}: ${d.link}`),
+    '    More devices: log in as admin › Quản trị › Thiết bị (a one-time code per device).',
+    '  Queue-system keys (POST /api/v1/events only):',
+    ...stack.provisioned.departments.map((d) => `    ${d.name}: ${d.apiKey}`),
     `  Queues: ${plan.resumed ? 'the simulated day continues' : 'a new simulated day'} (seed ${plan.day.seed}, ${env.CW_DEMO_SPEED}× speed, opened ${new Date(plan.day.openedAt).toISOString()}) posted to /api/v1/events`,
     ...(offsetMs !== 0
       ? [`  Clock:     ${new Date(clock()).toISOString()} (CW_DEMO_CLOCK / CW_CLOCK_OFFSET_MS)`]

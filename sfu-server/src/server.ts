@@ -25,6 +25,8 @@ import type { ServerConfig } from './config.js';
 import { Directory } from './counters/Directory.js';
 import { readDirectoryFile } from './counters/directoryFile.js';
 import { MediaStatusBoard } from './counters/MediaStatusBoard.js';
+import { DeviceRegistry } from './devices/DeviceRegistry.js';
+import { HallVoice } from './devices/HallVoice.js';
 import { createHttpApp, createHttpServer } from './http/app.js';
 import { SESSION_COOKIE, originAllowed, readCookie } from './http/cookies.js';
 import { requireDepartmentKey } from './http/deviceAuth.js';
@@ -32,6 +34,7 @@ import { Downloads } from './http/downloads.js';
 import { upgradeClientAddress } from './http/requestContext.js';
 import { adminRoutes } from './http/routes/adminRoutes.js';
 import { auditRoutes } from './http/routes/auditRoutes.js';
+import { deviceAdminRoutes } from './http/routes/deviceAdminRoutes.js';
 import { authRoutes } from './http/routes/authRoutes.js';
 import { deviceRoutes } from './http/routes/deviceRoutes.js';
 import { directoryRoutes } from './http/routes/directoryRoutes.js';
@@ -90,6 +93,7 @@ export class CounterWatchServer {
   readonly #changes: ChangeFollower;
   readonly #reviews: ReviewService;
   readonly #inspections: InspectionService;
+  readonly #devices: DeviceRegistry;
   readonly #downloads = new Downloads();
   readonly #views: ViewSources;
   readonly #live = new LiveMedia();
@@ -143,6 +147,13 @@ export class CounterWatchServer {
       stillsDir: path.join(config.dataDir, 'stills'),
       logger,
       releaseAfterMs,
+      now: clock,
+    });
+    this.#devices = new DeviceRegistry({
+      store: storage.devices,
+      audit: this.#audit,
+      directory: this.#directory,
+      logger,
       now: clock,
     });
     this.#views = {
@@ -393,11 +404,13 @@ export class CounterWatchServer {
         },
         {
           path: '/device',
-          router: this.#withDepartmentKey(
-            deviceRoutes(new DeviceCommands(this.#queue, this.#clock), (departmentId) =>
+          router: deviceRoutes({
+            registry: this.#devices,
+            commands: new DeviceCommands(this.#queue, this.#clock),
+            countersOf: (departmentId) =>
               this.#directory.counters().filter((c) => c.departmentId === departmentId),
-            ),
-          ),
+            voice: new HallVoice({ dir: path.join(config.dataDir, 'voice'), logger: this.#logger }),
+          }),
         },
         { path: '/files', router: this.#downloads.routes(this.#sessions) },
         { path: '/directory', router: directoryRoutes(this.#sessions, this.#directory) },
@@ -405,6 +418,7 @@ export class CounterWatchServer {
           path: '/audit',
           router: auditRoutes({ sessions: this.#sessions, audit: this.#audit, now: this.#clock }),
         },
+        { path: '/admin/devices', router: deviceAdminRoutes(this.#sessions, this.#devices) },
         {
           path: '/admin',
           router: adminRoutes({

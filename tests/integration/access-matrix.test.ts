@@ -11,6 +11,7 @@ import type { Stack } from '@counterwatch/demo';
 import { RawSocket } from '../support/agentSocket.js';
 import { withDatabase } from '../support/audit.js';
 import { eventually, launchChromium, login } from '../support/browser.js';
+import { enrolDevice } from '../support/devices.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { events, postEvents } from '../support/queue.js';
 import type { TestClock } from '../support/clock.js';
@@ -22,7 +23,7 @@ interface Route {
 }
 
 /** Routes anyone may call (they authenticate otherwise, or not at all). */
-const PUBLIC = new Set(['GET /api/v1/health', 'POST /api/v1/auth/login']);
+const PUBLIC = new Set(['GET /api/v1/health', 'POST /api/v1/auth/login', 'POST /api/v1/device/enroll']);
 const DEVICE = /^\/api\/v1\/(device|events)(\/|$)/;
 
 /**
@@ -43,6 +44,8 @@ describe('access control matrix', () => {
     string
   >;
   let ids: Record<string, string>;
+  /** Department B's kiosk: a device of another department. */
+  let kioskB: string;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
@@ -141,6 +144,7 @@ describe('access control matrix', () => {
     routes = (
       (await getJson(stack.url, '/api/v1/admin/routes', cookies.admin)).body.routes as Route[]
     ).filter((r) => r.path.startsWith('/api/v1'));
+    kioskB = (await enrolDevice(stack.url, cookies.admin, { departmentId: B.id, kind: 'kiosk' })).token;
   });
 
   afterAll(async () => {
@@ -269,35 +273,41 @@ describe('access control matrix', () => {
     expect(alerts.alerts.map((a) => String(a.id))).toContain(ids.alert);
   });
 
-  it('device routes: no key, a bad key, or another department’s key get nothing of A', async () => {
+  it('device routes: no key, a bad key, another department’s key or device get nothing of A', async () => {
     const failures: string[] = [];
-    for (const r of routes.filter((x) => DEVICE.test(x.path))) {
+    for (const r of routes.filter((x) => DEVICE.test(x.path) && !PUBLIC.has(`${x.method} ${x.path}`))) {
+      const events = r.path.endsWith('/events');
       for (const [who, key] of [
         ['none', ''],
         ['bad', 'x'.repeat(43)],
-        ['B', B.apiKey],
+        // A's own queue-system key opens no device route; B's device and B's key reach nothing of A.
+        ...(events ? [] : [['A-key', A.apiKey] as const]),
+        ['B', events ? B.apiKey : kioskB],
       ] as const) {
         const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-        const payload = r.path.endsWith('/events')
-          ? JSON.stringify({
-              events: [
-                {
-                  id: 'mx-evil',
-                  departmentId: A.id,
-                  occurredAt: clock.now(),
-                  source: { id: 'x', seq: 1 },
-                  type: 'counter.closed',
-                  counterId: ids.counter,
-                },
-              ],
-            })
-          : r.path.endsWith('/actions')
-            ? JSON.stringify({ action: 'close' })
-            : r.path.endsWith('/rating')
-              ? JSON.stringify({ rating: 'satisfied' })
-              : r.path.endsWith('/tickets')
-                ? JSON.stringify({ serviceCode: 'id-card' })
-                : body(r);
+        const payload =
+          r.method === 'GET'
+            ? undefined
+            : r.path.endsWith('/events')
+              ? JSON.stringify({
+                  events: [
+                    {
+                      id: 'mx-evil',
+                      departmentId: A.id,
+                      occurredAt: clock.now(),
+                      source: { id: 'x', seq: 1 },
+                      type: 'counter.closed',
+                      counterId: ids.counter,
+                    },
+                  ],
+                })
+              : r.path.endsWith('/actions')
+                ? JSON.stringify({ action: 'close' })
+                : r.path.endsWith('/rating')
+                  ? JSON.stringify({ ticketId: 'mx-t2', rating: 'satisfied' })
+                  : r.path.endsWith('/tickets')
+                    ? JSON.stringify({ serviceCode: 'id-card' })
+                    : body(r);
         const res = await send(stack.url, r.method, fill(r.path), payload, headers);
         const text = JSON.stringify(res.body);
         const accepted = (res.body as { accepted?: number }).accepted ?? 0;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '@counterwatch/demo';
 import { eventually, launchChromium, login } from '../support/browser.js';
-import { openDevice, panelAction } from '../support/devices.js';
+import { enrolDevice, openDevice, panelAction, type EnrolledDevice } from '../support/devices.js';
+import { loginCookie } from '../support/http.js';
 import { testStack } from '../support/stack.js';
 
 /**
@@ -19,6 +20,7 @@ describe('queue end to end: kiosk → counter panel → rating pad → console',
   let dept: Stack['provisioned']['departments'][number];
   let counterId: string;
   let ticket: string;
+  const devices = {} as Record<'kiosk' | 'panel' | 'rating', EnrolledDevice>;
 
   beforeAll(async () => {
     ({ stack, cleanup } = await testStack('queue-e2e', {
@@ -28,6 +30,15 @@ describe('queue end to end: kiosk → counter panel → rating pad → console',
     }));
     dept = stack.provisioned.departments[0]!;
     counterId = dept.counters[0]!.id; // serves id-card
+    // Each device enrolled on its own by an admin (Admin › Devices), with its own narrow token.
+    const admin = await loginCookie(stack.url, 'admin', stack.createUser('admin', ['admin']));
+    devices.kiosk = await enrolDevice(stack.url, admin, { departmentId: dept.id, kind: 'kiosk' });
+    devices.panel = await enrolDevice(stack.url, admin, { departmentId: dept.id, kind: 'panel', counterId });
+    devices.rating = await enrolDevice(stack.url, admin, {
+      departmentId: dept.id,
+      kind: 'rating',
+      counterId,
+    });
     browser = await launchChromium();
     device = await browser.newPage({ viewport: { width: 1024, height: 768 } });
     console_ = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
@@ -42,7 +53,7 @@ describe('queue end to end: kiosk → counter panel → rating pad → console',
   const tile = () => console_.locator(`.tile[data-counter-id="${counterId}"]`);
 
   it('takes a number at the kiosk; the tile shows one waiting', async () => {
-    await openDevice(device, `${stack.url}/kiosk`, dept.apiKey);
+    await openDevice(device, `${stack.url}/kiosk`, devices.kiosk.token);
     await device.locator('[data-service-code="id-card"]').click();
     const receipt = device.locator('.receipt[data-ticket-number]');
     await receipt.waitFor();
@@ -54,7 +65,7 @@ describe('queue end to end: kiosk → counter panel → rating pad → console',
   });
 
   it('calls and serves it at the counter panel; the tile shows the ticket at the desk', async () => {
-    await openDevice(device, `${stack.url}/panel?counter=${counterId}`, dept.apiKey);
+    await openDevice(device, `${stack.url}/panel`, devices.panel.token);
     await panelAction(device, 'open');
     await panelAction(device, 'call-next');
     await eventually('tile shows the called ticket', async () =>
@@ -73,7 +84,7 @@ describe('queue end to end: kiosk → counter panel → rating pad → console',
   });
 
   it('rates it at the pad; the department charts show the service and the rating', async () => {
-    await openDevice(device, `${stack.url}/rating?counter=${counterId}`, dept.apiKey);
+    await openDevice(device, `${stack.url}/rating`, devices.rating.token);
     await device.locator('[data-rating="satisfied"]').click();
     await device.locator('[data-rating-step="thanks"]').waitFor();
 

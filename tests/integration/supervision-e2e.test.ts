@@ -3,7 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '@counterwatch/demo';
 import { auditCount } from '../support/audit.js';
 import { eventually, expectDecoding, launchChromium, login } from '../support/browser.js';
-import { openDevice, panelAction } from '../support/devices.js';
+import { enrolDevice, openDevice, panelAction } from '../support/devices.js';
+import { loginCookie } from '../support/http.js';
 import { testStack } from '../support/stack.js';
 
 /**
@@ -98,11 +99,19 @@ describe('supervision end to end', () => {
   });
 
   it('an unsatisfied rating puts the interaction in the review queue; its clip plays; a finding is recorded', async () => {
+    const admin = await loginCookie(stack.url, 'admin', stack.createUser('admin', ['admin']));
+    const enrol = (kind: 'kiosk' | 'panel' | 'rating') =>
+      enrolDevice(stack.url, admin, {
+        departmentId: A.id,
+        kind,
+        ...(kind === 'kiosk' ? {} : { counterId }),
+      });
+    const [kiosk, panel, pad] = [await enrol('kiosk'), await enrol('panel'), await enrol('rating')];
     const device = await browser.newPage();
-    await openDevice(device, `${stack.url}/kiosk`, A.apiKey);
+    await openDevice(device, `${stack.url}/kiosk`, kiosk.token);
     await device.locator('[data-service-code="id-card"]').click();
     await device.locator('.receipt[data-ticket-number]').waitFor();
-    await openDevice(device, `${stack.url}/panel?counter=${counterId}`, A.apiKey);
+    await openDevice(device, `${stack.url}/panel`, panel.token);
     await panelAction(device, 'open');
     await panelAction(device, 'call-next');
     await panelAction(device, 'start');
@@ -110,7 +119,8 @@ describe('supervision end to end', () => {
     await new Promise((r) => setTimeout(r, 8_000));
     await device.locator('[data-action="finish"]').click();
     await device.locator('[data-outcome="completed"]').click();
-    await openDevice(device, `${stack.url}/rating?counter=${counterId}`, A.apiKey);
+    await openDevice(device, `${stack.url}/rating`, pad.token);
+    // The rating is recorded at the tap; the comment follows on its own.
     await device.locator('[data-rating="unsatisfied"]').click();
     const send = device.locator('[data-action="send"]');
     await send.waitFor();
@@ -141,6 +151,8 @@ describe('supervision end to end', () => {
     expect(auditCount(stack.dataDir, 'recording.playback')).toBe(playbacks + 1);
     expect(await page.locator('[data-marker="started"]').count()).toBe(1);
     expect(await page.locator('[data-marker="finished"]').count()).toBe(1);
+    // The comment written after the tap is on the review.
+    expect(await page.locator('main').textContent()).toContain('Cán bộ cáu gắt');
 
     const decisions = auditCount(stack.dataDir, 'review.decision');
     await page.locator('input[data-finding="reminder"]').check();

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_EVENT_BATCH, QueueEventSchema, describeIssues, type EventResult } from '@counterwatch/shared';
 import type { Logger } from 'pino';
+import { checkLocalRequest } from './localGuard.js';
 import { OutboxFullError, type Outbox } from './Outbox.js';
 
 export interface LocalEventServerOptions {
@@ -12,15 +13,21 @@ export interface LocalEventServerOptions {
   port: number;
   logger: Logger;
   onQueued: () => void;
+  /** Web origins allowed to post (CORS); none by default. */
+  allowedOrigins?: readonly string[];
+  /** A local shared secret the sender must present, if configured. */
+  key?: string;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The port the department's queue-number system posts this counter's events
- * to. Loopback only. An event is answered `queued` only after it is on disk.
+ * to. Loopback only, and only for the queue system: web pages open on the
+ * counter PC are kept out (see localGuard). An event is answered `queued`
+ * only after it is on disk.
  *
- *   POST /events  body: one event, or { "events": [ … ] }
+ *   POST /events  body: one event, or { "events": [ … ] }  (Content-Type: application/json)
  *   GET  /health
  */
 export class LocalEventServer {
@@ -53,7 +60,34 @@ export class LocalEventServer {
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const verdict = checkLocalRequest(req.method ?? '', req.headers, {
+      allowedOrigins: this.#options.allowedOrigins ?? [],
+      key: this.#options.key,
+    });
+    if (!verdict.ok) {
+      this.#logger.warn(
+        { status: verdict.status, origin: req.headers.origin, host: req.headers.host },
+        'local event request refused',
+      );
+      req.resume();
+      send(res, verdict.status, { error: { code: verdict.code, message: verdict.message } });
+      return;
+    }
+    if (verdict.corsOrigin !== undefined) {
+      res.setHeader('access-control-allow-origin', verdict.corsOrigin);
+      res.setHeader('vary', 'Origin');
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'OPTIONS') {
+      // Only an allowed origin gets here with an Origin header (a preflight).
+      res.writeHead(204, {
+        'access-control-allow-methods': 'POST, GET',
+        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/health') {
       const { outbox } = this.#options;
       send(res, 200, {

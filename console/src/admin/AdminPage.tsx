@@ -5,16 +5,17 @@ import { navigate, useSearchParam } from '../app/router';
 import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { ChecklistEditor } from './ChecklistEditor';
+import { DevicesSection } from './DevicesSection';
 import { CountersSection, DepartmentsSection } from './DirectorySections';
 import { SessionsSection } from './SessionsSection';
 import { ThresholdsSection } from './ThresholdsSection';
 import { UsersSection } from './UsersSection';
 
-const TABS = ['users', 'sessions', 'counters', 'departments', 'checklist', 'thresholds'] as const;
+const TABS = ['users', 'sessions', 'counters', 'departments', 'devices', 'checklist', 'thresholds'] as const;
 type Tab = (typeof TABS)[number];
 
 /**
- * Accounts, sessions, counter tokens, department keys, the inspection
+ * Accounts, sessions, counter tokens, department keys, devices, the inspection
  * checklist and alert thresholds. The tab is in the URL (`?tab=`), so a
  * reload stays where it was.
  */
@@ -74,6 +75,7 @@ export function AdminPage() {
         {tab === 'sessions' && <SessionsSection />}
         {tab === 'counters' && <CountersSection directory={directory} />}
         {tab === 'departments' && <DepartmentsSection directory={directory} />}
+        {tab === 'devices' && <DevicesSection directory={directory.data} />}
         {tab === 'checklist' && <ChecklistEditor />}
         {tab === 'thresholds' && <ThresholdsSection directory={directory.data} />}
       </div>

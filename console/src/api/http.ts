@@ -19,11 +19,11 @@ export function apiRequest<S extends z.ZodType>(
 
 /**
  * For the department's devices (kiosk, panel, rating pad, board): the
- * department API key as a bearer token and no cookies, so a device page
+ * device's own token as a bearer token and no cookies, so a device page
  * never acts with whatever console session the browser may also hold.
  */
 export function deviceRequest<S extends z.ZodType>(
-  apiKey: string,
+  token: string | null,
   method: HttpMethod,
   path: string,
   schema: S,
@@ -31,8 +31,25 @@ export function deviceRequest<S extends z.ZodType>(
 ): Promise<z.output<S>> {
   return jsonRequest(method, path, schema, body, {
     credentials: 'omit',
-    headers: { authorization: `Bearer ${apiKey}` },
+    headers: token === null ? {} : { authorization: `Bearer ${token}` },
   });
+}
+
+/** A device's binary download (the board's voice calls), as a Blob. */
+export async function deviceBlob(token: string, path: string): Promise<Blob> {
+  const response = await fetch(path, { credentials: 'omit', headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    const raw: unknown = await response.json().catch(() => undefined);
+    const error = ErrorBodySchema.safeParse(
+      typeof raw === 'object' && raw !== null && 'error' in raw ? raw.error : undefined,
+    );
+    throw new RemoteError(
+      error.success
+        ? error.data
+        : { code: `http_${response.status}`, message: response.statusText || 'failed' },
+    );
+  }
+  return response.blob();
 }
 
 /** `?a=1&b=x` from the defined entries only; '' when none. */

@@ -59,6 +59,10 @@ export const auditVi = {
   'audit.action.counter.token_rotate': 'Cấp mã bí mật mới cho quầy',
   'audit.action.counter.token_revoke': 'Thu hồi mã bí mật của quầy',
   'audit.action.department.key_rotate': 'Cấp khóa API mới cho đơn vị',
+  'audit.action.device.create': 'Thêm thiết bị (cấp mã đăng ký)',
+  'audit.action.device.code_issue': 'Cấp mã đăng ký mới cho thiết bị',
+  'audit.action.device.enrol': 'Thiết bị đăng ký bằng mã',
+  'audit.action.device.revoke': 'Thu hồi thiết bị',
   'audit.action.audit.export': 'Xuất nhật ký',
 } as const;
 
@@ -122,5 +126,9 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.action.counter.token_rotate': 'Issued a new counter token',
   'audit.action.counter.token_revoke': 'Revoked a counter token',
   'audit.action.department.key_rotate': 'Issued a new department API key',
+  'audit.action.device.create': 'Added a device (enrolment code issued)',
+  'audit.action.device.code_issue': 'Issued a new enrolment code for a device',
+  'audit.action.device.enrol': 'A device enrolled with its code',
+  'audit.action.device.revoke': 'Revoked a device',
   'audit.action.audit.export': 'Exported the audit trail',
 };

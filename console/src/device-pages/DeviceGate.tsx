@@ -1,50 +1,86 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode, type SyntheticEvent } from 'react';
 import type { z } from 'zod';
-import { DeviceInfoSchema, RemoteError, type DeviceInfo } from '@counterwatch/shared';
+import {
+  DeviceInfoSchema,
+  EnrollResponseSchema,
+  RemoteError,
+  type DeviceInfo,
+  type DeviceKind,
+} from '@counterwatch/shared';
 import { deviceRequest, type HttpMethod } from '../api/http';
 import { describeError } from '../api/describeError';
 import { LanguageSwitch } from '../app/LanguageSwitch';
 import { useT } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { forget, remember, storedString } from '../store/persist';
 import { useStore } from '../store/store';
+import {
+  credentialRefusal,
+  forgetToken,
+  rememberToken,
+  storedToken,
+  takeFragment,
+  wrongKindOf,
+} from './deviceToken';
+import { StaffCorner } from './StaffCorner';
+import './devices.css';
 
-export type DevicePageName = 'kiosk' | 'panel' | 'rating' | 'board';
+export type DevicePageName = DeviceKind;
 
-/** What a device page gets once the department's key is accepted. */
+/** What a device page gets once its token is accepted. */
 export interface DeviceSession {
   info: DeviceInfo;
-  /** A bearer-authenticated request; a refused key sends the page back to the key prompt. */
+  token: string;
+  /** A bearer-authenticated request; a refused token sends the page back to the enrolment prompt. */
   request: <S extends z.ZodType>(
     method: HttpMethod,
     path: string,
     schema: S,
     body?: unknown,
   ) => Promise<z.output<S>>;
-  /** Forgets the key on this device and asks again. */
-  changeKey: () => void;
+  /** Staff only: enrols this device again with a fresh code; nothing changes if the code is refused. */
+  reenrol: (code: string) => Promise<void>;
 }
 
 const RETRY_MS = 10_000;
+/** How often a ready device checks it is still enrolled. */
+const HEARTBEAT_MS = 30_000;
 
-function storageKey(page: DevicePageName): string {
-  return `cw.deviceKey.${page}`;
-}
-
-function isRefusedKey(error: unknown): boolean {
-  return error instanceof RemoteError && (error.code === 'unauthenticated' || error.code === 'forbidden');
-}
+type Notice =
+  | { kind: 'revoked' }
+  | { kind: 'invalid' }
+  | { kind: 'refusedCode' }
+  | { kind: 'wrongKind'; deviceKind: DeviceKind }
+  | { kind: 'error'; error: unknown };
 
 type GateState =
-  | { phase: 'ask'; refused: boolean }
-  | { phase: 'checking'; apiKey: string }
-  | { phase: 'offline'; apiKey: string; error: unknown }
-  | { phase: 'ready'; apiKey: string; info: DeviceInfo };
+  | { phase: 'ask'; notice: Notice | null }
+  | { phase: 'enrolling'; code: string }
+  | { phase: 'checking'; token: string }
+  | { phase: 'offline'; token: string; error: unknown }
+  | { phase: 'ready'; token: string; info: DeviceInfo };
+
+/** Exchanges a one-time enrolment code for this page's device token. */
+async function enrol(page: DevicePageName, code: string): Promise<string> {
+  const enrolled = await deviceRequest(null, 'POST', '/api/v1/device/enroll', EnrollResponseSchema, {
+    code,
+    kind: page,
+  });
+  return enrolled.token;
+}
+
+function noticeOf(error: unknown): Notice {
+  const other = wrongKindOf(error);
+  if (other) return { kind: 'wrongKind', deviceKind: other };
+  if (error instanceof RemoteError && (error.code === 'unauthenticated' || error.code === 'invalid_request'))
+    return { kind: 'refusedCode' };
+  return { kind: 'error', error };
+}
 
 /**
- * Device pages run on unattended screens without a console login: they ask
- * once for the department API key (optionally remembered on the device,
- * one key per page kind), then check it with `GET /device/info`.
+ * Device pages run on unattended screens without a console login. Each is
+ * enrolled once with a one-time code an administrator issued for it, and
+ * keeps the device token it got in exchange (this page only). A revoked
+ * device drops back here and says so.
  */
 export function DeviceGate({
   page,
@@ -58,100 +94,166 @@ export function DeviceGate({
   const t = useT();
   const lang = useStore((s) => s.lang);
   const [state, setState] = useState<GateState>(() => {
-    const saved = storedString(storageKey(page));
-    return saved ? { phase: 'checking', apiKey: saved } : { phase: 'ask', refused: false };
+    const fragment = takeFragment(window.location);
+    if (fragment.enrol !== undefined || fragment.token !== undefined) {
+      window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    }
+    if (fragment.token) {
+      rememberToken(page, fragment.token);
+      return { phase: 'checking', token: fragment.token };
+    }
+    if (fragment.enrol) return { phase: 'enrolling', code: fragment.enrol };
+    const saved = storedToken(page);
+    return saved ? { phase: 'checking', token: saved } : { phase: 'ask', notice: null };
   });
   const [draft, setDraft] = useState('');
-  const [rememberKey, setRememberKey] = useState(false);
 
-  const refuse = useCallback(() => {
-    forget(storageKey(page));
-    setState({ phase: 'ask', refused: true });
-  }, [page]);
+  const refuse = useCallback(
+    (error: unknown): boolean => {
+      const why = credentialRefusal(error);
+      if (!why) return false;
+      forgetToken(page);
+      setState({ phase: 'ask', notice: { kind: why } });
+      return true;
+    },
+    [page],
+  );
 
-  const apiKey = state.phase === 'ask' ? null : state.apiKey;
-  const checking = state.phase === 'checking';
+  const code = state.phase === 'enrolling' ? state.code : null;
   useEffect(() => {
-    if (!checking || apiKey === null) return;
+    if (code === null) return;
     let current = true;
-    deviceRequest(apiKey, 'GET', '/api/v1/device/info', DeviceInfoSchema)
-      .then((info) => {
-        if (current) setState({ phase: 'ready', apiKey, info });
+    enrol(page, code)
+      .then((token) => {
+        if (!current) return;
+        rememberToken(page, token);
+        setState({ phase: 'checking', token });
       })
       .catch((e: unknown) => {
-        if (!current) return;
-        if (isRefusedKey(e)) refuse();
-        // Server down or network lost (a power cut at dawn): keep the key and try again.
-        else setState({ phase: 'offline', apiKey, error: e });
+        if (current) setState({ phase: 'ask', notice: noticeOf(e) });
       });
     return () => {
       current = false;
     };
-  }, [checking, apiKey, refuse]);
+  }, [code, page]);
+
+  const token = state.phase === 'checking' || state.phase === 'offline' ? state.token : null;
+  const checking = state.phase === 'checking';
+  useEffect(() => {
+    if (!checking || token === null) return;
+    let current = true;
+    deviceRequest(token, 'GET', '/api/v1/device/info', DeviceInfoSchema)
+      .then((info) => {
+        if (current) setState({ phase: 'ready', token, info });
+      })
+      .catch((e: unknown) => {
+        if (!current || refuse(e)) return;
+        // Server down or network lost (a power cut at dawn): keep the token and try again.
+        setState({ phase: 'offline', token, error: e });
+      });
+    return () => {
+      current = false;
+    };
+  }, [checking, token, refuse]);
 
   useEffect(() => {
     if (state.phase !== 'offline') return;
-    const key = state.apiKey;
-    const timer = setTimeout(() => setState({ phase: 'checking', apiKey: key }), RETRY_MS);
+    const saved = state.token;
+    const timer = setTimeout(() => setState({ phase: 'checking', token: saved }), RETRY_MS);
     return () => clearTimeout(timer);
   }, [state]);
 
+  // A device that makes no requests of its own for a while (a kiosk at night) still learns
+  // at once that it was revoked, and picks up renamed counters or new services.
+  const readyToken = state.phase === 'ready' ? state.token : null;
+  const readyInfo = state.phase === 'ready' ? state.info : null;
+  useEffect(() => {
+    if (readyToken === null) return;
+    const timer = setInterval(() => {
+      deviceRequest(readyToken, 'GET', '/api/v1/device/info', DeviceInfoSchema)
+        .then((info) => {
+          if (JSON.stringify(info) !== JSON.stringify(readyInfo))
+            setState({ phase: 'ready', token: readyToken, info });
+        })
+        .catch((e: unknown) => refuse(e)); // a network blip is not a reason to leave the page
+    }, HEARTBEAT_MS);
+    return () => clearInterval(timer);
+  }, [readyToken, readyInfo, refuse]);
+
   const session = useMemo<DeviceSession | null>(() => {
     if (state.phase !== 'ready') return null;
-    const key = state.apiKey;
+    const current = state.token;
     return {
       info: state.info,
+      token: current,
       request: (method, path, schema, body) =>
-        deviceRequest(key, method, path, schema, body).catch((e: unknown) => {
-          if (isRefusedKey(e)) refuse();
+        deviceRequest(current, method, path, schema, body).catch((e: unknown) => {
+          refuse(e);
           throw e;
         }),
-      changeKey: () => {
-        forget(storageKey(page));
-        setState({ phase: 'ask', refused: false });
+      reenrol: async (code) => {
+        const fresh = await enrol(page, code);
+        rememberToken(page, fresh);
+        setState({ phase: 'checking', token: fresh });
       },
     };
   }, [state, refuse, page]);
 
+  if (session && session.info.device.kind !== page) {
+    return <WrongPage session={session} page={page} />;
+  }
   if (session) return <>{children(session)}</>;
 
   const submit = (event: SyntheticEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const key = draft.trim();
-    if (!key) return;
-    if (rememberKey) remember(storageKey(page), key);
+    const typed = draft.trim();
+    if (!typed) return;
     setDraft('');
-    setState({ phase: 'checking', apiKey: key });
+    setState({ phase: 'enrolling', code: typed });
   };
 
+  const notice = state.phase === 'ask' ? state.notice : null;
+  const kindName = t(`device.kind.${page}`);
   return (
-    <main className="login device-gate" data-device-page={page}>
+    <main className="login device-gate" data-device-page={page} data-gate={state.phase}>
       {state.phase === 'ask' ? (
         <form className="login-card" onSubmit={submit} aria-labelledby="device-gate-title">
           <h1 id="device-gate-title">{t(title)}</h1>
+          <p className="muted">{t('device.enrol.title', { kind: kindName })}</p>
+          {notice !== null && (
+            <p className="error" role="alert" data-notice={notice.kind}>
+              {notice.kind === 'revoked'
+                ? t('device.revoked')
+                : notice.kind === 'invalid'
+                  ? t('device.tokenInvalid')
+                  : notice.kind === 'refusedCode'
+                    ? t('device.enrol.refused')
+                    : notice.kind === 'wrongKind'
+                      ? t('device.enrol.wrongKind', {
+                          kind: t(`device.kind.${notice.deviceKind}`),
+                          path: `/${notice.deviceKind}`,
+                        })
+                      : describeError(lang, notice.error)}
+            </p>
+          )}
+          <p className="muted">{t('device.enrol.explain')}</p>
           <label>
-            {t('device.apiKey')}
+            {t('device.enrol.code')}
             <input
-              type="password"
-              name="apiKey"
+              name="enrolmentCode"
               autoComplete="off"
+              autoCapitalize="characters"
+              spellCheck={false}
+              inputMode="text"
+              placeholder="XXXX-XXXX-XXXX"
               value={draft}
               onChange={(e) => setDraft(e.target.value)}
               required
-              minLength={16}
+              maxLength={40}
               autoFocus
             />
           </label>
-          <label className="checkbox">
-            <input type="checkbox" checked={rememberKey} onChange={(e) => setRememberKey(e.target.checked)} />
-            {t('device.rememberKey')}
-          </label>
-          {state.refused && (
-            <p className="error" role="alert">
-              {t('device.keyRefused')}
-            </p>
-          )}
-          <button type="submit">{t('device.start')}</button>
+          <button type="submit">{t('device.enrol.submit')}</button>
           <LanguageSwitch />
         </form>
       ) : (
@@ -161,7 +263,7 @@ export function DeviceGate({
             <>
               <p className="error">{describeError(lang, state.error)}</p>
               <p className="muted">{t('device.retrying')}</p>
-              <button type="button" onClick={() => setState({ phase: 'checking', apiKey: state.apiKey })}>
+              <button type="button" onClick={() => setState({ phase: 'checking', token: state.token })}>
                 {t('common.retry')}
               </button>
             </>
@@ -174,7 +276,24 @@ export function DeviceGate({
   );
 }
 
-/** The strip across the top of a device page: department, page name, language, key change. */
+/** A token of another kind of device opened on this page (a mistyped link): send it where it belongs. */
+function WrongPage({ session, page }: { session: DeviceSession; page: DevicePageName }) {
+  const t = useT();
+  const kind = session.info.device.kind;
+  useEffect(() => forgetToken(page), [page]);
+  return (
+    <main className="login device-gate" data-device-page={page} data-gate="wrong-page">
+      <div className="login-card" role="alert">
+        <p>{t('device.wrongPage', { kind: t(`device.kind.${kind}`) })}</p>
+        <a className="button" href={`/${kind}#token=${encodeURIComponent(session.token)}`}>
+          {t('device.openOwnPage')}
+        </a>
+      </div>
+    </main>
+  );
+}
+
+/** The strip across the top of a device page; a long press on the title opens staff device management. */
 export function DeviceHeader({
   session,
   title,
@@ -184,22 +303,18 @@ export function DeviceHeader({
   title: string;
   children?: ReactNode;
 }) {
-  const t = useT();
   return (
     <header className="device-header no-print">
-      <div>
+      <StaffCorner session={session}>
         {/* The board's title is the department itself: no need to say it twice. */}
         {title !== session.info.department.name && (
           <div className="device-department">{session.info.department.name}</div>
         )}
         <h1>{title}</h1>
-      </div>
+      </StaffCorner>
       <div className="spacer" />
       {children}
       <LanguageSwitch />
-      <button type="button" className="quiet" onClick={session.changeKey}>
-        {t('device.changeKey')}
-      </button>
     </header>
   );
 }

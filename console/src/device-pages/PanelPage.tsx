@@ -6,13 +6,11 @@ import {
   type CounterAction,
 } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
-import { useSearchParam } from '../app/router';
 import { formatTime, useT } from '../i18n/i18n';
 import { Elapsed } from '../queue/Elapsed';
 import { NO_DATA, serviceName } from '../queue/format';
 import { QueueStateBadge } from '../queue/QueueStateBadge';
 import { useStore } from '../store/store';
-import { CounterChooser } from './CounterChooser';
 import { describeRefusal } from './refusals';
 import { DeviceGate, DeviceHeader, type DeviceSession } from './DeviceGate';
 import { PANEL_ACTIONS, suggestedActions, waitingRows, type PanelActionName } from './panelActions';
@@ -20,7 +18,7 @@ import { usePolled } from './usePolled';
 
 const REFRESH_MS = 3_000;
 
-/** `/panel?counter=ID`: the officer's call-next screen at the counter. */
+/** `/panel`: the officer's call-next screen at the counter this panel was enrolled for. */
 export function PanelPage() {
   return (
     <DeviceGate page="panel" title="panel.title">
@@ -31,16 +29,12 @@ export function PanelPage() {
 
 function PanelForCounter({ session }: { session: DeviceSession }) {
   const t = useT();
-  const counterId = useSearchParam('counter');
-  const counter = session.info.counters.find((c) => c.id === counterId);
+  // A panel is enrolled for one counter: that is the only one it may see and act on.
+  const counter = session.info.counters.find((c) => c.id === session.info.device.counterId);
   return (
     <main className="device-page panel" data-device-page="panel">
       <DeviceHeader session={session} title={counter ? counter.name : t('panel.title')} />
-      {counter ? (
-        <Panel key={counter.id} session={session} counterId={counter.id} />
-      ) : (
-        <CounterChooser info={session.info} page="panel" />
-      )}
+      {counter && <Panel key={counter.id} session={session} counterId={counter.id} />}
     </main>
   );
 }

@@ -93,6 +93,9 @@ export function summarizeDay(events: readonly QueueEvent[], clock: DayClock): Da
         s.ratings[e.rating]++;
         if (e.comment !== undefined) s.comments++;
         break;
+      case 'rating.commented':
+        s.comments++;
+        break;
       case 'counter.paused':
         s.pauses++;
         break;

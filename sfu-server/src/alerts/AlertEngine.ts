@@ -203,6 +203,17 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
 
   /** An unsatisfied rating opens its own alert; a person closes it. */
   onEvent(event: QueueEvent): void {
+    if (event.type === 'rating.commented') {
+      // The citizen's comment after the tap: the open alert shows it.
+      const open = this.#active.get(
+        `${event.departmentId}:${event.counterId}:unsatisfied_rating:${event.ticketId}`,
+      );
+      if (!open) return;
+      open.details = { ...open.details, comment: event.comment };
+      this.#persist(open);
+      if (open.id > 0) this.emit('changed', [publicAlert(open)]);
+      return;
+    }
     if (event.type !== 'rating.submitted' || event.rating !== 'unsatisfied') return;
     const key = `${event.departmentId}:${event.counterId}:unsatisfied_rating:${event.ticketId}`;
     if (this.#active.has(key)) return;

@@ -77,8 +77,8 @@ export class DepartmentQueue {
    */
   readonly leftOpen = new Map<string, TicketRecord>();
   readonly resumed = new Set<string>();
-  /** Tickets issued per service today: the built-in kiosk numbers from it. */
-  readonly #issuedPerService = new Map<string, number>();
+  /** The highest number seen today per prefix (A019 → A: 19), whoever issued it: the kiosk numbers after it. */
+  readonly #highestByPrefix = new Map<string, number>();
 
   constructor(departmentId: string, dayStart: number) {
     this.departmentId = departmentId;
@@ -137,10 +137,11 @@ export class DepartmentQueue {
       }
       case 'ticket.issued': {
         const t = this.#ticket(event.ticketId);
-        if (t.issuedAt === null) {
-          this.#issuedPerService.set(
-            event.serviceCode,
-            (this.#issuedPerService.get(event.serviceCode) ?? 0) + 1,
+        const parts = splitTicketNumber(event.ticketNumber);
+        if (parts) {
+          this.#highestByPrefix.set(
+            parts.prefix,
+            Math.max(this.#highestByPrefix.get(parts.prefix) ?? 0, parts.value),
           );
         }
         t.number = event.ticketNumber;
@@ -191,7 +192,14 @@ export class DepartmentQueue {
         const t = this.#ticket(event.ticketId);
         t.rating = event.rating;
         t.ratedAt = maxOf(t.ratedAt, at);
-        t.ratingComment = event.comment ?? null;
+        // A comment may also come on its own (rating.commented), before or after: never erase it.
+        t.ratingComment = event.comment ?? t.ratingComment;
+        t.counterId ??= event.counterId;
+        return;
+      }
+      case 'rating.commented': {
+        const t = this.#ticket(event.ticketId);
+        t.ratingComment = event.comment;
         t.counterId ??= event.counterId;
         return;
       }
@@ -213,9 +221,9 @@ export class DepartmentQueue {
     return best;
   }
 
-  /** How many tickets of a service were issued today (ticket numbers of the built-in kiosk). */
-  issuedCount(serviceCode: string): number {
-    return this.#issuedPerService.get(serviceCode) ?? 0;
+  /** The highest number issued today with this prefix, by any source (0 if none). */
+  highestNumber(prefix: string): number {
+    return this.#highestByPrefix.get(prefix.toUpperCase()) ?? 0;
   }
 
   #ticket(id: string): TicketRecord {
@@ -260,4 +268,11 @@ export class DepartmentQueue {
     }
     return c;
   }
+}
+
+/** `A019` → { prefix: 'A', value: 19 }; `HS-12` → { prefix: 'HS-', value: 12 }; undefined without a trailing number. */
+export function splitTicketNumber(ticketNumber: string): { prefix: string; value: number } | undefined {
+  const m = /^(.*?)(\d+)$/.exec(ticketNumber);
+  if (!m?.[2] || m[2].length > 9) return undefined;
+  return { prefix: (m[1] ?? '').toUpperCase(), value: Number(m[2]) };
 }

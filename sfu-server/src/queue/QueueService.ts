@@ -193,6 +193,28 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     return run;
   }
 
+  /**
+   * Builds one event from today's state and ingests it in the same turn of
+   * the ingest queue: no other batch lands in between, so what the event
+   * took (the next ticket number, the next call) is seen by the next one.
+   */
+  ingestBuilt(
+    origin: EventOrigin,
+    build: (queue: DepartmentQueue) => Promise<QueueEvent>,
+  ): Promise<{ event: QueueEvent; result: EventResult }> {
+    const run = this.#ingestQueue.then(async () => {
+      this.#ensureDay(origin.departmentId, this.#now());
+      const state = this.#state(origin.departmentId, businessDayStart(this.#now()));
+      const event = await build(state.queue);
+      const batch = await this.#ingest(origin, [event], undefined);
+      const result = batch.results[0];
+      if (!result) throw new Error('an ingested event has no result');
+      return { event, result };
+    });
+    this.#ingestQueue = run.catch(() => undefined);
+    return run;
+  }
+
   async #ingest(origin: EventOrigin, raw: unknown[], sentAt: number | undefined): Promise<EventBatchResult> {
     if (raw.length > MAX_EVENT_BATCH) {
       throw new AppError('message_too_large', `a batch holds at most ${MAX_EVENT_BATCH} events`);

@@ -59,6 +59,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     try {
       if (event.type === 'service.finished') await this.#onFinished(event.departmentId, event.ticketId);
       if (event.type === 'rating.submitted') await this.#onRating(event);
+      if (event.type === 'rating.commented') await this.#onComment(event);
     } catch (error) {
       this.#logger.error({ err: error, eventId: event.id }, 'interaction not recorded');
     }
@@ -99,6 +100,14 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     if (stored && event.rating === 'unsatisfied') {
       await this.flag(stored.id, 'unsatisfied_rating', event.comment ?? null, null);
     }
+  }
+
+  /** A comment after the rating (the pad records the rating at the tap): the review shows it. */
+  async #onComment(event: Extract<QueueEvent, { type: 'rating.commented' }>): Promise<void> {
+    const t = this.#o.ticket(event.departmentId, event.ticketId);
+    const record = t && this.#recordFrom(event.departmentId, t, t.finishedAt);
+    if (!t || !record) return;
+    await this.#o.store.upsertInteraction({ ...record, ratingComment: event.comment });
   }
 
   /** Flags the citizen at the counter's desk now (or the one who just left), from the live view or an inspection. */

@@ -10,6 +10,7 @@ import type {
   ChecklistResult,
   Counter,
   Department,
+  DeviceKind,
   Finding,
   FlagReason,
   HistoryPoint,
@@ -184,6 +185,7 @@ export interface Storage {
   readonly recordings: RecordingStore;
   readonly reviews: ReviewStore;
   readonly inspections: InspectionStore;
+  readonly devices: DeviceStore;
 
   close(): Promise<void>;
 }
@@ -348,4 +350,44 @@ export interface InspectionStore {
     releaseAfterMs: number,
     marginMs: number,
   ): Promise<{ counterId: string; from: number; to: number }[]>;
+}
+
+// ---- Department devices: kiosks, counter panels, rating pads, hall boards ----
+
+export interface DeviceRecord {
+  id: string;
+  departmentId: string;
+  kind: DeviceKind;
+  counterId: string | null;
+  name: string;
+  createdAt: number;
+  createdBy: string;
+  codeHash: string | null;
+  codeExpiresAt: number | null;
+  tokenHash: string | null;
+  enrolledAt: number | null;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+  revokedBy: string | null;
+}
+
+export interface DeviceStore {
+  create(
+    record: Omit<DeviceRecord, 'tokenHash' | 'enrolledAt' | 'lastUsedAt' | 'revokedAt' | 'revokedBy'>,
+  ): Promise<DeviceRecord>;
+  get(id: string): Promise<DeviceRecord | undefined>;
+  list(): Promise<DeviceRecord[]>;
+  byTokenHash(tokenHash: string): Promise<DeviceRecord | undefined>;
+  byCodeHash(codeHash: string): Promise<DeviceRecord | undefined>;
+  /** A new enrolment code for a device not revoked; false if there is none such. */
+  setCode(id: string, codeHash: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Exchanges a live code for a token, atomically: the code is used up, the
+   * token replaces any earlier one. Undefined when the code is unknown,
+   * used, expired at `now`, or its device revoked.
+   */
+  enrol(codeHash: string, tokenHash: string, now: number): Promise<DeviceRecord | undefined>;
+  /** Revokes for good; false if unknown or already revoked. */
+  revoke(id: string, at: number, by: string): Promise<boolean>;
+  touch(id: string, at: number): Promise<void>;
 }

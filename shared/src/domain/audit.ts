@@ -33,6 +33,10 @@ export const AuditActionSchema = z.enum([
   'counter.token_rotate',
   'counter.token_revoke',
   'department.key_rotate',
+  'device.create',
+  'device.code_issue',
+  'device.enrol',
+  'device.revoke',
   'audit.export',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -88,6 +88,18 @@ export const RatingSubmittedSchema = z.object({
   rating: RatingSchema,
   comment: z.string().trim().max(500).optional(),
 });
+/**
+ * A comment added to a rating already submitted (the rating pad records the
+ * rating at the tap; the citizen may then write why). At most one per ticket
+ * is kept; it never changes the rating.
+ */
+export const RatingCommentedSchema = z.object({
+  ...Base,
+  type: z.literal('rating.commented'),
+  ticketId: TicketIdSchema,
+  counterId: CounterIdSchema,
+  comment: z.string().trim().min(1).max(500),
+});
 export const CounterOpenedSchema = z.object({
   ...Base,
   type: z.literal('counter.opened'),
@@ -114,6 +126,7 @@ export const QueueEventSchema = z.discriminatedUnion('type', [
   TicketNoShowSchema,
   TicketCancelledSchema,
   RatingSubmittedSchema,
+  RatingCommentedSchema,
   CounterOpenedSchema,
   CounterPausedSchema,
   CounterClosedSchema,

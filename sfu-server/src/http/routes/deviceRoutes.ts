@@ -1,67 +1,134 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import {
   AppError,
   CounterActionSchema,
+  EnrollRequestSchema,
+  RatingCommentSchema,
   SubmitRatingSchema,
   TakeTicketSchema,
   parseOrThrow,
   type Counter,
+  type EnrollResponse,
 } from '@counterwatch/shared';
+import { announcementText, type HallVoice } from '../../devices/HallVoice.js';
+import type { DeviceRegistry } from '../../devices/DeviceRegistry.js';
 import type { DeviceCommands } from '../../queue/DeviceCommands.js';
-import { departmentOf } from '../deviceAuth.js';
+import { assertDevice, deviceOf, requireDevice } from '../deviceAuth.js';
 import { param } from '../params.js';
+import { clientIp } from '../requestContext.js';
+
+export interface DeviceRoutesDeps {
+  registry: DeviceRegistry;
+  commands: DeviceCommands;
+  countersOf: (departmentId: string) => Counter[];
+  voice: HallVoice;
+}
 
 /**
  * The department's own devices: kiosk, counter panel, rating pad, hall
- * board. Authenticated with the department's API key (mounted behind
- * requireDepartmentKey); a counter of another department is "not found".
+ * board. `POST /enroll` trades a one-time code for the device's token; every
+ * other route needs that token and allows only what the device's kind needs,
+ * for its own counter:
+ *
+ *   kiosk   POST /tickets
+ *   panel   GET /counters/:own, POST /counters/:own/actions
+ *   rating  GET|POST /counters/:own/rating, POST /counters/:own/rating/comment
+ *   board   GET /board, GET /board/calls/:ticketId/voice
  */
-export function deviceRoutes(
-  commands: DeviceCommands,
-  countersOf: (departmentId: string) => Counter[],
-): Router {
+export function deviceRoutes(deps: DeviceRoutesDeps): Router {
+  const { registry, commands, countersOf, voice } = deps;
   const router = Router();
-  const counterOf = (departmentId: string, counterId: string): Counter => {
-    const counter = countersOf(departmentId).find((c) => c.id === counterId);
+
+  router.post('/enroll', async (req, res) => {
+    const body = parseOrThrow(EnrollRequestSchema, req.body, 'enrolment', 'invalid_request');
+    const enrolled: EnrollResponse = await registry.enrol(body.code, body.kind, clientIp(req));
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(enrolled);
+  });
+
+  router.use(requireDevice((token) => registry.authenticate(token)));
+
+  const brief = (c: Counter) => ({ id: c.id, name: c.name, services: c.services });
+  /** The device's own counter, named in the path; anything else is refused. */
+  const ownCounter = (res: Response, counterId: string, kinds: ('panel' | 'rating')[]): Counter => {
+    const found = deviceOf(res);
+    assertDevice(found, kinds, counterId);
+    const counter = countersOf(found.department.id).find((c) => c.id === counterId);
     if (!counter) throw new AppError('not_found', `no counter ${counterId} in this department`);
     return counter;
   };
-  const brief = (c: Counter) => ({ id: c.id, name: c.name, services: c.services });
 
   router.get('/info', (_req, res) => {
-    const d = departmentOf(res);
-    res.json(commands.info({ id: d.id, name: d.name }, countersOf(d.id).map(brief)));
+    const { device, department } = deviceOf(res);
+    res.json(
+      commands.info(
+        device,
+        { id: department.id, name: department.name },
+        countersOf(department.id).map(brief),
+      ),
+    );
   });
 
   router.post('/tickets', async (req, res) => {
-    const d = departmentOf(res);
+    const found = deviceOf(res);
+    assertDevice(found, ['kiosk']);
     const { serviceCode } = parseOrThrow(TakeTicketSchema, req.body, 'ticket request', 'invalid_request');
-    const offered = countersOf(d.id).flatMap((c) => c.services);
-    res.json(await commands.takeTicket(d.id, offered, serviceCode));
+    const offered = countersOf(found.department.id).flatMap((c) => c.services);
+    res.json(await commands.takeTicket(found.device, offered, serviceCode));
   });
 
   router.get('/counters/:counterId', (req, res) => {
-    const d = departmentOf(res);
-    res.json(commands.panel(d.id, brief(counterOf(d.id, param(req, 'counterId')))));
+    const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
+    res.json(commands.panel(counter.departmentId, brief(counter)));
   });
 
   router.post('/counters/:counterId/actions', async (req, res) => {
-    const d = departmentOf(res);
-    const counter = counterOf(d.id, param(req, 'counterId'));
+    const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
     const action = parseOrThrow(CounterActionSchema, req.body, 'counter action', 'invalid_request');
-    res.json(await commands.act(d.id, brief(counter), action));
+    res.json(await commands.act(deviceOf(res).device, brief(counter), action));
+  });
+
+  router.get('/counters/:counterId/rating', (req, res) => {
+    const counter = ownCounter(res, param(req, 'counterId'), ['rating']);
+    res.json(commands.ratingPad(counter.departmentId, counter));
   });
 
   router.post('/counters/:counterId/rating', async (req, res) => {
-    const d = departmentOf(res);
-    const counter = counterOf(d.id, param(req, 'counterId'));
+    const counter = ownCounter(res, param(req, 'counterId'), ['rating']);
     const body = parseOrThrow(SubmitRatingSchema, req.body, 'rating', 'invalid_request');
-    res.json(await commands.rate(d.id, brief(counter), body.rating, body.comment));
+    res.json(await commands.rate(deviceOf(res).device, counter, body.ticketId, body.rating));
+  });
+
+  router.post('/counters/:counterId/rating/comment', async (req, res) => {
+    const counter = ownCounter(res, param(req, 'counterId'), ['rating']);
+    const body = parseOrThrow(RatingCommentSchema, req.body, 'comment', 'invalid_request');
+    res.json(await commands.comment(deviceOf(res).device, counter, body.ticketId, body.comment));
   });
 
   router.get('/board', (_req, res) => {
-    const d = departmentOf(res);
-    res.json(commands.board({ id: d.id, name: d.name }, countersOf(d.id)));
+    const found = deviceOf(res);
+    assertDevice(found, ['board']);
+    res.json(
+      commands.board(
+        { id: found.department.id, name: found.department.name },
+        countersOf(found.department.id),
+      ),
+    );
+  });
+
+  router.get('/board/calls/:ticketId/voice', async (req, res) => {
+    const found = deviceOf(res);
+    assertDevice(found, ['board']);
+    // Only calls that happened: the board cannot make the server say anything else.
+    const call = commands.call(found.department.id, param(req, 'ticketId'));
+    const counter = call && countersOf(found.department.id).find((c) => c.id === call.counterId);
+    if (!call || !counter) throw new AppError('not_found', 'no such call today');
+    const text = announcementText(call.ticketNumber, counter.name);
+    const wav = await voice.announcement(text.spoken);
+    res.setHeader('Content-Type', 'audio/wav');
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.setHeader('X-Announcement', encodeURIComponent(text.shown));
+    res.send(wav);
   });
 
   return router;

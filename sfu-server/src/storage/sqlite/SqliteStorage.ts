@@ -36,6 +36,7 @@ import type {
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAuditStore } from './SqliteAuditStore.js';
 import { SqliteChangeFeed } from './SqliteChangeFeed.js';
+import { SqliteDeviceStore } from './SqliteDeviceStore.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
@@ -97,6 +98,7 @@ export class SqliteStorage implements Storage {
   readonly recordings: SqliteRecordingStore;
   readonly reviews: SqliteReviewStore;
   readonly inspections: SqliteInspectionStore;
+  readonly devices: SqliteDeviceStore;
   #closed = false;
 
   readonly #now: Clock;
@@ -115,6 +117,7 @@ export class SqliteStorage implements Storage {
     this.recordings = new SqliteRecordingStore(db);
     this.reviews = new SqliteReviewStore(db);
     this.inspections = new SqliteInspectionStore(db);
+    this.devices = new SqliteDeviceStore(db);
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */

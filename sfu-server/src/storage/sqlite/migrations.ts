@@ -275,4 +275,29 @@ export const MIGRATIONS: Migration[] = [
     name: 'inspections ended automatically at their maximum duration',
     sql: `ALTER TABLE inspections ADD COLUMN ended_automatically INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 8,
+    name: 'department devices, each with its own credential',
+    sql: `
+      -- Kiosks, counter panels, rating pads and hall boards, enrolled one by one.
+      CREATE TABLE devices (
+        id              TEXT PRIMARY KEY,                  -- dv-…; queue events come from source device:<id>
+        department_id   TEXT NOT NULL REFERENCES departments(id),
+        kind            TEXT NOT NULL CHECK (kind IN ('kiosk', 'panel', 'rating', 'board')),
+        counter_id      TEXT REFERENCES counters(id),       -- a panel's or rating pad's counter
+        name            TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        created_by      TEXT NOT NULL,
+        code_hash       TEXT UNIQUE,                       -- sha256 of the one-time enrolment code; NULL once used
+        code_expires_at INTEGER,
+        token_hash      TEXT UNIQUE,                       -- sha256 of the device's token; NULL until enrolled
+        enrolled_at     INTEGER,
+        last_used_at    INTEGER,
+        revoked_at      INTEGER,                           -- revoked for good: its token is refused
+        revoked_by      TEXT,
+        CHECK ((kind IN ('panel', 'rating')) = (counter_id IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX devices_department ON devices(department_id);
+    `,
+  },
 ];

@@ -1,0 +1,134 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { DeviceKindSchema } from '@counterwatch/shared';
+import type { DeviceRecord, DeviceStore } from '../Storage.js';
+
+type Db = BetterSqlite3.Database;
+
+interface DeviceRow {
+  id: string;
+  department_id: string;
+  kind: string;
+  counter_id: string | null;
+  name: string;
+  created_at: number;
+  created_by: string;
+  code_hash: string | null;
+  code_expires_at: number | null;
+  token_hash: string | null;
+  enrolled_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
+}
+
+const device = (r: DeviceRow): DeviceRecord => ({
+  id: r.id,
+  departmentId: r.department_id,
+  kind: DeviceKindSchema.parse(r.kind),
+  counterId: r.counter_id,
+  name: r.name,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  codeHash: r.code_hash,
+  codeExpiresAt: r.code_expires_at,
+  tokenHash: r.token_hash,
+  enrolledAt: r.enrolled_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
+  revokedBy: r.revoked_by,
+});
+
+/** Department devices and their credentials (hashes only). */
+export class SqliteDeviceStore implements DeviceStore {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async create(
+    r: Omit<DeviceRecord, 'tokenHash' | 'enrolledAt' | 'lastUsedAt' | 'revokedAt' | 'revokedBy'>,
+  ): Promise<DeviceRecord> {
+    this.#db
+      .prepare(
+        `INSERT INTO devices (id, department_id, kind, counter_id, name, created_at, created_by, code_hash, code_expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        r.id,
+        r.departmentId,
+        r.kind,
+        r.counterId,
+        r.name,
+        r.createdAt,
+        r.createdBy,
+        r.codeHash,
+        r.codeExpiresAt,
+      );
+    const created = await this.get(r.id);
+    if (!created) throw new Error('device vanished after insert');
+    return created;
+  }
+
+  async get(id: string): Promise<DeviceRecord | undefined> {
+    const row = this.#db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?').get(id);
+    return row && device(row);
+  }
+
+  async list(): Promise<DeviceRecord[]> {
+    return this.#db
+      .prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY department_id, kind, counter_id, created_at')
+      .all()
+      .map(device);
+  }
+
+  async byTokenHash(tokenHash: string): Promise<DeviceRecord | undefined> {
+    const row = this.#db
+      .prepare<[string], DeviceRow>('SELECT * FROM devices WHERE token_hash = ?')
+      .get(tokenHash);
+    return row && device(row);
+  }
+
+  async byCodeHash(codeHash: string): Promise<DeviceRecord | undefined> {
+    const row = this.#db
+      .prepare<[string], DeviceRow>('SELECT * FROM devices WHERE code_hash = ?')
+      .get(codeHash);
+    return row && device(row);
+  }
+
+  async setCode(id: string, codeHash: string, expiresAt: number): Promise<boolean> {
+    return (
+      this.#db
+        .prepare('UPDATE devices SET code_hash = ?, code_expires_at = ? WHERE id = ? AND revoked_at IS NULL')
+        .run(codeHash, expiresAt, id).changes === 1
+    );
+  }
+
+  async enrol(codeHash: string, tokenHash: string, now: number): Promise<DeviceRecord | undefined> {
+    // One statement: two pages racing with the same code cannot both win.
+    const row = this.#db
+      .prepare<[string, number, number, string, number], DeviceRow>(
+        `UPDATE devices SET token_hash = ?, enrolled_at = ?, last_used_at = ?, code_hash = NULL, code_expires_at = NULL
+         WHERE code_hash = ? AND code_expires_at > ? AND revoked_at IS NULL
+         RETURNING *`,
+      )
+      .get(tokenHash, now, now, codeHash, now);
+    return row && device(row);
+  }
+
+  async revoke(id: string, at: number, by: string): Promise<boolean> {
+    // The token hash stays: a revoked device is told so, not just "unknown".
+    return (
+      this.#db
+        .prepare(
+          `UPDATE devices SET revoked_at = ?, revoked_by = ?, code_hash = NULL, code_expires_at = NULL
+           WHERE id = ? AND revoked_at IS NULL`,
+        )
+        .run(at, by, id).changes === 1
+    );
+  }
+
+  async touch(id: string, at: number): Promise<void> {
+    this.#db.prepare('UPDATE devices SET last_used_at = ? WHERE id = ?').run(at, id);
+  }
+}
