@@ -247,8 +247,7 @@ describe('SourceResolver', () => {
     });
   });
 
-  it('an unreachable camera is retried on the normal backoff (no override)', async () => {
-    const { r } = resolver({ kind: 'rtsp', url: 'rtsp://192.0.2.7/s' }, { kind: 'rtsp' });
+  it('any other failure is retried on the normal backoff (no override)', async () => {
     const error = await new SourceResolver({
       video: { kind: 'rtsp', url: 'rtsp://192.0.2.7/s' },
       audio: { kind: 'rtsp' },
@@ -260,6 +259,14 @@ describe('SourceResolver', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceUnavailableError);
     expect((error as SourceUnavailableError).retryInMs).toBeUndefined();
-    r.close();
+  });
+
+  it('recreates its directory if something removed it while the agent ran', async () => {
+    camera('h264-aac');
+    const { r, runDir } = resolver(rtsp, { kind: 'rtsp' });
+    fs.rmSync(runDir, { recursive: true });
+    const resolved = await r.resolve();
+    expect(fs.statSync(runDir).mode & 0o777).toBe(0o700);
+    expect(fs.existsSync(resolved.cameraList!)).toBe(true);
   });
 });

@@ -122,6 +122,8 @@ export class SourceResolver extends TypedEmitter<SourceResolverEvents> {
     }
     // Written before each probe: the directory is the agent's own, so nothing else may have put a file there.
     const listFile = this.#cameraList;
+    // A tmp cleaner may have removed the directory while the agent ran for weeks.
+    fs.mkdirSync(path.dirname(listFile), { recursive: true, mode: 0o700 });
     fs.writeFileSync(listFile, cameraListFile(video.url), { mode: 0o600 });
     let probe: SourceProbe;
     try {
