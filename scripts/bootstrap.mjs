@@ -40,7 +40,18 @@ const APT_PACKAGES = [
   // the hall board's voice calls ("Mời số A019 đến quầy 1"), spoken offline in Vietnamese
   'espeak-ng',
 ];
-const TEST_PACKAGES = ['chromium'];
+const TEST_PACKAGES = [
+  'chromium',
+  // IP cameras for the agent's tests (tests/support/rtsp_server.py): GStreamer's RTSP server,
+  // driven from Debian's python, encoding H.264, H.265, MJPEG, AAC, G.711 and Opus
+  'python3-gi',
+  'gir1.2-gst-rtsp-server-1.0',
+  'gstreamer1.0-plugins-base',
+  'gstreamer1.0-plugins-good',
+  'gstreamer1.0-plugins-bad',
+  'gstreamer1.0-plugins-ugly',
+  'gstreamer1.0-libav',
+];
 
 function step(message) {
   process.stdout.write(`\n▶ ${message}\n`);

@@ -16,8 +16,9 @@ import { EventRelay } from './events/EventRelay.js';
 import { LocalEventServer } from './events/LocalEventServer.js';
 import { Outbox } from './events/Outbox.js';
 import { buildFfmpegArgs, redactArgs, type SendTarget } from './media/ffmpegArgs.js';
-import { FfmpegSupervisor } from './media/FfmpegSupervisor.js';
+import { FfmpegSupervisor, PrepareDeferred } from './media/FfmpegSupervisor.js';
 import { describeVideo } from './media/sources.js';
+import { SourceResolver, SourceUnavailableError, type ResolvedSource } from './media/SourceResolver.js';
 import { ServerLink } from './server/ServerLink.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -40,7 +41,9 @@ export class CounterAgent {
   readonly #events: LocalEventServer;
   readonly #link: ServerLink;
   readonly #ffmpeg: FfmpegSupervisor;
-  readonly #captionDir: string;
+  readonly #source: SourceResolver;
+  /** Private (0700) files for ffmpeg: the caption, and an IP camera's list file with its URL. */
+  readonly #runDir: string;
   readonly #startedAt = performance.now();
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   #bitrate = { bytes: 0, at: 0, kbps: null as number | null };
@@ -71,13 +74,26 @@ export class CounterAgent {
       caFile: config.caFile,
       logger: this.#logger,
     });
-    this.#captionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-caption-'));
+    this.#runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-agent-'));
+    const env = { ...process.env, TZ: config.timezone };
+    this.#source = new SourceResolver({
+      video: config.video,
+      audio: config.audio,
+      dir: this.#runDir,
+      ffprobePath: config.ffprobePath,
+      logger: this.#logger,
+      env,
+    });
+    // The console hears about a camera problem (no microphone, refused credentials) now, not at the next beat.
+    this.#source.on('changed', () => {
+      if (this.#link.api) this.#link.sendHeartbeat(this.health());
+    });
     this.#ffmpeg = new FfmpegSupervisor({
       prepare: () => this.#preparePublish(),
-      redact: redactArgs,
+      redact: (args) => redactArgs(args).map((arg) => this.#source.redact(arg)),
       logger: this.#logger,
       ffmpegPath: config.ffmpegPath,
-      env: { ...process.env, TZ: config.timezone },
+      env,
     });
     this.#ffmpeg.on('progress', (report) => {
       if (report.totalSize === null) return;
@@ -121,6 +137,7 @@ export class CounterAgent {
       },
       outbox: { pending: this.#outbox.pending, capacity: this.#outbox.capacity, full: this.#outbox.full },
       uptimeSeconds: Math.round((performance.now() - this.#startedAt) / 1000),
+      source: this.#source.report,
     };
   }
 
@@ -133,7 +150,8 @@ export class CounterAgent {
       this.#link.stop();
       await this.#events.close();
       this.#outbox.close();
-      fs.rmSync(this.#captionDir, { recursive: true, force: true });
+      this.#source.close();
+      fs.rmSync(this.#runDir, { recursive: true, force: true });
       this.#logger.info('agent stopped');
     })();
     return this.#stopping;
@@ -141,7 +159,7 @@ export class CounterAgent {
 
   #onReady(welcome: AgentWelcome, api: ProtocolApi<AgentToServer>): void {
     this.#outbox.setMeta('departmentId', welcome.counter.departmentId);
-    fs.writeFileSync(path.join(this.#captionDir, 'caption.txt'), welcome.counter.name);
+    fs.writeFileSync(path.join(this.#runDir, 'caption.txt'), welcome.counter.name);
     this.#relay.setConnection(api);
     clearInterval(this.#heartbeatTimer);
     this.#heartbeatTimer = setInterval(
@@ -151,15 +169,35 @@ export class CounterAgent {
     this.#ffmpeg.start();
   }
 
-  /** Asks the server for fresh transports (new keys) and builds ffmpeg's arguments for them. */
-  async #preparePublish(): Promise<string[]> {
+  #connection(): { api: ProtocolApi<AgentToServer>; welcome: AgentWelcome } {
     const api = this.#link.api;
     const welcome = this.#link.welcome;
     if (!api || !welcome) throw new Error('not connected to the server');
+    return { api, welcome };
+  }
+
+  /**
+   * Looks at the source (an IP camera is probed every time), asks the server
+   * for fresh transports (new keys) for what it found, and builds ffmpeg's
+   * arguments for them.
+   */
+  async #preparePublish(): Promise<string[]> {
+    this.#connection();
+    let source: ResolvedSource;
+    try {
+      source = await this.#source.resolve();
+    } catch (error) {
+      if (error instanceof SourceUnavailableError && error.retryInMs !== undefined) {
+        throw new PrepareDeferred(error.message, error.retryInMs);
+      }
+      throw error;
+    }
+    // The probe took a moment: the connection may have gone meanwhile.
+    const { api, welcome } = this.#connection();
     const keys = {
       grid: srtpKey(),
       focus: srtpKey(),
-      audio: this.#config.audio.kind === 'none' ? null : srtpKey(),
+      audio: source.audio.kind === 'none' ? null : srtpKey(),
     };
     const { targets } = await api.requestPublishPlain({ videoCodec: this.#config.codec, keys });
     const host = this.#config.serverUrl.hostname.replace(/^\[|\]$/g, '');
@@ -167,8 +205,9 @@ export class CounterAgent {
     const [grid, focus] = welcome.renditions;
     if (!grid || !focus) throw new Error('server sent no renditions');
     return buildFfmpegArgs({
-      video: this.#config.video,
-      audio: this.#config.audio,
+      video: source.video,
+      audio: source.audio,
+      cameraList: source.cameraList,
       codec: this.#config.codec,
       renditions: { grid, focus },
       audioBitrateKbps: welcome.audioBitrateKbps,
@@ -178,7 +217,7 @@ export class CounterAgent {
         focus: resolve(targets.focus, keys.focus),
         audio: targets.audio && keys.audio ? resolve(targets.audio, keys.audio) : null,
       },
-      captionFile: path.join(this.#captionDir, 'caption.txt'),
+      captionFile: path.join(this.#runDir, 'caption.txt'),
     });
   }
 }

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     redact: { paths: ['token', '*.token', 'keys', '*.keys', 'key'], censor: '[redacted]' },
   });
   setListenerErrorHandler((error, event) => logger.error({ err: error, event }, 'event listener threw'));
+  for (const warning of config.warnings) logger.warn(warning);
 
   const agent = new CounterAgent(config, logger);
   const { eventsPort } = await agent.start();

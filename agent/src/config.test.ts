@@ -60,7 +60,9 @@ describe('loadAgentConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.timezone).toBe('Asia/Ho_Chi_Minh');
     expect(config.ffmpegPath).toBe('ffmpeg');
+    expect(config.ffprobePath).toBe('ffprobe');
     expect(config.outboxCapacity).toBe(100_000);
+    expect(config.warnings).toEqual([]);
     expect(path.isAbsolute(config.stateDir)).toBe(true);
     expect(config.stateDir.endsWith(path.join('counterwatch-agent', 'c01'))).toBe(true);
   });
@@ -101,6 +103,35 @@ describe('loadAgentConfig', () => {
       outboxCapacity: 5,
       logLevel: 'debug',
     });
+  });
+
+  it('looks for ffprobe beside a given ffmpeg, unless --ffprobe says where', () => {
+    expect(loadAgentConfig([...base(), '--ffmpeg', '/opt/ff/bin/ffmpeg']).ffprobePath).toBe(
+      '/opt/ff/bin/ffprobe',
+    );
+    expect(
+      loadAgentConfig([...base(), '--ffmpeg', '/opt/ff/bin/ffmpeg', '--ffprobe', '/usr/bin/ffprobe'])
+        .ffprobePath,
+    ).toBe('/usr/bin/ffprobe');
+  });
+
+  it('warns when the camera password is on the command line (ps shows it), never repeating it', () => {
+    const { warnings } = loadAgentConfig([
+      ...base(),
+      '--video',
+      'rtsp://admin:Secr3tPw@cam/s',
+      '--audio',
+      'rtsp',
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/camera password is on the command line.*--config/);
+    expect(warnings[0]).not.toContain('Secr3tPw');
+    // No password, or the URL in the config file: nothing to warn about.
+    expect(loadAgentConfig([...base(), '--video', 'rtsp://cam/s']).warnings).toEqual([]);
+    const file = writeConfig({ video: 'rtsp://admin:Secr3tPw@cam/s', audio: 'rtsp', ffprobe: '/x/ffprobe' });
+    const fromFile = loadAgentConfig([...base(), '--config', file]);
+    expect(fromFile.warnings).toEqual([]);
+    expect(fromFile.ffprobePath).toBe('/x/ffprobe');
   });
 
   it.each(['server', 'counter', 'token-file'])('names the missing required flag --%s', (flag) => {

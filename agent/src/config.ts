@@ -23,9 +23,12 @@ export interface AgentConfig {
   logLevel: string;
   timezone: string;
   ffmpegPath: string;
+  ffprobePath: string;
   outboxCapacity: number;
   /** CW_CLOCK_OFFSET_MS: tests and demos run every process of an installation at a pinned time. */
   clockOffsetMs: number;
+  /** Things the operator should change, logged once the logger exists. */
+  warnings: string[];
 }
 
 export class AgentConfigError extends Error {
@@ -50,6 +53,7 @@ export const USAGE = `usage: counterwatch-agent --server URL --counter ID --toke
   --ca-file PATH        extra CA certificate(s) to trust for the server
   --timezone TZ         clock shown on the test picture (default Asia/Ho_Chi_Minh)
   --ffmpeg PATH         ffmpeg binary (default ffmpeg)
+  --ffprobe PATH        ffprobe binary, to look at an IP camera's streams (default: beside --ffmpeg)
   --outbox-capacity N   events kept while offline before refusing new ones (default 100000)
   --log-level LEVEL     fatal | error | warn | info | debug (default info)
   --config FILE         JSON file with the same settings in camelCase; flags override it
@@ -70,6 +74,7 @@ const FileSchema = z
     caFile: z.string(),
     timezone: z.string(),
     ffmpeg: z.string(),
+    ffprobe: z.string(),
     outboxCapacity: z.number(),
     logLevel: z.string(),
   })
@@ -98,6 +103,7 @@ export function loadAgentConfig(
         'ca-file': { type: 'string' },
         timezone: { type: 'string' },
         ffmpeg: { type: 'string' },
+        ffprobe: { type: 'string' },
         'outbox-capacity': { type: 'string' },
         'log-level': { type: 'string' },
         config: { type: 'string' },
@@ -159,6 +165,12 @@ export function loadAgentConfig(
   if (token.length < 16) throw new AgentConfigError(`--token-file ${tokenFile}: the token is too short`);
 
   const video = parseVideoSource(pick(values.video, file.video) ?? 'test');
+  const warnings: string[] = [];
+  if (values.video !== undefined && video.kind === 'rtsp' && new URL(video.url).password !== '') {
+    warnings.push(
+      'the camera password is on the command line, where any user of this PC can read it (ps): put "video" in the --config file instead',
+    );
+  }
   const audio = parseAudioSource(pick(values.audio, file.audio) ?? 'test', video);
   const codec = VideoCodecSchema.safeParse(pick(values.codec, file.codec) ?? 'vp8');
   if (!codec.success) throw new AgentConfigError('--codec must be vp8 or h264');
@@ -211,6 +223,7 @@ export function loadAgentConfig(
   } catch (error) {
     throw new AgentConfigError((error as Error).message);
   }
+  const ffmpegPath = pick(values.ffmpeg, file.ffmpeg) ?? 'ffmpeg';
 
   return {
     serverUrl,
@@ -228,8 +241,16 @@ export function loadAgentConfig(
     caFile: pick(values['ca-file'], file.caFile),
     logLevel,
     timezone: pick(values.timezone, file.timezone) ?? 'Asia/Ho_Chi_Minh',
-    ffmpegPath: pick(values.ffmpeg, file.ffmpeg) ?? 'ffmpeg',
+    ffmpegPath,
+    ffprobePath: pick(values.ffprobe, file.ffprobe) ?? siblingFfprobe(ffmpegPath),
     outboxCapacity,
     clockOffsetMs,
+    warnings,
   };
+}
+
+/** `/opt/ffmpeg/bin/ffmpeg` → `/opt/ffmpeg/bin/ffprobe`; a bare `ffmpeg` → `ffprobe` from PATH. */
+function siblingFfprobe(ffmpegPath: string): string {
+  if (!ffmpegPath.includes('/')) return 'ffprobe';
+  return path.join(path.dirname(ffmpegPath), 'ffprobe');
 }

@@ -137,8 +137,16 @@ export class Stack {
     await this.#server?.stop();
   }
 
-  /** Starts the agent of one counter with test sources. */
-  async startAgent(counterId: string, extraArgs: string[] = []): Promise<ManagedProcess> {
+  /**
+   * Starts the agent of one counter with test sources, unless `testSources`
+   * is false (its sources then come from `extraArgs`, e.g. a `--config` file:
+   * flags would override the file).
+   */
+  async startAgent(
+    counterId: string,
+    extraArgs: string[] = [],
+    { testSources = true }: { testSources?: boolean } = {},
+  ): Promise<ManagedProcess> {
     const counter = this.provisioned.counters.find((c) => c.id === counterId);
     if (!counter) throw new Error(`no counter ${counterId}`);
     await this.agents.get(counterId)?.stop();
@@ -152,10 +160,7 @@ export class Stack {
         counterId,
         '--token-file',
         counter.tokenFile,
-        '--video',
-        'test',
-        '--audio',
-        'test',
+        ...(testSources ? ['--video', 'test', '--audio', 'test'] : []),
         '--state-dir',
         path.join(this.dir, 'agents', counterId),
         '--events-port',

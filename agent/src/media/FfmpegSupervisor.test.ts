@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { redactArgs } from './ffmpegArgs.js';
 import {
   FfmpegSupervisor,
+  PrepareDeferred,
   type FfmpegSupervisorEvents,
   type FfmpegSupervisorOptions,
 } from './FfmpegSupervisor.js';
@@ -20,6 +21,7 @@ import {
  *   stubborn   report progress and ignore SIGTERM
  *   noisy      print seven stderr lines (one with camera credentials) and exit 1
  *   zero       report progress with frame=0 only, then exit 1
+ *   stall      report progress twice, then hang without a word (a camera gone silent)
  */
 const SCRIPT = `#!/bin/sh
 echo "$*" >> "$FAKE_FFMPEG_LOG"
@@ -31,6 +33,7 @@ case "$1" in
   stubborn) trap '' TERM; progress 1; while :; do sleep 0.05; done ;;
   noisy) for i in 1 2 3 4 5 6; do echo "line $i" >&2; done; echo "rtsp://admin:secret@cam/s: 401" >&2; exit 1 ;;
   zero) progress 0; sleep 0.1; exit 1 ;;
+  stall) progress 1; progress 2; exec sleep 30 ;;
   *) echo "unknown mode $1" >&2; exit 2 ;;
 esac
 `;
@@ -184,7 +187,7 @@ describe('FfmpegSupervisor', () => {
     await vi.waitFor(() => expect(failures.length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
     await s.stop();
     expect(s.restarts).toBe(failures.length);
-    // One more attempt may have been preparing when stop() came (a loaded machine): never two.
+    // The next attempt may already be under way when stop() comes (10 ms backoff): stopped, it never fails.
     expect(prepare.mock.calls.length - failures.length).toBeGreaterThanOrEqual(0);
     expect(prepare.mock.calls.length - failures.length).toBeLessThanOrEqual(1);
     expect(invocations().slice(0, 3)).toEqual(['fail attempt-1', 'fail attempt-2', 'fail attempt-3']);
@@ -223,6 +226,56 @@ describe('FfmpegSupervisor', () => {
     expect(calls).toBe(2);
     expect(invocations()).toEqual(['forever']);
     expect(seen).toEqual([`startFailed: ${reason}`, 'running']);
+  });
+
+  it('a PrepareDeferred waits its own delay instead of the backoff (a camera refusing the password)', async () => {
+    const starts: number[] = [];
+    const backoff = new Backoff({ initialMs: 10, maxMs: 20, jitter: 0 });
+    const s = supervisor(
+      async () => {
+        starts.push(Date.now());
+        if (starts.length <= 2) throw new PrepareDeferred('camera refused the credentials', 400);
+        return ['forever'];
+      },
+      { backoff },
+    );
+    const seen = journal(s);
+    s.start();
+    await next(s, 'running', 5_000);
+    expect(starts).toHaveLength(3);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(390);
+    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(390);
+    expect(seen.slice(0, 2)).toEqual([
+      'startFailed: could not prepare: camera refused the credentials',
+      'startFailed: could not prepare: camera refused the credentials',
+    ]);
+    // The slow retries leave the normal backoff where it was.
+    expect(backoff.attempt).toBe(0);
+  });
+
+  it('stops and restarts an ffmpeg whose frame count stops moving', async () => {
+    const s = supervisor(async () => ['stall'], { stallTimeoutMs: 300 });
+    const seen = journal(s);
+    s.start();
+    await next(s, 'running');
+    const pid = s.pid!;
+    const [reason] = await next(s, 'died', 5_000);
+    expect(reason).toBe('stalled: no new frame for 0 s');
+    expect(alive(pid)).toBe(false);
+    expect(seen.slice(0, 2)).toEqual(['running', `died: ${reason}`]);
+    await next(s, 'running', 5_000);
+    expect(invocations()).toEqual(['stall', 'stall']);
+  });
+
+  it('a running ffmpeg whose frames advance is never taken for stalled', async () => {
+    const s = supervisor(async () => ['forever'], { stallTimeoutMs: 60_000 });
+    const died = vi.fn();
+    s.on('died', died);
+    s.start();
+    await next(s, 'running');
+    await sleep(300);
+    expect(died).not.toHaveBeenCalled();
+    expect(s.state).toBe('running');
   });
 
   it('stop() terminates ffmpeg and prevents any restart', async () => {

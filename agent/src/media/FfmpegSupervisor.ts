@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import { Backoff, TypedEmitter } from '@counterwatch/shared';
 import type { Logger } from 'pino';
 import { ProgressParser, type ProgressReport } from './progress.js';
+import { withDeathSignal } from './setpriv.js';
 
 export type EncoderState = 'starting' | 'running' | 'backoff' | 'stopped';
 
@@ -34,10 +34,28 @@ export interface FfmpegSupervisorOptions {
   backoff?: Backoff;
   /** SIGTERM, then SIGKILL after this long. */
   killTimeoutMs?: number;
+  /**
+   * A running ffmpeg whose frame count has not moved for this long is
+   * stopped and restarted: a camera that stalls without closing the
+   * connection would otherwise leave it waiting forever.
+   */
+  stallTimeoutMs?: number;
 }
 
-/** `setpriv --pdeathsig` makes the kernel stop ffmpeg if the agent is killed (even with -9). */
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+/**
+ * Thrown by `prepare` when the next start must wait longer than the normal
+ * backoff (a camera refusing the credentials is asked again once a minute,
+ * not every few seconds).
+ */
+export class PrepareDeferred extends Error {
+  readonly retryInMs: number;
+
+  constructor(message: string, retryInMs: number) {
+    super(message);
+    this.name = 'PrepareDeferred';
+    this.retryInMs = retryInMs;
+  }
+}
 
 /**
  * Runs ffmpeg the way mediasoup runs its worker: tells a failed start from a
@@ -125,15 +143,12 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
       this.#lastExit = reason.slice(0, 200);
       this.#logger.warn({ reason }, 'ffmpeg not started');
       this.emit('startFailed', reason);
-      this.#scheduleRetry();
+      this.#scheduleRetry(error instanceof PrepareDeferred ? error.retryInMs : undefined);
       return;
     }
     if (generation !== this.#generation || !this.#wanted) return;
 
-    const ffmpeg = this.#options.ffmpegPath ?? 'ffmpeg';
-    const [command, argv] = SETPRIV
-      ? [SETPRIV, ['--pdeathsig', 'KILL', '--', ffmpeg, ...args]]
-      : [ffmpeg, args];
+    const [command, argv] = withDeathSignal(this.#options.ffmpegPath ?? 'ffmpeg', args);
     this.#logger.info({ args: this.#options.redact(args) }, 'starting ffmpeg');
     const child = spawn(command, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -141,6 +156,9 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
     });
     this.#child = child;
     let ran = false;
+    let stalled = false;
+    let lastFrame = 0;
+    let lastAdvanceAt = performance.now();
     const stderrTail: string[] = [];
     const parser = new ProgressParser();
 
@@ -148,6 +166,10 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
     child.stdout.on('data', (chunk: string) => {
       for (const report of parser.push(chunk)) {
         this.#lastProgress = report;
+        if ((report.frame ?? 0) > lastFrame) {
+          lastFrame = report.frame ?? 0;
+          lastAdvanceAt = performance.now();
+        }
         if (!ran && (report.frame ?? 0) > 0) {
           ran = true;
           this.#setState('running');
@@ -157,6 +179,17 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
         this.emit('progress', report);
       }
     });
+    // Checked on a timer, not on progress: a stalled ffmpeg may print nothing at all.
+    const stallMs = this.#options.stallTimeoutMs ?? 20_000;
+    const stallTimer = setInterval(
+      () => {
+        if (!ran || stalled || performance.now() - lastAdvanceAt < stallMs) return;
+        stalled = true;
+        this.#logger.warn({ stalledForMs: performance.now() - lastAdvanceAt }, 'ffmpeg stalled; restarting it');
+        this.#terminate(child);
+      },
+      Math.min(1_000, stallMs),
+    );
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       for (const line of chunk.split('\n')) {
@@ -173,9 +206,12 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
     });
     child.once('close', (code, signal) => {
       clearTimeout(this.#stableTimer);
+      clearInterval(stallTimer);
       if (this.#child === child) this.#child = undefined;
       const tail = this.#options.redact(stderrTail).join(' | ').slice(0, 160);
-      const reason = `exit ${code ?? signal ?? '?'}${tail ? `: ${tail}` : ''}`;
+      const reason = stalled
+        ? `stalled: no new frame for ${Math.round(stallMs / 1000)} s${tail ? `: ${tail}` : ''}`
+        : `exit ${code ?? signal ?? '?'}${tail ? `: ${tail}` : ''}`;
       this.#lastExit = reason.slice(0, 200);
       if (!this.#wanted) {
         this.#logger.info({ code, signal }, 'ffmpeg stopped');
@@ -198,9 +234,9 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
     });
   }
 
-  #scheduleRetry(): void {
+  #scheduleRetry(deferMs?: number): void {
     if (!this.#wanted) return;
-    const delay = this.#backoff.next();
+    const delay = deferMs ?? this.#backoff.next();
     this.#setState('backoff');
     this.#logger.info({ retryInMs: delay }, 'ffmpeg restart scheduled');
     const generation = this.#generation;

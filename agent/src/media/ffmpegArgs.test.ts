@@ -40,6 +40,7 @@ function plan(overrides: Partial<EncodePlan> = {}): EncodePlan {
       audio: sendTarget(40_020, 3333, 100, KEYS.audio),
     },
     captionFile: '/tmp/counterwatch/caption.txt',
+    cameraList: null,
     ...overrides,
   };
 }
@@ -135,7 +136,7 @@ describe('buildFfmpegArgs', () => {
 
   it('scales one picture to both renditions in a single filter graph', () => {
     const graph = filterGraph(buildFfmpegArgs(plan()));
-    expect(graph).toMatch(/^\[0:v\]format=yuv420p/);
+    expect(graph).toMatch(/^\[0:v:0\]format=yuv420p/);
     expect(graph).toContain('split=2[vf][vg]');
     expect(graph).toContain('[vf]scale=1280:720,fps=25[focus]');
     expect(graph).toContain('[vg]scale=320:180,fps=15[grid]');
@@ -161,16 +162,35 @@ describe('buildFfmpegArgs', () => {
       expect(args.indexOf('-re')).toBeGreaterThan(args.indexOf('/dev/video2')); // only the audio test tone
     });
 
-    it('rtsp: over TCP with a socket timeout, URL passed as one argument', () => {
-      const url = 'rtsp://user:p%40ss@192.0.2.10:554/stream1?channel=1&x=y';
+    it('rtsp: read through its private list file, so the URL and password are not on the command line', () => {
+      const url = 'rtsp://user:p%40ssw0rd@192.0.2.10:554/stream1?channel=1&x=y';
       const args = buildFfmpegArgs(
-        plan({ video: { kind: 'rtsp', url }, audio: { kind: 'rtsp' }, captionFile: null }),
+        plan({
+          video: { kind: 'rtsp', url },
+          audio: { kind: 'rtsp' },
+          captionFile: null,
+          cameraList: '/tmp/cw-agent-x/camera.ffconcat',
+        }),
       );
-      expect(valuesOf(args, '-rtsp_transport')).toEqual(['tcp']);
-      expect(valuesOf(args, '-timeout')).toEqual(['5000000']);
-      expect(valuesOf(args, '-i')).toEqual([url]);
+      expect(args.slice(0, args.indexOf('-filter_complex')).slice(-8)).toEqual([
+        '-f',
+        'concat',
+        '-safe',
+        '0',
+        '-protocol_whitelist',
+        'file,rtsp,rtsps,tcp,tls,udp,rtp,srtp,crypto,httpproxy',
+        '-i',
+        '/tmp/cw-agent-x/camera.ffconcat',
+      ]);
+      expect(args.join(' ')).not.toMatch(/rtsp:|p%40ssw0rd|p@ssw0rd|192\.0\.2\.10/);
       // Audio comes from the same (only) input.
-      expect(outputs(args)[2]![1]).toBe('0:a');
+      expect(outputs(args)[2]![1]).toBe('0:a:0');
+    });
+
+    it('rtsp without its list file, or with an unsafe list path, throws PlanError', () => {
+      const video = { kind: 'rtsp', url: 'rtsp://cam/s' } as const;
+      expect(() => buildFfmpegArgs(plan({ video }))).toThrow(/needs its list file/);
+      expect(() => buildFfmpegArgs(plan({ video, cameraList: '/tmp/a b;rm' }))).toThrow(PlanError);
     });
 
     it('file: looped in real time', () => {

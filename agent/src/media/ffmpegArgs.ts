@@ -1,4 +1,5 @@
 import type { IngestTarget, RenditionSpec, VideoCodec } from '@counterwatch/shared';
+import { cameraInputArgs } from './camera.js';
 import type { AudioSource, VideoSource } from './sources.js';
 
 /** A resolved ingest target: where to send, and the agent's own SRTP key for it. */
@@ -9,7 +10,14 @@ export interface SendTarget extends Omit<IngestTarget, 'host'> {
 
 export interface EncodePlan {
   video: VideoSource;
+  /** The sound to publish; `none` for a camera without a microphone, even if `--audio rtsp` was asked for. */
   audio: AudioSource;
+  /**
+   * For an IP camera: the private ffconcat file naming its URL, so the
+   * password never appears on ffmpeg's command line (see camera.ts).
+   * Needed only for an rtsp `video`.
+   */
+  cameraList?: string | null;
   codec: VideoCodec;
   renditions: { grid: RenditionSpec; focus: RenditionSpec };
   audioBitrateKbps: number;
@@ -50,7 +58,7 @@ export function buildFfmpegArgs(plan: EncodePlan): string[] {
     '1',
   ];
 
-  args.push(...videoInput(plan.video, focus));
+  args.push(...videoInput(plan.video, focus, plan.cameraList ?? null));
   let audioInput: string | null = null;
   if (plan.targets.audio) {
     switch (plan.audio.kind) {
@@ -64,7 +72,8 @@ export function buildFfmpegArgs(plan: EncodePlan): string[] {
         audioInput = '1:a';
         break;
       case 'rtsp':
-        audioInput = '0:a';
+        // The camera's first sound stream, whatever its codec (AAC, G.711, Opus…): decoded and re-encoded to Opus.
+        audioInput = '0:a:0';
         break;
       case 'none':
         throw new PlanError('an audio target was requested but --audio is none');
@@ -73,7 +82,8 @@ export function buildFfmpegArgs(plan: EncodePlan): string[] {
 
   const caption = plan.video.kind === 'test' ? captionFilters(plan.captionFile) : '';
   const graph =
-    `[0:v]format=yuv420p${caption},split=2[vf][vg];` +
+    // The first video stream, whatever its codec (H.264, H.265, MJPEG…), decoded and scaled to both renditions.
+    `[0:v:0]format=yuv420p${caption},split=2[vf][vg];` +
     `[vf]scale=${focus.width}:${focus.height},fps=${focus.fps}[focus];` +
     `[vg]scale=${grid.width}:${grid.height},fps=${grid.fps}[grid]`;
   args.push('-filter_complex', graph);
@@ -101,15 +111,18 @@ export function buildFfmpegArgs(plan: EncodePlan): string[] {
   return args;
 }
 
-function videoInput(source: VideoSource, focus: RenditionSpec): string[] {
+function videoInput(source: VideoSource, focus: RenditionSpec, cameraList: string | null): string[] {
   switch (source.kind) {
     case 'test':
       return ['-re', '-f', 'lavfi', '-i', `testsrc2=size=${focus.width}x${focus.height}:rate=${focus.fps}`];
     case 'v4l2':
       return ['-f', 'v4l2', '-thread_queue_size', '512', '-i', source.device];
     case 'rtsp':
-      // TCP survives NAT and lossy Wi-Fi better; 5 s socket timeout turns a dead camera into an exit we restart.
-      return ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', source.url];
+      // The URL (and its password) stays in the list file; TCP and the 5 s socket timeout are set there too.
+      if (cameraList === null) throw new PlanError('an IP camera needs its list file');
+      if (!FILTER_SAFE_PATH.test(cameraList))
+        throw new PlanError(`camera list path has unsafe characters: ${cameraList}`);
+      return cameraInputArgs(cameraList);
     case 'file':
       return ['-re', '-stream_loop', '-1', '-i', source.path];
   }

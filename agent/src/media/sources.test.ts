@@ -28,6 +28,13 @@ describe('parseVideoSource', () => {
     },
   );
 
+  it.each(['rtsp://cam/s\nfile /etc/passwd', 'rtsp://cam/a b', 'rtsp://cam/s\t', 'rtsp://u:p@cam/\u0000'])(
+    'refuses an rtsp URL with spaces or control characters (the URL parser would drop them): %j',
+    (spec) => {
+      expect(() => parseVideoSource(spec)).toThrow(/spaces or control characters/);
+    },
+  );
+
   it('refuses an rtsp URL that does not parse, without printing its credentials', () => {
     const spec = 'rtsp://admin:secret@cam:notaport/s';
     expect(() => parseVideoSource(spec)).toThrow(SourceError);

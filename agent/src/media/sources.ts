@@ -34,6 +34,9 @@ export function parseVideoSource(spec: string): VideoSource {
     return { kind: 'v4l2', device: device.data };
   }
   if (/^rtsps?:\/\//.test(spec)) {
+    // The URL parser would silently drop a tab or newline; ffmpeg would not. Spaces must be %20.
+    if (/[\s\p{Cc}]/u.test(spec))
+      throw new SourceError(`--video ${redactUrl(spec)}: the URL has spaces or control characters`);
     try {
       new URL(spec);
     } catch {

@@ -39,6 +39,7 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
         oldestWaitingSince: q?.oldestWaitingSince ?? null,
         servingNumber: q?.servingTicket?.number ?? '',
         servingSince: q?.servingTicket?.since ?? null,
+        sourceProblem: c?.media.agent?.source?.problem ?? null,
         alertSeverity: alerts[0]?.severity ?? '',
         alertText: alerts.map((a) => alertMessage(s.lang, a)).join(' · '),
       };
@@ -50,6 +51,9 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
   const canInspect = useStore((s) => can(s.user, 'inspect'));
   const { name, status, queueState, alertSeverity, alertText } = tile;
   const live = status === 'online' && tile.hasGrid;
+  const { sourceProblem } = tile;
+  // A warning shows beside a live picture; any other problem is why there is no picture.
+  const soundWarning = sourceProblem === 'no_microphone' || sourceProblem === 'audio_unsupported';
   const factsId = `tile-facts-${counterId}`;
   const alertId = `tile-alert-${counterId}`;
 
@@ -76,9 +80,19 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
           {live ? (
             <TrackVideo counterId={counterId} track="grid" className="tile-video" />
           ) : (
-            <div className="tile-placeholder" data-placeholder="true">
+            <div
+              className="tile-placeholder"
+              data-placeholder="true"
+              data-source-problem={sourceProblem && !soundWarning ? sourceProblem : undefined}
+            >
               <CameraOffIcon />
-              <span>{status === 'reconnecting' ? t('status.reconnecting') : t('tile.noMedia')}</span>
+              <span>
+                {sourceProblem && !soundWarning
+                  ? t(`source.${sourceProblem}`)
+                  : status === 'reconnecting'
+                    ? t('status.reconnecting')
+                    : t('tile.noMedia')}
+              </span>
             </div>
           )}
           {alertText && (
@@ -111,6 +125,12 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
         </div>
         <div className="tile-caption">
           <span className="tile-name">{name}</span>
+          {live && soundWarning && (
+            <span className="tile-source-problem" data-source-problem={sourceProblem}>
+              <MicOffIcon />
+              {t(`source.${sourceProblem}`)}
+            </span>
+          )}
           <StatusBadge status={status} />
         </div>
       </button>
@@ -130,6 +150,17 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
     </div>
   );
 });
+
+function MicOffIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true">
+      <path
+        fill="currentColor"
+        d="M3.3 2.3 2 3.6l6 6V11a4 4 0 0 0 6.2 3.4l1.5 1.4A6 6 0 0 1 6 11H4a8 8 0 0 0 7 7.9V22h2v-3.1a8 8 0 0 0 4.1-1.7l3.3 3.3 1.3-1.3L3.3 2.3ZM16 11V5a4 4 0 0 0-7.6-1.7L16 10.9V11Zm2 0c0 .7-.1 1.4-.4 2l1.5 1.5A8 8 0 0 0 20 11h-2Z"
+      />
+    </svg>
+  );
+}
 
 function CameraOffIcon() {
   return (

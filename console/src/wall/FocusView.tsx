@@ -17,7 +17,7 @@ type SideTab = 'inspection' | 'queue';
 /** One counter large, on its full rendition, with opt-in sound. Esc returns to the wall. */
 export function FocusView({ counterId }: { counterId: string }) {
   const t = useT();
-  const { name, status, hasFocus, hasAudio, departmentName } = useStore(
+  const { name, status, hasFocus, hasAudio, sourceProblem, departmentName } = useStore(
     useShallow((s) => {
       const c = s.counters[counterId];
       return {
@@ -25,6 +25,7 @@ export function FocusView({ counterId }: { counterId: string }) {
         status: c?.media.status ?? 'offline',
         hasFocus: c?.media.tracks.includes('focus') ?? false,
         hasAudio: c?.media.tracks.includes('audio') ?? false,
+        sourceProblem: c?.media.agent?.source?.problem ?? null,
         departmentName: s.departments.find((d) => d.id === c?.departmentId)?.name ?? '',
       };
     }),
@@ -73,6 +74,7 @@ export function FocusView({ counterId }: { counterId: string }) {
           type="button"
           className={listening ? 'active' : ''}
           disabled={!hasAudio || status !== 'online'}
+          title={sourceProblem && !hasAudio ? t(`source.${sourceProblem}`) : undefined}
           aria-pressed={listening}
           data-action="listen"
           onClick={() => setListening(listening ? null : counterId)}
@@ -92,7 +94,11 @@ export function FocusView({ counterId }: { counterId: string }) {
             <TrackVideo counterId={counterId} track="focus" className="focus-video" videoRef={videoRef} />
           ) : (
             <div className="tile-placeholder" data-placeholder="true">
-              {status === 'reconnecting' ? t('status.reconnecting') : t('tile.noMedia')}
+              {sourceProblem && sourceProblem !== 'no_microphone' && sourceProblem !== 'audio_unsupported'
+                ? t(`source.${sourceProblem}`)
+                : status === 'reconnecting'
+                  ? t('status.reconnecting')
+                  : t('tile.noMedia')}
             </div>
           )}
           {listening && live && <TrackAudio counterId={counterId} />}

@@ -113,6 +113,34 @@ describe('AgentHealthSchema', () => {
     expect(AgentHealthSchema.parse(validHealth)).toEqual(validHealth);
   });
 
+  it('accepts what the agent found at its source, and health without it (browser publisher)', () => {
+    const source = {
+      kind: 'rtsp',
+      videoCodec: 'hevc',
+      audioCodec: null,
+      audio: false,
+      problem: 'no_microphone',
+    };
+    expect(AgentHealthSchema.parse({ ...validHealth, source })).toEqual({ ...validHealth, source });
+    expect(AgentHealthSchema.parse(validHealth).source).toBeUndefined();
+  });
+
+  it.each([
+    ['an unknown problem', { problem: 'on_fire' }],
+    ['a codec name with odd characters', { videoCodec: 'h264; rm' }],
+    ['an unknown source kind', { kind: 'browser' }],
+  ])('rejects a source with %s', (_what, change) => {
+    const source = {
+      kind: 'rtsp',
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+      audio: true,
+      problem: null,
+      ...change,
+    };
+    expect(AgentHealthSchema.safeParse({ ...validHealth, source }).success).toBe(false);
+  });
+
   it('bounds lastExit to 200 characters', () => {
     const withExit = (lastExit: string): unknown => ({
       ...validHealth,

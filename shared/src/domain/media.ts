@@ -49,6 +49,47 @@ export type RecordingHealth = z.infer<typeof RecordingHealthSchema>;
 
 export const EncoderStateSchema = z.enum(['starting', 'running', 'backoff', 'stopped']);
 
+/** Where an agent's picture comes from (the browser publisher reports none). */
+export const AgentSourceKindSchema = z.enum(['test', 'v4l2', 'rtsp', 'file']);
+
+/**
+ * What is wrong with the agent's source, for the console to say in words.
+ * The first two are warnings (the counter is published as video only); the
+ * others keep the counter off the wall until the agent's retry succeeds.
+ */
+export const SourceProblemSchema = z.enum([
+  /** The camera sends no sound (`--audio rtsp` on a camera without a microphone). */
+  'no_microphone',
+  /** The camera's sound is in a codec ffmpeg cannot decode. */
+  'audio_unsupported',
+  /** The camera answered 401/403: wrong user or password. Retried slowly. */
+  'credentials_refused',
+  /** No answer, connection refused or timed out. */
+  'unreachable',
+  /** The camera answered 404: no stream at that path. */
+  'not_found',
+  /** The camera answered but sends no video stream ffmpeg can decode. */
+  'no_video',
+  /** Anything else the probe could not make sense of. */
+  'probe_failed',
+]);
+export type SourceProblem = z.infer<typeof SourceProblemSchema>;
+
+/** ffprobe's codec names (h264, hevc, mjpeg, aac, pcm_mulaw, opus…). */
+const CodecNameSchema = z.string().regex(/^[a-z0-9_]{1,32}$/);
+
+/** The agent's source as it found it on its last (re)start. */
+export const AgentSourceSchema = z.object({
+  kind: AgentSourceKindSchema,
+  /** The codec the camera sends, when probed (IP cameras); null for local devices and the test picture. */
+  videoCodec: CodecNameSchema.nullable(),
+  audioCodec: CodecNameSchema.nullable(),
+  /** Whether sound is being published. */
+  audio: z.boolean(),
+  problem: SourceProblemSchema.nullable(),
+});
+export type AgentSource = z.infer<typeof AgentSourceSchema>;
+
 export const AgentHealthSchema = z.object({
   encoder: z.object({
     state: EncoderStateSchema,
@@ -63,6 +104,8 @@ export const AgentHealthSchema = z.object({
     full: z.boolean(),
   }),
   uptimeSeconds: z.number().nonnegative(),
+  /** Optional: the browser publisher and agents before this field report none. */
+  source: AgentSourceSchema.optional(),
 });
 export type AgentHealth = z.infer<typeof AgentHealthSchema>;
 
