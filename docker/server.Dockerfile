@@ -5,7 +5,8 @@ FROM node:20-bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       meson ninja-build pkg-config g++ make python3 \
-      libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev \
+      libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev \
+      flatbuffers-compiler libflatbuffers-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json .npmrc tsconfig.base.json tsconfig.json ./
@@ -17,7 +18,9 @@ COPY console/package.json console/
 COPY demo/package.json demo/
 COPY tests/package.json tests/
 ENV COUNTERWATCH_CACHE_DIR=/opt/counterwatch-cache
-RUN MEDIASOUP_WORKER_BIN="$(node scripts/mediasoup-worker.mjs path)" npm ci --no-audit --no-fund \
+# MEDIASOUP_WORKER_BIN only tells mediasoup's postinstall not to download; the
+# worker (keyed by the installed sources) is built offline right after.
+RUN MEDIASOUP_WORKER_BIN=/usr/local/bin/mediasoup-worker npm ci --no-audit --no-fund \
  && node scripts/mediasoup-worker.mjs build
 COPY . .
 RUN npm run build && npm prune --omit=dev \

@@ -30,7 +30,10 @@ const APT_PACKAGES = [
   'libsrtp2-dev',
   'libusrsctp-dev',
   'libabsl-dev',
-  'nlohmann-json3-dev',
+  // mediasoup >= 3.13 talks to Node in FlatBuffers: flatc generates the worker's
+  // headers from its schemas, for the library headers of the same version
+  'flatbuffers-compiler',
+  'libflatbuffers-dev',
   // counter agent and recording: encode, SRTP out, segment without re-encoding
   'ffmpeg',
   // fonts for the test picture's caption (Vietnamese diacritics)
@@ -41,7 +44,10 @@ const APT_PACKAGES = [
   'espeak-ng',
 ];
 const TEST_PACKAGES = [
+  // the browser tests (playwright-core drives Debian's Chromium)
   'chromium',
+  // mediasoup's own C++ tests (scripts/mediasoup-worker.mjs test); 2.13, see the shim there
+  'catch2',
   // IP cameras for the agent's tests (tests/support/rtsp_server.py): GStreamer's RTSP server,
   // driven from Debian's python, encoding H.264, H.265, MJPEG, AAC, G.711 and Opus
   'python3-gi',
@@ -95,36 +101,42 @@ function lockHash() {
   return hash.digest('hex');
 }
 
-function ensureNpmDependencies(workerBin) {
+function ensureNpmDependencies() {
   const marker = path.join(root, 'node_modules', '.counterwatch-lock');
   const wanted = lockHash();
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === wanted) return;
   step('Installing npm dependencies (npm ci; better-sqlite3 builds from source, about a minute)');
-  // MEDIASOUP_WORKER_BIN makes mediasoup's postinstall skip its network download.
-  run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, MEDIASOUP_WORKER_BIN: workerBin } });
+  // MEDIASOUP_WORKER_BIN makes mediasoup's postinstall skip its network download;
+  // ensureWorker puts the offline-built worker at this default location.
+  run('npm', ['ci', '--no-audit', '--no-fund'], {
+    env: { ...process.env, MEDIASOUP_WORKER_BIN: mediasoupDefaultWorker },
+  });
   fs.writeFileSync(marker, wanted);
 }
 
-function ensureWorker(workerBin) {
+/** Where mediasoup looks by default, so `node sfu-server/dist/main.js` works without MEDIASOUP_WORKER_BIN. */
+const mediasoupDefaultWorker = path.join(
+  root,
+  'node_modules',
+  'mediasoup',
+  'worker',
+  'out',
+  'Release',
+  'mediasoup-worker',
+);
+
+function ensureWorker() {
+  // Keyed by the installed (patched) mediasoup sources: known only after npm ci.
+  const workerBin = workerBinPath();
   if (!fs.existsSync(workerBin)) {
     step(
-      'Building the mediasoup worker against the system libraries (about 3 minutes on 2 cores; cached afterwards)',
+      'Building the mediasoup worker against the system libraries (about 6 minutes on 2 cores; cached afterwards)',
     );
     buildWorker();
   }
-  // Also where mediasoup looks by default, so `node sfu-server/dist/main.js` works without MEDIASOUP_WORKER_BIN.
-  const defaultLocation = path.join(
-    root,
-    'node_modules',
-    'mediasoup',
-    'worker',
-    'out',
-    'Release',
-    'mediasoup-worker',
-  );
-  fs.mkdirSync(path.dirname(defaultLocation), { recursive: true });
-  fs.rmSync(defaultLocation, { force: true });
-  fs.symlinkSync(workerBin, defaultLocation);
+  fs.mkdirSync(path.dirname(mediasoupDefaultWorker), { recursive: true });
+  fs.rmSync(mediasoupDefaultWorker, { force: true });
+  fs.symlinkSync(workerBin, mediasoupDefaultWorker);
 }
 
 function build() {
@@ -134,9 +146,8 @@ function build() {
 
 try {
   ensureAptPackages();
-  const workerBin = workerBinPath();
-  ensureNpmDependencies(workerBin);
-  ensureWorker(workerBin);
+  ensureNpmDependencies();
+  ensureWorker();
   build();
   process.stdout.write('\n✔ Ready.\n');
 } catch (error) {

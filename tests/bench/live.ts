@@ -200,7 +200,7 @@ async function forwardingCapacity(): Promise<void> {
       while (consumers < 4000) {
         for (let v = 0; v < step / publishers; v++) {
           const t = await router.router.createPlainTransport({
-            listenIp: '127.0.0.1',
+            listenInfo: router.plainListenInfo('127.0.0.1'),
             rtcpMux: true,
             comedia: false,
             enableSrtp: true,

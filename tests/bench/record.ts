@@ -222,7 +222,7 @@ async function main(): Promise<void> {
         `keeping ${RESERVE_CORES} core for the viewer's browser ==`,
     );
     const wall = await router.router.createPlainTransport({
-      listenIp: '127.0.0.1',
+      listenInfo: router.plainListenInfo('127.0.0.1'),
       rtcpMux: true,
       comedia: false,
       enableSrtp: true,

@@ -152,9 +152,7 @@ export class BrowserPublisher extends TypedEmitter<BrowserPublisherEvents> {
       iceCandidates: info.iceCandidates as unknown as Parameters<
         Device['createSendTransport']
       >[0]['iceCandidates'],
-      dtlsParameters: info.dtlsParameters as unknown as Parameters<
-        Device['createSendTransport']
-      >[0]['dtlsParameters'],
+      dtlsParameters: info.dtlsParameters, // the protocol schema checks the hash function names
     });
     this.#transport = transport;
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {

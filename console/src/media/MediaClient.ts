@@ -290,9 +290,7 @@ export class MediaClient {
           iceCandidates: info.iceCandidates as unknown as Parameters<
             Device['createRecvTransport']
           >[0]['iceCandidates'],
-          dtlsParameters: info.dtlsParameters as unknown as Parameters<
-            Device['createRecvTransport']
-          >[0]['dtlsParameters'],
+          dtlsParameters: info.dtlsParameters, // the protocol schema checks the hash function names
           appData: { departmentId },
         });
         transport.on('connect', ({ dtlsParameters }, callback, errback) => {

@@ -74,7 +74,7 @@ export class CounterIngest extends TypedEmitter<CounterIngestEvents> {
       const target = async (track: MediaTrack, key: string): Promise<IngestTarget> => {
         const kind = TRACK_KIND[track];
         const transport = await options.router.router.createPlainTransport({
-          listenIp: { ip: options.listenIp, announcedIp: options.announcedIp },
+          listenInfo: options.router.plainListenInfo(options.listenIp, options.announcedIp),
           // ffmpeg sends RTCP from a separate socket; with rtcp-mux, comedia would lock onto whichever came first.
           rtcpMux: false,
           comedia: true,

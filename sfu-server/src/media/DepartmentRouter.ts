@@ -20,6 +20,7 @@ export class DepartmentRouter extends TypedEmitter<DepartmentRouterEvents> {
   readonly workerIndex: number;
   readonly #router: types.Router;
   readonly #webRtcServer: types.WebRtcServer;
+  readonly #portRange: types.TransportPortRange;
   readonly #logger: Logger;
   #closed = false;
 
@@ -29,6 +30,7 @@ export class DepartmentRouter extends TypedEmitter<DepartmentRouterEvents> {
     this.workerIndex = slot.index;
     this.#router = router;
     this.#webRtcServer = slot.webRtcServer;
+    this.#portRange = slot.portRange;
     this.#logger = logger;
     router.on('workerclose', () => this.#close('worker_died'));
   }
@@ -61,6 +63,11 @@ export class DepartmentRouter extends TypedEmitter<DepartmentRouterEvents> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Where a plain (RTP/SRTP over UDP) transport listens: on `ip`, on a port of this worker's range. */
+  plainListenInfo(ip: string, announcedAddress?: string): types.TransportListenInfo {
+    return { protocol: 'udp', ip, announcedAddress, portRange: this.#portRange };
   }
 
   /** A WebRTC transport through the worker's single WebRtcServer port. */

@@ -20,6 +20,8 @@ export interface WorkerSlot {
   readonly index: number;
   readonly worker: types.Worker;
   readonly webRtcServer: types.WebRtcServer;
+  /** This worker's share of the RTP port range, for its plain transports. */
+  readonly portRange: types.TransportPortRange;
 }
 
 export type WorkerPoolEvents = {
@@ -95,11 +97,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const slot of this.#slots) {
-      // Routers (and so transports) must be closed before their WebRtcServer:
-      // mediasoup 3.12 kills the worker otherwise. Closing the worker closes both in order.
-      slot?.worker.close();
-    }
+    for (const slot of this.#slots) slot?.worker.close(); // closes its routers, transports and WebRtcServer
     this.#slots.fill(undefined);
     this.emit('closed');
   }
@@ -108,24 +106,18 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     const o = this.#options;
     // Split the RTP port range so workers never race for the same port.
     const span = Math.floor((o.rtcMaxPort - o.rtcMinPort + 1) / o.size);
-    const rtcMinPort = o.rtcMinPort + index * span;
-    const rtcMaxPort = rtcMinPort + span - 1;
-    const worker = await mediasoup.createWorker({
-      logLevel: 'warn',
-      rtcMinPort,
-      rtcMaxPort,
-      appData: { index },
-    });
+    const portRange = { min: o.rtcMinPort + index * span, max: o.rtcMinPort + (index + 1) * span - 1 };
+    const worker = await mediasoup.createWorker({ logLevel: 'warn', appData: { index } });
     try {
       const port = o.webRtcPort + index;
-      const listenInfos: types.WebRtcServerListenInfo[] = [
-        { protocol: 'udp', ip: o.listenIp, announcedIp: o.announcedIp, port },
+      const listenInfos: types.TransportListenInfo[] = [
+        { protocol: 'udp', ip: o.listenIp, announcedAddress: o.announcedIp, port },
       ];
       if (o.webRtcTcp)
-        listenInfos.push({ protocol: 'tcp', ip: o.listenIp, announcedIp: o.announcedIp, port });
+        listenInfos.push({ protocol: 'tcp', ip: o.listenIp, announcedAddress: o.announcedIp, port });
       const webRtcServer = await worker.createWebRtcServer({ listenInfos });
-      this.#logger.info({ index, pid: worker.pid, port, rtcMinPort, rtcMaxPort }, 'worker started');
-      return { index, worker, webRtcServer };
+      this.#logger.info({ index, pid: worker.pid, port, portRange }, 'worker started');
+      return { index, worker, webRtcServer, portRange };
     } catch (error) {
       worker.close();
       throw error;

@@ -63,7 +63,7 @@ export class RecordingTap extends TypedEmitter<RecordingTapEvents> {
     try {
       for (const producer of options.audio ? [options.video, options.audio] : [options.video]) {
         const transport = await options.router.router.createPlainTransport({
-          listenIp: '127.0.0.1',
+          listenInfo: options.router.plainListenInfo('127.0.0.1'),
           rtcpMux: false,
           comedia: false,
           enableSrtp: true,

@@ -175,7 +175,7 @@ describe('agent protocol directions', () => {
     expect(spec.safeParse({ track: 'focus', kind: 'video', rtpParameters: big }).success).toBe(false);
   });
 
-  it('connectSendTransport needs 1 to 8 fingerprints', () => {
+  it('connectSendTransport needs 1 to 8 fingerprints of a known hash function', () => {
     const spec = agentToServer.requests.connectSendTransport.data;
     const fingerprint = { algorithm: 'sha-256', value: 'AB:CD' };
     expect(spec.safeParse({ dtlsParameters: { role: 'client', fingerprints: [fingerprint] } }).success).toBe(
@@ -188,6 +188,8 @@ describe('agent protocol directions', () => {
     expect(spec.safeParse({ dtlsParameters: { role: 'peer', fingerprints: [fingerprint] } }).success).toBe(
       false,
     );
+    const md5 = { algorithm: 'md5', value: 'AB:CD' };
+    expect(spec.safeParse({ dtlsParameters: { fingerprints: [md5] } }).success).toBe(false);
   });
 
   it('republish has two reasons', () => {

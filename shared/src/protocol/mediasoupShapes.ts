@@ -14,10 +14,12 @@ export const IceParametersSchema = z.looseObject({
   password: z.string().max(256),
 });
 export const IceCandidatesSchema = z.array(z.looseObject({ ip: z.string(), port: z.number() })).max(16);
+/** The hash functions mediasoup and mediasoup-client know (RFC 8122 names). */
+export const FingerprintAlgorithmSchema = z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']);
 export const DtlsParametersSchema = z.looseObject({
   role: z.enum(['auto', 'client', 'server']).optional(),
   fingerprints: z
-    .array(z.object({ algorithm: z.string().max(16), value: z.string().max(256) }))
+    .array(z.object({ algorithm: FingerprintAlgorithmSchema, value: z.string().max(256) }))
     .min(1)
     .max(8),
 });
