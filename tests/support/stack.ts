@@ -14,7 +14,11 @@ export async function testStack(
   name: string,
   options: Omit<StackOptions, 'dir' | 'clockOffsetMs'> & { clock?: TestClock } = {},
 ): Promise<{ stack: Stack; cleanup: () => Promise<void>; clock: TestClock }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cw-${name}-`));
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), `cw-${name}-`));
+  // Under a dot-folder, as the demo's `.demo/`: any data directory must work (file senders refuse
+  // dot-segments by default).
+  const dir = path.join(parent, '.stack');
+  fs.mkdirSync(dir);
   const { clock = clockAt(MID_MORNING), ...rest } = options;
   const stack = await Stack.create({
     dir,
@@ -28,7 +32,7 @@ export async function testStack(
     clock,
     cleanup: async () => {
       await stack.stop();
-      if (!process.env.KEEP_TEST_DIRS) fs.rmSync(dir, { recursive: true, force: true });
+      if (!process.env.KEEP_TEST_DIRS) fs.rmSync(parent, { recursive: true, force: true });
     },
   };
 }

@@ -185,7 +185,10 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
       () => {
         if (!ran || stalled || performance.now() - lastAdvanceAt < stallMs) return;
         stalled = true;
-        this.#logger.warn({ stalledForMs: performance.now() - lastAdvanceAt }, 'ffmpeg stalled; restarting it');
+        this.#logger.warn(
+          { stalledForMs: performance.now() - lastAdvanceAt },
+          'ffmpeg stalled; restarting it',
+        );
         this.#terminate(child);
       },
       Math.min(1_000, stallMs),

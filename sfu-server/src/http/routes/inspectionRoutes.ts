@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -112,7 +113,9 @@ export function inspectionRoutes({
     const record = await own(numericParam(req, 'id'), userOf(res));
     const file = await inspections.viewStill(actor(req, res), record, numericParam(req, 'observationId'));
     res.setHeader('Cache-Control', 'private, no-store');
-    res.type('image/jpeg').sendFile(file);
+    // The stills folder is the root: a data directory under a dot-folder (the demo's `.demo/`) is fine,
+    // a dot-file inside it is not.
+    res.type('image/jpeg').sendFile(path.basename(file), { root: path.dirname(file), dotfiles: 'deny' });
   });
 
   router.get('/:id/report.html', inspectors, async (req, res) => {
