@@ -53,6 +53,8 @@ interface Ctx {
 }
 
 const MAX_FAILURE_EXAMPLES = 20;
+/** Every request and upgrade is answered within this, or it is a failure. */
+const ANSWER_TIMEOUT_MS = 15_000;
 
 function fail(ctx: Ctx, kind: string, detail: string): void {
   if (ctx.report.failures.length < MAX_FAILURE_EXAMPLES)
@@ -89,8 +91,19 @@ class SocketLane {
       this.#channel === 'console' ? { cookie: ctx.cookies.director ?? '', origin: ctx.stack.url } : {};
     const ws = new WebSocket(url, { headers });
     const opened = await new Promise<boolean>((resolve) => {
-      ws.once('open', () => resolve(true));
-      ws.once('error', () => resolve(false));
+      const timer = setTimeout(() => {
+        fail(ctx, `${this.#channel}: upgrade not answered`, url);
+        ws.terminate();
+        resolve(false);
+      }, ANSWER_TIMEOUT_MS);
+      ws.once('open', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      ws.once('error', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
     });
     if (!opened) return undefined;
     ws.on('error', () => undefined);
@@ -162,7 +175,17 @@ class SocketLane {
       typeof frame.value.id === 'number'
     )
       frame.value.id = this.#nextId++;
-    await new Promise<void>((resolve) => ws.send(wireText(frame), () => resolve()));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        fail(this.#ctx, `${this.#channel}: the server stopped reading`, describeWire(frame));
+        ws.terminate();
+        resolve();
+      }, ANSWER_TIMEOUT_MS);
+      ws.send(wireText(frame), () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     // Let replies come back now and then, like a real peer (and so the server is not just buffering).
     if (this.#nextId % 8 === 0) await new Promise((r) => setTimeout(r, 2));
   }
@@ -351,6 +374,8 @@ async function restCase(ctx: Ctx, seed: number): Promise<void> {
       headers,
       ...(body === undefined ? {} : { body }),
       redirect: 'manual',
+      // A server that never answers is a failure too, not a hung fuzzer.
+      signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
     });
     await res.arrayBuffer();
     ctx.report.statuses[res.status] = (ctx.report.statuses[res.status] ?? 0) + 1;
@@ -361,13 +386,44 @@ async function restCase(ctx: Ctx, seed: number): Promise<void> {
         `${method} ${urlPath}${query} auth=${auth ?? ''} body=${bodyWire ? describeWire(bodyWire) : ''}`,
       );
   } catch (error) {
+    if (error instanceof DOMException && error.name === 'TimeoutError') {
+      fail(ctx, 'rest: no answer', `${method} ${urlPath}${query} auth=${auth ?? ''}`);
+      return;
+    }
     // The server may refuse a connection outright (e.g. an overlong URL); it must not crash.
     ctx.report.statuses.reset = (ctx.report.statuses.reset ?? 0) + 1;
     if (!ctx.stack.server.running) fail(ctx, 'server gone', `${method} ${urlPath}: ${String(error)}`);
   }
 }
 
+type Prepared = Omit<Ctx, 'now' | 'report'>;
+/**
+ * Logins and the like, once per stack: logging in again between runs would
+ * meet the rate limit the fuzzer's own bad logins rightly set off.
+ */
+const prepared = new WeakMap<Stack, Promise<Prepared>>();
+
 async function setUp(stack: Stack, now: () => number): Promise<Ctx> {
+  let base = prepared.get(stack);
+  if (!base) {
+    base = prepare(stack);
+    prepared.set(stack, base);
+  }
+  return {
+    ...(await base),
+    now,
+    report: {
+      sent: { agent: 0, console: 0, rest: 0 },
+      statuses: {},
+      socketErrors: {},
+      socketsClosedByServer: 0,
+      failures: [],
+      durationMs: 0,
+    },
+  };
+}
+
+async function prepare(stack: Stack): Promise<Prepared> {
   const dept = stack.provisioned.departments[0];
   if (!dept) throw new Error('fuzz needs a department');
   const roles: [string, string[], string[] | undefined][] = [
@@ -416,15 +472,6 @@ async function setUp(stack: Stack, now: () => number): Promise<Ctx> {
     departmentIds: stack.provisioned.departments.map((d) => d.id),
     apiKeys: stack.provisioned.departments.map((d) => d.apiKey),
     rtpCapabilities,
-    now,
-    report: {
-      sent: { agent: 0, console: 0, rest: 0 },
-      statuses: {},
-      socketErrors: {},
-      socketsClosedByServer: 0,
-      failures: [],
-      durationMs: 0,
-    },
   };
 }
 
