@@ -13,10 +13,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Stack } from '@counterwatch/demo';
-import { RawSocket } from '../support/agentSocket.js';
 import { MID_MORNING, clockAt } from '../support/clock.js';
-import { fuzz, type FuzzReport } from '../support/fuzz/fuzzer.js';
-import { loginCookie } from '../support/http.js';
+import { fuzz, snapshotFromElsewhere, type FuzzReport } from '../support/fuzz/fuzzer.js';
 import { openFds, rssMb } from '../support/memory.js';
 import { table } from './stats.js';
 
@@ -25,12 +23,14 @@ const ROUND = Number(process.env.FUZZ_ROUND ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
-/** The mediasoup worker(s): the server's child processes. */
-function childPids(pid: number): number[] {
+/** The mediasoup worker(s): the server's children named so (recorder ffmpegs come and go). */
+function workerPids(pid: number): number[] {
   const tasks = fs.readdirSync(`/proc/${pid}/task`);
-  return tasks.flatMap((t) =>
-    fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
-  );
+  return tasks
+    .flatMap((t) =>
+      fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    )
+    .filter((child) => fs.readFileSync(`/proc/${child}/comm`, 'utf8').startsWith('mediasoup-worke'));
 }
 
 interface Sample {
@@ -41,7 +41,7 @@ interface Sample {
 }
 
 function sample(pid: number): Sample {
-  const workers = childPids(pid);
+  const workers = workerPids(pid);
   return {
     serverRss: rssMb(pid),
     serverFds: openFds(pid),
@@ -71,9 +71,6 @@ async function main(): Promise<void> {
     const counter = stack.provisioned.counters[0]!;
     await stack.startAgent(counter.id);
     const pid = stack.server.pid!;
-    // Logged in before the run: the fuzzer's bad logins rightly get this address rate-limited.
-    const password = stack.ensureUser('fuzz-bench', ['director']);
-    const cookie = await loginCookie(stack.url, 'fuzz-bench', password);
     log(
       `bench:fuzz — ${MESSAGES} messages in rounds of ${ROUND}, seed ${SEED}, on ${os.cpus().length} cores`,
     );
@@ -141,12 +138,13 @@ async function main(): Promise<void> {
         `(×${(after.workerRss / baseline.workerRss).toFixed(2)}), fds ${baseline.workerFds} → ${after.workerFds}`,
     );
 
-    const s = new RawSocket(`${stack.url.replace('http', 'ws')}/ws/console`, { cookie, origin: stack.url });
-    await s.opened;
-    s.request(1, 'hello', { protocolVersion: 1 });
-    const snapshot = JSON.stringify(await s.response(1));
-    s.close();
-    const online = snapshot.includes(`"id":"${counter.id}"`) && /"status":"online"/.test(snapshot);
+    // A director made now: the fuzzer's admin lanes may have disabled or reset any account made before.
+    const password = stack.createUser('fuzz-bench-after', ['director']);
+    const snapshot = await snapshotFromElsewhere(stack.url, 'fuzz-bench-after', password);
+    const online =
+      (
+        JSON.parse(snapshot) as { data: { counters: { id: string; media: { status: string } }[] } }
+      ).data.counters.find((c) => c.id === counter.id)?.media.status === 'online';
     log(`the real counter after the run: ${online ? 'online, in a console snapshot' : 'NOT online'}`);
     if (!online || !stack.server.running) failed = true;
   } finally {

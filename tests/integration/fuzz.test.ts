@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@counterwatch/demo';
-import { RawSocket } from '../support/agentSocket.js';
 import type { TestClock } from '../support/clock.js';
-import { fuzz } from '../support/fuzz/fuzzer.js';
-import { loginCookie } from '../support/http.js';
+import { fuzz, snapshotFromElsewhere } from '../support/fuzz/fuzzer.js';
 import { rssMb } from '../support/memory.js';
 import { testStack } from '../support/stack.js';
 
@@ -21,14 +19,10 @@ describe('protocol fuzzer (short run)', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
   let clock: TestClock;
-  /** Logged in before the run: the fuzzer's bad logins rightly get this address rate-limited. */
-  let afterCookie: string;
 
   beforeAll(async () => {
     ({ stack, cleanup, clock } = await testStack('fuzz', { departments: 1, countersPerDepartment: 2 }));
     await stack.startAgent(stack.provisioned.counters[0]!.id);
-    const password = stack.ensureUser('fuzz-after', ['director']);
-    afterCookie = await loginCookie(stack.url, 'fuzz-after', password);
   });
 
   afterAll(async () => {
@@ -54,15 +48,14 @@ describe('protocol fuzzer (short run)', () => {
   });
 
   it('afterwards the real counter still reaches a console', async () => {
-    const s = new RawSocket(`${stack.url.replace('http', 'ws')}/ws/console`, {
-      cookie: afterCookie,
-      origin: stack.url,
-    });
-    await s.opened;
-    s.request(1, 'hello', { protocolVersion: 1 });
-    const snapshot = await s.response(1);
-    expect(JSON.stringify(snapshot)).toContain(`"id":"${stack.provisioned.counters[0]!.id}"`);
-    expect(JSON.stringify(snapshot)).toMatch(/"status":"online"/);
-    s.close();
+    // A director made now, from another loopback address: the fuzzer's admin lanes may have disabled
+    // any account made before, and its bad logins rightly rate-limit 127.0.0.1.
+    const password = stack.createUser('fuzz-after', ['director']);
+    const snapshot = await snapshotFromElsewhere(stack.url, 'fuzz-after', password);
+    const { data } = JSON.parse(snapshot) as {
+      data: { counters: { id: string; media: { status: string } }[] };
+    };
+    const counter = data.counters.find((c) => c.id === stack.provisioned.counters[0]!.id);
+    expect(counter?.media.status).toBe('online');
   });
 });

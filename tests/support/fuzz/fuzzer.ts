@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import fc from 'fast-check';
 import WebSocket from 'ws';
@@ -520,4 +521,58 @@ export async function fuzz(stack: Stack, options: FuzzOptions): Promise<FuzzRepo
   const deaths = log.split('\n').filter((l) => l.includes('"msg":"worker died"')).length;
   if (deaths > 0) fail(ctx, 'mediasoup worker died', `${deaths} time(s)`);
   return ctx.report;
+}
+
+/**
+ * A director's console snapshot, logged in from another loopback address: the
+ * fuzzer's bad logins rightly rate-limit 127.0.0.1, and its admin lanes may
+ * have ended any session made before the run.
+ */
+export async function snapshotFromElsewhere(
+  url: string,
+  username: string,
+  password: string,
+): Promise<string> {
+  const localAddress = '127.0.0.2';
+  const body = JSON.stringify({ username, password });
+  const cookie = await new Promise<string>((resolve, reject) => {
+    const req = http.request(
+      `${url}/api/v1/auth/login`,
+      {
+        method: 'POST',
+        localAddress,
+        headers: {
+          'content-type': 'application/json',
+          origin: url,
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        const set = res.headers['set-cookie']?.[0];
+        if (res.statusCode === 200 && set) resolve(set.split(';')[0]!);
+        else reject(new Error(`login from ${localAddress}: ${res.statusCode}`));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/console`, {
+    localAddress,
+    headers: { cookie, origin: url },
+  });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      ws.once('open', () =>
+        ws.send(JSON.stringify({ kind: 'request', id: 1, name: 'hello', data: { protocolVersion: 1 } })),
+      );
+      ws.on('message', (data: Buffer) => {
+        const text = data.toString('utf8');
+        if ((JSON.parse(text) as { id?: number }).id === 1) resolve(text);
+      });
+      ws.once('error', reject);
+    });
+  } finally {
+    ws.close();
+  }
 }
