@@ -1,3 +1,4 @@
+import './util/zodConfig.js';
 export * from './util/TypedEmitter.js';
 export * from './util/backoff.js';
 export * from './util/assertNever.js';

@@ -22,6 +22,14 @@ describe('live wall', () => {
     const password = stack.createUser('director', ['director']);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Every breach of the page's own Content-Security-Policy, from the first script on.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      Object.assign(window, { cspViolations: seen });
+      document.addEventListener('securitypolicyviolation', (e) =>
+        seen.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+      );
+    });
     await login(page, stack.url, 'director', password);
   });
 
@@ -35,6 +43,14 @@ describe('live wall', () => {
     expect(await page.locator('.tile').count()).toBe(3);
     const increases = await expectDecoding(page, counterIds, 'grid');
     for (const id of counterIds) expect(increases.get(id), id).toBeGreaterThan(10);
+  });
+
+  it('the page keeps to its own Content-Security-Policy (no code compiled at run time)', async () => {
+    await page.reload();
+    await page.locator('.tile').nth(2).waitFor();
+    expect(
+      await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+    ).toEqual([]);
   });
 
   it('shows every counter online with live stats', async () => {
