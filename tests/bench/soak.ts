@@ -30,6 +30,8 @@ import {
   serverSample,
   storeSample,
   tableBytes,
+  agentRunFolders,
+  implausibleSegments,
   type MediaTotals,
 } from './soak/probe.js';
 import { QueueLane } from './soak/queueLanes.js';
@@ -305,6 +307,8 @@ async function main(): Promise<void> {
     const wall = await checkWall(browser, stack.url, users.wall, counterIds);
     const restAfterWall = await objectsAtRest(stack.url, adminCookie);
     const store = storeSample(stack.dataDir);
+    const segments = implausibleSegments(stack.dataDir, 60_000);
+    const runFolders = agentRunFolders(counterIds.map((id) => path.join(stack.dir, 'agents', id)));
     const tables = tableBytes(stack.dataDir, [
       'queue_events',
       'audit_log',
@@ -330,6 +334,8 @@ async function main(): Promise<void> {
       wall,
       store,
       tables,
+      segments,
+      runFolders,
       workerPids: workerPidsSeen.size,
       watcherReconnects: watcher.reconnects,
       serverLog: path.join(dir, 'logs', 'server.log'),

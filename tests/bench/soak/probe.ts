@@ -256,3 +256,55 @@ export function tableBytes(
     reader.close();
   }
 }
+
+/** Recording segments whose span cannot be right: negative, or longer than `maxSpanMs`. */
+export function implausibleSegments(
+  dataDir: string,
+  maxSpanMs: number,
+): { total: number; implausible: number } {
+  const reader = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'), {
+    readonly: true,
+    fileMustExist: true,
+  });
+  try {
+    const total = Count.parse(reader.prepare('SELECT count(*) AS n FROM segments').get()).n;
+    const implausible = Count.parse(
+      reader
+        .prepare(
+          'SELECT count(*) AS n FROM segments WHERE ended_at < started_at OR ended_at - started_at > ?',
+        )
+        .get(maxSpanMs),
+    ).n;
+    return { total, implausible };
+  } finally {
+    reader.close();
+  }
+}
+
+/** Entries in each agent's run folder (`<state-dir>/run`): one per live agent, none left by killed ones. */
+export function agentRunFolders(stateDirs: string[]): number {
+  let n = 0;
+  for (const dir of stateDirs) {
+    try {
+      n += fs.readdirSync(path.join(dir, 'run')).length;
+    } catch {
+      // no run folder: nothing left
+    }
+  }
+  return n;
+}
+
+/** Least-squares slope of y over x; 0 with fewer than two distinct x. */
+export function slope(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}

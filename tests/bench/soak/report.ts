@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { DEFAULT_OPENING_CLOCK_MINUTES } from '@counterwatch/demo';
 import { table } from '../stats.js';
 import type { ConsoleLane } from './consoles.js';
-import { drift, type MediaTotals, type ProcSample, type StoreSample } from './probe.js';
+import { drift, slope, type MediaTotals, type ProcSample, type StoreSample } from './probe.js';
 import type { QueueLane } from './queueLanes.js';
 
 /** Tolerated growth once warm, in percent. */
@@ -96,6 +96,8 @@ export function report(r: {
   wall: Map<string, number>;
   store: StoreSample;
   tables: { table: string; bytes: number; rows: number }[];
+  segments: { total: number; implausible: number };
+  runFolders: number;
   workerPids: number;
   watcherReconnects: number;
   serverLog: string;
@@ -114,16 +116,21 @@ export function report(r: {
     ['WebRtcServer transports', (row) => row.media.webRtc],
   ];
   const driftRows: (string | number)[][] = [
-    ['', '2nd third', 'last third', 'drift %', `growth < ${DRIFT_LIMIT} %`],
+    ['', '2nd third', 'last third', 'drift %', `growth < ${DRIFT_LIMIT} %`, 'trend once warm, per hour'],
   ];
+  const warm = rows.slice(Math.floor(rows.length / 3));
+  // A slope over a couple of minutes, multiplied up to an hour, says nothing.
+  const trendable = warm.length > 1 && warm[warm.length - 1]!.t - warm[0]!.t >= 4 * 60_000;
   for (const [name, of] of series) {
     const d = drift(rows.map(of));
+    const perHour = slope(warm.map((row) => [row.t / 3_600_000, of(row)]));
     driftRows.push([
       name,
       d.second.toFixed(1),
       d.last.toFixed(1),
       d.pct.toFixed(1),
       d.pct < DRIFT_LIMIT ? 'PASS' : 'FAIL',
+      trendable ? `${perHour >= 0 ? '+' : ''}${perHour.toFixed(1)}` : '– (run too short)',
     ]);
   }
   log(table(driftRows));
@@ -187,6 +194,10 @@ export function report(r: {
     ]),
   );
 
+  log(
+    `recording segments: ${r.segments.total}, of which ${r.segments.implausible} with an impossible span (negative or over a minute)`,
+  );
+
   log('\n== Churn ==');
   const sum = (f: (l: ConsoleLane) => number): number => r.consoleLanes.reduce((n, l) => n + f(l), 0);
   const drops = { clean: 0, abrupt: 0, tidy: 0, logout: 0 };
@@ -200,7 +211,10 @@ export function report(r: {
       `${drops.logout} by logging out; ${sum((l) => l.stats.refused)} consumes refused (counter just gone), ${sum((l) => l.stats.failures)} failures` +
       (lastFailure ? ` (last: ${lastFailure})` : ''),
   );
-  log(`agents: ${r.churn.sigkill} SIGKILL, ${r.churn.sigterm} SIGTERM, ${r.churn.restarts} restarts`);
+  log(
+    `agents: ${r.churn.sigkill} SIGKILL, ${r.churn.sigterm} SIGTERM, ${r.churn.restarts} restarts; ` +
+      `run folders left: ${r.runFolders} (${r.counters} = one per live agent)`,
+  );
   const laneSum = (f: (l: QueueLane) => number): number => r.lanes.reduce((n, l) => n + f(l), 0);
   log(
     `queue systems: ${r.churn.laneOutages} outages (largest backlog ${Math.max(...r.lanes.map((l) => l.largestBacklog))} events); ` +
