@@ -120,6 +120,8 @@ export function report(r: {
   ];
   const warm = rows.slice(Math.floor(rows.length / 3));
   // A slope over a couple of minutes, multiplied up to an hour, says nothing.
+  // Means of a handful of samples follow the churn of the moment more than any trend.
+  const fewSamples = Math.floor(rows.length / 3) < 10;
   const trendable = warm.length > 1 && warm[warm.length - 1]!.t - warm[0]!.t >= 4 * 60_000;
   for (const [name, of] of series) {
     const d = drift(rows.map(of));
@@ -129,7 +131,7 @@ export function report(r: {
       d.second.toFixed(1),
       d.last.toFixed(1),
       d.pct.toFixed(1),
-      d.pct < DRIFT_LIMIT ? 'PASS' : 'FAIL',
+      `${d.pct < DRIFT_LIMIT ? 'PASS' : 'FAIL'}${fewSamples ? ' (few samples)' : ''}`,
       trendable ? `${perHour >= 0 ? '+' : ''}${perHour.toFixed(1)}` : '– (run too short)',
     ]);
   }
