@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   offsetClock,
@@ -19,6 +18,7 @@ import { buildFfmpegArgs, redactArgs, type SendTarget } from './media/ffmpegArgs
 import { FfmpegSupervisor, PrepareDeferred } from './media/FfmpegSupervisor.js';
 import { describeVideo } from './media/sources.js';
 import { SourceResolver, SourceUnavailableError, type ResolvedSource } from './media/SourceResolver.js';
+import { freshRunDir } from './runDir.js';
 import { ServerLink } from './server/ServerLink.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -42,7 +42,7 @@ export class CounterAgent {
   readonly #link: ServerLink;
   readonly #ffmpeg: FfmpegSupervisor;
   readonly #source: SourceResolver;
-  /** Private (0700) files for ffmpeg: the caption, and an IP camera's list file with its URL. */
+  /** Private (0700) files for ffmpeg: the caption, and an IP camera's list file with its URL (see freshRunDir). */
   readonly #runDir: string;
   readonly #startedAt = performance.now();
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
@@ -74,7 +74,7 @@ export class CounterAgent {
       caFile: config.caFile,
       logger: this.#logger,
     });
-    this.#runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-agent-'));
+    this.#runDir = freshRunDir(config.stateDir);
     const env = { ...process.env, TZ: config.timezone };
     this.#source = new SourceResolver({
       video: config.video,

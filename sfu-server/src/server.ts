@@ -427,6 +427,7 @@ export class CounterWatchServer {
             storage: this.#storage,
             directory: this.#directory,
             isOnline: (id) => this.#board.get(id).status === 'online',
+            mediaObjects: () => this.#media.objects(),
             app: () => this.#app,
             now: this.#clock,
           }),

@@ -1,9 +1,23 @@
 import type { types } from 'mediasoup';
-import { TypedEmitter } from '@counterwatch/shared';
+import { TypedEmitter, type MediaObjects, type MediaWorkerObjects } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import { ROUTER_MEDIA_CODECS } from './codecs.js';
 import { DepartmentRouter, type RouterCloseReason } from './DepartmentRouter.js';
-import { WorkerPool, type WorkerPoolOptions } from './WorkerPool.js';
+import { WorkerPool, type WorkerPoolOptions, type WorkerSlot } from './WorkerPool.js';
+
+const EMPTY_WORKER_OBJECTS: MediaWorkerObjects = {
+  index: 0,
+  pid: null,
+  routers: 0,
+  departmentRouters: 0,
+  transports: 0,
+  producers: 0,
+  consumers: 0,
+  dataProducers: 0,
+  dataConsumers: 0,
+  rtpObservers: 0,
+  webRtcServer: { transports: 0, iceUsernameFragments: 0, tupleHashes: 0 },
+};
 
 export type MediaServiceEvents = {
   /** The department's router is gone (its worker died): its transports, producers and consumers too. */
@@ -69,6 +83,53 @@ export class MediaService extends TypedEmitter<MediaServiceEvents> {
   /** Which slot serves a department, if it has a router. */
   workerIndexOf(departmentId: string): number | undefined {
     return this.#placement.get(departmentId);
+  }
+
+  /**
+   * What each worker holds, counted by the worker (its dumps, not our maps),
+   * so an object the server lost track of is counted too.
+   */
+  async objects(): Promise<MediaObjects> {
+    const workers: MediaWorkerObjects[] = [];
+    for (let index = 0; index < this.#pool.size; index++) {
+      const slot = this.#pool.slot(index);
+      const stats = slot ? await this.#workerObjects(slot).catch(() => undefined) : undefined;
+      // A slot being replaced, or a worker that died while we asked: nothing is held there.
+      workers.push(stats ?? { ...EMPTY_WORKER_OBJECTS, index });
+    }
+    return { workers };
+  }
+
+  async #workerObjects(slot: WorkerSlot): Promise<MediaWorkerObjects> {
+    const [worker, webRtcServer] = await Promise.all([slot.worker.dump(), slot.webRtcServer.dump()]);
+    const routers: DepartmentRouter[] = [];
+    for (const [departmentId, pending] of this.#routers) {
+      if (this.#placement.get(departmentId) !== slot.index) continue;
+      const router = await pending.catch(() => undefined);
+      if (router && !router.closed) routers.push(router);
+    }
+    const stats: MediaWorkerObjects = {
+      ...EMPTY_WORKER_OBJECTS,
+      index: slot.index,
+      pid: slot.worker.pid,
+      routers: worker.routerIds.length,
+      departmentRouters: routers.length,
+      webRtcServer: {
+        transports: webRtcServer.webRtcTransportIds.length,
+        iceUsernameFragments: webRtcServer.localIceUsernameFragments.length,
+        tupleHashes: webRtcServer.tupleHashes.length,
+      },
+    };
+    for (const router of routers) {
+      const dump = await router.router.dump();
+      stats.transports += dump.transportIds.length;
+      stats.producers += dump.mapProducerIdConsumerIds.length;
+      stats.consumers += dump.mapConsumerIdProducerId.length;
+      stats.dataProducers += dump.mapDataProducerIdDataConsumerIds.length;
+      stats.dataConsumers += dump.mapDataConsumerIdDataProducerId.length;
+      stats.rtpObservers += dump.rtpObserverIds.length;
+    }
+    return stats;
   }
 
   async close(): Promise<void> {

@@ -56,3 +56,35 @@ export const DirectoryNamesSchema = z.object({
   departments: z.array(z.object({ id: DepartmentIdSchema, name: z.string() })),
   counters: z.array(z.object({ id: CounterIdSchema, departmentId: DepartmentIdSchema, name: z.string() })),
 });
+
+const Count = z.number().int().nonnegative();
+
+/**
+ * GET /api/v1/admin/media: what each mediasoup worker holds, as the worker
+ * itself counts it (its dumps), for operators and the soak benchmark — a
+ * transport or consumer that outlives its console shows up here first.
+ */
+export const MediaWorkerObjectsSchema = z.object({
+  index: Count,
+  /** null while the slot's worker is being replaced. */
+  pid: z.number().int().positive().nullable(),
+  /** Routers in the worker; more than `departmentRouters` means one nobody closes. */
+  routers: Count,
+  /** Department routers the server placed on this worker. */
+  departmentRouters: Count,
+  transports: Count,
+  producers: Count,
+  consumers: Count,
+  dataProducers: Count,
+  dataConsumers: Count,
+  rtpObservers: Count,
+  /** The worker's WebRtcServer: viewer transports through its port, their ICE fragments and 5-tuples. */
+  webRtcServer: z.object({
+    transports: Count,
+    iceUsernameFragments: Count,
+    tupleHashes: Count,
+  }),
+});
+export type MediaWorkerObjects = z.infer<typeof MediaWorkerObjectsSchema>;
+export const MediaObjectsSchema = z.object({ workers: z.array(MediaWorkerObjectsSchema) });
+export type MediaObjects = z.infer<typeof MediaObjectsSchema>;

@@ -5,6 +5,7 @@ import {
   parseOrThrow,
   type AdminUser,
   type Clock,
+  type MediaObjects,
   type SessionInfo,
 } from '@counterwatch/shared';
 import { sessionDisplayId, type AccountService } from '../../accounts/AccountService.js';
@@ -22,6 +23,8 @@ export interface AdminRoutesDeps {
   storage: Storage;
   directory: Directory;
   isOnline: (counterId: string) => boolean;
+  /** What the mediasoup workers hold (transports, producers, consumers…), as they count it. */
+  mediaObjects: () => Promise<MediaObjects>;
   app: () => Express;
   /** The injected clock. */
   now: Clock;
@@ -38,7 +41,8 @@ const adminUser = (u: UserRecord): AdminUser => ({
 });
 
 /**
- * Accounts, sessions, counter tokens and department keys — for admins only.
+ * Accounts, sessions, counter tokens and department keys, and what the media
+ * workers hold — for admins only.
  * The account service acts and puts each change on record; secrets are shown
  * once and stored only as hashes.
  */
@@ -101,6 +105,10 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
         online: deps.isOnline(c.id),
       })),
     });
+  });
+
+  router.get('/media', async (_req, res) => {
+    res.json(await deps.mediaObjects());
   });
 
   router.post('/counters/:id/token', async (req, res) => {
