@@ -398,6 +398,7 @@ export class CounterRecorder extends TypedEmitter<CounterRecorderEvents> {
         segmentSeconds: this.#options.segmentSeconds,
         knownStart,
         logger,
+        now: this.#options.now,
       });
       for (const segment of salvaged) this.emit('segment', segment);
     } catch (error) {

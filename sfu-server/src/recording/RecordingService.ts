@@ -150,6 +150,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       store: options.store,
       segmentSeconds,
       logger: service.#logger,
+      now: options.now,
     });
     if (salvaged.length > 0)
       service.#logger.warn({ segments: salvaged.length }, 'interrupted recordings salvaged');

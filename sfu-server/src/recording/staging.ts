@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { CounterIdSchema, DepartmentIdSchema } from '@counterwatch/shared';
+import { CounterIdSchema, DepartmentIdSchema, type Clock } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { RecordingStore, SegmentRecord } from '../storage/Storage.js';
 import { isErrno, segmentRelativePath } from './paths.js';
@@ -107,8 +107,12 @@ export async function salvageRun(options: {
   segmentSeconds: number;
   knownStart: number | null;
   logger: Logger;
+  /** The injected clock: file times are on the machine's, and are moved onto it. */
+  now: Clock;
 }): Promise<SegmentRecord[]> {
   const { dir, logger } = options;
+  // eslint-disable-next-line no-restricted-syntax -- the machine's time, to map file times onto the injected clock
+  const fileTimeOffset = options.now() - Date.now();
   let entries: string[];
   try {
     entries = await fs.readdir(dir);
@@ -132,10 +136,12 @@ export async function salvageRun(options: {
     const seq = Number(SEGMENT_FILE.exec(name)?.[1] ?? 0);
     const stat = await fs.stat(source);
     const startedAt = Math.round(
-      knownStart ?? (stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs - options.segmentSeconds * 1000),
+      knownStart ??
+        (stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs - options.segmentSeconds * 1000) +
+          fileTimeOffset,
     );
     knownStart = null;
-    const endedAt = Math.max(startedAt + 1, Math.round(stat.mtimeMs));
+    const endedAt = Math.max(startedAt + 1, Math.round(stat.mtimeMs + fileTimeOffset));
     if (stat.size < MIN_SALVAGE_BYTES || !meta) {
       logger.info({ file: name, bytes: stat.size }, 'empty partial segment removed');
       await fs.unlink(source);
@@ -166,6 +172,7 @@ export async function salvageLeftovers(options: {
   store: RecordingStore;
   segmentSeconds: number;
   logger: Logger;
+  now: Clock;
 }): Promise<SegmentRecord[]> {
   const filed: SegmentRecord[] = [];
   for (const counter of await fs.readdir(options.root, { withFileTypes: true })) {
