@@ -27,11 +27,37 @@ export function useDepartmentNames(): Record<string, string> {
   );
 }
 
+/**
+ * Counter options for a list spanning these ids: each counter by its name, and
+ * where the list holds counters of more than one department (every department
+ * has a "Quầy 1"), by its name and its department's.
+ */
+export function counterOptions(
+  ids: readonly string[],
+  counters: Readonly<Record<string, { name: string; departmentId: string } | undefined>>,
+  departmentNames: Readonly<Record<string, string>>,
+): { id: string; name: string }[] {
+  const departments = new Set(ids.flatMap((id) => counters[id]?.departmentId ?? []));
+  return ids.map((id) => {
+    const c = counters[id];
+    if (!c) return { id, name: id };
+    if (departments.size < 2) return { id, name: c.name };
+    return { id, name: `${c.name} · ${departmentNames[c.departmentId] ?? c.departmentId}` };
+  });
+}
+
 /** Counters of one department ('' = every department), in wall order, for filters and forms. */
 export function useCounterOptions(departmentId: string): { id: string; name: string }[] {
   const ids = useStore(
     useShallow((s) => (departmentId === '' ? s.wallOrder : (s.counterIdsByDepartment[departmentId] ?? []))),
   );
-  const names = useCounterNames();
-  return useMemo(() => ids.map((id) => ({ id, name: names[id] ?? id })), [ids, names]);
+  const counters = useStore(
+    useShallow((s) => {
+      const brief: Record<string, { name: string; departmentId: string }> = {};
+      for (const c of Object.values(s.counters)) brief[c.id] = { name: c.name, departmentId: c.departmentId };
+      return brief;
+    }),
+  );
+  const departmentNames = useDepartmentNames();
+  return useMemo(() => counterOptions(ids, counters, departmentNames), [ids, counters, departmentNames]);
 }
