@@ -21,6 +21,23 @@ describe('alertMessage', () => {
     );
   });
 
+  it('names the service of an expected-wait alert', () => {
+    expect(
+      alertMessage('vi', {
+        rule: 'expected_wait',
+        details: { minutes: 45, service: 'id-card' },
+        subject: null,
+      }),
+    ).toMatch(/^Dự kiến chờ 45 phút — \S/);
+    expect(
+      alertMessage('vi', {
+        rule: 'expected_wait',
+        details: { minutes: null, unbounded: 'yes', service: 'id-card' },
+        subject: null,
+      }),
+    ).toMatch(/^Dự kiến chờ tăng không giới hạn — \S/);
+  });
+
   it('takes the ticket of an unsatisfied rating from the subject when details lack it', () => {
     expect(alertMessage('vi', { rule: 'unsatisfied_rating', details: {}, subject: 'A012' })).toBe(
       'Công dân không hài lòng (vé A012)',

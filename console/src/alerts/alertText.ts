@@ -1,6 +1,6 @@
 import type { Alert, AlertRule } from '@counterwatch/shared';
 import { translate, type Lang } from '../i18n/i18n';
-import { formatNumber } from '../queue/format';
+import { formatNumber, serviceName } from '../queue/format';
 
 /** The `details` keys each rule's sentence needs; the server sends them, we do not rely on it. */
 const RULE_PARAMS: Record<AlertRule, readonly string[]> = {
@@ -37,9 +37,19 @@ export function alertMessage(lang: Lang, alert: Pick<Alert, 'rule' | 'details' |
   if (alert.rule === 'unsatisfied_rating' && params.ticket === undefined && alert.subject !== null) {
     params.ticket = alert.subject; // the rated ticket is the alert's subject
   }
-  if (alert.rule === 'expected_wait' && params.minutes === undefined && alert.details.unbounded === 'yes') {
-    return translate(lang, 'alert.msg.expected_wait_unbounded');
+  if (alert.rule === 'expected_wait') {
+    // A department's expected wait is per service: say which ("… 45 phút — Căn cước").
+    const sentence =
+      params.minutes === undefined && alert.details.unbounded === 'yes'
+        ? translate(lang, 'alert.msg.expected_wait_unbounded')
+        : sentenceOf(lang, alert.rule, params);
+    const service = alert.details.service;
+    return typeof service === 'string' ? `${sentence} — ${serviceName(lang, service)}` : sentence;
   }
-  const complete = RULE_PARAMS[alert.rule].every((key) => key in params);
-  return complete ? translate(lang, `alert.msg.${alert.rule}`, params) : ruleTitle(lang, alert.rule);
+  return sentenceOf(lang, alert.rule, params);
+}
+
+function sentenceOf(lang: Lang, rule: AlertRule, params: Record<string, string | number>): string {
+  const complete = RULE_PARAMS[rule].every((key) => key in params);
+  return complete ? translate(lang, `alert.msg.${rule}`, params) : ruleTitle(lang, rule);
 }
