@@ -96,7 +96,9 @@ function ServiceTable({ metrics }: { metrics: DepartmentMetrics }) {
   return (
     <div className="table-scroll">
       <table className="data-table service-table">
-        <caption>{t('departments.services')}</caption>
+        <caption>
+          {t('departments.services')} <small className="muted">{t('departments.servicesModel')}</small>
+        </caption>
         <thead>
           <tr>
             <th scope="col">{t('departments.service')}</th>
@@ -104,20 +106,19 @@ function ServiceTable({ metrics }: { metrics: DepartmentMetrics }) {
               {t('queue.waiting')}
             </th>
             <th scope="col" className="num">
-              <abbr title={t('departments.arrivalsLong')}>λ</abbr> {t('departments.perHour')}
+              <abbr title={t('departments.arrivalsLong')}>{t('departments.arrivalsShort')}</abbr>
             </th>
             <th scope="col" className="num">
-              {t('departments.meanService')}
+              <abbr title={t('departments.meanServiceLong')}>{t('departments.meanService')}</abbr>
             </th>
             <th scope="col" className="num">
-              <abbr title={t('departments.countersLong')}>c</abbr>
+              <abbr title={t('departments.countersLong')}>{t('departments.countersShort')}</abbr>
             </th>
             <th scope="col" className="num">
-              <abbr title={t('departments.utilisationLong')}>ρ</abbr>
+              <abbr title={t('departments.utilisationLong')}>{t('departments.utilisationShort')}</abbr>
             </th>
             <th scope="col" className="num">
-              <abbr title={t('departments.wqLong')}>W</abbr>
-              <sub>q</sub>
+              <abbr title={t('departments.wqLong')}>{t('departments.wqShort')}</abbr>
             </th>
             <th scope="col" className="num">
               <abbr title={t('departments.newTicketWaitLong')}>{t('departments.newTicketWait')}</abbr>
