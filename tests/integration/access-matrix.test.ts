@@ -23,7 +23,13 @@ interface Route {
 }
 
 /** Routes anyone may call (they authenticate otherwise, or not at all). */
-const PUBLIC = new Set(['GET /api/v1/health', 'POST /api/v1/auth/login', 'POST /api/v1/device/enroll']);
+const PUBLIC = new Set([
+  'GET /api/v1/health',
+  'POST /api/v1/auth/login',
+  // answers whether the caller is logged in: the user, or null
+  'GET /api/v1/auth/session',
+  'POST /api/v1/device/enroll',
+]);
 const DEVICE = /^\/api\/v1\/(device|events)(\/|$)/;
 
 /**

@@ -14,6 +14,8 @@ describe('live wall', () => {
   let browser: Browser;
   let page: Page;
   let counterIds: string[];
+  /** Errors the browser logged from the first load through login (a 401 before login was one). */
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     ({ stack, cleanup } = await testStack('live', { departments: 1, countersPerDepartment: 3 }));
@@ -22,6 +24,9 @@ describe('live wall', () => {
     const password = stack.createUser('director', ['director']);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
     // Every breach of the page's own Content-Security-Policy, from the first script on.
     await page.addInitScript(() => {
       const seen: string[] = [];
@@ -43,6 +48,10 @@ describe('live wall', () => {
     expect(await page.locator('.tile').count()).toBe(3);
     const increases = await expectDecoding(page, counterIds, 'grid');
     for (const id of counterIds) expect(increases.get(id), id).toBeGreaterThan(10);
+  });
+
+  it('loading the page and logging in logs no error in the browser', () => {
+    expect(consoleErrors).toEqual([]);
   });
 
   it('the page keeps to its own Content-Security-Policy (no code compiled at run time)', async () => {

@@ -100,8 +100,12 @@ function ConsoleApp() {
   }, [auth, allowed, user, route]);
 
   useEffect(() => {
-    apiRequest('GET', '/api/v1/auth/me', z.object({ user: UserSchema }))
+    apiRequest('GET', '/api/v1/auth/session', z.object({ user: UserSchema.nullable() }))
       .then(({ user }) => {
+        if (!user) {
+          setAuth('out');
+          return;
+        }
         useStore.getState().setUser(user);
         setAuth('in');
       })

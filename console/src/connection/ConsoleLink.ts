@@ -116,12 +116,17 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
   async #retryOrLogin(opened: boolean): Promise<void> {
     if (!opened) {
       try {
-        await apiRequest('GET', '/api/v1/auth/me', z.object({ user: UserSchema }));
-      } catch (error) {
-        if (error instanceof Error && 'code' in error && error.code === 'unauthenticated') {
+        const { user } = await apiRequest(
+          'GET',
+          '/api/v1/auth/session',
+          z.object({ user: UserSchema.nullable() }),
+        );
+        if (!user) {
           useStore.getState().setConnectionStatus('unauthenticated');
           return;
         }
+      } catch {
+        // the server is unreachable: retry below
       }
     }
     const delay = this.#backoff.next();

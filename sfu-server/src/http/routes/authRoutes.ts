@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import { requireUser, sessionOf } from '../auth.js';
-import { clearedSessionCookie, sessionCookie } from '../cookies.js';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../cookies.js';
 import { clientIp } from '../requestContext.js';
 
 const LoginSchema = z.object({
@@ -38,6 +38,14 @@ export function authRoutes({
     await sessions.logout(sessionOf(res), clientIp(req));
     res.setHeader('Set-Cookie', clearedSessionCookie(secureCookies));
     res.json({ ok: true });
+  });
+
+  // "Am I logged in?" for a page that is loading: a plain yes or no (user or null), never a 401 the
+  // browser would log as an error before the login form has even shown.
+  router.get('/session', async (req, res) => {
+    const session = await sessions.resolve(readCookie(req, SESSION_COOKIE));
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ user: session?.user ?? null, expiresAt: session?.expiresAt ?? null });
   });
 
   router.get('/me', requireUser(sessions), (_req, res) => {
