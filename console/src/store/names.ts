@@ -51,13 +51,24 @@ export function useCounterOptions(departmentId: string): { id: string; name: str
   const ids = useStore(
     useShallow((s) => (departmentId === '' ? s.wallOrder : (s.counterIdsByDepartment[departmentId] ?? []))),
   );
-  const counters = useStore(
+  // Flat records of strings: useShallow keeps them stable while nothing in them changes (records
+  // of fresh objects would be new on every call and re-render for ever).
+  const names = useCounterNames();
+  const departmentOf = useStore(
     useShallow((s) => {
-      const brief: Record<string, { name: string; departmentId: string }> = {};
-      for (const c of Object.values(s.counters)) brief[c.id] = { name: c.name, departmentId: c.departmentId };
-      return brief;
+      const of: Record<string, string> = {};
+      for (const c of Object.values(s.counters)) of[c.id] = c.departmentId;
+      return of;
     }),
   );
   const departmentNames = useDepartmentNames();
-  return useMemo(() => counterOptions(ids, counters, departmentNames), [ids, counters, departmentNames]);
+  return useMemo(() => {
+    const counters: Record<string, { name: string; departmentId: string }> = {};
+    for (const id of ids) {
+      const name = names[id];
+      const departmentId = departmentOf[id];
+      if (name !== undefined && departmentId !== undefined) counters[id] = { name, departmentId };
+    }
+    return counterOptions(ids, counters, departmentNames);
+  }, [ids, names, departmentOf, departmentNames]);
 }
