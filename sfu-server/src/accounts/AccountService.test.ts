@@ -16,6 +16,15 @@ const ADMIN: Actor = { userId: 1, username: 'admin', ip: '192.0.2.1' };
 const CLI: Actor = { userId: null, username: 'cli:operator', ip: null };
 const PASSWORD = 'a-long-enough-password';
 
+/** The account service on a storage, audited there, as the server and the CLI make it. */
+const accountsOn = (storage: SqliteStorage): AccountService =>
+  new AccountService({
+    storage,
+    audit: new AuditLog({ store: storage.audit, logger, now: systemClock }),
+    logger,
+    now: systemClock,
+  });
+
 describe('AccountService', () => {
   let dir: string;
   let storage: SqliteStorage;
@@ -24,12 +33,7 @@ describe('AccountService', () => {
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-accounts-'));
     storage = await SqliteStorage.create({ dataDir: dir, logger, now: systemClock, changePollMs: 20 });
-    accounts = new AccountService({
-      storage,
-      audit: new AuditLog({ store: storage.audit, logger, now: systemClock }),
-      logger,
-      now: systemClock,
-    });
+    accounts = accountsOn(storage);
     await storage.saveDepartment({
       id: 'd1',
       name: 'Department 1',
@@ -166,12 +170,7 @@ describe('AccountService', () => {
     // Another connection to the same file, as the CLI would open.
     const other = await SqliteStorage.create({ dataDir: dir, logger, now: systemClock });
     try {
-      const cli = new AccountService({
-        storage: other,
-        audit: new AuditLog({ store: other.audit, logger, now: systemClock }),
-        logger,
-        now: systemClock,
-      });
+      const cli = accountsOn(other);
       const { user } = await cli.createUser(CLI, {
         username: 'fromcli',
         displayName: 'From CLI',
@@ -203,12 +202,7 @@ describe('AccountService', () => {
     const follower = new ChangeFollower({ feed: storage.changes, host, logger });
     const other = await SqliteStorage.create({ dataDir: dir, logger, now: systemClock });
     try {
-      const cli = new AccountService({
-        storage: other,
-        audit: new AuditLog({ store: other.audit, logger, now: systemClock }),
-        logger,
-        now: systemClock,
-      });
+      const cli = accountsOn(other);
       const { user } = await cli.createUser(CLI, {
         username: 'xuser1',
         displayName: 'X',
