@@ -12,6 +12,9 @@ export default defineConfig({
           name: 'unit',
           include: ['{shared,sfu-server,agent,demo,console}/src/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // Some unit tests hash with scrypt on purpose (logins); on two loaded cores ten of them outlast
+          // vitest's 5 s default and the late ones spill into the next test. Speed lives in benchmarks.
+          testTimeout: 30_000,
         },
       },
       {
