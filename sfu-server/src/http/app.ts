@@ -86,6 +86,10 @@ const DRAIN_MS = 5_000;
 export function createHttpServer(app: Express, logger: Logger): http.Server {
   const log = logger.child({ module: 'http' });
   const server = http.createServer(app);
+  // Idle keep-alive connections: let the client (or the proxy, nginx keeps upstreams 60 s) close first.
+  // With node's 5 s a client whose loop ran late sent its next request on a socket the server had just
+  // closed ("other side closed"), seen on a loaded machine.
+  server.keepAliveTimeout = 65_000;
   const answered = new WeakSet<Duplex>();
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
     if (answered.has(socket)) return; // the parser reports each further chunk again
