@@ -300,4 +300,13 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX devices_department ON devices(department_id);
     `,
   },
+  {
+    version: 9,
+    name: 'the counters an alert concerns',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN counter_ids TEXT NOT NULL DEFAULT '[]';  -- JSON array of counter ids
+      -- A counter's alert concerns its counter; older department alerts stay with the department.
+      UPDATE alerts SET counter_ids = json_array(counter_id) WHERE counter_id IS NOT NULL;
+    `,
+  },
 ];
