@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { WallView } from '@counterwatch/shared';
 import { WALL_LAYOUTS, type WallLayout } from '../wall/layout';
 import { WALL_SORTS, type WallSort } from '../wall/order';
 import { remember, storedChoice, storedString } from './persist';
@@ -15,6 +16,8 @@ export interface WallSlice {
   wallPage: number;
   /** The saved view applied, if any (remembered on this device, restored after a reload). */
   wallViewId: number | null;
+  /** The user's saved views (server-side), once loaded. */
+  wallViews: WallView[] | null;
   /** The tour: cycle through saved views (or pages) every `tourSeconds`. */
   touring: boolean;
   tourSeconds: number;
@@ -26,6 +29,7 @@ export interface WallSlice {
     view: { id: number; layout: WallLayout; sort: WallSort; counterIds: string[] | null } | null,
   ) => void;
   setTour: (touring: boolean, seconds?: number) => void;
+  setWallViews: (views: WallView[]) => void;
 }
 
 const LAYOUT_KEY = 'cw.wallLayout';
@@ -43,6 +47,7 @@ export const createWallSlice: StateCreator<AppState, [], [], WallSlice> = (set) 
   wallCounterIds: null,
   wallPage: 0,
   wallViewId: storedViewId(),
+  wallViews: null,
   touring: false,
   tourSeconds: 20,
   setWallLayout: (wallLayout) => {
@@ -70,4 +75,5 @@ export const createWallSlice: StateCreator<AppState, [], [], WallSlice> = (set) 
     });
   },
   setTour: (touring, seconds) => set((s) => ({ touring, tourSeconds: seconds ?? s.tourSeconds })),
+  setWallViews: (wallViews) => set({ wallViews }),
 });

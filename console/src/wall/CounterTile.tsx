@@ -37,6 +37,7 @@ export const CounterTile = memo(function CounterTile({
         .map((id) => s.alerts[id])
         .filter((a): a is Alert => a !== undefined)
         .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+      const worst: AlertSeverity | '' = alerts[0]?.severity ?? '';
       return {
         name: c?.name ?? counterId,
         departmentName: showDepartment
@@ -51,7 +52,7 @@ export const CounterTile = memo(function CounterTile({
         servingNumber: q?.servingTicket?.number ?? '',
         servingSince: q?.servingTicket?.since ?? null,
         sourceProblem: c?.media.agent?.source?.problem ?? null,
-        alertSeverity: (alerts[0]?.severity ?? '') as AlertSeverity | '',
+        alertSeverity: worst,
         // The worst alert leads; every reason is in the title and for screen readers.
         alertLead: alerts[0] ? alertMessage(s.lang, alerts[0]) : '',
         alertMore: alerts.length - 1,

@@ -7,7 +7,8 @@ import { FocusView } from './FocusView';
 import { useWallKeyboard } from './useWallKeyboard';
 import { WallGrid } from './WallGrid';
 import { WallToolbar } from './WallToolbar';
-import { isVideoWallScreen, useVideoWallScreen } from './videoWall';
+import { isVideoWallScreen, useVideoWallScreen, videoWallParams } from './videoWall';
+import { useWallTour, useWallViews } from './wallViews';
 import './wall.css';
 
 /**
@@ -24,6 +25,8 @@ export function LiveWall() {
   const layout = useStore((s) => s.wallLayout);
   const bare = isVideoWallScreen();
   useVideoWallScreen(bare);
+  useWallViews(bare ? videoWallParams().view : null);
+  useWallTour();
   useWallKeyboard();
 
   return (

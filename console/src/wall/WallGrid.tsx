@@ -54,7 +54,8 @@ export function WallGrid({ layout }: { layout: Exclude<WallLayout, 'size'> }) {
   const [ref, space] = useFreeSpace();
   const fit = fitGrid(layout, ids.length, space.width, space.height);
   const pages = pageCount(ids.length, fit.perPage);
-  const shown = Math.min(page, pages - 1);
+  // The tour only counts pages up: wrap around.
+  const shown = page % pages;
   const pageIds = ids.slice(shown * fit.perPage, (shown + 1) * fit.perPage);
   const departmentIds = useStore(
     useShallow((s) => {

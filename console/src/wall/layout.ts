@@ -3,8 +3,8 @@
  * tiles would get smaller than a readable minimum), 'N' an N×N grid with
  * pages, 'size' the tile-size flow grouped by department (scrolls).
  */
-export const WALL_LAYOUTS = ['auto', '2', '3', '4', '5', '6', '7', '8', 'size'] as const;
-export type WallLayout = (typeof WALL_LAYOUTS)[number];
+export { WALL_LAYOUTS, type WallLayout } from '@counterwatch/shared';
+import type { WallLayout } from '@counterwatch/shared';
 
 export interface GridFit {
   cols: number;

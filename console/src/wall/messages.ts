@@ -21,6 +21,17 @@ export const wallVi = {
   'wall.pagePrevious': 'Trang trước',
   'wall.pageNext': 'Trang sau',
   'wall.toolbar': 'Tùy chọn màn hình giám sát',
+  'wall.tour': 'Tự chuyển',
+  'wall.tourSeconds': 'Số giây mỗi lần chuyển',
+  'wall.seconds': 'giây',
+  'wall.fullscreen': 'Toàn màn hình',
+  'wall.secondScreen': 'Mở màn hình thứ hai',
+  'wall.view': 'Chế độ xem',
+  'wall.view.none': 'Tất cả quầy',
+  'wall.view.name': 'Tên chế độ xem',
+  'wall.view.save': 'Lưu',
+  'wall.view.delete': 'Xóa',
+  'wall.counters.chosen': '{count}/{total} quầy',
 };
 
 export const wallEn: Record<keyof typeof wallVi, string> = {
@@ -45,4 +56,15 @@ export const wallEn: Record<keyof typeof wallVi, string> = {
   'wall.pagePrevious': 'Previous page',
   'wall.pageNext': 'Next page',
   'wall.toolbar': 'Wall options',
+  'wall.tour': 'Tour',
+  'wall.tourSeconds': 'Seconds per step',
+  'wall.seconds': 's',
+  'wall.fullscreen': 'Full screen',
+  'wall.secondScreen': 'Open a second screen',
+  'wall.view': 'View',
+  'wall.view.none': 'All counters',
+  'wall.view.name': 'View name',
+  'wall.view.save': 'Save',
+  'wall.view.delete': 'Delete',
+  'wall.counters.chosen': '{count}/{total} counters',
 };

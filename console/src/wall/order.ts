@@ -3,8 +3,8 @@ import { SEVERITY_RANK } from '../store/alertsSlice';
 import type { AlertsData } from '../store/alertsSlice';
 import type { CountersData } from '../store/countersSlice';
 
-export type WallSort = 'department' | 'worst';
-export const WALL_SORTS: readonly WallSort[] = ['department', 'worst'];
+import type { WallSort } from '@counterwatch/shared';
+export { WALL_SORTS, type WallSort } from '@counterwatch/shared';
 
 /**
  * How badly a counter needs attention, from the alerts that concern it: a

@@ -309,4 +309,19 @@ export const MIGRATIONS: Migration[] = [
       UPDATE alerts SET counter_ids = json_array(counter_id) WHERE counter_id IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    name: 'saved wall views, per user',
+    sql: `
+      CREATE TABLE wall_views (
+        id         INTEGER PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id),
+        name       TEXT NOT NULL,
+        body       TEXT NOT NULL,                 -- JSON: layout, sort, counterIds
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (user_id, name)
+      ) STRICT;
+    `,
+  },
 ];
