@@ -44,6 +44,8 @@ import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
 import { queueRoutes } from './http/routes/queueRoutes.js';
 import { reviewRoutes } from './http/routes/reviewRoutes.js';
 import { InspectionService } from './inspections/InspectionService.js';
+import { WallViewService } from './wall/WallViewService.js';
+import { wallViewRoutes } from './http/routes/wallViewRoutes.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
@@ -93,6 +95,7 @@ export class CounterWatchServer {
   readonly #changes: ChangeFollower;
   readonly #reviews: ReviewService;
   readonly #inspections: InspectionService;
+  readonly #wallViews: WallViewService;
   readonly #devices: DeviceRegistry;
   readonly #downloads = new Downloads();
   readonly #views: ViewSources;
@@ -138,6 +141,11 @@ export class CounterWatchServer {
       logger,
       releaseAfterMs,
       now: clock,
+    });
+    this.#wallViews = new WallViewService({
+      store: this.#storage.wallViews,
+      counter: (id) => this.#directory.counter(id),
+      now: this.#clock,
     });
     this.#inspections = new InspectionService({
       store: storage.inspections,
@@ -432,6 +440,7 @@ export class CounterWatchServer {
             now: this.#clock,
           }),
         },
+        { path: '/wall-views', router: wallViewRoutes(this.#sessions, this.#wallViews) },
         {
           path: '/inspections',
           router: inspectionRoutes({

@@ -51,7 +51,7 @@ describe('supervision end to end', () => {
   it('a department head sees only their own department', async () => {
     const page = await session('truongphong');
     await page.locator(`.tile[data-counter-id="${counterId}"]`).waitFor();
-    expect(await page.locator('section.department').count()).toBe(1);
+    expect(await page.locator('.wall .department-header').count()).toBe(1);
     expect(await page.locator(`[data-department-id="${A.id}"]`).count()).toBe(1);
     expect(await page.locator(`[data-department-id="${B.id}"]`).count()).toBe(0);
     expect(await page.locator(`.tile[data-counter-id="${B.counters[0]!.id}"]`).count()).toBe(0);

@@ -6,8 +6,14 @@ import type { AppState } from './store';
 export interface AlertsData {
   /** Active alerts (open and acknowledged) in the user's scope, by id. */
   alerts: Record<number, Alert>;
-  /** Active alert ids per counter, so a tile finds its own without scanning every alert. */
+  /**
+   * Active alert ids per counter they concern (`Alert.counterIds`: a counter's
+   * own alerts and the department alerts the server says concern it), so a
+   * tile finds its own without scanning every alert.
+   */
   alertIdsByCounter: Record<string, number[]>;
+  /** Active department alerts (no counter of their own) per department: the wall's department header. */
+  alertIdsByDepartment: Record<string, number[]>;
   /** Every alert id this console has been told about: only ones not seen before may chime. */
   seenAlertIds: Record<number, true>;
   /** Bumped when new critical alerts arrive (never by the first snapshot); the sound player listens to it. */
@@ -40,6 +46,7 @@ export function highestSeverity(alerts: readonly Alert[]): AlertSeverity | null 
 export const emptyAlertsData: AlertsData = {
   alerts: {},
   alertIdsByCounter: {},
+  alertIdsByDepartment: {},
   seenAlertIds: {},
   criticalArrival: { seq: 0, alertIds: [] },
   alertsLoaded: false,
@@ -73,12 +80,17 @@ export function reduceAlerts(data: AlertsData, incoming: Alert[], replace: boole
   }
   const alerts: Record<number, Alert> = Object.fromEntries(active);
   const alertIdsByCounter: Record<string, number[]> = {};
+  const alertIdsByDepartment: Record<string, number[]> = {};
   for (const alert of active.values()) {
-    if (alert.counterId !== null) (alertIdsByCounter[alert.counterId] ??= []).push(alert.id);
+    const concerned = new Set(alert.counterIds);
+    if (alert.counterId !== null) concerned.add(alert.counterId);
+    for (const id of concerned) (alertIdsByCounter[id] ??= []).push(alert.id);
+    if (alert.counterId === null) (alertIdsByDepartment[alert.departmentId] ??= []).push(alert.id);
   }
   return {
     alerts,
     alertIdsByCounter,
+    alertIdsByDepartment,
     seenAlertIds,
     criticalArrival:
       newCritical.length > 0
@@ -99,6 +111,7 @@ export function alertsData(state: AlertsData): AlertsData {
   return {
     alerts: state.alerts,
     alertIdsByCounter: state.alertIdsByCounter,
+    alertIdsByDepartment: state.alertIdsByDepartment,
     seenAlertIds: state.seenAlertIds,
     criticalArrival: state.criticalArrival,
     alertsLoaded: state.alertsLoaded,

@@ -71,6 +71,20 @@ describe('reduceAlerts', () => {
     expect(resolved.recentlyResolved.map((a) => a.id)).toEqual([1]);
   });
 
+  it('a department alert marks the counters it concerns and the department, not other counters', () => {
+    const data = reduceAlerts(
+      emptyAlertsData,
+      [
+        alert(1, { counterId: null, counterIds: ['q2', 'q3'], rule: 'queue_per_counter' }),
+        alert(2, { counterId: null, counterIds: [], rule: 'low_satisfaction' }),
+        alert(3),
+      ],
+      true,
+    );
+    expect(data.alertIdsByCounter).toEqual({ q1: [3], q2: [1], q3: [1] });
+    expect(data.alertIdsByDepartment).toEqual({ hk: [1, 2] });
+  });
+
   it('counts open alerts and finds the highest severity', () => {
     const data = reduceAlerts(
       emptyAlertsData,

@@ -6,6 +6,7 @@ import { createInspectionSlice, type InspectionSlice } from './inspectionSlice';
 import { countersFromSnapshot, createCountersSlice, type CountersSlice } from './countersSlice';
 import { createQueuesSlice, departmentMetricsFromList, type QueuesSlice } from './queuesSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
+import { createWallSlice, type WallSlice } from './wallSlice';
 
 /** Actions that touch several slices at once, so subscribers never see half a snapshot. */
 export interface SnapshotActions {
@@ -22,6 +23,7 @@ export type AppState = ConnectionSlice &
   QueuesSlice &
   AlertsSlice &
   UiSlice &
+  WallSlice &
   InspectionSlice &
   SnapshotActions;
 
@@ -33,6 +35,7 @@ export const useStore = create<AppState>()((...a) => {
     ...createQueuesSlice(...a),
     ...createAlertsSlice(...a),
     ...createUiSlice(...a),
+    ...createWallSlice(...a),
     ...createInspectionSlice(...a),
     applySnapshot: (snapshot) =>
       set((state) => ({

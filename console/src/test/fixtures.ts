@@ -53,6 +53,8 @@ export function alert(id: number, overrides: Partial<Alert> = {}): Alert {
     severity: 'warning',
     departmentId: 'hk',
     counterId: 'q1',
+    // A counter's alert concerns its counter, unless the test says otherwise.
+    counterIds: overrides.counterId === null ? [] : [overrides.counterId ?? 'q1'],
     subject: null,
     details: { minutes: 31 },
     state: 'open',

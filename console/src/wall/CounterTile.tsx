@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Alert } from '@counterwatch/shared';
+import type { Alert, AlertSeverity } from '@counterwatch/shared';
 import { alertMessage } from '../alerts/alertText';
 import { can } from '../app/roles';
 import { useT } from '../i18n/i18n';
@@ -10,6 +10,7 @@ import { ClockIcon, PeopleIcon, TicketIcon } from '../queue/icons';
 import { QueueStateBadge } from '../queue/QueueStateBadge';
 import { SEVERITY_RANK } from '../store/alertsSlice';
 import { useStore } from '../store/store';
+import { AcknowledgeButton } from './AcknowledgeButton';
 import { StatusBadge } from './StatusBadge';
 import { TrackVideo } from './TrackVideo';
 
@@ -19,7 +20,14 @@ import { TrackVideo } from './TrackVideo';
  * the counting-up times tick without re-rendering at all. Always rendered:
  * a placeholder stands in when the counter has no picture.
  */
-export const CounterTile = memo(function CounterTile({ counterId }: { counterId: string }) {
+export const CounterTile = memo(function CounterTile({
+  counterId,
+  showDepartment = false,
+}: {
+  counterId: string;
+  /** Name the department too (a grid mixing departments, where "Quầy 1" alone is ambiguous). */
+  showDepartment?: boolean;
+}) {
   const t = useT();
   const tile = useStore(
     useShallow((s) => {
@@ -29,8 +37,12 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
         .map((id) => s.alerts[id])
         .filter((a): a is Alert => a !== undefined)
         .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+      const worst: AlertSeverity | '' = alerts[0]?.severity ?? '';
       return {
         name: c?.name ?? counterId,
+        departmentName: showDepartment
+          ? (s.departments.find((d) => d.id === c?.departmentId)?.name ?? '')
+          : '',
         status: c?.media.status ?? 'offline',
         hasGrid: c?.media.tracks.includes('grid') ?? false,
         queueState: q?.state ?? 'closed',
@@ -40,8 +52,19 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
         servingNumber: q?.servingTicket?.number ?? '',
         servingSince: q?.servingTicket?.since ?? null,
         sourceProblem: c?.media.agent?.source?.problem ?? null,
-        alertSeverity: alerts[0]?.severity ?? '',
+        alertSeverity: worst,
+        // The worst alert leads; every reason is in the title and for screen readers.
+        alertLead: alerts[0] ? alertMessage(s.lang, alerts[0]) : '',
+        alertMore: alerts.length - 1,
         alertText: alerts.map((a) => alertMessage(s.lang, a)).join(' · '),
+        alertRules: alerts.map((a) => a.rule).join(' '),
+        // Acknowledged alerts stay on the tile (still true) but no longer ask for attention.
+        alertState: alerts.some((a) => a.state === 'open') ? 'open' : alerts.length > 0 ? 'acknowledged' : '',
+        // A string, so the shallow comparison sees no change when nothing changed.
+        openAlertIds: alerts
+          .filter((a) => a.state === 'open')
+          .map((a) => a.id)
+          .join(','),
       };
     }),
   );
@@ -62,13 +85,15 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
     <div className={`tile-cell${selected ? ' selected' : ''}`} data-counter-id={counterId}>
       <button
         type="button"
-        className={`tile${selected ? ' selected' : ''}${alertSeverity ? ` alert-${alertSeverity}` : ''}`}
+        className={`tile${selected ? ' selected' : ''}${alertSeverity ? ` alert-${alertSeverity}` : ''}${tile.alertState === 'acknowledged' ? ' alert-acknowledged' : ''}`}
         data-counter-id={counterId}
         data-status={status}
         data-queue-length={tile.queueLength}
         data-queue-state={queueState}
         data-serving={tile.servingNumber}
         data-alert={alertSeverity}
+        data-alert-state={tile.alertState}
+        data-alert-rules={tile.alertRules}
         aria-label={t('tile.open', { name })}
         aria-describedby={alertText ? `${alertId} ${factsId}` : factsId}
         title={alertText || undefined}
@@ -96,8 +121,16 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
             </div>
           )}
           {alertText && (
-            <span className="tile-alert" id={alertId} data-severity={alertSeverity}>
-              {alertText}
+            <span className="tile-alert" data-severity={alertSeverity} data-state={tile.alertState}>
+              <span className="tile-alert-lead">
+                {alertSeverity && t(`severity.${alertSeverity}`)} · {tile.alertLead}
+              </span>
+              {tile.alertMore > 0 && (
+                <span className="tile-alert-more">{t('wall.alert.more', { count: tile.alertMore })}</span>
+              )}
+              <span className="visually-hidden" id={alertId}>
+                {alertText}
+              </span>
             </span>
           )}
           <div className="tile-queue" id={factsId}>
@@ -124,7 +157,10 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
           </div>
         </div>
         <div className="tile-caption">
-          <span className="tile-name">{name}</span>
+          <span className="tile-name">
+            {name}
+            {tile.departmentName && <span className="tile-department"> · {tile.departmentName}</span>}
+          </span>
           {live && soundWarning && (
             <span className="tile-source-problem" data-source-problem={sourceProblem}>
               <MicOffIcon />
@@ -134,6 +170,14 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
           <StatusBadge status={status} />
         </div>
       </button>
+      {tile.openAlertIds && (
+        <AcknowledgeButton
+          alertIds={tile.openAlertIds.split(',').map(Number)}
+          className="tile-ack"
+          label={t('wall.alert.acknowledgeAt', { name })}
+          tabIndex={selected ? 0 : -1}
+        />
+      )}
       {canInspect && (
         <button
           type="button"

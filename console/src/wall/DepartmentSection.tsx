@@ -1,26 +1,22 @@
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { CounterTile } from './CounterTile';
+import { DepartmentHeader } from './DepartmentHeader';
+import { orderCounters } from './order';
 
+/** One department's tiles under its header (the "by tile size" layout). */
 export const DepartmentSection = memo(function DepartmentSection({ departmentId }: { departmentId: string }) {
-  const t = useT();
-  const name = useStore((s) => s.departments.find((d) => d.id === departmentId)?.name ?? departmentId);
-  const counterIds = useStore(useShallow((s) => s.counterIdsByDepartment[departmentId] ?? []));
-  const online = useStore((s) => counterIds.filter((id) => s.counters[id]?.media.status === 'online').length);
+  const counterIds = useStore(
+    useShallow((s) => orderCounters(s, s.counterIdsByDepartment[departmentId] ?? [], s.wallSort)),
+  );
   return (
     <section
       className="department"
       aria-labelledby={`dept-${departmentId}`}
       data-department-id={departmentId}
     >
-      <header className="department-header">
-        <h2 id={`dept-${departmentId}`}>{name}</h2>
-        <span className="muted">
-          {t('wall.online', { count: online })} / {t('wall.counters', { count: counterIds.length })}
-        </span>
-      </header>
+      <DepartmentHeader departmentId={departmentId} headingId={`dept-${departmentId}`} />
       <div className="tile-grid">
         {counterIds.map((id) => (
           <CounterTile key={id} counterId={id} />

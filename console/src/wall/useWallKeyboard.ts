@@ -28,7 +28,8 @@ export function useWallKeyboard(): void {
         }
         return;
       }
-      const order = state.wallOrder;
+      // The tiles as shown: the chosen order and page, not the directory's.
+      const order = shownTiles();
       if (order.length === 0) return;
       const current = state.selectedCounterId ?? order[0] ?? null;
       let next: string | null = null;
@@ -61,6 +62,12 @@ export function useWallKeyboard(): void {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+}
+
+function shownTiles(): string[] {
+  return [...document.querySelectorAll<HTMLElement>('.wall .tile[data-counter-id]')].flatMap((el) =>
+    el.dataset.counterId ? [el.dataset.counterId] : [],
+  );
 }
 
 function tileElement(counterId: string): HTMLElement | null {

@@ -10,12 +10,13 @@ import type { Condition } from './rules.js';
 
 const logger = pino({ level: 'silent' });
 
-const longWait = (minutes: number): Condition => ({
+const longWait = (minutes: number, counterIds: string[] = ['c1']): Condition => ({
   key: 'd:longest_wait',
   rule: 'longest_wait',
   severity: 'critical',
   departmentId: 'd',
   counterId: null,
+  counterIds,
   subject: null,
   details: { minutes, threshold: 30 },
 });
@@ -56,6 +57,25 @@ describe('AlertEngine lifecycle', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ rule: 'longest_wait', state: 'open', severity: 'critical' });
     expect(announced.filter((a) => a.state === 'open')).toHaveLength(1);
+  });
+
+  it('stores and announces the counters an alert concerns as they change, not every evaluation', async () => {
+    engine.evaluate('d', [longWait(31, ['c1'])]);
+    await engine.flush();
+    expect(announced).toHaveLength(1);
+    expect(announced[0]).toMatchObject({ counterIds: ['c1'] });
+    engine.evaluate('d', [longWait(32, ['c1'])]);
+    await engine.flush();
+    expect(announced).toHaveLength(1);
+    engine.evaluate('d', [longWait(33, ['c2', 'c1'])]);
+    await engine.flush();
+    expect(announced).toHaveLength(2);
+    expect(announced[1]).toMatchObject({ counterIds: ['c2', 'c1'], severity: 'critical' });
+    const [stored] = await storage.listAlerts({ limit: 10 });
+    expect(stored).toMatchObject({ counterIds: ['c2', 'c1'] });
+    // After a restart the alert still names its counters.
+    const again = await AlertEngine.create({ storage, logger, now: () => now, departmentIds: ['d'] });
+    expect(again.active()[0]).toMatchObject({ counterIds: ['c2', 'c1'] });
   });
 
   it('resolves by itself once the condition stayed clear for the hold time, not before', async () => {
@@ -127,6 +147,7 @@ describe('AlertEngine lifecycle', () => {
     expect(active[0]).toMatchObject({
       rule: 'unsatisfied_rating',
       counterId: 'c1',
+      counterIds: ['c1'],
       subject: 't1',
       details: { comment: 'chờ lâu' },
     });

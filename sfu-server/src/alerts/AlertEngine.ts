@@ -28,6 +28,9 @@ export interface AlertEngineOptions {
   ticketNumber?: (departmentId: string, ticketId: string) => string | undefined;
 }
 
+const sameIds = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((id, i) => id === b[i]);
+
 const publicAlert = ({ conditionKey: _key, ...alert }: StoredAlert): Alert => alert;
 
 /**
@@ -113,6 +116,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
           severity: condition.severity,
           departmentId: condition.departmentId,
           counterId: condition.counterId,
+          counterIds: condition.counterIds,
           subject: condition.subject,
           details: condition.details,
           conditionKey: condition.key,
@@ -129,8 +133,11 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
         continue;
       }
       const regraded = existing.severity !== condition.severity;
+      // The wall marks the counters an alert concerns: when they change, it must hear of it.
+      const moved = !sameIds(existing.counterIds, condition.counterIds);
       existing.details = condition.details;
-      if (regraded) {
+      existing.counterIds = condition.counterIds;
+      if (regraded || moved) {
         existing.severity = condition.severity;
         this.#persist(existing);
         // Not stored yet (id 0): its 'opened' announcement carries the new grade.
@@ -173,6 +180,8 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
           severity: 'critical',
           departmentId,
           counterId: null,
+          // Every counter's recording is at risk: the department header says so, not one tile.
+          counterIds: [],
           subject: null,
           details: {
             usedGb: Math.round(info.usedBytes / 1e8) / 10,
@@ -223,6 +232,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       severity: 'warning',
       departmentId: event.departmentId,
       counterId: event.counterId,
+      counterIds: [event.counterId],
       subject: event.ticketId,
       details: {
         ticket: this.#ticketNumber(event.departmentId, event.ticketId) ?? event.ticketId,

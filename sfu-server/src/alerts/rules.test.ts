@@ -171,4 +171,89 @@ describe('alert rules', () => {
     const sundayNight = Date.UTC(2026, 10, 22, 15, 0, 0);
     expect(rules(input({ media: { recording: 'error' }, now: sundayNight }))).toEqual([]);
   });
+
+  describe('the counters a department alert concerns', () => {
+    const c = (id: string, services: string[], queue: Partial<CounterQueue>) => ({
+      counter: { id, departmentId: 'd', name: id, services },
+      queue: { ...idle, ...queue },
+      media: onlineMedia,
+    });
+    const three = (queues: Partial<CounterQueue>[]): RuleInput['counters'] => [
+      c('c1', ['id-card'], queues[0] ?? {}),
+      c('c2', ['passport'], queues[1] ?? {}),
+      c('c3', ['id-card', 'passport'], queues[2] ?? {}),
+    ];
+    const concerned = (i: RuleInput, rule: string) =>
+      evaluateRules(i).find((x) => x.rule === rule)?.counterIds;
+
+    it('queue per counter: the open counters whose own queue is over the line, worst first', () => {
+      const i = {
+        ...input({ metrics: { queueLength: 40, openCounters: 3 } }),
+        counters: three([
+          { queueLength: 35, pressure: 4.4 },
+          { queueLength: 5, pressure: 0.6 },
+          { queueLength: 40, pressure: 5 },
+        ]),
+      };
+      expect(concerned(i, 'queue_per_counter')).toEqual(['c3', 'c1']);
+    });
+
+    it('queue per counter with the load spread evenly: every open counter that has a queue', () => {
+      const i = {
+        ...input({ metrics: { queueLength: 18, openCounters: 2 } }),
+        counters: three([
+          { queueLength: 8, pressure: 1 },
+          { queueLength: 0, pressure: 0 },
+          { queueLength: 8, pressure: 1, state: 'closed' },
+        ]),
+      };
+      // c3 is closed and its queue does not count; c2 has nobody to serve.
+      expect(concerned(i, 'queue_per_counter')).toEqual(['c1']);
+    });
+
+    it('people waiting and every counter closed: the closed counters that could serve them', () => {
+      const i = {
+        ...input({ metrics: { queueLength: 3, openCounters: 0 } }),
+        counters: three([
+          { queueLength: 3, state: 'closed' },
+          { queueLength: 0, state: 'closed' },
+          { queueLength: 3, state: 'closed' },
+        ]),
+      };
+      expect(concerned(i, 'queue_per_counter')).toEqual(['c1', 'c3']);
+    });
+
+    it('longest wait: the open counters that can serve a ticket waiting over the target', () => {
+      const i = {
+        ...input({ metrics: { longestWaitSeconds: 57 * 60 } }),
+        counters: three([
+          { longestWaitSeconds: 57 * 60, queueLength: 35 },
+          { longestWaitSeconds: 10 * 60, queueLength: 2 },
+          { longestWaitSeconds: 57 * 60, queueLength: 37, state: 'closed' },
+        ]),
+      };
+      expect(concerned(i, 'longest_wait')).toEqual(['c1']);
+    });
+
+    it('expected wait: the counters serving the late service', () => {
+      const late = {
+        serviceCode: 'passport',
+        waiting: 30,
+        arrivalsPerHour: 20,
+        meanServiceSeconds: 600,
+        openCounters: 1,
+        erlangWait: { kind: 'unbounded' } as const,
+        expectedWait: { kind: 'unbounded' } as const,
+      };
+      const i = { ...input({ metrics: { services: [late] } }), counters: three([{}, {}, {}]) };
+      expect(concerned(i, 'expected_wait')).toEqual(['c2', 'c3']);
+    });
+
+    it('satisfaction over the last hour concerns the department as a whole; counter rules their counter', () => {
+      expect(
+        concerned(input({ metrics: { satisfactionLastHour: 0.5, ratingsLastHour: 6 } }), 'low_satisfaction'),
+      ).toEqual([]);
+      expect(concerned(input({ media: { recording: 'gap' } }), 'recording_gap')).toEqual(['c1']);
+    });
+  });
 });

@@ -18,6 +18,8 @@ export interface Condition {
   severity: AlertSeverity;
   departmentId: string;
   counterId: string | null;
+  /** The counters it concerns (see `Alert.counterIds`), worst first. */
+  counterIds: string[];
   subject: string | null;
   details: Record<string, number | string | null>;
 }
@@ -31,6 +33,22 @@ export interface RuleInput {
 }
 
 const minutes = (ms: number): number => Math.floor(ms / 60_000);
+
+type CounterInput = RuleInput['counters'][number];
+
+/**
+ * The counters a department condition concerns: the open ones that match,
+ * or, when none of those is open, every one that matches (closed counters
+ * that could serve the people waiting). Worst first, so a pop-up or the
+ * worst-first wall leads with the counter that matters most.
+ */
+function concerned(counters: CounterInput[], match: (c: CounterInput) => boolean): string[] {
+  const matching = counters.filter(match);
+  const open = matching.filter((c) => c.queue.state !== 'closed');
+  return (open.length > 0 ? open : matching)
+    .sort((a, b) => b.queue.pressure - a.queue.pressure || b.queue.queueLength - a.queue.queueLength)
+    .map((c) => c.counter.id);
+}
 
 /** Within the department's opening hours (local time, Asia/Ho_Chi_Minh)? */
 export function isOpen(department: Department, at: number): boolean {
@@ -52,6 +70,7 @@ export function evaluateRules(input: RuleInput): Condition[] {
   const { department, metrics: m, thresholds: t, now } = input;
   const d = department.id;
   const out: Condition[] = [];
+  const counters = input.counters;
 
   if (m.queueLength > 0) {
     if (m.openCounters === 0) {
@@ -62,6 +81,8 @@ export function evaluateRules(input: RuleInput): Condition[] {
           severity: 'critical',
           departmentId: d,
           counterId: null,
+          // Every counter is closed: the ones that could serve the people waiting.
+          counterIds: concerned(counters, (c) => c.queue.queueLength > 0),
           subject: null,
           details: { queue: m.queueLength, counters: 0, threshold: t.queuePerCounter },
         });
@@ -69,12 +90,18 @@ export function evaluateRules(input: RuleInput): Condition[] {
     } else {
       const perCounter = m.queueLength / m.openCounters;
       if (perCounter > t.queuePerCounter) {
+        const openWith = (min: number): string[] =>
+          concerned(counters, (c) => c.queue.state !== 'closed' && c.queue.queueLength > min);
+        const overloaded = openWith(t.queuePerCounter);
+        const withQueue = openWith(0);
         out.push({
           key: `${d}:queue_per_counter`,
           rule: 'queue_per_counter',
           severity: perCounter > 2 * t.queuePerCounter ? 'critical' : 'warning',
           departmentId: d,
           counterId: null,
+          // The open counters whose own queue is over the line; if the load is spread evenly, all that have one.
+          counterIds: overloaded.length > 0 ? overloaded : withQueue,
           subject: null,
           details: {
             queue: m.queueLength,
@@ -94,6 +121,11 @@ export function evaluateRules(input: RuleInput): Condition[] {
       severity: 'critical',
       departmentId: d,
       counterId: null,
+      // The counters that can serve a ticket waiting over the target.
+      counterIds: concerned(
+        counters,
+        (c) => c.queue.longestWaitSeconds !== null && c.queue.longestWaitSeconds > t.longestWaitMinutes * 60,
+      ),
       subject: null,
       details: { minutes: Math.floor(m.longestWaitSeconds / 60), threshold: t.longestWaitMinutes },
     });
@@ -113,6 +145,8 @@ export function evaluateRules(input: RuleInput): Condition[] {
         severity: 'warning',
         departmentId: d,
         counterId: null,
+        // The counters serving a late service.
+        counterIds: concerned(counters, (c) => late.some((s) => c.counter.services.includes(s.serviceCode))),
         subject: null,
         details: {
           service: worst.serviceCode,
@@ -133,6 +167,8 @@ export function evaluateRules(input: RuleInput): Condition[] {
         severity: 'warning',
         departmentId: d,
         counterId: null,
+        // The department's last hour as a whole: its header, no tile.
+        counterIds: [],
         subject: null,
         details: { percent, ratings: m.ratingsLastHour, threshold: t.minSatisfactionPercent },
       });
@@ -154,6 +190,7 @@ export function evaluateRules(input: RuleInput): Condition[] {
         severity: 'warning',
         departmentId: d,
         counterId: c,
+        counterIds: [c],
         subject: null,
         details: { minutes: minutes(now - q.stateSince), waiting: q.queueLength, threshold: t.idleMinutes },
       });
@@ -169,6 +206,7 @@ export function evaluateRules(input: RuleInput): Condition[] {
         severity: 'warning',
         departmentId: d,
         counterId: c,
+        counterIds: [c],
         subject: q.servingTicket.ticketId,
         details: {
           minutes: minutes(now - q.servingTicket.since),
@@ -185,6 +223,7 @@ export function evaluateRules(input: RuleInput): Condition[] {
         severity: media.recording === 'error' ? 'critical' : 'warning',
         departmentId: d,
         counterId: c,
+        counterIds: [c],
         subject: media.recording,
         details: { what: media.recording },
       });
@@ -200,6 +239,7 @@ export function evaluateRules(input: RuleInput): Condition[] {
           severity: 'critical',
           departmentId: d,
           counterId: c,
+          counterIds: [c],
           subject: 'camera',
           details: { minutes: minutes(now - media.since), what: 'camera', threshold: t.mediaOfflineMinutes },
         });
@@ -210,6 +250,7 @@ export function evaluateRules(input: RuleInput): Condition[] {
           severity: 'warning',
           departmentId: d,
           counterId: c,
+          counterIds: [c],
           subject: 'audio',
           details: { minutes: minutes(now - media.since), what: 'audio', threshold: t.mediaOfflineMinutes },
         });

@@ -19,6 +19,8 @@ import type {
   Role,
   ServiceOutcome,
   User,
+  WallView,
+  WallViewBody,
 } from '@counterwatch/shared';
 import type { AuditFields } from '../audit/chain.js';
 
@@ -186,8 +188,28 @@ export interface Storage {
   readonly reviews: ReviewStore;
   readonly inspections: InspectionStore;
   readonly devices: DeviceStore;
+  readonly wallViews: WallViewStore;
 
   close(): Promise<void>;
+}
+
+/** Saved wall views, each owned by one user: every call names the owner. */
+export interface WallViewStore {
+  list(userId: number): Promise<WallView[]>;
+  /** 'limit' when the user already has `max` views (checked and inserted atomically). */
+  create(
+    userId: number,
+    view: WallViewBody,
+    at: number,
+    max: number,
+  ): Promise<WallView | 'limit' | 'name_taken'>;
+  update(
+    userId: number,
+    id: number,
+    view: WallViewBody,
+    at: number,
+  ): Promise<WallView | 'not_found' | 'name_taken'>;
+  remove(userId: number, id: number): Promise<boolean>;
 }
 
 // ---- Supervision: audit trail, settings, recordings, interactions and review, inspections ----

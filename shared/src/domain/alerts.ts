@@ -28,6 +28,14 @@ export const AlertSchema = z.object({
   severity: AlertSeveritySchema,
   departmentId: DepartmentIdSchema,
   counterId: CounterIdSchema.nullable(),
+  /**
+   * The counters the alert concerns, decided by the server so the wall marks
+   * them without guessing: a counter alert's own counter; for a department
+   * alert the counters serving the overloaded queue or service (empty when it
+   * concerns the department as a whole: satisfaction, storage). Follows the
+   * condition while the alert is active.
+   */
+  counterIds: z.array(CounterIdSchema).max(1000).default([]),
   /** What the alert is about beyond the counter (a ticket for a rating). */
   subject: z.string().nullable(),
   /** Facts behind it (queue length, minutes…), for the message in either language. */

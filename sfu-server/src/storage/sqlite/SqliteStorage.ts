@@ -37,6 +37,7 @@ import { MIGRATIONS } from './migrations.js';
 import { SqliteAuditStore } from './SqliteAuditStore.js';
 import { SqliteChangeFeed } from './SqliteChangeFeed.js';
 import { SqliteDeviceStore } from './SqliteDeviceStore.js';
+import { SqliteWallViewStore } from './SqliteWallViewStore.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
@@ -99,6 +100,7 @@ export class SqliteStorage implements Storage {
   readonly reviews: SqliteReviewStore;
   readonly inspections: SqliteInspectionStore;
   readonly devices: SqliteDeviceStore;
+  readonly wallViews: SqliteWallViewStore;
   #closed = false;
 
   readonly #now: Clock;
@@ -118,6 +120,7 @@ export class SqliteStorage implements Storage {
     this.reviews = new SqliteReviewStore(db);
     this.inspections = new SqliteInspectionStore(db);
     this.devices = new SqliteDeviceStore(db);
+    this.wallViews = new SqliteWallViewStore(db);
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */
@@ -548,15 +551,16 @@ export class SqliteStorage implements Storage {
   async insertAlert(alert: NewAlert): Promise<StoredAlert> {
     const result = this.#db
       .prepare(
-        `INSERT INTO alerts (rule, severity, department_id, counter_id, subject, condition_key, details, state,
-           opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution_note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO alerts (rule, severity, department_id, counter_id, counter_ids, subject, condition_key, details,
+           state, opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution_note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         alert.rule,
         alert.severity,
         alert.departmentId,
         alert.counterId,
+        JSON.stringify(alert.counterIds),
         alert.subject,
         alert.conditionKey,
         JSON.stringify(alert.details),
@@ -574,12 +578,13 @@ export class SqliteStorage implements Storage {
   async updateAlert(alert: StoredAlert): Promise<void> {
     this.#db
       .prepare(
-        `UPDATE alerts SET severity = ?, details = ?, state = ?, acknowledged_at = ?, acknowledged_by = ?,
-           resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ?`,
+        `UPDATE alerts SET severity = ?, details = ?, counter_ids = ?, state = ?, acknowledged_at = ?,
+           acknowledged_by = ?, resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ?`,
       )
       .run(
         alert.severity,
         JSON.stringify(alert.details),
+        JSON.stringify(alert.counterIds),
         alert.state,
         alert.acknowledgedAt,
         alert.acknowledgedBy,
@@ -659,6 +664,7 @@ interface AlertRow {
   severity: string;
   department_id: string;
   counter_id: string | null;
+  counter_ids: string;
   subject: string | null;
   condition_key: string;
   details: string;
@@ -678,6 +684,7 @@ function alertFromRow(row: AlertRow): StoredAlert {
     severity: row.severity,
     departmentId: row.department_id,
     counterId: row.counter_id,
+    counterIds: JSON.parse(row.counter_ids) as unknown,
     subject: row.subject,
     details: JSON.parse(row.details) as unknown,
     state: row.state,

@@ -300,4 +300,28 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX devices_department ON devices(department_id);
     `,
   },
+  {
+    version: 9,
+    name: 'the counters an alert concerns',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN counter_ids TEXT NOT NULL DEFAULT '[]';  -- JSON array of counter ids
+      -- A counter's alert concerns its counter; older department alerts stay with the department.
+      UPDATE alerts SET counter_ids = json_array(counter_id) WHERE counter_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 10,
+    name: 'saved wall views, per user',
+    sql: `
+      CREATE TABLE wall_views (
+        id         INTEGER PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id),
+        name       TEXT NOT NULL,
+        body       TEXT NOT NULL,                 -- JSON: layout, sort, counterIds
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (user_id, name)
+      ) STRICT;
+    `,
+  },
 ];
