@@ -19,6 +19,7 @@ import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
 import { evaluateRules } from './alerts/rules.js';
 import { AuditLog, actorOf, type Actor } from './audit/AuditLog.js';
+import { AuditSearch } from './audit/AuditSearch.js';
 import { canWatch, hasRole } from './auth/access.js';
 import { SessionService } from './auth/SessionService.js';
 import type { ServerConfig } from './config.js';
@@ -416,7 +417,19 @@ export class CounterWatchServer {
         { path: '/directory', router: directoryRoutes(this.#sessions, this.#directory) },
         {
           path: '/audit',
-          router: auditRoutes({ sessions: this.#sessions, audit: this.#audit, now: this.#clock }),
+          router: auditRoutes({
+            sessions: this.#sessions,
+            audit: this.#audit,
+            search: new AuditSearch({
+              audit: this.#audit,
+              host: {
+                departments: () => this.#directory.departments(),
+                counters: () => this.#directory.counters(),
+                accounts: () => this.#storage.listUsers(),
+              },
+            }),
+            now: this.#clock,
+          }),
         },
         { path: '/admin/devices', router: deviceAdminRoutes(this.#sessions, this.#devices) },
         {
