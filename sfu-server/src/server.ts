@@ -17,7 +17,7 @@ import {
 import { AccountService } from './accounts/AccountService.js';
 import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
-import { evaluateRules } from './alerts/rules.js';
+import { endOfServiceDay, evaluateRules } from './alerts/rules.js';
 import { AuditLog, actorOf, type Actor } from './audit/AuditLog.js';
 import { AuditSearch } from './audit/AuditSearch.js';
 import { canWatch, hasRole } from './auth/access.js';
@@ -276,11 +276,13 @@ export class CounterWatchServer {
       const names: { queue?: QueueService } = {};
       const alerts = await AlertEngine.create({
         storage,
+        audit: new AuditLog({ store: storage.audit, logger, now: clock }),
         logger,
         clearHoldMs: config.alertClearHoldMs,
         now: clock,
         ticketNumber: (departmentId, ticketId) =>
           names.queue?.ticket(departmentId, ticketId)?.number ?? undefined,
+        endOfDay: (departmentId, at) => endOfServiceDay(directory.department(departmentId), at),
         departmentIds: directory.departments().map((d) => d.id),
       });
       const queue = await QueueService.create({
@@ -484,7 +486,10 @@ export class CounterWatchServer {
             listAlerts: (query, scope) => this.#alerts.list(query, scope),
             getAlert: (id) => this.#alerts.get(id),
             acknowledgeAlert: (alert, actor) => this.#acknowledge(alert, actor),
-            resolveAlert: (alert, actor, note) => this.#resolve(alert, actor, note),
+            resolveAlert: (alert, actor, note, options) =>
+              this.#alerts.resolve(alert.id, actor, note, options),
+            snoozeAlert: (alert, actor, duration, note) =>
+              this.#alerts.snooze(alert.id, actor, duration, note),
             thresholds: (id) => this.#alerts.thresholds(id),
             setThresholds: (id, thresholds, actor) => this.#setThresholds(id, thresholds, actor),
             scope: (user) => (hasRole(user, 'director') ? null : user.departmentIds),
@@ -659,20 +664,6 @@ export class CounterWatchServer {
       objectId: alert.id,
     });
     return this.#alerts.acknowledge(alert.id, actor.username);
-  }
-
-  async #resolve(alert: Alert, actor: Actor, note: string): Promise<Alert> {
-    if (alert.state === 'resolved') throw new AppError('conflict', `alert ${alert.id} is already resolved`);
-    await this.#audit.record({
-      action: 'alert.resolve',
-      actor,
-      departmentId: alert.departmentId,
-      counterId: alert.counterId,
-      objectType: 'alert',
-      objectId: alert.id,
-      reason: note,
-    });
-    return this.#alerts.resolve(alert.id, actor.username, note);
   }
 
   async #setThresholds(departmentId: string, thresholds: AlertThresholds, actor: Actor): Promise<void> {

@@ -146,6 +146,7 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.action.review.decision': 'Review decision',
   'audit.action.alert.acknowledge': 'Acknowledged an alert',
   'audit.action.alert.resolve': 'Resolved an alert',
+  'audit.action.alert.snooze': 'Snoozed an alert',
   'audit.action.config.thresholds': 'Changed alert thresholds',
   'audit.action.config.checklist': 'Changed the inspection checklist',
   'audit.action.account.create': 'Created an account',

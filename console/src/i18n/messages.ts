@@ -1,4 +1,5 @@
 import { adminEn, adminVi } from '../admin/messages';
+import { alertActionsEn, alertActionsVi } from '../alerts/messages';
 import { auditEn, auditVi } from '../audit/messages';
 import { devicesEn, devicesVi } from '../device-pages/messages';
 import { inspectionsEn, inspectionsVi } from '../inspections/messages';
@@ -483,12 +484,21 @@ const baseEn: Record<keyof typeof baseVi, string> = {
   'rating.unsatisfied': 'Unsatisfied',
 };
 
-export const vi = { ...baseVi, ...inspectionsVi, ...reviewsVi, ...auditVi, ...adminVi, ...devicesVi };
+export const vi = {
+  ...baseVi,
+  ...alertActionsVi,
+  ...inspectionsVi,
+  ...reviewsVi,
+  ...auditVi,
+  ...adminVi,
+  ...devicesVi,
+};
 
 export type MessageKey = keyof typeof vi;
 
 export const en: Record<MessageKey, string> = {
   ...baseEn,
+  ...alertActionsEn,
   ...inspectionsEn,
   ...reviewsEn,
   ...auditEn,

@@ -24,6 +24,7 @@ export const AuditActionSchema = z.enum([
   'review.decision',
   'alert.acknowledge',
   'alert.resolve',
+  'alert.snooze',
   'config.thresholds',
   'config.checklist',
   'account.create',

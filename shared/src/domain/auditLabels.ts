@@ -26,6 +26,7 @@ export const AUDIT_ACTION_LABELS_VI: Record<AuditAction, string> = {
   'review.decision': 'Kết luận xem lại',
   'alert.acknowledge': 'Tiếp nhận cảnh báo',
   'alert.resolve': 'Giải quyết cảnh báo',
+  'alert.snooze': 'Tạm hoãn cảnh báo',
   'config.thresholds': 'Đổi ngưỡng cảnh báo',
   'config.checklist': 'Đổi nội dung kiểm tra',
   'account.create': 'Tạo tài khoản',
