@@ -106,7 +106,7 @@ export function PressurePage() {
                         <span className="pressure-value">{formatNumber(lang, c.queue.pressure, 2)}</span>
                       </div>
                     </td>
-                    <td className="num">{c.queue.queueLength}</td>
+                    <td className="num">{formatNumber(lang, c.queue.queueLength)}</td>
                     <td className="num">
                       <Elapsed since={c.queue.oldestWaitingSince} />
                     </td>

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { navigate } from '../app/router';
 import { can } from '../app/roles';
 import { useT, translate } from '../i18n/i18n';
+import { formatNumber } from '../i18n/numbers';
 import { InspectionPanel } from '../inspections/InspectionPanel';
 import { startInspection } from '../inspections/inspectionActions';
 import { FlagNow } from '../reviews/FlagNow';
@@ -228,7 +229,7 @@ function LiveStats({ counterId }: { counterId: string }) {
         ? translate(state.lang, 'focus.stats', {
             kbps: Math.round(stats.bitrateKbps),
             fps: stats.fps === null ? '–' : Math.round(stats.fps),
-            loss: stats.packetLossPct.toFixed(1),
+            loss: formatNumber(state.lang, stats.packetLossPct, 1, { fixed: true }),
           })
         : '';
     };
