@@ -196,6 +196,11 @@ export class CounterWatchServer {
       },
     });
     this.#agents.on('agentGone', (counterId) => this.#board.agentGone(counterId));
+    this.#agents.on('agentConnected', (counter) => this.#board.credentialAccepted(counter.id));
+    // Only counters that exist: a made-up id must not grow the board.
+    this.#agents.on('tokenRefused', (counterId) => {
+      if (this.#directory.counter(counterId)) this.#board.credentialRefused(counterId);
+    });
 
     this.#consoles = new ConsoleGateway({
       sessions: this.#sessions,
@@ -442,6 +447,7 @@ export class CounterWatchServer {
             storage: this.#storage,
             directory: this.#directory,
             isOnline: (id) => this.#board.get(id).status === 'online',
+            credentialRefusedAt: (id) => this.#board.get(id).credentialRefusedAt ?? null,
             mediaObjects: () => this.#media.objects(),
             app: () => this.#app,
             now: this.#clock,

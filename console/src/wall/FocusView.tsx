@@ -9,7 +9,7 @@ import { startInspection } from '../inspections/inspectionActions';
 import { FlagNow } from '../reviews/FlagNow';
 import { useStore } from '../store/store';
 import { QueuePanel } from './QueuePanel';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge, displayStatus } from './StatusBadge';
 import { TrackAudio, TrackVideo } from './TrackVideo';
 import { focusTile } from './useWallKeyboard';
 
@@ -23,7 +23,7 @@ export function FocusView({ counterId }: { counterId: string }) {
       const c = s.counters[counterId];
       return {
         name: c?.name ?? counterId,
-        status: c?.media.status ?? 'offline',
+        status: displayStatus(c?.media),
         hasFocus: c?.media.tracks.includes('focus') ?? false,
         hasAudio: c?.media.tracks.includes('audio') ?? false,
         sourceProblem: c?.media.agent?.source?.problem ?? null,
@@ -99,7 +99,9 @@ export function FocusView({ counterId }: { counterId: string }) {
                 ? t(`source.${sourceProblem}`)
                 : status === 'reconnecting'
                   ? t('status.reconnecting')
-                  : t('tile.noMedia')}
+                  : status === 'refused'
+                    ? t('status.refusedHint')
+                    : t('tile.noMedia')}
             </div>
           )}
           {listening && live && <TrackAudio counterId={counterId} />}
