@@ -60,7 +60,8 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-describe('audit search and CSV export', () => {
+// 12 000 rows through real SQLite: seconds on a loaded CI machine, so a generous timeout (no timing is asserted).
+describe('audit search and CSV export', { timeout: 120_000 }, () => {
   let dir: string;
   let storage: SqliteStorage;
   let search: AuditSearch;
