@@ -1,4 +1,5 @@
 import { adminEn, adminVi } from '../admin/messages';
+import { alertActionsEn, alertActionsVi } from '../alerts/messages';
 import { auditEn, auditVi } from '../audit/messages';
 import { devicesEn, devicesVi } from '../device-pages/messages';
 import { inspectionsEn, inspectionsVi } from '../inspections/messages';
@@ -34,6 +35,8 @@ const baseVi = {
   'status.online': 'Trực tuyến',
   'status.reconnecting': 'Đang kết nối lại',
   'status.offline': 'Mất tín hiệu',
+  'status.refused': 'Mã khóa bị từ chối',
+  'status.refusedHint': 'Máy quầy dùng mã khóa đã bị thay hoặc thu hồi: cài mã mới cho máy quầy.',
   'tile.noMedia': 'Không có hình ảnh',
   'tile.waiting': 'Đang chờ hình…',
   'tile.open': 'Mở quầy {name}',
@@ -271,6 +274,8 @@ const baseEn: Record<keyof typeof baseVi, string> = {
   'status.online': 'Online',
   'status.reconnecting': 'Reconnecting',
   'status.offline': 'Offline',
+  'status.refused': 'Token refused',
+  'status.refusedHint': 'The counter uses a rotated or revoked token: install its new token.',
   'tile.noMedia': 'No picture',
   'tile.waiting': 'Waiting for picture…',
   'tile.open': 'Open counter {name}',
@@ -486,6 +491,7 @@ const baseEn: Record<keyof typeof baseVi, string> = {
 
 export const vi = {
   ...baseVi,
+  ...alertActionsVi,
   ...inspectionsVi,
   ...reviewsVi,
   ...auditVi,
@@ -498,6 +504,7 @@ export type MessageKey = keyof typeof vi;
 
 export const en: Record<MessageKey, string> = {
   ...baseEn,
+  ...alertActionsEn,
   ...inspectionsEn,
   ...reviewsEn,
   ...auditEn,

@@ -11,7 +11,7 @@ import { QueueStateBadge } from '../queue/QueueStateBadge';
 import { SEVERITY_RANK } from '../store/alertsSlice';
 import { useStore } from '../store/store';
 import { AcknowledgeButton } from './AcknowledgeButton';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge, displayStatus } from './StatusBadge';
 import { TrackVideo } from './TrackVideo';
 
 /**
@@ -43,7 +43,7 @@ export const CounterTile = memo(function CounterTile({
         departmentName: showDepartment
           ? (s.departments.find((d) => d.id === c?.departmentId)?.name ?? '')
           : '',
-        status: c?.media.status ?? 'offline',
+        status: displayStatus(c?.media),
         hasGrid: c?.media.tracks.includes('grid') ?? false,
         queueState: q?.state ?? 'closed',
         pauseReason: q?.pauseReason ?? null,
@@ -116,7 +116,9 @@ export const CounterTile = memo(function CounterTile({
                   ? t(`source.${sourceProblem}`)
                   : status === 'reconnecting'
                     ? t('status.reconnecting')
-                    : t('tile.noMedia')}
+                    : status === 'refused'
+                      ? t('status.refused')
+                      : t('tile.noMedia')}
               </span>
             </div>
           )}

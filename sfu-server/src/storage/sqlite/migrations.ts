@@ -322,6 +322,14 @@ export const MIGRATIONS: Migration[] = [
         updated_at INTEGER NOT NULL,
         UNIQUE (user_id, name)
       ) STRICT;
+      `,
+  },
+  {
+    version: 11,
+    name: 'alerts snoozed by a person until a time',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN snoozed_until INTEGER;
+      ALTER TABLE alerts ADD COLUMN snoozed_by TEXT;
     `,
   },
 ];
