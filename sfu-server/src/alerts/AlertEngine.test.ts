@@ -77,7 +77,13 @@ describe('AlertEngine lifecycle', () => {
     const [stored] = await storage.listAlerts({ limit: 10 });
     expect(stored).toMatchObject({ counterIds: ['c2', 'c1'] });
     // After a restart the alert still names its counters.
-    const again = await AlertEngine.create({ storage, logger, now: () => now, departmentIds: ['d'] });
+    const again = await AlertEngine.create({
+      storage,
+      logger,
+      now: () => now,
+      audit: new AuditLog({ store: storage.audit, logger, now: () => now }),
+      departmentIds: ['d'],
+    });
     expect(again.active()[0]).toMatchObject({ counterIds: ['c2', 'c1'] });
   });
 
