@@ -54,6 +54,11 @@ describe('inspection slice', () => {
   it('keeps the draft across a refetch of the same inspection and starts clean for another', () => {
     const store = useStore.getState();
     store.setActiveInspection(inspection());
+    // Nothing is typed before the server's draft has arrived.
+    store.updateInspectionDraft({ notes: 'lost' });
+    expect(useStore.getState().inspectionDraft.notes).toBe('');
+    store.loadInspectionDraft(3, { results: {}, notes: 'từ máy chủ', officerName: '' }, 500);
+    expect(useStore.getState().inspectionDraft.notes).toBe('từ máy chủ');
     store.updateInspectionDraft({ notes: 'Cán bộ vắng 5 phút', results: { greeting: 'fail' } });
     store.setActiveInspection(inspection({ observations: [{ id: 1, at: 2_000, note: '', stillUrl: null }] }));
     expect(useStore.getState().inspectionDraft.notes).toBe('Cán bộ vắng 5 phút');

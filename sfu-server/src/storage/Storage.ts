@@ -8,6 +8,7 @@ import type {
   AuditVerification,
   ChecklistItem,
   ChecklistResult,
+  InspectionDraft,
   Counter,
   Department,
   DeviceKind,
@@ -300,7 +301,12 @@ export interface InspectionRecord {
   id: number;
   departmentId: string;
   counterId: string;
+  /** The inspector's username. */
   inspector: string;
+  /** Their account: null for inspections started before it was recorded (matched by username). */
+  inspectorId: number | null;
+  /** Their display name when the inspection started (null before it was recorded). */
+  inspectorName: string | null;
   officerName: string | null;
   startedAt: number;
   endedAt: number | null;
@@ -309,9 +315,17 @@ export interface InspectionRecord {
   notes: string;
   /** Ended by the server at the maximum duration, not by the inspector. */
   endedAutomatically: boolean;
+  /** What the inspector has typed so far, saved as typed; null until the first save. */
+  draft: InspectionDraft | null;
+  draftSavedAt: number | null;
+  /** How many times the draft was saved (the end's audit row and the report say it). */
+  draftSaves: number;
 }
 
-export type NewInspection = Omit<InspectionRecord, 'endedAt' | 'results' | 'notes' | 'endedAutomatically'>;
+export type NewInspection = Omit<
+  InspectionRecord,
+  'endedAt' | 'results' | 'notes' | 'endedAutomatically' | 'draft' | 'draftSavedAt' | 'draftSaves'
+>;
 
 export interface ObservationRecord {
   id: number;
@@ -332,6 +346,8 @@ export interface InspectionStore {
     departmentIds: string[] | null;
     departmentId?: string;
     counterId?: string;
+    /** Only those not ended. */
+    open?: boolean;
     limit: number;
   }): Promise<InspectionRecord[]>;
   end(
@@ -342,6 +358,8 @@ export interface InspectionStore {
     officerName: string | null,
     automatically?: boolean,
   ): Promise<boolean>;
+  /** Saves the draft of an inspection not ended; false if it has ended (or does not exist). */
+  saveDraft(id: number, draft: InspectionDraft, at: number): Promise<boolean>;
   addObservation(observation: Omit<ObservationRecord, 'id'>): Promise<ObservationRecord>;
   observations(inspectionId: number): Promise<ObservationRecord[]>;
   /** Spans of recording kept for inspections ended within the release window (or still running). */

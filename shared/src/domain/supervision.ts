@@ -69,6 +69,30 @@ export const EndInspectionSchema = z.object({
   officerName: z.string().trim().max(120).optional(),
 });
 
+/** A checklist has at most 40 items (ChecklistSchema): a draft answers no more. */
+const MAX_DRAFT_ANSWERS = 40;
+
+/**
+ * What the inspector has typed so far, saved on the server as it is typed
+ * (PUT /api/v1/inspections/:id/draft) so a closed tab loses nothing.
+ * The limits are those of the end: a draft can always become the result.
+ */
+export const InspectionDraftSchema = z.object({
+  results: z
+    .record(z.string().max(40), ChecklistResultSchema)
+    .refine((r) => Object.keys(r).length <= MAX_DRAFT_ANSWERS, 'too many answers'),
+  notes: z.string().max(10_000),
+  officerName: z.string().max(120),
+});
+export type InspectionDraft = z.infer<typeof InspectionDraftSchema>;
+
+export const InspectionDraftResponseSchema = z.object({
+  draft: InspectionDraftSchema,
+  /** When it was last saved; null if nothing has been typed yet. */
+  savedAt: EpochMsSchema.nullable(),
+});
+export type InspectionDraftResponse = z.infer<typeof InspectionDraftResponseSchema>;
+
 export const SegmentSchema = z.object({
   id: z.number().int().positive(),
   counterId: CounterIdSchema,

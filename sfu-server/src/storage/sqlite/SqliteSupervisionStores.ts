@@ -4,6 +4,8 @@ import {
   ChecklistItemSchema,
   ChecklistResultSchema,
   FindingSchema,
+  InspectionDraftSchema,
+  type InspectionDraft,
   FlagReasonSchema,
   RatingSchema,
   ServiceOutcomeSchema,
@@ -362,6 +364,11 @@ interface InspectionRow {
   results: string;
   notes: string;
   ended_automatically: number;
+  draft: string | null;
+  draft_saved_at: number | null;
+  draft_saves: number;
+  inspector_id: number | null;
+  inspector_name: string | null;
 }
 
 const inspection = (r: InspectionRow): InspectionRecord => ({
@@ -369,6 +376,8 @@ const inspection = (r: InspectionRow): InspectionRecord => ({
   departmentId: r.department_id,
   counterId: r.counter_id,
   inspector: r.inspector,
+  inspectorId: r.inspector_id,
+  inspectorName: r.inspector_name,
   officerName: r.officer_name,
   startedAt: r.started_at,
   endedAt: r.ended_at,
@@ -376,6 +385,9 @@ const inspection = (r: InspectionRow): InspectionRecord => ({
   results: z.record(z.string(), ChecklistResultSchema).parse(JSON.parse(r.results)),
   notes: r.notes,
   endedAutomatically: r.ended_automatically !== 0,
+  draft: r.draft === null ? null : InspectionDraftSchema.parse(JSON.parse(r.draft)),
+  draftSavedAt: r.draft_saved_at,
+  draftSaves: r.draft_saves,
 });
 
 export class SqliteInspectionStore implements InspectionStore {
@@ -396,19 +408,31 @@ export class SqliteInspectionStore implements InspectionStore {
   async create(r: NewInspection): Promise<InspectionRecord> {
     this.#db
       .prepare(
-        `INSERT INTO inspections (id, department_id, counter_id, inspector, officer_name, started_at, checklist)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO inspections (id, department_id, counter_id, inspector, inspector_id, inspector_name,
+           officer_name, started_at, checklist)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.id,
         r.departmentId,
         r.counterId,
         r.inspector,
+        r.inspectorId,
+        r.inspectorName,
         r.officerName,
         r.startedAt,
         JSON.stringify(r.checklist),
       );
-    return { ...r, endedAt: null, results: {}, notes: '', endedAutomatically: false };
+    return {
+      ...r,
+      endedAt: null,
+      results: {},
+      notes: '',
+      endedAutomatically: false,
+      draft: null,
+      draftSavedAt: null,
+      draftSaves: 0,
+    };
   }
 
   async listOpen(): Promise<InspectionRecord[]> {
@@ -427,6 +451,8 @@ export class SqliteInspectionStore implements InspectionStore {
     departmentIds: string[] | null;
     departmentId?: string;
     counterId?: string;
+    /** Only those not ended. */
+    open?: boolean;
     limit: number;
   }) {
     const where: string[] = [];
@@ -444,6 +470,7 @@ export class SqliteInspectionStore implements InspectionStore {
       where.push('counter_id = ?');
       params.push(q.counterId);
     }
+    if (q.open) where.push('ended_at IS NULL');
     const sql = `SELECT * FROM inspections ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`;
     return this.#db
       .prepare<(string | number)[], InspectionRow>(sql)
@@ -466,6 +493,17 @@ export class SqliteInspectionStore implements InspectionStore {
              ended_automatically = ? WHERE id = ? AND ended_at IS NULL`,
         )
         .run(endedAt, JSON.stringify(results), notes, officerName, automatically ? 1 : 0, id).changes === 1
+    );
+  }
+
+  async saveDraft(id: number, draft: InspectionDraft, at: number): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(
+          `UPDATE inspections SET draft = ?, draft_saved_at = ?, draft_saves = draft_saves + 1
+           WHERE id = ? AND ended_at IS NULL`,
+        )
+        .run(JSON.stringify(draft), at, id).changes === 1
     );
   }
 

@@ -300,4 +300,18 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX devices_department ON devices(department_id);
     `,
   },
+  {
+    version: 9,
+    name: 'inspection drafts saved as typed; the inspector by id and display name',
+    sql: `
+      -- What the inspector has typed so far (JSON InspectionDraft), saved as typed; the result is
+      -- written at the end. No audit row per save: the end's row and the report count them.
+      ALTER TABLE inspections ADD COLUMN draft TEXT;
+      ALTER TABLE inspections ADD COLUMN draft_saved_at INTEGER;
+      ALTER TABLE inspections ADD COLUMN draft_saves INTEGER NOT NULL DEFAULT 0;
+      -- The inspector's account (the draft is theirs alone) and display name at the time.
+      ALTER TABLE inspections ADD COLUMN inspector_id INTEGER;
+      ALTER TABLE inspections ADD COLUMN inspector_name TEXT;
+    `,
+  },
 ];
