@@ -24,3 +24,4 @@ export * from './domain/metrics.js';
 export * from './domain/alerts.js';
 export * from './domain/audit.js';
 export * from './domain/supervision.js';
+export * from './domain/officers.js';

@@ -1,27 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '@counterwatch/demo';
+import { auditCount } from '../support/audit.js';
 import { eventually, launchChromium, login } from '../support/browser.js';
+import { enrolDevice, openDevice, panelAction } from '../support/devices.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { testStack } from '../support/stack.js';
 
 /**
  * Inspecting without loss, in Chromium: the draft is saved on the server as
  * it is typed, so a tab closed mid-inspection resumes exactly in a new
- * browser context; it is the inspector's alone.
+ * browser context; it is the inspector's alone. Officers sign in at the
+ * counter panel (badge and PIN) and are named on what they serve and on
+ * the inspection; the report is an official, printable document.
  */
 describe('inspection end to end', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
   let browser: Browser;
   let counterId: string;
+  let counter2: string;
+  let departmentId: string;
+  let admin: string;
   const passwords: Record<string, string> = {};
 
   beforeAll(async () => {
     ({ stack, cleanup } = await testStack('inspection', { departments: 1, countersPerDepartment: 2 }));
-    counterId = stack.provisioned.departments[0]!.counters[0]!.id;
-    passwords.thanhtra = stack.createUser('thanhtra', ['inspector']);
-    passwords.thanhtra2 = stack.createUser('thanhtra2', ['inspector']);
+    const department = stack.provisioned.departments[0]!;
+    departmentId = department.id;
+    counterId = department.counters[0]!.id;
+    counter2 = department.counters[1]!.id;
+    passwords.thanhtra = stack.createUser('thanhtra', ['inspector'], undefined, 'Nguyễn Thanh Tra');
+    passwords.thanhtra2 = stack.createUser('thanhtra2', ['inspector'], undefined, 'Lê Văn Kiểm');
+    admin = await loginCookie(stack.url, 'admin', stack.createUser('admin', ['admin']));
     browser = await launchChromium();
   });
 
@@ -133,5 +144,111 @@ describe('inspection end to end', () => {
     );
     expect(late.status).toBe(409);
     await again.context().close();
+  });
+
+  async function addOfficer(displayName: string, badgeNumber: string, pin: string): Promise<number> {
+    const res = await send(
+      stack.url,
+      'POST',
+      '/api/v1/admin/officers',
+      JSON.stringify({ departmentId, displayName, badgeNumber, pin }),
+      { cookie: admin },
+    );
+    expect(res.status).toBe(201);
+    return (res.body.officer as { id: number }).id;
+  }
+
+  async function signIn(panel: Page, badge: string, pin: string): Promise<void> {
+    await panel.locator('[data-field="badge"]').fill(badge);
+    await panel.locator('[data-field="pin"]').fill(pin);
+    await panel.locator('[data-action="officer-sign-in"]').click();
+  }
+
+  it('an officer signs in at the panel and is named on what they serve; a wrong PIN is refused, then throttled', async () => {
+    const officerId = await addOfficer('Trần Văn Bình', 'ca-1234', '2468');
+    const enrol = (kind: 'kiosk' | 'panel' | 'rating', counter?: string) =>
+      enrolDevice(stack.url, admin, { departmentId, kind, ...(counter ? { counterId: counter } : {}) });
+    const [kiosk, panel, pad] = [
+      await enrol('kiosk'),
+      await enrol('panel', counterId),
+      await enrol('rating', counterId),
+    ];
+    const device = await (
+      await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true })
+    ).newPage();
+    await openDevice(device, `${stack.url}/panel`, panel.token);
+    await device.locator('form.panel-officer').waitFor({ timeout: 30_000 });
+    const signIns = auditCount(stack.dataDir, 'officer.sign_in');
+    await signIn(device, 'CA-1234', '2468');
+    const bar = device.locator(`.panel-officer.signed-in[data-officer-id="${officerId}"]`);
+    await bar.waitFor({ timeout: 30_000 });
+    expect(await bar.locator('[data-officer-name]').textContent()).toBe('Trần Văn Bình');
+    expect(auditCount(stack.dataDir, 'officer.sign_in')).toBe(signIns + 1);
+
+    // A citizen takes a ticket, is served here, and leaves an unsatisfied rating.
+    await openDevice(device, `${stack.url}/kiosk`, kiosk.token);
+    await device.locator('[data-service-code]').first().click();
+    await device.locator('.receipt[data-ticket-number]').waitFor();
+    await openDevice(device, `${stack.url}/panel`, panel.token);
+    await bar.waitFor({ timeout: 30_000 }); // still signed in after a reload
+    await panelAction(device, 'open');
+    await panelAction(device, 'call-next');
+    await panelAction(device, 'start');
+    await device.locator('[data-action="finish"]').click();
+    await device.locator('[data-outcome="completed"]').click();
+    await device.locator('.panel-body[data-queue-state="idle"]').waitFor({ timeout: 30_000 });
+    await openDevice(device, `${stack.url}/rating`, pad.token);
+    await device.locator('[data-rating="unsatisfied"]').click();
+    await device.locator('[data-action="send"]').waitFor();
+
+    // The review names the officer on duty, as stored with the interaction.
+    const page = await session('thanhtra');
+    await page.goto(`${stack.url}/reviews`);
+    const row = page.locator('tr[data-interaction-id]').first();
+    await eventually('interaction in the queue', async () => {
+      await page.reload();
+      return (await row.count()) > 0 ? true : undefined;
+    });
+    expect(await row.locator('[data-fact="officer"]').textContent()).toBe('Trần Văn Bình');
+    await row.locator('[data-action="open-review"]').click();
+    const fact = page.locator(`[data-fact="officer"][data-officer-id="${officerId}"]`);
+    await fact.waitFor({ timeout: 30_000 });
+    expect(await fact.textContent()).toContain('Trần Văn Bình');
+    expect(await fact.textContent()).toContain('CA-1234');
+    await page.context().close();
+
+    // Signing out is on record; the panel asks for the next officer.
+    await openDevice(device, `${stack.url}/panel`, panel.token);
+    const signOuts = auditCount(stack.dataDir, 'officer.sign_out');
+    await device.locator('[data-action="officer-sign-out"]').click();
+    await device.locator('form.panel-officer').waitFor({ timeout: 30_000 });
+    expect(auditCount(stack.dataDir, 'officer.sign_out')).toBe(signOuts + 1);
+
+    // Wrong PINs at another counter's panel: refused on record, then throttled, the panel staying a panel.
+    await addOfficer('Phạm Thị Dung', 'CA-5678', '1357');
+    const panel2 = await enrol('panel', counter2);
+    await device.goto('about:blank'); // a new page load, not a change of fragment on the same page
+    await openDevice(device, `${stack.url}/panel`, panel2.token);
+    await device.locator('form.panel-officer').waitFor({ timeout: 30_000 });
+    const failed = auditCount(stack.dataDir, 'officer.sign_in_failed');
+    for (let i = 0; i < 5; i++) {
+      await signIn(device, 'CA-5678', `000${i}`);
+      await eventually('the refusal counted', async () =>
+        auditCount(stack.dataDir, 'officer.sign_in_failed') === failed + i + 1 ? true : undefined,
+      );
+      await device.locator('[data-officer-error]').waitFor();
+      expect(await device.locator('[data-officer-error]').textContent()).toBe('Sai số hiệu hoặc mã PIN.');
+    }
+    // The right PIN now waits too: the guesser learns nothing.
+    await signIn(device, 'CA-5678', '1357');
+    await eventually('throttled', async () =>
+      (await device.locator('[data-officer-error]').textContent())?.includes('quá nhiều lần')
+        ? true
+        : undefined,
+    );
+    expect(auditCount(stack.dataDir, 'officer.sign_in_failed')).toBe(failed + 5);
+    expect(await device.locator('.panel-officer.signed-in').count()).toBe(0);
+    expect(await device.locator('main[data-device-page="panel"]').count()).toBe(1);
+    await device.context().close();
   });
 });

@@ -30,6 +30,7 @@ export const auditVi = {
   'audit.object.session': 'Phiên đăng nhập',
   'audit.object.alert': 'Cảnh báo',
   'audit.object.department': 'Đơn vị',
+  'audit.object.officer': 'Cán bộ (số hiệu)',
   'audit.action.auth.login': 'Đăng nhập',
   'audit.action.auth.login_failed': 'Đăng nhập thất bại',
   'audit.action.auth.login_throttled': 'Đăng nhập bị chặn do thử sai quá nhiều (tổng hợp)',
@@ -63,6 +64,11 @@ export const auditVi = {
   'audit.action.device.code_issue': 'Cấp mã đăng ký mới cho thiết bị',
   'audit.action.device.enrol': 'Thiết bị đăng ký bằng mã',
   'audit.action.device.revoke': 'Thu hồi thiết bị',
+  'audit.action.officer.create': 'Thêm cán bộ vào danh sách',
+  'audit.action.officer.update': 'Sửa thông tin cán bộ (tên, mã PIN, khóa)',
+  'audit.action.officer.sign_in': 'Cán bộ đăng nhập tại quầy',
+  'audit.action.officer.sign_in_failed': 'Cán bộ đăng nhập tại quầy thất bại (sai số hiệu hoặc PIN)',
+  'audit.action.officer.sign_out': 'Cán bộ đăng xuất tại quầy',
   'audit.action.audit.export': 'Xuất nhật ký',
 } as const;
 
@@ -97,6 +103,7 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.object.session': 'Session',
   'audit.object.alert': 'Alert',
   'audit.object.department': 'Department',
+  'audit.object.officer': 'Officer (badge)',
   'audit.action.auth.login': 'Logged in',
   'audit.action.auth.login_failed': 'Failed login',
   'audit.action.auth.login_throttled': 'Logins refused by the rate limit (summed up)',
@@ -130,5 +137,10 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.action.device.code_issue': 'Issued a new enrolment code for a device',
   'audit.action.device.enrol': 'A device enrolled with its code',
   'audit.action.device.revoke': 'Revoked a device',
+  'audit.action.officer.create': 'Added an officer',
+  'audit.action.officer.update': 'Changed an officer (name, PIN, disabled)',
+  'audit.action.officer.sign_in': 'Officer signed in at the counter',
+  'audit.action.officer.sign_in_failed': 'Officer sign-in at the counter failed (wrong badge or PIN)',
+  'audit.action.officer.sign_out': 'Officer signed out at the counter',
   'audit.action.audit.export': 'Exported the audit trail',
 };

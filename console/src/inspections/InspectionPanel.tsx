@@ -5,6 +5,7 @@ import { formatTime, useT, type Lang } from '../i18n/i18n';
 import { Elapsed } from '../queue/Elapsed';
 import { useStore } from '../store/store';
 import { useDraftSync } from './draftSync';
+import { officerLabel } from './report';
 import { addObservation, endInspection, resumeInspection, startInspection } from './inspectionActions';
 import { captureStill } from './still';
 
@@ -143,18 +144,25 @@ function RunningInspection({ videoRef }: { videoRef: RefObject<HTMLVideoElement 
         ))}
       </fieldset>
 
-      <label className="field">
-        {t('inspection.officer')}
-        <input
-          name="officerName"
-          data-field="officer"
-          maxLength={120}
-          disabled={loading}
-          value={draft.officerName}
-          onChange={(e) => update({ officerName: e.target.value })}
-          autoComplete="off"
-        />
-      </label>
+      {inspection.officer ? (
+        <p className="field officer-on-duty" data-officer-id={inspection.officer.id}>
+          <span>{t('inspection.officerOnDuty')}</span>
+          <strong>{officerLabel(inspection, t('inspection.badgeWord'))}</strong>
+        </p>
+      ) : (
+        <label className="field">
+          {t('inspection.officer')}
+          <input
+            name="officerName"
+            data-field="officer"
+            maxLength={120}
+            disabled={loading}
+            value={draft.officerName}
+            onChange={(e) => update({ officerName: e.target.value })}
+            autoComplete="off"
+          />
+        </label>
+      )}
       <label className="field">
         {t('inspection.notes')}
         <textarea

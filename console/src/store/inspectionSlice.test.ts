@@ -10,6 +10,8 @@ function inspection(overrides: Partial<Inspection> = {}): Inspection {
     counterId: 'q1',
     counterName: 'Quầy 1',
     inspector: 'thanhtra',
+    inspectorName: 'Nguyễn Thanh Tra',
+    officer: null,
     officerName: null,
     startedAt: 1_000,
     endedAt: null,

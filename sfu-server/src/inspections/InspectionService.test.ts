@@ -23,6 +23,7 @@ describe('InspectionService', () => {
   let storage: SqliteStorage;
   let now: number;
   let services: InspectionService[];
+  let onDuty: { id: number; displayName: string; badgeNumber: string } | null = null;
 
   const make = () => {
     const service = new InspectionService({
@@ -34,6 +35,7 @@ describe('InspectionService', () => {
       now: () => now,
       releaseAfterMs: 0,
       maxDurationMs: MAX,
+      officerOnDuty: () => Promise.resolve(onDuty),
     });
     services.push(service);
     return service;
@@ -151,6 +153,24 @@ describe('InspectionService', () => {
       objectId: String(record.id),
       details: { observationId },
     });
+  });
+
+  it('names the officer signed in at the panel (at the start, else at the end) and the inspector by display name', async () => {
+    const service = make();
+    onDuty = null;
+    const record = (await service.start(INSPECTOR, COUNTER, WHO)).record;
+    expect(record.officer).toBeNull();
+    onDuty = { id: 3, displayName: 'Trần Văn Bình', badgeNumber: 'CA-1234' };
+    await service.end(INSPECTOR, record, {}, '', 'typed name');
+    const ended = (await storage.inspections.get(record.id))!;
+    expect(ended).toMatchObject({
+      officer: onDuty,
+      officerName: 'Trần Văn Bình',
+      inspectorName: WHO.displayName,
+    });
+    const view = await service.view(ended, 'Quầy 1');
+    expect(view).toMatchObject({ inspectorName: 'Nguyễn Thanh Tra', officer: { badgeNumber: 'CA-1234' } });
+    onDuty = null;
   });
 
   describe('the draft, saved as typed', () => {

@@ -9,6 +9,7 @@ import {
   type Inspection,
   type InspectionDraft,
   type InspectionDraftResponse,
+  type OfficerRef,
   type Clock,
 } from '@counterwatch/shared';
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
@@ -34,6 +35,8 @@ export interface InspectionServiceOptions {
   /** The injected clock. */
   now: Clock;
   releaseAfterMs: number;
+  /** The officer signed in at the counter's panel now, if any. */
+  officerOnDuty: (counterId: string) => Promise<OfficerRef | null>;
   /** An inspection still open this long is ended automatically (it holds its counter's recording). */
   maxDurationMs: number;
 }
@@ -104,6 +107,7 @@ export class InspectionService {
       );
       if (open) return { record: open, resumed: true };
       const checklist = await this.checklist();
+      const officer = await this.#o.officerOnDuty(counter.id);
       const id = await this.#o.store.nextId();
       const startedAt = this.#now();
       await this.#o.audit.record({
@@ -113,7 +117,10 @@ export class InspectionService {
         counterId: counter.id,
         objectType: 'inspection',
         objectId: id,
-        details: { endsBy: startedAt + this.#o.maxDurationMs },
+        details: {
+          endsBy: startedAt + this.#o.maxDurationMs,
+          ...(officer ? { officerId: officer.id, officer: officer.displayName } : {}),
+        },
       });
       const record = await this.#o.store.create({
         id,
@@ -122,6 +129,7 @@ export class InspectionService {
         inspector: inspector.username,
         inspectorId: inspector.id,
         inspectorName: inspector.displayName,
+        officer,
         officerName: null,
         startedAt,
         checklist,
@@ -262,6 +270,11 @@ export class InspectionService {
           draftSaves: current.draftSaves,
         },
       });
+      // No officer was signed in at the start: the one signed in now, if any, is the one inspected.
+      if (current.officer === null) {
+        const officer = await this.#o.officerOnDuty(current.counterId);
+        if (officer) await this.#o.store.setOfficer(current.id, officer);
+      }
       if (!(await this.#o.store.end(inspection.id, this.#now(), results, notes, officerName)))
         throw new AppError('conflict', 'the inspection has already ended');
       this.#disarm(inspection.id);
@@ -277,6 +290,8 @@ export class InspectionService {
       counterId: record.counterId,
       counterName,
       inspector: record.inspector,
+      inspectorName: record.inspectorName ?? record.inspector,
+      officer: record.officer,
       officerName: record.officerName,
       startedAt: record.startedAt,
       endedAt: record.endedAt,

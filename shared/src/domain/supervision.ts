@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CounterIdSchema, DepartmentIdSchema, EpochMsSchema, OpaqueIdSchema } from './ids.js';
 import { RatingSchema, ServiceOutcomeSchema } from './queueEvents.js';
+import { OfficerRefSchema } from './officers.js';
 import { ServiceCodeSchema } from './services.js';
 
 /** Inspections, recordings, interactions and their review. */
@@ -40,7 +41,12 @@ export const InspectionSchema = z.object({
   departmentId: DepartmentIdSchema,
   counterId: CounterIdSchema,
   counterName: z.string(),
+  /** The inspector's username, and their display name (what reports show). */
   inspector: z.string(),
+  inspectorName: z.string(),
+  /** The officer signed in at the counter's panel (at the start, else at the end). */
+  officer: OfficerRefSchema.nullable(),
+  /** A name typed by the inspector when no officer was signed in at the panel. */
   officerName: z.string().nullable(),
   startedAt: EpochMsSchema,
   endedAt: EpochMsSchema.nullable(),
@@ -134,6 +140,8 @@ export const InteractionSchema = z.object({
   rating: RatingSchema.nullable(),
   ratingComment: z.string().nullable(),
   ratedAt: EpochMsSchema.nullable(),
+  /** The officer signed in at the counter's panel when the service started. */
+  officer: OfficerRefSchema.nullable(),
   /** The recording span that plays: the service ± 1 minute. */
   clipFrom: EpochMsSchema,
   clipTo: EpochMsSchema,

@@ -37,6 +37,7 @@ import { MIGRATIONS } from './migrations.js';
 import { SqliteAuditStore } from './SqliteAuditStore.js';
 import { SqliteChangeFeed } from './SqliteChangeFeed.js';
 import { SqliteDeviceStore } from './SqliteDeviceStore.js';
+import { SqliteOfficerStore } from './SqliteOfficerStore.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
@@ -99,6 +100,7 @@ export class SqliteStorage implements Storage {
   readonly reviews: SqliteReviewStore;
   readonly inspections: SqliteInspectionStore;
   readonly devices: SqliteDeviceStore;
+  readonly officers: SqliteOfficerStore;
   #closed = false;
 
   readonly #now: Clock;
@@ -118,6 +120,7 @@ export class SqliteStorage implements Storage {
     this.reviews = new SqliteReviewStore(db);
     this.inspections = new SqliteInspectionStore(db);
     this.devices = new SqliteDeviceStore(db);
+    this.officers = new SqliteOfficerStore(db);
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */

@@ -6,6 +6,7 @@ import {
   FindingSchema,
   InspectionDraftSchema,
   type InspectionDraft,
+  type OfficerRef,
   FlagReasonSchema,
   RatingSchema,
   ServiceOutcomeSchema,
@@ -151,6 +152,9 @@ interface InteractionRow {
   rating: string | null;
   rating_comment: string | null;
   rated_at: number | null;
+  officer_id: number | null;
+  officer_name: string | null;
+  officer_badge: string | null;
   review: string;
   review_closed_at: number | null;
   keep: number;
@@ -173,10 +177,16 @@ const interaction = (r: InteractionRow): InteractionRecord => ({
   rating: r.rating === null ? null : RatingSchema.parse(r.rating),
   ratingComment: r.rating_comment,
   ratedAt: r.rated_at,
+  officer: officerRef(r.officer_id, r.officer_name, r.officer_badge),
   review: ReviewState.parse(r.review),
   reviewClosedAt: r.review_closed_at,
   keep: r.keep !== 0,
 });
+
+/** The officer as stored with an interaction or an inspection. */
+function officerRef(id: number | null, name: string | null, badge: string | null): OfficerRef | null {
+  return id === null ? null : { id, displayName: name ?? '', badgeNumber: badge ?? '' };
+}
 
 function inList(ids: readonly (string | number)[]): string {
   return ids.map(() => '?').join(', ');
@@ -195,15 +205,19 @@ export class SqliteReviewStore implements ReviewStore {
     this.#db
       .prepare(
         `INSERT INTO interactions (department_id, counter_id, ticket_id, ticket_number, service_code, issued_at, called_at,
-           started_at, finished_at, outcome, rating, rating_comment, rated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           started_at, finished_at, outcome, rating, rating_comment, rated_at, officer_id, officer_name, officer_badge)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (department_id, ticket_id) DO UPDATE SET
            counter_id = excluded.counter_id, ticket_number = excluded.ticket_number, service_code = excluded.service_code,
            issued_at = excluded.issued_at, called_at = excluded.called_at, started_at = excluded.started_at,
            finished_at = excluded.finished_at, outcome = excluded.outcome,
            rating = coalesce(excluded.rating, interactions.rating),
            rating_comment = coalesce(excluded.rating_comment, interactions.rating_comment),
-           rated_at = coalesce(excluded.rated_at, interactions.rated_at)`,
+           rated_at = coalesce(excluded.rated_at, interactions.rated_at),
+           -- The officer is named once, as they were then.
+           officer_name = CASE WHEN interactions.officer_id IS NULL THEN excluded.officer_name ELSE interactions.officer_name END,
+           officer_badge = CASE WHEN interactions.officer_id IS NULL THEN excluded.officer_badge ELSE interactions.officer_badge END,
+           officer_id = coalesce(interactions.officer_id, excluded.officer_id)`,
       )
       .run(
         r.departmentId,
@@ -219,6 +233,9 @@ export class SqliteReviewStore implements ReviewStore {
         r.rating,
         r.ratingComment,
         r.ratedAt,
+        r.officer?.id ?? null,
+        r.officer?.displayName ?? null,
+        r.officer?.badgeNumber ?? null,
       );
     const stored = await this.findInteraction(r.departmentId, r.ticketId);
     if (!stored) throw new Error('interaction vanished after upsert');
@@ -369,6 +386,8 @@ interface InspectionRow {
   draft_saves: number;
   inspector_id: number | null;
   inspector_name: string | null;
+  officer_id: number | null;
+  officer_badge: string | null;
 }
 
 const inspection = (r: InspectionRow): InspectionRecord => ({
@@ -378,6 +397,7 @@ const inspection = (r: InspectionRow): InspectionRecord => ({
   inspector: r.inspector,
   inspectorId: r.inspector_id,
   inspectorName: r.inspector_name,
+  officer: officerRef(r.officer_id, r.officer_name, r.officer_badge),
   officerName: r.officer_name,
   startedAt: r.started_at,
   endedAt: r.ended_at,
@@ -409,8 +429,8 @@ export class SqliteInspectionStore implements InspectionStore {
     this.#db
       .prepare(
         `INSERT INTO inspections (id, department_id, counter_id, inspector, inspector_id, inspector_name,
-           officer_name, started_at, checklist)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           officer_id, officer_name, officer_badge, started_at, checklist)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.id,
@@ -419,7 +439,9 @@ export class SqliteInspectionStore implements InspectionStore {
         r.inspector,
         r.inspectorId,
         r.inspectorName,
-        r.officerName,
+        r.officer?.id ?? null,
+        r.officer?.displayName ?? r.officerName,
+        r.officer?.badgeNumber ?? null,
         r.startedAt,
         JSON.stringify(r.checklist),
       );
@@ -489,11 +511,20 @@ export class SqliteInspectionStore implements InspectionStore {
     return (
       this.#db
         .prepare(
-          `UPDATE inspections SET ended_at = ?, results = ?, notes = ?, officer_name = coalesce(?, officer_name),
+          `UPDATE inspections SET ended_at = ?, results = ?, notes = ?, officer_name = CASE WHEN officer_id IS NULL THEN coalesce(?, officer_name) ELSE officer_name END,
              ended_automatically = ? WHERE id = ? AND ended_at IS NULL`,
         )
         .run(endedAt, JSON.stringify(results), notes, officerName, automatically ? 1 : 0, id).changes === 1
     );
+  }
+
+  async setOfficer(id: number, officer: OfficerRef): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE inspections SET officer_id = ?, officer_name = ?, officer_badge = ?
+         WHERE id = ? AND officer_id IS NULL`,
+      )
+      .run(officer.id, officer.displayName, officer.badgeNumber, id);
   }
 
   async saveDraft(id: number, draft: InspectionDraft, at: number): Promise<boolean> {
