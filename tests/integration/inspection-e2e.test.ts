@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '@counterwatch/demo';
 import { auditCount } from '../support/audit.js';
 import { eventually, launchChromium, login } from '../support/browser.js';
-import { enrolDevice, openDevice, panelAction } from '../support/devices.js';
+import { asDevice, enrolDevice, openDevice, panelAction } from '../support/devices.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { testStack } from '../support/stack.js';
 
@@ -250,5 +250,68 @@ describe('inspection end to end', () => {
     expect(await device.locator('.panel-officer.signed-in').count()).toBe(0);
     expect(await device.locator('main[data-device-page="panel"]').count()).toBe(1);
     await device.context().close();
+  });
+
+  it('the report is an official document with display names and signature blocks, and prints to PDF', async () => {
+    // The officer at the counter signs in at its panel (the UI is tested above).
+    await addOfficer('Đỗ Minh Châu', 'CA-9012', '8642');
+    const panel = await enrolDevice(stack.url, admin, { departmentId, kind: 'panel', counterId });
+    const signedIn = await asDevice(
+      stack.url,
+      panel.token,
+      'POST',
+      `/api/v1/device/counters/${counterId}/officer`,
+      {
+        badgeNumber: 'CA-9012',
+        pin: '8642',
+      },
+    );
+    expect(signedIn.status).toBe(200);
+
+    const page = await session('thanhtra');
+    await page.locator(`.tile[data-counter-id="${counterId}"]`).hover();
+    await page.locator(`[data-action="inspect"][data-counter-id="${counterId}"]`).click();
+    const running = page.locator('[data-inspection-state="running"][data-inspection-id]');
+    await running.waitFor({ timeout: 30_000 });
+    const inspectionId = await running.getAttribute('data-inspection-id');
+    // The officer signed in at the panel is named; no name to type.
+    expect(await page.locator('.officer-on-duty').textContent()).toContain('Đỗ Minh Châu');
+    expect(await page.locator('[data-field="officer"]').count()).toBe(0);
+    await page.locator('[data-draft-state="saved"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-check-item="greeting"] input[value="pass"]').check();
+    await page.locator('[data-check-item="uniform"] input[value="fail"]').check();
+    await page.locator('[data-field="notes"]').fill('Nhắc nhở cán bộ về trang phục.');
+    await page.locator('[data-action="end-inspection"]').click();
+    const report = page.locator(`article[data-inspection-id="${inspectionId}"]`);
+    await report.waitFor({ timeout: 30_000 });
+    expect(await report.locator('[data-fact="inspector"]').textContent()).toBe('Nguyễn Thanh Tra');
+    expect(await report.locator('[data-fact="officer"]').textContent()).toContain('Đỗ Minh Châu');
+
+    // The printable report itself.
+    await page.goto(`${stack.url}/api/v1/inspections/${inspectionId}/report.html`);
+    const text = (await page.locator('body').textContent()) ?? '';
+    expect(text).toContain('Cộng hòa xã hội chủ nghĩa Việt Nam');
+    expect(text).toContain('Độc lập - Tự do - Hạnh phúc');
+    const unit = stack.provisioned.departments[0]!.name;
+    expect(await page.locator('[data-unit]').textContent()).toBe(unit);
+    expect(await page.locator('[data-dateline]').textContent()).toMatch(
+      /, ngày \d{2} tháng \d{2} năm \d{4}$/,
+    );
+    expect(await page.locator('[data-inspector]').textContent()).toBe('Nguyễn Thanh Tra');
+    expect(text).not.toContain('thanhtra');
+    expect(await page.locator('[data-officer]').textContent()).toContain('Đỗ Minh Châu, số hiệu CA-9012');
+    for (const who of ['officer', 'inspector', 'head'])
+      expect(await page.locator(`[data-signature="${who}"]`).count()).toBe(1);
+    expect(await page.locator('[data-signature="inspector"] .name').textContent()).toBe('Nguyễn Thanh Tra');
+    expect(await page.locator('[data-signature="officer"] .name').textContent()).toBe('Đỗ Minh Châu');
+    expect(await page.locator('tr[data-check-item="uniform"] .fail').count()).toBe(1);
+
+    // Chromium's print is the PDF export: A4 pages, numbered by the page's own @page rules.
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? [];
+    expect(pages.length).toBeGreaterThanOrEqual(1);
+    await page.context().close();
   });
 });

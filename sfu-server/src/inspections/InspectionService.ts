@@ -346,7 +346,10 @@ export class InspectionService {
       const file = await this.#stillFile(view.id, o.id);
       stills.set(o.id, `data:image/jpeg;base64,${fs.readFileSync(file).toString('base64')}`);
     }
-    return renderReport(view, departmentName, stills, this.#o.maxDurationMs);
+    return renderReport(view, departmentName, stills, this.#o.maxDurationMs, {
+      draftSaves: record.draftSaves,
+      draftSavedAt: record.draftSavedAt,
+    });
   }
 
   heldSpans(now: number): Promise<{ counterId: string; from: number; to: number }[]> {
