@@ -36,6 +36,7 @@ import { upgradeClientAddress } from './http/requestContext.js';
 import { adminRoutes } from './http/routes/adminRoutes.js';
 import { auditRoutes } from './http/routes/auditRoutes.js';
 import { deviceAdminRoutes } from './http/routes/deviceAdminRoutes.js';
+import { officerAdminRoutes } from './http/routes/officerAdminRoutes.js';
 import { authRoutes } from './http/routes/authRoutes.js';
 import { deviceRoutes } from './http/routes/deviceRoutes.js';
 import { directoryRoutes } from './http/routes/directoryRoutes.js';
@@ -47,6 +48,7 @@ import { reviewRoutes } from './http/routes/reviewRoutes.js';
 import { InspectionService } from './inspections/InspectionService.js';
 import { WallViewService } from './wall/WallViewService.js';
 import { wallViewRoutes } from './http/routes/wallViewRoutes.js';
+import { OfficerService } from './officers/OfficerService.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
@@ -98,6 +100,7 @@ export class CounterWatchServer {
   readonly #inspections: InspectionService;
   readonly #wallViews: WallViewService;
   readonly #devices: DeviceRegistry;
+  readonly #officers: OfficerService;
   readonly #downloads = new Downloads();
   readonly #views: ViewSources;
   readonly #live = new LiveMedia();
@@ -127,6 +130,13 @@ export class CounterWatchServer {
     this.#sessions = new SessionService({ storage, audit: this.#audit, logger, now: clock });
     this.#accounts = new AccountService({ storage, audit: this.#audit, logger, now: clock });
     const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
+    this.#officers = new OfficerService({
+      store: storage.officers,
+      audit: this.#audit,
+      departmentExists: (id) => this.#directory.department(id) !== undefined,
+      logger,
+      now: clock,
+    });
     this.#reviews = new ReviewService({
       store: storage.reviews,
       ticket: (departmentId, ticketId) => this.#queue.ticket(departmentId, ticketId),
@@ -139,6 +149,7 @@ export class CounterWatchServer {
       },
       alertAbout: (departmentId, ticketId) =>
         this.#alerts.active(new Set([departmentId])).find((a) => a.subject === ticketId),
+      officerAt: (counterId, at) => this.#officers.onDutyAt(counterId, at),
       logger,
       releaseAfterMs,
       now: clock,
@@ -154,6 +165,7 @@ export class CounterWatchServer {
       audit: this.#audit,
       maxDurationMs: config.inspectionMaxMs,
       stillsDir: path.join(config.dataDir, 'stills'),
+      officerOnDuty: (counterId) => this.#officers.onDuty(counterId),
       logger,
       releaseAfterMs,
       now: clock,
@@ -422,6 +434,7 @@ export class CounterWatchServer {
           path: '/device',
           router: deviceRoutes({
             registry: this.#devices,
+            officers: this.#officers,
             commands: new DeviceCommands(this.#queue, this.#clock),
             countersOf: (departmentId) =>
               this.#directory.counters().filter((c) => c.departmentId === departmentId),
@@ -447,6 +460,7 @@ export class CounterWatchServer {
           }),
         },
         { path: '/admin/devices', router: deviceAdminRoutes(this.#sessions, this.#devices) },
+        { path: '/admin/officers', router: officerAdminRoutes(this.#sessions, this.#officers) },
         {
           path: '/admin',
           router: adminRoutes({

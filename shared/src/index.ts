@@ -27,3 +27,4 @@ export * from './domain/alerts.js';
 export * from './domain/audit.js';
 export * from './domain/auditLabels.js';
 export * from './domain/supervision.js';
+export * from './domain/officers.js';

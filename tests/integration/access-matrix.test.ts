@@ -182,6 +182,7 @@ describe('access control matrix', () => {
     if (r.path === '/api/v1/inspections') return JSON.stringify({ counterId: ids.counter });
     if (r.path.endsWith('/observations')) return JSON.stringify({ note: 'n' });
     if (r.path.endsWith('/end')) return JSON.stringify({ results: {}, notes: '' });
+    if (r.path.endsWith('/draft')) return JSON.stringify({ results: {}, notes: '', officerName: '' });
     if (r.path.endsWith('/complaints/candidates'))
       return JSON.stringify({ departmentId: ids.department, at: clock.now(), description: 'd' });
     if (r.path.endsWith('/complaints'))

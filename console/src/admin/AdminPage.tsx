@@ -6,16 +6,26 @@ import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { ChecklistEditor } from './ChecklistEditor';
 import { DevicesSection } from './DevicesSection';
+import { OfficersSection } from './OfficersSection';
 import { CountersSection, DepartmentsSection } from './DirectorySections';
 import { SessionsSection } from './SessionsSection';
 import { ThresholdsSection } from './ThresholdsSection';
 import { UsersSection } from './UsersSection';
 
-const TABS = ['users', 'sessions', 'counters', 'departments', 'devices', 'checklist', 'thresholds'] as const;
+const TABS = [
+  'users',
+  'sessions',
+  'counters',
+  'departments',
+  'devices',
+  'officers',
+  'checklist',
+  'thresholds',
+] as const;
 type Tab = (typeof TABS)[number];
 
 /**
- * Accounts, sessions, counter tokens, department keys, devices, the inspection
+ * Accounts, sessions, counter tokens, department keys, devices, officers, the inspection
  * checklist and alert thresholds. The tab is in the URL (`?tab=`), so a
  * reload stays where it was.
  */
@@ -76,6 +86,7 @@ export function AdminPage() {
         {tab === 'counters' && <CountersSection directory={directory} />}
         {tab === 'departments' && <DepartmentsSection directory={directory} />}
         {tab === 'devices' && <DevicesSection directory={directory.data} />}
+        {tab === 'officers' && <OfficersSection directory={directory.data} />}
         {tab === 'checklist' && <ChecklistEditor />}
         {tab === 'thresholds' && <ThresholdsSection directory={directory.data} />}
       </div>

@@ -75,6 +75,7 @@ export const auditVi = {
   'audit.integrity.unknownProblem': 'không rõ nguyên nhân',
   'audit.integrity.anchor': 'Mốc đối chiếu (lưu riêng):',
   'audit.integrity.recheck': 'Kiểm tra lại',
+  'audit.object.officer': 'Cán bộ (số hiệu)',
 } as const;
 
 export const auditEn: Record<keyof typeof auditVi, string> = {
@@ -126,6 +127,7 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.session.collapse': 'Hide the rows',
   'audit.detail.track': 'Picture',
   'audit.detail.query': 'Filters',
+  'audit.object.officer': 'Officer (badge)',
   'audit.action.auth.login': 'Logged in',
   'audit.action.auth.login_failed': 'Failed login',
   'audit.action.auth.login_throttled': 'Logins refused by the rate limit (summed up)',
@@ -160,5 +162,10 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.action.device.code_issue': 'Issued a new enrolment code for a device',
   'audit.action.device.enrol': 'A device enrolled with its code',
   'audit.action.device.revoke': 'Revoked a device',
+  'audit.action.officer.create': 'Added an officer',
+  'audit.action.officer.update': 'Changed an officer (name, PIN, disabled)',
+  'audit.action.officer.sign_in': 'Officer signed in at the counter',
+  'audit.action.officer.sign_in_failed': 'Officer sign-in at the counter failed (wrong badge or PIN)',
+  'audit.action.officer.sign_out': 'Officer signed out at the counter',
   'audit.action.audit.export': 'Exported the audit trail',
 };

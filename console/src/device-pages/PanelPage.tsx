@@ -13,6 +13,7 @@ import { QueueStateBadge } from '../queue/QueueStateBadge';
 import { useStore } from '../store/store';
 import { describeRefusal } from './refusals';
 import { DeviceGate, DeviceHeader, type DeviceSession } from './DeviceGate';
+import { OfficerSignIn } from './OfficerSignIn';
 import { PANEL_ACTIONS, suggestedActions, waitingRows, type PanelActionName } from './panelActions';
 import { usePolled } from './usePolled';
 
@@ -34,6 +35,7 @@ function PanelForCounter({ session }: { session: DeviceSession }) {
   return (
     <main className="device-page panel" data-device-page="panel">
       <DeviceHeader session={session} title={counter ? counter.name : t('panel.title')} />
+      {counter && <OfficerSignIn key={`officer-${counter.id}`} session={session} counterId={counter.id} />}
       {counter && <Panel key={counter.id} session={session} counterId={counter.id} />}
     </main>
   );

@@ -1,8 +1,33 @@
+import { useEffect } from 'react';
+import { apiRequest } from '../api/http';
 import { useT } from '../i18n/i18n';
 import { Elapsed } from '../queue/Elapsed';
 import { inspectionOnScreen } from '../store/inspectionSlice';
 import { useStore } from '../store/store';
+import { InspectionListSchema } from './api';
 import { resumeInspection } from './inspectionActions';
+
+/**
+ * A console opened afresh (another tab or browser, after the tab was
+ * closed) finds the inspection this user left open, so the banner offers it.
+ */
+function useOwnOpenInspection(): void {
+  const username = useStore((s) => s.user?.username ?? null);
+  useEffect(() => {
+    if (username === null || useStore.getState().activeInspection !== null) return;
+    let cancelled = false;
+    apiRequest('GET', '/api/v1/inspections?open=1', InspectionListSchema)
+      .then(({ inspections }) => {
+        const mine = inspections.find((i) => i.endedAt === null && i.inspector === username);
+        const state = useStore.getState();
+        if (!cancelled && mine && state.activeInspection === null) state.setActiveInspection(mine);
+      })
+      .catch((error: unknown) => console.warn('open inspections not loaded', error));
+    return () => {
+      cancelled = true;
+    };
+  }, [username]);
+}
 
 /**
  * Under the header while an inspection started here is still open but its
@@ -11,6 +36,7 @@ import { resumeInspection } from './inspectionActions';
  */
 export function InspectionBanner() {
   const t = useT();
+  useOwnOpenInspection();
   const active = useStore((s) => (s.activeInspection?.endedAt === null ? s.activeInspection : null));
   const onScreen = useStore(inspectionOnScreen);
   const name = useStore((s) => (active ? (s.counters[active.counterId]?.name ?? active.counterName) : ''));

@@ -4,6 +4,8 @@ import { describeError } from '../api/describeError';
 import { formatTime, useT, type Lang } from '../i18n/i18n';
 import { Elapsed } from '../queue/Elapsed';
 import { useStore } from '../store/store';
+import { useDraftSync } from './draftSync';
+import { officerLabel } from './report';
 import { addObservation, endInspection, resumeInspection, startInspection } from './inspectionActions';
 import { captureStill } from './still';
 
@@ -17,8 +19,8 @@ export function checklistText(item: ChecklistItem, lang: Lang): string {
 /**
  * Beside the focus video while an inspection runs: the checklist, notes,
  * the officer on duty, "capture this moment", the observations so far, and
- * the end. Answers live in the store (and on this device), so closing the
- * view loses nothing.
+ * the end. Answers are saved on the server as they are typed, so a closed
+ * view, tab or browser loses nothing: reopening resumes them.
  */
 export function InspectionPanel({
   counterId,
@@ -80,8 +82,10 @@ function RunningInspection({ videoRef }: { videoRef: RefObject<HTMLVideoElement 
   const inspection = useStore((s) => s.activeInspection);
   const draft = useStore((s) => s.inspectionDraft);
   const update = useStore((s) => s.updateInspectionDraft);
+  const loading = useStore((s) => s.draftSync.state === 'loading');
   const [ending, setEnding] = useState(false);
   const [endError, setEndError] = useState<string | null>(null);
+  useDraftSync(inspection?.id ?? 0);
   if (!inspection) return null;
 
   const answered = inspection.checklist.filter((item) => draft.results[item.id] !== undefined).length;
@@ -111,7 +115,9 @@ function RunningInspection({ videoRef }: { videoRef: RefObject<HTMLVideoElement 
         </span>
       </header>
 
-      <fieldset className="checklist">
+      <DraftStatus />
+
+      <fieldset className="checklist" disabled={loading}>
         <legend>{t('inspection.checklist')}</legend>
         {inspection.checklist.map((item) => (
           <fieldset
@@ -138,17 +144,25 @@ function RunningInspection({ videoRef }: { videoRef: RefObject<HTMLVideoElement 
         ))}
       </fieldset>
 
-      <label className="field">
-        {t('inspection.officer')}
-        <input
-          name="officerName"
-          data-field="officer"
-          maxLength={120}
-          value={draft.officerName}
-          onChange={(e) => update({ officerName: e.target.value })}
-          autoComplete="off"
-        />
-      </label>
+      {inspection.officer ? (
+        <p className="field officer-on-duty" data-officer-id={inspection.officer.id}>
+          <span>{t('inspection.officerOnDuty')}</span>
+          <strong>{officerLabel(inspection, t('inspection.badgeWord'))}</strong>
+        </p>
+      ) : (
+        <label className="field">
+          {t('inspection.officer')}
+          <input
+            name="officerName"
+            data-field="officer"
+            maxLength={120}
+            disabled={loading}
+            value={draft.officerName}
+            onChange={(e) => update({ officerName: e.target.value })}
+            autoComplete="off"
+          />
+        </label>
+      )}
       <label className="field">
         {t('inspection.notes')}
         <textarea
@@ -156,6 +170,7 @@ function RunningInspection({ videoRef }: { videoRef: RefObject<HTMLVideoElement 
           data-field="notes"
           rows={3}
           maxLength={10_000}
+          disabled={loading}
           value={draft.notes}
           onChange={(e) => update({ notes: e.target.value })}
         />
@@ -206,13 +221,41 @@ function RunningInspection({ videoRef }: { videoRef: RefObject<HTMLVideoElement 
           className="primary"
           data-action="end-inspection"
           aria-describedby="inspection-progress"
-          disabled={ending}
+          disabled={ending || loading}
           onClick={end}
         >
           {ending ? t('inspection.ending') : t('inspection.end')}
         </button>
       </footer>
     </section>
+  );
+}
+
+/** Whether what is typed is on the server yet: the inspector never has to press "save". */
+function DraftStatus() {
+  const t = useT();
+  const lang = useStore((s) => s.lang);
+  const state = useStore((s) => s.draftSync.state);
+  const savedAt = useStore((s) => s.draftSync.savedAt);
+  const error = useStore((s) => s.draftSync.error);
+  const text =
+    state === 'loading'
+      ? t('inspection.draftLoading')
+      : state === 'error'
+        ? t('inspection.draftError', { error: error ?? '' })
+        : state === 'saved'
+          ? savedAt === null
+            ? t('inspection.draftNothing')
+            : t('inspection.draftSaved', { time: formatTime(lang, savedAt) })
+          : t('inspection.draftSaving');
+  return (
+    <p
+      className={`draft-status muted${state === 'error' ? ' error' : ''}`}
+      role="status"
+      data-draft-state={state}
+    >
+      {text}
+    </p>
   );
 }
 

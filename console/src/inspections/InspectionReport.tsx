@@ -8,7 +8,7 @@ import { useStore } from '../store/store';
 import { InspectionResponseSchema, inspectionPath, reportUrl } from './api';
 import { checklistText } from './InspectionPanel';
 import { resumeInspection } from './inspectionActions';
-import { summarise } from './report';
+import { summarise, officerLabel } from './report';
 
 /** One inspection's report, drawn from its JSON; print and export use the server's standalone HTML. */
 export function InspectionReport({ inspectionId }: { inspectionId: number }) {
@@ -87,9 +87,11 @@ export function InspectionReport({ inspectionId }: { inspectionId: number }) {
         <dt>{t('common.counter')}</dt>
         <dd data-fact="counter">{inspection.counterName}</dd>
         <dt>{t('inspections.inspector')}</dt>
-        <dd>{inspection.inspector}</dd>
+        <dd data-fact="inspector">{inspection.inspectorName}</dd>
         <dt>{t('inspections.officer')}</dt>
-        <dd data-fact="officer">{inspection.officerName ?? '–'}</dd>
+        <dd data-fact="officer" data-officer-id={inspection.officer?.id}>
+          {officerLabel(inspection, t('inspection.badgeWord')) ?? '–'}
+        </dd>
         <dt>{t('report.span')}</dt>
         <dd data-fact="span">
           {formatDateTime(lang, inspection.startedAt)} –{' '}

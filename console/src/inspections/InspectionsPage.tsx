@@ -10,7 +10,7 @@ import { useStore } from '../store/store';
 import { InspectionListSchema } from './api';
 import { InspectionReport } from './InspectionReport';
 import { resumeInspection } from './inspectionActions';
-import { summarise } from './report';
+import { summarise, officerLabel } from './report';
 
 /** `/inspections` is the history; `/inspections/:id` one report. */
 export function InspectionsPage() {
@@ -107,8 +107,8 @@ function InspectionHistory() {
                     <td>{formatDateTime(lang, inspection.startedAt)}</td>
                     <td>{departmentName(inspection.departmentId)}</td>
                     <th scope="row">{counterNames[inspection.counterId] ?? inspection.counterName}</th>
-                    <td>{inspection.inspector}</td>
-                    <td>{inspection.officerName ?? '–'}</td>
+                    <td>{inspection.inspectorName}</td>
+                    <td>{officerLabel(inspection, t('inspection.badgeWord')) ?? '–'}</td>
                     <td>
                       {summary.durationMs === null ? (
                         <span className="chip chip-running">{t('inspections.running')}</span>

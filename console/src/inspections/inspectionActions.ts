@@ -3,8 +3,9 @@ import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
 import { consoleRoute, navigate } from '../app/router';
 import { translate } from '../i18n/i18n';
-import { forgetDraft, inspectionOnScreen, type InspectionDraft } from '../store/inspectionSlice';
+import { inspectionOnScreen, type InspectionDraft } from '../store/inspectionSlice';
 import { useStore } from '../store/store';
+import { flushDraftSaves, stopDraftSaves } from './draftSync';
 import { InspectionResponseSchema, ObservationCreatedSchema, inspectionPath } from './api';
 import { completeResults } from './report';
 
@@ -79,9 +80,10 @@ export async function addObservation(id: number, note: string, still: string | n
   await refreshInspection(id);
 }
 
-/** Ends the inspection with the draft, forgets the draft and opens the report. */
+/** Ends the inspection with the draft (its result) and opens the report. */
 export async function endInspection(inspection: Inspection, draft: InspectionDraft): Promise<void> {
   const officerName = draft.officerName.trim();
+  await flushDraftSaves(inspection.id).catch(() => undefined); // the end carries the draft anyway
   const { inspection: ended } = await apiRequest(
     'POST',
     `${inspectionPath(inspection.id)}/end`,
@@ -95,7 +97,7 @@ export async function endInspection(inspection: Inspection, draft: InspectionDra
       ...(officerName ? { officerName } : {}),
     },
   );
-  forgetDraft(ended.id);
+  stopDraftSaves(ended.id);
   const state = useStore.getState();
   state.setActiveInspection(null);
   state.focusCounter(null);

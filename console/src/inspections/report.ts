@@ -39,3 +39,13 @@ export function completeResults(
   for (const id of checklistIds) complete[id] = results[id] ?? 'not_observed';
   return complete;
 }
+
+/** The officer inspected: the one signed in at the panel (with badge), else the name the inspector typed. */
+export function officerLabel(
+  inspection: Pick<Inspection, 'officer' | 'officerName'>,
+  badgeWord: string,
+): string | null {
+  if (inspection.officer)
+    return `${inspection.officer.displayName} (${badgeWord} ${inspection.officer.badgeNumber})`;
+  return inspection.officerName;
+}

@@ -248,6 +248,12 @@ function InteractionFacts({ interaction: i }: { interaction: Interaction }) {
       <dd>{departmentNames[i.departmentId] ?? i.departmentId}</dd>
       <dt>{t('common.counter')}</dt>
       <dd data-fact="counter">{counterNames[i.counterId] ?? i.counterId}</dd>
+      <dt>{t('reviews.officer')}</dt>
+      <dd data-fact="officer" data-officer-id={i.officer?.id}>
+        {i.officer
+          ? t('reviews.officerBadge', { name: i.officer.displayName, badge: i.officer.badgeNumber })
+          : t('reviews.noOfficer')}
+      </dd>
       <dt>{t('reviews.ticket')}</dt>
       <dd data-fact="ticket">{i.ticketNumber}</dd>
       <dt>{t('reviews.service')}</dt>

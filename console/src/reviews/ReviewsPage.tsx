@@ -147,6 +147,7 @@ function InteractionTable({ interactions, busy }: { interactions: Interaction[];
           <tr>
             {showDepartment && <th scope="col">{t('common.department')}</th>}
             <th scope="col">{t('common.counter')}</th>
+            <th scope="col">{t('reviews.officer')}</th>
             <th scope="col">{t('reviews.ticket')}</th>
             <th scope="col">{t('reviews.service')}</th>
             <th scope="col">{t('reviews.time')}</th>
@@ -167,6 +168,7 @@ function InteractionTable({ interactions, busy }: { interactions: Interaction[];
               <tr key={i.id} data-interaction-id={i.id} data-review={i.review}>
                 {showDepartment && <td>{departmentNames[i.departmentId] ?? i.departmentId}</td>}
                 <td>{counterNames[i.counterId] ?? i.counterId}</td>
+                <td data-fact="officer">{i.officer?.displayName ?? '–'}</td>
                 <th scope="row">
                   <a href={href} onClick={(e) => followLink(e, href)} data-action="open-review">
                     {i.ticketNumber}

@@ -10,6 +10,8 @@ function inspection(overrides: Partial<Inspection> = {}): Inspection {
     counterId: 'q1',
     counterName: 'Quầy 1',
     inspector: 'thanhtra',
+    inspectorName: 'Nguyễn Thanh Tra',
+    officer: null,
     officerName: null,
     startedAt: 1_000,
     endedAt: null,
@@ -54,6 +56,11 @@ describe('inspection slice', () => {
   it('keeps the draft across a refetch of the same inspection and starts clean for another', () => {
     const store = useStore.getState();
     store.setActiveInspection(inspection());
+    // Nothing is typed before the server's draft has arrived.
+    store.updateInspectionDraft({ notes: 'lost' });
+    expect(useStore.getState().inspectionDraft.notes).toBe('');
+    store.loadInspectionDraft(3, { results: {}, notes: 'từ máy chủ', officerName: '' }, 500);
+    expect(useStore.getState().inspectionDraft.notes).toBe('từ máy chủ');
     store.updateInspectionDraft({ notes: 'Cán bộ vắng 5 phút', results: { greeting: 'fail' } });
     store.setActiveInspection(inspection({ observations: [{ id: 1, at: 2_000, note: '', stillUrl: null }] }));
     expect(useStore.getState().inspectionDraft.notes).toBe('Cán bộ vắng 5 phút');

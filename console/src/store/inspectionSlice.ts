@@ -1,44 +1,24 @@
 import type { StateCreator } from 'zustand';
-import { z } from 'zod';
-import { ChecklistResultSchema, type ChecklistResult, type Inspection } from '@counterwatch/shared';
-import { forget, remember, storedString } from './persist';
+import type { Inspection, InspectionDraft } from '@counterwatch/shared';
+import type { DraftSaveState } from '../inspections/draftSaver';
 import type { AppState } from './store';
 
-/** What the inspector has filled in so far; sent when the inspection ends. */
-export interface InspectionDraft {
-  results: Partial<Record<string, ChecklistResult>>;
-  notes: string;
-  officerName: string;
-}
-
-const DraftSchema = z.object({
-  results: z.record(z.string(), ChecklistResultSchema),
-  notes: z.string(),
-  officerName: z.string(),
-});
+export type { InspectionDraft };
 
 export const emptyDraft: InspectionDraft = { results: {}, notes: '', officerName: '' };
 
 /**
- * The draft is kept on this device per inspection, so a reload or a resume
- * from the inspections list finds the answers already given.
+ * Where the draft stands with the server, which keeps it (saved as typed):
+ * a closed tab, another browser or another tab resumes it exactly.
  */
-const draftKey = (inspectionId: number): string => `cw.inspectionDraft.${inspectionId}`;
-
-export function loadDraft(inspectionId: number): InspectionDraft {
-  const text = storedString(draftKey(inspectionId));
-  if (text === null) return emptyDraft;
-  try {
-    const parsed = DraftSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : emptyDraft;
-  } catch {
-    return emptyDraft; // an unreadable draft is no draft; the server keeps the inspection itself
-  }
+export interface DraftSync {
+  inspectionId: number | null;
+  state: DraftSaveState;
+  savedAt: number | null;
+  error: string | null;
 }
 
-export function forgetDraft(inspectionId: number): void {
-  forget(draftKey(inspectionId));
-}
+const noSync: DraftSync = { inspectionId: null, state: 'loading', savedAt: null, error: null };
 
 export interface InspectionSlice {
   /**
@@ -46,13 +26,18 @@ export interface InspectionSlice {
    * the focus view: closing it leaves the inspection open, resumable.
    */
   activeInspection: Inspection | null;
+  /** What the inspector has typed so far (the server's copy once loaded, then as typed). */
   inspectionDraft: InspectionDraft;
+  draftSync: DraftSync;
   /** An Inspect click on its way to the server, or why the server refused it (in words). */
   inspectionStart: { counterId: string; error: string | null } | null;
   /** Leaving the focus view (to the wall: `to` null, or to a page) during an inspection waits for a yes. */
   leaveRequest: { to: string | null } | null;
   setActiveInspection: (inspection: Inspection | null) => void;
   updateInspectionDraft: (patch: Partial<InspectionDraft>) => void;
+  /** The server's draft arrived: it is what the form shows (for the active inspection only). */
+  loadInspectionDraft: (inspectionId: number, draft: InspectionDraft, savedAt: number | null) => void;
+  setDraftSync: (inspectionId: number, patch: Partial<Omit<DraftSync, 'inspectionId'>>) => void;
   setInspectionStart: (start: { counterId: string; error: string | null } | null) => void;
   setLeaveRequest: (request: { to: string | null } | null) => void;
   /** Back / Esc in the focus view: closes it, or asks first while it shows a running inspection. */
@@ -68,25 +53,37 @@ export function inspectionOnScreen(state: Pick<AppState, 'activeInspection' | 'f
 export const createInspectionSlice: StateCreator<AppState, [], [], InspectionSlice> = (set, get) => ({
   activeInspection: null,
   inspectionDraft: emptyDraft,
+  draftSync: noSync,
   inspectionStart: null,
   leaveRequest: null,
   setActiveInspection: (inspection) =>
     set((s) => {
       if (inspection === null)
-        return { activeInspection: null, inspectionDraft: emptyDraft, leaveRequest: null };
+        return { activeInspection: null, inspectionDraft: emptyDraft, draftSync: noSync, leaveRequest: null };
       // A refetch of the same inspection keeps the answers in progress.
-      const same = s.activeInspection?.id === inspection.id;
+      if (s.activeInspection?.id === inspection.id) return { activeInspection: inspection };
       return {
         activeInspection: inspection,
-        inspectionDraft: same ? s.inspectionDraft : loadDraft(inspection.id),
+        inspectionDraft: emptyDraft,
+        draftSync: { ...noSync, inspectionId: inspection.id },
       };
     }),
   updateInspectionDraft: (patch) => {
-    const { activeInspection, inspectionDraft } = get();
-    const next = { ...inspectionDraft, ...patch };
-    if (activeInspection) remember(draftKey(activeInspection.id), JSON.stringify(next));
-    set({ inspectionDraft: next });
+    const { inspectionDraft, draftSync } = get();
+    // Nothing is typed over a draft still on its way from the server (the form is disabled meanwhile).
+    if (draftSync.inspectionId === null || draftSync.state === 'loading') return;
+    set({ inspectionDraft: { ...inspectionDraft, ...patch } });
   },
+  loadInspectionDraft: (inspectionId, draft, savedAt) =>
+    set((s) =>
+      s.activeInspection?.id === inspectionId
+        ? { inspectionDraft: draft, draftSync: { inspectionId, state: 'saved', savedAt, error: null } }
+        : {},
+    ),
+  setDraftSync: (inspectionId, patch) =>
+    set((s) =>
+      s.draftSync.inspectionId === inspectionId ? { draftSync: { ...s.draftSync, ...patch } } : {},
+    ),
   setInspectionStart: (inspectionStart) => set({ inspectionStart }),
   setLeaveRequest: (leaveRequest) => set({ leaveRequest }),
   requestCloseFocus: () => {

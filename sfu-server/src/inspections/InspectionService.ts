@@ -7,6 +7,9 @@ import {
   type ChecklistItem,
   type ChecklistResult,
   type Inspection,
+  type InspectionDraft,
+  type InspectionDraftResponse,
+  type OfficerRef,
   type Clock,
 } from '@counterwatch/shared';
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
@@ -32,6 +35,8 @@ export interface InspectionServiceOptions {
   /** The injected clock. */
   now: Clock;
   releaseAfterMs: number;
+  /** The officer signed in at the counter's panel now, if any. */
+  officerOnDuty: (counterId: string) => Promise<OfficerRef | null>;
   /** An inspection still open this long is ended automatically (it holds its counter's recording). */
   maxDurationMs: number;
 }
@@ -86,14 +91,23 @@ export class InspectionService {
     await this.#o.settings.set(CHECKLIST_KEY, items);
   }
 
-  /** Opens an inspection; on record (with the id it will have) before it exists. */
+  /**
+   * Opens an inspection; on record (with the id it will have) before it
+   * exists. The inspector's own inspection still open at that counter is
+   * resumed instead (Inspect again from another tab or browser).
+   */
   async start(
     actor: Actor,
     counter: { id: string; departmentId: string },
-    inspector: string,
-  ): Promise<InspectionRecord> {
+    inspector: { id: number; username: string; displayName: string },
+  ): Promise<{ record: InspectionRecord; resumed: boolean }> {
     return this.#oneAtATime(async () => {
+      const open = (await this.#o.store.listOpen()).find(
+        (r) => r.counterId === counter.id && this.#owns(inspector, r),
+      );
+      if (open) return { record: open, resumed: true };
       const checklist = await this.checklist();
+      const officer = await this.#o.officerOnDuty(counter.id);
       const id = await this.#o.store.nextId();
       const startedAt = this.#now();
       await this.#o.audit.record({
@@ -103,20 +117,26 @@ export class InspectionService {
         counterId: counter.id,
         objectType: 'inspection',
         objectId: id,
-        details: { endsBy: startedAt + this.#o.maxDurationMs },
+        details: {
+          endsBy: startedAt + this.#o.maxDurationMs,
+          ...(officer ? { officerId: officer.id, officer: officer.displayName } : {}),
+        },
       });
       const record = await this.#o.store.create({
         id,
         departmentId: counter.departmentId,
         counterId: counter.id,
-        inspector,
+        inspector: inspector.username,
+        inspectorId: inspector.id,
+        inspectorName: inspector.displayName,
+        officer,
         officerName: null,
         startedAt,
         checklist,
       });
       this.#logger.info({ inspectionId: record.id, counterId: counter.id }, 'inspection started');
       this.#arm(record);
-      return record;
+      return { record, resumed: false };
     });
   }
 
@@ -124,8 +144,62 @@ export class InspectionService {
     return this.#o.store.get(id);
   }
 
-  list(query: { departmentIds: string[] | null; departmentId?: string; counterId?: string; limit: number }) {
+  list(query: {
+    departmentIds: string[] | null;
+    departmentId?: string;
+    counterId?: string;
+    open?: boolean;
+    limit: number;
+  }) {
     return this.#o.store.list(query);
+  }
+
+  /**
+   * The draft is the inspector's own: no one else reads or writes it, not
+   * even within scope (it is not a finding until they end the inspection).
+   */
+  #owns(user: { id: number; username: string }, inspection: InspectionRecord): boolean {
+    return inspection.inspectorId === null
+      ? inspection.inspector === user.username
+      : inspection.inspectorId === user.id;
+  }
+
+  #ownDraft(user: { id: number; username: string }, inspection: InspectionRecord): void {
+    if (!this.#owns(user, inspection))
+      throw new AppError('forbidden', 'the draft belongs to the inspector who started the inspection');
+  }
+
+  draft(user: { id: number; username: string }, inspection: InspectionRecord): InspectionDraftResponse {
+    this.#ownDraft(user, inspection);
+    return {
+      draft: inspection.draft ?? { results: {}, notes: '', officerName: inspection.officerName ?? '' },
+      savedAt: inspection.draftSavedAt,
+    };
+  }
+
+  /**
+   * Saves what has been typed so far, as it is typed. Not an audit row per
+   * save (the end's row counts them and the report says so); the draft's
+   * limits are the end's, and its answers must be the checklist's.
+   */
+  async saveDraft(
+    user: { id: number; username: string },
+    inspection: InspectionRecord,
+    draft: InspectionDraft,
+  ): Promise<number> {
+    this.#ownDraft(user, inspection);
+    this.#knownItems(inspection, draft.results);
+    const at = this.#now();
+    if (!(await this.#o.store.saveDraft(inspection.id, draft, at)))
+      throw new AppError('conflict', 'the inspection has ended');
+    return at;
+  }
+
+  #knownItems(inspection: InspectionRecord, results: Record<string, ChecklistResult>): void {
+    const known = new Set(inspection.checklist.map((c) => c.id));
+    const unknown = Object.keys(results).filter((k) => !known.has(k));
+    if (unknown.length > 0)
+      throw new AppError('invalid_request', `unknown checklist items: ${unknown.join(', ')}`);
   }
 
   /** "Flag this moment": a note and, if given, a JPEG still from the video. */
@@ -179,10 +253,7 @@ export class InspectionService {
     notes: string,
     officerName: string | null,
   ): Promise<void> {
-    const known = new Set(inspection.checklist.map((c) => c.id));
-    const unknown = Object.keys(results).filter((k) => !known.has(k));
-    if (unknown.length > 0)
-      throw new AppError('invalid_request', `unknown checklist items: ${unknown.join(', ')}`);
+    this.#knownItems(inspection, results);
     await this.#oneAtATime(async () => {
       const current = await this.#o.store.get(inspection.id);
       if (!current || current.endedAt !== null)
@@ -194,8 +265,16 @@ export class InspectionService {
         counterId: inspection.counterId,
         objectType: 'inspection',
         objectId: inspection.id,
-        details: { failed: Object.values(results).filter((r) => r === 'fail').length },
+        details: {
+          failed: Object.values(results).filter((r) => r === 'fail').length,
+          draftSaves: current.draftSaves,
+        },
       });
+      // No officer was signed in at the start: the one signed in now, if any, is the one inspected.
+      if (current.officer === null) {
+        const officer = await this.#o.officerOnDuty(current.counterId);
+        if (officer) await this.#o.store.setOfficer(current.id, officer);
+      }
       if (!(await this.#o.store.end(inspection.id, this.#now(), results, notes, officerName)))
         throw new AppError('conflict', 'the inspection has already ended');
       this.#disarm(inspection.id);
@@ -211,6 +290,8 @@ export class InspectionService {
       counterId: record.counterId,
       counterName,
       inspector: record.inspector,
+      inspectorName: record.inspectorName ?? record.inspector,
+      officer: record.officer,
       officerName: record.officerName,
       startedAt: record.startedAt,
       endedAt: record.endedAt,
@@ -265,7 +346,10 @@ export class InspectionService {
       const file = await this.#stillFile(view.id, o.id);
       stills.set(o.id, `data:image/jpeg;base64,${fs.readFileSync(file).toString('base64')}`);
     }
-    return renderReport(view, departmentName, stills, this.#o.maxDurationMs);
+    return renderReport(view, departmentName, stills, this.#o.maxDurationMs, {
+      draftSaves: record.draftSaves,
+      draftSavedAt: record.draftSavedAt,
+    });
   }
 
   heldSpans(now: number): Promise<{ counterId: string; from: number; to: number }[]> {
@@ -318,10 +402,20 @@ export class InspectionService {
         objectType: 'inspection',
         objectId: record.id,
         reason: `ended automatically at the maximum duration of ${minutes} minutes`,
-        details: { automatic: true, maxMinutes: minutes },
+        details: { automatic: true, maxMinutes: minutes, draftSaves: record.draftSaves },
       });
       // It ends at its deadline, even when the server was down then: the recording is held no longer.
-      await this.#o.store.end(record.id, deadline, record.results, record.notes, null, true);
+      // What the inspector had typed is the result: nothing typed is lost.
+      const draft = record.draft;
+      const officer = draft?.officerName.trim();
+      await this.#o.store.end(
+        record.id,
+        deadline,
+        draft?.results ?? record.results,
+        draft?.notes ?? record.notes,
+        officer ? officer : null,
+        true,
+      );
       this.#logger.info({ inspectionId: record.id }, 'inspection ended automatically');
     });
   }

@@ -5,12 +5,15 @@ import {
   type Finding,
   type FlagReason,
   type Interaction,
+  type OfficerRef,
   type QueueEvent,
   type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { TicketRecord } from '../queue/DepartmentQueue.js';
 import type { InteractionQuery, InteractionRecord, ReviewStore } from '../storage/Storage.js';
+
+type NewInteraction = Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep' | 'officer'>;
 
 /** The clip of an interaction: its service plus this much on each side. */
 export const CLIP_MARGIN_MS = 60_000;
@@ -25,6 +28,8 @@ export interface ReviewServiceOptions {
   usualServiceSeconds: (departmentId: string, serviceCode: string) => number;
   /** An alert about this ticket (long service), if one is open. */
   alertAbout: (departmentId: string, ticketId: string) => { id: number; rule: string } | undefined;
+  /** The officer signed in at the counter at that time (the panel's sign-in). */
+  officerAt: (counterId: string, at: number) => Promise<OfficerRef | null>;
   logger: Logger;
   /** The injected clock. */
   now: Clock;
@@ -69,7 +74,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     const t = this.#o.ticket(departmentId, ticketId);
     const record = t && this.#recordFrom(departmentId, t, t.finishedAt);
     if (!t || !record) return;
-    const stored = await this.#o.store.upsertInteraction(record);
+    const stored = await this.#upsert(record);
     const usual = this.#o.usualServiceSeconds(departmentId, stored.serviceCode);
     const seconds = (stored.finishedAt - stored.startedAt) / 1000;
     if (seconds > Math.max(2.5 * usual, usual + 600)) {
@@ -90,7 +95,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     if (t) {
       const record = this.#recordFrom(event.departmentId, t, t.finishedAt);
       if (record)
-        stored = await this.#o.store.upsertInteraction({
+        stored = await this.#upsert({
           ...record,
           rating: event.rating,
           ratingComment: event.comment ?? null,
@@ -107,7 +112,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     const t = this.#o.ticket(event.departmentId, event.ticketId);
     const record = t && this.#recordFrom(event.departmentId, t, t.finishedAt);
     if (!t || !record) return;
-    await this.#o.store.upsertInteraction({ ...record, ratingComment: event.comment });
+    await this.#upsert({ ...record, ratingComment: event.comment });
   }
 
   /** Flags the citizen at the counter's desk now (or the one who just left), from the live view or an inspection. */
@@ -126,7 +131,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     // Still being served: keep the span open to now; the finish updates it.
     const record = this.#recordFrom(departmentId, t, t.finishedAt ?? this.#now());
     if (!record) throw new AppError('conflict', 'the ticket at this counter is not known yet');
-    const stored = await this.#o.store.upsertInteraction(record);
+    const stored = await this.#upsert(record);
     await this.flag(stored.id, 'manual', note, by);
     return this.#view(stored.id);
   }
@@ -192,11 +197,13 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     return this.#o.store.heldSpans(now, this.#o.releaseAfterMs, CLIP_MARGIN_MS);
   }
 
-  #recordFrom(
-    departmentId: string,
-    t: TicketRecord,
-    finishedAt: number | null,
-  ): Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'> | undefined {
+  /** Stores the interaction with the officer on duty when its service started (kept once named). */
+  async #upsert(record: NewInteraction): Promise<InteractionRecord> {
+    const officer = await this.#o.officerAt(record.counterId, record.startedAt);
+    return this.#o.store.upsertInteraction({ ...record, officer });
+  }
+
+  #recordFrom(departmentId: string, t: TicketRecord, finishedAt: number | null): NewInteraction | undefined {
     const startedAt = t.startedAt ?? t.lastCalledAt ?? t.calledAt;
     if (startedAt === null || finishedAt === null || t.counterId === null || t.serviceCode === null)
       return undefined;
@@ -244,6 +251,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
       rating: r.rating,
       ratingComment: r.ratingComment,
       ratedAt: r.ratedAt,
+      officer: r.officer,
       clipFrom: r.startedAt - CLIP_MARGIN_MS,
       clipTo: r.finishedAt + CLIP_MARGIN_MS,
       flags: flags

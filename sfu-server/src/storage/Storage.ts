@@ -8,6 +8,8 @@ import type {
   AuditVerification,
   ChecklistItem,
   ChecklistResult,
+  InspectionDraft,
+  OfficerRef,
   Counter,
   Department,
   DeviceKind,
@@ -189,6 +191,7 @@ export interface Storage {
   readonly inspections: InspectionStore;
   readonly devices: DeviceStore;
   readonly wallViews: WallViewStore;
+  readonly officers: OfficerStore;
 
   close(): Promise<void>;
 }
@@ -280,6 +283,8 @@ export interface InteractionRecord {
   rating: Rating | null;
   ratingComment: string | null;
   ratedAt: number | null;
+  /** The officer on duty when the service started, as they were then; kept once set. */
+  officer: OfficerRef | null;
   review: 'none' | 'pending' | 'closed';
   reviewClosedAt: number | null;
   keep: boolean;
@@ -337,7 +342,15 @@ export interface InspectionRecord {
   id: number;
   departmentId: string;
   counterId: string;
+  /** The inspector's username. */
   inspector: string;
+  /** Their account: null for inspections started before it was recorded (matched by username). */
+  inspectorId: number | null;
+  /** Their display name when the inspection started (null before it was recorded). */
+  inspectorName: string | null;
+  /** The officer signed in at the panel, as they were then. */
+  officer: OfficerRef | null;
+  /** A name typed by the inspector (no officer signed in), or the officer's name. */
   officerName: string | null;
   startedAt: number;
   endedAt: number | null;
@@ -346,9 +359,17 @@ export interface InspectionRecord {
   notes: string;
   /** Ended by the server at the maximum duration, not by the inspector. */
   endedAutomatically: boolean;
+  /** What the inspector has typed so far, saved as typed; null until the first save. */
+  draft: InspectionDraft | null;
+  draftSavedAt: number | null;
+  /** How many times the draft was saved (the end's audit row and the report say it). */
+  draftSaves: number;
 }
 
-export type NewInspection = Omit<InspectionRecord, 'endedAt' | 'results' | 'notes' | 'endedAutomatically'>;
+export type NewInspection = Omit<
+  InspectionRecord,
+  'endedAt' | 'results' | 'notes' | 'endedAutomatically' | 'draft' | 'draftSavedAt' | 'draftSaves'
+>;
 
 export interface ObservationRecord {
   id: number;
@@ -369,6 +390,8 @@ export interface InspectionStore {
     departmentIds: string[] | null;
     departmentId?: string;
     counterId?: string;
+    /** Only those not ended. */
+    open?: boolean;
     limit: number;
   }): Promise<InspectionRecord[]>;
   end(
@@ -379,6 +402,10 @@ export interface InspectionStore {
     officerName: string | null,
     automatically?: boolean,
   ): Promise<boolean>;
+  /** Names the officer on duty, if none is named yet. */
+  setOfficer(id: number, officer: OfficerRef): Promise<void>;
+  /** Saves the draft of an inspection not ended; false if it has ended (or does not exist). */
+  saveDraft(id: number, draft: InspectionDraft, at: number): Promise<boolean>;
   addObservation(observation: Omit<ObservationRecord, 'id'>): Promise<ObservationRecord>;
   observations(inspectionId: number): Promise<ObservationRecord[]>;
   /** Spans of recording kept for inspections ended within the release window (or still running). */
@@ -427,4 +454,45 @@ export interface DeviceStore {
   /** Revokes for good; false if unknown or already revoked. */
   revoke(id: string, at: number, by: string): Promise<boolean>;
   touch(id: string, at: number): Promise<void>;
+}
+
+// ---- Officers at the counters, and their sign-ins at the panels ----
+
+export interface OfficerRecord {
+  id: number;
+  departmentId: string;
+  displayName: string;
+  badgeNumber: string;
+  pinHash: string;
+  disabledAt: number | null;
+  createdAt: number;
+  createdBy: string;
+}
+
+export interface ShiftRecord {
+  counterId: string;
+  officer: OfficerRef;
+  deviceId: string;
+  signedInAt: number;
+}
+
+export interface OfficerStore {
+  create(record: Omit<OfficerRecord, 'id' | 'disabledAt'>): Promise<OfficerRecord>;
+  get(id: number): Promise<OfficerRecord | undefined>;
+  byBadge(departmentId: string, badgeNumber: string): Promise<OfficerRecord | undefined>;
+  list(departmentIds: string[] | null): Promise<OfficerRecord[]>;
+  update(
+    id: number,
+    patch: Partial<Pick<OfficerRecord, 'displayName' | 'pinHash' | 'disabledAt'>>,
+  ): Promise<void>;
+  /** Opens a shift, closing at `at` any open shift at this counter and any open shift of this officer. */
+  signIn(counterId: string, officerId: number, deviceId: string, at: number): Promise<void>;
+  /** Closes the counter's open shift; the one closed, if any. */
+  signOut(counterId: string, at: number): Promise<ShiftRecord | undefined>;
+  /** Closes the officer's open shift (disabled); the one closed, if any. */
+  signOutOfficer(officerId: number, at: number): Promise<ShiftRecord | undefined>;
+  /** The open shifts. */
+  onDuty(): Promise<ShiftRecord[]>;
+  /** The shift at this counter that covered `at` (the latest such), if any. */
+  onDutyAt(counterId: string, at: number): Promise<ShiftRecord | undefined>;
 }

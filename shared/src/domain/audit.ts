@@ -38,6 +38,11 @@ export const AuditActionSchema = z.enum([
   'device.code_issue',
   'device.enrol',
   'device.revoke',
+  'officer.create',
+  'officer.update',
+  'officer.sign_in',
+  'officer.sign_in_failed',
+  'officer.sign_out',
   'audit.export',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

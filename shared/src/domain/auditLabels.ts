@@ -40,6 +40,11 @@ export const AUDIT_ACTION_LABELS_VI: Record<AuditAction, string> = {
   'device.code_issue': 'Cấp mã đăng ký mới cho thiết bị',
   'device.enrol': 'Thiết bị đăng ký bằng mã',
   'device.revoke': 'Thu hồi thiết bị',
+  'officer.create': 'Thêm cán bộ vào danh sách',
+  'officer.update': 'Sửa thông tin cán bộ (tên, mã PIN, khóa)',
+  'officer.sign_in': 'Cán bộ đăng nhập tại quầy',
+  'officer.sign_in_failed': 'Cán bộ đăng nhập tại quầy thất bại (sai số hiệu hoặc PIN)',
+  'officer.sign_out': 'Cán bộ đăng xuất tại quầy',
   'audit.export': 'Xuất nhật ký',
 };
 
@@ -48,6 +53,7 @@ const LIVE_STREAM_VI = 'Luồng xem trực tiếp';
 /** What kind of thing a row is about. Unknown types show as stored. */
 export const AUDIT_OBJECT_LABELS_VI: Record<string, string> = {
   inspection: 'Cuộc kiểm tra',
+  officer: 'Cán bộ (số hiệu)',
   interaction: 'Lượt phục vụ',
   counter: 'Quầy',
   user: 'Tài khoản',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CounterIdSchema, DepartmentIdSchema, EpochMsSchema, OpaqueIdSchema } from './ids.js';
 import { RatingSchema, ServiceOutcomeSchema } from './queueEvents.js';
+import { OfficerRefSchema } from './officers.js';
 import { ServiceCodeSchema } from './services.js';
 
 /** Inspections, recordings, interactions and their review. */
@@ -40,7 +41,12 @@ export const InspectionSchema = z.object({
   departmentId: DepartmentIdSchema,
   counterId: CounterIdSchema,
   counterName: z.string(),
+  /** The inspector's username, and their display name (what reports show). */
   inspector: z.string(),
+  inspectorName: z.string(),
+  /** The officer signed in at the counter's panel (at the start, else at the end). */
+  officer: OfficerRefSchema.nullable(),
+  /** A name typed by the inspector when no officer was signed in at the panel. */
   officerName: z.string().nullable(),
   startedAt: EpochMsSchema,
   endedAt: EpochMsSchema.nullable(),
@@ -68,6 +74,30 @@ export const EndInspectionSchema = z.object({
   notes: z.string().max(10_000),
   officerName: z.string().trim().max(120).optional(),
 });
+
+/** A checklist has at most 40 items (ChecklistSchema): a draft answers no more. */
+const MAX_DRAFT_ANSWERS = 40;
+
+/**
+ * What the inspector has typed so far, saved on the server as it is typed
+ * (PUT /api/v1/inspections/:id/draft) so a closed tab loses nothing.
+ * The limits are those of the end: a draft can always become the result.
+ */
+export const InspectionDraftSchema = z.object({
+  results: z
+    .record(z.string().max(40), ChecklistResultSchema)
+    .refine((r) => Object.keys(r).length <= MAX_DRAFT_ANSWERS, 'too many answers'),
+  notes: z.string().max(10_000),
+  officerName: z.string().max(120),
+});
+export type InspectionDraft = z.infer<typeof InspectionDraftSchema>;
+
+export const InspectionDraftResponseSchema = z.object({
+  draft: InspectionDraftSchema,
+  /** When it was last saved; null if nothing has been typed yet. */
+  savedAt: EpochMsSchema.nullable(),
+});
+export type InspectionDraftResponse = z.infer<typeof InspectionDraftResponseSchema>;
 
 export const SegmentSchema = z.object({
   id: z.number().int().positive(),
@@ -110,6 +140,8 @@ export const InteractionSchema = z.object({
   rating: RatingSchema.nullable(),
   ratingComment: z.string().nullable(),
   ratedAt: EpochMsSchema.nullable(),
+  /** The officer signed in at the counter's panel when the service started. */
+  officer: OfficerRefSchema.nullable(),
   /** The recording span that plays: the service ± 1 minute. */
   clipFrom: EpochMsSchema,
   clipTo: EpochMsSchema,

@@ -3,6 +3,7 @@ import {
   AppError,
   CounterActionSchema,
   EnrollRequestSchema,
+  OfficerSignInSchema,
   RatingCommentSchema,
   SubmitRatingSchema,
   TakeTicketSchema,
@@ -12,6 +13,7 @@ import {
 } from '@counterwatch/shared';
 import { announcementText, type HallVoice } from '../../devices/HallVoice.js';
 import type { DeviceRegistry } from '../../devices/DeviceRegistry.js';
+import type { OfficerService } from '../../officers/OfficerService.js';
 import type { DeviceCommands } from '../../queue/DeviceCommands.js';
 import { assertDevice, deviceOf, requireDevice } from '../deviceAuth.js';
 import { param } from '../params.js';
@@ -19,6 +21,7 @@ import { clientIp } from '../requestContext.js';
 
 export interface DeviceRoutesDeps {
   registry: DeviceRegistry;
+  officers: OfficerService;
   commands: DeviceCommands;
   countersOf: (departmentId: string) => Counter[];
   voice: HallVoice;
@@ -31,12 +34,13 @@ export interface DeviceRoutesDeps {
  * for its own counter:
  *
  *   kiosk   POST /tickets
- *   panel   GET /counters/:own, POST /counters/:own/actions
+ *   panel   GET /counters/:own, POST /counters/:own/actions,
+ *           GET|POST|DELETE /counters/:own/officer (the officer's sign-in)
  *   rating  GET|POST /counters/:own/rating, POST /counters/:own/rating/comment
  *   board   GET /board, GET /board/calls/:ticketId/voice
  */
 export function deviceRoutes(deps: DeviceRoutesDeps): Router {
-  const { registry, commands, countersOf, voice } = deps;
+  const { registry, officers, commands, countersOf, voice } = deps;
   const router = Router();
 
   router.post('/enroll', async (req, res) => {
@@ -86,6 +90,31 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
     const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
     const action = parseOrThrow(CounterActionSchema, req.body, 'counter action', 'invalid_request');
     res.json(await commands.act(deviceOf(res).device, brief(counter), action));
+  });
+
+  // Who is at the counter: the officer signs in with badge number and PIN, and out at the end.
+  const panelOf = (res: Response, counter: Counter) => ({
+    id: deviceOf(res).device.id,
+    departmentId: counter.departmentId,
+    counterId: counter.id,
+  });
+
+  router.get('/counters/:counterId/officer', async (req, res) => {
+    const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
+    res.json({ officer: await officers.onDuty(counter.id) });
+  });
+
+  router.post('/counters/:counterId/officer', async (req, res) => {
+    const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
+    const body = parseOrThrow(OfficerSignInSchema, req.body, 'sign-in', 'invalid_request');
+    const officer = await officers.signIn(panelOf(res, counter), body.badgeNumber, body.pin, clientIp(req));
+    res.json({ officer });
+  });
+
+  router.delete('/counters/:counterId/officer', async (req, res) => {
+    const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
+    await officers.signOut(panelOf(res, counter), clientIp(req));
+    res.json({ officer: null });
   });
 
   router.get('/counters/:counterId/rating', (req, res) => {

@@ -6,6 +6,7 @@ import {
   AppError,
   ChecklistSchema,
   EndInspectionSchema,
+  InspectionDraftSchema,
   StartInspectionSchema,
   parseOrThrow,
   type Counter,
@@ -73,6 +74,7 @@ export function inspectionRoutes({
       departmentIds: user.roles.includes('director') ? null : user.departmentIds,
       ...(counterId ? { counterId } : {}),
       ...(departmentId ? { departmentId } : {}),
+      ...(req.query.open === '1' ? { open: true } : {}),
       limit: 200,
     });
     res.json({
@@ -85,13 +87,30 @@ export function inspectionRoutes({
     const { counterId } = parseOrThrow(StartInspectionSchema, req.body, 'inspection', 'invalid_request');
     const c = counter(counterId);
     if (!c || !inScope(user, c.departmentId)) throw new AppError('not_found', `no counter ${counterId}`);
-    const record = await inspections.start(actor(req, res), c, user.username);
-    res.status(201).json({ inspection: await inspections.view(record, c.name) });
+    const { record, resumed } = await inspections.start(actor(req, res), c, user);
+    // Inspect again (from another tab or browser) where this inspector's own inspection is open: that one.
+    res.status(resumed ? 200 : 201).json({ inspection: await inspections.view(record, c.name) });
   });
 
   router.get('/:id', inspectors, async (req, res) => {
     const record = await own(numericParam(req, 'id'), userOf(res));
     res.json({ inspection: await inspections.view(record, counterName(record.counterId)) });
+  });
+
+  // The draft, saved as typed (debounced by the console): the inspector's own.
+  router.get('/:id/draft', inspectors, async (req, res) => {
+    const user = userOf(res);
+    const record = await own(numericParam(req, 'id'), user);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.json(inspections.draft(user, record));
+  });
+
+  router.put('/:id/draft', inspectors, async (req, res) => {
+    const user = userOf(res);
+    const record = await own(numericParam(req, 'id'), user);
+    const draft = parseOrThrow(InspectionDraftSchema, req.body, 'inspection draft', 'invalid_request');
+    const savedAt = await inspections.saveDraft(user, record, draft);
+    res.json({ draft, savedAt });
   });
 
   router.post('/:id/observations', inspectors, async (req, res) => {

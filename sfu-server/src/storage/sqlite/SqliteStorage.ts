@@ -38,6 +38,7 @@ import { SqliteAuditStore } from './SqliteAuditStore.js';
 import { SqliteChangeFeed } from './SqliteChangeFeed.js';
 import { SqliteDeviceStore } from './SqliteDeviceStore.js';
 import { SqliteWallViewStore } from './SqliteWallViewStore.js';
+import { SqliteOfficerStore } from './SqliteOfficerStore.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
@@ -101,6 +102,7 @@ export class SqliteStorage implements Storage {
   readonly inspections: SqliteInspectionStore;
   readonly devices: SqliteDeviceStore;
   readonly wallViews: SqliteWallViewStore;
+  readonly officers: SqliteOfficerStore;
   #closed = false;
 
   readonly #now: Clock;
@@ -121,6 +123,7 @@ export class SqliteStorage implements Storage {
     this.inspections = new SqliteInspectionStore(db);
     this.devices = new SqliteDeviceStore(db);
     this.wallViews = new SqliteWallViewStore(db);
+    this.officers = new SqliteOfficerStore(db);
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */

@@ -4,6 +4,9 @@ import {
   ChecklistItemSchema,
   ChecklistResultSchema,
   FindingSchema,
+  InspectionDraftSchema,
+  type InspectionDraft,
+  type OfficerRef,
   FlagReasonSchema,
   RatingSchema,
   ServiceOutcomeSchema,
@@ -149,6 +152,9 @@ interface InteractionRow {
   rating: string | null;
   rating_comment: string | null;
   rated_at: number | null;
+  officer_id: number | null;
+  officer_name: string | null;
+  officer_badge: string | null;
   review: string;
   review_closed_at: number | null;
   keep: number;
@@ -171,10 +177,16 @@ const interaction = (r: InteractionRow): InteractionRecord => ({
   rating: r.rating === null ? null : RatingSchema.parse(r.rating),
   ratingComment: r.rating_comment,
   ratedAt: r.rated_at,
+  officer: officerRef(r.officer_id, r.officer_name, r.officer_badge),
   review: ReviewState.parse(r.review),
   reviewClosedAt: r.review_closed_at,
   keep: r.keep !== 0,
 });
+
+/** The officer as stored with an interaction or an inspection. */
+function officerRef(id: number | null, name: string | null, badge: string | null): OfficerRef | null {
+  return id === null ? null : { id, displayName: name ?? '', badgeNumber: badge ?? '' };
+}
 
 function inList(ids: readonly (string | number)[]): string {
   return ids.map(() => '?').join(', ');
@@ -193,15 +205,19 @@ export class SqliteReviewStore implements ReviewStore {
     this.#db
       .prepare(
         `INSERT INTO interactions (department_id, counter_id, ticket_id, ticket_number, service_code, issued_at, called_at,
-           started_at, finished_at, outcome, rating, rating_comment, rated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           started_at, finished_at, outcome, rating, rating_comment, rated_at, officer_id, officer_name, officer_badge)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (department_id, ticket_id) DO UPDATE SET
            counter_id = excluded.counter_id, ticket_number = excluded.ticket_number, service_code = excluded.service_code,
            issued_at = excluded.issued_at, called_at = excluded.called_at, started_at = excluded.started_at,
            finished_at = excluded.finished_at, outcome = excluded.outcome,
            rating = coalesce(excluded.rating, interactions.rating),
            rating_comment = coalesce(excluded.rating_comment, interactions.rating_comment),
-           rated_at = coalesce(excluded.rated_at, interactions.rated_at)`,
+           rated_at = coalesce(excluded.rated_at, interactions.rated_at),
+           -- The officer is named once, as they were then.
+           officer_name = CASE WHEN interactions.officer_id IS NULL THEN excluded.officer_name ELSE interactions.officer_name END,
+           officer_badge = CASE WHEN interactions.officer_id IS NULL THEN excluded.officer_badge ELSE interactions.officer_badge END,
+           officer_id = coalesce(interactions.officer_id, excluded.officer_id)`,
       )
       .run(
         r.departmentId,
@@ -217,6 +233,9 @@ export class SqliteReviewStore implements ReviewStore {
         r.rating,
         r.ratingComment,
         r.ratedAt,
+        r.officer?.id ?? null,
+        r.officer?.displayName ?? null,
+        r.officer?.badgeNumber ?? null,
       );
     const stored = await this.findInteraction(r.departmentId, r.ticketId);
     if (!stored) throw new Error('interaction vanished after upsert');
@@ -362,6 +381,13 @@ interface InspectionRow {
   results: string;
   notes: string;
   ended_automatically: number;
+  draft: string | null;
+  draft_saved_at: number | null;
+  draft_saves: number;
+  inspector_id: number | null;
+  inspector_name: string | null;
+  officer_id: number | null;
+  officer_badge: string | null;
 }
 
 const inspection = (r: InspectionRow): InspectionRecord => ({
@@ -369,6 +395,9 @@ const inspection = (r: InspectionRow): InspectionRecord => ({
   departmentId: r.department_id,
   counterId: r.counter_id,
   inspector: r.inspector,
+  inspectorId: r.inspector_id,
+  inspectorName: r.inspector_name,
+  officer: officerRef(r.officer_id, r.officer_name, r.officer_badge),
   officerName: r.officer_name,
   startedAt: r.started_at,
   endedAt: r.ended_at,
@@ -376,6 +405,9 @@ const inspection = (r: InspectionRow): InspectionRecord => ({
   results: z.record(z.string(), ChecklistResultSchema).parse(JSON.parse(r.results)),
   notes: r.notes,
   endedAutomatically: r.ended_automatically !== 0,
+  draft: r.draft === null ? null : InspectionDraftSchema.parse(JSON.parse(r.draft)),
+  draftSavedAt: r.draft_saved_at,
+  draftSaves: r.draft_saves,
 });
 
 export class SqliteInspectionStore implements InspectionStore {
@@ -396,19 +428,33 @@ export class SqliteInspectionStore implements InspectionStore {
   async create(r: NewInspection): Promise<InspectionRecord> {
     this.#db
       .prepare(
-        `INSERT INTO inspections (id, department_id, counter_id, inspector, officer_name, started_at, checklist)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO inspections (id, department_id, counter_id, inspector, inspector_id, inspector_name,
+           officer_id, officer_name, officer_badge, started_at, checklist)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.id,
         r.departmentId,
         r.counterId,
         r.inspector,
-        r.officerName,
+        r.inspectorId,
+        r.inspectorName,
+        r.officer?.id ?? null,
+        r.officer?.displayName ?? r.officerName,
+        r.officer?.badgeNumber ?? null,
         r.startedAt,
         JSON.stringify(r.checklist),
       );
-    return { ...r, endedAt: null, results: {}, notes: '', endedAutomatically: false };
+    return {
+      ...r,
+      endedAt: null,
+      results: {},
+      notes: '',
+      endedAutomatically: false,
+      draft: null,
+      draftSavedAt: null,
+      draftSaves: 0,
+    };
   }
 
   async listOpen(): Promise<InspectionRecord[]> {
@@ -427,6 +473,8 @@ export class SqliteInspectionStore implements InspectionStore {
     departmentIds: string[] | null;
     departmentId?: string;
     counterId?: string;
+    /** Only those not ended. */
+    open?: boolean;
     limit: number;
   }) {
     const where: string[] = [];
@@ -444,6 +492,7 @@ export class SqliteInspectionStore implements InspectionStore {
       where.push('counter_id = ?');
       params.push(q.counterId);
     }
+    if (q.open) where.push('ended_at IS NULL');
     const sql = `SELECT * FROM inspections ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`;
     return this.#db
       .prepare<(string | number)[], InspectionRow>(sql)
@@ -462,10 +511,30 @@ export class SqliteInspectionStore implements InspectionStore {
     return (
       this.#db
         .prepare(
-          `UPDATE inspections SET ended_at = ?, results = ?, notes = ?, officer_name = coalesce(?, officer_name),
+          `UPDATE inspections SET ended_at = ?, results = ?, notes = ?, officer_name = CASE WHEN officer_id IS NULL THEN coalesce(?, officer_name) ELSE officer_name END,
              ended_automatically = ? WHERE id = ? AND ended_at IS NULL`,
         )
         .run(endedAt, JSON.stringify(results), notes, officerName, automatically ? 1 : 0, id).changes === 1
+    );
+  }
+
+  async setOfficer(id: number, officer: OfficerRef): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE inspections SET officer_id = ?, officer_name = ?, officer_badge = ?
+         WHERE id = ? AND officer_id IS NULL`,
+      )
+      .run(officer.id, officer.displayName, officer.badgeNumber, id);
+  }
+
+  async saveDraft(id: number, draft: InspectionDraft, at: number): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(
+          `UPDATE inspections SET draft = ?, draft_saved_at = ?, draft_saves = draft_saves + 1
+           WHERE id = ? AND ended_at IS NULL`,
+        )
+        .run(JSON.stringify(draft), at, id).changes === 1
     );
   }
 

@@ -332,4 +332,57 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE alerts ADD COLUMN snoozed_by TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'inspection drafts saved as typed; the inspector by id and display name',
+    sql: `
+      -- What the inspector has typed so far (JSON InspectionDraft), saved as typed; the result is
+      -- written at the end. No audit row per save: the end's row and the report count them.
+      ALTER TABLE inspections ADD COLUMN draft TEXT;
+      ALTER TABLE inspections ADD COLUMN draft_saved_at INTEGER;
+      ALTER TABLE inspections ADD COLUMN draft_saves INTEGER NOT NULL DEFAULT 0;
+      -- The inspector's account (the draft is theirs alone) and display name at the time.
+      ALTER TABLE inspections ADD COLUMN inspector_id INTEGER;
+      ALTER TABLE inspections ADD COLUMN inspector_name TEXT;
+    `,
+  },
+  {
+    version: 13,
+    name: 'officers sign in at the counter panel; interactions and inspections name the officer on duty',
+    sql: `
+      -- The department's officers, managed by the admin; the PIN is hashed like a password.
+      CREATE TABLE officers (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        department_id TEXT NOT NULL REFERENCES departments(id),
+        display_name  TEXT NOT NULL,
+        badge_number  TEXT NOT NULL,
+        pin_hash      TEXT NOT NULL,
+        disabled_at   INTEGER,
+        created_at    INTEGER NOT NULL,
+        created_by    TEXT NOT NULL,
+        UNIQUE (department_id, badge_number)
+      ) STRICT;
+
+      -- Who was signed in at which counter, when: the officer of an interaction is the one on duty
+      -- when its service started. One open shift per counter and per officer.
+      CREATE TABLE officer_shifts (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        counter_id     TEXT NOT NULL REFERENCES counters(id),
+        officer_id     INTEGER NOT NULL REFERENCES officers(id),
+        device_id      TEXT NOT NULL,
+        signed_in_at   INTEGER NOT NULL,
+        signed_out_at  INTEGER
+      ) STRICT;
+      CREATE UNIQUE INDEX officer_shifts_open_counter ON officer_shifts(counter_id) WHERE signed_out_at IS NULL;
+      CREATE UNIQUE INDEX officer_shifts_open_officer ON officer_shifts(officer_id) WHERE signed_out_at IS NULL;
+      CREATE INDEX officer_shifts_counter_time ON officer_shifts(counter_id, signed_in_at);
+
+      -- Named as they were at the time.
+      ALTER TABLE interactions ADD COLUMN officer_id INTEGER;
+      ALTER TABLE interactions ADD COLUMN officer_name TEXT;
+      ALTER TABLE interactions ADD COLUMN officer_badge TEXT;
+      ALTER TABLE inspections ADD COLUMN officer_id INTEGER;
+      ALTER TABLE inspections ADD COLUMN officer_badge TEXT;
+    `,
+  },
 ];
