@@ -28,7 +28,8 @@ export function useWallKeyboard(): void {
         }
         return;
       }
-      const order = state.wallOrder;
+      // The tiles on screen (the wall may be narrowed to one department).
+      const order = state.wallOrder.filter((id) => tileElement(id) !== null);
       if (order.length === 0) return;
       const current = state.selectedCounterId ?? order[0] ?? null;
       let next: string | null = null;
