@@ -17,12 +17,14 @@ describe('console navigation', () => {
   let A: Stack['provisioned']['departments'][number];
   let B: Stack['provisioned']['departments'][number];
   let password: string;
+  let adminPassword: string;
 
   beforeAll(async () => {
     ({ stack, cleanup } = await testStack('navigation', { departments: 2, countersPerDepartment: 2 }));
     [A, B] = stack.provisioned.departments as [typeof A, typeof B];
     await stack.startAgent(A.counters[0]!.id);
     password = stack.createUser('director', ['director']);
+    adminPassword = stack.createUser('quantri', ['admin']);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
@@ -169,4 +171,127 @@ describe('console navigation', () => {
     expect(url(page).pathname).toBe('/');
     await page.locator(`.tile[data-counter-id="${counterId}"]`).waitFor();
   });
+
+  /** Each page as the director (or the admin) sees it, and what shows it has loaded. */
+  const PAGES: { path: (p: Page) => Promise<string>; ready: string; admin?: boolean }[] = [
+    { path: async () => '/', ready: '.tile' },
+    {
+      path: async () => `/?counter=${A.counters[0]!.id}`,
+      ready: '.focus-view video',
+    },
+    { path: async () => '/alerts', ready: '.alerts-page .alert-list, .alerts-page .empty' },
+    { path: async () => '/departments', ready: '.departments-page .charts' },
+    { path: async () => '/pressure', ready: '.pressure-page tr[data-counter-id]' },
+    { path: async () => '/reviews', ready: '.reviews-page [role="status"]' },
+    { path: async () => '/inspections', ready: '.inspections-page table, .inspections-page .empty' },
+    { path: async () => '/audit', ready: '.audit-page table tbody tr' },
+    { path: async () => '/admin', ready: '.admin-page table tbody tr', admin: true },
+  ];
+
+  async function signedIn(width: number, height: number, admin = false): Promise<Page> {
+    const ctx = await browser.newContext({ viewport: { width, height } });
+    const p = await ctx.newPage();
+    await p.goto(`${stack.url}/`);
+    await p.fill('input[name=username]', admin ? 'quantri' : 'director');
+    await p.fill('input[name=password]', admin ? adminPassword : password);
+    await p.click('button[type=submit]');
+    await p.locator('.app-header').waitFor({ timeout: 30_000 });
+    return p;
+  }
+
+  /** How far the page reaches past the window's right edge (0: it fits), once its content is in. */
+  async function overflow(p: Page, path: string, ready: string): Promise<number> {
+    await p.goto(`${stack.url}${path}`);
+    await p.locator(ready).first().waitFor({ timeout: 30_000 });
+    await p.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0);
+    return p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  }
+
+  for (const [width, height] of [
+    [390, 844],
+    [1366, 768],
+  ] as const) {
+    it(`at ${width}×${height} no page is wider than the screen`, async () => {
+      const director = await signedIn(width, height);
+      const admin = await signedIn(width, height, true);
+      const wider: string[] = [];
+      for (const { path, ready, admin: asAdmin } of PAGES) {
+        const p = asAdmin ? admin : director;
+        const where = await path(p);
+        const excess = await overflow(p, where, ready);
+        if (excess > 0) wider.push(`${where} by ${excess} px`);
+      }
+      expect(wider).toEqual([]);
+      await director.context().close();
+      await admin.context().close();
+    }, 300_000);
+  }
+
+  it('at 390×844 the menu button opens every page link and logout, and each works', async () => {
+    const p = await signedIn(390, 844);
+    await p.locator('.tile').first().waitFor();
+    const toggle = p.locator('[data-action="menu"]');
+    expect(await toggle.isVisible()).toBe(true);
+    expect(await p.locator('.app-nav a[data-route="/audit"]').isVisible()).toBe(false);
+
+    const routes = ['/', '/alerts', '/departments', '/pressure', '/inspections', '/reviews', '/audit'];
+    for (const route of routes) {
+      await toggle.click();
+      const link = p.locator(`.app-nav a[data-route="${route}"]`);
+      await link.waitFor({ state: 'visible' });
+      const box = (await link.boundingBox())!;
+      expect(box.x, route).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, route).toBeLessThanOrEqual(390);
+      await link.click();
+      await eventually(`on ${route}`, async () => (url(p).pathname === route ? true : undefined));
+      // The menu closes once a page is chosen.
+      await p.locator('#app-menu[data-open="false"]').waitFor({ state: 'attached' });
+    }
+
+    await toggle.click();
+    const logout = p.locator('.app-header [data-action="logout"]');
+    await logout.waitFor({ state: 'visible' });
+    const box = (await logout.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await logout.click();
+    await p.locator('input[name=username]').waitFor({ timeout: 30_000 });
+    await p.context().close();
+  }, 180_000);
+
+  it('at 1366×768 every page link is shown whole on one line with the status, and logout works', async () => {
+    const p = await signedIn(1366, 768);
+    await p.locator('.app-header [data-connection="connected"]').waitFor({ timeout: 30_000 });
+    expect(await p.locator('[data-action="menu"]').isVisible()).toBe(false);
+    const links = await p.locator('.app-nav a').evaluateAll((els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        return {
+          route: el.getAttribute('data-route'),
+          visible: r.width > 0 && r.right <= window.innerWidth && r.left >= 0,
+          whole: el.scrollWidth <= el.clientWidth + 1,
+          top: Math.round(r.top),
+        };
+      }),
+    );
+    expect(links.map((l) => l.route)).toEqual([
+      '/',
+      '/alerts',
+      '/departments',
+      '/pressure',
+      '/inspections',
+      '/reviews',
+      '/audit',
+    ]);
+    for (const l of links) expect(l, String(l.route)).toMatchObject({ visible: true, whole: true });
+    expect(new Set(links.map((l) => l.top)).size).toBe(1); // one row
+    // The connection badge on one line: as tall as one line of its text.
+    const conn = (await p.locator('.app-header .conn').boundingBox())!;
+    expect(conn.height).toBeLessThan(30);
+
+    await p.locator('.app-nav a[data-route="/audit"]').click();
+    await p.locator('.audit-page').waitFor();
+    await p.locator('.app-header [data-action="logout"]').click();
+    await p.locator('input[name=username]').waitFor({ timeout: 30_000 });
+    await p.context().close();
+  }, 180_000);
 });

@@ -1,4 +1,3 @@
-import './header.css';
 import { useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { apiRequest } from '../api/http';
