@@ -89,7 +89,11 @@ export function Header({ onLoggedOut }: { onLoggedOut: () => void }) {
               href={r.path}
               data-route={r.path}
               aria-current={route === r.path ? 'page' : undefined}
-              onClick={(e) => followLink(e, r.path)}
+              onClick={(e) => {
+                // Closed even when the link is the page already shown (no change of path to close it).
+                setMenuOpen(false);
+                followLink(e, r.path);
+              }}
             >
               {t(r.label)}
               {r.path === '/alerts' && <OpenAlertsBadge />}
