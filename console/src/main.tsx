@@ -4,6 +4,9 @@ import { App } from './app/App';
 import { consoleServices } from './app/services';
 import { useStore } from './store/store';
 import './styles.css';
+// After the base styles: the header's and the narrow screens' rules override them.
+import './app/header.css';
+import './responsive.css';
 
 document.documentElement.lang = useStore.getState().lang;
 

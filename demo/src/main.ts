@@ -17,6 +17,7 @@ import { Stack } from './Stack.js';
  * picture and tone), and one account per role, then the URL and logins.
  *
  *   CW_DEMO_DEPARTMENTS (2)  CW_DEMO_COUNTERS (4 per department)  CW_DEMO_PORT (8080)
+ *   CW_DEMO_WEBRTC_PORT (40000: the SFU's one WebRTC port, UDP and TCP; another for a second demo)
  *   CW_DEMO_DIR (.demo)      CW_DEMO_FOCUS (640x360@20:500)       CW_DEMO_GRID (320x180@15:150)
  *   CW_DEMO_CLOCK (HH:MM)    start the demo's clock at this Vietnam time today (e.g. 03:55 to watch the day turn)
  */
@@ -26,6 +27,7 @@ const Env = z.object({
   CW_DEMO_DEPARTMENTS: z.coerce.number().int().min(1).max(50).default(2),
   CW_DEMO_COUNTERS: z.coerce.number().int().min(1).max(30).default(4),
   CW_DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  CW_DEMO_WEBRTC_PORT: z.coerce.number().int().min(1).max(65535).default(40000),
   CW_DEMO_DIR: z.string().default(path.join(repoRoot, '.demo')),
   // Small renditions by default: a 2-core machine also runs the encoders and the browser.
   CW_DEMO_FOCUS: z.string().default('640x360@20:500'),
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
     countersPerDepartment: env.CW_DEMO_COUNTERS,
     openingHours: ALL_DAY,
     workers: 1,
-    webRtcPort: 40000,
+    webRtcPort: env.CW_DEMO_WEBRTC_PORT,
     focusRendition: env.CW_DEMO_FOCUS,
     gridRendition: env.CW_DEMO_GRID,
     clockOffsetMs: offsetMs,

@@ -1,8 +1,9 @@
 import { DepartmentSelect } from '../filters/PlaceSelects';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { AlertSeveritySchema, type Alert, type AlertSeverity } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
+import { useUrlChoice, useUrlParam } from '../app/router';
 import { parseLocalDate, useT } from '../i18n/i18n';
 import { SEVERITY_RANK } from '../store/alertsSlice';
 import { useStore } from '../store/store';
@@ -19,11 +20,16 @@ export function AlertsPage() {
   const lang = useStore((s) => s.lang);
   const active = useStore(useShallow((s) => Object.values(s.alerts)));
   const recentlyResolved = useStore((s) => s.recentlyResolved);
-  const [departmentId, setDepartmentId] = useState('');
-  const [severity, setSeverity] = useState<AlertSeverity | ''>('');
-  const [stateFilter, setStateFilter] = useState<StateFilter>('active');
-  const [fromDate, setFromDate] = useState('');
-  const [toDate, setToDate] = useState('');
+  // The filters are in the URL: reload and a shared link show the same list.
+  const [departmentId, setDepartmentId] = useUrlParam('department');
+  const [severity, setSeverity] = useUrlChoice<AlertSeverity | ''>(
+    'severity',
+    AlertSeveritySchema.options,
+    '',
+  );
+  const [stateFilter, setStateFilter] = useUrlChoice<StateFilter>('state', STATE_FILTERS, 'active');
+  const [fromDate, setFromDate] = useUrlParam('from');
+  const [toDate, setToDate] = useUrlParam('to');
 
   const fromMs = parseLocalDate(fromDate);
   const toDay = parseLocalDate(toDate);

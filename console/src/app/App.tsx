@@ -16,6 +16,7 @@ import { PressurePage } from '../pressure/PressurePage';
 import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { LiveWall } from '../wall/LiveWall';
+import { useFocusInUrl } from '../wall/focusUrl';
 import { Header } from './Header';
 import { consoleRoute, navigate, usePath, type ConsoleRoute } from './router';
 import { ServicesContext, consoleServices } from './services';
@@ -116,10 +117,9 @@ function ConsoleApp() {
     if (connectionStatus === 'unauthenticated') setAuth('out');
   }, [connectionStatus]);
 
-  // The focus view belongs to the wall: leaving the wall (a link, Back) closes it and its consumers.
-  useEffect(() => {
-    if (route !== '/') useStore.getState().focusCounter(null);
-  }, [route]);
+  // The focused counter is in the URL: Back closes the focus view, reload and links open it.
+  // It belongs to the wall: leaving the wall (a link, Back) closes it and its consumers.
+  useFocusInUrl();
 
   // The live socket is for roles that watch; the auditor's and admin's pages are plain REST.
   useEffect(() => {

@@ -1,18 +1,14 @@
-import { useSyncExternalStore } from 'react';
+import { useCallback } from 'react';
+import { navigate as go, usePathname, useSearch } from 'wouter/use-browser-location';
 import type { ConsolePage, Role } from '@counterwatch/shared';
 import type { MessageKey } from '../i18n/messages';
 
-/** A tiny history router: pages are few and flat, a library would be more than the job. */
-const listeners = new Set<() => void>();
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  window.addEventListener('popstate', listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('popstate', listener);
-  };
-}
+/**
+ * The console's URL: wouter's browser location (history API, with
+ * push/replace observed) under a guard of our own. What is shown — the page,
+ * its filters, the focused counter — lives in the URL, so Back, reload and a
+ * shared link all show the same thing.
+ */
 
 /**
  * Asked before every in-app navigation; false keeps the user where they are
@@ -28,18 +24,54 @@ export function setLeaveGuard(guard: LeaveGuard | null): void {
 
 export function navigate(path: string, replace = false, force = false): void {
   if (!force && leaveGuard && !leaveGuard(path)) return;
-  if (replace) window.history.replaceState(null, '', path);
-  else window.history.pushState(null, '', path);
-  for (const listener of listeners) listener();
+  go(path, { replace });
 }
 
 export function usePath(): string {
-  return useSyncExternalStore(subscribe, () => window.location.pathname);
+  return usePathname();
 }
 
 export function useSearchParam(name: string): string | null {
-  const search = useSyncExternalStore(subscribe, () => window.location.search);
-  return new URLSearchParams(search).get(name);
+  return new URLSearchParams(useSearch()).get(name);
+}
+
+/** The current URL with some search parameters set ('' or null removes one). */
+export function withParams(
+  params: Record<string, string | null>,
+  pathname = window.location.pathname,
+): string {
+  const search = new URLSearchParams(window.location.search);
+  for (const [name, value] of Object.entries(params)) {
+    if (value === null || value === '') search.delete(name);
+    else search.set(name, value);
+  }
+  const query = search.toString();
+  return query ? `${pathname}?${query}` : pathname;
+}
+
+/**
+ * A page filter kept in the URL (`?department=hk`): '' when absent. Setting
+ * it replaces the history entry, so Back leaves the page rather than undoing
+ * filters one by one; several setters in one handler compose (each reads the
+ * URL as it is then).
+ */
+export function useUrlParam(name: string): [string, (value: string) => void] {
+  const value = useSearchParam(name) ?? '';
+  const set = useCallback((next: string) => navigate(withParams({ [name]: next }), true, true), [name]);
+  return [value, set];
+}
+
+/** A URL filter with a fixed set of values: anything else in the URL reads as `fallback`. */
+export function useUrlChoice<T extends string>(
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): [T, (value: T) => void] {
+  const [raw, setRaw] = useUrlParam(name);
+  const value = allowed.find((a) => a === raw) ?? fallback;
+  // The default stays out of the URL: a plain page has a plain address.
+  const set = useCallback((next: T) => setRaw(next === fallback ? '' : next), [setRaw, fallback]);
+  return [value, set];
 }
 
 /** Who watches live: the wall and everything built on the live snapshot. */

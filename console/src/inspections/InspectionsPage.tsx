@@ -1,9 +1,8 @@
 import { DepartmentSelect, CounterSelect } from '../filters/PlaceSelects';
-import { useState } from 'react';
 import { describeError } from '../api/describeError';
 import { queryString } from '../api/http';
 import { useApiQuery } from '../api/useApiQuery';
-import { followLink, pathId, usePath } from '../app/router';
+import { followLink, pathId, useUrlParam, usePath } from '../app/router';
 import { formatDateTime, formatDuration, useT } from '../i18n/i18n';
 import { useCounterNames } from '../store/names';
 import { useStore } from '../store/store';
@@ -22,8 +21,9 @@ function InspectionHistory() {
   const t = useT();
   const lang = useStore((s) => s.lang);
   const departments = useStore((s) => s.departments);
-  const [departmentId, setDepartmentId] = useState('');
-  const [counterId, setCounterId] = useState('');
+  // In the URL: Back from a report returns to the same list.
+  const [departmentId, setDepartmentId] = useUrlParam('department');
+  const [counterId, setCounterId] = useUrlParam('counter');
   const counterNames = useCounterNames();
   const list = useApiQuery(
     `/api/v1/inspections${queryString({ departmentId, counterId })}`,

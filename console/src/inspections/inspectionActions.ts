@@ -100,7 +100,7 @@ export async function endInspection(inspection: Inspection, draft: InspectionDra
   stopDraftSaves(ended.id);
   const state = useStore.getState();
   state.setActiveInspection(null);
-  state.focusCounter(null);
+  // To the report: leaving the wall closes the focus view (its URL goes with it).
   navigate(`/inspections/${ended.id}`, false, true);
 }
 

@@ -1,6 +1,7 @@
 import { DepartmentSelect } from '../filters/PlaceSelects';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useUrlChoice, useUrlParam } from '../app/router';
 import { useT } from '../i18n/i18n';
 import { Elapsed } from '../queue/Elapsed';
 import { formatNumber } from '../queue/format';
@@ -16,8 +17,9 @@ export function PressurePage() {
   const lang = useStore((s) => s.lang);
   const counters = useStore(useShallow((s) => Object.values(s.counters)));
   const departments = useStore((s) => s.departments);
-  const [top, setTop] = useState<TopChoice>('20');
-  const [departmentId, setDepartmentId] = useState('');
+  // In the URL: Back from a counter's live view returns to the same ranking.
+  const [top, setTop] = useUrlChoice<TopChoice>('top', TOP_CHOICES, '20');
+  const [departmentId, setDepartmentId] = useUrlParam('department');
   const rows = useMemo(
     () =>
       rankByPressure(

@@ -1,10 +1,9 @@
 import { DepartmentSelect, CounterSelect } from '../filters/PlaceSelects';
-import { useState } from 'react';
 import { FlagReasonSchema, type FlagReason, type Interaction } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { queryString } from '../api/http';
 import { useApiQuery } from '../api/useApiQuery';
-import { followLink, pathId, usePath } from '../app/router';
+import { followLink, pathId, useUrlChoice, useUrlParam, usePath } from '../app/router';
 import { formatDateTime, formatDuration, parseLocalDate, useT } from '../i18n/i18n';
 import { serviceName } from '../queue/format';
 import { useCounterNames, useDepartmentNames } from '../store/names';
@@ -27,11 +26,12 @@ const QUEUE_LIMIT = 200;
 function ReviewQueue() {
   const t = useT();
   const lang = useStore((s) => s.lang);
-  const [departmentId, setDepartmentId] = useState('');
-  const [counterId, setCounterId] = useState('');
-  const [reason, setReason] = useState<FlagReason | ''>('');
-  const [state, setState] = useState<QueueState>('pending');
-  const [fromDate, setFromDate] = useState('');
+  // The filters are in the URL: Back from a review, a reload or a shared link keep them.
+  const [departmentId, setDepartmentId] = useUrlParam('department');
+  const [counterId, setCounterId] = useUrlParam('counter');
+  const [reason, setReason] = useUrlChoice<FlagReason | ''>('reason', FlagReasonSchema.options, '');
+  const [state, setState] = useUrlChoice<QueueState>('state', QUEUE_STATES, 'pending');
+  const [fromDate, setFromDate] = useUrlParam('from');
   const path = `/api/v1/reviews${queryString({
     departmentId,
     counterId,

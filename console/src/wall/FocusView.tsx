@@ -1,6 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { navigate } from '../app/router';
 import { can } from '../app/roles';
 import { useT, translate } from '../i18n/i18n';
 import { formatNumber } from '../i18n/numbers';
@@ -12,6 +11,7 @@ import { QueuePanel } from './QueuePanel';
 import { StatusBadge, displayStatus } from './StatusBadge';
 import { TrackAudio, TrackVideo } from './TrackVideo';
 import { focusTile } from './useWallKeyboard';
+import { leaveFocus } from './focusUrl';
 
 type SideTab = 'inspection' | 'queue';
 
@@ -176,10 +176,8 @@ function LeaveInspectionDialog() {
   if (!request) return null;
 
   const leave = (): void => {
-    const state = useStore.getState();
-    state.setLeaveRequest(null);
-    state.focusCounter(null);
-    if (request.to !== null) navigate(request.to, false, true);
+    setLeaveRequest(null);
+    leaveFocus(request.to);
   };
 
   return (

@@ -1,9 +1,11 @@
 import { useShallow } from 'zustand/react/shallow';
+import { useSearchParam } from '../app/router';
 import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { CriticalAlertPopup } from './CriticalAlertPopup';
 import { DepartmentSection } from './DepartmentSection';
 import { FocusView } from './FocusView';
+import { WALL_DEPARTMENT_PARAM } from './focusUrl';
 import { useWallKeyboard } from './useWallKeyboard';
 import { WallGrid } from './WallGrid';
 import { WallToolbar } from './WallToolbar';
@@ -19,7 +21,11 @@ import './wall.css';
  */
 export function LiveWall() {
   const t = useT();
-  const departmentIds = useStore(useShallow((s) => s.departments.map((d) => d.id)));
+  // `?department=` narrows the wall to one department (the header's filter; in the URL, so links keep it).
+  const only = useSearchParam(WALL_DEPARTMENT_PARAM);
+  const departmentIds = useStore(
+    useShallow((s) => s.departments.map((d) => d.id).filter((id) => !only || id === only)),
+  );
   const focused = useStore((s) => s.focusedCounterId);
   const tileSize = useStore((s) => s.tileSize);
   const layout = useStore((s) => s.wallLayout);
