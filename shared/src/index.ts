@@ -13,6 +13,7 @@ export * from './protocol/console.js';
 export * from './protocol/device.js';
 export * from './protocol/rest.js';
 export * from './protocol/admin.js';
+export * from './protocol/reports.js';
 export * from './domain/ids.js';
 export * from './domain/services.js';
 export * from './domain/businessDay.js';

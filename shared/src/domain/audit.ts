@@ -38,6 +38,8 @@ export const AuditActionSchema = z.enum([
   'device.enrol',
   'device.revoke',
   'audit.export',
+  'report.generate',
+  'report.export',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
