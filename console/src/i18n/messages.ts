@@ -3,6 +3,7 @@ import { auditEn, auditVi } from '../audit/messages';
 import { devicesEn, devicesVi } from '../device-pages/messages';
 import { inspectionsEn, inspectionsVi } from '../inspections/messages';
 import { reviewsEn, reviewsVi } from '../reviews/messages';
+import { reportsEn, reportsVi } from '../reports/messages';
 
 /**
  * Every UI string, in Vietnamese (default) and English. Keys are shared;
@@ -483,7 +484,15 @@ const baseEn: Record<keyof typeof baseVi, string> = {
   'rating.unsatisfied': 'Unsatisfied',
 };
 
-export const vi = { ...baseVi, ...inspectionsVi, ...reviewsVi, ...auditVi, ...adminVi, ...devicesVi };
+export const vi = {
+  ...baseVi,
+  ...inspectionsVi,
+  ...reviewsVi,
+  ...auditVi,
+  ...adminVi,
+  ...devicesVi,
+  ...reportsVi,
+};
 
 export type MessageKey = keyof typeof vi;
 
@@ -494,4 +503,5 @@ export const en: Record<MessageKey, string> = {
   ...auditEn,
   ...adminEn,
   ...devicesEn,
+  ...reportsEn,
 };
