@@ -253,7 +253,9 @@ describe('reports from the event log (real server, SQLite)', () => {
       expect(rows.find((r) => r[0] === 'Đơn vị' && r[1] === d.name)?.[2]).toBe(d.figures.served);
     // The printed document: the unit, the period and who generated it, page numbers in the margins.
     await page.emulateMedia({ media: 'print' });
-    expect(await page.locator('.app-header').isVisible()).toBe(true); // hidden by visibility, not removed
+    // Printed, the document alone: the console around it is hidden.
+    expect(await page.locator('.app-header').isVisible()).toBe(false);
+    expect(await page.locator('.report-doc [data-table="summary"]').isVisible()).toBe(true);
     expect(await page.locator('.report-doc style').textContent()).toMatch(
       /counter\(page\)[\s\S]*counter\(pages\)/,
     );
