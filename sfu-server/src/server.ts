@@ -45,6 +45,7 @@ import { healthRoutes } from './http/routes/healthRoutes.js';
 import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
 import { queueRoutes } from './http/routes/queueRoutes.js';
 import { reviewRoutes } from './http/routes/reviewRoutes.js';
+import { reportRoutes } from './http/routes/reportRoutes.js';
 import { InspectionService } from './inspections/InspectionService.js';
 import { WallViewService } from './wall/WallViewService.js';
 import { wallViewRoutes } from './http/routes/wallViewRoutes.js';
@@ -57,6 +58,8 @@ import { DeviceCommands } from './queue/DeviceCommands.js';
 import type { MetricsResult } from './queue/metrics.js';
 import { QueueService } from './queue/QueueService.js';
 import { RecordingService } from './recording/index.js';
+import { ReportScheduler } from './reports/ReportScheduler.js';
+import { ReportService } from './reports/ReportService.js';
 import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
@@ -101,6 +104,8 @@ export class CounterWatchServer {
   readonly #wallViews: WallViewService;
   readonly #devices: DeviceRegistry;
   readonly #officers: OfficerService;
+  readonly #reports: ReportService;
+  readonly #reportSchedule: ReportScheduler;
   readonly #downloads = new Downloads();
   readonly #views: ViewSources;
   readonly #live = new LiveMedia();
@@ -174,6 +179,21 @@ export class CounterWatchServer {
       store: storage.devices,
       audit: this.#audit,
       directory: this.#directory,
+      logger,
+      now: clock,
+    });
+    this.#reports = new ReportService({
+      storage,
+      directory: this.#directory,
+      audit: this.#audit,
+      logger,
+      now: clock,
+    });
+    this.#reportSchedule = new ReportScheduler({
+      reports: this.#reports,
+      directory: this.#directory,
+      settings: storage.settings,
+      audit: this.#audit,
       logger,
       now: clock,
     });
@@ -375,6 +395,7 @@ export class CounterWatchServer {
     this.#queue.start();
     this.#recording?.start();
     await this.#inspections.resume();
+    this.#reportSchedule.start();
     const address = this.#http.address() as AddressInfo;
     this.#logger.info({ host: address.address, port: address.port }, 'listening');
     return address;
@@ -386,6 +407,7 @@ export class CounterWatchServer {
       clearInterval(this.#statsTimer);
       this.#changes.close();
       this.#inspections.close();
+      await this.#reportSchedule.close();
       this.#queue.close();
       this.#agents.close();
       this.#consoles.close();
@@ -457,6 +479,14 @@ export class CounterWatchServer {
               },
             }),
             now: this.#clock,
+          }),
+        },
+        {
+          path: '/reports',
+          router: reportRoutes({
+            sessions: this.#sessions,
+            reports: this.#reports,
+            scheduler: this.#reportSchedule,
           }),
         },
         { path: '/admin/devices', router: deviceAdminRoutes(this.#sessions, this.#devices) },

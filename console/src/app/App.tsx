@@ -32,6 +32,7 @@ const InspectionsPage = lazy(() =>
 );
 const ReviewsPage = lazy(() => import('../reviews/ReviewsPage').then((m) => ({ default: m.ReviewsPage })));
 const AuditPage = lazy(() => import('../audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+const ReportsPage = lazy(() => import('../reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const AdminPage = lazy(() => import('../admin/AdminPage').then((m) => ({ default: m.AdminPage })));
 
 /** Pages that need no console login (they authenticate otherwise, or not at all). */
@@ -76,6 +77,8 @@ function ConsolePage({ route }: { route: ConsoleRoute }) {
       return <InspectionsPage />;
     case '/reviews':
       return <ReviewsPage />;
+    case '/reports':
+      return <ReportsPage />;
     case '/audit':
       return <AuditPage />;
     case '/admin':

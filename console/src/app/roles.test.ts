@@ -21,6 +21,7 @@ describe('navigation by role', () => {
       '/pressure',
       '/inspections',
       '/reviews',
+      '/reports',
       '/audit',
     ]);
     expect(pages('inspector')).toEqual([
@@ -31,7 +32,7 @@ describe('navigation by role', () => {
       '/inspections',
       '/reviews',
     ]);
-    expect(pages('head')).toEqual(['/', '/alerts', '/departments', '/pressure', '/reviews']);
+    expect(pages('head')).toEqual(['/', '/alerts', '/departments', '/pressure', '/reviews', '/reports']);
     expect(pages('auditor')).toEqual(['/audit']);
     expect(pages('admin')).toEqual(['/admin']);
     expect(pages('head', 'auditor')).toContain('/audit');

@@ -85,6 +85,7 @@ export const CONSOLE_ROUTES = [
   { path: '/pressure', label: 'nav.pressure', roles: LIVE_ROLES },
   { path: '/inspections', label: 'nav.inspections', roles: ['director', 'inspector'] },
   { path: '/reviews', label: 'nav.reviews', roles: LIVE_ROLES },
+  { path: '/reports', label: 'nav.reports', roles: ['director', 'head'] },
   { path: '/audit', label: 'nav.audit', roles: ['director', 'auditor'] },
   { path: '/admin', label: 'nav.admin', roles: ['admin'] },
 ] as const satisfies readonly { path: ConsolePage; label: MessageKey; roles: readonly Role[] }[];

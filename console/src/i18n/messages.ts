@@ -5,6 +5,7 @@ import { devicesEn, devicesVi } from '../device-pages/messages';
 import { inspectionsEn, inspectionsVi } from '../inspections/messages';
 import { reviewsEn, reviewsVi } from '../reviews/messages';
 import { wallEn, wallVi } from '../wall/messages';
+import { reportsEn, reportsVi } from '../reports/messages';
 
 /**
  * Every UI string, in Vietnamese (default) and English. Keys are shared;
@@ -504,6 +505,7 @@ export const vi = {
   ...adminVi,
   ...devicesVi,
   ...wallVi,
+  ...reportsVi,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -517,4 +519,5 @@ export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...devicesEn,
   ...wallEn,
+  ...reportsEn,
 };

@@ -44,6 +44,8 @@ export const AuditActionSchema = z.enum([
   'officer.sign_in_failed',
   'officer.sign_out',
   'audit.export',
+  'report.generate',
+  'report.export',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

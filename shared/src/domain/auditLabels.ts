@@ -46,6 +46,8 @@ export const AUDIT_ACTION_LABELS_VI: Record<AuditAction, string> = {
   'officer.sign_in_failed': 'Cán bộ đăng nhập tại quầy thất bại (sai số hiệu hoặc PIN)',
   'officer.sign_out': 'Cán bộ đăng xuất tại quầy',
   'audit.export': 'Xuất nhật ký',
+  'report.generate': 'Lập báo cáo',
+  'report.export': 'Xuất báo cáo',
 };
 
 const LIVE_STREAM_VI = 'Luồng xem trực tiếp';

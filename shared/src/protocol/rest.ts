@@ -105,6 +105,7 @@ export const CONSOLE_PAGES = [
   '/pressure',
   '/inspections',
   '/reviews',
+  '/reports',
   '/audit',
   '/admin',
   '/agent',
