@@ -23,6 +23,7 @@ progress=continue), once a second, so the agent supervises both publishers
 alike. stderr carries errors and a line per forced keyframe.
 """
 
+import base64
 import json
 import os
 import signal
@@ -70,8 +71,6 @@ def caps(text):
 
 
 def key_bytes(b64):
-    import base64
-
     raw = base64.b64decode(b64, validate=True)
     if len(raw) != 30:
         raise PlanError("an SRTP key must be 30 bytes")
@@ -312,7 +311,10 @@ class Publisher:
         rtcp_sink = make("udpsink", host=address, port=target["rtcpPort"], socket=rtcp_socket, sync=False)
         rtcp_sink.set_property("async", False)
         rtcp_sink.set_property("close-socket", False)
-        rtcp_src = make("udpsrc", socket=rtcp_socket, close_socket=False, caps=Gst.Caps.from_string("application/x-srtcp"))
+        # Anyone may send to this socket; srtpdec drops whatever is not authenticated with the SFU's key.
+        rtcp_src = make(
+            "udpsrc", socket=rtcp_socket, close_socket=False, caps=Gst.Caps.from_string("application/x-srtcp")
+        )
         dec = make("srtpdec")
         sfu_key = target.get("sfuKey")
         dec.connect("request-key", lambda _dec, _ssrc: self._sfu_caps(sfu_key))

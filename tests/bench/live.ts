@@ -65,7 +65,10 @@ async function timeToFirstFrame(): Promise<void> {
 
     const password = stack.createUser('bench', ['director']);
     const viewer = await viewerBrowser.newPage({ viewport: { width: 1400, height: 900 } });
-    await login(viewer, stack.url, 'bench', password);
+    await login(viewer, stack.url, 'bench', password).catch(() =>
+      // A loaded machine may take longer than the test helper's 30 s: the figures are what counts.
+      viewer.waitForSelector('.app-header [data-connection="connected"]', { timeout: 120_000 }),
+    );
     for (const c of counters) {
       await viewer
         .locator(`.tile[data-counter-id="${c.id}"][data-status="online"]`)
@@ -144,7 +147,7 @@ async function firstFrame(
   counterId: string,
   track: 'grid' | 'focus',
 ): Promise<number> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 45_000; // generous: the figures are what counts, and a loaded machine is slow
   for (;;) {
     const row = (await mediaStats(page)).find((r) => r.counterId === counterId && r.track === track);
     if (row?.firstFrameMs != null) return row.firstFrameMs;
