@@ -76,11 +76,14 @@ async function timeToFirstFrame(): Promise<void> {
     }
 
     const focus: Record<Publisher, number[]> = { gstreamer: [], ffmpeg: [], browser: [] };
+    /** Clicks with no picture within 45 s: counted and printed, never hidden in the percentiles. */
+    const misses: Record<Publisher, number> = { gstreamer: 0, ffmpeg: 0, browser: 0 };
     for (let i = 0; i < ITERATIONS; i++) {
       for (const c of counters) {
         await viewer.locator(`.tile[data-counter-id="${c.id}"]`).click();
         const ms = await firstFrame(viewer, c.id, 'focus');
-        focus[publisherOf.get(c.id)!].push(ms);
+        if (ms === null) misses[publisherOf.get(c.id)!] += 1;
+        else focus[publisherOf.get(c.id)!].push(ms);
         await viewer.keyboard.press('Escape');
         await viewer.locator('.focus-view').waitFor({ state: 'detached' });
         // Land at a random point of the keyframe interval.
@@ -92,7 +95,11 @@ async function timeToFirstFrame(): Promise<void> {
     for (let i = 0; i < Math.max(3, Math.round(ITERATIONS / 3)); i++) {
       await viewer.reload();
       await viewer.locator('.app-header [data-connection="connected"]').waitFor();
-      for (const c of counters) grid[publisherOf.get(c.id)!].push(await firstFrame(viewer, c.id, 'grid'));
+      for (const c of counters) {
+        const ms = await firstFrame(viewer, c.id, 'grid');
+        if (ms === null) misses[publisherOf.get(c.id)!] += 1;
+        else grid[publisherOf.get(c.id)!].push(ms);
+      }
     }
 
     const rows: (string | number)[][] = [['publisher', 'rendition', 'samples', 'p50 ms', 'p95 ms', 'max ms']];
@@ -108,12 +115,13 @@ async function timeToFirstFrame(): Promise<void> {
           values.length,
           percentile(values, 50),
           percentile(values, 95),
-          Math.max(...values),
+          values.length ? Math.max(...values) : Number.NaN,
         ]);
       }
     }
     log(`periodic keyframe interval: ${KEYFRAME_INTERVAL_S} s (BENCH_KEYFRAME_INTERVAL_S)`);
     log(table(rows));
+    log(`no picture within 45 s: ${PUBLISHERS.map((p) => `${p} ${misses[p]}`).join(', ')}`);
     const ratio = (a: number[], b: number[], p: number): string =>
       (percentile(a, p) / Math.max(1, percentile(b, p))).toFixed(2);
     const ratios: (string | number)[][] = [['ratio', 'focus p50', 'focus p95', 'grid p50', 'grid p95']];
@@ -146,12 +154,12 @@ async function firstFrame(
   page: import('playwright-core').Page,
   counterId: string,
   track: 'grid' | 'focus',
-): Promise<number> {
+): Promise<number | null> {
   const deadline = Date.now() + 45_000; // generous: the figures are what counts, and a loaded machine is slow
   for (;;) {
     const row = (await mediaStats(page)).find((r) => r.counterId === counterId && r.track === track);
     if (row?.firstFrameMs != null) return row.firstFrameMs;
-    if (Date.now() > deadline) throw new Error(`no first frame for ${counterId} ${track}`);
+    if (Date.now() > deadline) return null;
     await new Promise((r) => setTimeout(r, 25));
   }
 }
