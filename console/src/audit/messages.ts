@@ -168,4 +168,6 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.action.officer.sign_in_failed': 'Officer sign-in at the counter failed (wrong badge or PIN)',
   'audit.action.officer.sign_out': 'Officer signed out at the counter',
   'audit.action.audit.export': 'Exported the audit trail',
+  'audit.action.report.generate': 'Generated a report',
+  'audit.action.report.export': 'Exported a report',
 };

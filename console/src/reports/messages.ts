@@ -159,6 +159,4 @@ export const reportsEn: Record<keyof typeof reportsVi, string> = {
   'reports.alertAckP90': 'P90 to acknowledge',
   'reports.noAlerts': 'No alerts in this period.',
   'reports.empty': 'No figures for this period.',
-  'audit.action.report.generate': 'Generated a report',
-  'audit.action.report.export': 'Exported a report',
 };
