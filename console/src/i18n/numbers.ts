@@ -32,3 +32,12 @@ export function formatNumber(lang: Lang, value: number, fractionDigits = 0, { fi
 export function formatShare(lang: Lang, share: number, fractionDigits = 0): string {
   return numberFormat(lang, { style: 'percent', maximumFractionDigits: fractionDigits }).format(share);
 }
+
+/** A change against a previous figure, signed: "+12%", "−5%", "0%". */
+export function formatChange(lang: Lang, change: number, fractionDigits = 0): string {
+  return numberFormat(lang, {
+    style: 'percent',
+    maximumFractionDigits: fractionDigits,
+    signDisplay: 'exceptZero',
+  }).format(change);
+}

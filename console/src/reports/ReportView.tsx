@@ -1,6 +1,7 @@
 import type { Report, ReportFigures, ReportUnit } from '@counterwatch/shared';
 import { formatDateTime, useT } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
+import { formatChange } from '../i18n/numbers';
 import { NO_DATA, formatMinutes, formatNumber, formatPercent } from '../queue/format';
 import { useStore } from '../store/store';
 import { ReportCharts } from './ReportCharts';
@@ -33,11 +34,7 @@ function ChangeCell({
   const c = change(current, previous);
   if (c === null) return <td className="num muted">{NO_DATA}</td>;
   const good = c === 0 ? null : c > 0 === (better === 'up');
-  const text = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
-    style: 'percent',
-    maximumFractionDigits: 0,
-    signDisplay: 'exceptZero',
-  }).format(c);
+  const text = formatChange(lang, c);
   return <td className={`num change ${good === null ? '' : good ? 'good' : 'bad'}`}>{text}</td>;
 }
 
