@@ -374,7 +374,7 @@ describe('inspections and client addresses', () => {
   beforeAll(async () => {
     ({ stack, cleanup } = await testStack('inspections', {
       departments: 1,
-      countersPerDepartment: 1,
+      countersPerDepartment: 3, // one per inspection test (see start)
       serverEnv: { CW_RECORDING: 'false', CW_INSPECTION_MAX_MINUTES: String(MAX_MS / 60_000) },
     }));
     inspector = await loginCookie(stack.url, 'inspector', stack.createUser('inspector', ['inspector']));
@@ -384,18 +384,19 @@ describe('inspections and client addresses', () => {
     await cleanup?.();
   });
 
-  const counterId = () => stack.provisioned.counters[0]!.id;
+  const counterId = (index = 0) => stack.provisioned.counters[index]!.id;
   const countInspections = () =>
     withDatabase(
       stack.dataDir,
       (db) => (db.prepare('SELECT count(*) AS n FROM inspections').get() as { n: number }).n,
     );
-  const start = async () => {
+  // One counter per test: the same inspector pressing Inspect again on a counter resumes its open inspection (200).
+  const start = async (counter = 0) => {
     const res = await send(
       stack.url,
       'POST',
       '/api/v1/inspections',
-      JSON.stringify({ counterId: counterId() }),
+      JSON.stringify({ counterId: counterId(counter) }),
       {
         cookie: inspector,
       },
@@ -433,7 +434,7 @@ describe('inspections and client addresses', () => {
   });
 
   it('viewing an inspection still is on record', async () => {
-    const { id } = await start();
+    const { id } = await start(1);
     const jpeg = Buffer.concat([
       Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
       Buffer.alloc(64, 1),
@@ -460,7 +461,7 @@ describe('inspections and client addresses', () => {
   });
 
   it('an inspection left open ends by itself at its maximum duration, on record as the system', async () => {
-    const { id, startedAt } = await start();
+    const { id, startedAt } = await start(2);
     const ended = await eventually(
       'the inspection ended by itself',
       async () => {
