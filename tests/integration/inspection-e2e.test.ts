@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '@counterwatch/demo';
 import { auditCount } from '../support/audit.js';
-import { eventually, launchChromium, login } from '../support/browser.js';
+import { eventually, firstReviewRow, launchChromium, login } from '../support/browser.js';
 import { asDevice, enrolDevice, openDevice, panelAction } from '../support/devices.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { testStack } from '../support/stack.js';
@@ -203,12 +203,7 @@ describe('inspection end to end', () => {
 
     // The review names the officer on duty, as stored with the interaction.
     const page = await session('thanhtra');
-    await page.goto(`${stack.url}/reviews`);
-    const row = page.locator('tr[data-interaction-id]').first();
-    await eventually('interaction in the queue', async () => {
-      await page.reload();
-      return (await row.count()) > 0 ? true : undefined;
-    });
+    const row = await firstReviewRow(page, stack.url);
     expect(await row.locator('[data-fact="officer"]').textContent()).toBe('Trần Văn Bình');
     await row.locator('[data-action="open-review"]').click();
     const fact = page.locator(`[data-fact="officer"][data-officer-id="${officerId}"]`);

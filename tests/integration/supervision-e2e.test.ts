@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '@counterwatch/demo';
 import { auditCount } from '../support/audit.js';
-import { eventually, expectDecoding, launchChromium, login } from '../support/browser.js';
+import { eventually, expectDecoding, firstReviewRow, launchChromium, login } from '../support/browser.js';
 import { enrolDevice, openDevice, panelAction } from '../support/devices.js';
 import { loginCookie } from '../support/http.js';
 import { testStack } from '../support/stack.js';
@@ -129,20 +129,12 @@ describe('supervision end to end', () => {
     await device.locator('[data-rating-step="thanks"]').waitFor();
 
     const page = await session('thanhtra');
-    // The list answers late, as on a loaded machine: the wait below must not count a table still loading.
+    // The list answers late, as on a loaded machine: the wait must not count a table still loading.
     await page.route('**/api/v1/reviews?*', async (route) => {
       await new Promise((r) => setTimeout(r, 1_000));
       await route.continue();
     });
-    await page.goto(`${stack.url}/reviews`);
-    const row = page.locator('tr[data-interaction-id]').first();
-    await eventually('interaction in the queue', async () => {
-      await page.reload();
-      // Count only once the list has answered: under load its fetch outlives the page's load event, and
-      // counting an empty table that is still loading made this wait reload for ever (CI, stop 14).
-      await page.locator('table.review-table[aria-busy="false"]').waitFor({ timeout: 20_000 });
-      return (await row.count()) > 0 ? true : undefined;
-    });
+    const row = await firstReviewRow(page, stack.url);
     expect(await row.locator('[data-reason="unsatisfied_rating"]').count()).toBe(1);
     const playbacks = auditCount(stack.dataDir, 'recording.playback');
     await row.locator('[data-action="open-review"]').click();

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, as this machine can run it (no GPU, no network besides loopback). */
 export const CHROMIUM_FLAGS = [
@@ -108,4 +108,20 @@ export async function expectDecoding(
     increases.set(id, now - (first.get(id) ?? 0));
   }
   return increases;
+}
+
+/**
+ * Opens the review queue and reloads it until a flagged interaction is listed; its first row. Counts only once the
+ * list has answered: under load its fetch outlives the page's load event, and counting a table still loading made
+ * such a wait reload for ever (CI, stop 14).
+ */
+export async function firstReviewRow(page: Page, url: string): Promise<Locator> {
+  await page.goto(`${url}/reviews`);
+  const row = page.locator('tr[data-interaction-id]').first();
+  await eventually('interaction in the queue', async () => {
+    await page.reload();
+    await page.locator('table.review-table[aria-busy="false"]').waitFor({ timeout: 20_000 });
+    return (await row.count()) > 0 ? true : undefined;
+  });
+  return row;
 }
