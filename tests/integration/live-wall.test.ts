@@ -126,6 +126,8 @@ describe('live wall', () => {
   });
 
   it('pauses consumers of tiles that are not visible', async () => {
+    // The scrolling layout (tiles at their size): the screen-filling ones page instead of scrolling.
+    await page.locator('[data-control="layout"]').selectOption('size');
     await page.setViewportSize({ width: 400, height: 300 });
     // With a tiny viewport only the first tile is on screen.
     const rows = await eventually('off-screen tiles paused', async () => {
