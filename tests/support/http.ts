@@ -46,5 +46,8 @@ export async function send(
     ...(body === undefined ? {} : { body }),
   });
   const text = await res.text();
+  // Exports (CSV, XLSX) answer in their own format: keep their text so callers can still look inside.
+  const json = (res.headers.get('content-type') ?? '').includes('json');
+  if (!json) return { status: res.status, body: text ? { text } : {} };
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
