@@ -39,7 +39,7 @@ describe('console navigation', () => {
   const url = (p: Page): URL => new URL(p.url());
   const departmentsShown = (p: Page): Promise<(string | null)[]> =>
     p
-      .locator('section.department')
+      .locator('.wall .department-header')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-department-id')));
 
   it('Back from the focus view returns to the wall, still logged in, with the same filter', async () => {
@@ -280,6 +280,7 @@ describe('console navigation', () => {
       '/pressure',
       '/inspections',
       '/reviews',
+      '/reports',
       '/audit',
     ]);
     for (const l of links) expect(l, String(l.route)).toMatchObject({ visible: true, whole: true });

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { apiRequest } from '../api/http';
+import { can } from '../app/roles';
 import { useT } from '../i18n/i18n';
 import { Elapsed } from '../queue/Elapsed';
 import { inspectionOnScreen } from '../store/inspectionSlice';
@@ -12,7 +13,8 @@ import { resumeInspection } from './inspectionActions';
  * closed) finds the inspection this user left open, so the banner offers it.
  */
 function useOwnOpenInspection(): void {
-  const username = useStore((s) => s.user?.username ?? null);
+  // Only those who may inspect have inspections to resume (anyone else would be refused: a 403 in the console).
+  const username = useStore((s) => (can(s.user, 'inspect') ? (s.user?.username ?? null) : null));
   useEffect(() => {
     if (username === null || useStore.getState().activeInspection !== null) return;
     let cancelled = false;

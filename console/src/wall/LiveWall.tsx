@@ -48,7 +48,7 @@ export function LiveWall() {
         ) : layout === 'size' ? (
           departmentIds.map((id) => <DepartmentSection key={id} departmentId={id} />)
         ) : (
-          <WallGrid layout={layout} />
+          <WallGrid layout={layout} onlyDepartment={only || null} />
         )}
       </div>
       {focused !== null && <FocusView counterId={focused} />}

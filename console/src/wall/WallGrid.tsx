@@ -47,8 +47,19 @@ function useFreeSpace(): [React.RefObject<HTMLDivElement | null>, { width: numbe
 }
 
 /** Tiles in a grid that fills the screen without scrolling; pages when they do not fit. */
-export function WallGrid({ layout }: { layout: Exclude<WallLayout, 'size'> }) {
-  const ids = useStore(useShallow(wallCounters));
+export function WallGrid({
+  layout,
+  onlyDepartment,
+}: {
+  layout: Exclude<WallLayout, 'size'>;
+  /** The wall narrowed to one department (`?department=`), or every one. */
+  onlyDepartment: string | null;
+}) {
+  const ids = useStore(
+    useShallow((s) =>
+      wallCounters(s).filter((id) => !onlyDepartment || s.counters[id]?.departmentId === onlyDepartment),
+    ),
+  );
   const page = useStore((s) => s.wallPage);
   const setPage = useStore((s) => s.setWallPage);
   const [ref, space] = useFreeSpace();
