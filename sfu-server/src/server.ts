@@ -17,8 +17,9 @@ import {
 import { AccountService } from './accounts/AccountService.js';
 import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
-import { evaluateRules } from './alerts/rules.js';
+import { endOfServiceDay, evaluateRules } from './alerts/rules.js';
 import { AuditLog, actorOf, type Actor } from './audit/AuditLog.js';
+import { AuditSearch } from './audit/AuditSearch.js';
 import { canWatch, hasRole } from './auth/access.js';
 import { SessionService } from './auth/SessionService.js';
 import type { ServerConfig } from './config.js';
@@ -195,6 +196,11 @@ export class CounterWatchServer {
       },
     });
     this.#agents.on('agentGone', (counterId) => this.#board.agentGone(counterId));
+    this.#agents.on('agentConnected', (counter) => this.#board.credentialAccepted(counter.id));
+    // Only counters that exist: a made-up id must not grow the board.
+    this.#agents.on('tokenRefused', (counterId) => {
+      if (this.#directory.counter(counterId)) this.#board.credentialRefused(counterId);
+    });
 
     this.#consoles = new ConsoleGateway({
       sessions: this.#sessions,
@@ -275,11 +281,13 @@ export class CounterWatchServer {
       const names: { queue?: QueueService } = {};
       const alerts = await AlertEngine.create({
         storage,
+        audit: new AuditLog({ store: storage.audit, logger, now: clock }),
         logger,
         clearHoldMs: config.alertClearHoldMs,
         now: clock,
         ticketNumber: (departmentId, ticketId) =>
           names.queue?.ticket(departmentId, ticketId)?.number ?? undefined,
+        endOfDay: (departmentId, at) => endOfServiceDay(directory.department(departmentId), at),
         departmentIds: directory.departments().map((d) => d.id),
       });
       const queue = await QueueService.create({
@@ -416,7 +424,19 @@ export class CounterWatchServer {
         { path: '/directory', router: directoryRoutes(this.#sessions, this.#directory) },
         {
           path: '/audit',
-          router: auditRoutes({ sessions: this.#sessions, audit: this.#audit, now: this.#clock }),
+          router: auditRoutes({
+            sessions: this.#sessions,
+            audit: this.#audit,
+            search: new AuditSearch({
+              audit: this.#audit,
+              host: {
+                departments: () => this.#directory.departments(),
+                counters: () => this.#directory.counters(),
+                accounts: () => this.#storage.listUsers(),
+              },
+            }),
+            now: this.#clock,
+          }),
         },
         { path: '/admin/devices', router: deviceAdminRoutes(this.#sessions, this.#devices) },
         {
@@ -427,6 +447,7 @@ export class CounterWatchServer {
             storage: this.#storage,
             directory: this.#directory,
             isOnline: (id) => this.#board.get(id).status === 'online',
+            credentialRefusedAt: (id) => this.#board.get(id).credentialRefusedAt ?? null,
             mediaObjects: () => this.#media.objects(),
             app: () => this.#app,
             now: this.#clock,
@@ -471,7 +492,10 @@ export class CounterWatchServer {
             listAlerts: (query, scope) => this.#alerts.list(query, scope),
             getAlert: (id) => this.#alerts.get(id),
             acknowledgeAlert: (alert, actor) => this.#acknowledge(alert, actor),
-            resolveAlert: (alert, actor, note) => this.#resolve(alert, actor, note),
+            resolveAlert: (alert, actor, note, options) =>
+              this.#alerts.resolve(alert.id, actor, note, options),
+            snoozeAlert: (alert, actor, duration, note) =>
+              this.#alerts.snooze(alert.id, actor, duration, note),
             thresholds: (id) => this.#alerts.thresholds(id),
             setThresholds: (id, thresholds, actor) => this.#setThresholds(id, thresholds, actor),
             scope: (user) => (hasRole(user, 'director') ? null : user.departmentIds),
@@ -646,20 +670,6 @@ export class CounterWatchServer {
       objectId: alert.id,
     });
     return this.#alerts.acknowledge(alert.id, actor.username);
-  }
-
-  async #resolve(alert: Alert, actor: Actor, note: string): Promise<Alert> {
-    if (alert.state === 'resolved') throw new AppError('conflict', `alert ${alert.id} is already resolved`);
-    await this.#audit.record({
-      action: 'alert.resolve',
-      actor,
-      departmentId: alert.departmentId,
-      counterId: alert.counterId,
-      objectType: 'alert',
-      objectId: alert.id,
-      reason: note,
-    });
-    return this.#alerts.resolve(alert.id, actor.username, note);
   }
 
   async #setThresholds(departmentId: string, thresholds: AlertThresholds, actor: Actor): Promise<void> {

@@ -174,7 +174,8 @@ describe('access control matrix', () => {
   /** A valid body per route, so that only access control can refuse it. */
   const body = (r: Route): string | undefined => {
     if (r.method === 'GET' || r.method === 'DELETE') return undefined;
-    if (r.path.endsWith('/resolve')) return JSON.stringify({ note: 'n' });
+    if (r.path.endsWith('/resolve')) return JSON.stringify({ note: 'n', evenIfHolding: true });
+    if (r.path.endsWith('/snooze')) return JSON.stringify({ for: '15m' });
     if (r.path.endsWith('/decision')) return JSON.stringify({ finding: 'no_issue', note: 'n', keep: false });
     if (r.path.endsWith('/flag')) return JSON.stringify({ note: 'n' });
     if (r.path.endsWith('/thresholds')) return JSON.stringify({});

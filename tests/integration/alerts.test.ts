@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertListSchema, AlertResponseSchema, type Alert } from '@counterwatch/shared';
+import {
+  AlertListSchema,
+  AlertResponseSchema,
+  CONDITION_HOLDS,
+  ResolveAlertResponseSchema,
+  type Alert,
+} from '@counterwatch/shared';
+import { auditCount } from '../support/audit.js';
 import type { Stack } from '@counterwatch/demo';
 import { eventually } from '../support/browser.js';
 import { getJson, loginCookie, send } from '../support/http.js';
@@ -107,6 +114,7 @@ describe('alerts API', () => {
         cookie: director,
       },
     );
+    expect(ResolveAlertResponseSchema.parse(done.body)).toMatchObject({ conditionHolds: false });
     expect(AlertResponseSchema.parse(done.body).alert).toMatchObject({
       state: 'resolved',
       resolvedBy: 'director',
@@ -154,5 +162,91 @@ describe('alerts API', () => {
     const head = await send(stack.url, 'PUT', path, JSON.stringify(thresholds), { cookie: otherHead });
     expect(head.status).toBe(403);
     expect((await getJson(stack.url, path, otherHead)).status).toBe(404);
+  });
+
+  it('resolving while the condition holds is refused with the reason; snoozing holds it off, on record', async () => {
+    const other = stack.provisioned.departments[1]!;
+    const e = events(other.id, 'qs', 'hold', clock.now);
+    await postEvents(stack.url, other.apiKey, [
+      e({ type: 'counter.opened', counterId: other.counters[0]!.id }, clock.now() - 50 * MIN),
+      e(
+        { type: 'ticket.issued', ticketId: 'hold-t1', ticketNumber: 'A001', serviceCode: 'id-card' },
+        clock.now() - 40 * MIN,
+      ),
+    ]);
+    const alert = await eventually(
+      'longest_wait alert',
+      async () => (await list(`state=open&rule=longest_wait&departmentId=${other.id}`))[0],
+    );
+    const path = `/api/v1/alerts/${alert.id}`;
+    const resolves = auditCount(stack.dataDir, 'alert.resolve');
+
+    // The wait goes on: resolving now would reopen it at once, so the server says so and does nothing.
+    const refused = await send(stack.url, 'POST', `${path}/resolve`, JSON.stringify({ note: 'xong' }), {
+      cookie: director,
+    });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { error: { code: 'conflict', details: { reason: CONDITION_HOLDS } } },
+    });
+    expect((await list(`state=open&rule=longest_wait&departmentId=${other.id}`)).map((a) => a.id)).toEqual([
+      alert.id,
+    ]);
+    expect(auditCount(stack.dataDir, 'alert.resolve')).toBe(resolves);
+
+    // Bad snoozes change nothing.
+    for (const body of [{}, { for: '2h' }, { for: '15m', note: 'x'.repeat(1001) }]) {
+      const bad = await send(stack.url, 'POST', `${path}/snooze`, JSON.stringify(body), { cookie: director });
+      expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    }
+    const head = await send(stack.url, 'POST', `${path}/snooze`, JSON.stringify({ for: '1h' }), {
+      cookie: await loginCookie(stack.url, 'head1', stack.createUser('head1', ['head'], [dept.id])),
+    });
+    expect(head.status).toBe(404);
+    expect(auditCount(stack.dataDir, 'alert.snooze')).toBe(0);
+
+    const before = clock.now();
+    const snoozed = await send(
+      stack.url,
+      'POST',
+      `${path}/snooze`,
+      JSON.stringify({ for: '15m', note: 'điều thêm cán bộ' }),
+      { cookie: director },
+    );
+    expect(snoozed.status).toBe(200);
+    const shown = AlertResponseSchema.parse(snoozed.body).alert;
+    expect(shown).toMatchObject({ id: alert.id, state: 'open', snoozedBy: 'director' });
+    expect(shown.snoozedUntil).toBeGreaterThanOrEqual(before + 15 * MIN);
+    expect(shown.snoozedUntil).toBeLessThanOrEqual(clock.now() + 15 * MIN);
+    expect(auditCount(stack.dataDir, 'alert.snooze', String(alert.id))).toBe(1);
+    // Shown on the alert wherever it is read; one alert for the condition (the engine's unit tests
+    // walk the snooze through its end with an injected clock).
+    const active = await list(`departmentId=${other.id}&rule=longest_wait`);
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({ id: alert.id, snoozedBy: 'director' });
+
+    // Resolved anyway, on purpose: said in the answer, and the next alert names the one it reopens.
+    const forced = await send(
+      stack.url,
+      'POST',
+      `${path}/resolve`,
+      JSON.stringify({ note: 'đã xử lý', evenIfHolding: true }),
+      { cookie: director },
+    );
+    expect(ResolveAlertResponseSchema.parse(forced.body)).toMatchObject({
+      conditionHolds: true,
+      alert: { state: 'resolved', resolvedBy: 'director', snoozedUntil: null },
+    });
+    expect(auditCount(stack.dataDir, 'alert.resolve', String(alert.id))).toBe(1);
+    const reopened = await eventually(
+      'the alert opened again',
+      async () => (await list(`state=open&rule=longest_wait&departmentId=${other.id}`))[0],
+    );
+    expect(reopened.id).not.toBe(alert.id);
+    expect(reopened.details).toMatchObject({ reopenOf: alert.id });
+    const again = await send(stack.url, 'POST', `${path}/snooze`, JSON.stringify({ for: '15m' }), {
+      cookie: director,
+    });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
   });
 });

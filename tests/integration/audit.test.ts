@@ -132,10 +132,20 @@ describe('audit trail', () => {
     await once('alert.acknowledge', () =>
       send(stack.url, 'POST', `/api/v1/alerts/${alert.id}/acknowledge`, '{}', { cookie: director }),
     );
-    await once('alert.resolve', () =>
-      send(stack.url, 'POST', `/api/v1/alerts/${alert.id}/resolve`, JSON.stringify({ note: 'xử lý xong' }), {
+    await once('alert.snooze', () =>
+      send(stack.url, 'POST', `/api/v1/alerts/${alert.id}/snooze`, JSON.stringify({ for: '15m' }), {
         cookie: director,
       }),
+    );
+    await once('alert.resolve', () =>
+      // The ticket still waits: resolving needs saying "even though it holds".
+      send(
+        stack.url,
+        'POST',
+        `/api/v1/alerts/${alert.id}/resolve`,
+        JSON.stringify({ note: 'xử lý xong', evenIfHolding: true }),
+        { cookie: director },
+      ),
     );
     const thresholdsPath = `/api/v1/departments/${dept.id}/thresholds`;
     const t = (await getJson(stack.url, thresholdsPath, director)).body.thresholds;

@@ -8,6 +8,7 @@ import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { ConfirmButton } from './ConfirmButton';
 import { SecretBox } from './SecretBox';
+import { StatusBadge, displayStatus } from '../wall/StatusBadge';
 
 type Directory = z.infer<typeof DirectoryAdminSchema>;
 const OkSchema = z.object({ ok: z.boolean() });
@@ -95,14 +96,22 @@ export function CountersSection({ directory }: { directory: ApiQuery<Directory> 
               </thead>
               <tbody>
                 {counters.map((c) => (
-                  <tr key={c.id} data-counter-id={c.id} data-online={c.online} data-has-token={c.hasToken}>
+                  <tr
+                    key={c.id}
+                    data-counter-id={c.id}
+                    data-online={c.online}
+                    data-credential-refused={c.credentialRefusedAt != null || undefined}
+                    data-has-token={c.hasToken}
+                  >
                     <th scope="row">{c.name}</th>
                     <td className="mono">{c.id}</td>
                     <td>
-                      <span className={`status-badge status-${c.online ? 'online' : 'offline'}`}>
-                        <span className="dot" aria-hidden="true" />
-                        {c.online ? t('status.online') : t('status.offline')}
-                      </span>
+                      <StatusBadge
+                        status={displayStatus({
+                          status: c.online ? 'online' : 'offline',
+                          credentialRefusedAt: c.credentialRefusedAt,
+                        })}
+                      />
                     </td>
                     <td>
                       <span className={`chip ${c.hasToken ? 'chip-pass' : ''}`}>

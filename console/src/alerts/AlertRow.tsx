@@ -1,5 +1,14 @@
 import { useState, type SyntheticEvent } from 'react';
-import { AlertResponseSchema, ResolveAlertSchema, type Alert } from '@counterwatch/shared';
+import {
+  AlertResponseSchema,
+  AlertSnoozeSchema,
+  CONDITION_HOLDS,
+  RemoteError,
+  ResolveAlertResponseSchema,
+  ResolveAlertSchema,
+  type Alert,
+  type AlertSnooze,
+} from '@counterwatch/shared';
 import { apiRequest } from '../api/http';
 import { navigate } from '../app/router';
 import { describeError } from '../api/describeError';
@@ -22,6 +31,9 @@ export function AlertRow({ alert }: { alert: Alert }) {
   const [resolving, setResolving] = useState(false);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  // The server said the condition still holds: offer a snooze instead, or resolving anyway.
+  const [holding, setHolding] = useState(false);
+  const [snoozing, setSnoozing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const titleId = `alert-${alert.id}-title`;
 
@@ -37,18 +49,45 @@ export function AlertRow({ alert }: { alert: Alert }) {
       .finally(() => setBusy(false));
   };
 
-  const resolve = (event: SyntheticEvent<HTMLFormElement>): void => {
-    event.preventDefault();
-    const body = ResolveAlertSchema.safeParse({ note });
+  const sendResolve = (evenIfHolding: boolean): void => {
+    const body = ResolveAlertSchema.safeParse({ note, evenIfHolding });
     if (!body.success) {
       setError(t('alerts.noteRequired'));
       return;
     }
     setBusy(true);
     setError(null);
-    apiRequest('POST', `/api/v1/alerts/${alert.id}/resolve`, AlertResponseSchema, body.data)
+    apiRequest('POST', `/api/v1/alerts/${alert.id}/resolve`, ResolveAlertResponseSchema, body.data)
       .then(({ alert: next }) => {
         setResolving(false);
+        setHolding(false);
+        setNote('');
+        changed(next);
+      })
+      .catch((e: unknown) => {
+        if (isConditionHolds(e)) setHolding(true);
+        else setError(describeError(lang, e));
+      })
+      .finally(() => setBusy(false));
+  };
+
+  const resolve = (event: SyntheticEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    sendResolve(false);
+  };
+
+  const snooze = (duration: AlertSnooze): void => {
+    setBusy(true);
+    setError(null);
+    const trimmed = note.trim();
+    apiRequest('POST', `/api/v1/alerts/${alert.id}/snooze`, AlertResponseSchema, {
+      for: duration,
+      ...(trimmed === '' ? {} : { note: trimmed }),
+    })
+      .then(({ alert: next }) => {
+        setSnoozing(false);
+        setResolving(false);
+        setHolding(false);
         setNote('');
         changed(next);
       })
@@ -56,13 +95,29 @@ export function AlertRow({ alert }: { alert: Alert }) {
       .finally(() => setBusy(false));
   };
 
+  const snoozeChoices = (
+    <div className="row-actions snooze-choices" role="group" aria-label={t('alerts.snoozeFor')}>
+      <span className="muted">{t('alerts.snoozeFor')}</span>
+      {AlertSnoozeSchema.options.map((d) => (
+        <button key={d} type="button" disabled={busy} onClick={() => snooze(d)} data-snooze={d}>
+          {t(`alerts.snooze.${d}`)}
+        </button>
+      ))}
+    </div>
+  );
+
   const active = alert.state !== 'resolved';
+  // The console runs on real time; the server keeps the snooze until it wakes the alert.
+  const snoozedUntil =
+    active && alert.snoozedUntil != null && alert.snoozedUntil > Date.now() ? alert.snoozedUntil : null;
+  const reopenOf = typeof alert.details.reopenOf === 'number' ? alert.details.reopenOf : null;
   // An unsatisfied rating may carry the citizen's own words.
   const comment = typeof alert.details.comment === 'string' ? alert.details.comment.trim() : '';
   return (
     <li
-      className={`alert-row sev-${alert.severity} state-${alert.state}`}
+      className={`alert-row sev-${alert.severity} state-${alert.state}${snoozedUntil === null ? '' : ' snoozed'}`}
       data-alert-id={alert.id}
+      data-snoozed={snoozedUntil === null ? undefined : true}
       data-rule={alert.rule}
       data-state={alert.state}
       data-severity={alert.severity}
@@ -87,6 +142,19 @@ export function AlertRow({ alert }: { alert: Alert }) {
             )}
           </span>
         </div>
+        {reopenOf !== null && (
+          <div className="alert-meta" data-reopen-of={reopenOf}>
+            {t('alerts.reopenOf', { id: reopenOf })}
+          </div>
+        )}
+        {snoozedUntil !== null && (
+          <div className="alert-meta alert-snoozed" data-alert-snoozed-until={snoozedUntil}>
+            {t('alerts.snoozedUntil', {
+              time: formatDateTime(lang, snoozedUntil),
+              who: alert.snoozedBy ?? '–',
+            })}
+          </div>
+        )}
         {comment && (
           <div className="alert-meta">
             {t('alerts.comment')} <q className="alert-note">{comment}</q>
@@ -134,16 +202,37 @@ export function AlertRow({ alert }: { alert: Alert }) {
                 name="note"
               />
             </label>
-            <div className="row-actions">
-              <button type="submit" disabled={busy} data-action="confirm-resolve">
-                {t('alerts.confirmResolve')}
-              </button>
-              <button type="button" onClick={() => setResolving(false)}>
-                {t('common.cancel')}
-              </button>
-            </div>
+            {holding ? (
+              <div className="alert-still-holds" role="alert" data-alert-still-holds>
+                <p>{t('alerts.stillHolds')}</p>
+                {snoozeChoices}
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    disabled={busy}
+                    onClick={() => sendResolve(true)}
+                    data-action="resolve-anyway"
+                  >
+                    {t('alerts.resolveAnyway')}
+                  </button>
+                  <button type="button" onClick={() => setResolving(false)}>
+                    {t('common.cancel')}
+                  </button>
+                </div>
+              </div>
+            ) : (
+              <div className="row-actions">
+                <button type="submit" disabled={busy} data-action="confirm-resolve">
+                  {t('alerts.confirmResolve')}
+                </button>
+                <button type="button" onClick={() => setResolving(false)}>
+                  {t('common.cancel')}
+                </button>
+              </div>
+            )}
           </form>
         )}
+        {snoozing && !resolving && snoozeChoices}
         {error && (
           <p className="error" role="alert">
             {error}
@@ -165,11 +254,27 @@ export function AlertRow({ alert }: { alert: Alert }) {
             disabled={busy}
             onClick={() => {
               setError(null);
+              setHolding(false);
+              setSnoozing(false);
               setResolving(true);
             }}
             data-action="resolve"
           >
             {t('alerts.resolve')}
+          </button>
+        )}
+        {active && !resolving && (
+          <button
+            type="button"
+            disabled={busy}
+            aria-expanded={snoozing}
+            onClick={() => {
+              setError(null);
+              setSnoozing((s) => !s);
+            }}
+            data-action="snooze"
+          >
+            {t('alerts.snooze')}
           </button>
         )}
         {alert.counterId !== null ? (
@@ -194,5 +299,17 @@ export function AlertRow({ alert }: { alert: Alert }) {
         )}
       </div>
     </li>
+  );
+}
+
+/** The 409 a resolve gets while the alert's condition still holds. */
+function isConditionHolds(error: unknown): boolean {
+  if (!(error instanceof RemoteError) || error.code !== 'conflict') return false;
+  const details = error.details;
+  return (
+    typeof details === 'object' &&
+    details !== null &&
+    'reason' in details &&
+    details.reason === CONDITION_HOLDS
   );
 }

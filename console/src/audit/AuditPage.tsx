@@ -1,44 +1,23 @@
 import { useMemo, useState, type SyntheticEvent } from 'react';
-import { z } from 'zod';
 import {
   AuditActionSchema,
-  AuditEntrySchema,
+  AuditListSchema,
   AuditVerificationSchema,
   DirectoryNamesSchema,
-  type AuditEntry,
+  foldText,
+  matchByName,
+  type AuditNames,
   type AuditVerification,
 } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { useApiQuery, type ApiQuery } from '../api/useApiQuery';
-import { can } from '../app/roles';
-import { followLink } from '../app/router';
-import { formatDateTime, parseLocalDateTime, useT } from '../i18n/i18n';
+import { parseLocalDateTime, useT } from '../i18n/i18n';
+import { formatNumber } from '../queue/format';
 import { useCounterNames, useDepartmentNames } from '../store/names';
 import { useStore } from '../store/store';
-import {
-  AUDIT_LIMITS,
-  auditQueryString,
-  detailText,
-  emptyAuditFilters,
-  type AuditFilters,
-} from './auditQuery';
-
-const AuditListSchema = z.object({ entries: z.array(AuditEntrySchema) });
-
-/** Object types the audit names in words; any other shows as it is stored. */
-const OBJECT_TYPES = [
-  'inspection',
-  'interaction',
-  'counter',
-  'user',
-  'session',
-  'alert',
-  'department',
-] as const;
-type ObjectType = (typeof OBJECT_TYPES)[number];
-function isObjectType(type: string): type is ObjectType {
-  return OBJECT_TYPES.some((t) => t === type);
-}
+import { AUDIT_LIMITS, auditQueryString, emptyAuditFilters, type AuditFilters } from './auditQuery';
+import { AuditRow, SessionRows } from './AuditRows';
+import { groupViewSessions } from './viewSessions';
 
 /** The audit trail: who saw or changed what, searchable, exportable, and checked for tampering. */
 export function AuditPage() {
@@ -69,6 +48,28 @@ export function AuditPage() {
     }),
     [directory.data, liveCounterNames],
   );
+  const actorNames = list.data?.actorNames;
+  const names = useMemo<AuditNames>(
+    () => ({
+      department: (id) => departmentNames[id],
+      counter: (id) => counterNames[id],
+      actor: (username) => actorNames?.[username],
+    }),
+    [departmentNames, counterNames, actorNames],
+  );
+  // Live-view start/stop rows, one line per viewing session; the rows stay one click away.
+  const items = useMemo(() => groupViewSessions(entries), [entries]);
+  // Counter names to pick from: the typed department's counters, each name once ("Quầy 1" is in every department).
+  const counterChoices = useMemo(() => {
+    const counters = directory.data?.counters ?? [];
+    const departments = directory.data?.departments ?? [];
+    const inDepartments =
+      draft.department.trim() === ''
+        ? null
+        : new Set(matchByName(departments, draft.department, (d) => [d.id, d.name]).map((d) => d.id));
+    const chosen = counters.filter((c) => inDepartments === null || inDepartments.has(c.departmentId));
+    return [...new Map(chosen.map((c) => [foldText(c.name), c.name])).values()];
+  }, [directory.data, draft.department]);
 
   const set = <K extends keyof AuditFilters>(key: K, value: AuditFilters[K]): void =>
     setDraft((d) => ({ ...d, [key]: value }));
@@ -115,7 +116,8 @@ export function AuditPage() {
           <input
             name="actor"
             value={draft.actor}
-            maxLength={40}
+            maxLength={80}
+            placeholder={t('audit.actorHint')}
             onChange={(e) => set('actor', e.target.value)}
           />
         </label>
@@ -140,34 +142,32 @@ export function AuditPage() {
         <label>
           {t('common.department')}
           <input
-            name="departmentId"
+            name="department"
             list="audit-departments"
-            value={draft.departmentId}
-            maxLength={64}
-            onChange={(e) => set('departmentId', e.target.value)}
+            value={draft.department}
+            maxLength={100}
+            placeholder={t('audit.nameHint')}
+            onChange={(e) => set('department', e.target.value)}
           />
           <datalist id="audit-departments">
             {Object.entries(departmentNames).map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
+              <option key={id} value={name} />
             ))}
           </datalist>
         </label>
         <label>
           {t('common.counter')}
           <input
-            name="counterId"
+            name="counter"
             list="audit-counters"
-            value={draft.counterId}
-            maxLength={64}
-            onChange={(e) => set('counterId', e.target.value)}
+            value={draft.counter}
+            maxLength={100}
+            placeholder={t('audit.nameHint')}
+            onChange={(e) => set('counter', e.target.value)}
           />
           <datalist id="audit-counters">
-            {Object.entries(counterNames).map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
+            {counterChoices.map((name) => (
+              <option key={name} value={name} />
             ))}
           </datalist>
         </label>
@@ -198,6 +198,7 @@ export function AuditPage() {
             className="button-link"
             href={`/api/v1/audit/export.csv${query}`}
             download
+            title={t('audit.exportHint')}
             data-action="export-csv"
           >
             {t('audit.exportCsv')}
@@ -214,8 +215,8 @@ export function AuditPage() {
         {list.loading
           ? t('common.loading')
           : entries.length >= applied.limit
-            ? t('audit.countLimited', { count: entries.length })
-            : t('audit.count', { count: entries.length })}
+            ? t('audit.countLimited', { count: formatNumber(lang, entries.length) })
+            : t('audit.count', { count: formatNumber(lang, entries.length) })}
       </p>
       {entries.length === 0 ? (
         !list.loading && <p className="empty">{t('audit.none')}</p>
@@ -238,21 +239,18 @@ export function AuditPage() {
               </tr>
             </thead>
             <tbody>
-              {entries.map((entry) => (
-                <AuditRow
-                  key={entry.seq}
-                  entry={entry}
-                  bad={badSeq === entry.seq}
-                  departmentName={
-                    entry.departmentId === null
-                      ? null
-                      : (departmentNames[entry.departmentId] ?? entry.departmentId)
-                  }
-                  counterName={
-                    entry.counterId === null ? null : (counterNames[entry.counterId] ?? entry.counterId)
-                  }
-                />
-              ))}
+              {items.map((item) =>
+                item.type === 'entry' ? (
+                  <AuditRow
+                    key={item.entry.seq}
+                    entry={item.entry}
+                    bad={badSeq === item.entry.seq}
+                    names={names}
+                  />
+                ) : (
+                  <SessionRows key={`s${item.newest.seq}`} session={item} badSeq={badSeq} names={names} />
+                ),
+              )}
             </tbody>
           </table>
         </div>
@@ -298,82 +296,5 @@ function Integrity({ verify }: { verify: ApiQuery<AuditVerification> }) {
         {t('audit.integrity.recheck')}
       </button>
     </div>
-  );
-}
-
-function AuditRow({
-  entry,
-  bad,
-  departmentName,
-  counterName,
-}: {
-  entry: AuditEntry;
-  bad: boolean;
-  departmentName: string | null;
-  counterName: string | null;
-}) {
-  const t = useT();
-  const lang = useStore((s) => s.lang);
-  const canReview = useStore((s) => can(s.user, 'review'));
-  const canInspect = useStore((s) => can(s.user, 'inspect'));
-  const details = Object.entries(entry.details);
-
-  // Records the director can open themselves link to their page; the auditor reads the trail only.
-  const numericId = entry.objectId !== null && /^\d+$/.test(entry.objectId) ? entry.objectId : null;
-  const objectHref =
-    numericId === null
-      ? null
-      : entry.objectType === 'interaction' && canReview
-        ? `/reviews/${numericId}`
-        : entry.objectType === 'inspection' && canInspect
-          ? `/inspections/${numericId}`
-          : null;
-  const typeLabel =
-    entry.objectType === null
-      ? ''
-      : isObjectType(entry.objectType)
-        ? t(`audit.object.${entry.objectType}`)
-        : entry.objectType;
-  const objectLabel = entry.objectType === null ? '' : `${typeLabel} ${entry.objectId ?? ''}`.trim();
-
-  return (
-    <tr
-      data-audit-seq={entry.seq}
-      data-audit-action={entry.action}
-      className={bad ? 'audit-bad' : undefined}
-      data-audit-bad={bad || undefined}
-    >
-      <td className="num">{entry.seq}</td>
-      <td>{formatDateTime(lang, entry.at)}</td>
-      <td>{entry.actor}</td>
-      <td className="mono">{entry.ip ?? '–'}</td>
-      <td>
-        {t(`audit.action.${entry.action}`)}
-        {details.length > 0 && (
-          <details className="audit-details">
-            <summary>{t('audit.details')}</summary>
-            <dl>
-              {details.map(([key, value]) => (
-                <div key={key}>
-                  <dt>{key}</dt>
-                  <dd>{detailText(value)}</dd>
-                </div>
-              ))}
-            </dl>
-          </details>
-        )}
-      </td>
-      <td>{[departmentName, counterName].filter((x) => x !== null).join(' · ') || '–'}</td>
-      <td>
-        {objectHref ? (
-          <a href={objectHref} onClick={(e) => followLink(e, objectHref)}>
-            {objectLabel}
-          </a>
-        ) : (
-          objectLabel || '–'
-        )}
-      </td>
-      <td>{entry.reason ?? ''}</td>
-    </tr>
   );
 }

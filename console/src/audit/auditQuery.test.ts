@@ -10,7 +10,8 @@ describe('auditQueryString', () => {
         from: '2025-03-14T08:00',
         actor: ' thanhtra ',
         action: 'recording.playback',
-        counterId: 'hk-q1',
+        department: ' Hoàn Kiếm ',
+        counter: 'Quầy 1',
         limit: 100,
       }),
     );
@@ -18,8 +19,8 @@ describe('auditQueryString', () => {
     expect(query.get('to')).toBeNull();
     expect(query.get('actor')).toBe('thanhtra');
     expect(query.get('action')).toBe('recording.playback');
-    expect(query.get('counterId')).toBe('hk-q1');
-    expect(query.get('departmentId')).toBeNull();
+    expect(query.get('department')).toBe('Hoàn Kiếm');
+    expect(query.get('counter')).toBe('Quầy 1');
     expect(query.get('limit')).toBe('100');
   });
 

@@ -8,8 +8,10 @@ export interface AuditFilters {
   to: string;
   actor: string;
   action: AuditAction | '';
-  departmentId: string;
-  counterId: string;
+  /** A department's name or id, as typed. */
+  department: string;
+  /** A counter's name or id, as typed. */
+  counter: string;
   limit: number;
 }
 
@@ -18,8 +20,8 @@ export const emptyAuditFilters: AuditFilters = {
   to: '',
   actor: '',
   action: '',
-  departmentId: '',
-  counterId: '',
+  department: '',
+  counter: '',
   limit: 500,
 };
 
@@ -27,7 +29,8 @@ export const AUDIT_LIMITS = [100, 500, 1000, 5000] as const;
 
 /**
  * `?from=…&actor=…` for both the list and the CSV export, so the file holds
- * what the table shows. Blank fields are left out; a time that is not one too
+ * what the table shows (all of it: the export ignores `limit`). Names are
+ * sent as typed; the server resolves them. Blank fields are left out; a time that is not one too
  * (the form marks it).
  */
 export function auditQueryString(filters: AuditFilters): string {
@@ -36,8 +39,8 @@ export function auditQueryString(filters: AuditFilters): string {
     to: parseLocalDateTime(filters.to),
     actor: filters.actor.trim(),
     action: filters.action,
-    departmentId: filters.departmentId.trim(),
-    counterId: filters.counterId.trim(),
+    department: filters.department.trim(),
+    counter: filters.counter.trim(),
     limit: filters.limit,
   });
 }

@@ -14,8 +14,8 @@ import {
   YAxis,
 } from 'recharts';
 import type { DepartmentMetrics, MetricsHistory } from '@counterwatch/shared';
-import { formatTime, useT } from '../i18n/i18n';
-import { formatPercent } from '../queue/format';
+import { formatTime, useT, type Lang } from '../i18n/i18n';
+import { formatNumber, formatPercent } from '../queue/format';
 import { useStore } from '../store/store';
 import { hourTicks, queueChartRows, seriesColour, servedByHourRows, type ServedHourRow } from './chartData';
 
@@ -24,6 +24,12 @@ const AXIS_COLOUR = '#8b98a5';
 const GRID_COLOUR = '#2d3642';
 const TOOLTIP_STYLE = { background: '#161b22', border: '1px solid #2d3642', color: '#e6edf3' };
 const RATING_COLOURS = { satisfied: '#22c55e', neutral: '#8b98a5', unsatisfied: '#ef4444' } as const;
+
+/** Axis ticks and tooltip values through the console's one number formatter ("4,5", not "4.5"). */
+const numberText =
+  (lang: Lang) =>
+  (value: unknown): string =>
+    typeof value === 'number' ? formatNumber(lang, value, 1) : String(value);
 
 /** A chart with its caption; `data-chart` names it for tests and for people printing the page. */
 function ChartFigure({ name, title, children }: { name: string; title: string; children: ReactNode }) {
@@ -60,10 +66,24 @@ export function QueueChart({ history }: { history: MetricsHistory | null }) {
               tickFormatter={(v: number) => formatTime(lang, v, false)}
               stroke={AXIS_COLOUR}
             />
-            <YAxis yAxisId="people" allowDecimals={false} stroke={AXIS_COLOUR} width={40} />
-            <YAxis yAxisId="minutes" orientation="right" stroke={AXIS_COLOUR} width={40} unit="′" />
+            <YAxis
+              yAxisId="people"
+              allowDecimals={false}
+              stroke={AXIS_COLOUR}
+              width={40}
+              tickFormatter={numberText(lang)}
+            />
+            <YAxis
+              yAxisId="minutes"
+              orientation="right"
+              stroke={AXIS_COLOUR}
+              width={40}
+              unit="′"
+              tickFormatter={numberText(lang)}
+            />
             <Tooltip
               contentStyle={TOOLTIP_STYLE}
+              formatter={numberText(lang)}
               labelFormatter={(label: unknown) => formatTime(lang, Number(label))}
             />
             <Legend />
@@ -104,6 +124,7 @@ export function QueueChart({ history }: { history: MetricsHistory | null }) {
 /** Tickets finished per local hour, stacked by counter. */
 export function ServedChart({ history }: { history: MetricsHistory | null }) {
   const t = useT();
+  const lang = useStore((s) => s.lang);
   const counters = useStore((s) => s.counters);
   const { rows, counterIds } = useMemo(() => servedByHourRows(history?.servedByHour ?? {}), [history]);
   return (
@@ -115,8 +136,9 @@ export function ServedChart({ history }: { history: MetricsHistory | null }) {
           <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid stroke={GRID_COLOUR} strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="hour" tickFormatter={(h: string) => `${h}h`} stroke={AXIS_COLOUR} />
-            <YAxis allowDecimals={false} stroke={AXIS_COLOUR} width={40} />
+            <YAxis allowDecimals={false} stroke={AXIS_COLOUR} width={40} tickFormatter={numberText(lang)} />
             <Tooltip
+              formatter={numberText(lang)}
               contentStyle={TOOLTIP_STYLE}
               labelFormatter={(label: unknown) => `${String(label)}:00`}
               cursor={{ fill: 'rgba(255,255,255,0.05)' }}
@@ -192,7 +214,7 @@ export function SatisfactionChart({ metrics }: { metrics: DepartmentMetrics | un
                 stroke="#0e1116"
                 isAnimationActive={false}
               />
-              <Tooltip contentStyle={TOOLTIP_STYLE} />
+              <Tooltip contentStyle={TOOLTIP_STYLE} formatter={numberText(lang)} />
             </PieChart>
           </ResponsiveContainer>
         )}

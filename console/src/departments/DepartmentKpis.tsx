@@ -135,10 +135,10 @@ function ServiceTable({ metrics }: { metrics: DepartmentMetrics }) {
                 data-expected-wait={s.expectedWait.kind}
               >
                 <th scope="row">{serviceName(lang, s.serviceCode)}</th>
-                <td className="num">{s.waiting}</td>
+                <td className="num">{formatNumber(lang, s.waiting)}</td>
                 <td className="num">{formatNumber(lang, s.arrivalsPerHour, 1)}</td>
                 <td className="num">{formatMinutes(lang, s.meanServiceSeconds)}</td>
-                <td className="num">{s.openCounters}</td>
+                <td className="num">{formatNumber(lang, s.openCounters)}</td>
                 <td className={`num${rho !== null && rho >= 1 ? ' bad' : ''}`}>
                   {rho === null ? NO_DATA : formatNumber(lang, rho, 2)}
                 </td>

@@ -1,20 +1,27 @@
 import { useStore } from '../store/store';
-import type { Lang } from './lang';
+import { localeOf, type Lang } from './lang';
+import { formatNumber } from './numbers';
 import { en, vi, type MessageKey } from './messages';
 
-export { LANGS, type Lang } from './lang';
+export { LANGS, localeOf, type Lang } from './lang';
 
 /** All times are shown in the departments' zone, whatever the viewer's machine says. */
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 const catalogs: Record<Lang, Record<MessageKey, string>> = { vi, en };
 
+/** Parameters that name a record (#1234), not a quantity: never grouped by thousands. */
+const IDENTIFIERS: ReadonlySet<string> = new Set(['id', 'seq', 'head', 'number']);
+
+/** The message with its `{name}` parameters filled; numbers in the language's format ("1.234", "4,5"). */
 export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
   const template = catalogs[lang][key];
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (match, name: string) => {
     const value = params[name];
-    return value === undefined ? match : String(value);
+    if (value === undefined) return match;
+    if (typeof value === 'number' && !IDENTIFIERS.has(name)) return formatNumber(lang, value, 2);
+    return String(value);
   });
 }
 
@@ -22,11 +29,6 @@ export function translate(lang: Lang, key: MessageKey, params?: Record<string, s
 export function useT(): (key: MessageKey, params?: Record<string, string | number>) => string {
   const lang = useStore((s) => s.lang);
   return (key, params) => translate(lang, key, params);
-}
-
-/** The BCP 47 locale for numbers and dates in a UI language. */
-export function localeOf(lang: Lang): string {
-  return lang === 'vi' ? 'vi-VN' : 'en-GB';
 }
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();

@@ -1,4 +1,5 @@
 import { adminEn, adminVi } from '../admin/messages';
+import { alertActionsEn, alertActionsVi } from '../alerts/messages';
 import { auditEn, auditVi } from '../audit/messages';
 import { devicesEn, devicesVi } from '../device-pages/messages';
 import { inspectionsEn, inspectionsVi } from '../inspections/messages';
@@ -33,6 +34,8 @@ const baseVi = {
   'status.online': 'Trực tuyến',
   'status.reconnecting': 'Đang kết nối lại',
   'status.offline': 'Mất tín hiệu',
+  'status.refused': 'Mã khóa bị từ chối',
+  'status.refusedHint': 'Máy quầy dùng mã khóa đã bị thay hoặc thu hồi: cài mã mới cho máy quầy.',
   'tile.noMedia': 'Không có hình ảnh',
   'tile.waiting': 'Đang chờ hình…',
   'tile.open': 'Mở quầy {name}',
@@ -270,6 +273,8 @@ const baseEn: Record<keyof typeof baseVi, string> = {
   'status.online': 'Online',
   'status.reconnecting': 'Reconnecting',
   'status.offline': 'Offline',
+  'status.refused': 'Token refused',
+  'status.refusedHint': 'The counter uses a rotated or revoked token: install its new token.',
   'tile.noMedia': 'No picture',
   'tile.waiting': 'Waiting for picture…',
   'tile.open': 'Open counter {name}',
@@ -483,12 +488,21 @@ const baseEn: Record<keyof typeof baseVi, string> = {
   'rating.unsatisfied': 'Unsatisfied',
 };
 
-export const vi = { ...baseVi, ...inspectionsVi, ...reviewsVi, ...auditVi, ...adminVi, ...devicesVi };
+export const vi = {
+  ...baseVi,
+  ...alertActionsVi,
+  ...inspectionsVi,
+  ...reviewsVi,
+  ...auditVi,
+  ...adminVi,
+  ...devicesVi,
+};
 
 export type MessageKey = keyof typeof vi;
 
 export const en: Record<MessageKey, string> = {
   ...baseEn,
+  ...alertActionsEn,
   ...inspectionsEn,
   ...reviewsEn,
   ...auditEn,

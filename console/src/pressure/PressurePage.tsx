@@ -6,7 +6,7 @@ import { Elapsed } from '../queue/Elapsed';
 import { formatNumber } from '../queue/format';
 import { QueueStateBadge } from '../queue/QueueStateBadge';
 import { useStore } from '../store/store';
-import { StatusBadge } from '../wall/StatusBadge';
+import { StatusBadge, displayStatus } from '../wall/StatusBadge';
 import { openCounterLive } from '../wall/openLive';
 import { PRESSURE_BAR_MAX, TOP_CHOICES, pressureLevel, rankByPressure, type TopChoice } from './pressure';
 
@@ -106,7 +106,7 @@ export function PressurePage() {
                         <span className="pressure-value">{formatNumber(lang, c.queue.pressure, 2)}</span>
                       </div>
                     </td>
-                    <td className="num">{c.queue.queueLength}</td>
+                    <td className="num">{formatNumber(lang, c.queue.queueLength)}</td>
                     <td className="num">
                       <Elapsed since={c.queue.oldestWaitingSince} />
                     </td>
@@ -114,7 +114,7 @@ export function PressurePage() {
                       <QueueStateBadge state={c.queue.state} pauseReason={c.queue.pauseReason} />
                     </td>
                     <td>
-                      <StatusBadge status={c.media.status} />
+                      <StatusBadge status={displayStatus(c.media)} />
                     </td>
                     <td>
                       <button

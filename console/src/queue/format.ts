@@ -1,5 +1,8 @@
 import { serviceInfo, type ExpectedWait, type Service } from '@counterwatch/shared';
-import { localeOf, translate, type Lang } from '../i18n/i18n';
+import { translate, type Lang } from '../i18n/i18n';
+import { formatNumber, formatShare } from '../i18n/numbers';
+
+export { formatNumber } from '../i18n/numbers';
 
 /**
  * Formatting of queue facts, shared by the wall, the focus view, the
@@ -25,20 +28,13 @@ export function formatExpectedWait(lang: Lang, wait: ExpectedWait): string {
 export function formatMinutes(lang: Lang, seconds: number | null): string {
   if (seconds === null) return NO_DATA;
   const minutes = seconds / 60;
-  const n = new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: minutes < 10 ? 1 : 0 }).format(
-    minutes,
-  );
-  return translate(lang, 'unit.minutes', { n });
+  return translate(lang, 'unit.minutes', { n: formatNumber(lang, minutes, minutes < 10 ? 1 : 0) });
 }
 
 /** A 0–1 share as "85 %" in the viewer's language. */
 export function formatPercent(lang: Lang, share: number | null): string {
   if (share === null) return NO_DATA;
-  return new Intl.NumberFormat(localeOf(lang), { style: 'percent', maximumFractionDigits: 0 }).format(share);
-}
-
-export function formatNumber(lang: Lang, value: number, fractionDigits = 0): string {
-  return new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: fractionDigits }).format(value);
+  return formatShare(lang, share);
 }
 
 /** A service's name in the UI language, from the device's list when given, else the built-in one; else its code. */

@@ -166,7 +166,7 @@ export function ClipPlayer({
               type="button"
               className={`marker marker-${m.kind}`}
               data-marker={m.kind}
-              data-offset={m.offset.toFixed(1)}
+              data-offset={Math.round(m.offset * 10) / 10}
               style={{ left: percent(m.offset) }}
               title={markerLabel(m)}
               aria-label={markerLabel(m)}

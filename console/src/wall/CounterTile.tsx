@@ -10,7 +10,7 @@ import { ClockIcon, PeopleIcon, TicketIcon } from '../queue/icons';
 import { QueueStateBadge } from '../queue/QueueStateBadge';
 import { SEVERITY_RANK } from '../store/alertsSlice';
 import { useStore } from '../store/store';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge, displayStatus } from './StatusBadge';
 import { TrackVideo } from './TrackVideo';
 
 /**
@@ -31,7 +31,7 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
         .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
       return {
         name: c?.name ?? counterId,
-        status: c?.media.status ?? 'offline',
+        status: displayStatus(c?.media),
         hasGrid: c?.media.tracks.includes('grid') ?? false,
         queueState: q?.state ?? 'closed',
         pauseReason: q?.pauseReason ?? null,
@@ -91,7 +91,9 @@ export const CounterTile = memo(function CounterTile({ counterId }: { counterId:
                   ? t(`source.${sourceProblem}`)
                   : status === 'reconnecting'
                     ? t('status.reconnecting')
-                    : t('tile.noMedia')}
+                    : status === 'refused'
+                      ? t('status.refused')
+                      : t('tile.noMedia')}
               </span>
             </div>
           )}

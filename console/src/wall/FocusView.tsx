@@ -3,12 +3,13 @@ import { useShallow } from 'zustand/react/shallow';
 import { navigate } from '../app/router';
 import { can } from '../app/roles';
 import { useT, translate } from '../i18n/i18n';
+import { formatNumber } from '../i18n/numbers';
 import { InspectionPanel } from '../inspections/InspectionPanel';
 import { startInspection } from '../inspections/inspectionActions';
 import { FlagNow } from '../reviews/FlagNow';
 import { useStore } from '../store/store';
 import { QueuePanel } from './QueuePanel';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge, displayStatus } from './StatusBadge';
 import { TrackAudio, TrackVideo } from './TrackVideo';
 import { focusTile } from './useWallKeyboard';
 
@@ -22,7 +23,7 @@ export function FocusView({ counterId }: { counterId: string }) {
       const c = s.counters[counterId];
       return {
         name: c?.name ?? counterId,
-        status: c?.media.status ?? 'offline',
+        status: displayStatus(c?.media),
         hasFocus: c?.media.tracks.includes('focus') ?? false,
         hasAudio: c?.media.tracks.includes('audio') ?? false,
         sourceProblem: c?.media.agent?.source?.problem ?? null,
@@ -98,7 +99,9 @@ export function FocusView({ counterId }: { counterId: string }) {
                 ? t(`source.${sourceProblem}`)
                 : status === 'reconnecting'
                   ? t('status.reconnecting')
-                  : t('tile.noMedia')}
+                  : status === 'refused'
+                    ? t('status.refusedHint')
+                    : t('tile.noMedia')}
             </div>
           )}
           {listening && live && <TrackAudio counterId={counterId} />}
@@ -228,7 +231,7 @@ function LiveStats({ counterId }: { counterId: string }) {
         ? translate(state.lang, 'focus.stats', {
             kbps: Math.round(stats.bitrateKbps),
             fps: stats.fps === null ? '–' : Math.round(stats.fps),
-            loss: stats.packetLossPct.toFixed(1),
+            loss: formatNumber(state.lang, stats.packetLossPct, 1, { fixed: true }),
           })
         : '';
     };

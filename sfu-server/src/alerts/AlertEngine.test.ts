@@ -3,12 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock, type Alert, type QueueEvent } from '@counterwatch/shared';
+import { AppError, CONDITION_HOLDS, systemClock, type Alert, type QueueEvent } from '@counterwatch/shared';
+import { AuditLog, type Actor } from '../audit/AuditLog.js';
 import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
 import { AlertEngine } from './AlertEngine.js';
 import type { Condition } from './rules.js';
 
 const logger = pino({ level: 'silent' });
+const GIAMDOC: Actor = { userId: 1, username: 'giamdoc', ip: '192.0.2.1' };
 
 const longWait = (minutes: number): Condition => ({
   key: 'd:longest_wait',
@@ -33,6 +35,7 @@ describe('AlertEngine lifecycle', () => {
     now = 1_800_000_000_000;
     engine = await AlertEngine.create({
       storage,
+      audit: new AuditLog({ store: storage.audit, logger, now: () => now }),
       logger,
       now: () => now,
       clearHoldMs: 60_000,
@@ -94,13 +97,16 @@ describe('AlertEngine lifecycle', () => {
       acknowledgedAt: now,
     });
     await expect(engine.acknowledge(open!.id, 'giamdoc')).rejects.toThrow(/acknowledged/);
-    const resolved = await engine.resolve(open!.id, 'giamdoc', 'opened a second counter');
+    // A second counter opened: the wait is back under the target (the hold has not passed yet).
+    engine.evaluate('d', []);
+    const resolved = await engine.resolve(open!.id, GIAMDOC, 'opened a second counter');
     expect(resolved).toMatchObject({
-      state: 'resolved',
-      resolvedBy: 'giamdoc',
-      resolutionNote: 'opened a second counter',
+      conditionHolds: false,
+      alert: { state: 'resolved', resolvedBy: 'giamdoc', resolutionNote: 'opened a second counter' },
     });
-    await expect(engine.resolve(open!.id, 'x', 'again')).rejects.toThrow(/already resolved/);
+    await expect(engine.resolve(open!.id, GIAMDOC, 'again')).rejects.toThrow(/already resolved/);
+    const [row] = await storage.audit.list({ limit: 1 });
+    expect(row).toMatchObject({ action: 'alert.resolve', actor: 'giamdoc', objectId: String(open!.id) });
     await expect(engine.acknowledge(999, 'x')).rejects.toThrow(/no alert 999/);
   });
 
@@ -135,7 +141,13 @@ describe('AlertEngine lifecycle', () => {
   it('keeps open alerts across a restart and does not open them twice', async () => {
     engine.evaluate('d', [longWait(31)]);
     await engine.flush();
-    const again = await AlertEngine.create({ storage, logger, now: () => now, departmentIds: ['d'] });
+    const again = await AlertEngine.create({
+      storage,
+      audit: new AuditLog({ store: storage.audit, logger, now: () => now }),
+      logger,
+      now: () => now,
+      departmentIds: ['d'],
+    });
     again.evaluate('d', [longWait(33)]);
     await again.flush();
     expect(again.active()).toHaveLength(1);
@@ -145,7 +157,13 @@ describe('AlertEngine lifecycle', () => {
   it('stores per-department thresholds', async () => {
     expect(engine.thresholds('d').longestWaitMinutes).toBe(30);
     await engine.setThresholds('d', { ...engine.thresholds('d'), longestWaitMinutes: 20 });
-    const again = await AlertEngine.create({ storage, logger, now: systemClock, departmentIds: ['d'] });
+    const again = await AlertEngine.create({
+      storage,
+      audit: new AuditLog({ store: storage.audit, logger, now: systemClock }),
+      logger,
+      now: systemClock,
+      departmentIds: ['d'],
+    });
     expect(again.thresholds('d').longestWaitMinutes).toBe(20);
   });
 
@@ -170,5 +188,150 @@ describe('AlertEngine lifecycle', () => {
     expect(
       (await storage.listAlerts({ limit: 10, rule: 'storage_full' })).every((a) => a.state === 'resolved'),
     ).toBe(true);
+  });
+});
+
+describe('AlertEngine: resolving while the condition holds, and snoozing', () => {
+  let dir: string;
+  let storage: SqliteStorage;
+  let now: number;
+  let engine: AlertEngine;
+  let announced: Alert[];
+  const MIN = 60_000;
+  /** 2026-03-16 (a Monday) 10:30 in Vietnam. */
+  const MONDAY_1030 = Date.UTC(2026, 2, 16, 3, 30);
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-alerts-snooze-'));
+    storage = await SqliteStorage.create({ dataDir: dir, logger, now: systemClock });
+    now = MONDAY_1030;
+    engine = await AlertEngine.create({
+      storage,
+      audit: new AuditLog({ store: storage.audit, logger, now: () => now }),
+      logger,
+      now: () => now,
+      clearHoldMs: 60_000,
+      // The department closes at 17:00 Vietnam time.
+      endOfDay: () => Date.UTC(2026, 2, 16, 10, 0),
+      departmentIds: ['d'],
+    });
+    announced = [];
+    engine.on('changed', (alerts) => announced.push(...alerts));
+    engine.evaluate('d', [longWait(31)]);
+    await engine.flush();
+  });
+
+  afterEach(async () => {
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const trail = async () => (await storage.audit.list({ limit: 100 })).reverse();
+  const only = (): Alert => {
+    const active = engine.active();
+    expect(active).toHaveLength(1);
+    return active[0]!;
+  };
+
+  it('refuses to resolve while the condition holds, says why, and changes nothing', async () => {
+    const alert = only();
+    const error = await engine.resolve(alert.id, GIAMDOC, 'done').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'conflict', details: { reason: CONDITION_HOLDS } });
+    expect(only()).toMatchObject({ id: alert.id, state: 'open' });
+    expect(await trail()).toEqual([]);
+  });
+
+  it('resolves anyway when asked: on record, and the new alert names the one it reopens', async () => {
+    const alert = only();
+    const result = await engine.resolve(alert.id, GIAMDOC, 'handled', { evenIfHolding: true });
+    expect(result).toMatchObject({ conditionHolds: true, alert: { state: 'resolved' } });
+    expect(await trail()).toMatchObject([
+      { action: 'alert.resolve', reason: 'handled', details: { conditionHolds: true } },
+    ]);
+    now += 1_000;
+    engine.evaluate('d', [longWait(32)]);
+    await engine.flush();
+    const reopened = only();
+    expect(reopened.id).not.toBe(alert.id);
+    expect(reopened.details).toMatchObject({ reopenOf: alert.id, minutes: 32 });
+    // Still said on the next look at the condition.
+    engine.evaluate('d', [longWait(33)]);
+    expect(only().details).toMatchObject({ reopenOf: alert.id, minutes: 33 });
+  });
+
+  it('snoozes: on record, shown on the alert, no new alert meanwhile, open again after if it still holds', async () => {
+    const alert = only();
+    await engine.acknowledge(alert.id, 'giamdoc');
+    const snoozed = await engine.snooze(alert.id, GIAMDOC, '15m', 'đã điều thêm cán bộ');
+    expect(snoozed).toMatchObject({
+      state: 'acknowledged',
+      snoozedUntil: MONDAY_1030 + 15 * MIN,
+      snoozedBy: 'giamdoc',
+    });
+    expect((await trail()).at(-1)).toMatchObject({
+      action: 'alert.snooze',
+      actor: 'giamdoc',
+      objectType: 'alert',
+      objectId: String(alert.id),
+      reason: 'đã điều thêm cán bộ',
+      details: { for: '15m', until: MONDAY_1030 + 15 * MIN },
+    });
+    expect(await storage.getAlert(alert.id)).toMatchObject({ snoozedUntil: MONDAY_1030 + 15 * MIN });
+    // The condition holds throughout the snooze: nothing opens, nothing changes.
+    for (let minute = 1; minute < 15; minute += 1) {
+      now = MONDAY_1030 + minute * MIN;
+      announced.length = 0;
+      engine.evaluate('d', [longWait(31 + minute)]);
+      await engine.flush();
+      expect(only()).toMatchObject({ id: alert.id, state: 'acknowledged' });
+      expect(announced.filter((a) => a.state === 'open')).toEqual([]);
+    }
+    expect(await storage.listAlerts({ limit: 10 })).toHaveLength(1);
+    // Time is up and it still holds: open again, to be acknowledged afresh.
+    now = MONDAY_1030 + 15 * MIN;
+    engine.evaluate('d', [longWait(46)]);
+    await engine.flush();
+    expect(only()).toMatchObject({
+      id: alert.id,
+      state: 'open',
+      snoozedUntil: null,
+      acknowledgedBy: null,
+    });
+    expect(announced.at(-1)).toMatchObject({ id: alert.id, state: 'open' });
+    expect(await storage.getAlert(alert.id)).toMatchObject({ state: 'open', snoozedUntil: null });
+  });
+
+  it('a snoozed alert whose condition clears resolves itself and does not come back', async () => {
+    const alert = only();
+    await engine.snooze(alert.id, GIAMDOC, '1h');
+    now += 5 * MIN;
+    engine.evaluate('d', []);
+    now += 2 * MIN;
+    engine.evaluate('d', []);
+    await engine.flush();
+    expect(engine.active()).toEqual([]);
+    expect(await storage.getAlert(alert.id)).toMatchObject({ state: 'resolved', resolvedBy: null });
+    now += 60 * MIN;
+    engine.evaluate('d', []);
+    expect(engine.active()).toEqual([]);
+  });
+
+  it('snoozes until the end of the service day, and refuses a resolved alert', async () => {
+    const alert = only();
+    expect(await engine.snooze(alert.id, GIAMDOC, 'end_of_day')).toMatchObject({
+      snoozedUntil: Date.UTC(2026, 2, 16, 10, 0),
+    });
+    now = Date.UTC(2026, 2, 16, 9, 59);
+    engine.evaluate('d', [longWait(90)]);
+    expect(only().state).toBe('open');
+    expect(only().snoozedUntil).toBe(Date.UTC(2026, 2, 16, 10, 0));
+    engine.evaluate('d', []);
+    const { alert: resolved } = await engine.resolve(alert.id, GIAMDOC, 'xong');
+    expect(resolved).toMatchObject({ state: 'resolved', snoozedUntil: null });
+    await expect(engine.snooze(alert.id, GIAMDOC, '15m')).rejects.toThrow(/already resolved/);
   });
 });

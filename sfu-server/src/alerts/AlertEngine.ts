@@ -1,13 +1,17 @@
 import {
   AppError,
+  CONDITION_HOLDS,
+  businessDayStart,
   DEFAULT_THRESHOLDS,
   TypedEmitter,
   type Alert,
   type AlertQuery,
+  type AlertSnooze,
   type AlertThresholds,
   type QueueEvent,
   type Clock,
 } from '@counterwatch/shared';
+import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { Storage, StoredAlert } from '../storage/Storage.js';
 import type { Condition } from './rules.js';
@@ -19,6 +23,8 @@ export type AlertEngineEvents = {
 
 export interface AlertEngineOptions {
   storage: Storage;
+  /** People's resolutions and snoozes go on record here, before they take effect. */
+  audit: AuditLog;
   logger: Logger;
   /** The injected clock. */
   now: Clock;
@@ -26,7 +32,11 @@ export interface AlertEngineOptions {
   clearHoldMs?: number;
   /** The printed number of a ticket, for messages people read. */
   ticketNumber?: (departmentId: string, ticketId: string) => string | undefined;
+  /** When the department's service day ends after `at`: "snooze until end of day". */
+  endOfDay?: (departmentId: string, at: number) => number;
 }
+
+const MINUTE = 60_000;
 
 const publicAlert = ({ conditionKey: _key, ...alert }: StoredAlert): Alert => alert;
 
@@ -37,10 +47,18 @@ const publicAlert = ({ conditionKey: _key, ...alert }: StoredAlert): Alert => al
  */
 export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   readonly #storage: Storage;
+  readonly #audit: AuditLog;
   readonly #logger: Logger;
   readonly #now: Clock;
   readonly #clearHoldMs: number;
   readonly #ticketNumber: (departmentId: string, ticketId: string) => string | undefined;
+  readonly #endOfDay: (departmentId: string, at: number) => number;
+  /** Conditions seen at each department's last evaluation: what "still holds" means. */
+  readonly #present = new Map<string, Set<string>>();
+  /** Departments whose recording storage is full now. */
+  readonly #storageFull = new Set<string>();
+  /** Alerts resolved by hand while their condition held, by condition: the next one says it reopens. */
+  readonly #resolvedHolding = new Map<string, number>();
   /** Unresolved alerts by condition key. */
   readonly #active = new Map<string, StoredAlert>();
   /** When each active condition was last seen clear (absent), for the hold. */
@@ -51,10 +69,13 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   private constructor(options: AlertEngineOptions) {
     super();
     this.#storage = options.storage;
+    this.#audit = options.audit;
     this.#logger = options.logger.child({ module: 'alerts' });
     this.#now = options.now;
     this.#clearHoldMs = options.clearHoldMs ?? 60_000;
     this.#ticketNumber = options.ticketNumber ?? (() => undefined);
+    // Without department hours: the end of the business day (04:00 next morning).
+    this.#endOfDay = options.endOfDay ?? ((_id, at) => businessDayStart(at) + 24 * 60 * MINUTE);
   }
 
   static async create(options: AlertEngineOptions & { departmentIds: string[] }): Promise<AlertEngine> {
@@ -103,6 +124,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     const now = this.#now();
     const changed: StoredAlert[] = [];
     const present = new Set(conditions.map((c) => c.key));
+    this.#present.set(departmentId, present);
     for (const condition of conditions) {
       this.#clearSince.delete(condition.key);
       const existing = this.#active.get(condition.key);
@@ -114,7 +136,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
           departmentId: condition.departmentId,
           counterId: condition.counterId,
           subject: condition.subject,
-          details: condition.details,
+          details: this.#withReopenOf(condition.key, condition.details),
           conditionKey: condition.key,
           state: 'open',
           openedAt: now,
@@ -129,7 +151,9 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
         continue;
       }
       const regraded = existing.severity !== condition.severity;
-      existing.details = condition.details;
+      // Keeps saying which alert it reopens.
+      const reopenOf = existing.details.reopenOf;
+      existing.details = reopenOf === undefined ? condition.details : { ...condition.details, reopenOf };
       if (regraded) {
         existing.severity = condition.severity;
         this.#persist(existing);
@@ -152,7 +176,45 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       this.#persist(alert);
       changed.push(alert);
     }
+    changed.push(...this.#wakeSnoozed(departmentId, now));
     if (changed.length > 0) this.emit('changed', changed.map(publicAlert));
+  }
+
+  /**
+   * Snoozes that have run out: an alert whose condition still holds opens
+   * again (to be acknowledged afresh); one clearing meanwhile resolves itself
+   * as usual once the hold has passed.
+   */
+  #wakeSnoozed(departmentId: string, now: number): StoredAlert[] {
+    const woken: StoredAlert[] = [];
+    for (const alert of this.#active.values()) {
+      if (alert.departmentId !== departmentId) continue;
+      if (alert.snoozedUntil === null || alert.snoozedUntil === undefined || alert.snoozedUntil > now)
+        continue;
+      if (!this.#holds(alert)) continue;
+      alert.state = 'open';
+      alert.acknowledgedAt = null;
+      alert.acknowledgedBy = null;
+      alert.snoozedUntil = null;
+      alert.snoozedBy = null;
+      this.#persist(alert);
+      if (alert.id > 0) woken.push(alert);
+    }
+    return woken;
+  }
+
+  /** Whether the alert's condition holds now (a rating's alert holds until a person closes it). */
+  #holds(alert: StoredAlert): boolean {
+    if (alert.rule === 'unsatisfied_rating') return true;
+    if (alert.rule === 'storage_full') return this.#storageFull.has(alert.departmentId);
+    return this.#present.get(alert.departmentId)?.has(alert.conditionKey) ?? false;
+  }
+
+  #withReopenOf(key: string, details: StoredAlert['details']): StoredAlert['details'] {
+    const previous = this.#resolvedHolding.get(key);
+    if (previous === undefined) return details;
+    this.#resolvedHolding.delete(key);
+    return { ...details, reopenOf: previous };
   }
 
   /**
@@ -165,6 +227,8 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     const changed: StoredAlert[] = [];
     for (const departmentId of departmentIds) {
       const key = `${departmentId}:storage_full`;
+      if (info) this.#storageFull.add(departmentId);
+      else this.#storageFull.delete(departmentId);
       const existing = this.#active.get(key);
       if (info && !existing) {
         const alert: StoredAlert = {
@@ -174,10 +238,10 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
           departmentId,
           counterId: null,
           subject: null,
-          details: {
+          details: this.#withReopenOf(key, {
             usedGb: Math.round(info.usedBytes / 1e8) / 10,
             quotaGb: Math.round(info.quotaBytes / 1e8) / 10,
-          },
+          }),
           conditionKey: key,
           state: 'open',
           openedAt: now,
@@ -253,15 +317,80 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     return publicAlert(alert);
   }
 
-  async resolve(id: number, by: string, note: string): Promise<Alert> {
+  /**
+   * Resolved by a person, on record first. While the condition still holds
+   * it is refused unless `evenIfHolding` (resolved, it would open again at
+   * once): the answer says so, and the new alert names the one it reopens.
+   */
+  async resolve(
+    id: number,
+    actor: Actor,
+    note: string,
+    { evenIfHolding = false }: { evenIfHolding?: boolean } = {},
+  ): Promise<{ alert: Alert; conditionHolds: boolean }> {
     const alert = await this.#find(id);
     if (alert.state === 'resolved') throw new AppError('conflict', `alert ${id} is already resolved`);
+    const holding = this.#active.get(alert.conditionKey) === alert && this.#holds(alert);
+    // A rating's alert "holds" only in that nothing else closes it: resolving it is the point.
+    const conditionHolds = holding && alert.rule !== 'unsatisfied_rating';
+    if (conditionHolds && !evenIfHolding)
+      throw new AppError(
+        'conflict',
+        `the condition of alert ${id} still holds: resolved now, it would open again at once; snooze it instead`,
+        { reason: CONDITION_HOLDS },
+      );
+    await this.#audit.record({
+      action: 'alert.resolve',
+      actor,
+      departmentId: alert.departmentId,
+      counterId: alert.counterId,
+      objectType: 'alert',
+      objectId: alert.id,
+      reason: note,
+      details: conditionHolds ? { conditionHolds } : {},
+    });
     alert.state = 'resolved';
     alert.resolvedAt = this.#now();
-    alert.resolvedBy = by;
+    alert.resolvedBy = actor.username;
     alert.resolutionNote = note;
+    alert.snoozedUntil = null;
+    alert.snoozedBy = null;
     this.#active.delete(alert.conditionKey);
     this.#clearSince.delete(alert.conditionKey);
+    if (conditionHolds) this.#resolvedHolding.set(alert.conditionKey, alert.id);
+    await this.#storage.updateAlert(alert);
+    this.emit('changed', [publicAlert(alert)]);
+    return { alert: publicAlert(alert), conditionHolds };
+  }
+
+  /**
+   * Set aside for a while, on record first: the alert stays active (no new
+   * one opens for its condition) and opens again when the time is up if the
+   * condition still holds. Snoozing again replaces the time.
+   */
+  async snooze(id: number, actor: Actor, duration: AlertSnooze, note?: string): Promise<Alert> {
+    const alert = await this.#find(id);
+    if (alert.state === 'resolved') throw new AppError('conflict', `alert ${id} is already resolved`);
+    const now = this.#now();
+    const until =
+      duration === '15m'
+        ? now + 15 * MINUTE
+        : duration === '1h'
+          ? now + 60 * MINUTE
+          : this.#endOfDay(alert.departmentId, now);
+    if (until <= now) throw new AppError('conflict', `the service day of ${alert.departmentId} is over`);
+    await this.#audit.record({
+      action: 'alert.snooze',
+      actor,
+      departmentId: alert.departmentId,
+      counterId: alert.counterId,
+      objectType: 'alert',
+      objectId: alert.id,
+      reason: note ?? null,
+      details: { for: duration, until },
+    });
+    alert.snoozedUntil = until;
+    alert.snoozedBy = actor.username;
     await this.#storage.updateAlert(alert);
     this.emit('changed', [publicAlert(alert)]);
     return publicAlert(alert);

@@ -8,7 +8,7 @@ import {
   type DepartmentMetrics,
 } from '@counterwatch/shared';
 import { EMPTY_COUNTER_QUEUE } from '../queue/QueueService.js';
-import { evaluateRules, isOpen, type RuleInput } from './rules.js';
+import { endOfServiceDay, evaluateRules, isOpen, type RuleInput } from './rules.js';
 
 const NOW = Date.UTC(2026, 10, 23, 3, 0, 0); // Monday 10:00 in Hanoi
 const department: Department = {
@@ -170,5 +170,25 @@ describe('alert rules', () => {
     expect(rules(input({ media: { recording: 'error' } }))).toEqual(['recording_gap:critical']);
     const sundayNight = Date.UTC(2026, 10, 22, 15, 0, 0);
     expect(rules(input({ media: { recording: 'error' }, now: sundayNight }))).toEqual([]);
+  });
+});
+
+describe('endOfServiceDay', () => {
+  const at = (day: number, hour: number, minute = 0): number => Date.UTC(2026, 2, day, hour - 7, minute);
+
+  it('is the closing time today while it is ahead', () => {
+    const closes = department.openingHours.close.split(':').map(Number) as [number, number];
+    expect(endOfServiceDay(department, at(16, 10, 30) + 12_345)).toBe(at(16, closes[0], closes[1]));
+  });
+
+  it('is the end of the business day (04:00) after closing, on a closed day or without the department', () => {
+    expect(endOfServiceDay(department, at(16, 23))).toBe(at(17, 4));
+    expect(endOfServiceDay(undefined, at(16, 10))).toBe(at(17, 4));
+    // 2026-03-22 is a Sunday.
+    const closedSunday = {
+      ...department,
+      openingHours: { ...department.openingHours, days: [1, 2, 3, 4, 5] },
+    };
+    expect(endOfServiceDay(closedSunday, at(22, 10))).toBe(at(23, 4));
   });
 });

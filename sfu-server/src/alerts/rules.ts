@@ -8,7 +8,7 @@ import type {
   Department,
   DepartmentMetrics,
 } from '@counterwatch/shared';
-import { localWeekdayAndMinute } from '../queue/businessDay.js';
+import { businessDayStart, localWeekdayAndMinute } from '../queue/businessDay.js';
 
 /** A condition that is true now; an alert stays open while its condition holds. */
 export interface Condition {
@@ -41,6 +41,23 @@ export function isOpen(department: Department, at: number): boolean {
   const open = (oh ?? 0) * 60 + (om ?? 0);
   const close = (ch ?? 0) * 60 + (cm ?? 0);
   return minute >= open && minute < close;
+}
+
+/**
+ * When the department's service ends after `at`: its closing time today when
+ * that is still ahead, otherwise the end of the business day (04:00 next
+ * morning). "Snooze until end of day" lasts until then.
+ */
+export function endOfServiceDay(department: Department | undefined, at: number): number {
+  const dayEnd = businessDayStart(at) + 24 * 3_600_000;
+  if (!department) return dayEnd;
+  const { weekday, minute } = localWeekdayAndMinute(at);
+  if (!department.openingHours.days.includes(weekday)) return dayEnd;
+  const [ch, cm] = department.openingHours.close.split(':').map(Number);
+  const close = (ch ?? 0) * 60 + (cm ?? 0);
+  if (minute >= close) return dayEnd;
+  // From the start of this minute to the closing minute.
+  return Math.floor(at / 60_000) * 60_000 + (close - minute) * 60_000;
 }
 
 /**

@@ -3,13 +3,12 @@ import {
   type AuditAction,
   type AuditAnchor,
   type AuditEntry,
-  type AuditQuery,
   type AuditVerification,
   type User,
   type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
-import type { AuditStore } from '../storage/Storage.js';
+import type { AuditStore, AuditStoreQuery } from '../storage/Storage.js';
 
 /** Who did it, from where. A system action (retention, a rule) has no user. */
 export interface Actor {
@@ -70,58 +69,12 @@ export class AuditLog {
     }
   }
 
-  list(query: AuditQuery): Promise<AuditEntry[]> {
+  /** Newest first; names already resolved (see AuditSearch). */
+  list(query: AuditStoreQuery): Promise<AuditEntry[]> {
     return this.#store.list(query);
   }
 
   verify(anchor?: AuditAnchor): Promise<AuditVerification> {
     return this.#store.verify(anchor);
   }
-}
-
-const CSV_COLUMNS = [
-  'seq',
-  'at',
-  'actor',
-  'ip',
-  'action',
-  'departmentId',
-  'counterId',
-  'objectType',
-  'objectId',
-  'reason',
-  'details',
-  'hash',
-] as const;
-
-/** RFC 4180 CSV; cells that a spreadsheet would run as formulas are neutralised. */
-export function auditCsv(entries: AuditEntry[]): string {
-  const cell = (value: unknown): string => {
-    let text =
-      value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const e of entries) {
-    lines.push(
-      [
-        e.seq,
-        new Date(e.at).toISOString(),
-        e.actor,
-        e.ip,
-        e.action,
-        e.departmentId,
-        e.counterId,
-        e.objectType,
-        e.objectId,
-        e.reason,
-        e.details,
-        e.hash,
-      ]
-        .map(cell)
-        .join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
 }

@@ -222,4 +222,28 @@ describe('MediaStatusBoard', () => {
     board.setTracks('c01', { tracks: [], epoch: 1, publisher: null });
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('says a counter was refused its token until an agent is accepted again', () => {
+    board.setTracks('c01', { tracks: [...ALL], epoch: 1, publisher: 'ffmpeg' });
+    board.setTracks('c01', { tracks: [], epoch: 1, publisher: null });
+    vi.advanceTimersByTime(GRACE);
+    expect(board.get('c01')).toMatchObject({ status: 'offline' });
+    expect(board.get('c01').credentialRefusedAt ?? null).toBeNull();
+    // The token was rotated; the agent comes back with the old one.
+    vi.advanceTimersByTime(3_000);
+    changed = [];
+    board.credentialRefused('c01');
+    expect(board.get('c01')).toMatchObject({
+      status: 'offline',
+      credentialRefusedAt: 1_000_000 + GRACE + 3_000,
+    });
+    vi.advanceTimersByTime(FLUSH);
+    expect(changed.flat()).toContain('c01');
+    // The new token is installed: accepted, the refusal is over.
+    board.credentialAccepted('c01');
+    expect(board.get('c01').credentialRefusedAt).toBeNull();
+    // A counter never refused stays as it was.
+    board.credentialAccepted('c02');
+    expect(board.get('c02').credentialRefusedAt).toBeUndefined();
+  });
 });

@@ -89,6 +89,22 @@ export class MediaStatusBoard extends TypedEmitter<MediaStatusBoardEvents> {
     this.#markDirty(counterId);
   }
 
+  /** The counter's agent or publisher was refused its token: until one is accepted, that is why it is offline. */
+  credentialRefused(counterId: string): void {
+    const entry = this.#entry(counterId);
+    entry.media = { ...entry.media, credentialRefusedAt: this.#now() };
+    this.#markDirty(counterId);
+  }
+
+  /** An agent authenticated for the counter: any earlier refusal is over. */
+  credentialAccepted(counterId: string): void {
+    const entry = this.#entries.get(counterId);
+    if (!entry || entry.media.credentialRefusedAt === undefined || entry.media.credentialRefusedAt === null)
+      return;
+    entry.media = { ...entry.media, credentialRefusedAt: null };
+    this.#markDirty(counterId);
+  }
+
   /** The agent's socket closed: its health report is stale (its media is closed separately). */
   agentGone(counterId: string): void {
     const entry = this.#entry(counterId);

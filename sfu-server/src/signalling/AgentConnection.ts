@@ -42,6 +42,8 @@ export interface AgentConnectionHost {
 
 export type AgentConnectionEvents = {
   authenticated: [counter: Counter];
+  /** A hello named this counter with a token the server refused. */
+  refused: [counterId: string];
   closed: [];
 };
 
@@ -172,6 +174,7 @@ export class AgentConnection extends TypedEmitter<AgentConnectionEvents> {
     const counter = this.#host.authenticate(data.counterId, data.token);
     if (!counter) {
       this.#logger.warn({ counterId: data.counterId }, 'agent authentication failed');
+      this.emit('refused', data.counterId);
       setTimeout(() => this.close(AGENT_CLOSE.authFailed, 'authentication failed'), 50);
       throw new AppError('unauthenticated', 'unknown counter or wrong token');
     }

@@ -7,6 +7,8 @@ import { AgentConnection, type AgentConnectionHost } from './AgentConnection.js'
 export type AgentGatewayEvents = {
   agentConnected: [counter: Counter];
   agentGone: [counterId: string];
+  /** An agent or publisher offered this counter a token the server refused (possibly no such counter). */
+  tokenRefused: [counterId: string];
 };
 
 /**
@@ -57,6 +59,7 @@ export class AgentGateway extends TypedEmitter<AgentGatewayEvents> {
       previous?.close(AGENT_CLOSE.superseded, 'superseded by a newer connection');
       this.emit('agentConnected', counter);
     });
+    connection.on('refused', (counterId) => this.emit('tokenRefused', counterId));
     connection.once('closed', () => {
       this.#pending.delete(connection);
       const counterId = connection.counter?.id;

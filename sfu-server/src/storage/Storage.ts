@@ -4,7 +4,7 @@ import type {
   AlertThresholds,
   AuditAnchor,
   AuditEntry as AuditEntryT,
-  AuditQuery as AuditQueryT,
+  AuditAction,
   AuditVerification,
   ChecklistItem,
   ChecklistResult,
@@ -192,10 +192,25 @@ export interface Storage {
 
 // ---- Supervision: audit trail, settings, recordings, interactions and review, inspections ----
 
+/** A search of the trail with what was typed already resolved to ids and usernames. */
+export interface AuditStoreQuery {
+  from?: number | undefined;
+  to?: number | undefined;
+  /** Rows by one of these usernames, or whose actor contains this text (no account had it). */
+  actor?: { usernames: string[] } | { contains: string } | undefined;
+  action?: AuditAction | undefined;
+  /** Rows in one of these departments (an empty list finds nothing). */
+  departmentIds?: string[] | undefined;
+  counterIds?: string[] | undefined;
+  beforeSeq?: number | undefined;
+  limit: number;
+}
+
 export interface AuditStore {
   /** Appends one row, linked to the chain; atomic. */
   append(fields: AuditFields): Promise<AuditEntryT>;
-  list(query: AuditQueryT): Promise<AuditEntryT[]>;
+  /** Newest first. */
+  list(query: AuditStoreQuery): Promise<AuditEntryT[]>;
   /** With an anchor, also checks that row anchor.seq still exists with that hash. */
   verify(anchor?: AuditAnchor): Promise<AuditVerification>;
 }

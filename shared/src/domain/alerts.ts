@@ -40,8 +40,19 @@ export const AlertSchema = z.object({
   /** null when the condition cleared by itself. */
   resolvedBy: z.string().nullable(),
   resolutionNote: z.string().nullable(),
+  /**
+   * Set aside until then by a person (absent or null: not snoozed). The alert
+   * stays active: no new one opens for its condition meanwhile, and it opens
+   * again at that time if the condition still holds.
+   */
+  snoozedUntil: EpochMsSchema.nullable().optional(),
+  snoozedBy: z.string().nullable().optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
+
+/** How long a person can snooze an alert: a quarter of an hour, an hour, or until the department closes today. */
+export const AlertSnoozeSchema = z.enum(['15m', '1h', 'end_of_day']);
+export type AlertSnooze = z.infer<typeof AlertSnoozeSchema>;
 
 /** Per-department thresholds; every field has a sensible default. */
 export const AlertThresholdsSchema = z.object({

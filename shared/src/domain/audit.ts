@@ -24,6 +24,7 @@ export const AuditActionSchema = z.enum([
   'review.decision',
   'alert.acknowledge',
   'alert.resolve',
+  'alert.snooze',
   'config.thresholds',
   'config.checklist',
   'account.create',
@@ -89,15 +90,46 @@ export const AuditVerificationSchema = z.object({
 });
 export type AuditVerification = z.infer<typeof AuditVerificationSchema>;
 
-export const AuditQuerySchema = z.object({
+/** A typed filter: blank means none. */
+const FilterText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => (s === '' ? undefined : s))
+    .optional();
+
+/**
+ * What to find in the trail. The text filters take what a person types:
+ * names or ids, any case, with or without diacritics ("Hoàn Kiếm" finds
+ * phuong-hoan-kiem); the actor matches the username or the display name.
+ */
+export const AuditFilterSchema = z.object({
   from: z.coerce.number().int().nonnegative().optional(),
   to: z.coerce.number().int().nonnegative().optional(),
-  actor: z.string().max(40).optional(),
+  actor: FilterText(80),
   action: AuditActionSchema.optional(),
+  /** A department's name or id. */
+  department: FilterText(100),
+  /** A counter's name or id ("Quầy 1" in every department unless one is chosen). */
+  counter: FilterText(100),
+  /** Exact ids, for links from other pages. */
   departmentId: z.string().max(64).optional(),
   counterId: z.string().max(64).optional(),
+});
+export type AuditFilter = z.output<typeof AuditFilterSchema>;
+
+/** GET /api/v1/audit: one page of the trail, newest first. */
+export const AuditQuerySchema = AuditFilterSchema.extend({
   /** Rows before this sequence number (paging back, or jumping to a bad row). */
   beforeSeq: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
-export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+export type AuditQuery = z.output<typeof AuditQuerySchema>;
+
+/** The answer of GET /api/v1/audit: rows, and the display names of their actors (username → name). */
+export const AuditListSchema = z.object({
+  entries: z.array(AuditEntrySchema),
+  actorNames: z.record(z.string(), z.string()),
+});
+export type AuditList = z.infer<typeof AuditListSchema>;

@@ -57,3 +57,12 @@ export function localWeekdayAndMinute(at: number): { weekday: number; minute: nu
   const day = local.getUTCDay();
   return { weekday: day === 0 ? 7 : day, minute: local.getUTCHours() * 60 + local.getUTCMinutes() };
 }
+
+/** ISO 8601 in the departments' zone with its offset: "2025-03-14T08:05:09.120+07:00". */
+export function localIsoTime(at: number): string {
+  const offset = zoneOffsetMs(at);
+  const sign = offset < 0 ? '-' : '+';
+  const minutes = Math.abs(offset) / 60_000;
+  const zone = `${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return `${new Date(at + offset).toISOString().slice(0, 23)}${zone}`;
+}

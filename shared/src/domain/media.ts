@@ -121,6 +121,12 @@ export const CounterMediaSchema = z.object({
   stats: MediaStatsSchema.nullable(),
   agent: AgentHealthSchema.nullable(),
   recording: RecordingHealthSchema,
+  /**
+   * When the server last refused this counter's agent or publisher its token
+   * (a rotated or revoked one), while none has been accepted since; absent or
+   * null otherwise. Offline for that reason is "token refused", not "no signal".
+   */
+  credentialRefusedAt: EpochMsSchema.nullable().optional(),
 });
 export type CounterMedia = z.infer<typeof CounterMediaSchema>;
 

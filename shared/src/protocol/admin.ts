@@ -47,6 +47,8 @@ export const DirectoryAdminSchema = z.object({
       name: z.string(),
       hasToken: z.boolean(),
       online: z.boolean(),
+      /** The server refused its agent's token then (see CounterMedia); absent or null: not since it was accepted. */
+      credentialRefusedAt: EpochMsSchema.nullable().optional(),
     }),
   ),
 });

@@ -5,6 +5,7 @@ import {
   AlertStateSchema,
   AlertThresholdsSchema,
   AlertRuleSchema,
+  AlertSnoozeSchema,
 } from '../domain/alerts.js';
 import { CounterIdSchema, DepartmentIdSchema, EpochMsSchema } from '../domain/ids.js';
 import { MediaStatusSchema } from '../domain/media.js';
@@ -56,8 +57,29 @@ export const AlertQuerySchema = z.object({
 export type AlertQuery = z.infer<typeof AlertQuerySchema>;
 
 export const AlertListSchema = z.object({ alerts: z.array(AlertSchema) });
-export const ResolveAlertSchema = z.object({ note: z.string().trim().min(1).max(1000) });
+/**
+ * POST /alerts/:id/resolve. While the alert's condition still holds the
+ * server refuses (409, details.reason `condition_holds`): resolved, it would
+ * open again at once. `evenIfHolding` resolves it anyway, on record.
+ */
+export const ResolveAlertSchema = z.object({
+  note: z.string().trim().min(1).max(1000),
+  evenIfHolding: z.boolean().default(false),
+});
 export const AlertResponseSchema = z.object({ alert: AlertSchema });
+export const ResolveAlertResponseSchema = z.object({
+  alert: AlertSchema,
+  /** The condition still held when it was resolved: a new alert opens for it. */
+  conditionHolds: z.boolean(),
+});
+/** The details of the 409 a resolve gets while the condition holds. */
+export const CONDITION_HOLDS = 'condition_holds';
+
+/** POST /alerts/:id/snooze */
+export const SnoozeAlertSchema = z.object({
+  for: AlertSnoozeSchema,
+  note: z.string().trim().max(1000).optional(),
+});
 
 export const ThresholdsResponseSchema = z.object({
   departmentId: DepartmentIdSchema,

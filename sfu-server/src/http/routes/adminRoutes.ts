@@ -23,6 +23,8 @@ export interface AdminRoutesDeps {
   storage: Storage;
   directory: Directory;
   isOnline: (counterId: string) => boolean;
+  /** When the counter's agent was last refused its token (null: not since one was accepted). */
+  credentialRefusedAt: (counterId: string) => number | null;
   /** What the mediasoup workers hold (transports, producers, consumers…), as they count it. */
   mediaObjects: () => Promise<MediaObjects>;
   app: () => Express;
@@ -103,6 +105,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
         name: c.name,
         hasToken: c.hasToken,
         online: deps.isOnline(c.id),
+        credentialRefusedAt: deps.credentialRefusedAt(c.id),
       })),
     });
   });

@@ -1,6 +1,14 @@
-import { Router } from 'express';
-import { AuditQuerySchema, AuditVerifyQuerySchema, parseOrThrow, type Clock } from '@counterwatch/shared';
-import { auditCsv, type AuditLog } from '../../audit/AuditLog.js';
+import { Router, type Response } from 'express';
+import {
+  AuditFilterSchema,
+  AuditQuerySchema,
+  AuditVerifyQuerySchema,
+  parseOrThrow,
+  type Clock,
+} from '@counterwatch/shared';
+import type { AuditLog } from '../../audit/AuditLog.js';
+import type { AuditSearch } from '../../audit/AuditSearch.js';
+import { auditCsv } from '../../audit/auditCsv.js';
 import { businessDayLabel } from '../../queue/businessDay.js';
 import type { SessionService } from '../../auth/SessionService.js';
 import { requireUser } from '../auth.js';
@@ -10,10 +18,12 @@ import { actor } from '../requestContext.js';
 export function auditRoutes({
   sessions,
   audit,
+  search,
   now,
 }: {
   sessions: SessionService;
   audit: AuditLog;
+  search: AuditSearch;
   now: Clock;
 }): Router {
   const router = Router();
@@ -21,7 +31,7 @@ export function auditRoutes({
 
   router.get('/', readers, async (req, res) => {
     const query = parseOrThrow(AuditQuerySchema, req.query, 'query', 'invalid_request');
-    res.json({ entries: await audit.list(query) });
+    res.json(await search.list(query));
   });
 
   router.get('/verify', readers, async (req, res) => {
@@ -29,14 +39,41 @@ export function auditRoutes({
     res.json(await audit.verify(anchor));
   });
 
+  // Every row the filters match, however many: the page size of the view (`limit`) does not apply.
   router.get('/export.csv', readers, async (req, res) => {
-    const query = parseOrThrow(AuditQuerySchema, req.query, 'query', 'invalid_request');
-    await audit.record({ action: 'audit.export', actor: actor(req, res), details: { query } });
-    const entries = await audit.list({ ...query, limit: Math.max(query.limit, 5000) });
+    const filter = parseOrThrow(AuditFilterSchema, req.query, 'query', 'invalid_request');
+    await audit.record({ action: 'audit.export', actor: actor(req, res), details: { query: filter } });
+    const names = await search.names();
     res.setHeader('Cache-Control', 'private, no-store');
     res.attachment(`audit-${businessDayLabel(now())}.csv`);
-    res.type('text/csv; charset=utf-8').send(`\uFEFF${auditCsv(entries)}`);
+    res.type('text/csv; charset=utf-8');
+    try {
+      for await (const chunk of auditCsv(search.all(filter), names)) {
+        if (!(await write(res, chunk))) return;
+      }
+      res.end();
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      // Half a file must not pass for a whole one: break the download instead of ending it.
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
   });
 
   return router;
+}
+
+/** Writes with back-pressure; false once the client has gone. */
+async function write(res: Response, chunk: string): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (res.write(chunk)) return true;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+  return !res.destroyed;
 }

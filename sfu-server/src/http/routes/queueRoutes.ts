@@ -5,9 +5,11 @@ import {
   AppError,
   HistoryQuerySchema,
   ResolveAlertSchema,
+  SnoozeAlertSchema,
   parseOrThrow,
   type Alert,
   type AlertQuery,
+  type AlertSnooze,
   type AlertThresholds,
   type MetricsHistory,
   type Overview,
@@ -27,7 +29,13 @@ export interface QueueRoutesHost {
   listAlerts(query: AlertQuery, departmentIds: string[] | null): Promise<Alert[]>;
   getAlert(id: number): Promise<Alert | undefined>;
   acknowledgeAlert(alert: Alert, actor: Actor): Promise<Alert>;
-  resolveAlert(alert: Alert, actor: Actor, note: string): Promise<Alert>;
+  resolveAlert(
+    alert: Alert,
+    actor: Actor,
+    note: string,
+    options: { evenIfHolding: boolean },
+  ): Promise<{ alert: Alert; conditionHolds: boolean }>;
+  snoozeAlert(alert: Alert, actor: Actor, duration: AlertSnooze, note?: string): Promise<Alert>;
   thresholds(departmentId: string): AlertThresholds;
   setThresholds(departmentId: string, thresholds: AlertThresholds, actor: Actor): Promise<void>;
   /** Departments the user may watch (null: all). */
@@ -79,9 +87,20 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
   });
 
   router.post('/alerts/:id/resolve', live, async (req, res) => {
-    const { note } = parseOrThrow(ResolveAlertSchema, req.body, 'resolution', 'invalid_request');
+    const { note, evenIfHolding } = parseOrThrow(
+      ResolveAlertSchema,
+      req.body,
+      'resolution',
+      'invalid_request',
+    );
     const alert = await alertInScope(numericParam(req, 'id'), userOf(res));
-    res.json({ alert: await host.resolveAlert(alert, actor(req, res), note) });
+    res.json(await host.resolveAlert(alert, actor(req, res), note, { evenIfHolding }));
+  });
+
+  router.post('/alerts/:id/snooze', live, async (req, res) => {
+    const body = parseOrThrow(SnoozeAlertSchema, req.body, 'snooze', 'invalid_request');
+    const alert = await alertInScope(numericParam(req, 'id'), userOf(res));
+    res.json({ alert: await host.snoozeAlert(alert, actor(req, res), body.for, body.note) });
   });
 
   const thresholdsAccess = requireUser(sessions, 'director', 'inspector', 'head', 'admin');

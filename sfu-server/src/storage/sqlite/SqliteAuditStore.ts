@@ -4,11 +4,10 @@ import {
   AuditActionSchema,
   type AuditAnchor,
   type AuditEntry,
-  type AuditQuery,
   type AuditVerification,
 } from '@counterwatch/shared';
 import { GENESIS_HASH, chainHash, type AuditFields } from '../../audit/chain.js';
-import type { AuditStore } from '../Storage.js';
+import type { AuditStore, AuditStoreQuery } from '../Storage.js';
 
 interface AuditRow {
   seq: number;
@@ -92,7 +91,7 @@ export class SqliteAuditStore implements AuditStore {
       .immediate();
   }
 
-  async list(query: AuditQuery): Promise<AuditEntry[]> {
+  async list(query: AuditStoreQuery): Promise<AuditEntry[]> {
     const where: string[] = [];
     const params: (string | number)[] = [];
     const add = (clause: string, value: string | number | undefined): void => {
@@ -100,12 +99,17 @@ export class SqliteAuditStore implements AuditStore {
       where.push(clause);
       params.push(value);
     };
+    // Lists go in as one JSON parameter, however long.
+    const anyOf = (column: string, values: string[] | undefined): void =>
+      add(`${column} IN (SELECT value FROM json_each(?))`, values && JSON.stringify(values));
     add('at >= ?', query.from);
     add('at <= ?', query.to);
-    add('actor = ?', query.actor);
+    if (query.actor && 'usernames' in query.actor) anyOf('actor', query.actor.usernames);
+    else if (query.actor)
+      add("actor LIKE ? ESCAPE '\\'", `%${query.actor.contains.replace(/[\\%_]/g, '\\$&')}%`);
     add('action = ?', query.action);
-    add('department_id = ?', query.departmentId);
-    add('counter_id = ?', query.counterId);
+    anyOf('department_id', query.departmentIds);
+    anyOf('counter_id', query.counterIds);
     add('seq < ?', query.beforeSeq);
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     return this.#db

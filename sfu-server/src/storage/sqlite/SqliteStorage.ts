@@ -575,7 +575,7 @@ export class SqliteStorage implements Storage {
     this.#db
       .prepare(
         `UPDATE alerts SET severity = ?, details = ?, state = ?, acknowledged_at = ?, acknowledged_by = ?,
-           resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ?`,
+           resolved_at = ?, resolved_by = ?, resolution_note = ?, snoozed_until = ?, snoozed_by = ? WHERE id = ?`,
       )
       .run(
         alert.severity,
@@ -586,6 +586,8 @@ export class SqliteStorage implements Storage {
         alert.resolvedAt,
         alert.resolvedBy,
         alert.resolutionNote,
+        alert.snoozedUntil ?? null,
+        alert.snoozedBy ?? null,
         alert.id,
       );
   }
@@ -669,6 +671,8 @@ interface AlertRow {
   resolved_at: number | null;
   resolved_by: string | null;
   resolution_note: string | null;
+  snoozed_until: number | null;
+  snoozed_by: string | null;
 }
 
 function alertFromRow(row: AlertRow): StoredAlert {
@@ -687,6 +691,8 @@ function alertFromRow(row: AlertRow): StoredAlert {
     resolvedAt: row.resolved_at,
     resolvedBy: row.resolved_by,
     resolutionNote: row.resolution_note,
+    snoozedUntil: row.snoozed_until,
+    snoozedBy: row.snoozed_by,
   });
   return { ...alert, conditionKey: row.condition_key };
 }

@@ -300,4 +300,12 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX devices_department ON devices(department_id);
     `,
   },
+  {
+    version: 9,
+    name: 'alerts snoozed by a person until a time',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN snoozed_until INTEGER;
+      ALTER TABLE alerts ADD COLUMN snoozed_by TEXT;
+    `,
+  },
 ];
