@@ -1,4 +1,4 @@
-# CounterWatch counter agent: ffmpeg camera/microphone push and queue-event relay.
+# CounterWatch counter agent: GStreamer (or ffmpeg) camera/microphone push and queue-event relay.
 #   docker build -f docker/agent.Dockerfile -t counterwatch-agent .
 FROM node:20-bookworm AS build
 WORKDIR /src
@@ -18,6 +18,8 @@ RUN npx tsc -b agent && npm prune --omit=dev --workspace agent
 FROM node:20-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core util-linux tini \
+      python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
+      gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x gstreamer1.0-alsa \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/node_modules ./node_modules

@@ -40,6 +40,19 @@ const APT_PACKAGES = [
   'fonts-dejavu-core',
   // setpriv: ffmpeg dies with the agent, even on kill -9
   'util-linux',
+  // the counter agent's default publisher (agent/gst/gst_publisher.py): GStreamer driven from
+  // Debian's python; it answers the SFU's keyframe requests, which ffmpeg ignores.
+  // base/good: rtpbin, udp, vp8enc, opus; bad: srtpenc/srtpdec, intervideo (looped files);
+  // ugly: x264enc; libav: decoders for files; x: text and clock overlays; alsa: microphones
+  'python3-gi',
+  'gir1.2-gstreamer-1.0',
+  'gstreamer1.0-plugins-base',
+  'gstreamer1.0-plugins-good',
+  'gstreamer1.0-plugins-bad',
+  'gstreamer1.0-plugins-ugly',
+  'gstreamer1.0-libav',
+  'gstreamer1.0-x',
+  'gstreamer1.0-alsa',
   // the hall board's voice calls ("Mời số A019 đến quầy 1"), spoken offline in Vietnamese
   'espeak-ng',
 ];
@@ -48,15 +61,10 @@ const TEST_PACKAGES = [
   'chromium',
   // mediasoup's own C++ tests (scripts/mediasoup-worker.mjs test); 2.13, see the shim there
   'catch2',
-  // IP cameras for the agent's tests (tests/support/rtsp_server.py): GStreamer's RTSP server,
-  // driven from Debian's python, encoding H.264, H.265, MJPEG, AAC, G.711 and Opus
-  'python3-gi',
+  // IP cameras for the agent's tests (tests/support/rtsp_server.py): GStreamer's RTSP server
+  // (GStreamer itself and python3-gi come with the agent's packages above), encoding H.264,
+  // H.265, MJPEG, AAC, G.711 and Opus
   'gir1.2-gst-rtsp-server-1.0',
-  'gstreamer1.0-plugins-base',
-  'gstreamer1.0-plugins-good',
-  'gstreamer1.0-plugins-bad',
-  'gstreamer1.0-plugins-ugly',
-  'gstreamer1.0-libav',
 ];
 
 function step(message) {

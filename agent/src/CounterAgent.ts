@@ -15,7 +15,13 @@ import { EventRelay } from './events/EventRelay.js';
 import { LocalEventServer } from './events/LocalEventServer.js';
 import { Outbox } from './events/Outbox.js';
 import { buildFfmpegArgs, redactArgs, type SendTarget } from './media/ffmpegArgs.js';
-import { FfmpegSupervisor, PrepareDeferred } from './media/FfmpegSupervisor.js';
+import {
+  FfmpegSupervisor,
+  PrepareDeferred,
+  type EncoderEngine,
+  type EncoderLaunch,
+} from './media/FfmpegSupervisor.js';
+import { buildGstLaunch, gstreamerAvailable, gstreamerOpens } from './media/gstPlan.js';
 import { describeVideo } from './media/sources.js';
 import { SourceResolver, SourceUnavailableError, type ResolvedSource } from './media/SourceResolver.js';
 import { freshRunDir } from './runDir.js';
@@ -29,9 +35,31 @@ function srtpKey(): string {
 }
 
 /**
+ * The engine for this agent's source: GStreamer where it opens the source
+ * (it answers the SFU's keyframe requests, so a new viewer sees a picture at
+ * once), ffmpeg for IP cameras or when GStreamer is not installed.
+ */
+function chooseEngine(config: AgentConfig, logger: Logger): EncoderEngine {
+  if (config.publisher === 'ffmpeg') return 'ffmpeg';
+  if (config.publisher === 'auto' && !gstreamerOpens(config.video, config.audio)) return 'ffmpeg';
+  const available = gstreamerAvailable(config.pythonPath);
+  if (available.ok) return 'gstreamer';
+  if (config.publisher === 'gstreamer') {
+    // Asked for explicitly: its start fails visibly (and is retried) rather than silently becoming ffmpeg.
+    logger.error({ why: available.why }, 'the GStreamer publisher cannot run here');
+    return 'gstreamer';
+  }
+  logger.warn(
+    { why: available.why },
+    'GStreamer publisher unavailable (install python3-gi and the GStreamer plugins): publishing with ffmpeg, keyframes only periodic',
+  );
+  return 'ffmpeg';
+}
+
+/**
  * The agent at one counter: keeps a connection to the server, publishes the
- * camera and microphone through a supervised ffmpeg, and relays the
- * counter's queue events from a durable outbox.
+ * camera and microphone through a supervised GStreamer (or ffmpeg), and
+ * relays the counter's queue events from a durable outbox.
  */
 export class CounterAgent {
   readonly #config: AgentConfig;
@@ -88,11 +116,13 @@ export class CounterAgent {
     this.#source.on('changed', () => {
       if (this.#link.api) this.#link.sendHeartbeat(this.health());
     });
+    const engine = chooseEngine(config, this.#logger);
     this.#ffmpeg = new FfmpegSupervisor({
-      prepare: () => this.#preparePublish(),
+      prepare: () => this.#preparePublish(engine),
       redact: (args) => redactArgs(args).map((arg) => this.#source.redact(arg)),
       logger: this.#logger,
-      ffmpegPath: config.ffmpegPath,
+      engine,
+      ffmpegPath: engine === 'gstreamer' ? config.pythonPath : config.ffmpegPath,
       env,
     });
     this.#ffmpeg.on('progress', (report) => {
@@ -105,7 +135,9 @@ export class CounterAgent {
       }
       this.#bitrate = { ...this.#bitrate, bytes: report.totalSize, at: now };
     });
-    this.#ffmpeg.on('running', () => this.#logger.info({ video: describeVideo(config.video) }, 'publishing'));
+    this.#ffmpeg.on('running', () =>
+      this.#logger.info({ video: describeVideo(config.video), engine }, 'publishing'),
+    );
 
     this.#link.on('ready', (welcome, api) => this.#onReady(welcome, api));
     this.#link.on('republish', () => this.#ffmpeg.start());
@@ -130,6 +162,7 @@ export class CounterAgent {
     return {
       encoder: {
         state: this.#ffmpeg.state,
+        engine: this.#ffmpeg.engine,
         restarts: this.#ffmpeg.restarts,
         fps: this.#ffmpeg.state === 'running' ? (progress?.fps ?? null) : null,
         bitrateKbps: this.#ffmpeg.state === 'running' ? this.#bitrate.kbps : null,
@@ -178,10 +211,10 @@ export class CounterAgent {
 
   /**
    * Looks at the source (an IP camera is probed every time), asks the server
-   * for fresh transports (new keys) for what it found, and builds ffmpeg's
-   * arguments for them.
+   * for fresh transports (new keys) for what it found, and builds the
+   * publisher's launch for them (GStreamer takes its keys on stdin).
    */
-  async #preparePublish(): Promise<string[]> {
+  async #preparePublish(engine: EncoderEngine): Promise<string[] | EncoderLaunch> {
     this.#connection();
     let source: ResolvedSource;
     try {
@@ -204,6 +237,23 @@ export class CounterAgent {
     const resolve = (t: IngestTarget, key: string): SendTarget => ({ ...t, host: t.host ?? host, key });
     const [grid, focus] = welcome.renditions;
     if (!grid || !focus) throw new Error('server sent no renditions');
+    const sendTargets = {
+      grid: resolve(targets.grid, keys.grid),
+      focus: resolve(targets.focus, keys.focus),
+      audio: targets.audio && keys.audio ? resolve(targets.audio, keys.audio) : null,
+    };
+    if (engine === 'gstreamer') {
+      return buildGstLaunch({
+        video: source.video,
+        audio: source.audio,
+        codec: this.#config.codec,
+        renditions: { grid, focus },
+        audioBitrateKbps: welcome.audioBitrateKbps,
+        keyframeIntervalSeconds: welcome.keyframeIntervalSeconds,
+        targets: sendTargets,
+        caption: welcome.counter.name,
+      });
+    }
     return buildFfmpegArgs({
       video: source.video,
       audio: source.audio,
@@ -212,11 +262,7 @@ export class CounterAgent {
       renditions: { grid, focus },
       audioBitrateKbps: welcome.audioBitrateKbps,
       keyframeIntervalSeconds: welcome.keyframeIntervalSeconds,
-      targets: {
-        grid: resolve(targets.grid, keys.grid),
-        focus: resolve(targets.focus, keys.focus),
-        audio: targets.audio && keys.audio ? resolve(targets.audio, keys.audio) : null,
-      },
+      targets: sendTargets,
       captionFile: path.join(this.#runDir, 'caption.txt'),
     });
   }

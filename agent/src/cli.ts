@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const logger = pino({
     level: config.logLevel,
     base: { service: 'agent' },
-    redact: { paths: ['token', '*.token', 'keys', '*.keys', 'key'], censor: '[redacted]' },
+    redact: {
+      paths: ['token', '*.token', 'keys', '*.keys', 'key', '*.key', 'sfuKey', '*.sfuKey'],
+      censor: '[redacted]',
+    },
   });
   setListenerErrorHandler((error, event) => logger.error({ err: error, event }, 'event listener threw'));
   for (const warning of config.warnings) logger.warn(warning);

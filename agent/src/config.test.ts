@@ -115,6 +115,25 @@ describe('loadAgentConfig', () => {
     ).toBe('/usr/bin/ffprobe');
   });
 
+  it('chooses the publisher: auto by default, gstreamer or ffmpeg when asked, from flags or the file', () => {
+    const defaults = loadAgentConfig(base());
+    expect(defaults.publisher).toBe('auto');
+    expect(defaults.pythonPath).toBe('/usr/bin/python3');
+    expect(loadAgentConfig([...base(), '--publisher', 'ffmpeg']).publisher).toBe('ffmpeg');
+    const fromFile = loadAgentConfig([
+      ...base(),
+      '--config',
+      writeConfig({ publisher: 'gstreamer', python: '/opt/py/bin/python3' }),
+    ]);
+    expect(fromFile.publisher).toBe('gstreamer');
+    expect(fromFile.pythonPath).toBe('/opt/py/bin/python3');
+    expect(errorOf([...base(), '--publisher', 'vlc'])).toBe('--publisher must be auto, gstreamer or ffmpeg');
+    // IP cameras stay with ffmpeg for now: asking GStreamer for one is a clear error at start.
+    expect(errorOf([...base(), '--publisher', 'gstreamer', '--video', 'rtsp://cam/s'])).toBe(
+      '--publisher gstreamer does not open IP cameras yet: use auto or ffmpeg',
+    );
+  });
+
   it('warns when the camera password is on the command line (ps shows it), never repeating it', () => {
     const { warnings } = loadAgentConfig([
       ...base(),

@@ -24,12 +24,19 @@ export interface AgentConfig {
   timezone: string;
   ffmpegPath: string;
   ffprobePath: string;
+  /** `auto`: GStreamer where it opens the source (it answers keyframe requests), else ffmpeg. */
+  publisher: PublisherChoice;
+  /** The python that runs the GStreamer publisher (needs python3-gi). */
+  pythonPath: string;
   outboxCapacity: number;
   /** CW_CLOCK_OFFSET_MS: tests and demos run every process of an installation at a pinned time. */
   clockOffsetMs: number;
   /** Things the operator should change, logged once the logger exists. */
   warnings: string[];
 }
+
+export const PUBLISHER_CHOICES = ['auto', 'gstreamer', 'ffmpeg'] as const;
+export type PublisherChoice = (typeof PUBLISHER_CHOICES)[number];
 
 export class AgentConfigError extends Error {
   constructor(message: string) {
@@ -54,6 +61,9 @@ export const USAGE = `usage: counterwatch-agent --server URL --counter ID --toke
   --timezone TZ         clock shown on the test picture (default Asia/Ho_Chi_Minh)
   --ffmpeg PATH         ffmpeg binary (default ffmpeg)
   --ffprobe PATH        ffprobe binary, to look at an IP camera's streams (default: beside --ffmpeg)
+  --publisher P         auto | gstreamer | ffmpeg (default auto: GStreamer, which answers keyframe
+                        requests, for test/v4l2/file sources; ffmpeg for IP cameras)
+  --python PATH         python with GStreamer's bindings, for the GStreamer publisher (default /usr/bin/python3)
   --outbox-capacity N   events kept while offline before refusing new ones (default 100000)
   --log-level LEVEL     fatal | error | warn | info | debug (default info)
   --config FILE         JSON file with the same settings in camelCase; flags override it
@@ -75,6 +85,8 @@ const FileSchema = z
     timezone: z.string(),
     ffmpeg: z.string(),
     ffprobe: z.string(),
+    publisher: z.string(),
+    python: z.string(),
     outboxCapacity: z.number(),
     logLevel: z.string(),
   })
@@ -104,6 +116,8 @@ export function loadAgentConfig(
         timezone: { type: 'string' },
         ffmpeg: { type: 'string' },
         ffprobe: { type: 'string' },
+        publisher: { type: 'string' },
+        python: { type: 'string' },
         'outbox-capacity': { type: 'string' },
         'log-level': { type: 'string' },
         config: { type: 'string' },
@@ -224,6 +238,12 @@ export function loadAgentConfig(
     throw new AgentConfigError((error as Error).message);
   }
   const ffmpegPath = pick(values.ffmpeg, file.ffmpeg) ?? 'ffmpeg';
+  const publisher = pick(values.publisher, file.publisher) ?? 'auto';
+  if (!isPublisherChoice(publisher))
+    throw new AgentConfigError('--publisher must be auto, gstreamer or ffmpeg');
+  if (publisher === 'gstreamer' && (video.kind === 'rtsp' || audio.kind === 'rtsp')) {
+    throw new AgentConfigError('--publisher gstreamer does not open IP cameras yet: use auto or ffmpeg');
+  }
 
   return {
     serverUrl,
@@ -243,10 +263,16 @@ export function loadAgentConfig(
     timezone: pick(values.timezone, file.timezone) ?? 'Asia/Ho_Chi_Minh',
     ffmpegPath,
     ffprobePath: pick(values.ffprobe, file.ffprobe) ?? siblingFfprobe(ffmpegPath),
+    publisher,
+    pythonPath: pick(values.python, file.python) ?? '/usr/bin/python3',
     outboxCapacity,
     clockOffsetMs,
     warnings,
   };
+}
+
+function isPublisherChoice(value: string): value is PublisherChoice {
+  return (PUBLISHER_CHOICES as readonly string[]).includes(value);
 }
 
 /** `/opt/ffmpeg/bin/ffmpeg` → `/opt/ffmpeg/bin/ffprobe`; a bare `ffmpeg` → `ffprobe` from PATH. */

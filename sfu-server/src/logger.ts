@@ -25,6 +25,8 @@ export function createRootLogger(level: string): Logger {
         '*.keys',
         'srtpParameters',
         '*.srtpParameters',
+        'sfuKey',
+        '*.sfuKey',
         'cookie',
         '*.cookie',
         'req.headers.cookie',

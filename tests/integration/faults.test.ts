@@ -73,13 +73,16 @@ describe('faults: the wall heals itself', () => {
   it('SIGKILL of an agent: its tile goes to reconnecting, and recovers when the agent starts again', async () => {
     const id = counterIds[1]!;
     const agent = stack.agents.get(id)!;
-    const ffmpeg = childPids(agent.pid!, 'ffmpeg');
-    expect(ffmpeg).toHaveLength(1);
+    // The agent's publisher: GStreamer for its test source (ffmpeg would be found the same way).
+    const publisher = childPids(agent.pid!, 'gst_publisher');
+    expect(publisher).toHaveLength(1);
     const before = await mediaState(page);
     agent.kill('SIGKILL');
     await agent.exited;
-    // setpriv's parent-death signal stops the orphaned ffmpeg too.
-    await eventually('ffmpeg gone with its agent', async () => (alive(ffmpeg[0]!) ? undefined : true));
+    // setpriv's parent-death signal stops the orphaned publisher too.
+    await eventually('the publisher gone with its agent', async () =>
+      alive(publisher[0]!) ? undefined : true,
+    );
     await page
       .locator(`.tile[data-counter-id="${id}"][data-status="reconnecting"]`)
       .waitFor({ timeout: 15_000 });

@@ -22,6 +22,7 @@ import {
  *   noisy      print seven stderr lines (one with camera credentials) and exit 1
  *   zero       report progress with frame=0 only, then exit 1
  *   stall      report progress twice, then hang without a word (a camera gone silent)
+ *   stdin      copy its stdin to the log's .stdin file, report progress, then sleep until killed
  */
 const SCRIPT = `#!/bin/sh
 echo "$*" >> "$FAKE_FFMPEG_LOG"
@@ -34,6 +35,7 @@ case "$1" in
   noisy) for i in 1 2 3 4 5 6; do echo "line $i" >&2; done; echo "rtsp://admin:secret@cam/s: 401" >&2; exit 1 ;;
   zero) progress 0; sleep 0.1; exit 1 ;;
   stall) progress 1; progress 2; exec sleep 30 ;;
+  stdin) cat > "$FAKE_FFMPEG_LOG.stdin"; progress 1; exec sleep 30 ;;
   *) echo "unknown mode $1" >&2; exit 2 ;;
 esac
 `;
@@ -404,6 +406,18 @@ describe('FfmpegSupervisor', () => {
     const [reason] = await next((s.start(), s), 'startFailed');
     expect(reason).toMatch(/^exit \d+/);
     expect(s.state).toBe('backoff');
+  });
+
+  it("writes a launch's stdin to the child and closes it: secrets stay off the command line", async () => {
+    const s = supervisor(async () => ({ args: ['stdin'], stdin: '{"key":"s3cret"}\n' }), {
+      engine: 'gstreamer',
+    });
+    expect(s.engine).toBe('gstreamer');
+    s.start();
+    await next(s, 'running');
+    expect(invocations()).toEqual(['stdin']);
+    expect(fs.readFileSync(`${logFile}.stdin`, 'utf8')).toBe('{"key":"s3cret"}\n');
+    expect(fs.readFileSync(`/proc/${s.pid!}/cmdline`, 'utf8')).not.toContain('s3cret');
   });
 
   it('stop() before start resolves at once', async () => {

@@ -6,6 +6,43 @@ import { withDeathSignal } from './setpriv.js';
 
 export type EncoderState = 'starting' | 'running' | 'backoff' | 'stopped';
 
+/** Which program publishes: GStreamer (honours keyframe requests) or ffmpeg. */
+export type EncoderEngine = 'ffmpeg' | 'gstreamer';
+
+/**
+ * One start of the publisher: its arguments, and what it reads on stdin
+ * (closed after): secrets such as SRTP keys, which must not be on a command
+ * line that any user can read in /proc/<pid>/cmdline.
+ */
+export interface EncoderLaunch {
+  args: string[];
+  stdin: string;
+}
+
+/** Log messages per engine: static strings, as every log line. */
+const MESSAGES = {
+  ffmpeg: {
+    notStarted: 'ffmpeg not started',
+    starting: 'starting ffmpeg',
+    stalled: 'ffmpeg stalled; restarting it',
+    stderr: 'ffmpeg stderr',
+    stopped: 'ffmpeg stopped',
+    died: 'ffmpeg died',
+    failed: 'ffmpeg failed to start',
+    scheduled: 'ffmpeg restart scheduled',
+  },
+  gstreamer: {
+    notStarted: 'gstreamer not started',
+    starting: 'starting gstreamer',
+    stalled: 'gstreamer stalled; restarting it',
+    stderr: 'gstreamer stderr',
+    stopped: 'gstreamer stopped',
+    died: 'gstreamer died',
+    failed: 'gstreamer failed to start',
+    scheduled: 'gstreamer restart scheduled',
+  },
+} as const satisfies Record<EncoderEngine, Record<string, string>>;
+
 export type FfmpegSupervisorEvents = {
   /** ffmpeg produced its first progress report: media is flowing. */
   running: [];
@@ -19,14 +56,17 @@ export type FfmpegSupervisorEvents = {
 
 export interface FfmpegSupervisorOptions {
   /**
-   * Produces the argument array for the next start. Called before every
-   * (re)start, so the agent can republish and get fresh transports and keys:
-   * the server's comedia transports lock onto the first sender's address.
+   * Produces the argument array (and stdin) for the next start. Called before
+   * every (re)start, so the agent can republish and get fresh transports and
+   * keys: the server's comedia transports lock onto the first sender's address.
    */
-  prepare: () => Promise<string[]>;
+  prepare: () => Promise<string[] | EncoderLaunch>;
+  /** What runs: names the log messages. Default ffmpeg. */
+  engine?: EncoderEngine;
   /** Redacts an argument array for logs. */
   redact: (args: readonly string[]) => string[];
   logger: Logger;
+  /** The program to run (for GStreamer: the python that runs the publisher script). */
   ffmpegPath?: string;
   env?: NodeJS.ProcessEnv;
   /** After this long without dying, a run counts as stable and the backoff resets. */
@@ -58,14 +98,16 @@ export class PrepareDeferred extends Error {
 }
 
 /**
- * Runs ffmpeg the way mediasoup runs its worker: tells a failed start from a
- * later death, restarts with capped backoff, sends stderr to the debug log,
- * and stops once, cleanly.
+ * Runs the publisher (ffmpeg, or the GStreamer script, which reports progress
+ * in ffmpeg's format) the way mediasoup runs its worker: tells a failed start
+ * from a later death, restarts with capped backoff, sends stderr to the debug
+ * log, and stops once, cleanly.
  */
 export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
   readonly #options: FfmpegSupervisorOptions;
   readonly #logger: Logger;
   readonly #backoff: Backoff;
+  readonly #say: (typeof MESSAGES)[EncoderEngine];
   #child: ChildProcess | undefined;
   #state: EncoderState = 'stopped';
   #wanted = false;
@@ -79,8 +121,14 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
   constructor(options: FfmpegSupervisorOptions) {
     super();
     this.#options = options;
-    this.#logger = options.logger.child({ module: 'ffmpeg' });
+    const engine = options.engine ?? 'ffmpeg';
+    this.#logger = options.logger.child({ module: engine });
+    this.#say = MESSAGES[engine];
     this.#backoff = options.backoff ?? new Backoff({ initialMs: 1_000, maxMs: 30_000 });
+  }
+
+  get engine(): EncoderEngine {
+    return this.#options.engine ?? 'ffmpeg';
   }
 
   get state(): EncoderState {
@@ -134,27 +182,31 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
 
   async #launch(generation: number): Promise<void> {
     this.#setState('starting');
-    let args: string[];
+    let launch: EncoderLaunch | string[];
     try {
-      args = await this.#options.prepare();
+      launch = await this.#options.prepare();
     } catch (error) {
       if (generation !== this.#generation) return;
       const reason = `could not prepare: ${error instanceof Error ? error.message : String(error)}`;
       this.#lastExit = reason.slice(0, 200);
-      this.#logger.warn({ reason }, 'ffmpeg not started');
+      this.#logger.warn({ reason }, this.#say.notStarted);
       this.emit('startFailed', reason);
       this.#scheduleRetry(error instanceof PrepareDeferred ? error.retryInMs : undefined);
       return;
     }
     if (generation !== this.#generation || !this.#wanted) return;
 
+    const { args, stdin } = Array.isArray(launch) ? { args: launch, stdin: null } : launch;
     const [command, argv] = withDeathSignal(this.#options.ffmpegPath ?? 'ffmpeg', args);
-    this.#logger.info({ args: this.#options.redact(args) }, 'starting ffmpeg');
+    this.#logger.info({ args: this.#options.redact(args) }, this.#say.starting);
     const child = spawn(command, argv, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: this.#options.env ?? process.env,
     });
     this.#child = child;
+    // A child that dies before reading its stdin gives EPIPE: its exit is what we report.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(stdin ?? '');
     let ran = false;
     let stalled = false;
     let lastFrame = 0;
@@ -185,10 +237,7 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
       () => {
         if (!ran || stalled || performance.now() - lastAdvanceAt < stallMs) return;
         stalled = true;
-        this.#logger.warn(
-          { stalledForMs: performance.now() - lastAdvanceAt },
-          'ffmpeg stalled; restarting it',
-        );
+        this.#logger.warn({ stalledForMs: performance.now() - lastAdvanceAt }, this.#say.stalled);
         this.#terminate(child);
       },
       Math.min(1_000, stallMs),
@@ -198,7 +247,7 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
       for (const line of chunk.split('\n')) {
         const text = line.trim();
         if (!text) continue;
-        this.#logger.debug({ line: this.#options.redact([text])[0] }, 'ffmpeg stderr');
+        this.#logger.debug({ line: this.#options.redact([text])[0] }, this.#say.stderr);
         stderrTail.push(text);
         if (stderrTail.length > 5) stderrTail.shift();
       }
@@ -217,7 +266,7 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
         : `exit ${code ?? signal ?? '?'}${tail ? `: ${tail}` : ''}`;
       this.#lastExit = reason.slice(0, 200);
       if (!this.#wanted) {
-        this.#logger.info({ code, signal }, 'ffmpeg stopped');
+        this.#logger.info({ code, signal }, this.#say.stopped);
         return;
       }
       if (generation !== this.#generation) {
@@ -227,10 +276,10 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
       }
       this.#restarts += 1;
       if (ran) {
-        this.#logger.warn({ code, signal, reason }, 'ffmpeg died');
+        this.#logger.warn({ code, signal, reason }, this.#say.died);
         this.emit('died', reason);
       } else {
-        this.#logger.error({ code, signal, reason }, 'ffmpeg failed to start');
+        this.#logger.error({ code, signal, reason }, this.#say.failed);
         this.emit('startFailed', reason);
       }
       this.#scheduleRetry();
@@ -241,7 +290,7 @@ export class FfmpegSupervisor extends TypedEmitter<FfmpegSupervisorEvents> {
     if (!this.#wanted) return;
     const delay = deferMs ?? this.#backoff.next();
     this.#setState('backoff');
-    this.#logger.info({ retryInMs: delay }, 'ffmpeg restart scheduled');
+    this.#logger.info({ retryInMs: delay }, this.#say.scheduled);
     const generation = this.#generation;
     this.#retryTimer = setTimeout(() => {
       if (this.#wanted && generation === this.#generation) void this.#launch(generation);

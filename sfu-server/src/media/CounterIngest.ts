@@ -12,7 +12,7 @@ import {
   type WebRtcTransportInfo,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
-import { INGEST_PAYLOAD_TYPES, plainIngestRtpParameters } from './codecs.js';
+import { INGEST_PAYLOAD_TYPES, KEYFRAME_REQUEST_DELAY_MS, plainIngestRtpParameters } from './codecs.js';
 import type { DepartmentRouter } from './DepartmentRouter.js';
 
 export type IngestCloseReason =
@@ -52,8 +52,9 @@ export class CounterIngest extends TypedEmitter<CounterIngestEvents> {
   }
 
   /**
-   * ffmpeg ingest: one comedia PlainTransport per stream with SRTP keyed by
-   * the agent's own fresh keys. Returns where ffmpeg must send each stream.
+   * Agent (GStreamer or ffmpeg) ingest: one comedia PlainTransport per stream
+   * with SRTP keyed by the agent's own fresh keys. Returns where the agent
+   * must send each stream, and the key of the SFU's RTCP coming back.
    */
   static async createPlain(options: {
     router: DepartmentRouter;
@@ -89,11 +90,15 @@ export class CounterIngest extends TypedEmitter<CounterIngestEvents> {
         const producer = await transport.produce({
           kind,
           rtpParameters: plainIngestRtpParameters(kind, options.videoCodec, ssrc),
+          ...(kind === 'video' ? { keyFrameRequestDelay: KEYFRAME_REQUEST_DELAY_MS } : {}),
           appData: { counterId: options.counterId, track },
         });
         ingest.#addProducer(track, producer);
         const rtcpPort = transport.rtcpTuple?.localPort;
         if (rtcpPort === undefined) throw new Error('plain transport without an RTCP port');
+        // mediasoup's own key, which its RTCP to the agent (keyframe requests) is encrypted with.
+        const sfuKey = transport.srtpParameters?.keyBase64;
+        if (sfuKey === undefined) throw new Error('plain transport without SRTP parameters');
         return {
           host: options.ingestHost,
           port: transport.tuple.localPort,
@@ -102,6 +107,7 @@ export class CounterIngest extends TypedEmitter<CounterIngestEvents> {
           payloadType:
             kind === 'audio' ? INGEST_PAYLOAD_TYPES.audio : INGEST_PAYLOAD_TYPES[options.videoCodec],
           cryptoSuite: SRTP_CRYPTO_SUITE,
+          sfuKey,
         };
       };
       const grid = await target('grid', options.keys.grid);

@@ -182,7 +182,7 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
   async resumeConsumer(consumerId: string): Promise<void> {
     const { consumer } = this.#consumer(consumerId);
     await consumer.resume();
-    // ffmpeg ignores keyframe requests, a browser publisher answers them.
+    // GStreamer agents and the browser publisher answer it at once; ffmpeg agents ignore it.
     if (consumer.kind === 'video') await consumer.requestKeyFrame();
   }
 

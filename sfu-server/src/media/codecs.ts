@@ -16,7 +16,24 @@ export const ROUTER_MEDIA_CODECS: types.RtpCodecCapability[] = [
 /** Payload types the ffmpeg agent is told to use on its plain RTP ingest. */
 export const INGEST_PAYLOAD_TYPES = { audio: 100, vp8: 101, h264: 102 } as const;
 
-/** The RTP parameters of a plain (ffmpeg) ingest stream. */
+/**
+ * Keyframe requests the SFU may send a plain ingest's video: without them in the
+ * producer's parameters mediasoup sends none, and a new viewer waits for the
+ * next periodic keyframe. The GStreamer publisher honours both; ffmpeg ignores them.
+ */
+const KEYFRAME_FEEDBACK: types.RtcpFeedback[] = [
+  { type: 'nack', parameter: 'pli' },
+  { type: 'ccm', parameter: 'fir' },
+];
+
+/**
+ * How long (ms) mediasoup holds further keyframe requests to a publisher after
+ * forwarding one: a wall of new viewers opening the same counter costs its
+ * encoder one keyframe, not one each. The first request goes out at once.
+ */
+export const KEYFRAME_REQUEST_DELAY_MS = 500;
+
+/** The RTP parameters of a plain (agent) ingest stream. */
 export function plainIngestRtpParameters(
   kind: 'audio' | 'video',
   videoCodec: VideoCodec,
@@ -44,13 +61,21 @@ export function plainIngestRtpParameters(
           payloadType: INGEST_PAYLOAD_TYPES.h264,
           clockRate: 90000,
           parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' },
+          rtcpFeedback: KEYFRAME_FEEDBACK,
         },
       ],
       encodings: [{ ssrc }],
     };
   }
   return {
-    codecs: [{ mimeType: 'video/VP8', payloadType: INGEST_PAYLOAD_TYPES.vp8, clockRate: 90000 }],
+    codecs: [
+      {
+        mimeType: 'video/VP8',
+        payloadType: INGEST_PAYLOAD_TYPES.vp8,
+        clockRate: 90000,
+        rtcpFeedback: KEYFRAME_FEEDBACK,
+      },
+    ],
     encodings: [{ ssrc }],
   };
 }

@@ -48,6 +48,8 @@ export const RecordingHealthSchema = z.enum(['recording', 'gap', 'error', 'off']
 export type RecordingHealth = z.infer<typeof RecordingHealthSchema>;
 
 export const EncoderStateSchema = z.enum(['starting', 'running', 'backoff', 'stopped']);
+/** The agent's publisher program: GStreamer answers keyframe requests, ffmpeg does not. */
+export const EncoderEngineSchema = z.enum(['gstreamer', 'ffmpeg']);
 
 /** Where an agent's picture comes from (the browser publisher reports none). */
 export const AgentSourceKindSchema = z.enum(['test', 'v4l2', 'rtsp', 'file']);
@@ -93,6 +95,8 @@ export type AgentSource = z.infer<typeof AgentSourceSchema>;
 export const AgentHealthSchema = z.object({
   encoder: z.object({
     state: EncoderStateSchema,
+    /** Optional: agents before it report none (they all ran ffmpeg). */
+    engine: EncoderEngineSchema.optional(),
     restarts: z.number().int().nonnegative(),
     fps: z.number().nonnegative().nullable(),
     bitrateKbps: z.number().nonnegative().nullable(),

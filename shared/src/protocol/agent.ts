@@ -50,6 +50,12 @@ export const IngestTargetSchema = z.object({
   ssrc: z.number().int().min(1).max(0x7fffffff),
   payloadType: z.number().int().min(96).max(127),
   cryptoSuite: z.literal(SRTP_CRYPTO_SUITE),
+  /**
+   * The SFU's own SRTP key on this transport: its RTCP to the agent (keyframe
+   * requests, receiver reports) is encrypted with it. Secret, like the agent's
+   * keys; optional, as servers before it sent none (an agent then keeps periodic keyframes).
+   */
+  sfuKey: SrtpKeySchema.optional(),
 });
 export type IngestTarget = z.infer<typeof IngestTargetSchema>;
 

@@ -1,0 +1,508 @@
+#!/usr/bin/python3
+"""The counter agent's GStreamer publisher: one counter's picture and sound to the SFU.
+
+Run by the agent with Debian's python (it has the GObject bindings):
+
+    /usr/bin/python3 gst_publisher.py            reads its plan (JSON, one line) on stdin
+    /usr/bin/python3 gst_publisher.py --check    exits 0 when every element it needs exists
+
+The plan carries the SRTP keys, so it never travels on the command line
+(which any user of the machine can read in /proc/<pid>/cmdline).
+
+What it builds, per rendition (focus, grid) and for the sound: encoder →
+payloader → rtpbin session → srtpenc → udpsink to the SFU's RTP port; the
+session's RTCP goes out encrypted from a socket of its own to the SFU's RTCP
+port, and the SFU's RTCP coming back on that same socket (the comedia
+transport answers where our RTCP came from) is decrypted with the SFU's key
+and fed to rtpbin. rtpbin turns a PLI or FIR from the SFU into a
+GstForceKeyUnit event upstream, which the encoder honours: a new viewer gets
+a keyframe at once instead of waiting for the periodic one.
+
+stdout speaks ffmpeg's `-progress` format (frame=, fps=, total_size=,
+progress=continue), once a second, so the agent supervises both publishers
+alike. stderr carries errors and a line per forced keyframe.
+"""
+
+import base64
+import json
+import os
+import signal
+import socket
+import sys
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("Gio", "2.0")
+from gi.repository import Gio, GLib, Gst  # noqa: E402
+
+NEEDED = [
+    "rtpbin", "srtpenc", "srtpdec", "udpsrc", "udpsink", "tee", "queue", "videoscale",
+    "videorate", "videoconvert", "capsfilter", "vp8enc", "rtpvp8pay", "x264enc", "rtph264pay",
+    "opusenc", "rtpopuspay", "audioconvert", "audioresample", "videotestsrc", "audiotestsrc",
+    "decodebin", "filesrc", "v4l2src", "identity", "textoverlay", "clockoverlay",
+]  # fmt: skip
+SESSIONS = ("focus", "grid", "audio")
+SUITE = {"cipher": "aes-128-icm", "auth": "hmac-sha1-80"}
+MTU = 1200
+
+
+def log(message):
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+class PlanError(Exception):
+    pass
+
+
+def make(factory, **props):
+    element = Gst.ElementFactory.make(factory, None)
+    if element is None:
+        raise PlanError(f"GStreamer element {factory} is missing")
+    for key, value in props.items():
+        element.set_property(key.replace("_", "-"), value)
+    return element
+
+
+def caps(text):
+    return make("capsfilter", caps=Gst.Caps.from_string(text))
+
+
+def key_bytes(b64):
+    raw = base64.b64decode(b64, validate=True)
+    if len(raw) != 30:
+        raise PlanError("an SRTP key must be 30 bytes")
+    return raw
+
+
+class Publisher:
+    def __init__(self, plan):
+        self.plan = plan
+        self.pipeline = Gst.Pipeline.new("publisher")
+        self.loop = GLib.MainLoop()
+        self.frames = 0
+        self.bytes = 0
+        self.forced = 0
+        self.started = time.monotonic()
+        self.last = (self.started, 0)
+        self.exit_code = 0
+        self.sockets = []
+        self.file_pipeline = None
+        self.rtpbin = make("rtpbin", rtp_profile="avpf")
+        self.pipeline.add(self.rtpbin)
+        self.rtpbin.connect("pad-added", self._on_rtpbin_pad)
+        self.send_pads = {}
+
+    def add(self, *elements):
+        for element in elements:
+            self.pipeline.add(element)
+        for a, b in zip(elements, elements[1:]):
+            if not a.link(b):
+                raise PlanError(f"cannot link {a.get_name()} to {b.get_name()}")
+        return elements[0], elements[-1]
+
+    # --- sources ------------------------------------------------------------
+
+    def video_source(self):
+        """The source's raw picture at the focus size and rate; returns the element to tee from."""
+        video = self.plan["video"]
+        focus = self.plan["renditions"]["focus"]
+        raw = f"video/x-raw,format=I420,width={focus['width']},height={focus['height']},framerate={focus['fps']}/1"
+        if video["kind"] == "test":
+            src = make("videotestsrc", is_live=True, pattern="smpte", horizontal_speed=2)
+            _, last = self.add(src, caps(raw))
+            return self.overlay(last)
+        convert = [make("videoconvert"), make("videoscale"), make("videorate"), caps(raw)]
+        if video["kind"] == "v4l2":
+            # A USB camera sends raw YUV or MJPEG: decodebin takes either.
+            decode = make("decodebin")
+            self.add(make("v4l2src", device=video["device"]), decode)
+            first, last = self.add(*convert)
+            self.link_decoded_video(decode, first, self.pipeline)
+            return last
+        if video["kind"] == "file":
+            return self.file_source(video["path"], convert, raw)
+        raise PlanError(f"GStreamer cannot open a {video['kind']} source")
+
+    def file_source(self, path, convert, raw):
+        """
+        A file plays in a loop in a pipeline of its own, paced to the clock, and
+        reaches the publishing pipeline through intervideosink/src: seeking back to
+        the start at its end never disturbs the live timestamps the SFU sees.
+        """
+        if not os.path.isfile(path) or not os.access(path, os.R_OK):
+            raise PlanError(f"cannot read the file {path}")
+        channel = f"counterwatch-{os.getpid()}"
+        self.file_pipeline = Gst.Pipeline.new("file")
+        src = make("filesrc", location=path)
+        decode = make("decodebin")
+        self.file_pipeline.add(src)
+        self.file_pipeline.add(decode)
+        src.link(decode)
+        sink = make("intervideosink", channel=channel, sync=True)
+        chain = convert + [sink]
+        for element in chain:
+            self.file_pipeline.add(element)
+        for a, b in zip(chain, chain[1:]):
+            a.link(b)
+        self.link_decoded_video(decode, chain[0], self.file_pipeline)
+        src = make("intervideosrc", channel=channel)
+        _, last = self.add(src, caps(raw))
+        return last
+
+    @staticmethod
+    def link_decoded_video(decode, first, pipeline):
+        """Links decodebin's first video pad to `first`; its other streams (a file's sound) are drained."""
+        linked = {"video": False}
+
+        def on_pad(_decode, pad):
+            name = pad.get_current_caps().get_structure(0).get_name()
+            if name.startswith("video/") and not linked["video"]:
+                linked["video"] = True
+                pad.link(first.get_static_pad("sink"))
+                return
+            sink = make("fakesink", sync=False)
+            sink.set_property("async", False)
+            pipeline.add(sink)
+            sink.sync_state_with_parent()
+            pad.link(sink.get_static_pad("sink"))
+
+        decode.connect("pad-added", on_pad)
+
+    def overlay(self, last):
+        """The counter's name above the middle, the clock below it: as the ffmpeg test picture."""
+        height = self.plan["renditions"]["focus"]["height"]
+        name = self.plan.get("caption")
+        elements = []
+        if name:
+            elements.append(
+                make(
+                    "textoverlay",
+                    # textoverlay reads Pango markup: the name is escaped, printed as is.
+                    text=GLib.markup_escape_text(name),
+                    valignment="position",
+                    ypos=0.40,
+                    halignment="center",
+                    shaded_background=True,
+                    font_desc=f"DejaVu Sans Bold {max(8, height // 18)}",
+                )
+            )
+        elements.append(
+            make(
+                "clockoverlay",
+                time_format="%H:%M:%S",
+                valignment="position",
+                ypos=0.58,
+                halignment="center",
+                shaded_background=True,
+                font_desc=f"DejaVu Sans {max(8, height // 26)}",
+            )
+        )
+        for element in elements:
+            self.pipeline.add(element)
+            last.link(element)
+            last = element
+        return last
+
+    def audio_source(self):
+        audio = self.plan["audio"]
+        if audio["kind"] == "test":
+            src = make("audiotestsrc", is_live=True, freq=440.0, volume=0.12)
+        elif audio["kind"] == "alsa":
+            src = make("alsasrc", device=audio["device"])
+        else:
+            raise PlanError(f"GStreamer cannot open a {audio['kind']} sound source")
+        rate = self.plan["audioBitrateKbps"] * 1000
+        _, last = self.add(
+            src,
+            make("audioconvert"),
+            make("audioresample"),
+            caps("audio/x-raw,rate=48000,channels=2"),
+            make("queue", max_size_time=200 * Gst.MSECOND, leaky="downstream"),
+            make("opusenc", bitrate=rate, audio_type="restricted-lowdelay", frame_size=20),
+        )
+        return last
+
+    # --- encoders -----------------------------------------------------------
+
+    def video_encoder(self, track):
+        spec = self.plan["renditions"][track]
+        codec = self.plan["codec"]
+        gop = max(1, round(spec["fps"] * self.plan["keyframeIntervalSeconds"]))
+        raw = f"video/x-raw,format=I420,width={spec['width']},height={spec['height']},framerate={spec['fps']}/1"
+        chain = [
+            # Late frames are dropped here, not queued: a live picture, never a backlog.
+            make("queue", max_size_buffers=3, max_size_time=0, max_size_bytes=0, leaky="downstream"),
+            make("videoscale"),
+            make("videorate", drop_only=True),
+            caps(raw),
+        ]
+        if codec == "vp8":
+            encoder = make(
+                "vp8enc",
+                deadline=1,
+                cpu_used=8,
+                threads=1,
+                lag_in_frames=0,
+                end_usage="cbr",
+                target_bitrate=spec["bitrateKbps"] * 1000,
+                keyframe_max_dist=gop,
+                keyframe_mode="auto",
+                error_resilient="default",
+                buffer_size=1000,
+                buffer_initial_size=500,
+                buffer_optimal_size=600,
+            )
+            chain += [encoder]
+        elif codec == "h264":
+            encoder = make(
+                "x264enc",
+                tune="zerolatency",
+                speed_preset="ultrafast",
+                bitrate=spec["bitrateKbps"],
+                vbv_buf_capacity=1000,
+                key_int_max=gop,
+                bframes=0,
+                threads=1,
+            )
+            chain += [encoder, caps("video/x-h264,profile=constrained-baseline,stream-format=byte-stream")]
+        else:
+            raise PlanError(f"unknown codec {codec}")
+        first, last = self.add(*chain)
+        encoder.get_static_pad("src").add_probe(
+            Gst.PadProbeType.EVENT_UPSTREAM, self._on_upstream_event, track
+        )
+        if track == "focus":
+            encoder.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, self._count_frame)
+        return first, last
+
+    def payloader(self, kind, target):
+        common = {"pt": target["payloadType"], "ssrc": target["ssrc"], "mtu": MTU}
+        if kind == "audio":
+            return make("rtpopuspay", **common)
+        if self.plan["codec"] == "vp8":
+            return make("rtpvp8pay", picture_id_mode="15-bit", **common)
+        # SPS and PPS before every keyframe, so a viewer joining on a requested keyframe can decode it.
+        return make("rtph264pay", config_interval=-1, aggregate_mode="zero-latency", **common)
+
+    # --- network ------------------------------------------------------------
+
+    def session(self, index, track, last, target):
+        """Payloads `last`'s output into rtpbin session `index` and wires it to the SFU, SRTP both ways."""
+        family, address = resolve(target["host"])
+        enc = make("srtpenc", key=Gst.Buffer.new_wrapped(key_bytes(target["key"])))
+        for prop in ("rtp-cipher", "rtcp-cipher"):
+            enc.set_property(prop, SUITE["cipher"])
+        for prop in ("rtp-auth", "rtcp-auth"):
+            enc.set_property(prop, SUITE["auth"])
+        rtp_sink = make("udpsink", host=address, port=target["port"], sync=False)
+        rtp_sink.set_property("async", False)
+        rtp_sink.get_static_pad("sink").add_probe(
+            Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, self._count_bytes
+        )
+
+        # One socket sends our RTCP and receives the SFU's: comedia answers where our RTCP came from.
+        rtcp_socket = Gio.Socket.new(family, Gio.SocketType.DATAGRAM, Gio.SocketProtocol.UDP)
+        any_address = Gio.InetAddress.new_any(family)
+        rtcp_socket.bind(Gio.InetSocketAddress.new(any_address, 0), False)
+        self.sockets.append(rtcp_socket)
+        rtcp_sink = make("udpsink", host=address, port=target["rtcpPort"], socket=rtcp_socket, sync=False)
+        rtcp_sink.set_property("async", False)
+        rtcp_sink.set_property("close-socket", False)
+        # Anyone may send to this socket; srtpdec drops whatever is not authenticated with the SFU's key.
+        rtcp_src = make(
+            "udpsrc", socket=rtcp_socket, close_socket=False, caps=Gst.Caps.from_string("application/x-srtcp")
+        )
+        dec = make("srtpdec")
+        sfu_key = target.get("sfuKey")
+        dec.connect("request-key", lambda _dec, _ssrc: self._sfu_caps(sfu_key))
+        for element in (enc, rtp_sink, rtcp_sink, rtcp_src, dec):
+            self.pipeline.add(element)
+
+        self.send_pads[index] = (enc, rtp_sink)
+        # rtpbin adds send_rtp_src_<index> as soon as the sink is requested: the pads above must exist by then.
+        pay = self.payloader("audio" if track == "audio" else "video", target)
+        self.pipeline.add(pay)
+        last.link(pay)
+        link(pay, "src", self.rtpbin, f"send_rtp_sink_{index}")
+        link(self.rtpbin, f"send_rtcp_src_{index}", enc, f"rtcp_sink_{index}")
+        link(enc, f"rtcp_src_{index}", rtcp_sink, "sink")
+        link(rtcp_src, "src", dec, "rtcp_sink")
+        link(dec, "rtcp_src", self.rtpbin, f"recv_rtcp_sink_{index}")
+
+        # Our RTCP every second, not every five: the SFU learns where to send keyframe requests sooner.
+        rtp_session = self.rtpbin.emit("get-internal-session", index)
+        if rtp_session is not None:
+            rtp_session.set_property("rtcp-min-interval", Gst.SECOND)
+
+    def _sfu_caps(self, sfu_key):
+        if not sfu_key:
+            # No key for the SFU's RTCP (an older server): its packets are dropped, keyframes stay periodic.
+            return None
+        return Gst.Caps.from_string(
+            "application/x-srtcp,srtp-key=(buffer){},srtp-cipher={c},srtp-auth={a},srtcp-cipher={c},srtcp-auth={a}".format(
+                key_bytes(sfu_key).hex(), c=SUITE["cipher"], a=SUITE["auth"]
+            )
+        )
+
+    def _on_rtpbin_pad(self, _rtpbin, pad):
+        name = pad.get_name()
+        if name.startswith("send_rtp_src_"):
+            index = int(name.rsplit("_", 1)[1])
+            enc, rtp_sink = self.send_pads[index]
+            pad.link(enc.request_pad_simple(f"rtp_sink_{index}"))
+            link(enc, f"rtp_src_{index}", rtp_sink, "sink")
+
+    # --- probes and bus -----------------------------------------------------
+
+    def _on_upstream_event(self, _pad, info, track):
+        event = info.get_event()
+        if event is not None and event.type == Gst.EventType.CUSTOM_UPSTREAM:
+            structure = event.get_structure()
+            if structure is not None and structure.get_name() == "GstForceKeyUnit":
+                self.forced += 1
+                log(f"keyframe requested by the SFU: {track}")
+        return Gst.PadProbeReturn.OK
+
+    def _count_frame(self, _pad, _info):
+        self.frames += 1
+        return Gst.PadProbeReturn.OK
+
+    def _count_bytes(self, _pad, info):
+        if info.type & Gst.PadProbeType.BUFFER_LIST:
+            buffers = info.get_buffer_list()
+            self.bytes += sum(buffers.get(i).get_size() for i in range(buffers.length()))
+        else:
+            self.bytes += info.get_buffer().get_size()
+        return Gst.PadProbeReturn.OK
+
+    def _report(self):
+        now = time.monotonic()
+        at, frames = self.last
+        fps = (self.frames - frames) / max(1e-3, now - at)
+        self.last = (now, self.frames)
+        sys.stdout.write(
+            f"frame={self.frames}\nfps={fps:.1f}\ntotal_size={self.bytes}\n"
+            f"out_time_us={int((now - self.started) * 1e6)}\nkeyframes_forced={self.forced}\n"
+            "progress=continue\n"
+        )
+        sys.stdout.flush()
+        return True
+
+    def _on_message(self, _bus, message):
+        if message.type == Gst.MessageType.ERROR:
+            error, debug = message.parse_error()
+            log(f"error from {message.src.get_name()}: {error.message}")
+            if debug:
+                log(debug.splitlines()[0][:300])
+            self.exit_code = 1
+            self.loop.quit()
+        elif message.type == Gst.MessageType.EOS:
+            log("end of stream")
+            self.exit_code = 1
+            self.loop.quit()
+
+    def _on_file_message(self, _bus, message):
+        if message.type == Gst.MessageType.ERROR:
+            self._on_message(_bus, message)
+        elif message.type == Gst.MessageType.ASYNC_DONE and not self._file_seeked:
+            # Prerolled: from now on the file plays in segments, each end announced, never EOS.
+            self._file_seeked = True
+            self.file_pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.SEGMENT, 0)
+        elif message.type == Gst.MessageType.SEGMENT_DONE:
+            # Back to the start without a flush: running time goes on, so does the pacing.
+            self.file_pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.SEGMENT, 0)
+        elif message.type == Gst.MessageType.EOS:
+            self.file_pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH, 0)
+
+    # --- life ---------------------------------------------------------------
+
+    def build(self):
+        targets = self.plan["targets"]
+        source = self.video_source()
+        tee = make("tee", allow_not_linked=True)
+        self.pipeline.add(tee)
+        source.link(tee)
+        for index, track in enumerate(("focus", "grid")):
+            first, last = self.video_encoder(track)
+            tee.request_pad_simple("src_%u").link(first.get_static_pad("sink"))
+            self.session(index, track, last, targets[track])
+        if targets.get("audio"):
+            self.session(2, "audio", self.audio_source(), targets["audio"])
+
+    def run(self):
+        bus = self.pipeline.get_bus()
+        bus.add_signal_watch()
+        bus.connect("message", self._on_message)
+        GLib.timeout_add(1000, self._report)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, self.loop.quit)
+        if self.file_pipeline is not None:
+            self._file_seeked = False
+            file_bus = self.file_pipeline.get_bus()
+            file_bus.add_signal_watch()
+            file_bus.connect("message", self._on_file_message)
+            if self.file_pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
+                log("the file would not open")
+                self._drain_errors(file_bus)
+                return 1
+        if self.pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
+            log("the pipeline would not start (is the source there?)")
+            self._drain_errors(bus)
+            return 1
+        self.loop.run()
+        self.pipeline.set_state(Gst.State.NULL)
+        if self.file_pipeline is not None:
+            self.file_pipeline.set_state(Gst.State.NULL)
+        for s in self.sockets:
+            s.close()
+        return self.exit_code
+
+    def _drain_errors(self, bus):
+        while True:
+            message = bus.pop_filtered(Gst.MessageType.ERROR)
+            if message is None:
+                return
+            error, _debug = message.parse_error()
+            log(f"error from {message.src.get_name()}: {error.message}")
+
+
+def link(a, a_pad, b, b_pad):
+    src = a.get_static_pad(a_pad) or a.request_pad_simple(a_pad)
+    sink = b.get_static_pad(b_pad) or b.request_pad_simple(b_pad)
+    if src is None or sink is None or src.link(sink) != Gst.PadLinkReturn.OK:
+        raise PlanError(f"cannot link {a.get_name()}.{a_pad} to {b.get_name()}.{b_pad}")
+
+
+def resolve(host):
+    info = socket.getaddrinfo(host, None, type=socket.SOCK_DGRAM)[0]
+    family = Gio.SocketFamily.IPV6 if info[0] == socket.AF_INET6 else Gio.SocketFamily.IPV4
+    return family, info[4][0]
+
+
+def main():
+    Gst.init(None)
+    if sys.argv[1:] == ["--check"]:
+        missing = [name for name in NEEDED if Gst.ElementFactory.find(name) is None]
+        if missing:
+            log("missing GStreamer elements: " + " ".join(missing))
+            return 1
+        return 0
+    if sys.argv[1:]:
+        log("usage: gst_publisher.py [--check]   (the plan comes on stdin)")
+        return 64
+    line = sys.stdin.readline()
+    try:
+        plan = json.loads(line)
+        publisher = Publisher(plan)
+        publisher.build()
+    except (ValueError, KeyError, TypeError, PlanError, GLib.Error) as error:
+        log(f"bad plan: {error}")
+        return 65
+    return publisher.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
