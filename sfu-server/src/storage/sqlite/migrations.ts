@@ -302,6 +302,14 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 9,
+    name: 'alerts snoozed by a person until a time',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN snoozed_until INTEGER;
+      ALTER TABLE alerts ADD COLUMN snoozed_by TEXT;
+    `,
+  },
+  {
+    version: 10,
     name: 'the counters an alert concerns',
     sql: `
       ALTER TABLE alerts ADD COLUMN counter_ids TEXT NOT NULL DEFAULT '[]';  -- JSON array of counter ids
@@ -310,7 +318,7 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
-    version: 10,
+    version: 11,
     name: 'saved wall views, per user',
     sql: `
       CREATE TABLE wall_views (
@@ -323,14 +331,6 @@ export const MIGRATIONS: Migration[] = [
         UNIQUE (user_id, name)
       ) STRICT;
       `,
-  },
-  {
-    version: 11,
-    name: 'alerts snoozed by a person until a time',
-    sql: `
-      ALTER TABLE alerts ADD COLUMN snoozed_until INTEGER;
-      ALTER TABLE alerts ADD COLUMN snoozed_by TEXT;
-    `,
   },
   {
     version: 12,
