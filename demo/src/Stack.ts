@@ -6,6 +6,7 @@ import {
   ADMIN_EXIT_EXISTS,
   AGENT_CLI,
   AdminError,
+  LOAD_PUBLISHER_CLI,
   ManagedProcess,
   SERVER_MAIN,
   runAdmin,
@@ -46,6 +47,8 @@ export class Stack {
   readonly dir: string;
   readonly provisioned: Provisioned;
   readonly agents = new Map<string, ManagedProcess>();
+  /** The load publisher (one encoder for many counters), if started. */
+  loadPublisher: ManagedProcess | undefined;
   readonly #options: StackOptions;
   readonly #serverEnv: NodeJS.ProcessEnv;
   #server: ManagedProcess | undefined;
@@ -184,6 +187,31 @@ export class Stack {
     for (const c of this.provisioned.counters.slice(0, limit)) await this.startAgent(c.id);
   }
 
+  /**
+   * Publishes these counters from one shared encoder through the real ingest
+   * path (each its own hello, token, producers and keys): the province demo
+   * and the wall benchmark. Resolves once the process has started.
+   */
+  async startLoadPublisher(counterIds: readonly string[]): Promise<ManagedProcess> {
+    await this.loadPublisher?.stop();
+    const counters = counterIds.map((id) => {
+      const counter = this.provisioned.counters.find((c) => c.id === id);
+      if (!counter) throw new Error(`no counter ${id}`);
+      return { counterId: id, tokenFile: counter.tokenFile };
+    });
+    const file = path.join(this.dir, 'load-counters.json');
+    fs.writeFileSync(file, JSON.stringify(counters), { mode: 0o600 });
+    const publisher = new ManagedProcess(
+      'load publisher',
+      LOAD_PUBLISHER_CLI,
+      ['--server', this.url, '--counters', file, '--log-level', 'warn'],
+      { env: { ...process.env }, logFile: path.join(this.dir, 'logs', 'load-publisher.log') },
+    );
+    this.loadPublisher = publisher;
+    await publisher.waitForLine(/counterwatch-load-publisher: \d+ counters/);
+    return publisher;
+  }
+
   /** The loopback URL an agent listens on for queue events. */
   async agentEventsUrl(counterId: string): Promise<string> {
     const agent = this.agents.get(counterId);
@@ -225,7 +253,7 @@ export class Stack {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((a) => a.stop()));
+    await Promise.all([...this.agents.values(), ...(this.loadPublisher ? [this.loadPublisher] : [])].map((a) => a.stop()));
     await this.#server?.stop();
   }
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const SERVER_MAIN = fileURLToPath(import.meta.resolve('@counterwatch/sfu-server'));
 export const SERVER_ADMIN = fileURLToPath(import.meta.resolve('@counterwatch/sfu-server/admin'));
 export const AGENT_CLI = fileURLToPath(import.meta.resolve('@counterwatch/agent/cli'));
+export const LOAD_PUBLISHER_CLI = fileURLToPath(import.meta.resolve('@counterwatch/agent/load-cli'));
 
 /**
  * A child Node process whose output goes to a log file, with a way to wait

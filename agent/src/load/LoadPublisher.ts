@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import type { AgentHealth, AgentWelcome, AgentToServer, ProtocolApi } from '@counterwatch/shared';
+import type { Logger } from 'pino';
+import { FfmpegSupervisor } from '../media/FfmpegSupervisor.js';
+import { ServerLink } from '../server/ServerLink.js';
+import { loadEncoderArgs } from './encoderArgs.js';
+import { RtpFanout } from './RtpFanout.js';
+
+export const LOAD_PUBLISHER_VERSION = '0.1.0';
+
+export interface LoadCounter {
+  counterId: string;
+  token: string;
+}
+
+interface CounterLink {
+  counterId: string;
+  link: ServerLink;
+  heartbeat: ReturnType<typeof setInterval> | undefined;
+  kbps: number | null;
+  publishing: boolean;
+}
+
+/**
+ * Many counters from one encoder, for benchmarks and the province demo:
+ * each counter connects, says hello with its own token and publishes through
+ * the same `publishPlain` request and SRTP plain transports as an agent (its
+ * own producers, SSRCs and keys); the picture is encoded once and the relay
+ * sends each counter its own protected copy. Keyframes are periodic only
+ * (the shared encoder's GOP): the relay does not read the SFU's RTCP.
+ */
+export class LoadPublisher {
+  readonly #logger: Logger;
+  readonly #fanout: RtpFanout;
+  readonly #encoder: FfmpegSupervisor;
+  readonly #links: CounterLink[] = [];
+  readonly #startedAt = performance.now();
+  /** Where targets without a host of their own are: the host the counters connected to. */
+  readonly #serverHost: string;
+  #welcome: AgentWelcome | undefined;
+  #fps: number | null = null;
+  #sampleTimer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+
+  private constructor(fanout: RtpFanout, options: LoadPublisherOptions) {
+    this.#logger = options.logger.child({ module: 'load-publisher' });
+    this.#fanout = fanout;
+    this.#serverHost = options.serverUrl.hostname.replace(/^\[|\]$/g, '');
+    this.#encoder = new FfmpegSupervisor({
+      prepare: () => this.#encoderArgs(),
+      redact: (args) => [...args],
+      logger: this.#logger,
+      engine: 'ffmpeg',
+      ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
+    });
+    this.#encoder.on('running', () => this.#logger.info({ counters: options.counters.length }, 'encoding'));
+    for (const counter of options.counters) {
+      const link = new ServerLink({
+        serverUrl: options.serverUrl,
+        counterId: counter.counterId,
+        token: counter.token,
+        publisher: 'ffmpeg',
+        agentVersion: LOAD_PUBLISHER_VERSION,
+        logger: this.#logger,
+        ...(options.caFile ? { caFile: options.caFile } : {}),
+      });
+      const entry: CounterLink = {
+        counterId: counter.counterId,
+        link,
+        heartbeat: undefined,
+        kbps: null,
+        publishing: false,
+      };
+      link.on('ready', (welcome, api) => void this.#publish(entry, welcome, api));
+      link.on('republish', () => {
+        const { api, welcome } = link;
+        if (api && welcome) void this.#publish(entry, welcome, api);
+      });
+      link.on('disconnected', () => {
+        clearInterval(entry.heartbeat);
+        entry.publishing = false;
+        this.#fanout.remove(entry.counterId);
+      });
+      this.#links.push(entry);
+    }
+  }
+
+  static async create(options: LoadPublisherOptions): Promise<LoadPublisher> {
+    const fanout = await RtpFanout.create();
+    return new LoadPublisher(fanout, options);
+  }
+
+  /** Connects every counter, a few at a time (a province saying hello at once is a thundering herd). */
+  async start(staggerMs = 10): Promise<void> {
+    this.#sampleTimer = setInterval(() => this.#sample(), 1_000);
+    for (const entry of this.#links) {
+      if (this.#closed) return;
+      entry.link.start();
+      await new Promise((r) => setTimeout(r, staggerMs));
+    }
+  }
+
+  get publishing(): number {
+    return this.#links.filter((l) => l.publishing).length;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#sampleTimer);
+    for (const entry of this.#links) {
+      clearInterval(entry.heartbeat);
+      entry.link.stop();
+    }
+    await this.#encoder.stop();
+    this.#fanout.close();
+    this.#logger.info('load publisher stopped');
+  }
+
+  async #publish(entry: CounterLink, welcome: AgentWelcome, api: ProtocolApi<AgentToServer>): Promise<void> {
+    try {
+      this.#fanout.remove(entry.counterId);
+      const keys = { grid: srtpKey(), focus: srtpKey(), audio: null };
+      const { targets } = await api.requestPublishPlain({ videoCodec: 'vp8', keys });
+      for (const track of ['grid', 'focus'] as const) {
+        const target = targets[track];
+        this.#fanout.set(entry.counterId, track, {
+          host: target.host ?? this.#serverHost,
+          port: target.port,
+          ssrc: target.ssrc,
+          payloadType: target.payloadType,
+          key: keys[track],
+        });
+      }
+      entry.publishing = true;
+      if (!this.#welcome) {
+        this.#welcome = welcome;
+        this.#encoder.start();
+      }
+      clearInterval(entry.heartbeat);
+      entry.heartbeat = setInterval(() => entry.link.sendHeartbeat(this.#health(entry)), welcome.heartbeatIntervalMs);
+      entry.link.sendHeartbeat(this.#health(entry));
+    } catch (error) {
+      this.#logger.warn(
+        { counterId: entry.counterId, reason: error instanceof Error ? error.message : String(error) },
+        'publish failed; retrying on the next connection',
+      );
+    }
+  }
+
+  async #encoderArgs(): Promise<string[]> {
+    const welcome = this.#welcome;
+    if (!welcome) throw new Error('no counter connected yet');
+    const [grid, focus] = welcome.renditions;
+    if (!grid || !focus) throw new Error('server sent no renditions');
+    return loadEncoderArgs({
+      renditions: { grid, focus },
+      keyframeIntervalSeconds: welcome.keyframeIntervalSeconds,
+      ports: { grid: this.#fanout.inputPort('grid'), focus: this.#fanout.inputPort('focus') },
+    });
+  }
+
+  #sample(): void {
+    const sample = this.#fanout.sample();
+    this.#fps = this.#encoder.state === 'running' ? sample.frames.focus : null;
+    for (const entry of this.#links) {
+      const bytes = sample.bytes.get(entry.counterId);
+      entry.kbps = bytes === undefined ? null : Math.round((bytes * 8) / 1000);
+    }
+  }
+
+  #health(entry: CounterLink): AgentHealth {
+    const running = this.#encoder.state === 'running';
+    return {
+      encoder: {
+        state: this.#encoder.state,
+        engine: 'ffmpeg',
+        restarts: this.#encoder.restarts,
+        fps: running ? this.#fps : null,
+        bitrateKbps: running ? entry.kbps : null,
+        lastExit: this.#encoder.lastExit,
+      },
+      outbox: { pending: 0, capacity: 0, full: false },
+      uptimeSeconds: Math.round((performance.now() - this.#startedAt) / 1000),
+      source: { kind: 'test', videoCodec: null, audioCodec: null, audio: false, problem: null },
+    };
+  }
+}
+
+export interface LoadPublisherOptions {
+  serverUrl: URL;
+  counters: LoadCounter[];
+  logger: Logger;
+  caFile?: string;
+  ffmpegPath?: string;
+}
+
+function srtpKey(): string {
+  return randomBytes(30).toString('base64');
+}

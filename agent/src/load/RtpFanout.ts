@@ -1,0 +1,141 @@
+import dgram from 'node:dgram';
+import { SrtpSender } from './srtp.js';
+
+export type FanoutTrack = 'grid' | 'focus';
+
+export interface FanoutTarget {
+  host: string;
+  port: number;
+  ssrc: number;
+  payloadType: number;
+  /** The counter's own SRTP key for this stream (base64 master key + salt). */
+  key: string;
+}
+
+interface LiveTarget {
+  host: string;
+  port: number;
+  rewrite: { ssrc: number; payloadType: number };
+  sender: SrtpSender;
+  bytes: number;
+}
+
+/**
+ * The load publisher's relay: takes the one encoder's plain RTP per
+ * rendition on a loopback port and sends a copy to every counter's ingest
+ * port with that counter's SSRC and payload type, SRTP-protected with that
+ * counter's key. One socket sends them all (comedia locks each transport
+ * onto it). RTCP from the encoder (sent to the same port) is dropped: the
+ * SFU hears no sender reports from load counters, as from a plain agent
+ * without RTCP.
+ */
+export class RtpFanout {
+  readonly #inputs = new Map<FanoutTrack, dgram.Socket>();
+  readonly #output: dgram.Socket;
+  readonly #targets = new Map<FanoutTrack, Map<string, LiveTarget>>([
+    ['grid', new Map()],
+    ['focus', new Map()],
+  ]);
+  /** Frames (RTP marker bits) per track since the last `sample()`. */
+  readonly #frames = new Map<FanoutTrack, number>([
+    ['grid', 0],
+    ['focus', 0],
+  ]);
+  #packetsOut = 0;
+  #sendErrors = 0;
+  #closed = false;
+
+  private constructor(output: dgram.Socket) {
+    this.#output = output;
+  }
+
+  static async create(host = '127.0.0.1'): Promise<RtpFanout> {
+    const bind = (socket: dgram.Socket) =>
+      new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(0, host, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+    const output = dgram.createSocket('udp4');
+    await bind(output);
+    const fanout = new RtpFanout(output);
+    // A lost packet on loopback is a full socket buffer; it is counted, not thrown.
+    output.on('error', () => (fanout.#sendErrors += 1));
+    for (const track of ['grid', 'focus'] as const) {
+      const input = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+      await bind(input);
+      input.on('message', (packet) => fanout.#relay(track, packet));
+      fanout.#inputs.set(track, input);
+    }
+    return fanout;
+  }
+
+  /** The loopback port the encoder sends this rendition's RTP (and RTCP) to. */
+  inputPort(track: FanoutTrack): number {
+    const input = this.#inputs.get(track);
+    if (!input) throw new Error('fanout closed');
+    return input.address().port;
+  }
+
+  /** Starts (or replaces) a counter's copy of one rendition. */
+  set(counterId: string, track: FanoutTrack, target: FanoutTarget): void {
+    this.#targets.get(track)?.set(counterId, {
+      host: target.host,
+      port: target.port,
+      rewrite: { ssrc: target.ssrc, payloadType: target.payloadType },
+      sender: new SrtpSender(target.key),
+      bytes: 0,
+    });
+  }
+
+  remove(counterId: string): void {
+    for (const targets of this.#targets.values()) targets.delete(counterId);
+  }
+
+  get counters(): number {
+    return this.#targets.get('grid')?.size ?? 0;
+  }
+
+  /** Frames per track and bytes sent per counter since the previous sample; resets the counts. */
+  sample(): { frames: Record<FanoutTrack, number>; bytes: Map<string, number>; packetsOut: number; sendErrors: number } {
+    const frames = { grid: this.#frames.get('grid') ?? 0, focus: this.#frames.get('focus') ?? 0 };
+    this.#frames.set('grid', 0);
+    this.#frames.set('focus', 0);
+    const bytes = new Map<string, number>();
+    for (const targets of this.#targets.values()) {
+      for (const [counterId, target] of targets) {
+        bytes.set(counterId, (bytes.get(counterId) ?? 0) + target.bytes);
+        target.bytes = 0;
+      }
+    }
+    const sample = { frames, bytes, packetsOut: this.#packetsOut, sendErrors: this.#sendErrors };
+    this.#packetsOut = 0;
+    this.#sendErrors = 0;
+    return sample;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const input of this.#inputs.values()) input.close();
+    this.#inputs.clear();
+    this.#output.close();
+  }
+
+  #relay(track: FanoutTrack, packet: Buffer): void {
+    if (packet.length < 12 || (packet[0] ?? 0) >> 6 !== 2) return;
+    const type = packet[1] ?? 0;
+    if (type >= 200 && type <= 204) return; // the encoder's RTCP
+    if (type & 0x80) this.#frames.set(track, (this.#frames.get(track) ?? 0) + 1);
+    const targets = this.#targets.get(track);
+    if (!targets) return;
+    for (const target of targets.values()) {
+      const out = target.sender.protect(packet, target.rewrite);
+      target.bytes += out.length;
+      this.#packetsOut += 1;
+      this.#output.send(out, target.port, target.host);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+/** The load publisher: one encoder, many counters (benchmarks and the province demo). */
+export { LoadPublisher, type LoadCounter, type LoadPublisherOptions } from './LoadPublisher.js';
+export { RtpFanout, type FanoutTarget, type FanoutTrack } from './RtpFanout.js';
+export { SrtpSender } from './srtp.js';

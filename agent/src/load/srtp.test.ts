@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { deriveSessionKeys, SrtpSender, unprotectForTest } from './srtp.js';
+
+const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex');
+
+function rtp(seq: number, ssrc: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(12);
+  header[0] = 0x80;
+  header[1] = 101;
+  header.writeUInt16BE(seq, 2);
+  header.writeUInt32BE(1234, 4);
+  header.writeUInt32BE(ssrc, 8);
+  return Buffer.concat([header, payload]);
+}
+
+describe('SRTP (AES_CM_128_HMAC_SHA1_80)', () => {
+  it('derives the session keys of RFC 3711 appendix B.3', () => {
+    const keys = deriveSessionKeys(
+      hex('E1F97A0D3E018BE0D64FA32C06DE4139'),
+      hex('0EC675AD498AFEEBB6960B3AABE6'),
+    );
+    expect(keys.encKey.toString('hex')).toBe('c61e7a93744f39ee10734afe3ff7a087');
+    expect(keys.salt.toString('hex')).toBe('30cbbc08863d8c85d49db34a9ae1');
+    expect(keys.authKey.toString('hex')).toBe('cebe321f6ff7716b6fd4ab49af256a156d38baa4');
+  });
+
+  it('encrypts the payload, keeps the header, and appends a tag the key checks', () => {
+    const key = Buffer.alloc(30, 7).toString('base64');
+    const payload = Buffer.from('a picture of a counter, in pieces');
+    const packet = rtp(65_000, 0x1234_5678, payload);
+    const protectedPacket = new SrtpSender(key).protect(packet);
+    expect(protectedPacket.length).toBe(packet.length + 10);
+    expect(protectedPacket.subarray(0, 12).equals(packet.subarray(0, 12))).toBe(true);
+    expect(protectedPacket.subarray(12, packet.length).equals(payload)).toBe(false);
+    expect(unprotectForTest(key, protectedPacket).equals(packet)).toBe(true);
+    const other = Buffer.alloc(30, 8).toString('base64');
+    expect(() => unprotectForTest(other, protectedPacket)).toThrow(/authentication/);
+  });
+
+  it('counts sequence wraps into the rollover counter', () => {
+    const key = Buffer.alloc(30, 3).toString('base64');
+    const sender = new SrtpSender(key);
+    sender.protect(rtp(65_534, 1, Buffer.from('x')));
+    sender.protect(rtp(65_535, 1, Buffer.from('x')));
+    const wrapped = sender.protect(rtp(2, 1, Buffer.from('after the wrap')));
+    expect(() => unprotectForTest(key, wrapped, 0)).toThrow(/authentication/);
+    expect(unprotectForTest(key, wrapped, 1).subarray(12).toString()).toBe('after the wrap');
+  });
+});
+
+describe('SRTP rewrite', () => {
+  it('gives the copy its own SSRC and payload type, keeping the marker bit', () => {
+    const key = Buffer.alloc(30, 9).toString('base64');
+    const packet = rtp(10, 1, Buffer.from('frame end'));
+    packet[1] = 0x80 | 96;
+    const out = unprotectForTest(key, new SrtpSender(key).protect(packet, { ssrc: 0x7654_3210, payloadType: 101 }));
+    expect(out.readUInt32BE(8)).toBe(0x7654_3210);
+    expect(out[1]).toBe(0x80 | 101);
+    expect(out.subarray(12).toString()).toBe('frame end');
+    expect(packet.readUInt32BE(8)).toBe(1);
+  });
+});
