@@ -28,6 +28,8 @@ export interface StackOptions {
   allowedOrigins?: string[];
   departments?: number;
   countersPerDepartment?: number;
+  /** A province of this many counters instead of departments × counters (see provinceLayout). */
+  province?: number;
   openingHours?: OpeningHours;
   workers?: number;
   /** WebRtcServer base port; a random one if not given, so stacks never collide. */
@@ -70,11 +72,13 @@ export class Stack {
       dir: options.dir,
       departments: options.departments ?? 2,
       countersPerDepartment: options.countersPerDepartment ?? 4,
+      ...(options.province !== undefined ? { province: options.province } : {}),
       ...(options.openingHours ? { openingHours: options.openingHours } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     const webRtcPort = options.webRtcPort ?? 20000 + Math.floor(Math.random() * 20000);
     const workers = options.workers ?? 1;
+    const counterCount = provisioned.counters.length;
     const serverEnv: NodeJS.ProcessEnv = {
       ...process.env,
       CW_DATA_DIR: path.join(options.dir, 'data'),
@@ -83,8 +87,14 @@ export class Stack {
       CW_MEDIA_LISTEN_IP: host,
       CW_WORKERS: String(workers),
       CW_WEBRTC_PORT: String(webRtcPort),
-      CW_RTC_MIN_PORT: String(webRtcPort + 100),
-      CW_RTC_MAX_PORT: String(webRtcPort + 100 + Math.max(200, 40 * workers)),
+      // Up to 200 counters fit below the recorder's ports (4 per agent, plus the consoles'); a province goes above them.
+      CW_RTC_MIN_PORT: String(webRtcPort + (counterCount > 180 ? 2000 : 100)),
+      CW_RTC_MAX_PORT: String(
+        webRtcPort +
+          (counterCount > 180
+            ? 2000 + 5 * counterCount + 300
+            : 100 + Math.max(200, 40 * workers, 4 * counterCount + 100)),
+      ),
       // Each stack its own recorder ports, beside its mediasoup range.
       CW_RECORDER_PORTS: `${webRtcPort + 1000}-${webRtcPort + 1999}`,
       CW_GRID_RENDITION: options.gridRendition ?? '320x180@15:150',
@@ -253,7 +263,9 @@ export class Stack {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.agents.values(), ...(this.loadPublisher ? [this.loadPublisher] : [])].map((a) => a.stop()));
+    await Promise.all(
+      [...this.agents.values(), ...(this.loadPublisher ? [this.loadPublisher] : [])].map((a) => a.stop()),
+    );
     await this.#server?.stop();
   }
 }

@@ -16,7 +16,9 @@ import { Stack } from './Stack.js';
  * `npm start`: the server, one simulated counter agent per counter (test
  * picture and tone), and one account per role, then the URL and logins.
  *
- *   CW_DEMO_DEPARTMENTS (2)  CW_DEMO_COUNTERS (4 per department)  CW_DEMO_PORT (8080)
+ *   CW_DEMO_COUNTERS (8)     counters in all; above 16 a province (provincial departments + commune stations)
+ *   CW_DEMO_DEPARTMENTS (2)  departments sharing up to 16 counters   CW_DEMO_PORT (8080)
+ *   CW_DEMO_AGENTS           counters with a real agent (all up to 16, else 3); the rest share one load publisher
  *   CW_DEMO_WEBRTC_PORT (40000: the SFU's one WebRTC port, UDP and TCP; another for a second demo)
  *   CW_DEMO_DIR (.demo)      CW_DEMO_FOCUS (640x360@20:500)       CW_DEMO_GRID (320x180@15:150)
  *   CW_DEMO_CLOCK (HH:MM)    start the demo's clock at this Vietnam time today (e.g. 03:55 to watch the day turn)
@@ -25,7 +27,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 const Env = z.object({
   CW_DEMO_DEPARTMENTS: z.coerce.number().int().min(1).max(50).default(2),
-  CW_DEMO_COUNTERS: z.coerce.number().int().min(1).max(30).default(4),
+  CW_DEMO_COUNTERS: z.coerce.number().int().min(1).max(1000).default(8),
+  CW_DEMO_AGENTS: z.coerce.number().int().min(0).max(1000).optional(),
   CW_DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   CW_DEMO_WEBRTC_PORT: z.coerce.number().int().min(1).max(65535).default(40000),
   CW_DEMO_DIR: z.string().default(path.join(repoRoot, '.demo')),
@@ -41,6 +44,9 @@ const Env = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (Vietnam time)')
     .optional(),
 });
+
+/** Up to this many counters the demo is a few ward stations, each counter with its own agent. */
+const SMALL_DEMO_MAX = 16;
 
 const Logins = z.record(z.string(), z.object({ username: z.string(), password: z.string() }));
 type Role = 'director' | 'inspector' | 'head' | 'auditor' | 'admin';
@@ -65,19 +71,28 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   process.stdout.write(`\nStarting the CounterWatch demo in ${dir} …\n`);
 
+  // Above 16 counters a province: real agents for a few counters, one shared encoder for the rest (2 cores).
+  const province = env.CW_DEMO_COUNTERS > SMALL_DEMO_MAX;
+  const agentCount = Math.min(
+    env.CW_DEMO_COUNTERS,
+    env.CW_DEMO_AGENTS ?? (province ? 3 : env.CW_DEMO_COUNTERS),
+  );
   const stack = await Stack.create({
     dir,
     httpPort: env.CW_DEMO_PORT,
     publicUrl: `http://localhost:${env.CW_DEMO_PORT}`,
     allowedOrigins: [`http://127.0.0.1:${env.CW_DEMO_PORT}`],
     departments: env.CW_DEMO_DEPARTMENTS,
-    countersPerDepartment: env.CW_DEMO_COUNTERS,
+    countersPerDepartment: Math.ceil(env.CW_DEMO_COUNTERS / env.CW_DEMO_DEPARTMENTS),
+    ...(province ? { province: env.CW_DEMO_COUNTERS } : {}),
     openingHours: ALL_DAY,
     workers: 1,
     webRtcPort: env.CW_DEMO_WEBRTC_PORT,
     focusRendition: env.CW_DEMO_FOCUS,
     gridRendition: env.CW_DEMO_GRID,
     clockOffsetMs: offsetMs,
+    // Recording is one ffmpeg per counter: a province on 2 cores records only if asked (CW_RECORDING=true).
+    ...(province && process.env.CW_RECORDING === undefined ? { serverEnv: { CW_RECORDING: 'false' } } : {}),
   });
 
   let stopping = false;
@@ -104,7 +119,9 @@ async function main(): Promise<void> {
   });
 
   const logins = ensureAccounts(stack, dir);
-  await stack.startAgents();
+  await stack.startAgents(agentCount);
+  const loadCounters = stack.provisioned.counters.slice(agentCount).map((c) => c.id);
+  if (loadCounters.length > 0) await stack.startLoadPublisher(loadCounters);
 
   // A simulated day of queues, posted like a department's queue-number system would.
   const keys = new Map(stack.provisioned.departments.map((d) => [d.id, d.apiKey]));
@@ -112,8 +129,11 @@ async function main(): Promise<void> {
   const departments = stack.provisioned.departments.map((d, i, all) => ({
     id: d.id,
     counters: d.counters.map((c) => ({ id: c.id, services: c.services })),
-    dailyCitizens:
-      i === all.length - 1 && all.length > 1 ? Math.round(env.CW_DEMO_CITIZENS * 1.6) : env.CW_DEMO_CITIZENS,
+    // CW_DEMO_CITIZENS is per 4 counters; the last department (and in a province every ninth) is busier, to show alerts.
+    dailyCitizens: Math.round(
+      ((env.CW_DEMO_CITIZENS * d.counters.length) / 4) *
+        ((i === all.length - 1 && all.length > 1) || (province && i % 9 === 4) ? 1.6 : 1),
+    ),
   }));
   // Continue the day the database holds, if it is not over; else start a new one.
   const dayFile = path.join(dir, 'simulated-day.json');
@@ -184,7 +204,10 @@ async function main(): Promise<void> {
       const l = logins[role];
       return l ? `  login ${role}: ${l.username} ${l.password}` : `  login ${role}: (missing)`;
     }),
-    `  Counters:  ${stack.provisioned.counters.length} simulated (${env.CW_DEMO_DEPARTMENTS} departments × ${env.CW_DEMO_COUNTERS}), test picture and tone`,
+    `  Counters:  ${stack.provisioned.counters.length} simulated in ${stack.provisioned.departments.length} departments: ${agentCount} with an agent each (test picture and tone)${loadCounters.length > 0 ? `, ${loadCounters.length} from one shared encoder (load publisher, picture only)` : ''}`,
+    ...(province && process.env.CW_RECORDING === undefined
+      ? ['  Recording: off in a province demo (one ffmpeg per counter); CW_RECORDING=true to record']
+      : []),
     `  Browser publisher page: http://localhost:${env.CW_DEMO_PORT}/agent`,
     `  Department devices of ${first?.name ?? ''} (enrolled; each link opens the device ready to use, once per browser):`,
     ...devices.map((d) => `    ${d.name}: ${d.link}`),

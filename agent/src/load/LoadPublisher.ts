@@ -138,7 +138,10 @@ export class LoadPublisher {
         this.#encoder.start();
       }
       clearInterval(entry.heartbeat);
-      entry.heartbeat = setInterval(() => entry.link.sendHeartbeat(this.#health(entry)), welcome.heartbeatIntervalMs);
+      entry.heartbeat = setInterval(
+        () => entry.link.sendHeartbeat(this.#health(entry)),
+        welcome.heartbeatIntervalMs,
+      );
       entry.link.sendHeartbeat(this.#health(entry));
     } catch (error) {
       this.#logger.warn(

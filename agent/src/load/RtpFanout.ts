@@ -99,7 +99,12 @@ export class RtpFanout {
   }
 
   /** Frames per track and bytes sent per counter since the previous sample; resets the counts. */
-  sample(): { frames: Record<FanoutTrack, number>; bytes: Map<string, number>; packetsOut: number; sendErrors: number } {
+  sample(): {
+    frames: Record<FanoutTrack, number>;
+    bytes: Map<string, number>;
+    packetsOut: number;
+    sendErrors: number;
+  } {
     const frames = { grid: this.#frames.get('grid') ?? 0, focus: this.#frames.get('focus') ?? 0 };
     this.#frames.set('grid', 0);
     this.#frames.set('focus', 0);

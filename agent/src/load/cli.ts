@@ -35,7 +35,9 @@ async function main(): Promise<void> {
     serverUrl = new URL(server);
     counters = CountersFile.parse(JSON.parse(fs.readFileSync(countersFile, 'utf8')));
   } catch (error) {
-    process.stderr.write(`load publisher settings: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `load publisher settings: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(64);
   }
   const logger = pino({
@@ -46,7 +48,10 @@ async function main(): Promise<void> {
   setListenerErrorHandler((error, event) => logger.error({ err: error, event }, 'event listener threw'));
   const publisher = await LoadPublisher.create({
     serverUrl,
-    counters: counters.map((c) => ({ counterId: c.counterId, token: fs.readFileSync(c.tokenFile, 'utf8').trim() })),
+    counters: counters.map((c) => ({
+      counterId: c.counterId,
+      token: fs.readFileSync(c.tokenFile, 'utf8').trim(),
+    })),
     logger,
     ...(option(args, '--ffmpeg') ? { ffmpegPath: option(args, '--ffmpeg') } : {}),
   });

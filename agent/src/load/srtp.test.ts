@@ -53,7 +53,10 @@ describe('SRTP rewrite', () => {
     const key = Buffer.alloc(30, 9).toString('base64');
     const packet = rtp(10, 1, Buffer.from('frame end'));
     packet[1] = 0x80 | 96;
-    const out = unprotectForTest(key, new SrtpSender(key).protect(packet, { ssrc: 0x7654_3210, payloadType: 101 }));
+    const out = unprotectForTest(
+      key,
+      new SrtpSender(key).protect(packet, { ssrc: 0x7654_3210, payloadType: 101 }),
+    );
     expect(out.readUInt32BE(8)).toBe(0x7654_3210);
     expect(out[1]).toBe(0x80 | 101);
     expect(out.subarray(12).toString()).toBe('frame end');

@@ -12,7 +12,10 @@ const MASTER_SALT_BYTES = 14;
 const AUTH_TAG_BYTES = 10;
 
 /** The three session keys of RFC 3711 §4.3 (key derivation rate 0: derived once). */
-export function deriveSessionKeys(masterKey: Buffer, masterSalt: Buffer): {
+export function deriveSessionKeys(
+  masterKey: Buffer,
+  masterSalt: Buffer,
+): {
   encKey: Buffer;
   authKey: Buffer;
   salt: Buffer;
@@ -96,7 +99,11 @@ export class SrtpSender {
       out[1] = ((out[1] ?? 0) & 0x80) | (rewrite.payloadType & 0x7f);
       out.writeUInt32BE(rewrite.ssrc >>> 0, 8);
     }
-    const cipher = createCipheriv('aes-128-ctr', this.#encKey, packetIv(this.#salt, out.readUInt32BE(8), index));
+    const cipher = createCipheriv(
+      'aes-128-ctr',
+      this.#encKey,
+      packetIv(this.#salt, out.readUInt32BE(8), index),
+    );
     const encrypted = cipher.update(packet.subarray(offset));
     encrypted.copy(out, offset);
     const rocBytes = Buffer.allocUnsafe(4);
@@ -120,7 +127,11 @@ export function unprotectForTest(keyBase64: string, packet: Buffer, roc = 0): Bu
   const body = packet.subarray(0, packet.length - AUTH_TAG_BYTES);
   const rocBytes = Buffer.alloc(4);
   rocBytes.writeUInt32BE(roc, 0);
-  const tag = createHmac('sha1', keys.authKey).update(body).update(rocBytes).digest().subarray(0, AUTH_TAG_BYTES);
+  const tag = createHmac('sha1', keys.authKey)
+    .update(body)
+    .update(rocBytes)
+    .digest()
+    .subarray(0, AUTH_TAG_BYTES);
   if (!timingSafeEqual(tag, packet.subarray(body.length))) throw new Error('SRTP authentication failed');
   const offset = payloadOffset(body);
   const iv = packetIv(keys.salt, body.readUInt32BE(8), roc * 0x10000 + body.readUInt16BE(2));
