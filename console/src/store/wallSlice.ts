@@ -21,6 +21,8 @@ export interface WallSlice {
   /** The tour: cycle through saved views (or pages) every `tourSeconds`. */
   touring: boolean;
   tourSeconds: number;
+  /** Departments folded to their header in the tile-size layout (remembered on this device). */
+  collapsedDepartments: string[];
   setWallLayout: (layout: WallLayout) => void;
   setWallSort: (sort: WallSort) => void;
   setWallPage: (page: number) => void;
@@ -30,11 +32,23 @@ export interface WallSlice {
   ) => void;
   setTour: (touring: boolean, seconds?: number) => void;
   setWallViews: (views: WallView[]) => void;
+  /** Folds or unfolds one department; `all` sets every given department at once. */
+  setCollapsed: (departmentIds: string[], collapsed: boolean) => void;
 }
 
 const LAYOUT_KEY = 'cw.wallLayout';
 const SORT_KEY = 'cw.wallSort';
 const VIEW_KEY = 'cw.wallView';
+const COLLAPSED_KEY = 'cw.wallCollapsed';
+
+function storedCollapsed(): string[] {
+  try {
+    const value: unknown = JSON.parse(storedString(COLLAPSED_KEY) ?? '[]');
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(0, 5000) : [];
+  } catch {
+    return []; // an unreadable value is forgotten, never an error
+  }
+}
 
 function storedViewId(): number | null {
   const value = Number(storedString(VIEW_KEY));
@@ -50,6 +64,7 @@ export const createWallSlice: StateCreator<AppState, [], [], WallSlice> = (set) 
   wallViews: null,
   touring: false,
   tourSeconds: 20,
+  collapsedDepartments: storedCollapsed(),
   setWallLayout: (wallLayout) => {
     remember(LAYOUT_KEY, wallLayout);
     set({ wallLayout, wallPage: 0 });
@@ -76,4 +91,15 @@ export const createWallSlice: StateCreator<AppState, [], [], WallSlice> = (set) 
   },
   setTour: (touring, seconds) => set((s) => ({ touring, tourSeconds: seconds ?? s.tourSeconds })),
   setWallViews: (wallViews) => set({ wallViews }),
+  setCollapsed: (departmentIds, collapsed) =>
+    set((s) => {
+      const next = new Set(s.collapsedDepartments);
+      for (const id of departmentIds) {
+        if (collapsed) next.add(id);
+        else next.delete(id);
+      }
+      const collapsedDepartments = [...next];
+      remember(COLLAPSED_KEY, JSON.stringify(collapsedDepartments));
+      return { collapsedDepartments };
+    }),
 });

@@ -11,6 +11,7 @@ import { QueueStateBadge } from '../queue/QueueStateBadge';
 import { SEVERITY_RANK } from '../store/alertsSlice';
 import { useStore } from '../store/store';
 import { AcknowledgeButton } from './AcknowledgeButton';
+import { countRender } from './renderCount';
 import { StatusBadge, displayStatus } from './StatusBadge';
 import { TrackVideo } from './TrackVideo';
 
@@ -28,6 +29,7 @@ export const CounterTile = memo(function CounterTile({
   /** Name the department too (a grid mixing departments, where "Quầy 1" alone is ambiguous). */
   showDepartment?: boolean;
 }) {
+  countRender('CounterTile');
   const t = useT();
   const tile = useStore(
     useShallow((s) => {

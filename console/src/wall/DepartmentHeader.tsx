@@ -6,6 +6,7 @@ import { useT } from '../i18n/i18n';
 import { SEVERITY_RANK } from '../store/alertsSlice';
 import { useStore } from '../store/store';
 import { AcknowledgeButton } from './AcknowledgeButton';
+import { countRender } from './renderCount';
 
 /**
  * A department's line on the wall: its name, how many counters are live, and
@@ -15,11 +16,17 @@ import { AcknowledgeButton } from './AcknowledgeButton';
 export const DepartmentHeader = memo(function DepartmentHeader({
   departmentId,
   headingId,
+  collapsible = false,
 }: {
   departmentId: string;
   headingId?: string;
+  /** Offer to fold the department to this header (the tile-size layout's sections). */
+  collapsible?: boolean;
 }) {
+  countRender('DepartmentHeader');
   const t = useT();
+  const collapsed = useStore((s) => collapsible && s.collapsedDepartments.includes(departmentId));
+  const setCollapsed = useStore((s) => s.setCollapsed);
   const name = useStore((s) => s.departments.find((d) => d.id === departmentId)?.name ?? departmentId);
   const counterIds = useStore(useShallow((s) => s.counterIdsByDepartment[departmentId] ?? []));
   const online = useStore((s) => counterIds.filter((id) => s.counters[id]?.media.status === 'online').length);
@@ -39,7 +46,21 @@ export const DepartmentHeader = memo(function DepartmentHeader({
       className={`department-header${worst ? ` alert-${worst}` : ''}`}
       data-department-id={departmentId}
       data-alert={worst ?? ''}
+      data-collapsed={collapsible ? String(collapsed) : undefined}
     >
+      {collapsible && (
+        <button
+          type="button"
+          className="department-fold"
+          aria-expanded={!collapsed}
+          aria-controls={`tiles-${departmentId}`}
+          aria-label={t(collapsed ? 'wall.expand' : 'wall.collapse', { name })}
+          title={t(collapsed ? 'wall.expand' : 'wall.collapse', { name })}
+          onClick={() => setCollapsed([departmentId], !collapsed)}
+        >
+          {collapsed ? '▸' : '▾'}
+        </button>
+      )}
       <h2 id={headingId}>{name}</h2>
       <span className="muted">
         {t('wall.online', { count: online })} / {t('wall.counters', { count: counterIds.length })}

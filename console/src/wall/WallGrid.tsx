@@ -7,6 +7,7 @@ import { CounterTile } from './CounterTile';
 import { DepartmentHeader } from './DepartmentHeader';
 import { fitGrid, pageCount, type WallLayout } from './layout';
 import { orderCounters } from './order';
+import { countRender } from './renderCount';
 
 /** The counters on the wall: the chosen ones (a saved view) or every one in scope, in the chosen order. */
 export function wallCounters(s: AppState): string[] {
@@ -55,6 +56,7 @@ export function WallGrid({
   /** The wall narrowed to one department (`?department=`), or every one. */
   onlyDepartment: string | null;
 }) {
+  countRender('WallGrid');
   const ids = useStore(
     useShallow((s) =>
       wallCounters(s).filter((id) => !onlyDepartment || s.counters[id]?.departmentId === onlyDepartment),

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { describeError } from '../api/describeError';
 import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
+import { GoToCounter } from './GoToCounter';
 import { openVideoWallWindow } from './videoWall';
 import { currentBody, deleteView, saveView } from './wallViews';
 import { WALL_LAYOUTS, type WallLayout } from './layout';
@@ -46,6 +47,7 @@ export function WallToolbar() {
       </label>
       <SavedViews />
       <CounterChooser />
+      {layout === 'size' && <FoldAll />}
       <label>
         <input
           type="checkbox"
@@ -71,6 +73,7 @@ export function WallToolbar() {
         <span>{t('wall.seconds')}</span>
       </label>
       <span className="spacer" />
+      <GoToCounter />
       <button type="button" data-action="fullscreen" onClick={toggleFullscreen}>
         {t('wall.fullscreen')}
       </button>
@@ -87,6 +90,23 @@ export function WallToolbar() {
         {t('wall.secondScreen')}
       </button>
     </div>
+  );
+}
+
+/** Folds every department of the tile-size layout to its header, or unfolds them all. */
+function FoldAll() {
+  const t = useT();
+  const setCollapsed = useStore((s) => s.setCollapsed);
+  const all = (): string[] => useStore.getState().departments.map((d) => d.id);
+  return (
+    <span className="wall-fold-all">
+      <button type="button" data-action="collapse-all" onClick={() => setCollapsed(all(), true)}>
+        {t('wall.collapseAll')}
+      </button>
+      <button type="button" data-action="expand-all" onClick={() => setCollapsed(all(), false)}>
+        {t('wall.expandAll')}
+      </button>
+    </span>
   );
 }
 

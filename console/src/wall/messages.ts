@@ -32,6 +32,15 @@ export const wallVi = {
   'wall.view.save': 'Lưu',
   'wall.view.delete': 'Xóa',
   'wall.counters.chosen': '{count}/{total} quầy',
+  'wall.collapse': 'Thu gọn {name}',
+  'wall.expand': 'Mở rộng {name}',
+  'wall.collapseAll': 'Thu gọn tất cả',
+  'wall.expandAll': 'Mở rộng tất cả',
+  'wall.goto': 'Tìm quầy',
+  'wall.goto.hint': 'Tìm quầy (phím / hoặc Ctrl+K)',
+  'wall.goto.placeholder': 'Tên quầy hoặc đơn vị…',
+  'wall.goto.none': 'Không có quầy nào khớp',
+  'wall.goto.help': '↑↓ chọn · Enter mở · Esc đóng',
 };
 
 export const wallEn: Record<keyof typeof wallVi, string> = {
@@ -67,4 +76,13 @@ export const wallEn: Record<keyof typeof wallVi, string> = {
   'wall.view.save': 'Save',
   'wall.view.delete': 'Delete',
   'wall.counters.chosen': '{count}/{total} counters',
+  'wall.collapse': 'Collapse {name}',
+  'wall.expand': 'Expand {name}',
+  'wall.collapseAll': 'Collapse all',
+  'wall.expandAll': 'Expand all',
+  'wall.goto': 'Go to counter',
+  'wall.goto.hint': 'Go to counter (/ or Ctrl+K)',
+  'wall.goto.placeholder': 'Counter or department name…',
+  'wall.goto.none': 'No counter matches',
+  'wall.goto.help': '↑↓ choose · Enter open · Esc close',
 };
