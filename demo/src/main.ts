@@ -213,7 +213,10 @@ async function main(): Promise<void> {
     ...devices.map((d) => `    ${d.name}: ${d.link}`),
     '    More devices: log in as admin › Quản trị › Thiết bị (a one-time code per device).',
     '  Queue-system keys (POST /api/v1/events only):',
-    ...stack.provisioned.departments.map((d) => `    ${d.name}: ${d.apiKey}`),
+    ...stack.provisioned.departments.slice(0, KEYS_SHOWN).map((d) => `    ${d.name}: ${d.apiKey}`),
+    ...(stack.provisioned.departments.length > KEYS_SHOWN
+      ? [`    … ${stack.provisioned.departments.length - KEYS_SHOWN} more in ${writeKeys(dir, stack)}`]
+      : []),
     `  Queues: ${plan.resumed ? 'the simulated day continues' : 'a new simulated day'} (seed ${plan.day.seed}, ${env.CW_DEMO_SPEED}× speed, opened ${new Date(plan.day.openedAt).toISOString()}) posted to /api/v1/events`,
     ...(offsetMs !== 0
       ? [`  Clock:     ${new Date(clock()).toISOString()} (CW_DEMO_CLOCK / CW_CLOCK_OFFSET_MS)`]
@@ -224,6 +227,18 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
+
+/** Queue-system keys printed; a province's are in a file instead (its departments would fill the terminal). */
+const KEYS_SHOWN = 8;
+
+function writeKeys(dir: string, stack: Stack): string {
+  const file = path.join(dir, 'queue-keys.json');
+  const keys = Object.fromEntries(
+    stack.provisioned.departments.map((d) => [d.id, { name: d.name, apiKey: d.apiKey }]),
+  );
+  fs.writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return file;
 }
 
 /** One account per role, created on first run with generated passwords, remembered in the demo directory. */
