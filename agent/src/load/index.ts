@@ -2,3 +2,4 @@
 export { LoadPublisher, type LoadCounter, type LoadPublisherOptions } from './LoadPublisher.js';
 export { RtpFanout, type FanoutTarget, type FanoutTrack } from './RtpFanout.js';
 export { SrtpSender } from './srtp.js';
+export { loadEncoderArgs } from './encoderArgs.js';

@@ -1,0 +1,566 @@
+/**
+ * npm run bench:wall — a province on one wall, measured in one run per size
+ * (8, 150, 300, 600 counters; BENCH_WALL_COUNTERS=150,300 to choose):
+ *   - tiles on screen decoding at the grid's full frame rate, frames dropped;
+ *   - the console's main thread busy (CDP TaskDuration, and long tasks);
+ *   - React renders per second of the wall's parts under live patches;
+ *   - SFU CPU per stream, beside bare mediasoup forwarding the same streams
+ *     (same encoder picture, same SRTP ingest, same consumers) in the same run;
+ *   - event-to-tile latency (POST /api/v1/events → the tile's serving number
+ *     changes in the page) at the province's peak event rate.
+ * Every counter publishes through the load publisher (one encoder, each
+ * counter its own producers and keys). Figures, never assertions.
+ */
+import dgram from 'node:dgram';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import type { Page } from 'playwright-core';
+import { ALL_DAY, Stack } from '@counterwatch/demo';
+import { RtpFanout, loadEncoderArgs } from '@counterwatch/agent/load';
+import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
+import type { RenditionSpec } from '@counterwatch/shared';
+import { launchChromium, login } from '../support/browser.js';
+import { loginCookie } from '../support/http.js';
+import { overview, postEvents } from '../support/queue.js';
+import { cpuSeconds, percentile, table } from './stats.js';
+import { WALL_PAGE_PROBE, sampleWall, takeServingChanges, type WallSample } from './wallPage.js';
+
+const SIZES = (process.env.BENCH_WALL_COUNTERS ?? '8,150,300,600').split(',').map(Number);
+const WINDOW_MS = Number(process.env.BENCH_WALL_WINDOW_S ?? 15) * 1000;
+/** A province's peak: every counter calling a citizen every ~20 s at the morning rush (issue + call = 2 events). */
+const PEAK_EVENTS_PER_COUNTER_PER_MINUTE = Number(process.env.BENCH_WALL_PEAK_PER_COUNTER ?? 6);
+const VIEWPORT = { width: 1920, height: 1080 };
+const GRID: RenditionSpec = { name: 'grid', width: 320, height: 180, fps: 15, bitrateKbps: 150 };
+const FOCUS: RenditionSpec = { name: 'focus', width: 640, height: 360, fps: 20, bitrateKbps: 500 };
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Child processes of `pid` whose command name starts with `name`. */
+function childPids(pid: number, name: string): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && comm.startsWith(name)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+function cpuOf(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      return sum + cpuSeconds(pid);
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      log(`  (gave up waiting for ${what} after ${Math.round(timeoutMs / 1000)} s)`);
+      return undefined;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+/**
+ * Bare mediasoup, in this process: one worker, one router per department as
+ * the server has, the same SRTP plain ingest per counter fed by a second
+ * copy of the load publisher's encoder and relay, and `consumers` grid
+ * consumers on SRTP plain transports to a sink (what the wall's tiles take).
+ */
+async function bareForwarding(
+  departments: { id: string; counters: string[] }[],
+): Promise<{
+  workerPid: number;
+  addConsumers: (count: number) => Promise<void>;
+  close: () => Promise<void>;
+}> {
+  const logger = pino({ level: 'warn' });
+  const base = 50000 + Math.floor(Math.random() * 5000);
+  const pool = await WorkerPool.create({
+    size: 1,
+    listenIp: '127.0.0.1',
+    announcedIp: '127.0.0.1',
+    webRtcPort: base,
+    webRtcTcp: false,
+    rtcMinPort: base + 10,
+    rtcMaxPort: base + 8000,
+    logger,
+  });
+  const slot = pool.slot(0)!;
+  const fanout = await RtpFanout.create();
+  const ingests: CounterIngest[] = [];
+  const routers: DepartmentRouter[] = [];
+  const sink = dgram.createSocket('udp4');
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  sink.on('message', () => undefined);
+  for (const department of departments) {
+    const router = await DepartmentRouter.create({ slot, departmentId: department.id, logger });
+    routers.push(router);
+    for (const counterId of department.counters) {
+      const key = () => randomBytes(30).toString('base64');
+      const keys = { grid: key(), focus: key(), audio: null };
+      const { ingest, targets } = await CounterIngest.createPlain({
+        router,
+        counterId,
+        videoCodec: 'vp8',
+        keys,
+        listenIp: '127.0.0.1',
+        announcedIp: '127.0.0.1',
+        ingestHost: '127.0.0.1',
+        logger,
+      });
+      ingests.push(ingest);
+      for (const track of ['grid', 'focus'] as const) {
+        const t = targets[track];
+        fanout.set(counterId, track, {
+          host: '127.0.0.1',
+          port: t.port,
+          ssrc: t.ssrc,
+          payloadType: t.payloadType,
+          key: keys[track],
+        });
+      }
+    }
+  }
+  const ffmpeg: ChildProcess = spawn(
+    'ffmpeg',
+    loadEncoderArgs({
+      renditions: { grid: GRID, focus: FOCUS },
+      keyframeIntervalSeconds: 1,
+      ports: { grid: fanout.inputPort('grid'), focus: fanout.inputPort('focus') },
+    }),
+    { stdio: 'ignore' },
+  );
+  return {
+    workerPid: slot.worker.pid,
+    async addConsumers(count) {
+      for (const ingest of ingests.slice(0, count)) {
+        const router = routers.find((r) => r.departmentId === ingest.departmentId)!;
+        const t = await router.router.createPlainTransport({
+          listenInfo: router.plainListenInfo('127.0.0.1'),
+          rtcpMux: true,
+          comedia: false,
+          enableSrtp: true,
+        });
+        await t.connect({
+          ip: '127.0.0.1',
+          port: sink.address().port,
+          srtpParameters: {
+            cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+            keyBase64: randomBytes(30).toString('base64'),
+          },
+        });
+        await t.consume({
+          producerId: ingest.producer('grid')!.id,
+          rtpCapabilities: router.router.rtpCapabilities,
+        });
+      }
+    },
+    async close() {
+      ffmpeg.kill('SIGTERM');
+      fanout.close();
+      for (const i of ingests) i.close('shutdown');
+      sink.close();
+      await pool.close();
+    },
+  };
+}
+
+interface Row {
+  counters: number;
+  onScreen: number;
+  fullRate: number;
+  withPicture: number;
+  dropped: number;
+  shown: number;
+  busyPct: number;
+  longTaskPct: number;
+  tileRenders: number;
+  otherRenders: number;
+  cwCpuPct: number;
+  cwWorkerPct: number;
+  bareCpuPct: number;
+  streams: number;
+  publisherPct: number;
+  encoderPct: number;
+  browserPct: number;
+  eventsPerSecond: number;
+  latencies: number[];
+  posted: number;
+}
+
+async function oneSize(n: number): Promise<Row | null> {
+  log(`\n== ${n} counters ==`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-wall-'));
+  const stack = await Stack.create({
+    dir,
+    province: n,
+    logLevel: 'warn',
+    openingHours: ALL_DAY,
+    serverEnv: {
+      CW_RECORDING: 'false',
+      CW_GRID_RENDITION: '320x180@15:150',
+      CW_FOCUS_RENDITION: '640x360@20:500',
+    },
+  });
+  const browser = await launchChromium();
+  let bare: Awaited<ReturnType<typeof bareForwarding>> | undefined;
+  try {
+    const password = stack.createUser('bench', ['director']);
+    const cookie = await loginCookie(stack.url, 'bench', password);
+    const started = Date.now();
+    const publisher = await stack.startLoadPublisher(stack.provisioned.counters.map((c) => c.id));
+    const online = await waitFor(
+      `${n} counters online`,
+      async () => {
+        const o = await overview(stack.url, cookie);
+        const count = o.departments.flatMap((d) => d.counters).filter((c) => c.status === 'online').length;
+        return count === n ? count : undefined;
+      },
+      240_000,
+    );
+    log(`  ${online ?? 'not all'} counters online after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    bare = await bareForwarding(
+      stack.provisioned.departments.map((d) => ({ id: d.id, counters: d.counters.map((c) => c.id) })),
+    );
+
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.addInitScript(WALL_PAGE_PROBE);
+    await login(page, stack.url, 'bench', password).catch(() =>
+      page.waitForSelector('.app-header [data-connection="connected"]', { timeout: 120_000 }),
+    );
+    // Every tile on screen has a picture (or 60 s passed), then a few seconds to settle.
+    await waitFor(
+      'pictures on every tile on screen',
+      async () => {
+        const s = await sampleWall(page);
+        return s.tilesOnScreen > 0 && s.videos.filter((v) => v.total > 0).length >= s.tilesOnScreen
+          ? s
+          : undefined;
+      },
+      60_000,
+    );
+    await new Promise((r) => setTimeout(r, 3_000));
+    const onScreen = (await sampleWall(page)).tilesOnScreen;
+    await bare.addConsumers(onScreen);
+    await new Promise((r) => setTimeout(r, 2_000));
+
+    const serverPid = stack.server.pid!;
+    const workers = childPids(serverPid, 'mediasoup-work');
+    const encoders = childPids(publisher.pid!, 'ffmpeg').concat(
+      childPids(publisher.pid!, 'setpriv').flatMap((p) => [p, ...childPids(p, 'ffmpeg')]),
+    );
+    const browserPids = (() => {
+      const root = (browser as unknown as { process?: () => ChildProcess }).process?.()?.pid;
+      return root ? [root, ...childPids(root, 'chromium'), ...childPids(root, 'chrome')] : [];
+    })();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskDuration = async (): Promise<number> => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+    };
+
+    await takeServingChanges(page);
+    const cpuBefore = {
+      server: cpuOf([serverPid]),
+      workers: cpuOf(workers),
+      bare: cpuOf([bare.workerPid]),
+      publisher: cpuOf([publisher.pid!]),
+      encoder: cpuOf(encoders),
+      browser: cpuOf(browserPids),
+    };
+    const before = await sampleWall(page);
+    const taskBefore = await taskDuration();
+    const { posted, sentAt } = await postAtPeak(stack, n, WINDOW_MS);
+    const after = await sampleWall(page);
+    const taskAfter = await taskDuration();
+    const seconds = (after.at - before.at) / 1000;
+    const cpu = (pids: number[], was: number) => (100 * (cpuOf(pids) - was)) / seconds;
+    const cwWorkerPct = cpu(workers, cpuBefore.workers);
+    const cwCpuPct = cwWorkerPct + cpu([serverPid], cpuBefore.server);
+    const bareCpuPct = cpu([bare.workerPid], cpuBefore.bare);
+    const publisherPct = cpu([publisher.pid!], cpuBefore.publisher);
+    const encoderPct = cpu(encoders, cpuBefore.encoder);
+    const browserPct = cpu(browserPids, cpuBefore.browser);
+
+    // Stragglers: a change posted at the window's end shows a moment later.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const latencies: number[] = [];
+    for (const [number, at] of await takeServingChanges(page)) {
+      const sent = sentAt.get(number);
+      if (sent !== undefined) latencies.push(at - sent);
+    }
+    const row = summarise(n, before, after, seconds, {
+      busyPct: (100 * (taskAfter - taskBefore)) / seconds,
+      cwCpuPct,
+      cwWorkerPct,
+      bareCpuPct,
+      streams: 2 * n + onScreen,
+      publisherPct,
+      encoderPct,
+      browserPct,
+      eventsPerSecond: posted / seconds,
+      latencies,
+      posted,
+    });
+    return row;
+  } catch (error) {
+    log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await bare?.close().catch(() => undefined);
+    await stack.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function summarise(
+  n: number,
+  before: WallSample,
+  after: WallSample,
+  seconds: number,
+  rest: Omit<
+    Row,
+    | 'counters'
+    | 'onScreen'
+    | 'fullRate'
+    | 'withPicture'
+    | 'dropped'
+    | 'shown'
+    | 'longTaskPct'
+    | 'tileRenders'
+    | 'otherRenders'
+  >,
+): Row {
+  let fullRate = 0;
+  let withPicture = 0;
+  let dropped = 0;
+  let shown = 0;
+  for (const v of after.videos) {
+    const was = before.videos.find((b) => b.counterId === v.counterId);
+    if (!was) continue;
+    const frames = v.total - was.total;
+    if (frames > 0) withPicture += 1;
+    if (frames / seconds >= 0.9 * GRID.fps) fullRate += 1;
+    dropped += v.dropped - was.dropped;
+    shown += frames;
+  }
+  const renders = (part: string) => ((after.renders[part] ?? 0) - (before.renders[part] ?? 0)) / seconds;
+  const otherRenders = Object.keys(after.renders)
+    .filter((p) => p !== 'CounterTile')
+    .reduce((sum, p) => sum + renders(p), 0);
+  return {
+    counters: n,
+    onScreen: after.tilesOnScreen,
+    fullRate,
+    withPicture,
+    dropped,
+    shown,
+    longTaskPct: (100 * (after.longTaskMs - before.longTaskMs)) / 1000 / seconds,
+    tileRenders: renders('CounterTile'),
+    otherRenders,
+    ...rest,
+  };
+}
+
+/**
+ * Posts ticket.issued + ticket.called pairs for counters across the province
+ * at its peak rate for `ms`; returns how many events went and when each
+ * ticket number was posted (wall clock, as the page stamps its changes).
+ */
+async function postAtPeak(
+  stack: Stack,
+  n: number,
+  ms: number,
+): Promise<{ posted: number; sentAt: Map<string, number> }> {
+  const eventsPerSecond = (n * PEAK_EVENTS_PER_COUNTER_PER_MINUTE) / 60;
+  const pairsPerTick = eventsPerSecond / 2 / 10; // ten ticks a second
+  const sentAt = new Map<string, number>();
+  const counters = stack.provisioned.counters;
+  const departments = new Map(stack.provisioned.departments.map((d) => [d.id, d]));
+  let posted = 0;
+  let seq = 0;
+  let owed = 0;
+  let next = 0;
+  const end = Date.now() + ms;
+  const inFlight: Promise<unknown>[] = [];
+  while (Date.now() < end) {
+    owed += pairsPerTick;
+    const batches = new Map<string, unknown[]>();
+    while (owed >= 1) {
+      owed -= 1;
+      const counter = counters[next % counters.length]!;
+      next += 1;
+      const number = `B${seq}`;
+      const ticketId = randomUUID();
+      const at = Date.now();
+      const base = { departmentId: counter.departmentId, occurredAt: at };
+      const events = batches.get(counter.departmentId) ?? [];
+      events.push(
+        {
+          ...base,
+          id: randomUUID(),
+          source: { id: 'bench', seq: seq * 2 },
+          type: 'ticket.issued',
+          ticketId,
+          ticketNumber: number,
+          serviceCode: counter.services[0],
+        },
+        {
+          ...base,
+          id: randomUUID(),
+          source: { id: 'bench', seq: seq * 2 + 1 },
+          type: 'ticket.called',
+          ticketId,
+          counterId: counter.id,
+        },
+      );
+      batches.set(counter.departmentId, events);
+      sentAt.set(number, at);
+      seq += 1;
+    }
+    for (const [departmentId, events] of batches) {
+      posted += events.length;
+      inFlight.push(
+        postEvents(stack.url, departments.get(departmentId)!.apiKey, events).catch(() => undefined),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await Promise.all(inFlight);
+  return { posted, sentAt };
+}
+
+async function main(): Promise<void> {
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  log(
+    `CounterWatch wall benchmark — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+  );
+  log(
+    `load average at start: ${load}; window ${WINDOW_MS / 1000} s; viewport ${VIEWPORT.width}×${VIEWPORT.height}; grid ${GRID.width}x${GRID.height}@${GRID.fps}`,
+  );
+  const rows: Row[] = [];
+  for (const n of SIZES) {
+    const row = await oneSize(n);
+    if (row) rows.push(row);
+  }
+  log(
+    `\nload average at end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  log('\nThe wall (one headless Chromium, default "fit the screen" layout, pages when tiles do not fit):');
+  log(
+    table([
+      [
+        'counters',
+        'tiles on screen',
+        'with picture',
+        `at full rate (≥${0.9 * GRID.fps} fps)`,
+        'frames dropped',
+        'main thread busy %',
+        'long tasks %',
+        'tile renders/s',
+        'other renders/s',
+      ],
+      ...rows.map((r) => [
+        r.counters,
+        r.onScreen,
+        r.withPicture,
+        r.fullRate,
+        `${r.dropped} of ${r.shown}`,
+        r.busyPct.toFixed(1),
+        r.longTaskPct.toFixed(1),
+        r.tileRenders.toFixed(1),
+        r.otherRenders.toFixed(1),
+      ]),
+    ]),
+  );
+  log(
+    '\nThe SFU beside bare mediasoup forwarding the same streams (ingest 2 per counter + one grid consumer per tile on screen):',
+  );
+  log(
+    table([
+      [
+        'counters',
+        'streams',
+        'CounterWatch CPU % (worker + node)',
+        'of which worker',
+        'bare mediasoup CPU %',
+        'CW % per 100 streams',
+        'bare % per 100 streams',
+        'bare / CW',
+        'load publisher %',
+        'its encoder %',
+        'Chromium %',
+      ],
+      ...rows.map((r) => [
+        r.counters,
+        r.streams,
+        r.cwCpuPct.toFixed(1),
+        r.cwWorkerPct.toFixed(1),
+        r.bareCpuPct.toFixed(1),
+        ((100 * r.cwCpuPct) / r.streams).toFixed(2),
+        ((100 * r.bareCpuPct) / r.streams).toFixed(2),
+        (r.bareCpuPct / Math.max(0.01, r.cwCpuPct)).toFixed(2),
+        r.publisherPct.toFixed(1),
+        r.encoderPct.toFixed(1),
+        r.browserPct.toFixed(0),
+      ]),
+    ]),
+  );
+  log(
+    `\nEvent to tile (POST → the tile's serving number changes in the page), at ${PEAK_EVENTS_PER_COUNTER_PER_MINUTE} events per counter per minute:`,
+  );
+  log(
+    table([
+      ['counters', 'events/s', 'changes seen on screen', 'p50 ms', 'p95 ms', 'max ms'],
+      ...rows.map((r) => [
+        r.counters,
+        r.eventsPerSecond.toFixed(1),
+        r.latencies.length,
+        Math.round(percentile(r.latencies, 50)),
+        Math.round(percentile(r.latencies, 95)),
+        Math.round(Math.max(...r.latencies, Number.NaN)),
+      ]),
+    ]),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
