@@ -58,6 +58,39 @@ function childPids(pid: number, name: string): number[] {
   return found;
 }
 
+function commOf(pid: number): string {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  } catch {
+    return '';
+  }
+}
+
+/** Every process below `pid`. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      found.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
 function cpuOf(pids: number[]): number {
   return pids.reduce((sum, pid) => {
     try {
@@ -91,9 +124,7 @@ async function waitFor<T>(
  * copy of the load publisher's encoder and relay, and `consumers` grid
  * consumers on SRTP plain transports to a sink (what the wall's tiles take).
  */
-async function bareForwarding(
-  departments: { id: string; counters: string[] }[],
-): Promise<{
+async function bareForwarding(departments: { id: string; counters: string[] }[]): Promise<{
   workerPid: number;
   addConsumers: (count: number) => Promise<void>;
   close: () => Promise<void>;
@@ -272,13 +303,9 @@ async function oneSize(n: number): Promise<Row | null> {
 
     const serverPid = stack.server.pid!;
     const workers = childPids(serverPid, 'mediasoup-work');
-    const encoders = childPids(publisher.pid!, 'ffmpeg').concat(
-      childPids(publisher.pid!, 'setpriv').flatMap((p) => [p, ...childPids(p, 'ffmpeg')]),
-    );
-    const browserPids = (() => {
-      const root = (browser as unknown as { process?: () => ChildProcess }).process?.()?.pid;
-      return root ? [root, ...childPids(root, 'chromium'), ...childPids(root, 'chrome')] : [];
-    })();
+    const encoders = descendants(publisher.pid!).filter((pid) => commOf(pid) === 'ffmpeg');
+    // Chromium's processes: this process's descendants named chromium (headless shell or full).
+    const browserPids = descendants(process.pid).filter((pid) => commOf(pid).startsWith('chrom'));
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const taskDuration = async (): Promise<number> => {
@@ -552,7 +579,7 @@ async function main(): Promise<void> {
         r.latencies.length,
         Math.round(percentile(r.latencies, 50)),
         Math.round(percentile(r.latencies, 95)),
-        Math.round(Math.max(...r.latencies, Number.NaN)),
+        r.latencies.length > 0 ? Math.round(Math.max(...r.latencies)) : 'n/a',
       ]),
     ]),
   );

@@ -445,9 +445,9 @@ describe('access control matrix', () => {
     await login(page, stack.url, 'viewer', password);
     const name = page.locator(`.tile[data-counter-id="${A.counters[1]!.id}"] .tile-name`);
     await name.waitFor();
-    // Shown as text (the wall adds the department's name where it spans departments).
+    // Shown as text (the wall puts the department's short name first where it spans departments).
     const shown = (await name.textContent()) ?? '';
-    expect(shown === evil || shown.startsWith(`${evil} · `), shown).toBe(true);
+    expect(shown === evil || shown.endsWith(` · ${evil}`), shown).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(dialog).toBe(false);
   });

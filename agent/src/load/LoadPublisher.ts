@@ -90,13 +90,19 @@ export class LoadPublisher {
     return new LoadPublisher(fanout, options);
   }
 
-  /** Connects every counter, a few at a time (a province saying hello at once is a thundering herd). */
-  async start(staggerMs = 10): Promise<void> {
+  /**
+   * Connects every counter one after another: the next starts when the one
+   * before is publishing or after `staggerMs` (a province saying hello at
+   * once is a thundering herd that times out on a loaded server).
+   */
+  async start(staggerMs = 250): Promise<void> {
     this.#sampleTimer = setInterval(() => this.#sample(), 1_000);
     for (const entry of this.#links) {
       if (this.#closed) return;
       entry.link.start();
-      await new Promise((r) => setTimeout(r, staggerMs));
+      const deadline = performance.now() + staggerMs;
+      while (!entry.publishing && performance.now() < deadline && !this.#closed)
+        await new Promise((r) => setTimeout(r, 10));
     }
   }
 
@@ -146,7 +152,15 @@ export class LoadPublisher {
     } catch (error) {
       this.#logger.warn(
         { counterId: entry.counterId, reason: error instanceof Error ? error.message : String(error) },
-        'publish failed; retrying on the next connection',
+        'publish failed; retrying',
+      );
+      // Still connected (a refused or timed-out request): ask again a little later, as the agent's supervisor would.
+      setTimeout(
+        () => {
+          if (!this.#closed && entry.link.api === api && !entry.publishing)
+            void this.#publish(entry, welcome, api);
+        },
+        2_000 + Math.random() * 2_000,
       );
     }
   }

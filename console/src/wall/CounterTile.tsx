@@ -161,9 +161,15 @@ export const CounterTile = memo(function CounterTile({
           </div>
         </div>
         <div className="tile-caption">
-          <span className="tile-name">
+          <span
+            className="tile-name"
+            title={tile.departmentName ? `${tile.departmentName} · ${name}` : undefined}
+          >
+            {/* The department first: on a province's wall "Quầy 1" alone says nothing, and the end is cut. */}
+            {tile.departmentName && (
+              <span className="tile-department">{shortDepartmentName(tile.departmentName)} · </span>
+            )}
             {name}
-            {tile.departmentName && <span className="tile-department"> · {tile.departmentName}</span>}
           </span>
           {live && soundWarning && (
             <span className="tile-source-problem" data-source-problem={sourceProblem}>
@@ -198,6 +204,17 @@ export const CounterTile = memo(function CounterTile({
     </div>
   );
 });
+
+/**
+ * A department's name short enough for a tile: its code when it has one
+ * ("Phòng Quản lý xuất nhập cảnh (PA08)" → "PA08"), else without the
+ * "Công an " every station shares ("Công an xã Tân Thạnh" → "xã Tân Thạnh").
+ */
+export function shortDepartmentName(name: string): string {
+  const code = /\(([A-Z0-9]{2,8})\)\s*$/.exec(name)?.[1];
+  if (code) return code;
+  return name.replace(/^Công an\s+/i, '');
+}
 
 function MicOffIcon() {
   return (

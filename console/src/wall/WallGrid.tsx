@@ -9,6 +9,9 @@ import { fitGrid, pageCount, type WallLayout } from './layout';
 import { orderCounters } from './order';
 import { countRender } from './renderCount';
 
+/** More departments than this on one page: only those with alerts get a header line. */
+const MAX_DEPARTMENT_HEADERS = 4;
+
 /** The counters on the wall: the chosen ones (a saved view) or every one in scope, in the chosen order. */
 export function wallCounters(s: AppState): string[] {
   const chosen = s.wallCounterIds?.filter((id) => s.counters[id] !== undefined) ?? s.wallOrder;
@@ -76,6 +79,16 @@ export function WallGrid({
       return s.departments.filter((d) => seen.has(d.id)).map((d) => d.id);
     }),
   );
+  // A page of a province spans many departments: their headers would push the tiles down, so past a
+  // few only those with department alerts are listed (each tile names its department).
+  const listed = useStore(
+    useShallow((s) =>
+      departmentIds.length <= MAX_DEPARTMENT_HEADERS
+        ? departmentIds
+        : departmentIds.filter((id) => (s.alertIdsByDepartment[id]?.length ?? 0) > 0),
+    ),
+  );
+  const t = useT();
   const multiDepartment = useStore((s) => s.departments.length > 1);
   useEffect(() => {
     if (page !== shown) setPage(shown);
@@ -84,9 +97,16 @@ export function WallGrid({
   return (
     <>
       <div className="wall-departments">
-        {departmentIds.map((id) => (
+        {listed.map((id) => (
           <DepartmentHeader key={id} departmentId={id} />
         ))}
+        {listed.length < departmentIds.length && (
+          <span className="muted wall-departments-more" data-departments-on-page={departmentIds.length}>
+            {t(listed.length > 0 ? 'wall.departments.more' : 'wall.departments.onPage', {
+              count: departmentIds.length - listed.length,
+            })}
+          </span>
+        )}
         {pages > 1 && <Pager page={shown} pages={pages} onPage={setPage} />}
       </div>
       <div

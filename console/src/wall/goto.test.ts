@@ -21,3 +21,15 @@ describe('go to counter', () => {
     expect(matchCounters(many, 'quay')).toHaveLength(12);
   });
 });
+
+describe('short department names on tiles', () => {
+  it('keeps the code of a provincial department, drops "Công an" of a station', async () => {
+    const { shortDepartmentName } = await import('./CounterTile');
+    expect(shortDepartmentName('Phòng Quản lý xuất nhập cảnh (PA08)')).toBe('PA08');
+    expect(shortDepartmentName('Công an xã Tân Thạnh')).toBe('xã Tân Thạnh');
+    expect(shortDepartmentName('Công an phường Hoàn Kiếm')).toBe('phường Hoàn Kiếm');
+    expect(shortDepartmentName('Trung tâm Phục vụ hành chính công tỉnh — quầy Công an')).toBe(
+      'Trung tâm Phục vụ hành chính công tỉnh — quầy Công an',
+    );
+  });
+});
