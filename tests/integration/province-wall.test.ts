@@ -54,8 +54,11 @@ describe('a province on one wall', () => {
     );
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await login(page, stack.url, 'director', password);
-  }, 240_000);
+    // 150 counters' snapshot on a loaded CI machine: more than the helper's 30 s may pass before "connected".
+    await login(page, stack.url, 'director', password).catch(() =>
+      page.waitForSelector('.app-header [data-connection="connected"]', { timeout: 90_000 }),
+    );
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -91,18 +91,24 @@ export class LoadPublisher {
   }
 
   /**
-   * Connects every counter one after another: the next starts when the one
-   * before is publishing or after `staggerMs` (a province saying hello at
-   * once is a thundering herd that times out on a loaded server).
+   * Connects every counter, `concurrency` hellos in flight at a time (a
+   * province saying hello at once is a thundering herd that times out on a
+   * loaded server); one that takes longer than `patienceMs` stops holding up
+   * the rest (its link keeps trying on its own).
    */
-  async start(staggerMs = 250): Promise<void> {
+  async start(concurrency = 8, patienceMs = 5_000): Promise<void> {
     this.#sampleTimer = setInterval(() => this.#sample(), 1_000);
+    const inFlight = new Map<CounterLink, number>();
     for (const entry of this.#links) {
-      if (this.#closed) return;
-      entry.link.start();
-      const deadline = performance.now() + staggerMs;
-      while (!entry.publishing && performance.now() < deadline && !this.#closed)
+      for (;;) {
+        if (this.#closed) return;
+        const now = performance.now();
+        for (const [e, at] of inFlight) if (e.publishing || now - at > patienceMs) inFlight.delete(e);
+        if (inFlight.size < concurrency) break;
         await new Promise((r) => setTimeout(r, 10));
+      }
+      entry.link.start();
+      inFlight.set(entry, performance.now());
     }
   }
 
