@@ -67,6 +67,9 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
       outgoing: consoleToServer,
       incoming: serverToConsole,
       onNotification: (n) => this.#onNotification(n),
+      // A province's snapshot (hundreds of counters) on a busy machine can take longer than the default
+      // 10 s to arrive and be read; timing out would reconnect and start over, for ever.
+      requestTimeoutMs: 30_000,
     });
     peer.on('remoteError', (error) => console.warn('server refused a message', error.code, error.message));
     let opened = false;
