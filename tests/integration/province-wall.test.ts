@@ -1,12 +1,42 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '@counterwatch/demo';
-import { eventually, expectDecoding, launchChromium, login, mediaStats } from '../support/browser.js';
+import { eventually, launchChromium, login, mediaStats } from '../support/browser.js';
 import { loginCookie } from '../support/http.js';
 import { overview } from '../support/queue.js';
 import { testStack } from '../support/stack.js';
 
 const COUNTERS = 150;
+
+/** Frames shown so far by each listed tile's video (the screen's own count; -1 without a picture). */
+function framesShown(page: Page, ids: string[]): Promise<number[]> {
+  return page.evaluate(
+    (list) =>
+      list.map((id) => {
+        const video = document.querySelector<HTMLVideoElement>(`.tile[data-counter-id="${id}"] video`);
+        return video?.srcObject ? video.getVideoPlaybackQuality().totalVideoFrames : -1;
+      }),
+    ids,
+  );
+}
+
+/**
+ * Waits until every listed tile shows new frames over one 2 s window (a
+ * counter that republished meanwhile starts again, so the window may repeat).
+ */
+async function expectTilesPlaying(page: Page, ids: string[]): Promise<void> {
+  await eventually(
+    `frames on ${ids.length} tiles`,
+    async () => {
+      const before = await framesShown(page, ids);
+      await new Promise((r) => setTimeout(r, 2_000));
+      const after = await framesShown(page, ids);
+      const stalled = ids.filter((_, i) => (before[i] ?? -1) < 0 || (after[i] ?? 0) - (before[i] ?? 0) < 3);
+      return stalled.length === 0 ? true : undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 500 },
+  );
+}
 
 /** Ids of the wall's tiles inside the viewport, and of those mounted but below it. */
 function tilesByVisibility(page: Page): Promise<{ inView: string[]; below: string[] }> {
@@ -34,6 +64,7 @@ describe('a province on one wall', () => {
   let cleanup: () => Promise<void>;
   let browser: Browser;
   let page: Page;
+  let cookie: string;
 
   beforeAll(async () => {
     ({ stack, cleanup } = await testStack('province', {
@@ -42,16 +73,7 @@ describe('a province on one wall', () => {
     }));
     await stack.startLoadPublisher(stack.provisioned.counters.map((c) => c.id));
     const password = stack.createUser('director', ['director']);
-    const cookie = await loginCookie(stack.url, 'director', password);
-    await eventually(
-      `${COUNTERS} counters online`,
-      async () => {
-        const o = await overview(stack.url, cookie);
-        const online = o.departments.flatMap((d) => d.counters).filter((c) => c.status === 'online');
-        return online.length === COUNTERS ? true : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 1_000 },
-    );
+    cookie = await loginCookie(stack.url, 'director', password);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     // 150 counters' snapshot on a loaded CI machine: more than the helper's 30 s may pass before "connected".
@@ -67,13 +89,23 @@ describe('a province on one wall', () => {
 
   it('fills the screen with the first page of tiles; they decode, and no other counter is consumed', async () => {
     await page.locator('.wall-grid .tile').first().waitFor();
+    // The counters come online one after another (eight hellos at a time): the page's first.
+    await eventually(
+      'the tiles on screen online',
+      async () => {
+        const statuses = await page
+          .locator('.wall-grid .tile')
+          .evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-status')));
+        return statuses.length > 0 && statuses.every((st) => st === 'online') ? true : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
     const pages = Number(await page.locator('.wall-grid').getAttribute('data-pages'));
     expect(pages).toBeGreaterThan(1);
     const { inView } = await tilesByVisibility(page);
     expect(inView.length).toBeGreaterThan(4);
     expect(inView.length).toBeLessThan(COUNTERS);
-    const increases = await expectDecoding(page, inView, 'grid', { timeoutMs: 60_000 });
-    for (const id of inView) expect(increases.get(id), id).toBeGreaterThan(3);
+    await expectTilesPlaying(page, inView);
     const consumed = new Set((await mediaStats(page)).map((r) => r.counterId));
     for (const id of consumed) expect(inView).toContain(id);
   });
@@ -86,13 +118,12 @@ describe('a province on one wall', () => {
       localStorage.setItem('cw.wallLayout', 'size');
     }, departments.slice(2));
     await page.reload();
-    await page.locator('.wall-flow .tile').first().waitFor();
+    await page.locator('.wall-flow .tile').first().waitFor({ timeout: 90_000 });
     const firstTwo = stack.provisioned.departments.slice(0, 2).flatMap((d) => d.counters.map((c) => c.id));
     expect(await page.locator('.wall .tile').count()).toBe(firstTwo.length);
     const { inView, below } = await tilesByVisibility(page);
     expect(below.length).toBeGreaterThan(0);
-    const increases = await expectDecoding(page, inView, 'grid', { timeoutMs: 60_000 });
-    for (const id of inView) expect(increases.get(id), id).toBeGreaterThan(3);
+    await expectTilesPlaying(page, inView);
     await eventually('tiles below the screen paused', async () => {
       const rows = await mediaStats(page);
       return below.every((id) => rows.find((r) => r.counterId === id && r.track === 'grid')?.paused !== false)
@@ -107,12 +138,24 @@ describe('a province on one wall', () => {
     expect(await page.locator('.wall .tile').count()).toBe(firstTwo.length + third.counters.length);
   });
 
+  it('every counter comes online through the load publisher, each its own producers', async () => {
+    await eventually(
+      `${COUNTERS} counters online`,
+      async () => {
+        const o = await overview(stack.url, cookie);
+        const online = o.departments.flatMap((d) => d.counters).filter((c) => c.status === 'online');
+        return online.length === COUNTERS ? true : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
+  });
+
   it('"go to counter" finds a commune station by name and opens its focus view', async () => {
     const station = stack.provisioned.departments.at(-1)!;
     const counter = station.counters[0]!;
     await page.locator('.wall-toolbar').waitFor();
     await page.keyboard.press('/');
-    const search = page.getByRole('combobox');
+    const search = page.locator('.goto-dialog .goto-input');
     await search.fill(station.name.replace('Công an ', '').toLowerCase());
     await page.locator(`#goto-results [data-counter-id="${counter.id}"]`).waitFor();
     await page.keyboard.press('Enter');
