@@ -18,7 +18,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import type { Page } from 'playwright-core';
 import { ALL_DAY, Stack } from '@counterwatch/demo';
 import { RtpFanout, loadEncoderArgs } from '@counterwatch/agent/load';
 import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
