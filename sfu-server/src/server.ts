@@ -45,6 +45,8 @@ import { healthRoutes } from './http/routes/healthRoutes.js';
 import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
 import { queueRoutes } from './http/routes/queueRoutes.js';
 import { reviewRoutes } from './http/routes/reviewRoutes.js';
+import { counterReplayRoutes } from './http/routes/counterReplayRoutes.js';
+import { CounterReplay } from './recording/CounterReplay.js';
 import { reportRoutes } from './http/routes/reportRoutes.js';
 import { InspectionService } from './inspections/InspectionService.js';
 import { WallViewService } from './wall/WallViewService.js';
@@ -429,6 +431,13 @@ export class CounterWatchServer {
   #buildApp(): express.Express {
     const config = this.#config;
     const counterOf = (id: string) => this.#directory.counter(id);
+    const clipsDir = path.join(config.dataDir, 'clips');
+    const clips = {
+      clip: (counterId: string, from: number, to: number) => {
+        if (!this.#recording) throw new AppError('unavailable', 'recording is switched off on this server');
+        return this.#recording.clip(counterId, from, to);
+      },
+    };
     const app = createHttpApp({
       allowedOrigins: config.allowedOrigins,
       trustProxy: config.trustProxy,
@@ -516,19 +525,28 @@ export class CounterWatchServer {
           }),
         },
         {
+          path: '/counters',
+          router: counterReplayRoutes({
+            sessions: this.#sessions,
+            replay: new CounterReplay({
+              counter: counterOf,
+              segments: this.#storage.recordings,
+              interactions: (query) => this.#reviews.list(query),
+              clip: (counterId, from, to) => clips.clip(counterId, from, to),
+              audit: (input) => this.#audit.record(input),
+            }),
+            downloads: this.#downloads,
+            clipsDir,
+          }),
+        },
+        {
           path: '/',
           router: reviewRoutes({
             sessions: this.#sessions,
             audit: this.#audit,
             reviews: this.#reviews,
-            clips: {
-              clip: (counterId, from, to) => {
-                if (!this.#recording)
-                  throw new AppError('unavailable', 'recording is switched off on this server');
-                return this.#recording.clip(counterId, from, to);
-              },
-            },
-            clipsDir: path.join(config.dataDir, 'clips'),
+            clips,
+            clipsDir,
             exportsDir: path.join(config.dataDir, 'exports'),
             downloads: this.#downloads,
             counter: counterOf,

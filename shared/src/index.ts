@@ -16,6 +16,7 @@ export * from './protocol/rest.js';
 export * from './protocol/admin.js';
 export * from './protocol/wallViews.js';
 export * from './protocol/reports.js';
+export * from './protocol/recordings.js';
 export * from './domain/ids.js';
 export * from './domain/services.js';
 export * from './domain/businessDay.js';

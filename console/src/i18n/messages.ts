@@ -3,6 +3,7 @@ import { alertActionsEn, alertActionsVi } from '../alerts/messages';
 import { auditEn, auditVi } from '../audit/messages';
 import { devicesEn, devicesVi } from '../device-pages/messages';
 import { inspectionsEn, inspectionsVi } from '../inspections/messages';
+import { replayEn, replayVi } from '../replay/messages';
 import { reviewsEn, reviewsVi } from '../reviews/messages';
 import { wallEn, wallVi } from '../wall/messages';
 import { reportsEn, reportsVi } from '../reports/messages';
@@ -501,6 +502,7 @@ export const vi = {
   ...alertActionsVi,
   ...inspectionsVi,
   ...reviewsVi,
+  ...replayVi,
   ...auditVi,
   ...adminVi,
   ...devicesVi,
@@ -515,6 +517,7 @@ export const en: Record<MessageKey, string> = {
   ...alertActionsEn,
   ...inspectionsEn,
   ...reviewsEn,
+  ...replayEn,
   ...auditEn,
   ...adminEn,
   ...devicesEn,
