@@ -192,7 +192,7 @@ export const CounterTile = memo(function CounterTile({
           tabIndex={selected ? 0 : -1}
           onClick={() => replayCounter(counterId)}
         >
-          ⏪ {t('replay.open')}
+          {t('replay.open')}
         </button>
       )}
       {canInspect && (
