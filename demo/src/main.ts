@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   // The first department's devices, enrolled like an admin would, so a newcomer can open each at once.
   const first = stack.provisioned.departments[0];
   const firstCounter = first?.counters[0];
-  const devices =
+  const { devices, officer } =
     first && firstCounter && logins.admin
       ? await ensureDemoDevices({
           url: stack.url,
@@ -171,9 +171,9 @@ async function main(): Promise<void> {
           process.stderr.write(
             `demo devices not enrolled: ${error instanceof Error ? error.message : String(error)}\n`,
           );
-          return [];
+          return { devices: [], officer: null };
         })
-      : [];
+      : { devices: [], officer: null };
 
   const lines = [
     '',
@@ -188,6 +188,11 @@ async function main(): Promise<void> {
     `  Browser publisher page: http://localhost:${env.CW_DEMO_PORT}/agent`,
     `  Department devices of ${first?.name ?? ''} (enrolled; each link opens the device ready to use, once per browser):`,
     ...devices.map((d) => `    ${d.name}: ${d.link}`),
+    ...(officer
+      ? [
+          `    Officer at the panel: ${officer.displayName} — badge ${officer.badgeNumber}, PIN ${officer.pin} (sign in on the panel)`,
+        ]
+      : []),
     '    More devices: log in as admin › Quản trị › Thiết bị (a one-time code per device).',
     '  Queue-system keys (POST /api/v1/events only):',
     ...stack.provisioned.departments.map((d) => `    ${d.name}: ${d.apiKey}`),
