@@ -81,7 +81,7 @@ describe('console navigation', () => {
     await page.locator(`.focus-view[data-counter-id="${counterId}"]`).waitFor();
     await page.locator('.app-header [data-connection="connected"]').waitFor();
     // The live picture, not only the frame: the counter's full rendition plays.
-    await page.locator('.focus-view video').waitFor({ timeout: 30_000 });
+    await page.locator('.focus-view video[data-track="focus"]').waitFor({ timeout: 30_000 });
 
     await page.locator('.focus-view [data-action="back"]').click();
     await page.locator('.focus-view').waitFor({ state: 'detached' });
@@ -183,7 +183,7 @@ describe('console navigation', () => {
     { path: async () => '/', ready: '.tile' },
     {
       path: async () => `/?counter=${A.counters[0]!.id}`,
-      ready: '.focus-view video',
+      ready: '.focus-view video[data-track="focus"]',
     },
     { path: async () => '/alerts', ready: '.alerts-page .alert-list, .alerts-page .empty' },
     { path: async () => '/departments', ready: '.departments-page .charts' },

@@ -218,7 +218,7 @@ describe('replay from a live tile', () => {
 
     // Back to live: the live picture returns in the same focus view.
     await page.locator('.focus-header [data-action="live"]').click();
-    await page.locator('.focus-view .focus-video').waitFor({ timeout: 30_000 });
+    await page.locator('.focus-view video[data-track="focus"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('.replay').count()).toBe(0);
     await page.context().close();
   });

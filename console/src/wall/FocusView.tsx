@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { can } from '../app/roles';
 import { useT, translate } from '../i18n/i18n';
@@ -109,7 +109,7 @@ export function FocusView({ counterId }: { counterId: string }) {
           {replaying ? (
             <ReplayPanel counterId={counterId} />
           ) : live ? (
-            <TrackVideo counterId={counterId} track="focus" className="focus-video" videoRef={videoRef} />
+            <FocusPicture counterId={counterId} videoRef={videoRef} />
           ) : (
             <div className="tile-placeholder" data-placeholder="true">
               {sourceProblem && sourceProblem !== 'no_microphone' && sourceProblem !== 'audio_unsupported'
@@ -177,6 +177,34 @@ export function FocusView({ counterId }: { counterId: string }) {
         <LiveStats counterId={counterId} />
       </footer>
       <LeaveInspectionDialog />
+    </div>
+  );
+}
+
+/**
+ * The full rendition, shown at once: until its first frame arrives (a new
+ * consumer waits for a keyframe) the grid rendition already flowing to the
+ * wall stands in, scaled up, so a click never shows black.
+ */
+function FocusPicture({
+  counterId,
+  videoRef,
+}: {
+  counterId: string;
+  videoRef: RefObject<HTMLVideoElement | null>;
+}) {
+  const [full, setFull] = useState(false);
+  useEffect(() => setFull(false), [counterId]);
+  return (
+    <div className="focus-picture" data-showing={full ? 'focus' : 'grid'}>
+      {!full && <TrackVideo counterId={counterId} track="grid" className="focus-video focus-standin" />}
+      <TrackVideo
+        counterId={counterId}
+        track="focus"
+        className="focus-video focus-full"
+        videoRef={videoRef}
+        onFirstFrame={() => setFull(true)}
+      />
     </div>
   );
 }
