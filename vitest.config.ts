@@ -10,7 +10,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{shared,sfu-server,agent,demo,console}/src/**/*.test.{ts,tsx}'],
+          // The storage contract runs against both backends (SQLite, and PostgreSQL in a private cluster).
+          include: ['{shared,sfu-server,agent,demo,console}/src/**/*.test.{ts,tsx}', 'tests/storage/**/*.test.ts'],
           environment: 'node',
           // Some unit tests hash with scrypt on purpose (logins); on two loaded cores ten of them outlast
           // vitest's 5 s default and the late ones spill into the next test. Speed lives in benchmarks.
