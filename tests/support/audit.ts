@@ -1,27 +1,19 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { z } from 'zod';
+import { countRows } from './database.js';
+import { databaseUrlOf } from './stack.js';
 
-/** Counts audit rows of an action (optionally about one object) straight from the database. */
+/** Counts audit rows of an action (optionally about one object) straight from the database (either backend). */
 export function auditCount(dataDir: string, action: string, objectId?: string): number {
-  const db = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'), {
-    readonly: true,
-    fileMustExist: true,
-  });
-  try {
-    const row = objectId
-      ? db
-          .prepare('SELECT count(*) AS n FROM audit_log WHERE action = ? AND object_id = ?')
-          .get(action, objectId)
-      : db.prepare('SELECT count(*) AS n FROM audit_log WHERE action = ?').get(action);
-    return z.object({ n: z.number() }).parse(row).n;
-  } finally {
-    db.close();
-  }
+  return objectId
+    ? countRows(dataDir, 'audit_log', 'action = ? AND object_id = ?', [action, objectId])
+    : countRows(dataDir, 'audit_log', 'action = ?', [action]);
 }
 
-/** Opens the database for writing, as an attacker with file access would. */
+/** Opens the SQLite database for writing, as an attacker with file access would (SQLite stacks only). */
 export function withDatabase<T>(dataDir: string, run: (db: BetterSqlite3.Database) => T): T {
+  if (databaseUrlOf(dataDir))
+    throw new Error('withDatabase opens SQLite files: this stack runs on PostgreSQL');
   const db = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'), { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
