@@ -1,6 +1,6 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { countRows } from './database.js';
+import { countRows, pgSqlHandle, type SqlHandle } from './database.js';
 import { databaseUrlOf } from './stack.js';
 
 /** Counts audit rows of an action (optionally about one object) straight from the database (either backend). */
@@ -10,14 +10,18 @@ export function auditCount(dataDir: string, action: string, objectId?: string): 
     : countRows(dataDir, 'audit_log', 'action = ?', [action]);
 }
 
-/** Opens the SQLite database for writing, as an attacker with file access would (SQLite stacks only). */
-export function withDatabase<T>(dataDir: string, run: (db: BetterSqlite3.Database) => T): T {
-  if (databaseUrlOf(dataDir))
-    throw new Error('withDatabase opens SQLite files: this stack runs on PostgreSQL');
+/** Opens the database for writing, as an attacker with access to it would. */
+export function withDatabase<T>(dataDir: string, run: (db: SqlHandle) => T): T {
+  // On PostgreSQL the same calls go through psql: SQL valid on both backends works on both.
+  const url = databaseUrlOf(dataDir);
+  if (url) return run(pgSqlHandle(url));
   const db = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'), { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    return run(db);
+    return run({
+      prepare: (sql) => db.prepare(sql),
+      exec: (sql) => void db.exec(sql),
+    });
   } finally {
     db.close();
   }

@@ -31,20 +31,52 @@ export function countRows(
   }
 }
 
+/** The part of better-sqlite3's Database the tests use, so a test can write SQL valid on both backends. */
+export interface SqlHandle {
+  prepare(sql: string): {
+    run(...params: (string | number | null)[]): { changes: number };
+    get(...params: (string | number | null)[]): unknown;
+    all(...params: (string | number | null)[]): unknown[];
+  };
+  exec(sql: string): void;
+}
+
+/** A PostgreSQL database behind the same synchronous calls (psql per statement; rows come back as JSON). */
+export function pgSqlHandle(url: string): SqlHandle {
+  return {
+    prepare(sql) {
+      const rows = (params: (string | number | null)[]): unknown[] =>
+        z
+          .array(z.unknown())
+          .parse(JSON.parse(psql(url, `SELECT coalesce(json_agg(t), '[]'::json) FROM (${sql}) t`, params)));
+      return {
+        run: (...params) => ({ changes: Number(/\d+$/.exec(psql(url, sql, params, false))?.[0] ?? 0) }),
+        get: (...params) => rows(params)[0],
+        all: (...params) => rows(params),
+      };
+    },
+    exec(sql) {
+      psql(url, sql, []);
+    },
+  };
+}
+
 /** Runs one statement with psql; `?` become psql variables (quoted literals). The password goes by environment. */
-function psql(url: string, sql: string, params: readonly (string | number)[]): string {
+function psql(url: string, sql: string, params: readonly (string | number | null)[], quiet = true): string {
   const u = new URL(url);
   let n = 0;
-  const text = sql.replace(/\?/g, () => `:'p${++n}'`);
+  // A null is the literal NULL; every other value a psql variable, interpolated as a quoted literal.
+  const text = sql.replace(/\?/g, () => (params[n++] === null ? 'NULL' : `:'p${n}'`));
   const result = spawnSync(
     'psql',
     [
       '-X',
       '-A',
       '-t',
+      ...(quiet ? ['-q'] : []),
       '-v',
       'ON_ERROR_STOP=1',
-      ...params.flatMap((p, i) => ['-v', `p${i + 1}=${String(p)}`]),
+      ...params.flatMap((p, i) => (p === null ? [] : ['-v', `p${i + 1}=${String(p)}`])),
     ],
     {
       input: `${text};\n`,
