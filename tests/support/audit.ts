@@ -19,7 +19,14 @@ export function withDatabase<T>(dataDir: string, run: (db: SqlHandle) => T): T {
   try {
     db.pragma('busy_timeout = 5000');
     return run({
-      prepare: (sql) => db.prepare(sql),
+      prepare: (sql) => {
+        const statement = db.prepare(sql);
+        return {
+          run: (...params) => statement.run(...params),
+          get: (...params) => statement.get(...params),
+          all: (...params) => statement.all(...params),
+        };
+      },
       exec: (sql) => void db.exec(sql),
     });
   } finally {
