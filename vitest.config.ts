@@ -12,7 +12,20 @@ import { defineConfig } from 'vitest/config';
  * tamper with SQLite directly (audit, access-matrix, security: SQLite triggers and files),
  * recording-service (opens SqliteStorage itself), docker-files (no database).
  */
-const ON_POSTGRES = ['queue-e2e', 'alerts', 'bad-input', 'token-refused', 'business-day', 'reports'];
+const ON_POSTGRES = [
+  'queue-ingest',
+  'queue-e2e',
+  'alerts',
+  'wall-alerts',
+  'bad-input',
+  'token-refused',
+  'business-day',
+  'reports',
+  'agent-outbox',
+  'audit-page',
+  'sessions',
+  'device-credentials',
+];
 export default defineConfig({
   test: {
     projects: [
