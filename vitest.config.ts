@@ -25,6 +25,8 @@ const ON_POSTGRES = [
   'audit-page',
   'sessions',
   'device-credentials',
+  'supervision-e2e',
+  'inspection-e2e',
 ];
 export default defineConfig({
   test: {
