@@ -27,6 +27,7 @@ const ON_POSTGRES = [
   'device-credentials',
   'supervision-e2e',
   'inspection-e2e',
+  'device-hall',
 ];
 export default defineConfig({
   test: {
