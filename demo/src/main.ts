@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -213,10 +214,14 @@ function ensureAccounts(
   stack: Stack,
   dir: string,
 ): Partial<Record<Role, { username: string; password: string }>> {
-  const file = path.join(dir, 'logins.json');
+  // Remembered logins are only good while the database that has them exists: the SQLite file's
+  // marker sits beside it; a PostgreSQL database (CW_DATABASE_URL) has its own logins and marker.
+  const databaseUrl = process.env.CW_DATABASE_URL;
+  const tag = databaseUrl ? `.pg-${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}` : '';
+  const file = path.join(dir, `logins${tag}.json`);
+  const marker = path.join(stack.dataDir, `counterwatch.db.demo-accounts${tag}`);
   let logins: z.infer<typeof Logins> = {};
-  // Remembered logins are only good while the database that has them exists.
-  if (fs.existsSync(file) && fs.existsSync(path.join(stack.dataDir, 'counterwatch.db.demo-accounts'))) {
+  if (fs.existsSync(file) && fs.existsSync(marker)) {
     const parsed = Logins.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
     if (parsed.success) logins = parsed.data;
   }
@@ -240,10 +245,7 @@ function ensureAccounts(
     logins[role] = { username, password };
   }
   fs.writeFileSync(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
-  fs.writeFileSync(
-    path.join(stack.dataDir, 'counterwatch.db.demo-accounts'),
-    'the demo accounts of logins.json exist\n',
-  );
+  fs.writeFileSync(marker, `the demo accounts of ${path.basename(file)} exist\n`);
   return logins;
 }
 

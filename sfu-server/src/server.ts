@@ -66,7 +66,7 @@ import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js'
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
 import type { Storage } from './storage/Storage.js';
-import { SqliteStorage } from './storage/sqlite/SqliteStorage.js';
+import { openStorage } from './storage/open.js';
 import { buildOverview, buildSnapshot, type ViewSources } from './views.js';
 
 const STATS_INTERVAL_MS = 2_000;
@@ -314,7 +314,12 @@ export class CounterWatchServer {
   static async create(config: ServerConfig, logger: Logger): Promise<CounterWatchServer> {
     const clock = offsetClock(config.clockOffsetMs);
     if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, 'clock offset in use');
-    const storage = await SqliteStorage.create({ dataDir: config.dataDir, logger, now: clock });
+    const storage = await openStorage({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      logger,
+      now: clock,
+    });
     try {
       const provision = config.directoryFile ? readDirectoryFile(config.directoryFile) : null;
       const directory = await Directory.load({ storage, logger, provision, now: clock });
