@@ -46,6 +46,7 @@ import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
 import { queueRoutes } from './http/routes/queueRoutes.js';
 import { reviewRoutes } from './http/routes/reviewRoutes.js';
 import { reportRoutes } from './http/routes/reportRoutes.js';
+import { staffingRoutes } from './http/routes/staffingRoutes.js';
 import { InspectionService } from './inspections/InspectionService.js';
 import { WallViewService } from './wall/WallViewService.js';
 import { wallViewRoutes } from './http/routes/wallViewRoutes.js';
@@ -60,6 +61,7 @@ import { QueueService } from './queue/QueueService.js';
 import { RecordingService } from './recording/index.js';
 import { ReportScheduler } from './reports/ReportScheduler.js';
 import { ReportService } from './reports/ReportService.js';
+import { StaffingService } from './staffing/StaffingService.js';
 import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
@@ -106,6 +108,7 @@ export class CounterWatchServer {
   readonly #officers: OfficerService;
   readonly #reports: ReportService;
   readonly #reportSchedule: ReportScheduler;
+  readonly #staffing: StaffingService;
   readonly #downloads = new Downloads();
   readonly #views: ViewSources;
   readonly #live = new LiveMedia();
@@ -183,6 +186,13 @@ export class CounterWatchServer {
       now: clock,
     });
     this.#reports = new ReportService({
+      storage,
+      directory: this.#directory,
+      audit: this.#audit,
+      logger,
+      now: clock,
+    });
+    this.#staffing = new StaffingService({
       storage,
       directory: this.#directory,
       audit: this.#audit,
@@ -506,6 +516,7 @@ export class CounterWatchServer {
           }),
         },
         { path: '/wall-views', router: wallViewRoutes(this.#sessions, this.#wallViews) },
+        { path: '/staffing', router: staffingRoutes({ sessions: this.#sessions, staffing: this.#staffing }) },
         {
           path: '/inspections',
           router: inspectionRoutes({
