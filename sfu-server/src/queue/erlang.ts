@@ -67,8 +67,8 @@ export function erlangCWithin(c: number, lambda: number, mu: number, t: number):
  * The same for an arrival that joins behind a backlog of `backlog` waiting
  * (left from an earlier, busier hour): it first waits for the backlog to
  * clear at c·μ — the correction {@link newTicketWait} makes to expected
- * waits — then as in steady state. An overloaded hour (a ≥ c) serves nobody
- * new within `t` once its backlog alone takes longer than `t`.
+ * waits — then as in steady state. An overloaded hour (a ≥ c) has no steady
+ * state: as erlangCWait says "unbounded", nobody is counted as called in time.
  */
 export function erlangCWithinAfterBacklog(
   c: number,
@@ -80,6 +80,5 @@ export function erlangCWithinAfterBacklog(
   if (c <= 0 || !(mu > 0)) return lambda > 0 || backlog > 0 ? 0 : 1;
   const clear = Math.max(0, backlog) / (c * mu);
   if (clear >= t) return 0;
-  if (lambda / mu >= c) return 1; // behind a backlog that clears in time, the fluid view: called in time
   return erlangCWithin(c, lambda, mu, t - clear);
 }

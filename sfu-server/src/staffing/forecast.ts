@@ -71,7 +71,14 @@ export function forecastDay(
       byService.set(code, into);
     }
   }
-  const trend = trendOf(usable);
+  // Campaign days count as ordinary ones: their uplift is scaled back out.
+  const ordinary = (h: DayHistory): number => {
+    let n = 0;
+    for (const [code, row] of h.arrivals)
+      n += sum(row) / campaignFactor(campaigns, departmentId, h.day, code);
+    return n;
+  };
+  const trend = trendOf(usable, ordinary);
   const campaignIds = campaigns
     .filter((c) => c.departmentIds.includes(departmentId) && day >= c.from && day <= c.to)
     .map((c) => c.id);
@@ -86,7 +93,7 @@ export function forecastDay(
 }
 
 /** Last week's arrivals against what the same weekdays of the weeks before had. */
-function trendOf(usable: readonly DayHistory[]): number {
+function trendOf(usable: readonly DayHistory[], total: (h: DayHistory) => number): number {
   const recent = usable.slice(-TREND_DAYS);
   let actual = 0;
   let expected = 0;
@@ -95,8 +102,8 @@ function trendOf(usable: readonly DayHistory[]): number {
       .filter((b) => b.day < h.day && isoWeekday(b.day) === isoWeekday(h.day))
       .slice(-PROFILE_WEEKS);
     if (before.length === 0) continue;
-    actual += sum(dayTotals(h));
-    expected += before.reduce((n, b) => n + sum(dayTotals(b)), 0) / before.length;
+    actual += total(h);
+    expected += before.reduce((n, b) => n + total(b), 0) / before.length;
   }
   if (expected < 50) return 1;
   const raw = 1 + TREND_DAMPING * (actual / expected - 1);
