@@ -6,6 +6,7 @@ import { inspectionsEn, inspectionsVi } from '../inspections/messages';
 import { reviewsEn, reviewsVi } from '../reviews/messages';
 import { wallEn, wallVi } from '../wall/messages';
 import { reportsEn, reportsVi } from '../reports/messages';
+import { staffingEn, staffingVi } from '../staffing/messages';
 
 /**
  * Every UI string, in Vietnamese (default) and English. Keys are shared;
@@ -506,6 +507,7 @@ export const vi = {
   ...devicesVi,
   ...wallVi,
   ...reportsVi,
+  ...staffingVi,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -520,4 +522,5 @@ export const en: Record<MessageKey, string> = {
   ...devicesEn,
   ...wallEn,
   ...reportsEn,
+  ...staffingEn,
 };
