@@ -52,6 +52,8 @@ describe('staffing advisor (real server, SQLite, the demo simulator)', () => {
   let A: Stack['provisioned']['departments'][number];
   let B: Stack['provisioned']['departments'][number];
   let advice: StaffingAdvice;
+  /** Saturday 5 September's ID cards, forecast before the campaign is declared. */
+  let idCardsBefore = 0;
 
   const ingestWeek = async (week: number) => {
     for (let i = 0; i < 7; i++) {
@@ -116,7 +118,16 @@ describe('staffing advisor (real server, SQLite, the demo simulator)', () => {
   const post = (path: string, body: unknown, cookie: string) =>
     send(stack.url, 'POST', path, JSON.stringify(body), { cookie });
 
+  const idCards = (d: StaffingAdvice['days'][number]) =>
+    d.hours.reduce((n, h) => n + (h.byService['id-card'] ?? 0), 0);
+
   it('a campaign is declared by the director (validated, on record); a head may not', async () => {
+    const plain = StaffingAdviceSchema.parse(
+      (await getJson(stack.url, `/api/v1/staffing?departmentId=${A.id}&from=2026-09-05&days=1`, director))
+        .body,
+    );
+    idCardsBefore = idCards(plain.days[0]!);
+    expect(idCardsBefore).toBeGreaterThan(20);
     const campaign = {
       name: 'Đợt cấp căn cước cho học sinh',
       departmentIds: [A.id],
@@ -169,8 +180,7 @@ describe('staffing advisor (real server, SQLite, the demo simulator)', () => {
     // The campaign lifts Saturday's ID cards.
     const saturday = byDay.get('2026-09-05')!;
     expect(saturday.campaignIds).toHaveLength(1);
-    const idCards = (d: typeof saturday) => d.hours.reduce((n, h) => n + (h.byService['id-card'] ?? 0), 0);
-    expect(idCards(saturday)).toBeGreaterThan(1.2 * idCards(byDay.get('2026-09-07')!) * (140 / 125));
+    expect(idCards(saturday)).toBeCloseTo(1.4 * idCardsBefore, 0);
     // Measured service times from the log, and the counters usually opened (three, all day).
     expect(advice.serviceTimes.find((s) => s.serviceCode === 'id-card')?.samples).toBeGreaterThan(100);
     expect(Math.max(...saturday.hours.map((h) => h.actualCounters))).toBe(3);
@@ -212,10 +222,27 @@ describe('staffing advisor (real server, SQLite, the demo simulator)', () => {
       expect(withAdvice.issued).toBeGreaterThan(100);
       expect(withAdvice.share!).toBeGreaterThanOrEqual(TARGET.share);
       expect(asUsual.share!).toBeLessThan(TARGET.share);
-      // Every hour the usual staffing missed the target in (with a few citizens at least) is one the advice named.
-      const missed = asUsual.hours.filter((h) => h.judged >= 5 && h.share !== null && h.share < TARGET.share);
+      console.log(
+        '  hour: usual counters, simulated share, advisor\'s "as usual" share | advised counters, simulated share',
+      );
+      for (const [i, h] of asUsual.hours.entries()) {
+        const f = busiest.hours[i]!;
+        const w = withAdvice.hours[i]!;
+        console.log(
+          `  ${h.hour}: ${h.counters} ${h.share?.toFixed(2)} ${f.shareActual} | ${w.counters} ${w.share?.toFixed(2)}${shortHours.has(h.hour) ? ' advised' : ''}`,
+        );
+      }
+      // Where the usual staffing clearly missed the target, the advisor foresaw it, and the advice
+      // named that hour or an earlier one of the day (the backlog of a short morning lasts into noon).
+      const missed = asUsual.hours.filter((h) => h.judged >= 5 && h.share !== null && h.share < 0.7);
       expect(missed.length).toBeGreaterThan(0);
-      for (const h of missed) expect(shortHours.has(h.hour), `hour ${h.hour}`).toBe(true);
+      const firstAdvised = Math.min(...shortHours);
+      for (const h of missed) {
+        expect(firstAdvised, `hour ${h.hour}`).toBeLessThanOrEqual(h.hour);
+        expect(busiest.hours.find((f) => f.hour === h.hour)!.shareActual!, `hour ${h.hour}`).toBeLessThan(
+          TARGET.share,
+        );
+      }
     }
   });
 

@@ -1,5 +1,5 @@
 import type { StaffingAdviceItem, StaffingHour } from '@counterwatch/shared';
-import { erlangCWait, erlangCWithinAfterBacklog, newTicketWait } from '../queue/erlang.js';
+import { erlangC, erlangCWait, erlangCWithinAfterBacklog, newTicketWait } from '../queue/erlang.js';
 
 /** The hour is walked in slices: the backlog a busy hour builds is carried slice by slice. */
 const SLICES = 12;
@@ -17,7 +17,10 @@ export interface HourInput {
 export interface HourOutcome {
   share: number | null;
   waitMinutes: number | null;
+  /** Citizens the next hour inherits: the fluid backlog, or the steady-state queue (Erlang C's Lq) if larger. */
   backlogEnd: number;
+  /** The fluid backlog alone: > 0 when the hour cannot keep up with its arrivals. */
+  overflow: number;
 }
 
 /**
@@ -47,10 +50,15 @@ export function evaluateHour(
     }
     b = Math.max(0, b + (lambda - counters * mu) * SLICE_S);
   }
+  // A busy hour that keeps up still ends with a queue (on average Lq): counters closing at the hour
+  // leave it to those that stay.
+  const a = lambda / mu;
+  const lq = counters > 0 && a < counters ? (erlangC(counters, a) * lambda) / (counters * mu - lambda) : 0;
   return {
     share: input.arrivals > 0 ? within : null,
     waitMinutes: input.arrivals > 0 ? waitMid : null,
-    backlogEnd: b,
+    backlogEnd: Math.max(b, lq),
+    overflow: b,
   };
 }
 
@@ -81,7 +89,7 @@ export function planDay(input: DayPlanInput): StaffingHour[] {
     while (
       needed < MAX_COUNTERS &&
       needed > 0 &&
-      ((advised.share !== null && advised.share < input.targetShare) || advised.backlogEnd > 0.5)
+      ((advised.share !== null && advised.share < input.targetShare) || advised.overflow > 0.5)
     ) {
       needed += 1;
       advised = evaluateHour(h, needed, backlogNeeded, input.targetSeconds, input.pausedShare);
@@ -163,10 +171,15 @@ export function adviseDay(
     }
     run = [];
   };
-  // One item per run of consecutive hours short of counters: as many extra as its busiest hour needs.
+  // One item per run of consecutive hours short of about as many counters (within one of the run's
+  // first hour): as many extra as its busiest hour needs.
+  const extra = (h: StaffingHour) => h.needed - h.actualCounters;
   for (const h of hours) {
-    const short = h.needed > h.actualCounters && h.arrivals > 0;
-    if (!short || run[run.length - 1]?.hour !== h.hour - 1) flush();
+    const short = extra(h) > 0 && h.arrivals > 0;
+    const head = run[0];
+    const joins =
+      head !== undefined && run[run.length - 1]?.hour === h.hour - 1 && Math.abs(extra(h) - extra(head)) <= 1;
+    if (!short || !joins) flush();
     if (short) run.push(h);
   }
   flush();

@@ -132,8 +132,11 @@ describe('staffing plan', () => {
       targetShare: 0.8,
       pausedShare: 0,
     });
-    // 48 an hour on 3 counters (18 an hour): 30 still waiting at 10:00, and 10:00 suffers for it.
-    expect(hours[1]?.backlogActual).toBeCloseTo(30, 6);
+    // 8:00, 12 an hour on 3 counters (a = 2): ends with Erlang C's queue, Lq = C(3, 2)·λ/(cμ − λ)
+    // = (4/9)·0.2/0.1 = 0.889 waiting. 9:00, 48 an hour (18 served): 30 more still waiting at 10:00,
+    // and 10:00 suffers for it.
+    expect(hours[0]?.backlogActual).toBeCloseTo(8 / 9, 2);
+    expect(hours[1]?.backlogActual).toBeCloseTo(30 + 8 / 9, 2);
     expect(hours[2]?.shareActual).toBe(0);
     expect(hours[1]?.needed).toBeGreaterThanOrEqual(9);
     const items = adviseDay('2026-09-05', 6, hours, () => new Map([['id-card', 1]]), 600, 0);
