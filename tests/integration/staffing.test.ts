@@ -9,7 +9,6 @@ import { getJson, loginCookie, send } from '../support/http.js';
 import { postEvents } from '../support/queue.js';
 import { testStack } from '../support/stack.js';
 
-const HOUR = 3_600_000;
 /** 18:00 Vietnam time on a date (after the department closed). */
 const evening = (day: string): number => Date.parse(`${day}T18:00:00+07:00`);
 /** 07:30 Vietnam time: the simulator's doors open. */
@@ -44,7 +43,6 @@ const TARGET = { minutes: 15, share: 0.8 };
 describe('staffing advisor (real server, SQLite, the demo simulator)', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
-  let clock: TestClock;
   let director: string;
   let headB: string;
   const passwords = { director: '', headb: '' };
@@ -59,7 +57,7 @@ describe('staffing advisor (real server, SQLite, the demo simulator)', () => {
     for (let i = 0; i < 7; i++) {
       const dayIndex = week * 7 + i;
       const day = addDays(FIRST_DAY, dayIndex);
-      const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() || 7) as number;
+      const weekday = new Date(`${day}T00:00:00Z`).getUTCDay() || 7;
       const citizens = PER_WEEKDAY[weekday];
       if (citizens === undefined) continue;
       const sim = new DepartmentDay({
@@ -86,13 +84,12 @@ describe('staffing advisor (real server, SQLite, the demo simulator)', () => {
   };
 
   const moveClock = async (to: TestClock) => {
-    clock = to;
     await stack.stopServer();
     await stack.startServer({ CW_CLOCK_OFFSET_MS: String(to.offsetMs) });
   };
 
   beforeAll(async () => {
-    ({ stack, cleanup, clock } = await testStack('staffing', {
+    ({ stack, cleanup } = await testStack('staffing', {
       departments: 2,
       countersPerDepartment: 3,
       serverEnv: { CW_RECORDING: 'false' },
