@@ -46,7 +46,7 @@ export function StaffingHeatmap({ advice }: { advice: StaffingAdvice }) {
               </span>
               {d.hours.length === 0 ? (
                 <span role="cell" className="staffing-closed" style={{ gridColumn: `span ${hours.length}` }}>
-                  {t('staffing.closed')}
+                  {d.holiday !== null || d.basis > 0 ? t('staffing.closed') : t('staffing.noHistory')}
                 </span>
               ) : (
                 hours.map((hour) => {

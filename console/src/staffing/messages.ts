@@ -18,6 +18,7 @@ export const staffingVi = {
   'staffing.heatmap.cell':
     '{day} {hour} giờ: dự kiến {arrivals} lượt; cần {needed} quầy, thường mở {actual}; được gọi đúng hạn {shareActual} → {shareNeeded}',
   'staffing.closed': 'Nghỉ',
+  'staffing.noHistory': 'Chưa có số liệu ngày này trong tuần',
   'staffing.advice': 'Đề xuất',
   'staffing.advice.none': 'Số quầy thường mở đáp ứng mục tiêu trong những ngày này.',
   'staffing.advice.extra':
@@ -63,6 +64,7 @@ export const staffingEn: Record<keyof typeof staffingVi, string> = {
   'staffing.heatmap.cell':
     '{day} {hour}:00: {arrivals} expected; {needed} counters needed, {actual} usually open; called in time {shareActual} → {shareNeeded}',
   'staffing.closed': 'Closed',
+  'staffing.noHistory': 'No history for this weekday yet',
   'staffing.advice': 'Advice',
   'staffing.advice.none': 'The counters usually opened meet the target on these days.',
   'staffing.advice.extra':

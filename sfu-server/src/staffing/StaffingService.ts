@@ -152,6 +152,7 @@ export class StaffingService {
         weekday: isoWeekday(day),
         holiday: f.holiday,
         campaignIds: f.campaignIds,
+        basis: f.reference.length,
         trend: f.trend,
         hours,
       });

@@ -58,6 +58,8 @@ export const StaffingDaySchema = z.object({
   weekday: z.number().int().min(1).max(7),
   holiday: z.string().nullable(),
   campaignIds: z.array(z.number().int().positive()),
+  /** Past same-weekday days the profile was made from (0: no history for this weekday). */
+  basis: z.number().int().nonnegative(),
   /** Trend factor applied to the weekday profile. */
   trend: z.number().positive(),
   hours: z.array(StaffingHourSchema),
