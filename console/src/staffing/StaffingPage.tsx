@@ -307,7 +307,7 @@ export function StaffingPage() {
                 <ul className="staffing-advice" data-advice>
                   {data.advice.map((a) => (
                     <li key={`${a.day}-${a.kind}-${a.fromHour}`} data-kind={a.kind}>
-                      {adviceText(lang, a, data.target.minutes)}
+                      {adviceText(lang, a, data.target.minutes, data.counters)}
                     </li>
                   ))}
                 </ul>

@@ -18,7 +18,12 @@ function serviceInSentence(lang: Lang, code: string): string {
 }
 
 /** One piece of advice in the words a unit's leader uses. */
-export function adviceText(lang: Lang, item: StaffingAdviceItem, targetMinutes: number): string {
+export function adviceText(
+  lang: Lang,
+  item: StaffingAdviceItem,
+  targetMinutes: number,
+  counters: number,
+): string {
   const day = dayName(lang, item.day, item.weekday);
   const service = serviceInSentence(lang, item.serviceCode);
   if (item.kind === 'extend_hours') {
@@ -29,11 +34,15 @@ export function adviceText(lang: Lang, item: StaffingAdviceItem, targetMinutes: 
       service,
     });
   }
-  return translate(lang, 'staffing.advice.extra', {
+  const extra =
+    item.extraMin === item.extraMax
+      ? formatNumber(lang, item.extraMax)
+      : `${formatNumber(lang, item.extraMin)}–${formatNumber(lang, item.extraMax)}`;
+  const text = translate(lang, 'staffing.advice.extra', {
     day,
     from: formatNumber(lang, item.fromHour),
     to: formatNumber(lang, item.toHour),
-    extra: formatNumber(lang, item.toCounters - item.fromCounters),
+    extra,
     service,
     fromCounters: formatNumber(lang, item.fromCounters),
     toCounters: formatNumber(lang, item.toCounters),
@@ -41,4 +50,7 @@ export function adviceText(lang: Lang, item: StaffingAdviceItem, targetMinutes: 
     current: formatPercent(lang, item.shareActual),
     minutes: formatNumber(lang, targetMinutes),
   });
+  return item.toCounters > counters
+    ? `${text} ${translate(lang, 'staffing.advice.capacity', { counters: formatNumber(lang, counters) })}`
+    : text;
 }

@@ -22,9 +22,11 @@ export const staffingVi = {
   'staffing.advice': 'Đề xuất',
   'staffing.advice.none': 'Số quầy thường mở đáp ứng mục tiêu trong những ngày này.',
   'staffing.advice.extra':
-    '{day}, {from}–{to} giờ: mở thêm {extra} quầy {service} ({fromCounters} → {toCounters} quầy), dự kiến {share} được gọi trong {minutes} phút (nếu giữ nguyên: {current}).',
+    '{day}, {from}–{to} giờ: mở thêm {extra} quầy {service} (thường mở {fromCounters}), dự kiến {share} được gọi trong {minutes} phút (nếu giữ nguyên: {current}).',
+  'staffing.advice.capacity':
+    'Đơn vị hiện có {counters} quầy: cần bố trí thêm chỗ làm việc hoặc điều động cán bộ hỗ trợ.',
   'staffing.advice.extend':
-    '{day}: kéo dài giờ làm việc đến {to} giờ để giải quyết khoảng {citizens} công dân còn chờ lúc hết giờ ({service}).',
+    '{day}: nếu giữ nguyên số quầy, cần làm thêm giờ đến khoảng {to} giờ để giải quyết {citizens} công dân còn chờ lúc hết giờ ({service}).',
   'staffing.weekday.1': 'Thứ Hai',
   'staffing.weekday.2': 'Thứ Ba',
   'staffing.weekday.3': 'Thứ Tư',
@@ -68,9 +70,11 @@ export const staffingEn: Record<keyof typeof staffingVi, string> = {
   'staffing.advice': 'Advice',
   'staffing.advice.none': 'The counters usually opened meet the target on these days.',
   'staffing.advice.extra':
-    '{day}, {from}:00–{to}:00: open {extra} more {service} counter(s) ({fromCounters} → {toCounters}), {share} expected to be called within {minutes} minutes (as usual: {current}).',
+    '{day}, {from}:00–{to}:00: open {extra} more {service} counter(s) (usually {fromCounters}), {share} expected to be called within {minutes} minutes (as usual: {current}).',
+  'staffing.advice.capacity':
+    'The department has {counters} counters: more desks or officers lent from elsewhere are needed.',
   'staffing.advice.extend':
-    '{day}: stay open until {to}:00 to serve about {citizens} citizens still waiting at closing ({service}).',
+    '{day}: with the usual counters, stay open until about {to}:00 to serve {citizens} citizens still waiting at closing ({service}).',
   'staffing.weekday.1': 'Monday',
   'staffing.weekday.2': 'Tuesday',
   'staffing.weekday.3': 'Wednesday',

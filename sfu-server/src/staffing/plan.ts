@@ -51,9 +51,11 @@ export function evaluateHour(
     b = Math.max(0, b + (lambda - counters * mu) * SLICE_S);
   }
   // A busy hour that keeps up still ends with a queue (on average Lq): counters closing at the hour
-  // leave it to those that stay.
+  // leave it to those that stay. Near saturation Lq is a long-run figure an hour never reaches:
+  // at most half of the hour's citizens who wait at all are still waiting at its end.
   const a = lambda / mu;
-  const lq = counters > 0 && a < counters ? (erlangC(counters, a) * lambda) / (counters * mu - lambda) : 0;
+  const c = counters > 0 && a < counters ? erlangC(counters, a) : 0;
+  const lq = c > 0 ? Math.min((c * lambda) / (counters * mu - lambda), 0.5 * c * input.arrivals) : 0;
   return {
     share: input.arrivals > 0 ? within : null,
     waitMinutes: input.arrivals > 0 ? waitMid : null,
@@ -163,6 +165,8 @@ export function adviseDay(
         toHour: last.hour + 1,
         fromCounters: Math.max(...run.map((h) => h.actualCounters)),
         toCounters: Math.max(...run.map((h) => h.needed)),
+        extraMin: Math.min(...run.map((h) => h.needed - h.actualCounters)),
+        extraMax: Math.max(...run.map((h) => h.needed - h.actualCounters)),
         serviceCode: mainService(run),
         shareActual: weightedShare(run, (h) => h.shareActual),
         shareAdvised: weightedShare(run, (h) => h.shareNeeded),
@@ -171,21 +175,17 @@ export function adviseDay(
     }
     run = [];
   };
-  // One item per run of consecutive hours short of about as many counters (within one of the run's
-  // first hour): as many extra as its busiest hour needs.
-  const extra = (h: StaffingHour) => h.needed - h.actualCounters;
+  // One item per run of consecutive hours short of counters.
   for (const h of hours) {
-    const short = extra(h) > 0 && h.arrivals > 0;
-    const head = run[0];
-    const joins =
-      head !== undefined && run[run.length - 1]?.hour === h.hour - 1 && Math.abs(extra(h) - extra(head)) <= 1;
-    if (!short || !joins) flush();
+    const short = h.needed > h.actualCounters && h.arrivals > 0;
+    if (!short || run[run.length - 1]?.hour !== h.hour - 1) flush();
     if (short) run.push(h);
   }
   flush();
 
-  // Citizens left waiting at the usual closing: stay open until the backlog is served.
-  const open = hours.filter((h) => h.actualCounters > 0);
+  // Citizens left waiting when the kiosk stops (the last hour anyone arrives), as usual: without
+  // extra counters, the hours must stretch until they are served.
+  const open = hours.filter((h) => h.actualCounters > 0 && h.arrivals > 0);
   const closing = open[open.length - 1];
   if (closing && closing.backlogActual >= 3 && closing.hour < 23) {
     const perHour = (closing.actualCounters * 3600 * (1 - pausedShare)) / handleSeconds;
@@ -198,6 +198,8 @@ export function adviseDay(
       toHour: Math.min(24, closing.hour + 1 + extraHours),
       fromCounters: closing.actualCounters,
       toCounters: closing.actualCounters,
+      extraMin: 0,
+      extraMax: 0,
       serviceCode: mainService(open.slice(-3)),
       shareActual: null,
       shareAdvised: null,

@@ -76,6 +76,9 @@ export const StaffingAdviceItemSchema = z.object({
   /** Counters as usual and as advised (extend_hours: counters kept open after the usual closing). */
   fromCounters: z.number().int().nonnegative(),
   toCounters: z.number().int().nonnegative(),
+  /** Extra counters over the hours: from the least to the most any of them needs. */
+  extraMin: z.number().int().nonnegative(),
+  extraMax: z.number().int().nonnegative(),
   /** The service with the most work in those hours: the extra counter serves it first. */
   serviceCode: z.string(),
   /** Expected share called within the target, as usual and with the advice. */
