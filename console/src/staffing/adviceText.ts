@@ -5,6 +5,8 @@ import type { MessageKey } from '../i18n/messages';
 import { formatNumber } from '../i18n/numbers';
 import { formatPercent, serviceName } from '../queue/format';
 
+const MAX_OVERTIME_HOURS = 3;
+
 /** "Thứ Bảy 05/09". */
 export function dayName(lang: Lang, day: string, weekday: number): string {
   const [, m, d] = day.split('-');
@@ -27,7 +29,12 @@ export function adviceText(
   const day = dayName(lang, item.day, item.weekday);
   const service = serviceInSentence(lang, item.serviceCode);
   if (item.kind === 'extend_hours') {
-    return translate(lang, 'staffing.advice.extend', {
+    // More than a few hours of overtime is no plan: say the backlog cannot be cleared that way.
+    const key =
+      item.toHour - item.fromHour > MAX_OVERTIME_HOURS
+        ? 'staffing.advice.overflow'
+        : 'staffing.advice.extend';
+    return translate(lang, key, {
       day,
       to: formatNumber(lang, item.toHour),
       citizens: formatNumber(lang, item.citizens),

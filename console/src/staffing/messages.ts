@@ -23,6 +23,8 @@ export const staffingVi = {
   'staffing.advice.none': 'Số quầy thường mở đáp ứng mục tiêu trong những ngày này.',
   'staffing.advice.extra':
     '{day}, {from}–{to} giờ: mở thêm {extra} quầy {service} (thường mở {fromCounters}), dự kiến {share} được gọi trong {minutes} phút (nếu giữ nguyên: {current}).',
+  'staffing.advice.overflow':
+    '{day}: nếu giữ nguyên số quầy, khoảng {citizens} công dân còn chờ lúc hết giờ, làm thêm giờ cũng không giải quyết hết ({service}).',
   'staffing.advice.capacity':
     'Đơn vị hiện có {counters} quầy: cần bố trí thêm chỗ làm việc hoặc điều động cán bộ hỗ trợ.',
   'staffing.advice.extend':
