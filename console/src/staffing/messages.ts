@@ -73,6 +73,8 @@ export const staffingEn: Record<keyof typeof staffingVi, string> = {
   'staffing.advice.none': 'The counters usually opened meet the target on these days.',
   'staffing.advice.extra':
     '{day}, {from}:00–{to}:00: open {extra} more {service} counter(s) (usually {fromCounters}), {share} expected to be called within {minutes} minutes (as usual: {current}).',
+  'staffing.advice.overflow':
+    '{day}: with the usual counters, about {citizens} citizens are still waiting at closing, more than overtime can serve ({service}).',
   'staffing.advice.capacity':
     'The department has {counters} counters: more desks or officers lent from elsewhere are needed.',
   'staffing.advice.extend':
