@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { clockOffsetFromEnv, offsetClock, type QueueEvent } from '@counterwatch/shared';
 import { demoClockOffset } from './demoClock.js';
 import { ensureDemoDevices } from './demoDevices.js';
+import { MAX_HISTORY_DAYS, postDemoHistory } from './demoHistory.js';
 import { ALL_DAY } from './provision.js';
 import { queueSystemSink } from './queueSink.js';
 import { planDay, readStoredDay, writeStoredDay } from './simulatedDay.js';
@@ -21,6 +22,7 @@ import { Stack } from './Stack.js';
  *   CW_DEMO_WEBRTC_PORT (40000: the SFU's one WebRTC port, UDP and TCP; another for a second demo)
  *   CW_DEMO_DIR (.demo)      CW_DEMO_FOCUS (640x360@20:500)       CW_DEMO_GRID (320x180@15:150)
  *   CW_DEMO_CLOCK (HH:MM)    start the demo's clock at this Vietnam time today (e.g. 03:55 to watch the day turn)
+ *   CW_DEMO_HISTORY_DAYS (6) past days simulated at start, for the reports and the staffing advisor (0–6)
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -37,6 +39,7 @@ const Env = z.object({
   CW_DEMO_CITIZENS: z.coerce.number().int().min(10).max(5000).default(170),
   CW_DEMO_SPEED: z.coerce.number().min(0.1).max(100).default(1),
   CW_DEMO_SEED: z.coerce.number().int().optional(),
+  CW_DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(MAX_HISTORY_DAYS).default(MAX_HISTORY_DAYS),
   CW_DEMO_CLOCK: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (Vietnam time)')
@@ -116,6 +119,17 @@ async function main(): Promise<void> {
     dailyCitizens:
       i === all.length - 1 && all.length > 1 ? Math.round(env.CW_DEMO_CITIZENS * 1.6) : env.CW_DEMO_CITIZENS,
   }));
+  // The days before today, so reports and the staffing advisor have something to look back on.
+  if (env.CW_DEMO_HISTORY_DAYS > 0) {
+    const history = await postDemoHistory({
+      days: env.CW_DEMO_HISTORY_DAYS,
+      departments,
+      now: clock,
+      sink: post,
+    });
+    if (history.rejected > 0)
+      process.stderr.write(`demo history: ${history.rejected} of ${history.events} events refused\n`);
+  }
   // Continue the day the database holds, if it is not over; else start a new one.
   const dayFile = path.join(dir, 'simulated-day.json');
   const plan = planDay(

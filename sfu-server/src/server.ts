@@ -48,6 +48,7 @@ import { reviewRoutes } from './http/routes/reviewRoutes.js';
 import { counterReplayRoutes } from './http/routes/counterReplayRoutes.js';
 import { CounterReplay } from './recording/CounterReplay.js';
 import { reportRoutes } from './http/routes/reportRoutes.js';
+import { staffingRoutes } from './http/routes/staffingRoutes.js';
 import { InspectionService } from './inspections/InspectionService.js';
 import { WallViewService } from './wall/WallViewService.js';
 import { wallViewRoutes } from './http/routes/wallViewRoutes.js';
@@ -62,6 +63,7 @@ import { QueueService } from './queue/QueueService.js';
 import { RecordingService } from './recording/index.js';
 import { ReportScheduler } from './reports/ReportScheduler.js';
 import { ReportService } from './reports/ReportService.js';
+import { StaffingService } from './staffing/StaffingService.js';
 import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
@@ -108,6 +110,7 @@ export class CounterWatchServer {
   readonly #officers: OfficerService;
   readonly #reports: ReportService;
   readonly #reportSchedule: ReportScheduler;
+  readonly #staffing: StaffingService;
   readonly #downloads = new Downloads();
   readonly #views: ViewSources;
   readonly #live = new LiveMedia();
@@ -185,6 +188,13 @@ export class CounterWatchServer {
       now: clock,
     });
     this.#reports = new ReportService({
+      storage,
+      directory: this.#directory,
+      audit: this.#audit,
+      logger,
+      now: clock,
+    });
+    this.#staffing = new StaffingService({
       storage,
       directory: this.#directory,
       audit: this.#audit,
@@ -520,6 +530,7 @@ export class CounterWatchServer {
           }),
         },
         { path: '/wall-views', router: wallViewRoutes(this.#sessions, this.#wallViews) },
+        { path: '/staffing', router: staffingRoutes({ sessions: this.#sessions, staffing: this.#staffing }) },
         {
           path: '/inspections',
           router: inspectionRoutes({

@@ -287,6 +287,7 @@ describe('console navigation', () => {
       '/inspections',
       '/reviews',
       '/reports',
+      '/staffing',
       '/audit',
     ]);
     for (const l of links) expect(l, String(l.route)).toMatchObject({ visible: true, whole: true });

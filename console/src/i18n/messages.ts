@@ -7,6 +7,7 @@ import { replayEn, replayVi } from '../replay/messages';
 import { reviewsEn, reviewsVi } from '../reviews/messages';
 import { wallEn, wallVi } from '../wall/messages';
 import { reportsEn, reportsVi } from '../reports/messages';
+import { staffingEn, staffingVi } from '../staffing/messages';
 
 /**
  * Every UI string, in Vietnamese (default) and English. Keys are shared;
@@ -508,6 +509,7 @@ export const vi = {
   ...devicesVi,
   ...wallVi,
   ...reportsVi,
+  ...staffingVi,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -523,4 +525,5 @@ export const en: Record<MessageKey, string> = {
   ...devicesEn,
   ...wallEn,
   ...reportsEn,
+  ...staffingEn,
 };

@@ -1,0 +1,94 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { z } from 'zod';
+import { CampaignSchema, type Campaign, type CampaignInput } from '@counterwatch/shared';
+import type { CampaignStore } from '../Storage.js';
+
+type Db = BetterSqlite3.Database;
+
+interface Row {
+  id: number;
+  name: string;
+  department_ids: string;
+  service_code: string | null;
+  from_day: string;
+  to_day: string;
+  uplift_percent: number;
+  created_at: number;
+  created_by: string;
+}
+
+function fromRow(row: Row): Campaign {
+  return CampaignSchema.parse({
+    id: row.id,
+    name: row.name,
+    departmentIds: z.array(z.string()).parse(JSON.parse(row.department_ids)),
+    serviceCode: row.service_code,
+    from: row.from_day,
+    to: row.to_day,
+    upliftPercent: row.uplift_percent,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  });
+}
+
+export class SqliteCampaignStore implements CampaignStore {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async list(): Promise<Campaign[]> {
+    return this.#db
+      .prepare<[], Row>('SELECT * FROM staffing_campaigns ORDER BY from_day, id')
+      .all()
+      .map(fromRow);
+  }
+
+  async get(id: number): Promise<Campaign | undefined> {
+    const row = this.#db.prepare<[number], Row>('SELECT * FROM staffing_campaigns WHERE id = ?').get(id);
+    return row ? fromRow(row) : undefined;
+  }
+
+  async create(input: CampaignInput, at: number, by: string, max: number): Promise<Campaign | 'limit'> {
+    return this.#db
+      .transaction((): Campaign | 'limit' => {
+        const { n } = this.#db
+          .prepare<[], { n: number }>('SELECT count(*) AS n FROM staffing_campaigns')
+          .get() ?? { n: 0 };
+        if (n >= max) return 'limit';
+        const result = this.#db
+          .prepare(
+            `INSERT INTO staffing_campaigns
+               (name, department_ids, service_code, from_day, to_day, uplift_percent, created_at, created_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            input.name,
+            JSON.stringify(input.departmentIds),
+            input.serviceCode,
+            input.from,
+            input.to,
+            input.upliftPercent,
+            at,
+            by,
+          );
+        return {
+          id: Number(result.lastInsertRowid),
+          name: input.name,
+          departmentIds: input.departmentIds,
+          serviceCode: input.serviceCode,
+          from: input.from,
+          to: input.to,
+          upliftPercent: input.upliftPercent,
+          createdAt: at,
+          createdBy: by,
+        };
+      })
+      .immediate();
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return this.#db.prepare('DELETE FROM staffing_campaigns WHERE id = ?').run(id).changes > 0;
+  }
+}
