@@ -668,6 +668,37 @@ describe.each(backends)('Storage on $name', (backend) => {
     expect(await storage.wallViews.create(user.id, body(v2.name), T0, 3)).toBe('name_taken');
   });
 
+  it('limits campaigns atomically, lists them by their first day, and deletes one once', async () => {
+    const campaign = (name: string, from: string) => ({
+      name,
+      departmentIds: ['d1'],
+      serviceCode: null,
+      from,
+      to: '2026-09-30',
+      upliftPercent: 40,
+    });
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((n, i) =>
+        storage.campaigns.create(campaign(n, `2026-09-0${5 - i}`), T0, 'director', 3),
+      ),
+    );
+    expect(results.filter((r) => typeof r === 'object').length).toBe(3);
+    expect(results.filter((r) => r === 'limit').length).toBe(2);
+    const listed = await storage.campaigns.list();
+    expect(listed.map((c) => c.from)).toEqual([...listed.map((c) => c.from)].sort());
+    const first = listed[0]!;
+    expect(await storage.campaigns.get(first.id)).toEqual(first);
+    expect(first).toMatchObject({
+      departmentIds: ['d1'],
+      serviceCode: null,
+      upliftPercent: 40,
+      createdBy: 'director',
+    });
+    expect(await storage.campaigns.delete(first.id)).toBe(true);
+    expect(await storage.campaigns.delete(first.id)).toBe(false);
+    expect(await storage.campaigns.get(first.id)).toBeUndefined();
+  });
+
   it('keeps one open shift per counter and per officer', async () => {
     const lan = await storage.officers.create({
       departmentId: 'd1',

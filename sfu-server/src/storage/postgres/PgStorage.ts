@@ -36,6 +36,7 @@ import { PgAuditStore } from './PgAuditStore.js';
 import { PgChangeFeed } from './PgChangeFeed.js';
 import { PgDeviceStore } from './PgDeviceStore.js';
 import { PgOfficerStore } from './PgOfficerStore.js';
+import { PgCampaignStore } from './PgCampaignStore.js';
 import { PgWallViewStore } from './PgWallViewStore.js';
 import {
   PgInspectionStore,
@@ -107,6 +108,7 @@ export class PgStorage implements Storage {
   readonly inspections: PgInspectionStore;
   readonly devices: PgDeviceStore;
   readonly wallViews: PgWallViewStore;
+  readonly campaigns: PgCampaignStore;
   readonly officers: PgOfficerStore;
   #closed = false;
 
@@ -126,6 +128,7 @@ export class PgStorage implements Storage {
     this.inspections = new PgInspectionStore(db);
     this.devices = new PgDeviceStore(db);
     this.wallViews = new PgWallViewStore(db);
+    this.campaigns = new PgCampaignStore(db);
     this.officers = new PgOfficerStore(db);
   }
 
