@@ -170,7 +170,7 @@ async function firstPicture(page: import('playwright-core').Page, counterId: str
       const elapsed = performance.now() - start;
       const videos = document.querySelectorAll<HTMLVideoElement>('.focus-view .focus-picture video');
       if (Array.from(videos).some((v: HTMLVideoElement) => v.videoWidth > 0 && v.readyState >= 2))
-        return elapsed;
+        return Math.round(elapsed);
       if (elapsed > 45_000) return null;
     }
   }, counterId);
