@@ -1,51 +1,8 @@
-import { z } from 'zod';
-import {
-  AuditActionSchema,
-  type AuditAnchor,
-  type AuditEntry,
-  type AuditVerification,
-} from '@counterwatch/shared';
+import { type AuditAnchor, type AuditEntry, type AuditVerification } from '@counterwatch/shared';
 import { GENESIS_HASH, chainHash, type AuditFields } from '../../audit/chain.js';
 import type { AuditStore, AuditStoreQuery } from '../Storage.js';
+import { auditFromRow, type AuditRow } from '../rows/auditRows.js';
 import type { Param, PgDb } from './PgDb.js';
-
-interface AuditRow {
-  seq: number;
-  at: number;
-  actor_id: number | null;
-  actor: string;
-  ip: string | null;
-  action: string;
-  department_id: string | null;
-  counter_id: string | null;
-  object_type: string | null;
-  object_id: string | null;
-  reason: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const Details = z.record(z.string(), z.unknown());
-
-function fromRow(r: AuditRow): AuditEntry {
-  return {
-    seq: r.seq,
-    at: r.at,
-    actorId: r.actor_id,
-    actor: r.actor,
-    ip: r.ip,
-    action: AuditActionSchema.parse(r.action),
-    departmentId: r.department_id,
-    counterId: r.counter_id,
-    objectType: r.object_type,
-    objectId: r.object_id,
-    reason: r.reason,
-    details: Details.parse(JSON.parse(r.details)),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
 
 /** Any fixed number: the key of the transaction-scoped advisory lock that serialises appends. */
 const AUDIT_LOCK = 0x63770002;
@@ -124,7 +81,7 @@ export class PgAuditStore implements AuditStore {
     anyOf('counter_id', query.counterIds);
     add('seq < ?', query.beforeSeq);
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    return (await this.#db.all<AuditRow>(sql, [...params, query.limit])).map(fromRow);
+    return (await this.#db.all<AuditRow>(sql, [...params, query.limit])).map(auditFromRow);
   }
 
   /** Walks the whole chain in pages, in one repeatable-read snapshot so concurrent appends do not confuse it. */
@@ -156,7 +113,7 @@ export class PgAuditStore implements AuditStore {
             return bad(row.seq, `row ${row.seq} does not link to row ${row.seq - 1}`);
           let entry: AuditEntry;
           try {
-            entry = fromRow(row);
+            entry = auditFromRow(row);
           } catch {
             return bad(row.seq, `row ${row.seq} is unreadable`);
           }

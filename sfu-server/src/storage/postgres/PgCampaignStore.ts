@@ -1,33 +1,7 @@
-import { z } from 'zod';
-import { CampaignSchema, type Campaign, type CampaignInput } from '@counterwatch/shared';
+import type { Campaign, CampaignInput } from '@counterwatch/shared';
 import type { CampaignStore } from '../Storage.js';
+import { campaignFromRow, type CampaignRow } from '../rows/campaignRows.js';
 import type { PgDb } from './PgDb.js';
-
-interface Row {
-  id: number;
-  name: string;
-  department_ids: string;
-  service_code: string | null;
-  from_day: string;
-  to_day: string;
-  uplift_percent: number;
-  created_at: number;
-  created_by: string;
-}
-
-function fromRow(row: Row): Campaign {
-  return CampaignSchema.parse({
-    id: row.id,
-    name: row.name,
-    departmentIds: z.array(z.string()).parse(JSON.parse(row.department_ids)),
-    serviceCode: row.service_code,
-    from: row.from_day,
-    to: row.to_day,
-    upliftPercent: row.uplift_percent,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-  });
-}
 
 /** The staffing advisor's declared campaigns on PostgreSQL (the SQLite twin: SqliteCampaignStore). */
 export class PgCampaignStore implements CampaignStore {
@@ -38,12 +12,14 @@ export class PgCampaignStore implements CampaignStore {
   }
 
   async list(): Promise<Campaign[]> {
-    return (await this.#db.all<Row>('SELECT * FROM staffing_campaigns ORDER BY from_day, id')).map(fromRow);
+    return (await this.#db.all<CampaignRow>('SELECT * FROM staffing_campaigns ORDER BY from_day, id')).map(
+      campaignFromRow,
+    );
   }
 
   async get(id: number): Promise<Campaign | undefined> {
-    const row = await this.#db.get<Row>('SELECT * FROM staffing_campaigns WHERE id = ?', [id]);
-    return row ? fromRow(row) : undefined;
+    const row = await this.#db.get<CampaignRow>('SELECT * FROM staffing_campaigns WHERE id = ?', [id]);
+    return row ? campaignFromRow(row) : undefined;
   }
 
   async create(input: CampaignInput, at: number, by: string, max: number): Promise<Campaign | 'limit'> {

@@ -1,35 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { z } from 'zod';
-import { CampaignSchema, type Campaign, type CampaignInput } from '@counterwatch/shared';
+import type { Campaign, CampaignInput } from '@counterwatch/shared';
 import type { CampaignStore } from '../Storage.js';
+import { campaignFromRow, type CampaignRow } from '../rows/campaignRows.js';
 
 type Db = BetterSqlite3.Database;
-
-interface Row {
-  id: number;
-  name: string;
-  department_ids: string;
-  service_code: string | null;
-  from_day: string;
-  to_day: string;
-  uplift_percent: number;
-  created_at: number;
-  created_by: string;
-}
-
-function fromRow(row: Row): Campaign {
-  return CampaignSchema.parse({
-    id: row.id,
-    name: row.name,
-    departmentIds: z.array(z.string()).parse(JSON.parse(row.department_ids)),
-    serviceCode: row.service_code,
-    from: row.from_day,
-    to: row.to_day,
-    upliftPercent: row.uplift_percent,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-  });
-}
 
 export class SqliteCampaignStore implements CampaignStore {
   readonly #db: Db;
@@ -40,14 +14,16 @@ export class SqliteCampaignStore implements CampaignStore {
 
   async list(): Promise<Campaign[]> {
     return this.#db
-      .prepare<[], Row>('SELECT * FROM staffing_campaigns ORDER BY from_day, id')
+      .prepare<[], CampaignRow>('SELECT * FROM staffing_campaigns ORDER BY from_day, id')
       .all()
-      .map(fromRow);
+      .map(campaignFromRow);
   }
 
   async get(id: number): Promise<Campaign | undefined> {
-    const row = this.#db.prepare<[number], Row>('SELECT * FROM staffing_campaigns WHERE id = ?').get(id);
-    return row ? fromRow(row) : undefined;
+    const row = this.#db
+      .prepare<[number], CampaignRow>('SELECT * FROM staffing_campaigns WHERE id = ?')
+      .get(id);
+    return row ? campaignFromRow(row) : undefined;
   }
 
   async create(input: CampaignInput, at: number, by: string, max: number): Promise<Campaign | 'limit'> {
