@@ -65,6 +65,9 @@ const TEST_PACKAGES = [
   // (GStreamer itself and python3-gi come with the agent's packages above), encoding H.264,
   // H.265, MJPEG, AAC, G.711 and Opus
   'gir1.2-gst-rtsp-server-1.0',
+  // PostgreSQL 15: the storage contract and integration tests run against both backends
+  // (tests/support/postgres.ts starts a private cluster with initdb + pg_ctl; no system service)
+  'postgresql',
 ];
 
 function step(message) {

@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -76,7 +77,7 @@ export class Stack {
       ...(options.openingHours ? { openingHours: options.openingHours } : {}),
     });
     const host = options.host ?? '127.0.0.1';
-    const webRtcPort = options.webRtcPort ?? 20000 + Math.floor(Math.random() * 20000);
+    const webRtcPort = options.webRtcPort ?? (await freeWebRtcPort(host));
     const workers = options.workers ?? 1;
     const counterCount = provisioned.counters.length;
     const serverEnv: NodeJS.ProcessEnv = {
@@ -281,4 +282,33 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Whether `port` takes a UDP and a TCP socket on `host` now. */
+async function portFree(host: string, port: number): Promise<boolean> {
+  const udp = await new Promise<boolean>((resolve) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, host, () => socket.close(() => resolve(true)));
+  });
+  if (!udp) return false;
+  return new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A random WebRTC port that is free now, below the kernel's ephemeral range
+ * (32768 and up) where outgoing connections would take it: on a machine
+ * running several stacks a blind pick collided now and then ("address
+ * already in use" at start).
+ */
+async function freeWebRtcPort(host: string): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    if (await portFree(host, port)) return port;
+  }
+  throw new Error('no free WebRTC port found between 20000 and 30000');
 }

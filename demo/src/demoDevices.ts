@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -5,6 +6,7 @@ import {
   DeviceInfoSchema,
   EnrollResponseSchema,
   IssuedEnrolmentSchema,
+  OfficerListSchema,
   type DeviceKind,
 } from '@counterwatch/shared';
 
@@ -30,6 +32,16 @@ const NAMES: Record<DeviceKind, string> = {
   board: 'Bảng hiển thị sảnh (demo)',
 };
 
+/** The demo department's officer, to sign in at the counter panel (badge number and PIN). */
+export interface DemoOfficer {
+  displayName: string;
+  badgeNumber: string;
+  pin: string;
+}
+
+const OFFICER = { displayName: 'Trung úy Nguyễn Thị Lan', badgeNumber: 'CA-0101' } as const;
+const SavedOfficer = z.object({ badgeNumber: z.string(), pin: z.string() });
+
 export async function ensureDemoDevices(options: {
   /** Where the server answers (loopback). */
   url: string;
@@ -38,7 +50,7 @@ export async function ensureDemoDevices(options: {
   dir: string;
   admin: { username: string; password: string };
   department: { id: string; counterId: string; counterName: string };
-}): Promise<DemoDevice[]> {
+}): Promise<{ devices: DemoDevice[]; officer: DemoOfficer }> {
   const file = path.join(options.dir, 'devices.json');
   let saved: z.infer<typeof Saved> = {};
   if (fs.existsSync(file)) {
@@ -68,8 +80,49 @@ export async function ensureDemoDevices(options: {
     });
   }
   fs.writeFileSync(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
-  if (cookie) await logout(options.url, cookie);
-  return out;
+  cookie ??= await login(options.url, options.admin);
+  const officer = await ensureOfficer(options.url, cookie, options.dir, options.department.id);
+  await logout(options.url, cookie);
+  return { devices: out, officer };
+}
+
+/**
+ * One officer of the demo department, created like an admin would (Quản trị › Cán bộ) with a
+ * generated PIN (no default PINs), remembered in the demo directory while the database has them.
+ */
+async function ensureOfficer(
+  url: string,
+  cookie: string,
+  dir: string,
+  departmentId: string,
+): Promise<DemoOfficer> {
+  const file = path.join(dir, 'officer.json');
+  const saved = fs.existsSync(file)
+    ? SavedOfficer.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')))
+    : null;
+  const headers = { 'content-type': 'application/json', origin: url, cookie };
+  const listed = await fetch(`${url}/api/v1/admin/officers`, { headers });
+  if (!listed.ok) throw new Error(`demo officer: list refused (${listed.status})`);
+  const existing = OfficerListSchema.parse(await listed.json()).officers.find(
+    (o) => o.departmentId === departmentId && o.badgeNumber === OFFICER.badgeNumber,
+  );
+  if (existing && saved?.success && saved.data.badgeNumber === OFFICER.badgeNumber)
+    return { ...OFFICER, pin: saved.data.pin };
+  const pin = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const res = existing
+    ? await fetch(`${url}/api/v1/admin/officers/${existing.id}`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ pin }),
+      })
+    : await fetch(`${url}/api/v1/admin/officers`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ departmentId, ...OFFICER, pin }),
+      });
+  if (!res.ok) throw new Error(`demo officer: not saved (${res.status})`);
+  fs.writeFileSync(file, JSON.stringify({ badgeNumber: OFFICER.badgeNumber, pin }), { mode: 0o600 });
+  return { ...OFFICER, pin };
 }
 
 async function stillEnrolled(

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,7 @@ import { z } from 'zod';
 import { clockOffsetFromEnv, offsetClock, type QueueEvent } from '@counterwatch/shared';
 import { demoClockOffset } from './demoClock.js';
 import { ensureDemoDevices } from './demoDevices.js';
+import { MAX_HISTORY_DAYS, postDemoHistory } from './demoHistory.js';
 import { ALL_DAY } from './provision.js';
 import { queueSystemSink } from './queueSink.js';
 import { planDay, readStoredDay, writeStoredDay } from './simulatedDay.js';
@@ -22,6 +24,7 @@ import { Stack } from './Stack.js';
  *   CW_DEMO_WEBRTC_PORT (40000: the SFU's one WebRTC port, UDP and TCP; another for a second demo)
  *   CW_DEMO_DIR (.demo)      CW_DEMO_FOCUS (640x360@20:500)       CW_DEMO_GRID (320x180@15:150)
  *   CW_DEMO_CLOCK (HH:MM)    start the demo's clock at this Vietnam time today (e.g. 03:55 to watch the day turn)
+ *   CW_DEMO_HISTORY_DAYS (6) past days simulated at start, for the reports and the staffing advisor (0–6)
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -39,6 +42,7 @@ const Env = z.object({
   CW_DEMO_CITIZENS: z.coerce.number().int().min(10).max(5000).default(170),
   CW_DEMO_SPEED: z.coerce.number().min(0.1).max(100).default(1),
   CW_DEMO_SEED: z.coerce.number().int().optional(),
+  CW_DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(MAX_HISTORY_DAYS).default(MAX_HISTORY_DAYS),
   CW_DEMO_CLOCK: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (Vietnam time)')
@@ -135,6 +139,17 @@ async function main(): Promise<void> {
         ((i === all.length - 1 && all.length > 1) || (province && i % 9 === 4) ? 1.6 : 1),
     ),
   }));
+  // The days before today, so reports and the staffing advisor have something to look back on.
+  if (env.CW_DEMO_HISTORY_DAYS > 0) {
+    const history = await postDemoHistory({
+      days: env.CW_DEMO_HISTORY_DAYS,
+      departments,
+      now: clock,
+      sink: post,
+    });
+    if (history.rejected > 0)
+      process.stderr.write(`demo history: ${history.rejected} of ${history.events} events refused\n`);
+  }
   // Continue the day the database holds, if it is not over; else start a new one.
   const dayFile = path.join(dir, 'simulated-day.json');
   const plan = planDay(
@@ -178,7 +193,7 @@ async function main(): Promise<void> {
   // The first department's devices, enrolled like an admin would, so a newcomer can open each at once.
   const first = stack.provisioned.departments[0];
   const firstCounter = first?.counters[0];
-  const devices =
+  const { devices, officer } =
     first && firstCounter && logins.admin
       ? await ensureDemoDevices({
           url: stack.url,
@@ -191,9 +206,9 @@ async function main(): Promise<void> {
           process.stderr.write(
             `demo devices not enrolled: ${error instanceof Error ? error.message : String(error)}\n`,
           );
-          return [];
+          return { devices: [], officer: null };
         })
-      : [];
+      : { devices: [], officer: null };
 
   const lines = [
     '',
@@ -211,6 +226,11 @@ async function main(): Promise<void> {
     `  Browser publisher page: http://localhost:${env.CW_DEMO_PORT}/agent`,
     `  Department devices of ${first?.name ?? ''} (enrolled; each link opens the device ready to use, once per browser):`,
     ...devices.map((d) => `    ${d.name}: ${d.link}`),
+    ...(officer
+      ? [
+          `    Officer at the panel: ${officer.displayName} — badge ${officer.badgeNumber}, PIN ${officer.pin} (sign in on the panel)`,
+        ]
+      : []),
     '    More devices: log in as admin › Quản trị › Thiết bị (a one-time code per device).',
     '  Queue-system keys (POST /api/v1/events only):',
     ...stack.provisioned.departments.slice(0, KEYS_SHOWN).map((d) => `    ${d.name}: ${d.apiKey}`),
@@ -246,10 +266,14 @@ function ensureAccounts(
   stack: Stack,
   dir: string,
 ): Partial<Record<Role, { username: string; password: string }>> {
-  const file = path.join(dir, 'logins.json');
+  // Remembered logins are only good while the database that has them exists: the SQLite file's
+  // marker sits beside it; a PostgreSQL database (CW_DATABASE_URL) has its own logins and marker.
+  const databaseUrl = process.env.CW_DATABASE_URL;
+  const tag = databaseUrl ? `.pg-${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}` : '';
+  const file = path.join(dir, `logins${tag}.json`);
+  const marker = path.join(stack.dataDir, `counterwatch.db.demo-accounts${tag}`);
   let logins: z.infer<typeof Logins> = {};
-  // Remembered logins are only good while the database that has them exists.
-  if (fs.existsSync(file) && fs.existsSync(path.join(stack.dataDir, 'counterwatch.db.demo-accounts'))) {
+  if (fs.existsSync(file) && fs.existsSync(marker)) {
     const parsed = Logins.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
     if (parsed.success) logins = parsed.data;
   }
@@ -273,10 +297,7 @@ function ensureAccounts(
     logins[role] = { username, password };
   }
   fs.writeFileSync(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
-  fs.writeFileSync(
-    path.join(stack.dataDir, 'counterwatch.db.demo-accounts'),
-    'the demo accounts of logins.json exist\n',
-  );
+  fs.writeFileSync(marker, `the demo accounts of ${path.basename(file)} exist\n`);
   return logins;
 }
 

@@ -16,7 +16,7 @@ import {
 import { AccountService } from './accounts/AccountService.js';
 import { AuditLog, type Actor } from './audit/AuditLog.js';
 import { createRootLogger } from './logger.js';
-import { SqliteStorage } from './storage/sqlite/SqliteStorage.js';
+import { isPostgresUrl, openStorage } from './storage/open.js';
 
 /**
  * Operator commands on the data directory. Account and secret changes go
@@ -75,7 +75,11 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'] ?? process.env.CW_DATA_DIR;
   if (!dataDir) fail(`--data-dir (or CW_DATA_DIR) is required\n${USAGE}`);
   const logger = createRootLogger('warn');
-  const storage = await SqliteStorage.create({ dataDir, logger, now });
+  // The server's database: PostgreSQL when CW_DATABASE_URL is set, else the SQLite file in the data directory.
+  const databaseUrl = process.env.CW_DATABASE_URL || null;
+  if (databaseUrl !== null && !isPostgresUrl(databaseUrl))
+    fail('CW_DATABASE_URL must be a postgres:// (or postgresql://) URL, or unset for SQLite');
+  const storage = await openStorage({ dataDir, databaseUrl, logger, now });
   // The same service the admin API uses: on record with this actor, and the running server learns of it.
   const accounts = new AccountService({
     storage,

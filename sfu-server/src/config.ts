@@ -23,6 +23,8 @@ export interface ServerConfig {
   /** Origins allowed besides publicUrl's (another name for the same server). */
   allowedOrigins: string[];
   dataDir: string;
+  /** `CW_DATABASE_URL`: PostgreSQL (postgres://…) instead of the SQLite file in dataDir; null = SQLite. */
+  databaseUrl: string | null;
   consoleDir: string;
   logLevel: string;
   directoryFile: string | null;
@@ -254,6 +256,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         ),
     ],
     dataDir,
+    databaseUrl: parseDatabaseUrl(read(env, 'CW_DATABASE_URL')),
     consoleDir,
     logLevel: parse(
       'CW_LOG_LEVEL',
@@ -349,4 +352,15 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       }
     })(),
   };
+}
+
+/** `CW_DATABASE_URL`: unset or empty keeps the embedded SQLite; otherwise a PostgreSQL URL. */
+function parseDatabaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(raw))
+    throw new ConfigError(
+      'CW_DATABASE_URL',
+      'must be a postgres:// (or postgresql://) URL, or unset for SQLite',
+    );
+  return raw;
 }

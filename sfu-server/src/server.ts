@@ -45,7 +45,10 @@ import { healthRoutes } from './http/routes/healthRoutes.js';
 import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
 import { queueRoutes } from './http/routes/queueRoutes.js';
 import { reviewRoutes } from './http/routes/reviewRoutes.js';
+import { counterReplayRoutes } from './http/routes/counterReplayRoutes.js';
+import { CounterReplay } from './recording/CounterReplay.js';
 import { reportRoutes } from './http/routes/reportRoutes.js';
+import { staffingRoutes } from './http/routes/staffingRoutes.js';
 import { InspectionService } from './inspections/InspectionService.js';
 import { WallViewService } from './wall/WallViewService.js';
 import { wallViewRoutes } from './http/routes/wallViewRoutes.js';
@@ -60,11 +63,12 @@ import { QueueService } from './queue/QueueService.js';
 import { RecordingService } from './recording/index.js';
 import { ReportScheduler } from './reports/ReportScheduler.js';
 import { ReportService } from './reports/ReportService.js';
+import { StaffingService } from './staffing/StaffingService.js';
 import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
 import type { Storage } from './storage/Storage.js';
-import { SqliteStorage } from './storage/sqlite/SqliteStorage.js';
+import { openStorage } from './storage/open.js';
 import { buildOverview, buildSnapshot, type ViewSources } from './views.js';
 
 const STATS_INTERVAL_MS = 2_000;
@@ -106,6 +110,7 @@ export class CounterWatchServer {
   readonly #officers: OfficerService;
   readonly #reports: ReportService;
   readonly #reportSchedule: ReportScheduler;
+  readonly #staffing: StaffingService;
   readonly #downloads = new Downloads();
   readonly #views: ViewSources;
   readonly #live = new LiveMedia();
@@ -183,6 +188,13 @@ export class CounterWatchServer {
       now: clock,
     });
     this.#reports = new ReportService({
+      storage,
+      directory: this.#directory,
+      audit: this.#audit,
+      logger,
+      now: clock,
+    });
+    this.#staffing = new StaffingService({
       storage,
       directory: this.#directory,
       audit: this.#audit,
@@ -312,7 +324,12 @@ export class CounterWatchServer {
   static async create(config: ServerConfig, logger: Logger): Promise<CounterWatchServer> {
     const clock = offsetClock(config.clockOffsetMs);
     if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, 'clock offset in use');
-    const storage = await SqliteStorage.create({ dataDir: config.dataDir, logger, now: clock });
+    const storage = await openStorage({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      logger,
+      now: clock,
+    });
     try {
       const provision = config.directoryFile ? readDirectoryFile(config.directoryFile) : null;
       const directory = await Directory.load({ storage, logger, provision, now: clock });
@@ -429,6 +446,13 @@ export class CounterWatchServer {
   #buildApp(): express.Express {
     const config = this.#config;
     const counterOf = (id: string) => this.#directory.counter(id);
+    const clipsDir = path.join(config.dataDir, 'clips');
+    const clips = {
+      clip: (counterId: string, from: number, to: number) => {
+        if (!this.#recording) throw new AppError('unavailable', 'recording is switched off on this server');
+        return this.#recording.clip(counterId, from, to);
+      },
+    };
     const app = createHttpApp({
       allowedOrigins: config.allowedOrigins,
       trustProxy: config.trustProxy,
@@ -506,6 +530,7 @@ export class CounterWatchServer {
           }),
         },
         { path: '/wall-views', router: wallViewRoutes(this.#sessions, this.#wallViews) },
+        { path: '/staffing', router: staffingRoutes({ sessions: this.#sessions, staffing: this.#staffing }) },
         {
           path: '/inspections',
           router: inspectionRoutes({
@@ -516,19 +541,28 @@ export class CounterWatchServer {
           }),
         },
         {
+          path: '/counters',
+          router: counterReplayRoutes({
+            sessions: this.#sessions,
+            replay: new CounterReplay({
+              counter: counterOf,
+              segments: this.#storage.recordings,
+              interactions: (query) => this.#reviews.list(query),
+              clip: (counterId, from, to) => clips.clip(counterId, from, to),
+              audit: (input) => this.#audit.record(input),
+            }),
+            downloads: this.#downloads,
+            clipsDir,
+          }),
+        },
+        {
           path: '/',
           router: reviewRoutes({
             sessions: this.#sessions,
             audit: this.#audit,
             reviews: this.#reviews,
-            clips: {
-              clip: (counterId, from, to) => {
-                if (!this.#recording)
-                  throw new AppError('unavailable', 'recording is switched off on this server');
-                return this.#recording.clip(counterId, from, to);
-              },
-            },
-            clipsDir: path.join(config.dataDir, 'clips'),
+            clips,
+            clipsDir,
             exportsDir: path.join(config.dataDir, 'exports'),
             downloads: this.#downloads,
             counter: counterOf,

@@ -1,10 +1,11 @@
 /**
  * npm run bench:events — prints, measured on this machine:
- *   1. sustained ingest rate of queue events into SQLite (POST /api/v1/events,
+ *   1. sustained ingest rate of queue events into the database (POST /api/v1/events,
  *      metrics recomputed as they arrive), for a province of ~150 counters;
  *   2. event-to-console latency (p50/p99) under the province's peak load:
  *      from the POST of a "ticket called" to the console receiving the tile patch.
- * Figures, not assertions.
+ * Figures, not assertions. `BENCH_DB=postgres` runs it on PostgreSQL (a private
+ * cluster with durable commits: fsync and synchronous_commit on); the default is SQLite.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import {
 } from '@counterwatch/shared';
 import { RawSocket } from '../support/agentSocket.js';
 import { loginCookie } from '../support/http.js';
+import { startPostgres, type PgCluster } from '../support/postgres.js';
 import { percentile, table } from './stats.js';
 
 const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 30);
@@ -40,13 +42,21 @@ async function post(url: string, key: string, events: unknown[]): Promise<EventB
 async function main(): Promise<void> {
   log(`CounterWatch events benchmark — ${os.cpus().length} cores, Node ${process.version}`);
   log(`Province: ${DEPARTMENTS} departments × ${COUNTERS} counters = ${DEPARTMENTS * COUNTERS} counters`);
+  const backend = process.env.BENCH_DB ?? 'sqlite';
+  if (backend !== 'sqlite' && backend !== 'postgres') throw new Error('BENCH_DB must be sqlite or postgres');
+  log(
+    `Database: ${backend === 'postgres' ? 'PostgreSQL (private cluster, durable commits)' : 'SQLite (WAL)'}`,
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-events-'));
+  const cluster: PgCluster | undefined =
+    backend === 'postgres' ? await startPostgres({ durable: true }) : undefined;
+  const databaseUrl = (await cluster?.createDatabase('counterwatch')) ?? '';
   const stack = await Stack.create({
     dir,
     departments: DEPARTMENTS,
     countersPerDepartment: COUNTERS,
     logLevel: 'warn',
-    serverEnv: { CW_RECORDING: 'false' },
+    serverEnv: { CW_RECORDING: 'false', CW_DATABASE_URL: databaseUrl },
   });
   try {
     const password = stack.createUser('bench', ['director']);
@@ -213,6 +223,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await stack.stop();
+    await cluster?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -81,7 +81,7 @@ describe('console navigation', () => {
     await page.locator(`.focus-view[data-counter-id="${counterId}"]`).waitFor();
     await page.locator('.app-header [data-connection="connected"]').waitFor();
     // The live picture, not only the frame: the counter's full rendition plays.
-    await page.locator('.focus-view video').waitFor({ timeout: 30_000 });
+    await page.locator('.focus-view video[data-track="focus"]').waitFor({ timeout: 30_000 });
 
     await page.locator('.focus-view [data-action="back"]').click();
     await page.locator('.focus-view').waitFor({ state: 'detached' });
@@ -110,6 +110,12 @@ describe('console navigation', () => {
     await other.close();
   });
 
+  /** A select's options for departments and counters exist once the directory has loaded: wait, do not read early. */
+  const hasValue = (p: Page, selector: string, value: string): Promise<true> =>
+    eventually(`${selector} = ${value}`, async () =>
+      (await p.locator(selector).inputValue()) === value ? true : undefined,
+    );
+
   it('filters in the URL are applied on load', async () => {
     await page.goto(`${stack.url}/?department=${B.id}`);
     await page.locator(`.tile[data-counter-id="${B.counters[0]!.id}"]`).waitFor();
@@ -117,8 +123,8 @@ describe('console navigation', () => {
 
     await page.goto(`${stack.url}/reviews?state=closed&department=${A.id}&counter=${A.counters[1]!.id}`);
     await page.locator('.reviews-page input[name="state"][value="closed"]:checked').waitFor();
-    expect(await page.locator('.reviews-page select[name="department"]').inputValue()).toBe(A.id);
-    expect(await page.locator('.reviews-page select[name="counter"]').inputValue()).toBe(A.counters[1]!.id);
+    await hasValue(page, '.reviews-page select[name="department"]', A.id);
+    await hasValue(page, '.reviews-page select[name="counter"]', A.counters[1]!.id);
 
     await page.goto(`${stack.url}/alerts?state=all&severity=critical`);
     await page.locator('.alerts-page input[name="state"][value="all"]:checked').waitFor();
@@ -127,7 +133,7 @@ describe('console navigation', () => {
     // A value that is not a choice reads as the default, never an error.
     await page.goto(`${stack.url}/pressure?department=${B.id}&top=bogus`);
     await page.locator('.pressure-page').waitFor();
-    expect(await page.locator('.pressure-page select[name="department"]').inputValue()).toBe(B.id);
+    await hasValue(page, '.pressure-page select[name="department"]', B.id);
     expect(await page.locator('.pressure-page select[name="top"]').inputValue()).toBe('20');
   });
 
@@ -177,7 +183,7 @@ describe('console navigation', () => {
     { path: async () => '/', ready: '.tile' },
     {
       path: async () => `/?counter=${A.counters[0]!.id}`,
-      ready: '.focus-view video',
+      ready: '.focus-view video[data-track="focus"]',
     },
     { path: async () => '/alerts', ready: '.alerts-page .alert-list, .alerts-page .empty' },
     { path: async () => '/departments', ready: '.departments-page .charts' },
@@ -281,6 +287,7 @@ describe('console navigation', () => {
       '/inspections',
       '/reviews',
       '/reports',
+      '/staffing',
       '/audit',
     ]);
     for (const l of links) expect(l, String(l.route)).toMatchObject({ visible: true, whole: true });

@@ -85,9 +85,19 @@ describe('live wall', () => {
   it('focus view plays the full rendition and, when asked, the sound', async () => {
     const id = counterIds[0]!;
     await page.locator(`.tile[data-counter-id="${id}"]`).click();
-    await page.locator('.focus-view video').waitFor();
+    // A picture at once: until the full rendition's first frame, the grid rendition (already decoding on the wall)
+    // stands in, scaled up — the view is never black while the full rendition waits for its keyframe.
+    const firstLook = await page.locator('.focus-view .focus-picture').evaluate((el) => {
+      const standIn = el.querySelector<HTMLVideoElement>('video[data-track="grid"]');
+      return { showing: el.getAttribute('data-showing'), standInWidth: standIn?.videoWidth ?? 0 };
+    });
+    if (firstLook.showing === 'grid') expect(firstLook.standInWidth).toBeGreaterThan(0);
+    await page.locator('.focus-view video[data-track="focus"]').waitFor();
     const focusFrames = await expectDecoding(page, [id], 'focus');
     expect(focusFrames.get(id)).toBeGreaterThan(10);
+    // Then the full rendition alone.
+    await page.locator('.focus-view .focus-picture[data-showing="focus"]').waitFor();
+    expect(await page.locator('.focus-view .focus-picture video[data-track="grid"]').count()).toBe(0);
 
     // No audio until the user asks for it.
     expect((await mediaStats(page)).some((r) => r.track === 'audio')).toBe(false);
@@ -130,11 +140,11 @@ describe('live wall', () => {
     await page.locator('[data-control="layout"]').selectOption('size');
     await page.setViewportSize({ width: 400, height: 300 });
     // With a tiny viewport only the first tile is on screen.
-    const rows = await eventually('off-screen tiles paused', async () => {
-      const r = await mediaStats(page);
-      return r.filter((x) => x.track === 'grid' && x.paused).length >= 1 ? r : undefined;
+    // Switching layout remounts the tiles (all briefly paused): wait for the settled state, the one on screen playing.
+    await eventually('off-screen tiles paused, the visible one playing', async () => {
+      const grid = (await mediaStats(page)).filter((x) => x.track === 'grid');
+      return grid.some((x) => x.paused) && grid.some((x) => !x.paused) ? true : undefined;
     });
-    expect(rows.some((r) => r.track === 'grid' && !r.paused)).toBe(true);
     await page.setViewportSize({ width: 1400, height: 900 });
     await eventually('all tiles resumed', async () => {
       const r = await mediaStats(page);

@@ -98,6 +98,7 @@ describe('supervision end to end', () => {
     await page.context().close();
   });
 
+  // Three device pages, a recording and a review: on a loaded CI machine this outlasts the default 120 s.
   it('an unsatisfied rating puts the interaction in the review queue; its clip plays; a finding is recorded', async () => {
     const admin = await loginCookie(stack.url, 'admin', stack.createUser('admin', ['admin']));
     const enrol = (kind: 'kiosk' | 'panel' | 'rating') =>
@@ -160,5 +161,5 @@ describe('supervision end to end', () => {
     await page.locator('[data-action="decide"]').click();
     await page.locator('[data-decision]').first().waitFor({ timeout: 10_000 });
     expect(auditCount(stack.dataDir, 'review.decision')).toBe(decisions + 1);
-  });
+  }, 240_000);
 });

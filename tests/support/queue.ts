@@ -1,5 +1,3 @@
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import {
   EventBatchResultSchema,
@@ -7,6 +5,7 @@ import {
   type EventBatchResult,
   type Overview,
 } from '@counterwatch/shared';
+import { countRows } from './database.js';
 
 /** Posts a batch to /api/v1/events with a department key; returns status and parsed body. */
 export async function postEvents(
@@ -31,20 +30,13 @@ export async function overview(baseUrl: string, cookie: string): Promise<Overvie
   return OverviewSchema.parse(await res.json());
 }
 
-/** Reads the server's database directly (WAL allows a reader beside the server). */
-export function countStoredEvents(dataDir: string, where = '1 = 1', params: unknown[] = []): number {
-  const db = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'), {
-    readonly: true,
-    fileMustExist: true,
-  });
-  try {
-    const row = z
-      .object({ n: z.number() })
-      .parse(db.prepare(`SELECT count(*) AS n FROM queue_events WHERE ${where}`).get(...params));
-    return row.n;
-  } finally {
-    db.close();
-  }
+/** Counts the server's stored events (either backend). */
+export function countStoredEvents(
+  dataDir: string,
+  where = '1 = 1',
+  params: (string | number)[] = [],
+): number {
+  return countRows(dataDir, 'queue_events', where, params);
 }
 
 /** A tiny builder of valid events for one department and source, stamped by the stack's clock. */

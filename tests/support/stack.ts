@@ -3,6 +3,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { Stack, type StackOptions } from '@counterwatch/demo';
 import { MID_MORNING, clockAt, type TestClock } from './clock.js';
+import { startPostgres } from './postgres.js';
+
+/**
+ * The backend integration stacks run on: `CW_TEST_DB=postgres` gives each
+ * stack its own private PostgreSQL cluster (tests/support/postgres.ts);
+ * unset or `sqlite`, the embedded SQLite file in the stack's data directory.
+ */
+export type TestBackend = 'sqlite' | 'postgres';
+export function testBackend(): TestBackend {
+  const value = process.env.CW_TEST_DB ?? 'sqlite';
+  if (value !== 'sqlite' && value !== 'postgres')
+    throw new Error(`CW_TEST_DB must be sqlite or postgres, not ${value}`);
+  return value;
+}
+
+/** The database URL of the stack whose data directory this is (PostgreSQL stacks only). */
+const databaseUrls = new Map<string, string>();
+export function databaseUrlOf(dataDir: string): string | undefined {
+  return databaseUrls.get(path.resolve(dataDir));
+}
 
 /**
  * A fresh stack in a temporary directory; removed by `cleanup()` unless
@@ -20,19 +40,35 @@ export async function testStack(
   const dir = path.join(parent, '.stack');
   fs.mkdirSync(dir);
   const { clock = clockAt(MID_MORNING), ...rest } = options;
-  const stack = await Stack.create({
-    dir,
-    departments: 1,
-    countersPerDepartment: 3,
-    ...rest,
-    clockOffsetMs: clock.offsetMs,
-  });
+  const cluster = testBackend() === 'postgres' ? await startPostgres() : undefined;
+  let stack: Stack;
+  try {
+    const databaseUrl = await cluster?.createDatabase('counterwatch');
+    if (databaseUrl) databaseUrls.set(path.join(dir, 'data'), databaseUrl);
+    stack = await Stack.create({
+      dir,
+      departments: 1,
+      countersPerDepartment: 3,
+      ...rest,
+      // Set (to a URL or to empty) either way, so a CW_DATABASE_URL in the caller's environment never leaks in.
+      serverEnv: { CW_DATABASE_URL: databaseUrl ?? '', ...rest.serverEnv },
+      clockOffsetMs: clock.offsetMs,
+    });
+  } catch (error) {
+    await cluster?.stop();
+    throw error;
+  }
   return {
     stack,
     clock,
     cleanup: async () => {
-      await stack.stop();
-      if (!process.env.KEEP_TEST_DIRS) fs.rmSync(parent, { recursive: true, force: true });
+      try {
+        await stack.stop();
+      } finally {
+        await cluster?.stop();
+        databaseUrls.delete(path.join(dir, 'data'));
+        if (!process.env.KEEP_TEST_DIRS) fs.rmSync(parent, { recursive: true, force: true });
+      }
     },
   };
 }

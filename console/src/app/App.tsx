@@ -33,6 +33,9 @@ const InspectionsPage = lazy(() =>
 const ReviewsPage = lazy(() => import('../reviews/ReviewsPage').then((m) => ({ default: m.ReviewsPage })));
 const AuditPage = lazy(() => import('../audit/AuditPage').then((m) => ({ default: m.AuditPage })));
 const ReportsPage = lazy(() => import('../reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
+const StaffingPage = lazy(() =>
+  import('../staffing/StaffingPage').then((m) => ({ default: m.StaffingPage })),
+);
 const AdminPage = lazy(() => import('../admin/AdminPage').then((m) => ({ default: m.AdminPage })));
 
 /** Pages that need no console login (they authenticate otherwise, or not at all). */
@@ -79,6 +82,8 @@ function ConsolePage({ route }: { route: ConsoleRoute }) {
       return <ReviewsPage />;
     case '/reports':
       return <ReportsPage />;
+    case '/staffing':
+      return <StaffingPage />;
     case '/audit':
       return <AuditPage />;
     case '/admin':

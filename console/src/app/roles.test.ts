@@ -22,6 +22,7 @@ describe('navigation by role', () => {
       '/inspections',
       '/reviews',
       '/reports',
+      '/staffing',
       '/audit',
     ]);
     expect(pages('inspector')).toEqual([
@@ -32,7 +33,15 @@ describe('navigation by role', () => {
       '/inspections',
       '/reviews',
     ]);
-    expect(pages('head')).toEqual(['/', '/alerts', '/departments', '/pressure', '/reviews', '/reports']);
+    expect(pages('head')).toEqual([
+      '/',
+      '/alerts',
+      '/departments',
+      '/pressure',
+      '/reviews',
+      '/reports',
+      '/staffing',
+    ]);
     expect(pages('auditor')).toEqual(['/audit']);
     expect(pages('admin')).toEqual(['/admin']);
     expect(pages('head', 'auditor')).toContain('/audit');

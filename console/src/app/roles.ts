@@ -16,6 +16,7 @@ export const CAN = {
   flag: LIVE_ROLES,
   readAudit: ['director', 'auditor'],
   administer: ['admin'],
+  declareCampaign: ['director'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export function can(user: User | null, what: keyof typeof CAN): boolean {

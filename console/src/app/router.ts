@@ -86,6 +86,7 @@ export const CONSOLE_ROUTES = [
   { path: '/inspections', label: 'nav.inspections', roles: ['director', 'inspector'] },
   { path: '/reviews', label: 'nav.reviews', roles: LIVE_ROLES },
   { path: '/reports', label: 'nav.reports', roles: ['director', 'head'] },
+  { path: '/staffing', label: 'nav.staffing', roles: ['director', 'head'] },
   { path: '/audit', label: 'nav.audit', roles: ['director', 'auditor'] },
   { path: '/admin', label: 'nav.admin', roles: ['admin'] },
 ] as const satisfies readonly { path: ConsolePage; label: MessageKey; roles: readonly Role[] }[];

@@ -170,4 +170,7 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.action.audit.export': 'Exported the audit trail',
   'audit.action.report.generate': 'Generated a report',
   'audit.action.report.export': 'Exported a report',
+  'audit.action.staffing.advise': 'Generated staffing advice',
+  'audit.action.campaign.declare': 'Declared a campaign (expected extra demand)',
+  'audit.action.campaign.withdraw': 'Withdrew a campaign',
 };

@@ -3,9 +3,11 @@ import { alertActionsEn, alertActionsVi } from '../alerts/messages';
 import { auditEn, auditVi } from '../audit/messages';
 import { devicesEn, devicesVi } from '../device-pages/messages';
 import { inspectionsEn, inspectionsVi } from '../inspections/messages';
+import { replayEn, replayVi } from '../replay/messages';
 import { reviewsEn, reviewsVi } from '../reviews/messages';
 import { wallEn, wallVi } from '../wall/messages';
 import { reportsEn, reportsVi } from '../reports/messages';
+import { staffingEn, staffingVi } from '../staffing/messages';
 
 /**
  * Every UI string, in Vietnamese (default) and English. Keys are shared;
@@ -501,11 +503,13 @@ export const vi = {
   ...alertActionsVi,
   ...inspectionsVi,
   ...reviewsVi,
+  ...replayVi,
   ...auditVi,
   ...adminVi,
   ...devicesVi,
   ...wallVi,
   ...reportsVi,
+  ...staffingVi,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -515,9 +519,11 @@ export const en: Record<MessageKey, string> = {
   ...alertActionsEn,
   ...inspectionsEn,
   ...reviewsEn,
+  ...replayEn,
   ...auditEn,
   ...adminEn,
   ...devicesEn,
   ...wallEn,
   ...reportsEn,
+  ...staffingEn,
 };

@@ -34,12 +34,15 @@ function isTyping(target: EventTarget | null): boolean {
  */
 export function ClipPlayer({
   playback,
-  interaction,
+  interactions,
   onError,
+  autoPlay = false,
 }: {
   playback: Playback;
-  interaction: Interaction;
+  /** The services whose events are marked on the bar: one for a review, those of the span for a replay. */
+  interactions: readonly Interaction[];
   onError: () => void;
+  autoPlay?: boolean;
 }) {
   const t = useT();
   const lang = useStore((s) => s.lang);
@@ -50,7 +53,16 @@ export function ClipPlayer({
   const [videoDuration, setVideoDuration] = useState(Number.NaN);
   const [speed, setSpeed] = useState(1);
   const duration = clipDuration(videoDuration, playback);
-  const marks = useMemo(() => markersOf(interaction, playback, duration), [interaction, playback, duration]);
+  const marks = useMemo(
+    () =>
+      interactions
+        .flatMap((interaction) =>
+          markersOf(interaction, playback, duration).map((m) => ({ ...m, ticket: interaction.ticketNumber })),
+        )
+        .sort((a, b) => a.offset - b.offset),
+    [interactions, playback, duration],
+  );
+  const manyServices = interactions.length > 1;
 
   const seek = (seconds: number): void => {
     const video = videoRef.current;
@@ -126,10 +138,11 @@ export function ClipPlayer({
 
   const percent = (seconds: number): string => `${duration > 0 ? (seconds / duration) * 100 : 0}%`;
   const clock = (seconds: number): string => formatTime(lang, playback.from + seconds * 1000);
-  const markerLabel = (m: Marker): string =>
-    m.kind === 'flag' && m.reason
+  const markerLabel = (m: Marker & { ticket: string }): string =>
+    (manyServices ? `${m.ticket} · ` : '') +
+    (m.kind === 'flag' && m.reason
       ? `${t(`reason.${m.reason}`)} · ${formatTime(lang, m.at)}`
-      : `${t(`marker.${m.kind}`)} · ${formatTime(lang, m.at)}`;
+      : `${t(`marker.${m.kind}`)} · ${formatTime(lang, m.at)}`);
 
   return (
     <div className="clip-player" data-playing={playing} ref={rootRef}>
@@ -140,6 +153,7 @@ export function ClipPlayer({
           src={playback.url}
           controls={false}
           preload="metadata"
+          autoPlay={autoPlay}
           playsInline
           disablePictureInPicture
           onClick={toggle}

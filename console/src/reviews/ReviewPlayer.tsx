@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type SyntheticEvent } from 'react';
 import {
   FindingSchema,
   FlagInteractionSchema,
@@ -135,6 +135,7 @@ export function ReviewPlayer({ interactionId }: { interactionId: number }) {
 }
 
 function Recording({ interaction }: { interaction: Interaction }) {
+  const interactions = useMemo(() => [interaction], [interaction]);
   const t = useT();
   const lang = useStore((s) => s.lang);
   const { state, retry } = usePlayback(interaction.id);
@@ -206,7 +207,7 @@ function Recording({ interaction }: { interaction: Interaction }) {
       ) : (
         <ClipPlayer
           playback={state.playback}
-          interaction={interaction}
+          interactions={interactions}
           onError={() => setVideoFailed(true)}
         />
       );

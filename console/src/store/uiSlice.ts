@@ -14,11 +14,15 @@ export interface UiSlice {
   selectedCounterId: string | null;
   /** Audio is opt-in, one counter at a time, never the whole wall. */
   listeningCounterId: string | null;
+  /** The focused counter shows its recording (rewind, timeline) instead of live. */
+  replayCounterId: string | null;
   setLang: (lang: Lang) => void;
   setTileSize: (size: TileSize) => void;
   focusCounter: (counterId: string | null) => void;
   selectCounter: (counterId: string | null) => void;
   setListening: (counterId: string | null) => void;
+  /** Opens the counter's recording in its focus view (focusing it), or returns it to live with null. */
+  replayCounter: (counterId: string | null) => void;
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
@@ -27,6 +31,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   focusedCounterId: null,
   selectedCounterId: null,
   listeningCounterId: null,
+  replayCounterId: null,
   setLang: (lang) => {
     remember('cw.lang', lang);
     document.documentElement.lang = lang;
@@ -43,8 +48,21 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
       // Leaving the focus view stops listening.
       listeningCounterId: focusedCounterId === null ? null : s.listeningCounterId,
       // A refused Inspect or a pending "leave?" belongs to the view that asked.
-      ...(focusedCounterId === s.focusedCounterId ? {} : { inspectionStart: null, leaveRequest: null }),
+      ...(focusedCounterId === s.focusedCounterId
+        ? {}
+        : { inspectionStart: null, leaveRequest: null, replayCounterId: null }),
     })),
   selectCounter: (selectedCounterId) => set({ selectedCounterId }),
   setListening: (listeningCounterId) => set({ listeningCounterId }),
+  replayCounter: (replayCounterId) =>
+    set((s) =>
+      replayCounterId === null
+        ? { replayCounterId }
+        : {
+            replayCounterId,
+            focusedCounterId: replayCounterId,
+            selectedCounterId: replayCounterId,
+            ...(replayCounterId === s.focusedCounterId ? {} : { inspectionStart: null, leaveRequest: null }),
+          },
+    ),
 });

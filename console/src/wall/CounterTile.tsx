@@ -74,6 +74,8 @@ export const CounterTile = memo(function CounterTile({
   const focusCounter = useStore((s) => s.focusCounter);
   const selectCounter = useStore((s) => s.selectCounter);
   const canInspect = useStore((s) => can(s.user, 'inspect'));
+  const canReplay = useStore((s) => can(s.user, 'review'));
+  const replayCounter = useStore((s) => s.replayCounter);
   const { name, status, queueState, alertSeverity, alertText } = tile;
   const live = status === 'online' && tile.hasGrid;
   const { sourceProblem } = tile;
@@ -187,6 +189,19 @@ export const CounterTile = memo(function CounterTile({
           label={t('wall.alert.acknowledgeAt', { name })}
           tabIndex={selected ? 0 : -1}
         />
+      )}
+      {canReplay && (
+        <button
+          type="button"
+          className="tile-action tile-replay"
+          data-action="replay"
+          data-counter-id={counterId}
+          aria-label={t('replay.openCounter', { name })}
+          tabIndex={selected ? 0 : -1}
+          onClick={() => replayCounter(counterId)}
+        >
+          {t('replay.open')}
+        </button>
       )}
       {canInspect && (
         <button

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Alert } from '@counterwatch/shared';
 import { alertMessage, ruleTitle } from '../alerts/alertText';
 import { useT } from '../i18n/i18n';
+import { inspectionOnScreen } from '../store/inspectionSlice';
 import { useStore } from '../store/store';
 
 const MAX_SHOWN = 4;
@@ -11,6 +12,8 @@ const MAX_SHOWN = 4;
  * New critical alerts pop up over the wall (the chime sounds at the same
  * time): the director clicks one to bring its counter forward in the focus
  * view. Alerts resolved or acknowledged meanwhile drop out by themselves.
+ * During an inspection on screen they wait (the header's count and the chime
+ * still tell): a pop-up must not cover the inspector's checklist and buttons.
  */
 export function CriticalAlertPopup() {
   const t = useT();
@@ -29,7 +32,8 @@ export function CriticalAlertPopup() {
       ids.map((id) => s.alerts[id]).filter((a): a is Alert => a !== undefined && a.state === 'open'),
     ),
   );
-  if (alerts.length === 0) return null;
+  const inspecting = useStore(inspectionOnScreen);
+  if (alerts.length === 0 || inspecting) return null;
   const dismiss = (id: number): void => setIds((shown) => shown.filter((x) => x !== id));
   return (
     <section className="critical-popup" aria-label={t('wall.alert.popupTitle')}>

@@ -1,10 +1,11 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { can } from '../app/roles';
 import { useT, translate } from '../i18n/i18n';
 import { formatNumber } from '../i18n/numbers';
 import { InspectionPanel } from '../inspections/InspectionPanel';
 import { startInspection } from '../inspections/inspectionActions';
+import { ReplayPanel } from '../replay/ReplayPanel';
 import { FlagNow } from '../reviews/FlagNow';
 import { useStore } from '../store/store';
 import { QueuePanel } from './QueuePanel';
@@ -36,6 +37,9 @@ export function FocusView({ counterId }: { counterId: string }) {
   const requestCloseFocus = useStore((s) => s.requestCloseFocus);
   const canInspect = useStore((s) => can(s.user, 'inspect'));
   const canFlag = useStore((s) => can(s.user, 'flag'));
+  const canReplay = useStore((s) => can(s.user, 'review'));
+  const replaying = useStore((s) => s.replayCounterId === counterId);
+  const replayCounter = useStore((s) => s.replayCounter);
   const inspecting = useStore(
     (s) =>
       (s.activeInspection?.counterId === counterId && s.activeInspection.endedAt === null) ||
@@ -82,6 +86,17 @@ export function FocusView({ counterId }: { counterId: string }) {
         >
           {listening ? t('focus.mute') : t('focus.listen')}
         </button>
+        {canReplay && (
+          <button
+            type="button"
+            className={replaying ? 'active' : ''}
+            aria-pressed={replaying}
+            data-action={replaying ? 'live' : 'replay'}
+            onClick={() => replayCounter(replaying ? null : counterId)}
+          >
+            {replaying ? t('replay.live') : t('replay.open')}
+          </button>
+        )}
         {canFlag && <FlagNow counterId={counterId} />}
         {canInspect && !inspecting && (
           <button type="button" data-action="inspect" onClick={() => startInspection(counterId)}>
@@ -91,8 +106,10 @@ export function FocusView({ counterId }: { counterId: string }) {
       </header>
       <div className="focus-body">
         <div className="focus-media">
-          {live ? (
-            <TrackVideo counterId={counterId} track="focus" className="focus-video" videoRef={videoRef} />
+          {replaying ? (
+            <ReplayPanel counterId={counterId} />
+          ) : live ? (
+            <FocusPicture counterId={counterId} videoRef={videoRef} />
           ) : (
             <div className="tile-placeholder" data-placeholder="true">
               {sourceProblem && sourceProblem !== 'no_microphone' && sourceProblem !== 'audio_unsupported'
@@ -104,7 +121,7 @@ export function FocusView({ counterId }: { counterId: string }) {
                     : t('tile.noMedia')}
             </div>
           )}
-          {listening && live && <TrackAudio counterId={counterId} />}
+          {listening && live && !replaying && <TrackAudio counterId={counterId} />}
         </div>
         {side === null ? (
           <QueuePanel counterId={counterId} />
@@ -160,6 +177,34 @@ export function FocusView({ counterId }: { counterId: string }) {
         <LiveStats counterId={counterId} />
       </footer>
       <LeaveInspectionDialog />
+    </div>
+  );
+}
+
+/**
+ * The full rendition, shown at once: until its first frame arrives (a new
+ * consumer waits for a keyframe) the grid rendition already flowing to the
+ * wall stands in, scaled up, so a click never shows black.
+ */
+function FocusPicture({
+  counterId,
+  videoRef,
+}: {
+  counterId: string;
+  videoRef: RefObject<HTMLVideoElement | null>;
+}) {
+  const [full, setFull] = useState(false);
+  useEffect(() => setFull(false), [counterId]);
+  return (
+    <div className="focus-picture" data-showing={full ? 'focus' : 'grid'}>
+      {!full && <TrackVideo counterId={counterId} track="grid" className="focus-video focus-standin" />}
+      <TrackVideo
+        counterId={counterId}
+        track="focus"
+        className="focus-video focus-full"
+        videoRef={videoRef}
+        onFirstFrame={() => setFull(true)}
+      />
     </div>
   );
 }

@@ -12,12 +12,15 @@ export function TrackVideo({
   track,
   className,
   videoRef,
+  onFirstFrame,
 }: {
   counterId: string;
   track: MediaTrack;
   className?: string;
   /** Lends the element out (the inspection's "capture this moment" draws from it). */
   videoRef?: RefObject<HTMLVideoElement | null>;
+  /** Called once the element has a picture to show. */
+  onFirstFrame?: () => void;
 }) {
   const { media } = useServices();
   const ref = useRef<HTMLVideoElement>(null);
@@ -51,6 +54,7 @@ export function TrackVideo({
       autoPlay
       playsInline
       disablePictureInPicture
+      onLoadedData={onFirstFrame}
     />
   );
 }

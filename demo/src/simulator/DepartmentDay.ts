@@ -31,6 +31,15 @@ export interface DepartmentDayOptions {
   serviceWeights?: Record<string, number>;
   /** Maps simulated ms since opening to the epoch ms stamped on events (occurredAt); non-decreasing. */
   stamp: (simMs: number) => number;
+  /** Arrivals over the day instead of the default shape scaled to `dailyCitizens` (a forecast, for one). */
+  profile?: ArrivalProfile;
+  /**
+   * Counters on duty in each hour since opening (a staffing plan): counter i
+   * works in hour h while i < roster[h]; beyond the list, the last entry.
+   * Counters beyond the plan finish the citizen in hand and close; they open
+   * again when the plan asks. Default: every counter all day.
+   */
+  roster?: readonly number[];
 }
 
 /** How counters and the department are run. */
@@ -75,7 +84,8 @@ interface Counter {
   sourceId: string;
   ratingSourceId: string;
   /** `busy` covers calling, serving and the short gap after a citizen. */
-  phase: 'unopened' | 'idle' | 'busy' | 'paused' | 'closed';
+  /** `off`: not on duty in this hour of the roster (opens again when it is). */
+  phase: 'unopened' | 'idle' | 'busy' | 'paused' | 'off' | 'closed';
   idleSince: number;
   /** Pauses that came due while busy: taken at the next free moment. */
   pauseWishes: PauseWish[];
@@ -99,6 +109,7 @@ type Happening =
   | { kind: 'free'; counter: Counter }
   | { kind: 'pause_due'; counter: Counter; wish: PauseWish }
   | { kind: 'resume'; counter: Counter; wish: PauseWish }
+  | { kind: 'roster'; hour: number }
   | { kind: 'closing' }
   | { kind: 'overtime_limit' };
 
@@ -128,6 +139,8 @@ export class DepartmentDay {
   private readonly seed: number;
   private readonly stamp: (simMs: number) => number;
   private readonly profile: ArrivalProfile;
+  private readonly roster: readonly number[] | undefined;
+  private onDuty = Number.POSITIVE_INFINITY;
   private readonly mix: Weighted<ServiceEntry>[];
   private readonly citizensRng: Random;
   private readonly opsRng: Random;
@@ -166,8 +179,18 @@ export class DepartmentDay {
     this.seed = seed;
     this.stamp = options.stamp;
     const openMinutes = options.openMinutes ?? DEFAULT_OPEN_MINUTES;
-    this.profile = createArrivalProfile(options.dailyCitizens ?? 300, openMinutes);
+    this.profile = options.profile ?? createArrivalProfile(options.dailyCitizens ?? 300, openMinutes);
     this.closingMs = openMinutes * MINUTE;
+    if (options.roster !== undefined) {
+      if (options.roster.length === 0 || options.roster.some((n) => !Number.isInteger(n) || n < 0))
+        throw new RangeError('a roster is a list of whole numbers of counters per hour');
+      this.roster = options.roster;
+      this.onDuty = options.roster[0] ?? 0;
+      for (let h = 1; h * 60 * MINUTE < this.closingMs; h++)
+        this.agenda.push(h * 60 * MINUTE, { kind: 'roster', hour: h });
+    } else {
+      this.roster = undefined;
+    }
     this.mix = serviceMix(counters, options.serviceWeights ?? DEFAULT_SERVICE_WEIGHTS);
     this.citizensRng = new Random(`${seed}:${departmentId}:citizens`);
     this.opsRng = new Random(`${seed}:${departmentId}:operations`);
@@ -229,6 +252,10 @@ export class DepartmentDay {
       case 'open':
         // Closed before it ever opened (a day shorter than the opening jitter).
         if (h.counter.phase !== 'unopened') return;
+        if (!this.onDutyNow(h.counter)) {
+          h.counter.phase = 'off';
+          return;
+        }
         this.emit(h.counter.sourceId, { type: 'counter.opened', counterId: h.counter.id });
         this.scheduleCounterDay(h.counter);
         this.becomeFree(h.counter);
@@ -274,6 +301,9 @@ export class DepartmentDay {
       case 'resume':
         this.onResume(h.counter, h.wish);
         return;
+      case 'roster':
+        this.onRoster(h.hour);
+        return;
       case 'closing':
         this.onClosing();
         return;
@@ -305,6 +335,8 @@ export class DepartmentDay {
       case 'free':
       case 'closing':
         return true;
+      case 'roster':
+        return this.mode === 'open';
     }
   }
 
@@ -458,6 +490,10 @@ export class DepartmentDay {
       this.close(counter);
       return;
     }
+    if (this.mode === 'open' && !this.onDutyNow(counter)) {
+      this.goOff(counter);
+      return;
+    }
     const wish = counter.pauseWishes.shift();
     if (wish !== undefined) {
       this.pause(counter, wish);
@@ -470,7 +506,7 @@ export class DepartmentDay {
   }
 
   private onPauseDue(counter: Counter, wish: PauseWish): void {
-    if (this.mode !== 'open' || counter.phase === 'closed') return;
+    if (this.mode !== 'open' || counter.phase === 'closed' || counter.phase === 'off') return;
     if (counter.phase === 'idle') this.pause(counter, wish);
     else counter.pauseWishes.push(wish);
   }
@@ -488,6 +524,32 @@ export class DepartmentDay {
     this.emit(counter.sourceId, { type: 'counter.opened', counterId: counter.id });
     if (wish.reason === 'break' && this.mode === 'open') this.scheduleBreak(counter);
     this.becomeFree(counter);
+  }
+
+  private onDutyNow(counter: Counter): boolean {
+    return counter.index < this.onDuty;
+  }
+
+  /** The roster's next hour: counters beyond it leave once free, those within it (back) on duty open. */
+  private onRoster(hour: number): void {
+    if (this.mode !== 'open' || this.roster === undefined) return;
+    this.onDuty = this.roster[Math.min(hour, this.roster.length - 1)] ?? 0;
+    for (const c of this.counters) {
+      if (this.onDutyNow(c) && c.phase === 'off') {
+        this.emit(c.sourceId, { type: 'counter.opened', counterId: c.id });
+        this.scheduleBreak(c);
+        this.becomeFree(c);
+      } else if (!this.onDutyNow(c) && c.phase === 'idle') {
+        this.goOff(c);
+      }
+    }
+  }
+
+  /** Off duty for now: closed to citizens until the roster brings it back. */
+  private goOff(counter: Counter): void {
+    counter.phase = 'off';
+    counter.pauseWishes = [];
+    this.emit(counter.sourceId, { type: 'counter.closed', counterId: counter.id });
   }
 
   private close(counter: Counter): void {
@@ -533,7 +595,8 @@ export class DepartmentDay {
     this.mode = 'overtime';
     this.agenda.push(this.now + OPERATIONS.overtimeLimitMinutes * MINUTE, { kind: 'overtime_limit' });
     for (const c of this.counters) {
-      if (c.phase === 'idle' && this.longestWaiting(c) === undefined) this.close(c);
+      if (c.phase === 'off') c.phase = 'closed';
+      else if (c.phase === 'idle' && this.longestWaiting(c) === undefined) this.close(c);
     }
   }
 
@@ -547,7 +610,8 @@ export class DepartmentDay {
     waiting.sort((a, b) => a.n - b.n);
     for (const t of waiting) this.cancel(t);
     for (const c of this.counters) {
-      if (c.phase === 'idle' || c.phase === 'paused' || c.phase === 'unopened') this.close(c);
+      if (c.phase === 'off') c.phase = 'closed';
+      else if (c.phase === 'idle' || c.phase === 'paused' || c.phase === 'unopened') this.close(c);
       else if (c.phase === 'busy') c.closeWhenFree = true;
     }
   }

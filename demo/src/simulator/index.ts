@@ -14,3 +14,4 @@ export {
 export { DepartmentDay, OPERATIONS, type DepartmentDayOptions, type SimCounter } from './DepartmentDay.js';
 export { SimulationRunner, type SimulationRunnerOptions } from './SimulationRunner.js';
 export { summarizeDay, type DayClock, type DaySummary } from './summary.js';
+export { hourlyProfile, simulateStaffedDay, type StaffedDayResult } from './staffedDay.js';

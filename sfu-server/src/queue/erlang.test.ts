@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erlangC, erlangCWait, newTicketWait } from './erlang.js';
+import { erlangC, erlangCWait, erlangCWithin, erlangCWithinAfterBacklog, newTicketWait } from './erlang.js';
 
 const perMinute = (n: number): number => n / 60;
 
@@ -70,5 +70,30 @@ describe('Erlang C', () => {
         kind: 'unknown',
       });
     });
+  });
+});
+
+describe('Erlang C service level (the staffing advisor)', () => {
+  it('matches hand-computed P(W ≤ t) = 1 − C·e^{−(cμ−λ)t}', () => {
+    // c = 4, a = 3: C = 13.5/26.5, cμ − λ = 0.2/min; t = 15 min → 1 − 0.50943·e^{−3} = 0.974637
+    expect(erlangCWithin(4, perMinute(0.6), perMinute(0.2), 15 * 60)).toBeCloseTo(0.974637, 5);
+    // M/M/1, ρ = 0.8: 1 − 0.8·e^{−0.025·10} = 0.376959
+    expect(erlangCWithin(1, perMinute(0.1), perMinute(0.125), 10 * 60)).toBeCloseTo(0.376959, 5);
+    // c = 7, a = 6 (36 an hour, 10 minutes each): C = 0.613830, 1 − C·e^{−1.5} = 0.863036
+    expect(erlangCWithin(7, perMinute(0.6), perMinute(0.1), 15 * 60)).toBeCloseTo(0.863036, 5);
+    expect(erlangCWithin(8, perMinute(0.6), perMinute(0.1), 15 * 60)).toBeCloseTo(0.982227, 5);
+    // Overloaded, or nobody open: nobody is sure to be called in time.
+    expect(erlangCWithin(6, perMinute(0.6), perMinute(0.1), 15 * 60)).toBe(0);
+    expect(erlangCWithin(0, perMinute(0.6), perMinute(0.1), 15 * 60)).toBe(0);
+    expect(erlangCWithin(1, 0, perMinute(0.1), 60)).toBe(1);
+  });
+
+  it('first clears the backlog at c·μ, then waits as in steady state', () => {
+    // 2 waiting, c = 2, μ = 0.2/min: 5 min to clear, then P(W ≤ 10 min), C(2, 1) = 1/3 → 1 − e^{−2}/3
+    expect(erlangCWithinAfterBacklog(2, perMinute(0.2), perMinute(0.2), 15 * 60, 2)).toBeCloseTo(0.954888, 5);
+    // 10 waiting take 25 min to clear: nobody arriving now is called within 15.
+    expect(erlangCWithinAfterBacklog(2, perMinute(0.2), perMinute(0.2), 15 * 60, 10)).toBe(0);
+    // No backlog: the steady-state figure.
+    expect(erlangCWithinAfterBacklog(4, perMinute(0.6), perMinute(0.2), 15 * 60, 0)).toBeCloseTo(0.974637, 5);
   });
 });

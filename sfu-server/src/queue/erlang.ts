@@ -49,3 +49,36 @@ export function newTicketWait(
   const backlog = completions / (state.open * mu);
   return { kind: 'finite', seconds: Math.max(steady.seconds, backlog) };
 }
+
+/**
+ * Share of arrivals called within `t` seconds in M/M/c (Erlang C):
+ * P(W ≤ t) = 1 − C(c, a)·e^{−(cμ − λ)t}. 0 when the queue grows without bound.
+ */
+export function erlangCWithin(c: number, lambda: number, mu: number, t: number): number {
+  if (!(mu > 0) || !(lambda >= 0) || !Number.isInteger(c) || c < 0 || !(t >= 0)) return 0;
+  if (lambda === 0) return 1;
+  if (c === 0) return 0;
+  const a = lambda / mu;
+  if (a >= c) return 0;
+  return 1 - erlangC(c, a) * Math.exp(-(c * mu - lambda) * t);
+}
+
+/**
+ * The same for an arrival that joins behind a backlog of `backlog` waiting
+ * (left from an earlier, busier hour): it first waits for the backlog to
+ * clear at c·μ — the correction {@link newTicketWait} makes to expected
+ * waits — then as in steady state. An overloaded hour (a ≥ c) has no steady
+ * state: as erlangCWait says "unbounded", nobody is counted as called in time.
+ */
+export function erlangCWithinAfterBacklog(
+  c: number,
+  lambda: number,
+  mu: number,
+  t: number,
+  backlog: number,
+): number {
+  if (c <= 0 || !(mu > 0)) return lambda > 0 || backlog > 0 ? 0 : 1;
+  const clear = Math.max(0, backlog) / (c * mu);
+  if (clear >= t) return 0;
+  return erlangCWithin(c, lambda, mu, t - clear);
+}

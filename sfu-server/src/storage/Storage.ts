@@ -22,6 +22,8 @@ import type {
   ServiceOutcome,
   User,
   WallView,
+  Campaign,
+  CampaignInput,
   WallViewBody,
 } from '@counterwatch/shared';
 import type { AuditFields } from '../audit/chain.js';
@@ -192,8 +194,18 @@ export interface Storage {
   readonly devices: DeviceStore;
   readonly wallViews: WallViewStore;
   readonly officers: OfficerStore;
+  readonly campaigns: CampaignStore;
 
   close(): Promise<void>;
+}
+
+/** The staffing advisor's declared campaigns. */
+export interface CampaignStore {
+  list(): Promise<Campaign[]>;
+  /** Refused ('limit') once `max` campaigns are stored; the count and the insert are one transaction. */
+  create(input: CampaignInput, at: number, by: string, max: number): Promise<Campaign | 'limit'>;
+  get(id: number): Promise<Campaign | undefined>;
+  delete(id: number): Promise<boolean>;
 }
 
 /** Saved wall views, each owned by one user: every call names the owner. */

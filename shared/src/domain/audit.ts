@@ -46,6 +46,9 @@ export const AuditActionSchema = z.enum([
   'audit.export',
   'report.generate',
   'report.export',
+  'staffing.advise',
+  'campaign.declare',
+  'campaign.withdraw',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

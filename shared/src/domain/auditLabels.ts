@@ -48,6 +48,9 @@ export const AUDIT_ACTION_LABELS_VI: Record<AuditAction, string> = {
   'audit.export': 'Xuất nhật ký',
   'report.generate': 'Lập báo cáo',
   'report.export': 'Xuất báo cáo',
+  'staffing.advise': 'Lập đề xuất bố trí quầy',
+  'campaign.declare': 'Khai báo đợt cao điểm',
+  'campaign.withdraw': 'Hủy đợt cao điểm',
 };
 
 const LIVE_STREAM_VI = 'Luồng xem trực tiếp';

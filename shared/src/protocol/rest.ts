@@ -106,6 +106,7 @@ export const CONSOLE_PAGES = [
   '/inspections',
   '/reviews',
   '/reports',
+  '/staffing',
   '/audit',
   '/admin',
   '/agent',

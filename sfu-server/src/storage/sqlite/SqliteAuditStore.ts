@@ -1,51 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { z } from 'zod';
-import {
-  AuditActionSchema,
-  type AuditAnchor,
-  type AuditEntry,
-  type AuditVerification,
-} from '@counterwatch/shared';
+import { type AuditAnchor, type AuditEntry, type AuditVerification } from '@counterwatch/shared';
 import { GENESIS_HASH, chainHash, type AuditFields } from '../../audit/chain.js';
 import type { AuditStore, AuditStoreQuery } from '../Storage.js';
-
-interface AuditRow {
-  seq: number;
-  at: number;
-  actor_id: number | null;
-  actor: string;
-  ip: string | null;
-  action: string;
-  department_id: string | null;
-  counter_id: string | null;
-  object_type: string | null;
-  object_id: string | null;
-  reason: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-const Details = z.record(z.string(), z.unknown());
-
-function fromRow(r: AuditRow): AuditEntry {
-  return {
-    seq: r.seq,
-    at: r.at,
-    actorId: r.actor_id,
-    actor: r.actor,
-    ip: r.ip,
-    action: AuditActionSchema.parse(r.action),
-    departmentId: r.department_id,
-    counterId: r.counter_id,
-    objectType: r.object_type,
-    objectId: r.object_id,
-    reason: r.reason,
-    details: Details.parse(JSON.parse(r.details)),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
+import { auditFromRow, type AuditRow } from '../rows/auditRows.js';
 
 /** The audit trail in SQLite: appends link each row to the previous by hash, in one transaction. */
 export class SqliteAuditStore implements AuditStore {
@@ -115,7 +72,7 @@ export class SqliteAuditStore implements AuditStore {
     return this.#db
       .prepare<(string | number)[], AuditRow>(sql)
       .all(...params, query.limit)
-      .map(fromRow);
+      .map(auditFromRow);
   }
 
   /** Walks the whole chain: every hash recomputed, every link and sequence number checked, the head matched. */
@@ -140,7 +97,7 @@ export class SqliteAuditStore implements AuditStore {
         return bad(row.seq, `row ${row.seq} does not link to row ${row.seq - 1}`);
       let entry: AuditEntry;
       try {
-        entry = fromRow(row);
+        entry = auditFromRow(row);
       } catch {
         return bad(row.seq, `row ${row.seq} is unreadable`);
       }

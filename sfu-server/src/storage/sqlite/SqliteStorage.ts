@@ -38,6 +38,7 @@ import { SqliteAuditStore } from './SqliteAuditStore.js';
 import { SqliteChangeFeed } from './SqliteChangeFeed.js';
 import { SqliteDeviceStore } from './SqliteDeviceStore.js';
 import { SqliteWallViewStore } from './SqliteWallViewStore.js';
+import { SqliteCampaignStore } from './SqliteCampaignStore.js';
 import { SqliteOfficerStore } from './SqliteOfficerStore.js';
 import {
   SqliteInspectionStore,
@@ -103,6 +104,7 @@ export class SqliteStorage implements Storage {
   readonly devices: SqliteDeviceStore;
   readonly wallViews: SqliteWallViewStore;
   readonly officers: SqliteOfficerStore;
+  readonly campaigns: SqliteCampaignStore;
   #closed = false;
 
   readonly #now: Clock;
@@ -124,6 +126,7 @@ export class SqliteStorage implements Storage {
     this.devices = new SqliteDeviceStore(db);
     this.wallViews = new SqliteWallViewStore(db);
     this.officers = new SqliteOfficerStore(db);
+    this.campaigns = new SqliteCampaignStore(db);
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */

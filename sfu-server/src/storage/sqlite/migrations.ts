@@ -385,4 +385,22 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE inspections ADD COLUMN officer_badge TEXT;
     `,
   },
+  {
+    version: 14,
+    name: 'staffing advisor: campaigns declared by the director (expected extra demand)',
+    sql: `
+      -- A campaign: more citizens expected for a service (or all: NULL) in some departments over some days.
+      CREATE TABLE staffing_campaigns (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        name            TEXT NOT NULL,
+        department_ids  TEXT NOT NULL,
+        service_code    TEXT,
+        from_day        TEXT NOT NULL,
+        to_day          TEXT NOT NULL,
+        uplift_percent  INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        created_by      TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

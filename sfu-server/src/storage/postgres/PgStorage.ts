@@ -1,0 +1,807 @@
+import { z } from 'zod';
+import {
+  AlertSchema,
+  AlertThresholdsSchema,
+  HistoryPointSchema,
+  OpeningHoursSchema,
+  QueueEventSchema,
+  RoleSchema,
+  type AlertQuery,
+  type AlertThresholds,
+  type Counter,
+  type Department,
+  type HistoryPoint,
+  type QueueEvent,
+  DailyAggregateSchema,
+  type Clock,
+} from '@counterwatch/shared';
+import type { Logger } from '../../logger.js';
+import type {
+  CounterRecord,
+  DailyAggregate,
+  DepartmentRecord,
+  EventInsertResult,
+  NewAlert,
+  NewUser,
+  ProvisionOutcome,
+  SessionRecord,
+  Storage,
+  StoredAlert,
+  StoredQueueEvent,
+  UserRecord,
+} from '../Storage.js';
+import { PG_MIGRATIONS } from './migrations.js';
+import { PgDb, type Param, type Sql } from './PgDb.js';
+import { PgAuditStore } from './PgAuditStore.js';
+import { PgChangeFeed } from './PgChangeFeed.js';
+import { PgDeviceStore } from './PgDeviceStore.js';
+import { PgOfficerStore } from './PgOfficerStore.js';
+import { PgCampaignStore } from './PgCampaignStore.js';
+import { PgWallViewStore } from './PgWallViewStore.js';
+import {
+  PgInspectionStore,
+  PgRecordingStore,
+  PgReviewStore,
+  PgSettingsStore,
+} from './PgSupervisionStores.js';
+
+const StringList = z.array(z.string());
+const RoleList = z.array(RoleSchema);
+
+function json<S extends z.ZodType>(schema: S, text: string, column: string): z.output<S> {
+  const result = schema.safeParse(JSON.parse(text));
+  if (!result.success) throw new Error(`corrupt ${column} column: ${result.error.message}`);
+  return result.data;
+}
+
+/** Taken by every process that migrates, so two starting at once do not both apply a migration. */
+const MIGRATION_LOCK = 0x63770000;
+
+interface DepartmentRow {
+  id: string;
+  name: string;
+  opening_hours: string;
+  api_key_hash: string | null;
+}
+interface CounterRow {
+  id: string;
+  department_id: string;
+  name: string;
+  services: string;
+  token_hash: string | null;
+}
+interface UserRow {
+  id: number;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: string;
+  department_ids: string | null;
+  disabled: boolean;
+  created_at: number;
+}
+interface SessionRow {
+  id_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/**
+ * The `Storage` contract on PostgreSQL 15+ (node-postgres, pooled). Selected by
+ * `CW_DATABASE_URL=postgres://…`; the embedded SQLite stays the default. Every
+ * method is one statement or one transaction; secrets and accounts write their
+ * change-feed row in the transaction of the change.
+ */
+export class PgStorage implements Storage {
+  readonly #db: PgDb;
+  readonly #logger: Logger;
+  readonly #now: Clock;
+  readonly changes: PgChangeFeed;
+  readonly audit: PgAuditStore;
+  readonly settings: PgSettingsStore;
+  readonly recordings: PgRecordingStore;
+  readonly reviews: PgReviewStore;
+  readonly inspections: PgInspectionStore;
+  readonly devices: PgDeviceStore;
+  readonly wallViews: PgWallViewStore;
+  readonly campaigns: PgCampaignStore;
+  readonly officers: PgOfficerStore;
+  #closed = false;
+
+  private constructor(db: PgDb, logger: Logger, now: Clock, options: { changePollMs?: number }) {
+    this.#db = db;
+    this.#logger = logger;
+    this.#now = now;
+    this.changes = new PgChangeFeed(db, {
+      logger,
+      now,
+      ...(options.changePollMs === undefined ? {} : { pollMs: options.changePollMs }),
+    });
+    this.audit = new PgAuditStore(db);
+    this.settings = new PgSettingsStore(db);
+    this.recordings = new PgRecordingStore(db);
+    this.reviews = new PgReviewStore(db);
+    this.inspections = new PgInspectionStore(db);
+    this.devices = new PgDeviceStore(db);
+    this.wallViews = new PgWallViewStore(db);
+    this.campaigns = new PgCampaignStore(db);
+    this.officers = new PgOfficerStore(db);
+  }
+
+  /** Connects a pool to `url`, migrates the schema and starts listening for changes. */
+  static async create({
+    url,
+    logger,
+    now,
+    changePollMs,
+    poolSize,
+  }: {
+    url: string;
+    logger: Logger;
+    now: Clock;
+    changePollMs?: number;
+    poolSize?: number;
+  }): Promise<PgStorage> {
+    const db = PgDb.open(url, poolSize === undefined ? {} : { max: poolSize });
+    const child = logger.child({ module: 'storage', backend: 'postgres' });
+    // An idle client's error (the server restarted) must not crash the process: the pool replaces it.
+    db.pool.on('error', (error) => child.warn({ err: error }, 'idle database connection failed'));
+    const storage = new PgStorage(db, child, now, changePollMs === undefined ? {} : { changePollMs });
+    try {
+      await storage.#migrate();
+      await storage.changes.start();
+      await storage.changes.prune();
+    } catch (error) {
+      await storage.close().catch(() => undefined);
+      throw error;
+    }
+    return storage;
+  }
+
+  /** The pool, for tests and tools that need plain SQL on the same database. */
+  get db(): PgDb {
+    return this.#db;
+  }
+
+  /** The highest migration applied. */
+  async schemaVersion(): Promise<number> {
+    return (
+      (await this.#db.get<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations'))?.v ?? 0
+    );
+  }
+
+  async #migrate(): Promise<void> {
+    const client = await this.#db.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      try {
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+        );
+        const applied = new Set(
+          (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+            (r) => r.version,
+          ),
+        );
+        for (const migration of PG_MIGRATIONS) {
+          if (applied.has(migration.version)) continue;
+          await client.query('BEGIN');
+          try {
+            await client.query(migration.sql);
+            await client.query(
+              'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+              [migration.version, migration.name, this.#now()],
+            );
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK');
+            throw error;
+          }
+          this.#logger.info({ version: migration.version, name: migration.name }, 'migration applied');
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async listDepartments(): Promise<DepartmentRecord[]> {
+    const rows = await this.#db.all<DepartmentRow>('SELECT * FROM departments ORDER BY id');
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      openingHours: json(OpeningHoursSchema, r.opening_hours, 'departments.opening_hours'),
+      apiKeyHash: r.api_key_hash,
+    }));
+  }
+
+  async listCounters(): Promise<CounterRecord[]> {
+    const rows = await this.#db.all<CounterRow>('SELECT * FROM counters ORDER BY department_id, id');
+    return rows.map((r) => ({
+      id: r.id,
+      departmentId: r.department_id,
+      name: r.name,
+      services: json(StringList, r.services, 'counters.services'),
+      tokenHash: r.token_hash,
+    }));
+  }
+
+  async saveDepartment(d: Department): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO departments (id, name, opening_hours, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, opening_hours = excluded.opening_hours`,
+      [d.id, d.name, JSON.stringify(d.openingHours), this.#now()],
+    );
+  }
+
+  async saveCounter(c: Counter): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO counters (id, department_id, name, services, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET department_id = excluded.department_id, name = excluded.name,
+         services = excluded.services`,
+      [c.id, c.departmentId, c.name, JSON.stringify(c.services), this.#now()],
+    );
+  }
+
+  async setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean> {
+    return this.#db.tx(async (sql) => {
+      const changed =
+        (await sql.run(
+          'UPDATE counters SET token_hash = ?, token_set_at = ?, token_managed_at = ? WHERE id = ?',
+          [tokenHash, at, at, counterId],
+        )) === 1;
+      if (changed) await this.changes.record(sql, 'counter', counterId);
+      return changed;
+    });
+  }
+
+  async setDepartmentApiKeyHash(
+    departmentId: string,
+    apiKeyHash: string | null,
+    at: number,
+  ): Promise<boolean> {
+    return this.#db.tx(async (sql) => {
+      const changed =
+        (await sql.run('UPDATE departments SET api_key_hash = ?, key_managed_at = ? WHERE id = ?', [
+          apiKeyHash,
+          at,
+          departmentId,
+        ])) === 1;
+      if (changed) await this.changes.record(sql, 'department', departmentId);
+      return changed;
+    });
+  }
+
+  async provisionCounterTokenHash(
+    counterId: string,
+    tokenHash: string,
+    at: number,
+  ): Promise<ProvisionOutcome> {
+    return this.#db.tx(async (sql): Promise<ProvisionOutcome> => {
+      const row = await sql.get<{ token_hash: string | null; token_managed_at: number | null }>(
+        'SELECT token_hash, token_managed_at FROM counters WHERE id = ? FOR UPDATE',
+        [counterId],
+      );
+      if (!row) return 'not_found';
+      if (row.token_managed_at !== null) return 'managed_in_database';
+      if (row.token_hash === tokenHash) return 'unchanged';
+      await sql.run('UPDATE counters SET token_hash = ?, token_set_at = ? WHERE id = ?', [
+        tokenHash,
+        at,
+        counterId,
+      ]);
+      await this.changes.record(sql, 'counter', counterId);
+      return 'applied';
+    });
+  }
+
+  async provisionDepartmentApiKeyHash(departmentId: string, apiKeyHash: string): Promise<ProvisionOutcome> {
+    return this.#db.tx(async (sql): Promise<ProvisionOutcome> => {
+      const row = await sql.get<{ api_key_hash: string | null; key_managed_at: number | null }>(
+        'SELECT api_key_hash, key_managed_at FROM departments WHERE id = ? FOR UPDATE',
+        [departmentId],
+      );
+      if (!row) return 'not_found';
+      if (row.key_managed_at !== null) return 'managed_in_database';
+      if (row.api_key_hash === apiKeyHash) return 'unchanged';
+      await sql.run('UPDATE departments SET api_key_hash = ? WHERE id = ?', [apiKeyHash, departmentId]);
+      await this.changes.record(sql, 'department', departmentId);
+      return 'applied';
+    });
+  }
+
+  async countUsers(): Promise<number> {
+    return (await this.#db.get<{ n: number }>('SELECT count(*) AS n FROM users'))?.n ?? 0;
+  }
+
+  async createUser(user: NewUser, at: number): Promise<UserRecord> {
+    const row = await this.#db.tx(async (sql) => {
+      const inserted = await sql.get<UserRow>(
+        `INSERT INTO users (username, display_name, password_hash, roles, department_ids, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+        [
+          user.username,
+          user.displayName,
+          user.passwordHash,
+          JSON.stringify(user.roles),
+          user.departmentIds === null ? null : JSON.stringify(user.departmentIds),
+          at,
+        ],
+      );
+      if (!inserted) throw new Error('user insert returned nothing');
+      await this.changes.record(sql, 'user', inserted.id);
+      return inserted;
+    });
+    return userFromRow(row);
+  }
+
+  async getUser(id: number): Promise<UserRecord | undefined> {
+    const row = await this.#db.get<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
+    return row && userFromRow(row);
+  }
+
+  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = await this.#db.get<UserRow>('SELECT * FROM users WHERE username = ?', [username]);
+    return row && userFromRow(row);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.#db.all<UserRow>('SELECT * FROM users ORDER BY username')).map(userFromRow);
+  }
+
+  /** Runs one write in a transaction with its change-feed row (only if it changed a row); the rows changed. */
+  async #recorded(
+    kind: 'user' | 'session',
+    subject: string | number,
+    write: (sql: Sql) => Promise<number>,
+  ): Promise<number> {
+    return this.#db.tx(async (sql) => {
+      const changed = await write(sql);
+      if (changed > 0) await this.changes.record(sql, kind, subject);
+      return changed;
+    });
+  }
+
+  async setUserPassword(userId: number, passwordHash: string): Promise<boolean> {
+    return (
+      (await this.#recorded('user', userId, (sql) =>
+        sql.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, userId]),
+      )) > 0
+    );
+  }
+
+  async updateUser(
+    userId: number,
+    f: { displayName: string; roles: string[]; departmentIds: string[] | null; disabled: boolean },
+  ): Promise<boolean> {
+    return (
+      (await this.#recorded('user', userId, (sql) =>
+        sql.run(
+          'UPDATE users SET display_name = ?, roles = ?, department_ids = ?, disabled = ? WHERE id = ?',
+          [
+            f.displayName,
+            JSON.stringify(f.roles),
+            f.departmentIds === null ? null : JSON.stringify(f.departmentIds),
+            f.disabled,
+            userId,
+          ],
+        ),
+      )) > 0
+    );
+  }
+
+  async listActiveSessions(now: number): Promise<SessionRecord[]> {
+    return (
+      await this.#db.all<SessionRow>(
+        'SELECT * FROM sessions WHERE revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC',
+        [now],
+      )
+    ).map(sessionFromRow);
+  }
+
+  async createSession(s: SessionRecord): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, revoked_at, ip, user_agent)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [s.idHash, s.userId, s.createdAt, s.expiresAt, s.revokedAt, s.ip, s.userAgent],
+    );
+  }
+
+  async getSession(idHash: string): Promise<SessionRecord | undefined> {
+    const row = await this.#db.get<SessionRow>('SELECT * FROM sessions WHERE id_hash = ?', [idHash]);
+    return row && sessionFromRow(row);
+  }
+
+  async revokeSession(idHash: string, at: number): Promise<boolean> {
+    return (
+      (await this.#recorded('session', idHash, (sql) =>
+        sql.run('UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL', [at, idHash]),
+      )) > 0
+    );
+  }
+
+  async revokeUserSessions(userId: number, at: number): Promise<number> {
+    return this.#recorded('user', userId, (sql) =>
+      sql.run('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [at, userId]),
+    );
+  }
+
+  /**
+   * One statement inserts the whole batch (arrays unnested in batch order, so
+   * `seq` follows it); `ON CONFLICT DO NOTHING` makes a replayed batch a no-op.
+   * Rows not inserted are then told apart (replay, id clash, sequence clash)
+   * in the same transaction.
+   */
+  async insertQueueEvents(
+    events: { event: QueueEvent; receivedAt: number; correctedAt: number }[],
+  ): Promise<EventInsertResult[]> {
+    if (events.length === 0) return [];
+    const cols = {
+      id: [] as string[],
+      department: [] as string[],
+      counter: [] as (string | null)[],
+      ticket: [] as (string | null)[],
+      type: [] as string[],
+      occurred: [] as number[],
+      received: [] as number[],
+      source: [] as string[],
+      sourceSeq: [] as number[],
+      body: [] as string[],
+      corrected: [] as number[],
+    };
+    for (const { event, receivedAt, correctedAt } of events) {
+      cols.id.push(event.id);
+      cols.department.push(event.departmentId);
+      cols.counter.push('counterId' in event ? (event.counterId ?? null) : null);
+      cols.ticket.push('ticketId' in event ? event.ticketId : null);
+      cols.type.push(event.type);
+      cols.occurred.push(event.occurredAt);
+      cols.received.push(receivedAt);
+      cols.source.push(event.source.id);
+      cols.sourceSeq.push(event.source.seq);
+      cols.body.push(JSON.stringify(event));
+      cols.corrected.push(correctedAt);
+    }
+    return this.#db.tx(async (sql) => {
+      const inserted = await sql.all<{
+        seq: number;
+        id: string;
+        department_id: string;
+        source_id: string;
+        source_seq: number;
+      }>(
+        `INSERT INTO queue_events (id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id,
+           source_seq, body, corrected_at)
+         SELECT id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq, body,
+           corrected_at
+         FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],
+           ?::bigint[], ?::text[], ?::bigint[]) WITH ORDINALITY
+           AS b(id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq, body,
+             corrected_at, ord)
+         ORDER BY ord
+         ON CONFLICT DO NOTHING
+         RETURNING seq, id, department_id, source_id, source_seq`,
+        [
+          cols.id,
+          cols.department,
+          cols.counter as unknown as string[],
+          cols.ticket as unknown as string[],
+          cols.type,
+          cols.occurred,
+          cols.received,
+          cols.source,
+          cols.sourceSeq,
+          cols.body,
+          cols.corrected,
+        ],
+      );
+      // An inserted row is matched to the first batch entry with its id, department, source and sequence.
+      const key = (id: string, department: string, source: string, seq: number): string =>
+        JSON.stringify([id, department, source, seq]);
+      const insertedSeq = new Map(
+        inserted.map((r) => [key(r.id, r.department_id, r.source_id, r.source_seq), r.seq]),
+      );
+      const results: EventInsertResult[] = [];
+      for (const { event } of events) {
+        const k = key(event.id, event.departmentId, event.source.id, event.source.seq);
+        const seq = insertedSeq.get(k);
+        if (seq !== undefined) {
+          insertedSeq.delete(k);
+          results.push({ status: 'inserted', seq });
+          continue;
+        }
+        results.push(await this.#conflict(sql, event));
+      }
+      return results;
+    });
+  }
+
+  /** Why an event was not inserted. Ids are unique per source within a department; elsewhere they clash. */
+  async #conflict(sql: Sql, event: QueueEvent): Promise<EventInsertResult> {
+    const holder = await sql.get<{ department_id: string; source_id: string }>(
+      'SELECT department_id, source_id FROM queue_events WHERE id = ?',
+      [event.id],
+    );
+    if (holder) {
+      if (holder.department_id === event.departmentId && holder.source_id === event.source.id)
+        return { status: 'duplicate' };
+      return {
+        status: 'id_conflict',
+        sameDepartment: holder.department_id === event.departmentId,
+        existingSourceId: holder.source_id,
+      };
+    }
+    const existing = await sql.get<{ id: string }>(
+      'SELECT id FROM queue_events WHERE department_id = ? AND source_id = ? AND source_seq = ?',
+      [event.departmentId, event.source.id, event.source.seq],
+    );
+    if (existing) return { status: 'seq_conflict', existingId: existing.id };
+    throw new Error('queue event neither inserted nor conflicting');
+  }
+
+  async listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]> {
+    return (
+      await this.#db.all<EventRow>(
+        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND received_at >= ? ORDER BY seq',
+        [departmentId, since],
+      )
+    ).map(storedEvent);
+  }
+
+  async listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]> {
+    return (
+      await this.#db.all<EventRow>(
+        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND ticket_id = ? ORDER BY seq',
+        [departmentId, ticketId],
+      )
+    ).map(storedEvent);
+  }
+
+  async nextSourceSeq(departmentId: string, sourceId: string): Promise<number> {
+    const row = await this.#db.get<{ max: number | null }>(
+      'SELECT max(source_seq) AS max FROM queue_events WHERE department_id = ? AND source_id = ?',
+      [departmentId, sourceId],
+    );
+    return (row?.max ?? 0) + 1;
+  }
+
+  async insertHistoryPoints(rows: { departmentId: string; point: HistoryPoint }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#db.run(
+      `INSERT INTO metrics_history (department_id, at, point)
+       SELECT DISTINCT ON (department_id, at) department_id, at, point
+       FROM unnest(?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS r(department_id, at, point, ord)
+       ORDER BY department_id, at, ord DESC
+       ON CONFLICT (department_id, at) DO UPDATE SET point = excluded.point`,
+      [
+        rows.map((r) => r.departmentId),
+        rows.map((r) => r.point.at),
+        rows.map((r) => JSON.stringify(r.point)),
+      ],
+    );
+  }
+
+  async listHistory(departmentId: string, from: number, to: number): Promise<HistoryPoint[]> {
+    return (
+      await this.#db.all<{ point: string }>(
+        'SELECT point FROM metrics_history WHERE department_id = ? AND at >= ? AND at <= ? ORDER BY at',
+        [departmentId, from, to],
+      )
+    ).map((r) => json(HistoryPointSchema, r.point, 'metrics_history.point'));
+  }
+
+  async deleteHistoryBefore(at: number): Promise<number> {
+    return this.#db.run('DELETE FROM metrics_history WHERE at < ?', [at]);
+  }
+
+  async saveDailyAggregate(departmentId: string, aggregate: DailyAggregate): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO daily_aggregates (department_id, day, aggregate) VALUES (?, ?, ?)
+       ON CONFLICT (department_id, day) DO UPDATE SET aggregate = excluded.aggregate`,
+      [departmentId, aggregate.day, JSON.stringify(aggregate)],
+    );
+  }
+
+  async listDailyAggregates(departmentId: string, fromDay: string, toDay: string): Promise<DailyAggregate[]> {
+    return (
+      await this.#db.all<{ aggregate: string }>(
+        'SELECT aggregate FROM daily_aggregates WHERE department_id = ? AND day >= ? AND day <= ? ORDER BY day',
+        [departmentId, fromDay, toDay],
+      )
+    ).map((r) => json(DailyAggregateSchema, r.aggregate, 'daily_aggregates.aggregate'));
+  }
+
+  async insertAlert(alert: NewAlert): Promise<StoredAlert> {
+    const row = await this.#db.get<{ id: number }>(
+      `INSERT INTO alerts (rule, severity, department_id, counter_id, counter_ids, subject, condition_key, details,
+         state, opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution_note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        alert.rule,
+        alert.severity,
+        alert.departmentId,
+        alert.counterId,
+        JSON.stringify(alert.counterIds),
+        alert.subject,
+        alert.conditionKey,
+        JSON.stringify(alert.details),
+        alert.state,
+        alert.openedAt,
+        alert.acknowledgedAt,
+        alert.acknowledgedBy,
+        alert.resolvedAt,
+        alert.resolvedBy,
+        alert.resolutionNote,
+      ],
+    );
+    if (!row) throw new Error('alert insert returned no id');
+    return { ...alert, id: row.id };
+  }
+
+  async updateAlert(alert: StoredAlert): Promise<void> {
+    await this.#db.run(
+      `UPDATE alerts SET severity = ?, details = ?, counter_ids = ?, state = ?, acknowledged_at = ?,
+         acknowledged_by = ?, resolved_at = ?, resolved_by = ?, resolution_note = ?, snoozed_until = ?,
+         snoozed_by = ? WHERE id = ?`,
+      [
+        alert.severity,
+        JSON.stringify(alert.details),
+        JSON.stringify(alert.counterIds),
+        alert.state,
+        alert.acknowledgedAt,
+        alert.acknowledgedBy,
+        alert.resolvedAt,
+        alert.resolvedBy,
+        alert.resolutionNote,
+        alert.snoozedUntil ?? null,
+        alert.snoozedBy ?? null,
+        alert.id,
+      ],
+    );
+  }
+
+  async getAlert(id: number): Promise<StoredAlert | undefined> {
+    const row = await this.#db.get<AlertRow>('SELECT * FROM alerts WHERE id = ?', [id]);
+    return row && alertFromRow(row);
+  }
+
+  async listAlerts(query: AlertQuery & { departmentIds?: string[] | null }): Promise<StoredAlert[]> {
+    const where: string[] = [];
+    const params: Param[] = [];
+    const add = (clause: string, value: Param | undefined): void => {
+      if (value === undefined) return;
+      where.push(clause);
+      params.push(value);
+    };
+    add('state = ?', query.state);
+    add('department_id = ?', query.departmentId);
+    add('counter_id = ?', query.counterId);
+    add('severity = ?', query.severity);
+    add('rule = ?', query.rule);
+    add('opened_at >= ?', query.from);
+    add('opened_at <= ?', query.to);
+    if (query.departmentIds) {
+      if (query.departmentIds.length === 0) return [];
+      add('department_id = ANY(?::text[])', query.departmentIds);
+    }
+    const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT ?`;
+    return (await this.#db.all<AlertRow>(sql, [...params, query.limit])).map(alertFromRow);
+  }
+
+  async listActiveAlerts(): Promise<StoredAlert[]> {
+    return (await this.#db.all<AlertRow>("SELECT * FROM alerts WHERE state <> 'resolved' ORDER BY id")).map(
+      alertFromRow,
+    );
+  }
+
+  async getThresholds(departmentId: string): Promise<AlertThresholds | undefined> {
+    const row = await this.#db.get<{ thresholds: string }>(
+      'SELECT thresholds FROM alert_thresholds WHERE department_id = ?',
+      [departmentId],
+    );
+    return row && json(AlertThresholdsSchema, row.thresholds, 'alert_thresholds.thresholds');
+  }
+
+  async setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO alert_thresholds (department_id, thresholds) VALUES (?, ?)
+       ON CONFLICT (department_id) DO UPDATE SET thresholds = excluded.thresholds`,
+      [departmentId, JSON.stringify(thresholds)],
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.changes.close();
+    await this.#db.close();
+  }
+}
+
+interface AlertRow {
+  id: number;
+  rule: string;
+  severity: string;
+  department_id: string;
+  counter_id: string | null;
+  counter_ids: string;
+  subject: string | null;
+  condition_key: string;
+  details: string;
+  state: string;
+  opened_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+  snoozed_until: number | null;
+  snoozed_by: string | null;
+}
+
+function alertFromRow(row: AlertRow): StoredAlert {
+  const alert = AlertSchema.parse({
+    id: row.id,
+    rule: row.rule,
+    severity: row.severity,
+    departmentId: row.department_id,
+    counterId: row.counter_id,
+    counterIds: JSON.parse(row.counter_ids) as unknown,
+    subject: row.subject,
+    details: JSON.parse(row.details) as unknown,
+    state: row.state,
+    openedAt: row.opened_at,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+    resolvedAt: row.resolved_at,
+    resolvedBy: row.resolved_by,
+    resolutionNote: row.resolution_note,
+    snoozedUntil: row.snoozed_until,
+    snoozedBy: row.snoozed_by,
+  });
+  return { ...alert, conditionKey: row.condition_key };
+}
+
+interface EventRow {
+  seq: number;
+  body: string;
+  received_at: number;
+  corrected_at: number | null;
+}
+
+function storedEvent(r: EventRow): StoredQueueEvent {
+  const event = json(QueueEventSchema, r.body, 'queue_events.body');
+  return { seq: r.seq, event, receivedAt: r.received_at, correctedAt: r.corrected_at ?? event.occurredAt };
+}
+
+function sessionFromRow(row: SessionRow): SessionRecord {
+  return {
+    idHash: row.id_hash,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
+  };
+}
+
+function userFromRow(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    roles: json(RoleList, row.roles, 'users.roles'),
+    departmentIds:
+      row.department_ids === null ? null : json(StringList, row.department_ids, 'users.department_ids'),
+    disabled: row.disabled,
+    createdAt: row.created_at,
+  };
+}

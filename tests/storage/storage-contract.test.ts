@@ -1,0 +1,747 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS, type QueueEvent } from '@counterwatch/shared';
+import {
+  MIGRATIONS,
+  PG_MIGRATIONS,
+  PgStorage,
+  SqliteStorage,
+  type Change,
+  type NewAlert,
+  type Storage,
+} from '@counterwatch/sfu-server/storage';
+import { startPostgres, type PgCluster } from '../support/postgres.js';
+
+/**
+ * The `Storage` contract, run against both backends: everything the server
+ * relies on — idempotent ingest, atomic secrets with their change-feed row,
+ * the audit chain, one-shot enrolment codes, limits checked atomically — must
+ * hold on SQLite and on PostgreSQL alike.
+ */
+const logger = pino({ level: 'silent' });
+const T0 = 1_760_000_000_000;
+
+interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** A fresh, empty, migrated storage; `second` opens another handle on the same database (another process would). */
+  open(now: () => number): Promise<{ storage: Storage; second: () => Promise<Storage> }>;
+}
+
+let cluster: PgCluster | undefined;
+const tempDirs: string[] = [];
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    async open(now) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-contract-'));
+      tempDirs.push(dataDir);
+      const make = () => SqliteStorage.create({ dataDir, logger, now, changePollMs: 20 });
+      return { storage: await make(), second: make };
+    },
+  },
+  {
+    name: 'postgres',
+    async open(now) {
+      if (!cluster) throw new Error('no cluster');
+      const url = await cluster.createDatabase();
+      const make = () => PgStorage.create({ url, logger, now, changePollMs: 200 });
+      return { storage: await make(), second: make };
+    },
+  },
+];
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const issued = (id: string, seq: number, extra: Partial<Record<string, unknown>> = {}): QueueEvent => ({
+  id,
+  departmentId: 'd1',
+  occurredAt: T0,
+  source: { id: 'kiosk-1', seq },
+  type: 'ticket.issued',
+  ticketId: `t-${id}`,
+  ticketNumber: 'A-001',
+  serviceCode: 'id-card',
+  ...extra,
+});
+
+const ev = (event: QueueEvent) => ({ event, receivedAt: T0 + 5, correctedAt: T0 + 1 });
+
+const alert = (over: Partial<NewAlert> = {}): NewAlert => ({
+  rule: 'longest_wait',
+  severity: 'warning',
+  departmentId: 'd1',
+  counterId: null,
+  counterIds: [],
+  subject: null,
+  conditionKey: 'longest_wait:d1',
+  details: { minutes: 31 },
+  state: 'open',
+  openedAt: T0,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  resolvedAt: null,
+  resolvedBy: null,
+  resolutionNote: null,
+  snoozedUntil: null,
+  snoozedBy: null,
+  ...over,
+});
+
+const audit = (action: 'auth.login' | 'counter.token_rotate', at: number) => ({
+  at,
+  actorId: 1,
+  actor: 'admin',
+  ip: '127.0.0.1',
+  action,
+  departmentId: 'd1',
+  counterId: null,
+  objectType: 'user',
+  objectId: '7',
+  reason: null,
+  details: { b: 2, a: [1, 'x'] },
+});
+
+it('both backends have the same migrations, version for version', () => {
+  expect(PG_MIGRATIONS.map((m) => [m.version, m.name])).toEqual(MIGRATIONS.map((m) => [m.version, m.name]));
+});
+
+describe.each(backends)('Storage on $name', (backend) => {
+  let storage: Storage;
+  let second: () => Promise<Storage>;
+  const others: Storage[] = [];
+  let clock = T0;
+  const now = () => clock;
+
+  beforeEach(async () => {
+    clock = T0;
+    ({ storage, second } = await backend.open(now));
+    await storage.saveDepartment({
+      id: 'd1',
+      name: 'Phường 1',
+      openingHours: { days: [1, 2, 3, 4, 5], open: '07:30', close: '17:00' },
+    });
+    await storage.saveDepartment({
+      id: 'd2',
+      name: 'Phường 2',
+      openingHours: { days: [1], open: '08:00', close: '11:00' },
+    });
+    await storage.saveCounter({ id: 'c1', departmentId: 'd1', name: 'Quầy 1', services: ['id-card'] });
+    await storage.saveCounter({ id: 'c2', departmentId: 'd1', name: 'Quầy 2', services: [] });
+  }, 60_000);
+
+  afterEach(async () => {
+    for (const other of others.splice(0)) await other.close();
+    await storage.close();
+  });
+
+  it('reaches the latest migration', async () => {
+    const latest = Math.max(...MIGRATIONS.map((m) => m.version));
+    if (storage instanceof PgStorage) expect(await storage.schemaVersion()).toBe(latest);
+    else if (storage instanceof SqliteStorage) {
+      const row = storage.db.prepare('SELECT max(version) AS v FROM schema_migrations').get();
+      expect(row).toEqual({ v: latest });
+    } else throw new Error('unknown backend');
+  });
+
+  it('keeps the directory, upserting by id', async () => {
+    await storage.saveCounter({ id: 'c2', departmentId: 'd1', name: 'Quầy hai', services: ['a', 'b'] });
+    expect((await storage.listDepartments()).map((d) => [d.id, d.name, d.openingHours.open])).toEqual([
+      ['d1', 'Phường 1', '07:30'],
+      ['d2', 'Phường 2', '08:00'],
+    ]);
+    expect((await storage.listCounters()).map((c) => [c.id, c.name, c.services, c.tokenHash])).toEqual([
+      ['c1', 'Quầy 1', ['id-card'], null],
+      ['c2', 'Quầy hai', ['a', 'b'], null],
+    ]);
+  });
+
+  it('takes the provisioning file’s secrets until the database changes them itself', async () => {
+    expect(await storage.provisionCounterTokenHash('c1', 'h1', T0)).toBe('applied');
+    expect(await storage.provisionCounterTokenHash('c1', 'h1', T0)).toBe('unchanged');
+    expect(await storage.provisionCounterTokenHash('nope', 'h1', T0)).toBe('not_found');
+    expect(await storage.setCounterTokenHash('c1', null, T0 + 1)).toBe(true);
+    expect(await storage.provisionCounterTokenHash('c1', 'h2', T0 + 2)).toBe('managed_in_database');
+    expect((await storage.listCounters()).find((c) => c.id === 'c1')?.tokenHash).toBeNull();
+    expect(await storage.setCounterTokenHash('nope', 'x', T0)).toBe(false);
+
+    expect(await storage.provisionDepartmentApiKeyHash('d1', 'k1')).toBe('applied');
+    expect(await storage.provisionDepartmentApiKeyHash('d1', 'k1')).toBe('unchanged');
+    expect(await storage.setDepartmentApiKeyHash('d1', 'k2', T0)).toBe(true);
+    expect(await storage.provisionDepartmentApiKeyHash('d1', 'k3')).toBe('managed_in_database');
+    expect((await storage.listDepartments())[0]?.apiKeyHash).toBe('k2');
+  });
+
+  it('keeps accounts and sessions, and tells another process what changed', async () => {
+    const other = await second();
+    others.push(other);
+    const seen: Change[] = [];
+    const sub = other.changes.follow((changes) => seen.push(...changes));
+    const alice = await storage.createUser(
+      { username: 'alice', displayName: 'Alice', passwordHash: 'ph', roles: ['admin'], departmentIds: null },
+      T0,
+    );
+    const bob = await storage.createUser(
+      {
+        username: 'bob',
+        displayName: 'Bob',
+        passwordHash: 'ph',
+        roles: ['head'],
+        departmentIds: ['d1'],
+      },
+      T0,
+    );
+    await expect(
+      storage.createUser(
+        { username: 'alice', displayName: 'Again', passwordHash: 'x', roles: ['admin'], departmentIds: null },
+        T0,
+      ),
+    ).rejects.toThrow();
+    expect(await storage.countUsers()).toBe(2);
+    expect((await storage.findUserByUsername('bob'))?.departmentIds).toEqual(['d1']);
+    expect(
+      await storage.updateUser(bob.id, {
+        displayName: 'Robert',
+        roles: ['auditor'],
+        departmentIds: null,
+        disabled: true,
+      }),
+    ).toBe(true);
+    expect(await storage.getUser(bob.id)).toMatchObject({
+      displayName: 'Robert',
+      roles: ['auditor'],
+      disabled: true,
+      departmentIds: null,
+    });
+    expect(await storage.setUserPassword(alice.id, 'ph2')).toBe(true);
+    expect(await storage.setUserPassword(9999, 'x')).toBe(false);
+    expect((await storage.listUsers()).map((u) => u.username)).toEqual(['alice', 'bob']);
+
+    const session = {
+      idHash: 's1',
+      userId: alice.id,
+      createdAt: T0,
+      expiresAt: T0 + 1000,
+      revokedAt: null,
+      ip: '10.0.0.1',
+      userAgent: 'UA',
+    };
+    await storage.createSession(session);
+    await storage.createSession({ ...session, idHash: 's2' });
+    expect(await storage.getSession('s1')).toEqual(session);
+    expect((await storage.listActiveSessions(T0 + 1)).length).toBe(2);
+    expect(await storage.revokeSession('s1', T0 + 2)).toBe(true);
+    expect(await storage.revokeSession('s1', T0 + 3)).toBe(false);
+    expect(await storage.revokeUserSessions(alice.id, T0 + 4)).toBe(1);
+    expect(await storage.listActiveSessions(T0 + 5)).toEqual([]);
+
+    await waitFor(
+      () => (seen.some((c) => c.kind === 'session' && c.subject === 's1') ? true : undefined),
+      'the feed',
+    );
+    expect(seen.map((c) => [c.kind, c.subject])).toEqual(
+      [
+        ['user', String(alice.id)],
+        ['user', String(bob.id)],
+        ['user', String(bob.id)],
+        ['user', String(alice.id)],
+        ['session', 's1'],
+        ['user', String(alice.id)],
+      ].slice(0, seen.length),
+    );
+    await waitFor(() => (seen.length >= 6 ? true : undefined), 'every change');
+    sub.close();
+  });
+
+  it('stores each queue event once and tells a replay from a clash', async () => {
+    const first = await storage.insertQueueEvents([ev(issued('e1', 1)), ev(issued('e2', 2))]);
+    expect(first.map((r) => r.status)).toEqual(['inserted', 'inserted']);
+    const [a, b] = first;
+    if (a?.status !== 'inserted' || b?.status !== 'inserted') throw new Error('not inserted');
+    expect(b.seq).toBeGreaterThan(a.seq);
+
+    const again = await storage.insertQueueEvents([
+      ev(issued('e1', 1)), // the same event again: a replay
+      ev(issued('e2', 9, { source: { id: 'kiosk-2', seq: 1 } })), // another source with that id
+      ev(issued('e3', 2)), // a new id with a used sequence number
+      ev(issued('e4', 3)),
+      ev(issued('e4', 3)), // twice in one batch
+      ev(issued('e1', 5, { departmentId: 'd2' })), // the id in another department
+    ]);
+    expect(again).toEqual([
+      { status: 'duplicate' },
+      { status: 'id_conflict', sameDepartment: true, existingSourceId: 'kiosk-1' },
+      { status: 'seq_conflict', existingId: 'e2' },
+      { status: 'inserted', seq: expect.any(Number) as number },
+      { status: 'duplicate' },
+      { status: 'id_conflict', sameDepartment: false, existingSourceId: 'kiosk-1' },
+    ]);
+    const stored = await storage.listQueueEvents('d1', T0);
+    expect(stored.map((s) => s.event.id)).toEqual(['e1', 'e2', 'e4']);
+    expect(stored[0]).toMatchObject({ receivedAt: T0 + 5, correctedAt: T0 + 1 });
+    expect(await storage.listQueueEvents('d1', T0 + 6)).toEqual([]);
+    expect((await storage.listTicketEvents('d1', 't-e4')).map((s) => s.event.id)).toEqual(['e4']);
+    expect(await storage.nextSourceSeq('d1', 'kiosk-1')).toBe(4);
+    expect(await storage.nextSourceSeq('d1', 'kiosk-9')).toBe(1);
+    expect(await storage.insertQueueEvents([])).toEqual([]);
+  });
+
+  it('keeps metrics history and daily aggregates, replacing a point at the same time', async () => {
+    const point = (at: number, queueLength: number) => ({
+      at,
+      queueLength,
+      longestWaitSeconds: null,
+      meanWaitSeconds: 12.5,
+      openCounters: 2,
+      servedToday: 3,
+      satisfaction: 0.5,
+      counters: { c1: { queueLength } },
+    });
+    await storage.insertHistoryPoints([
+      { departmentId: 'd1', point: point(T0, 1) },
+      { departmentId: 'd1', point: point(T0 + 10_000, 2) },
+      { departmentId: 'd1', point: point(T0 + 10_000, 3) },
+      { departmentId: 'd2', point: point(T0, 9) },
+    ]);
+    expect((await storage.listHistory('d1', T0, T0 + 10_000)).map((p) => p.queueLength)).toEqual([1, 3]);
+    expect(await storage.deleteHistoryBefore(T0 + 1)).toBe(2);
+    expect((await storage.listHistory('d1', 0, T0 * 2)).map((p) => p.at)).toEqual([T0 + 10_000]);
+    const day = {
+      day: '2026-12-04',
+      issued: 10,
+      served: 8,
+      meanWaitSeconds: 100,
+      satisfaction: 0.9,
+      noShowRate: 0.1,
+      leftOpen: 1,
+    };
+    await storage.saveDailyAggregate('d1', day);
+    await storage.saveDailyAggregate('d1', { ...day, served: 9 });
+    await storage.saveDailyAggregate('d1', { ...day, day: '2026-12-05' });
+    expect(
+      (await storage.listDailyAggregates('d1', '2026-12-04', '2026-12-04')).map((d) => d.served),
+    ).toEqual([9]);
+    expect((await storage.listDailyAggregates('d1', '2026-01-01', '2026-12-31')).length).toBe(2);
+  });
+
+  it('keeps alerts, one active per condition, and thresholds', async () => {
+    const a = await storage.insertAlert(alert());
+    await expect(storage.insertAlert(alert())).rejects.toThrow();
+    await storage.updateAlert({
+      ...a,
+      state: 'resolved',
+      resolvedAt: T0 + 1,
+      resolvedBy: 'admin',
+      counterIds: ['c1'],
+    });
+    const b = await storage.insertAlert(
+      alert({ openedAt: T0 + 2, counterId: 'c1', counterIds: ['c1'], conditionKey: 'longest_wait:d1' }),
+    );
+    expect(await storage.getAlert(a.id)).toMatchObject({
+      state: 'resolved',
+      counterIds: ['c1'],
+      details: { minutes: 31 },
+    });
+    expect((await storage.listActiveAlerts()).map((x) => x.id)).toEqual([b.id]);
+    expect((await storage.listAlerts({ limit: 10 })).map((x) => x.id)).toEqual([b.id, a.id]);
+    expect((await storage.listAlerts({ limit: 10, state: 'resolved' })).map((x) => x.id)).toEqual([a.id]);
+    expect(await storage.listAlerts({ limit: 10, departmentIds: [] })).toEqual([]);
+    expect(
+      (await storage.listAlerts({ limit: 10, departmentIds: ['d2', 'd1'], counterId: 'c1' })).map(
+        (x) => x.id,
+      ),
+    ).toEqual([b.id]);
+    expect(await storage.getThresholds('d1')).toBeUndefined();
+    await storage.setThresholds('d1', DEFAULT_THRESHOLDS);
+    await storage.setThresholds('d1', { ...DEFAULT_THRESHOLDS, idleMinutes: 7 });
+    expect((await storage.getThresholds('d1'))?.idleMinutes).toBe(7);
+  });
+
+  it('chains the audit trail and finds rows by what was asked', async () => {
+    const first = await storage.audit.append(audit('auth.login', T0));
+    const second_ = await storage.audit.append({
+      ...audit('counter.token_rotate', T0 + 1),
+      actor: '50%_off\\',
+      departmentId: 'd2',
+    });
+    expect(second_.prevHash).toBe(first.hash);
+    expect(await storage.audit.verify()).toMatchObject({ ok: true, checked: 2, headSeq: 2 });
+    expect(await storage.audit.verify({ seq: 1, hash: first.hash })).toMatchObject({ ok: true });
+    expect(await storage.audit.verify({ seq: 1, hash: 'f'.repeat(64) })).toMatchObject({
+      ok: false,
+      firstBadSeq: 1,
+    });
+    expect(await storage.audit.verify({ seq: 5, hash: first.hash })).toMatchObject({ ok: false });
+    expect((await storage.audit.list({ limit: 10 })).map((e) => e.seq)).toEqual([2, 1]);
+    expect((await storage.audit.list({ limit: 10, actor: { contains: '%_' } })).map((e) => e.seq)).toEqual([
+      2,
+    ]);
+    expect(
+      (await storage.audit.list({ limit: 10, actor: { usernames: ['admin'] } })).map((e) => e.seq),
+    ).toEqual([1]);
+    expect((await storage.audit.list({ limit: 10, departmentIds: ['d2'] })).map((e) => e.seq)).toEqual([2]);
+    expect(await storage.audit.list({ limit: 10, departmentIds: [] })).toEqual([]);
+    expect(
+      (await storage.audit.list({ limit: 10, beforeSeq: 2, action: 'auth.login', from: T0, to: T0 })).map(
+        (e) => e.seq,
+      ),
+    ).toEqual([1]);
+    expect((await storage.audit.list({ limit: 1 }))[0]?.details).toEqual({ b: 2, a: [1, 'x'] });
+  });
+
+  it('refuses to change or remove an audit row', async () => {
+    await storage.audit.append(audit('auth.login', T0));
+    if (storage instanceof PgStorage) {
+      await expect(storage.db.run("UPDATE audit_log SET actor = 'x'")).rejects.toThrow(/append-only/);
+      await expect(storage.db.run('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    } else if (storage instanceof SqliteStorage) {
+      const db = storage.db;
+      expect(() => db.prepare("UPDATE audit_log SET actor = 'x'").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    } else throw new Error('unknown backend');
+    expect(await storage.audit.verify()).toMatchObject({ ok: true, checked: 1 });
+  });
+
+  it('keeps settings and recording segments', async () => {
+    expect(await storage.settings.get('k')).toBeUndefined();
+    await storage.settings.set('k', { a: 1 });
+    await storage.settings.set('k', [2]);
+    expect(await storage.settings.get('k')).toEqual([2]);
+    const seg = (p: string, startedAt: number, bytes: number) => ({
+      counterId: 'c1',
+      departmentId: 'd1',
+      path: p,
+      startedAt,
+      endedAt: startedAt + 10_000,
+      bytes,
+      container: 'mkv',
+    });
+    const s1 = await storage.recordings.insertSegment(seg('a.mkv', T0, 100));
+    const s2 = await storage.recordings.insertSegment(seg('b.mkv', T0 + 10_000, 5_000_000_000));
+    const s3 = await storage.recordings.insertSegment(seg('c.mkv', T0 + 10_000, 1));
+    await expect(storage.recordings.insertSegment(seg('a.mkv', T0, 1))).rejects.toThrow();
+    expect(await storage.recordings.getSegment(s1.id)).toEqual(s1);
+    expect((await storage.recordings.segmentsOverlapping('c1', T0 + 5_000, T0 + 12_000)).length).toBe(3);
+    expect((await storage.recordings.oldestSegments(10)).map((s) => s.id)).toEqual([s1.id, s2.id, s3.id]);
+    expect(
+      (await storage.recordings.oldestSegments(10, { startedAt: s2.startedAt, id: s2.id })).map((s) => s.id),
+    ).toEqual([s3.id]);
+    expect(await storage.recordings.totalBytes()).toBe(5_000_000_101);
+    expect(await storage.recordings.lastSegmentEnd('c1')).toBe(T0 + 20_000);
+    expect(await storage.recordings.lastSegmentEnd('c9')).toBeNull();
+    await storage.recordings.deleteSegment(s2.id);
+    expect(await storage.recordings.totalBytes()).toBe(101);
+  });
+
+  it('records interactions once, names the officer once, and opens and closes reviews', async () => {
+    const base = {
+      departmentId: 'd1',
+      counterId: 'c1',
+      ticketId: 't1',
+      ticketNumber: 'A-001',
+      serviceCode: 'id-card',
+      issuedAt: T0,
+      calledAt: T0 + 1,
+      startedAt: T0 + 2,
+      finishedAt: T0 + 3,
+      outcome: 'completed' as const,
+      rating: null,
+      ratingComment: null,
+      ratedAt: null,
+      officer: { id: 5, displayName: 'Lan', badgeNumber: '001' },
+    };
+    const first = await storage.reviews.upsertInteraction(base);
+    const rated = await storage.reviews.upsertInteraction({
+      ...base,
+      rating: 'satisfied',
+      ratingComment: 'tốt',
+      ratedAt: T0 + 9,
+      officer: { id: 6, displayName: 'Other', badgeNumber: '002' },
+    });
+    expect(rated).toMatchObject({
+      id: first.id,
+      rating: 'satisfied',
+      ratingComment: 'tốt',
+      officer: base.officer,
+      review: 'none',
+      keep: false,
+    });
+    expect((await storage.reviews.upsertInteraction(base)).rating).toBe('satisfied');
+    expect(await storage.reviews.findInteraction('d1', 't1')).toEqual(
+      await storage.reviews.getInteraction(first.id),
+    );
+
+    const flag = {
+      interactionId: first.id,
+      reason: 'unsatisfied_rating' as const,
+      note: null,
+      by: null,
+      at: T0 + 10,
+    };
+    expect(await storage.reviews.addFlag(flag)).toBe(true);
+    expect(await storage.reviews.addFlag(flag)).toBe(false);
+    expect((await storage.reviews.getInteraction(first.id))?.review).toBe('pending');
+    expect(await storage.reviews.flags([first.id])).toEqual([flag]);
+    expect(
+      (
+        await storage.reviews.listInteractions({
+          departmentIds: ['d1'],
+          flagReason: 'unsatisfied_rating',
+          limit: 5,
+        })
+      ).length,
+    ).toBe(1);
+    expect(await storage.reviews.listInteractions({ departmentIds: [], limit: 5 })).toEqual([]);
+    expect((await storage.reviews.heldSpans(T0, 1000, 50)).map((s) => [s.counterId, s.from, s.to])).toEqual([
+      ['c1', T0 - 48, T0 + 53],
+    ]);
+
+    await storage.reviews.addDecision(
+      { interactionId: first.id, finding: 'no_issue', note: 'ok', by: 'sup', at: T0 + 20 },
+      true,
+    );
+    await storage.reviews.addDecision(
+      { interactionId: first.id, finding: 'no_issue', note: 'again', by: 'sup', at: T0 + 21 },
+      false,
+    );
+    expect(await storage.reviews.getInteraction(first.id)).toMatchObject({
+      review: 'closed',
+      reviewClosedAt: T0 + 21,
+      keep: true,
+    });
+    expect((await storage.reviews.decisions([first.id])).map((d) => d.note)).toEqual(['ok', 'again']);
+    expect((await storage.reviews.heldSpans(T0 + 10 ** 9, 1000, 0)).length).toBe(1); // kept
+  });
+
+  it('gives inspections ids never reused, saves drafts until the end', async () => {
+    const id = await storage.inspections.nextId();
+    const record = {
+      id,
+      departmentId: 'd1',
+      counterId: 'c1',
+      inspector: 'insp',
+      inspectorId: 3,
+      inspectorName: 'Inspector',
+      officer: null,
+      officerName: null,
+      startedAt: T0,
+      checklist: [{ id: 'greet', vi: 'Chào hỏi', en: 'Greeting' }],
+    };
+    await storage.inspections.create(record);
+    expect(await storage.inspections.nextId()).toBeGreaterThan(id);
+    expect((await storage.inspections.listOpen()).map((r) => r.id)).toEqual([id]);
+    expect(
+      await storage.inspections.saveDraft(
+        id,
+        { results: { greet: 'pass' }, notes: 'n', officerName: '' },
+        T0 + 1,
+      ),
+    ).toBe(true);
+    await storage.inspections.setOfficer(id, { id: 5, displayName: 'Lan', badgeNumber: '001' });
+    await storage.inspections.setOfficer(id, { id: 6, displayName: 'Other', badgeNumber: '002' });
+    const obs = await storage.inspections.addObservation({
+      inspectionId: id,
+      at: T0 + 2,
+      note: 'x',
+      stillPath: null,
+    });
+    expect(await storage.inspections.observations(id)).toEqual([obs]);
+    expect((await storage.inspections.heldSpans(T0 + 100, 1000, 10))[0]).toEqual({
+      counterId: 'c1',
+      from: T0 - 10,
+      to: T0 + 110,
+    });
+    expect(await storage.inspections.end(id, T0 + 50, { greet: 'pass' }, 'done', 'typed name')).toBe(true);
+    expect(await storage.inspections.end(id, T0 + 60, {}, '', null)).toBe(false);
+    expect(
+      await storage.inspections.saveDraft(id, { results: {}, notes: '', officerName: '' }, T0 + 61),
+    ).toBe(false);
+    expect(await storage.inspections.get(id)).toMatchObject({
+      endedAt: T0 + 50,
+      notes: 'done',
+      officer: { id: 5, displayName: 'Lan', badgeNumber: '001' },
+      officerName: 'Lan',
+      draftSaves: 1,
+      endedAutomatically: false,
+    });
+    expect((await storage.inspections.list({ departmentIds: ['d1'], open: true, limit: 5 })).length).toBe(0);
+    expect((await storage.inspections.list({ departmentIds: null, counterId: 'c1', limit: 5 })).length).toBe(
+      1,
+    );
+  });
+
+  it('exchanges an enrolment code once, and never for a revoked device', async () => {
+    await storage.devices.create({
+      id: 'dv-1',
+      departmentId: 'd1',
+      kind: 'panel',
+      counterId: 'c1',
+      name: 'Panel 1',
+      createdAt: T0,
+      createdBy: 'admin',
+      codeHash: 'code1',
+      codeExpiresAt: T0 + 600_000,
+    });
+    await storage.devices.create({
+      id: 'dv-0',
+      departmentId: 'd1',
+      kind: 'kiosk',
+      counterId: null,
+      name: 'Kiosk',
+      createdAt: T0,
+      createdBy: 'admin',
+      codeHash: null,
+      codeExpiresAt: null,
+    });
+    await expect(
+      storage.devices.create({
+        id: 'dv-2',
+        departmentId: 'd1',
+        kind: 'kiosk',
+        counterId: 'c1',
+        name: 'x',
+        createdAt: T0,
+        createdBy: 'a',
+        codeHash: null,
+        codeExpiresAt: null,
+      }),
+    ).rejects.toThrow();
+    expect(await storage.devices.enrol('code1', 'tok1', T0 + 600_000)).toBeUndefined(); // expired at that instant
+    const [won, lost] = await Promise.all([
+      storage.devices.enrol('code1', 'tokA', T0 + 1),
+      storage.devices.enrol('code1', 'tokB', T0 + 1),
+    ]);
+    expect([won, lost].filter(Boolean).length).toBe(1);
+    const token = (won ?? lost)?.tokenHash ?? '';
+    expect((await storage.devices.byTokenHash(token))?.id).toBe('dv-1');
+    expect(await storage.devices.byCodeHash('code1')).toBeUndefined();
+    expect((await storage.devices.list()).map((d) => d.id)).toEqual(['dv-0', 'dv-1']);
+    expect(await storage.devices.revoke('dv-1', T0 + 2, 'admin')).toBe(true);
+    expect(await storage.devices.revoke('dv-1', T0 + 3, 'admin')).toBe(false);
+    expect(await storage.devices.setCode('dv-1', 'code2', T0 + 10_000)).toBe(false);
+    await storage.devices.touch('dv-0', T0 + 4);
+    expect((await storage.devices.get('dv-0'))?.lastUsedAt).toBe(T0 + 4);
+  });
+
+  it('limits a user’s wall views atomically and keeps names unique', async () => {
+    const user = await storage.createUser(
+      { username: 'u', displayName: 'U', passwordHash: 'p', roles: ['head'], departmentIds: null },
+      T0,
+    );
+    const body = (name: string) => ({ name, layout: 'auto', sort: 'worst', counterIds: null }) as never;
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((n) => storage.wallViews.create(user.id, body(n), T0, 3)),
+    );
+    expect(results.filter((r) => typeof r === 'object').length).toBe(3);
+    expect(results.filter((r) => r === 'limit').length).toBe(2);
+    const views = await storage.wallViews.list(user.id);
+    const [v1, v2] = views;
+    if (!v1 || !v2) throw new Error('no views');
+    expect(await storage.wallViews.update(user.id, v1.id, body(v2.name), T0 + 1)).toBe('name_taken');
+    expect(await storage.wallViews.update(user.id + 1, v1.id, body('z'), T0 + 1)).toBe('not_found');
+    expect(await storage.wallViews.update(user.id, v1.id, body('z'), T0 + 1)).toMatchObject({
+      name: 'z',
+      updatedAt: T0 + 1,
+    });
+    expect(await storage.wallViews.remove(user.id + 1, v1.id)).toBe(false);
+    expect(await storage.wallViews.remove(user.id, v1.id)).toBe(true);
+    expect(await storage.wallViews.create(user.id, body(v2.name), T0, 3)).toBe('name_taken');
+  });
+
+  it('limits campaigns atomically, lists them by their first day, and deletes one once', async () => {
+    const campaign = (name: string, from: string) => ({
+      name,
+      departmentIds: ['d1'],
+      serviceCode: null,
+      from,
+      to: '2026-09-30',
+      upliftPercent: 40,
+    });
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((n, i) =>
+        storage.campaigns.create(campaign(n, `2026-09-0${5 - i}`), T0, 'director', 3),
+      ),
+    );
+    expect(results.filter((r) => typeof r === 'object').length).toBe(3);
+    expect(results.filter((r) => r === 'limit').length).toBe(2);
+    const listed = await storage.campaigns.list();
+    expect(listed.map((c) => c.from)).toEqual([...listed.map((c) => c.from)].sort());
+    const first = listed[0]!;
+    expect(await storage.campaigns.get(first.id)).toEqual(first);
+    expect(first).toMatchObject({
+      departmentIds: ['d1'],
+      serviceCode: null,
+      upliftPercent: 40,
+      createdBy: 'director',
+    });
+    expect(await storage.campaigns.delete(first.id)).toBe(true);
+    expect(await storage.campaigns.delete(first.id)).toBe(false);
+    expect(await storage.campaigns.get(first.id)).toBeUndefined();
+  });
+
+  it('keeps one open shift per counter and per officer', async () => {
+    const lan = await storage.officers.create({
+      departmentId: 'd1',
+      displayName: 'Lan',
+      badgeNumber: '001',
+      pinHash: 'p',
+      createdAt: T0,
+      createdBy: 'admin',
+    });
+    const minh = await storage.officers.create({
+      departmentId: 'd1',
+      displayName: 'Minh',
+      badgeNumber: '002',
+      pinHash: 'p',
+      createdAt: T0,
+      createdBy: 'admin',
+    });
+    await expect(
+      storage.officers.create({
+        departmentId: 'd1',
+        displayName: 'X',
+        badgeNumber: '001',
+        pinHash: 'p',
+        createdAt: T0,
+        createdBy: 'a',
+      }),
+    ).rejects.toThrow();
+    await storage.officers.signIn('c1', lan.id, 'dv-1', T0);
+    await storage.officers.signIn('c2', lan.id, 'dv-2', T0 + 10); // moves Lan
+    await storage.officers.signIn('c2', minh.id, 'dv-2', T0 + 20); // replaces her at c2
+    expect((await storage.officers.onDuty()).map((s) => [s.counterId, s.officer.displayName])).toEqual([
+      ['c2', 'Minh'],
+    ]);
+    expect((await storage.officers.onDutyAt('c1', T0 + 5))?.officer.id).toBe(lan.id);
+    expect(await storage.officers.onDutyAt('c1', T0 + 10)).toBeUndefined();
+    expect((await storage.officers.signOutOfficer(minh.id, T0 + 30))?.counterId).toBe('c2');
+    expect(await storage.officers.signOut('c2', T0 + 31)).toBeUndefined();
+    await storage.officers.update(lan.id, { displayName: 'Lan Anh', disabledAt: T0 + 40 });
+    expect(await storage.officers.byBadge('d1', '001')).toMatchObject({
+      displayName: 'Lan Anh',
+      disabledAt: T0 + 40,
+    });
+    expect((await storage.officers.list(['d1'])).map((o) => o.displayName)).toEqual(['Lan Anh', 'Minh']);
+    expect(await storage.officers.list([])).toEqual([]);
+  });
+});
