@@ -37,11 +37,13 @@ gi.require_version("Gst", "1.0")
 gi.require_version("Gio", "2.0")
 from gi.repository import Gio, GLib, Gst  # noqa: E402
 
+from clock_picture import ClockFeeder  # noqa: E402  (beside this script)
+
 NEEDED = [
     "rtpbin", "srtpenc", "srtpdec", "udpsrc", "udpsink", "tee", "queue", "videoscale",
     "videorate", "videoconvert", "capsfilter", "vp8enc", "rtpvp8pay", "x264enc", "rtph264pay",
     "opusenc", "rtpopuspay", "audioconvert", "audioresample", "videotestsrc", "audiotestsrc",
-    "decodebin", "filesrc", "v4l2src", "identity", "textoverlay", "clockoverlay",
+    "decodebin", "filesrc", "v4l2src", "identity", "textoverlay", "clockoverlay", "appsrc",
 ]  # fmt: skip
 SESSIONS = ("focus", "grid", "audio")
 SUITE = {"cipher": "aes-128-icm", "auth": "hmac-sha1-80"}
@@ -90,6 +92,7 @@ class Publisher:
         self.exit_code = 0
         self.sockets = []
         self.file_pipeline = None
+        self.clock_feeder = None
         self.rtpbin = make("rtpbin", rtp_profile="avpf")
         self.pipeline.add(self.rtpbin)
         self.rtpbin.connect("pad-added", self._on_rtpbin_pad)
@@ -112,6 +115,12 @@ class Publisher:
         raw = f"video/x-raw,format=I420,width={focus['width']},height={focus['height']},framerate={focus['fps']}/1"
         if video["kind"] == "test":
             src = make("videotestsrc", is_live=True, pattern="smpte", horizontal_speed=2)
+            _, last = self.add(src, caps(raw))
+            return self.overlay(last)
+        if video["kind"] == "clock":
+            # The capture time in the picture, for measuring glass-to-glass (clock_picture.py).
+            src = make("appsrc")
+            self.clock_feeder = ClockFeeder(src, focus["width"], focus["height"], focus["fps"])
             _, last = self.add(src, caps(raw))
             return self.overlay(last)
         convert = [make("videoconvert"), make("videoscale"), make("videorate"), caps(raw)]
@@ -452,7 +461,11 @@ class Publisher:
             log("the pipeline would not start (is the source there?)")
             self._drain_errors(bus)
             return 1
+        if self.clock_feeder is not None:
+            self.clock_feeder.start()
         self.loop.run()
+        if self.clock_feeder is not None:
+            self.clock_feeder.stop()
         self.pipeline.set_state(Gst.State.NULL)
         if self.file_pipeline is not None:
             self.file_pipeline.set_state(Gst.State.NULL)

@@ -132,6 +132,11 @@ describe('loadAgentConfig', () => {
     expect(errorOf([...base(), '--publisher', 'gstreamer', '--video', 'rtsp://cam/s'])).toBe(
       '--publisher gstreamer does not open IP cameras yet: use auto or ffmpeg',
     );
+    // The clock picture is drawn by the GStreamer publisher only.
+    expect(errorOf([...base(), '--publisher', 'ffmpeg', '--video', 'clock'])).toBe(
+      '--video clock is drawn by the GStreamer publisher: use auto or gstreamer',
+    );
+    expect(loadAgentConfig([...base(), '--video', 'clock']).video).toEqual({ kind: 'clock' });
   });
 
   it('warns when the camera password is on the command line (ps shows it), never repeating it', () => {

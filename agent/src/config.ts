@@ -50,7 +50,8 @@ export const USAGE = `usage: counterwatch-agent --server URL --counter ID --toke
   --server URL          CounterWatch server, e.g. https://counterwatch.example.vn
   --counter ID          this counter's id
   --token-file PATH     file holding this counter's agent token
-  --video SRC           test | v4l2:/dev/videoN | rtsp://user:pass@camera/stream | FILE   (default test)
+  --video SRC           test | clock | v4l2:/dev/videoN | rtsp://user:pass@camera/stream | FILE   (default test;
+                        clock: a test picture carrying its capture time, to measure glass-to-glass)
   --audio SRC           test | alsa:DEVICE | rtsp | none                                   (default test)
   --codec CODEC         vp8 | h264                                                         (default vp8)
   --state-dir DIR       where the event outbox is kept     (default ~/.local/state/counterwatch-agent/ID)
@@ -243,6 +244,9 @@ export function loadAgentConfig(
     throw new AgentConfigError('--publisher must be auto, gstreamer or ffmpeg');
   if (publisher === 'gstreamer' && (video.kind === 'rtsp' || audio.kind === 'rtsp')) {
     throw new AgentConfigError('--publisher gstreamer does not open IP cameras yet: use auto or ffmpeg');
+  }
+  if (publisher === 'ffmpeg' && video.kind === 'clock') {
+    throw new AgentConfigError('--video clock is drawn by the GStreamer publisher: use auto or gstreamer');
   }
 
   return {

@@ -56,6 +56,11 @@ export class RtspCameras {
     return `rtsp://127.0.0.1:${this.port}/${camera}`;
   }
 
+  /** The clock camera: its capture time in the picture (agent/gst/clock_picture.py). */
+  clockUrl(): string {
+    return `rtsp://127.0.0.1:${this.port}/clock`;
+  }
+
   /** The protected camera's URL with the given password (percent-encoded, as a URL needs it). */
   secureUrl(password: string): string {
     return `rtsp://${this.user}:${encodeURIComponent(password)}@127.0.0.1:${this.securePort}/secure`;

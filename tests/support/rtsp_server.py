@@ -22,6 +22,10 @@ Mounts (live test pictures and tones, encoded as a camera would):
 
 --h264-mic gives /h264 a microphone (AAC): a camera that comes back from a
 restart with other streams than before.
+
+--port also serves /clock: H.264 of the clock picture (agent/gst/clock_picture.py,
+its capture time in bars), 640×360 at 20 fps, for measuring glass-to-glass
+through the IP-camera path.
 """
 
 import argparse
@@ -35,6 +39,9 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "agent", "gst"))
+from clock_picture import ClockFeeder  # noqa: E402
 
 # Small pictures at a low rate: the agent scales them anyway, and a 2-core test machine
 # runs several cameras, the server, the agents and a browser at once.
@@ -65,6 +72,13 @@ OPEN_MOUNTS = {
     "/mjpeg-pcma": MJPEG.format(pattern="pinwheel") + PCMA,
     "/h264-opus": H264.format(pattern="spokes") + OPUS,
 }
+CLOCK_SIZE = (640, 360, 20)
+# A camera's encoder tuned for latency: no B-frames, no lookahead, a keyframe a second.
+CLOCK = (
+    "appsrc name=clocksrc ! videoconvert ! video/x-raw,format=I420 "
+    "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=20 bitrate=2000 "
+    "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=-1 "
+)
 SECURE_MOUNTS = {"/secure": H264.format(pattern="circular") + AAC}
 
 
@@ -79,6 +93,20 @@ def factory(launch: str, role: str | None) -> GstRtspServer.RTSPMediaFactory:
         permissions.add_permission_for_role(role, GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
         permissions.add_permission_for_role(role, GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True)
         f.set_permissions(permissions)
+    return f
+
+
+def clock_factory() -> GstRtspServer.RTSPMediaFactory:
+    """The clock camera: its appsrc is fed while the (shared) media is prepared."""
+    f = factory(CLOCK, None)
+
+    def configure(_factory, media):
+        appsrc = media.get_element().get_by_name("clocksrc")
+        feeder = ClockFeeder(appsrc, *CLOCK_SIZE)
+        feeder.start()
+        media.connect("unprepared", lambda _media: feeder.stop())
+
+    f.connect("media-configure", configure)
     return f
 
 
@@ -131,8 +159,10 @@ def main() -> int:
     mounts = dict(OPEN_MOUNTS)
     if args.h264_mic:
         mounts["/h264"] = H264.format(pattern="ball") + AAC
+    open_server = server(args.address, args.port, mounts, None)
+    open_server.get_mount_points().add_factory("/clock", clock_factory())
     servers = [
-        server(args.address, args.port, mounts, None),
+        open_server,
         server(
             args.address,
             args.secure_port,

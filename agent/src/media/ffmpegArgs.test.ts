@@ -138,8 +138,13 @@ describe('buildFfmpegArgs', () => {
     const graph = filterGraph(buildFfmpegArgs(plan()));
     expect(graph).toMatch(/^\[0:v:0\]format=yuv420p/);
     expect(graph).toContain('split=2[vf][vg]');
-    expect(graph).toContain('[vf]scale=1280:720,fps=25[focus]');
-    expect(graph).toContain('[vg]scale=320:180,fps=15[grid]');
+    expect(graph).toContain('[vf]scale=1280:720[focus]');
+    expect(graph).toContain('[vg]scale=320:180[grid]');
+    // Each output's rate is set frame by frame (-r, constant), not by the fps filter that holds a frame back.
+    expect(graph).not.toContain('fps=');
+    const args = buildFfmpegArgs(plan());
+    expect(valuesOf(args, '-r')).toEqual(['25', '15']);
+    expect(valuesOf(args, '-fps_mode')).toEqual(['cfr', 'cfr']);
   });
 
   describe('video inputs', () => {

@@ -84,8 +84,10 @@ export function buildFfmpegArgs(plan: EncodePlan): string[] {
   const graph =
     // The first video stream, whatever its codec (H.264, H.265, MJPEG…), decoded and scaled to both renditions.
     `[0:v:0]format=yuv420p${caption},split=2[vf][vg];` +
-    `[vf]scale=${focus.width}:${focus.height},fps=${focus.fps}[focus];` +
-    `[vg]scale=${grid.width}:${grid.height},fps=${grid.fps}[grid]`;
+    // The rate is set on each output (-r), not by the fps filter: that filter holds every frame
+    // until the next one arrives, a frame's time (50 ms at 20 fps) of glass-to-glass.
+    `[vf]scale=${focus.width}:${focus.height}[focus];` +
+    `[vg]scale=${grid.width}:${grid.height}[grid]`;
   args.push('-filter_complex', graph);
 
   // Focus first: ffmpeg's progress report (fps) describes the first output.
@@ -115,6 +117,8 @@ function videoInput(source: VideoSource, focus: RenditionSpec, cameraList: strin
   switch (source.kind) {
     case 'test':
       return ['-re', '-f', 'lavfi', '-i', `testsrc2=size=${focus.width}x${focus.height}:rate=${focus.fps}`];
+    case 'clock':
+      throw new PlanError('the clock picture is drawn by the GStreamer publisher');
     case 'v4l2':
       return ['-f', 'v4l2', '-thread_queue_size', '512', '-i', source.device];
     case 'rtsp':
@@ -122,7 +126,9 @@ function videoInput(source: VideoSource, focus: RenditionSpec, cameraList: strin
       if (cameraList === null) throw new PlanError('an IP camera needs its list file');
       if (!FILTER_SAFE_PATH.test(cameraList))
         throw new PlanError(`camera list path has unsafe characters: ${cameraList}`);
-      return cameraInputArgs(cameraList);
+      // One decoding thread: frame threading holds a frame back per thread (100 ms at 20 fps on
+      // two cores), and the picture is small enough for one.
+      return ['-threads', '1', ...cameraInputArgs(cameraList)];
     case 'file':
       return ['-re', '-stream_loop', '-1', '-i', source.path];
   }
@@ -199,6 +205,11 @@ function videoOutput(
   return [
     '-map',
     label,
+    // Constant rate, decided frame by frame as each arrives (drops from a faster camera, repeats on a stall).
+    '-fps_mode',
+    'cfr',
+    '-r',
+    String(spec.fps),
     ...encoder,
     '-g',
     gop,

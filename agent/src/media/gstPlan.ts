@@ -85,7 +85,7 @@ export function buildGstLaunch(plan: GstPlan): EncoderLaunch {
     renditions: { focus: spec(plan.renditions.focus), grid: spec(plan.renditions.grid) },
     audioBitrateKbps: plan.audioBitrateKbps,
     keyframeIntervalSeconds: plan.keyframeIntervalSeconds,
-    caption: plan.video.kind === 'test' ? plan.caption : null,
+    caption: plan.video.kind === 'test' || plan.video.kind === 'clock' ? plan.caption : null,
     targets: {
       focus: target(plan.targets.focus),
       grid: target(plan.targets.grid),

@@ -6,6 +6,11 @@ describe('parseVideoSource', () => {
     expect(parseVideoSource('test')).toEqual({ kind: 'test' });
   });
 
+  it('clock is the test picture carrying its capture time', () => {
+    expect(parseVideoSource('clock')).toEqual({ kind: 'clock' });
+    expect(describeVideo({ kind: 'clock' })).toBe('clock picture');
+  });
+
   it.each(['/dev/video0', '/dev/video12', '/dev/v4l/by-id/usb-Logitech_C920-video-index0'])(
     'v4l2:%s is a camera device',
     (device) => {

@@ -2,11 +2,14 @@ import { z } from 'zod';
 
 /**
  * Where the counter's picture and sound come from.
- *   video: `test` | `v4l2:/dev/videoN` | `rtsp://…` / `rtsps://…` | a file path
+ *   video: `test` | `clock` | `v4l2:/dev/videoN` | `rtsp://…` / `rtsps://…` | a file path
+ *          (`clock`: a test picture carrying its capture time, for measuring
+ *          glass-to-glass; GStreamer only — agent/gst/clock_picture.py)
  *   audio: `test` | `alsa:<device>` | `rtsp` (the video's RTSP stream) | `none`
  */
 export type VideoSource =
   | { kind: 'test' }
+  | { kind: 'clock' }
   | { kind: 'v4l2'; device: string }
   | { kind: 'rtsp'; url: string }
   | { kind: 'file'; path: string };
@@ -27,6 +30,7 @@ export class SourceError extends Error {
 
 export function parseVideoSource(spec: string): VideoSource {
   if (spec === 'test') return { kind: 'test' };
+  if (spec === 'clock') return { kind: 'clock' };
   if (spec.startsWith('v4l2:')) {
     const device = SafeDevicePath.safeParse(spec.slice(5));
     if (!device.success)
@@ -75,6 +79,8 @@ export function describeVideo(source: VideoSource): string {
   switch (source.kind) {
     case 'test':
       return 'test picture';
+    case 'clock':
+      return 'clock picture';
     case 'v4l2':
       return `camera ${source.device}`;
     case 'rtsp':

@@ -51,9 +51,16 @@ describe('ViewerSession limits under concurrency', () => {
   });
 
   const session = (
-    limits: { maxTransports?: number; maxConsumers?: number },
+    limits: { maxTransports?: number; maxConsumers?: number; maxTransportsPerDepartment?: number },
     getRouter = async () => router,
-  ) => new ViewerSession({ getRouter, lookupTrack: () => track, logger, ...limits });
+  ) =>
+    new ViewerSession({
+      getRouter,
+      lookupTrack: () => track,
+      logger,
+      maxTransportsPerDepartment: 1000,
+      ...limits,
+    });
 
   const outcomes = async (attempts: Promise<unknown>[]) => {
     const settled = await Promise.allSettled(attempts);
@@ -65,6 +72,22 @@ describe('ViewerSession limits under concurrency', () => {
     const viewer = session({ maxTransports: 10 });
     const { ok, refused } = await outcomes(Array.from({ length: 100 }, () => viewer.createTransport('d1')));
     expect(ok).toBe(10);
+    expect(new Set(refused)).toEqual(new Set(['conflict']));
+    viewer.close();
+  });
+
+  it('a province-wide console gets one transport per department, at most two each at once', async () => {
+    const viewer = session({ maxTransportsPerDepartment: 2 });
+    const departments = Array.from({ length: 90 }, (_, i) => `d${i}`);
+    const { ok, refused } = await outcomes(
+      departments.flatMap((d) => [
+        viewer.createTransport(d),
+        viewer.createTransport(d),
+        viewer.createTransport(d),
+      ]),
+    );
+    expect(ok).toBe(180);
+    expect(refused).toHaveLength(90);
     expect(new Set(refused)).toEqual(new Set(['conflict']));
     viewer.close();
   });

@@ -33,7 +33,14 @@ export interface ViewerSessionOptions {
   logger: Logger;
   /** A wall of a whole province is ~150 counters; leave room for focus and audio. */
   maxConsumers?: number;
+  /**
+   * The console receives each department over its own transport (a router per
+   * department), so a province-wide scope needs one per department: 600 counters
+   * are ~290 departments. The per-department cap is what bounds a socket: a
+   * console needs one, two while it replaces a failed one.
+   */
   maxTransports?: number;
+  maxTransportsPerDepartment?: number;
 }
 
 interface TransportEntry {
@@ -58,6 +65,7 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
   readonly #consumers = new Map<string, ConsumerEntry>();
   /** Places taken by requests still awaiting mediasoup: limits count them, so concurrent requests cannot overshoot. */
   #pendingTransports = 0;
+  readonly #pendingByDepartment = new Map<string, number>();
   #pendingConsumers = 0;
   #closed = false;
 
@@ -77,17 +85,27 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
 
   async createTransport(departmentId: string): Promise<WebRtcTransportInfo> {
     this.#assertOpen();
-    if (this.#transports.size + this.#pendingTransports >= (this.#options.maxTransports ?? 64)) {
+    if (this.#transports.size + this.#pendingTransports >= (this.#options.maxTransports ?? 400)) {
       throw new AppError('conflict', 'too many transports on this connection');
+    }
+    const pendingHere = this.#pendingByDepartment.get(departmentId) ?? 0;
+    let openHere = 0;
+    for (const entry of this.#transports.values()) if (entry.departmentId === departmentId) openHere += 1;
+    if (openHere + pendingHere >= (this.#options.maxTransportsPerDepartment ?? 2)) {
+      throw new AppError('conflict', 'too many transports for this department on this connection');
     }
     // Reserved before the first await, given back whatever happens.
     this.#pendingTransports += 1;
+    this.#pendingByDepartment.set(departmentId, pendingHere + 1);
     let transport: types.WebRtcTransport;
     try {
       const router = await this.#options.getRouter(departmentId);
       transport = await router.createWebRtcTransport({ appData: { departmentId, direction: 'recv' } });
     } finally {
       this.#pendingTransports -= 1;
+      const left = (this.#pendingByDepartment.get(departmentId) ?? 1) - 1;
+      if (left > 0) this.#pendingByDepartment.set(departmentId, left);
+      else this.#pendingByDepartment.delete(departmentId);
     }
     if (this.#closed) {
       transport.close();

@@ -52,7 +52,7 @@ export const EncoderStateSchema = z.enum(['starting', 'running', 'backoff', 'sto
 export const EncoderEngineSchema = z.enum(['gstreamer', 'ffmpeg']);
 
 /** Where an agent's picture comes from (the browser publisher reports none). */
-export const AgentSourceKindSchema = z.enum(['test', 'v4l2', 'rtsp', 'file']);
+export const AgentSourceKindSchema = z.enum(['test', 'clock', 'v4l2', 'rtsp', 'file']);
 
 /**
  * What is wrong with the agent's source, for the console to say in words.
