@@ -46,6 +46,9 @@ export interface StackOptions {
   workerBin?: string;
 }
 
+/** Counters whose ports (10 each, plus 200) fit between the WebRTC port + 100 and the recorder's at + 1000. */
+const SMALL_RANGE_COUNTERS = 70;
+
 export class Stack {
   readonly dir: string;
   readonly provisioned: Provisioned;
@@ -88,13 +91,14 @@ export class Stack {
       CW_MEDIA_LISTEN_IP: host,
       CW_WORKERS: String(workers),
       CW_WEBRTC_PORT: String(webRtcPort),
-      // Up to 200 counters fit below the recorder's ports (4 per agent, plus the consoles'); a province goes above them.
-      CW_RTC_MIN_PORT: String(webRtcPort + (counterCount > 180 ? 2000 : 100)),
+      // A counter takes up to 10 ports of the range: 3 SRTP ingests (two renditions and sound) with RTCP on a
+      // port of its own, and its recorder's consumers. A small stack fits below the recorder's ports
+      // (+1000…+1999); a province goes above them.
+      CW_RTC_MIN_PORT: String(webRtcPort + (counterCount > SMALL_RANGE_COUNTERS ? 2000 : 100)),
       CW_RTC_MAX_PORT: String(
         webRtcPort +
-          (counterCount > 180
-            ? 2000 + 5 * counterCount + 300
-            : 100 + Math.max(200, 40 * workers, 4 * counterCount + 100)),
+          (counterCount > SMALL_RANGE_COUNTERS ? 2000 : 100) +
+          Math.max(200, 40 * workers, 10 * counterCount + 200),
       ),
       // Each stack its own recorder ports, beside its mediasoup range.
       CW_RECORDER_PORTS: `${webRtcPort + 1000}-${webRtcPort + 1999}`,

@@ -24,8 +24,11 @@ import { Stack } from './Stack.js';
  *   CW_DEMO_WEBRTC_PORT (40000: the SFU's one WebRTC port, UDP and TCP; another for a second demo)
  *   CW_DEMO_DIR (.demo)      CW_DEMO_FOCUS (640x360@20:500)       CW_DEMO_GRID (320x180@15:150)
  *   CW_DEMO_CLOCK (HH:MM)    start the demo's clock at this Vietnam time today (e.g. 03:55 to watch the day turn)
- *   CW_DEMO_HISTORY_DAYS (6) past days simulated at start, for the reports and the staffing advisor (0–6)
+ *   CW_DEMO_HISTORY_DAYS (6; 2 in a province) past days simulated at start, for the reports and the staffing
+ *                            advisor (0–6); a province's six days take minutes to post on 2 cores
  */
+/** A province's week of history is ~200 000 events: minutes to post before the demo is up. */
+const PROVINCE_HISTORY_DAYS = 2;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const Env = z.object({
@@ -42,7 +45,7 @@ const Env = z.object({
   CW_DEMO_CITIZENS: z.coerce.number().int().min(10).max(5000).default(170),
   CW_DEMO_SPEED: z.coerce.number().min(0.1).max(100).default(1),
   CW_DEMO_SEED: z.coerce.number().int().optional(),
-  CW_DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(MAX_HISTORY_DAYS).default(MAX_HISTORY_DAYS),
+  CW_DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(MAX_HISTORY_DAYS).optional(),
   CW_DEMO_CLOCK: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (Vietnam time)')
@@ -140,9 +143,10 @@ async function main(): Promise<void> {
     ),
   }));
   // The days before today, so reports and the staffing advisor have something to look back on.
-  if (env.CW_DEMO_HISTORY_DAYS > 0) {
+  const historyDays = env.CW_DEMO_HISTORY_DAYS ?? (province ? PROVINCE_HISTORY_DAYS : MAX_HISTORY_DAYS);
+  if (historyDays > 0) {
     const history = await postDemoHistory({
-      days: env.CW_DEMO_HISTORY_DAYS,
+      days: historyDays,
       departments,
       now: clock,
       sink: post,

@@ -152,7 +152,7 @@ async function bareForwarding(departments: { id: string; counters: string[] }[])
     routers.push(router);
     for (const counterId of department.counters) {
       const key = () => randomBytes(30).toString('base64');
-      const keys = { grid: key(), focus: key(), audio: null };
+      const keys = { grid: key(), focus: key(), audio: key() };
       const { ingest, targets } = await CounterIngest.createPlain({
         router,
         counterId,
@@ -164,8 +164,9 @@ async function bareForwarding(departments: { id: string; counters: string[] }[])
         logger,
       });
       ingests.push(ingest);
-      for (const track of ['grid', 'focus'] as const) {
+      for (const track of ['grid', 'focus', 'audio'] as const) {
         const t = targets[track];
+        if (!t) continue;
         fanout.set(counterId, track, {
           host: '127.0.0.1',
           port: t.port,
@@ -181,7 +182,12 @@ async function bareForwarding(departments: { id: string; counters: string[] }[])
     loadEncoderArgs({
       renditions: { grid: GRID, focus: FOCUS },
       keyframeIntervalSeconds: 1,
-      ports: { grid: fanout.inputPort('grid'), focus: fanout.inputPort('focus') },
+      ports: {
+        grid: fanout.inputPort('grid'),
+        focus: fanout.inputPort('focus'),
+        audio: fanout.inputPort('audio'),
+      },
+      audioBitrateKbps: 32,
     }),
     { stdio: 'ignore' },
   );
@@ -347,7 +353,7 @@ async function oneSize(n: number): Promise<Row | null> {
       cwCpuPct,
       cwWorkerPct,
       bareCpuPct,
-      streams: 2 * n + onScreen,
+      streams: 3 * n + onScreen,
       publisherPct,
       encoderPct,
       browserPct,
@@ -534,7 +540,7 @@ async function main(): Promise<void> {
     ]),
   );
   log(
-    '\nThe SFU beside bare mediasoup forwarding the same streams (ingest 2 per counter + one grid consumer per tile on screen):',
+    '\nThe SFU beside bare mediasoup forwarding the same streams (ingest 3 per counter — two renditions and sound — + one grid consumer per tile on screen):',
   );
   log(
     table([

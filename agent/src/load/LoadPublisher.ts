@@ -25,7 +25,7 @@ interface CounterLink {
  * Many counters from one encoder, for benchmarks and the province demo:
  * each counter connects, says hello with its own token and publishes through
  * the same `publishPlain` request and SRTP plain transports as an agent (its
- * own producers, SSRCs and keys); the picture is encoded once and the relay
+ * own producers, SSRCs and keys); picture and sound are encoded once and the relay
  * sends each counter its own protected copy. Keyframes are periodic only
  * (the shared encoder's GOP): the relay does not read the SFU's RTCP.
  */
@@ -132,10 +132,12 @@ export class LoadPublisher {
   async #publish(entry: CounterLink, welcome: AgentWelcome, api: ProtocolApi<AgentToServer>): Promise<void> {
     try {
       this.#fanout.remove(entry.counterId);
-      const keys = { grid: srtpKey(), focus: srtpKey(), audio: null };
+      const keys = { grid: srtpKey(), focus: srtpKey(), audio: srtpKey() };
       const { targets } = await api.requestPublishPlain({ videoCodec: 'vp8', keys });
-      for (const track of ['grid', 'focus'] as const) {
+      for (const track of ['grid', 'focus', 'audio'] as const) {
         const target = targets[track];
+        // A server that takes no sound from this counter gives no audio target.
+        if (!target) continue;
         this.#fanout.set(entry.counterId, track, {
           host: target.host ?? this.#serverHost,
           port: target.port,
@@ -179,7 +181,12 @@ export class LoadPublisher {
     return loadEncoderArgs({
       renditions: { grid, focus },
       keyframeIntervalSeconds: welcome.keyframeIntervalSeconds,
-      ports: { grid: this.#fanout.inputPort('grid'), focus: this.#fanout.inputPort('focus') },
+      ports: {
+        grid: this.#fanout.inputPort('grid'),
+        focus: this.#fanout.inputPort('focus'),
+        audio: this.#fanout.inputPort('audio'),
+      },
+      audioBitrateKbps: welcome.audioBitrateKbps,
     });
   }
 
@@ -205,7 +212,7 @@ export class LoadPublisher {
       },
       outbox: { pending: 0, capacity: 0, full: false },
       uptimeSeconds: Math.round((performance.now() - this.#startedAt) / 1000),
-      source: { kind: 'test', videoCodec: null, audioCodec: null, audio: false, problem: null },
+      source: { kind: 'test', videoCodec: null, audioCodec: null, audio: true, problem: null },
     };
   }
 }

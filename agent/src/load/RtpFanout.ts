@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 import { SrtpSender } from './srtp.js';
 
-export type FanoutTrack = 'grid' | 'focus';
+export type FanoutTrack = 'grid' | 'focus' | 'audio';
+const TRACKS: readonly FanoutTrack[] = ['grid', 'focus', 'audio'];
 
 export interface FanoutTarget {
   host: string;
@@ -32,11 +33,8 @@ interface LiveTarget {
 export class RtpFanout {
   readonly #inputs = new Map<FanoutTrack, dgram.Socket>();
   readonly #output: dgram.Socket;
-  readonly #targets = new Map<FanoutTrack, Map<string, LiveTarget>>([
-    ['grid', new Map()],
-    ['focus', new Map()],
-  ]);
-  /** Frames (RTP marker bits) per track since the last `sample()`. */
+  readonly #targets = new Map<FanoutTrack, Map<string, LiveTarget>>(TRACKS.map((t) => [t, new Map()]));
+  /** Video frames (RTP marker bits) per rendition since the last `sample()`. */
   readonly #frames = new Map<FanoutTrack, number>([
     ['grid', 0],
     ['focus', 0],
@@ -63,7 +61,7 @@ export class RtpFanout {
     const fanout = new RtpFanout(output);
     // A lost packet on loopback is a full socket buffer; it is counted, not thrown.
     output.on('error', () => (fanout.#sendErrors += 1));
-    for (const track of ['grid', 'focus'] as const) {
+    for (const track of TRACKS) {
       const input = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
       await bind(input);
       input.on('message', (packet) => fanout.#relay(track, packet));
@@ -100,7 +98,7 @@ export class RtpFanout {
 
   /** Frames per track and bytes sent per counter since the previous sample; resets the counts. */
   sample(): {
-    frames: Record<FanoutTrack, number>;
+    frames: Record<'grid' | 'focus', number>;
     bytes: Map<string, number>;
     packetsOut: number;
     sendErrors: number;
@@ -133,7 +131,7 @@ export class RtpFanout {
     if (packet.length < 12 || (packet[0] ?? 0) >> 6 !== 2) return;
     const type = packet[1] ?? 0;
     if (type >= 200 && type <= 204) return; // the encoder's RTCP
-    if (type & 0x80) this.#frames.set(track, (this.#frames.get(track) ?? 0) + 1);
+    if (type & 0x80 && track !== 'audio') this.#frames.set(track, (this.#frames.get(track) ?? 0) + 1);
     const targets = this.#targets.get(track);
     if (!targets) return;
     for (const target of targets.values()) {

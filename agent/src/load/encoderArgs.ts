@@ -2,14 +2,15 @@ import type { RenditionSpec } from '@counterwatch/shared';
 
 /**
  * The load publisher's one encoder: a test picture with a running clock,
- * encoded once per rendition (VP8, as the agents' default), plain RTP to the
- * relay's loopback ports. Everything else about it matches an agent's
+ * encoded once per rendition (VP8, as the agents' default), and a quiet tone
+ * (Opus, as an agent's test sound), plain RTP to the relay's loopback ports. Everything else about it matches an agent's
  * ffmpeg: realtime VP8, explicit GOP, 1200-byte packets.
  */
 export function loadEncoderArgs(options: {
   renditions: { grid: RenditionSpec; focus: RenditionSpec };
   keyframeIntervalSeconds: number;
-  ports: { grid: number; focus: number };
+  ports: { grid: number; focus: number; audio: number };
+  audioBitrateKbps: number;
 }): string[] {
   const { grid, focus } = options.renditions;
   const output = (label: string, spec: RenditionSpec, port: number): string[] => {
@@ -67,10 +68,32 @@ export function loadEncoderArgs(options: {
     'lavfi',
     '-i',
     `testsrc2=size=${focus.width}x${focus.height}:rate=${focus.fps}`,
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000,volume=0.12',
     '-filter_complex',
     `[0:v]${clock},split=2[focus][g];[g]scale=${grid.width}:${grid.height},fps=${grid.fps}[grid]`,
     // Focus first: the progress report's fps describes the first output.
     ...output('focus', focus, options.ports.focus),
     ...output('grid', grid, options.ports.grid),
+    '-map',
+    '1:a',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    `${options.audioBitrateKbps}k`,
+    '-ar',
+    '48000',
+    '-ac',
+    '2',
+    '-application',
+    'lowdelay',
+    '-f',
+    'rtp',
+    '-payload_type',
+    '100',
+    `rtp://127.0.0.1:${options.ports.audio}?pkt_size=1200&rtcpport=${options.ports.audio}`,
   ];
 }

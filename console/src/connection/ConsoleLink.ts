@@ -70,6 +70,10 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
       // A province's snapshot (hundreds of counters) on a busy machine can take longer than the default
       // 10 s to arrive and be read; timing out would reconnect and start over, for ever.
       requestTimeoutMs: 30_000,
+      // What the (authenticated) server sends: a province's snapshot is ~2 kB per counter plus its open
+      // alerts — 650 kB for 150 counters after a week of demo history, beyond the 256 kB default that
+      // guards servers, and refusing it left the console reconnecting for ever.
+      maxMessageBytes: 64 * 1024 * 1024,
     });
     peer.on('remoteError', (error) => console.warn('server refused a message', error.code, error.message));
     let opened = false;

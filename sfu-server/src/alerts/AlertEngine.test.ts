@@ -151,6 +151,8 @@ describe('AlertEngine lifecycle', () => {
     engine.onEvent(rating);
     engine.onEvent(rating); // the same rating twice: one alert
     engine.onEvent({ ...rating, id: 'r2', ticketId: 't2', rating: 'satisfied' });
+    // Yesterday's unsatisfied rating arriving late (a queue system's backlog): for review, not an alert today.
+    engine.onEvent({ ...rating, id: 'r3', ticketId: 't3', occurredAt: now - 86_400_000 });
     await engine.flush();
     now += 3_600_000;
     engine.evaluate('d', []);

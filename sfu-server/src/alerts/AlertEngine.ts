@@ -287,6 +287,9 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       return;
     }
     if (event.type !== 'rating.submitted' || event.rating !== 'unsatisfied') return;
+    // A rating from an earlier business day (a queue system's backlog) is for review, where it is
+    // flagged; it does not page today's supervisors.
+    if (businessDayStart(event.occurredAt) !== businessDayStart(this.#now())) return;
     const key = `${event.departmentId}:${event.counterId}:unsatisfied_rating:${event.ticketId}`;
     if (this.#active.has(key)) return;
     const alert: StoredAlert = {

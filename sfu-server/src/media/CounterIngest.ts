@@ -74,15 +74,25 @@ export class CounterIngest extends TypedEmitter<CounterIngestEvents> {
     try {
       const target = async (track: MediaTrack, key: string): Promise<IngestTarget> => {
         const kind = TRACK_KIND[track];
-        const transport = await options.router.router.createPlainTransport({
-          listenInfo: options.router.plainListenInfo(options.listenIp, options.announcedIp),
-          // ffmpeg sends RTCP from a separate socket; with rtcp-mux, comedia would lock onto whichever came first.
-          rtcpMux: false,
-          comedia: true,
-          enableSrtp: true,
-          srtpCryptoSuite: SRTP_CRYPTO_SUITE,
-          appData: { counterId: options.counterId, track },
-        });
+        const transport = await options.router.router
+          .createPlainTransport({
+            listenInfo: options.router.plainListenInfo(options.listenIp, options.announcedIp),
+            // ffmpeg sends RTCP from a separate socket; with rtcp-mux, comedia would lock onto whichever came first.
+            rtcpMux: false,
+            comedia: true,
+            enableSrtp: true,
+            srtpCryptoSuite: SRTP_CRYPTO_SUITE,
+            appData: { counterId: options.counterId, track },
+          })
+          .catch((error: unknown) => {
+            // The operator's port range (CW_RTC_MIN_PORT…MAX) is full: say so, to the agent and the log.
+            if (error instanceof Error && /no more available ports/.test(error.message))
+              throw new AppError(
+                'unavailable',
+                'the media port range is full (CW_RTC_MIN_PORT…CW_RTC_MAX_PORT)',
+              );
+            throw error;
+          });
         ingest.#adopt(transport);
         await transport.connect({ srtpParameters: { cryptoSuite: SRTP_CRYPTO_SUITE, keyBase64: key } });
         // ffmpeg takes the SSRC as a signed 32-bit int: stay below 2^31.
