@@ -212,6 +212,35 @@ describe(`operations: metrics, health, backup and restore (${testBackend()})`, (
     }
   });
 
+  it('a publishing counter shows as an agent, streams, consumers and a running recorder', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const counterId = dept.counters[0]!.id;
+    await stack.startAgent(counterId);
+    try {
+      const text = await eventually(
+        'the counter published and recorded',
+        async () => {
+          const t = (await scrape(auth)).text;
+          return sample(t, 'cw_agent_connections') === 1 &&
+            (sample(t, 'cw_media_producers', { index: '0' }) ?? 0) >= 2 &&
+            sample(t, 'cw_recorders_active') === 1 &&
+            sample(t, 'cw_recording_counters', { health: 'recording' }) === 1
+            ? t
+            : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+      // The recorder consumes the counter's streams on the same worker.
+      expect(sample(text, 'cw_media_consumers', { index: '0' })).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'cw_recording_counters', { health: 'error' })).toBe(0);
+    } finally {
+      await stack.agents.get(counterId)?.stop();
+    }
+    await eventually('the agent gone', async () =>
+      sample((await scrape(auth)).text, 'cw_agent_connections') === 0 ? true : undefined,
+    );
+  });
+
   it('health answers 200 with each dependency checked, and 503 naming the one that fails', async () => {
     const healthy = await getJson(stack.url, '/api/v1/health');
     expect(healthy.status).toBe(200);
@@ -326,4 +355,22 @@ describe(`operations: metrics, health, backup and restore (${testBackend()})`, (
     }[];
     expect(users.map((u) => u.username).sort()).toEqual(['admin', 'director']);
   });
+
+  it.runIf(testBackend() === 'postgres')(
+    'PostgreSQL down: the health names the database (and the LISTEN feed), 503',
+    async () => {
+      await cluster!.stop();
+      // The LISTEN connection is cut too: it is named as soon as the server notices.
+      const down = await eventually('the database and its LISTEN feed missed', async () => {
+        const res = await getJson(stack.url, '/api/v1/health');
+        const failing = res.body.failing as string[];
+        return res.status === 503 && failing.includes('changeFeed') ? res.body : undefined;
+      });
+      expect(down).toMatchObject({
+        ok: false,
+        failing: ['database', 'changeFeed'],
+        checks: { database: { ok: false }, mediaWorkers: { ok: true }, changeFeed: { ok: false } },
+      });
+    },
+  );
 });
