@@ -302,6 +302,7 @@ describe(`operations: metrics, health, backup and restore (${testBackend()})`, (
     expect(again.status).not.toBe(0);
     expect(again.stderr).toMatch(/exists/);
 
+    const eventsAtBackup = countStoredEvents(stack.dataDir);
     // After the backup: more service, and more audit rows.
     const now = clock.now();
     const later = [4, 5].flatMap((n) =>
@@ -336,6 +337,12 @@ describe(`operations: metrics, health, backup and restore (${testBackend()})`, (
     // The rows written after the backup are not in it: the later anchor does not verify there.
     const laterAnchor = cli(['audit', 'verify', '--data-dir', freshDir, '--anchor', anchorAfter!], target);
     expect(laterAnchor.status).toBe(2);
+
+    // Over the old database with --force (the wiped or damaged case): back to the backup's rows.
+    const forced = cli(['database', 'restore', '--data-dir', stack.dataDir, '--from', backupFile, '--force']);
+    expect(forced.status, forced.stderr + forced.stdout).toBe(0);
+    expect(countStoredEvents(stack.dataDir)).toBe(eventsAtBackup);
+    expect(cli(['audit', 'verify', '--data-dir', stack.dataDir, '--anchor', anchor!]).status).toBe(0);
 
     await stack.startServer(cluster ? { CW_DATABASE_URL: freshUrl } : { CW_DATA_DIR: freshDir });
     const cookie = await loginCookie(stack.url, 'director', passwords.director);

@@ -39,13 +39,22 @@ const DATABASE_TIMEOUT_MS = 3_000;
 export class HealthCheck {
   readonly #host: HealthHost;
   readonly #logger: Logger;
+  /** The check running now: callers meanwhile share it (the endpoint is public; a flood costs one query at a time). */
+  #running: Promise<HealthReport> | undefined;
 
   constructor(options: { host: HealthHost; logger: Logger }) {
     this.#host = options.host;
     this.#logger = options.logger.child({ module: 'health' });
   }
 
-  async check(): Promise<HealthReport> {
+  check(): Promise<HealthReport> {
+    this.#running ??= this.#check().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #check(): Promise<HealthReport> {
     const checks: Partial<Record<Dependency, DependencyState>> = {};
     const [database, recordingDisk] = await Promise.all([this.#database(), this.#recordingDisk()]);
     checks.database = database;

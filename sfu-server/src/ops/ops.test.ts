@@ -59,6 +59,24 @@ describe('HealthCheck', () => {
     expect(JSON.stringify(report)).not.toContain('secret');
   });
 
+  it('callers at the same time share one check', async () => {
+    let pings = 0;
+    const health = new HealthCheck({
+      host: host({
+        pingDatabase: async () => {
+          pings += 1;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        },
+      }),
+      logger,
+    });
+    const reports = await Promise.all([health.check(), health.check(), health.check()]);
+    expect(pings).toBe(1);
+    expect(reports.every((r) => r.ok)).toBe(true);
+    await health.check();
+    expect(pings).toBe(2);
+  });
+
   it('a database that does not answer is a timeout, not a hang', async () => {
     const report = await new HealthCheck({
       host: host({ pingDatabase: () => new Promise<void>(() => undefined) }),
