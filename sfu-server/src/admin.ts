@@ -17,6 +17,7 @@ import { AccountService } from './accounts/AccountService.js';
 import { AuditLog, type Actor } from './audit/AuditLog.js';
 import { createRootLogger } from './logger.js';
 import { isPostgresUrl, openStorage } from './storage/open.js';
+import { BackupError, backupPostgres, backupSqlite, restorePostgres, restoreSqlite } from './ops/backup.js';
 
 /**
  * Operator commands on the data directory. Account and secret changes go
@@ -30,6 +31,8 @@ import { isPostgresUrl, openStorage } from './storage/open.js';
  *   counterwatch-admin counter token --data-dir DIR --counter ID   (prints a new agent token once)
  *   counterwatch-admin audit verify --data-dir DIR [--anchor SEQ:HASH]   (exit 0 intact, 2 tampered)
  *   counterwatch-admin department key --data-dir DIR --department ID   (prints a new queue-system API key once)
+ *   counterwatch-admin database backup --data-dir DIR --out FILE   (SQLite online backup, or pg_dump; prints the audit anchor it holds)
+ *   counterwatch-admin database restore --data-dir DIR --from FILE [--force] [--anchor SEQ:HASH]   (server stopped)
  */
 /** The installation's clock (CW_CLOCK_OFFSET_MS, as the server's). */
 const now = offsetClock(clockOffsetFromEnv(process.env));
@@ -39,7 +42,9 @@ const USAGE = `usage:
   counterwatch-admin user reset-password --data-dir DIR --username U [--password-file FILE]
   counterwatch-admin counter token --data-dir DIR --counter ID
   counterwatch-admin department key --data-dir DIR --department ID
-  counterwatch-admin audit verify --data-dir DIR [--anchor SEQ:HASH]`;
+  counterwatch-admin audit verify --data-dir DIR [--anchor SEQ:HASH]
+  counterwatch-admin database backup --data-dir DIR --out FILE
+  counterwatch-admin database restore --data-dir DIR --from FILE [--force] [--anchor SEQ:HASH]`;
 
 /** `user add` for a username that is taken: scripts can tell it from other failures. */
 const EXIT_EXISTS = 3;
@@ -69,6 +74,9 @@ async function main(): Promise<void> {
       counter: { type: 'string' },
       department: { type: 'string' },
       anchor: { type: 'string' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      force: { type: 'boolean' },
     },
     strict: true,
   });
@@ -79,6 +87,10 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.CW_DATABASE_URL || null;
   if (databaseUrl !== null && !isPostgresUrl(databaseUrl))
     fail('CW_DATABASE_URL must be a postgres:// (or postgresql://) URL, or unset for SQLite');
+  if (noun === 'database') {
+    await database(verb, { dataDir, databaseUrl, logger, values });
+    return;
+  }
   const storage = await openStorage({ dataDir, databaseUrl, logger, now });
   // The same service the admin API uses: on record with this actor, and the running server learns of it.
   const accounts = new AccountService({
@@ -143,6 +155,71 @@ async function main(): Promise<void> {
     process.exitCode = error.code === 'conflict' ? EXIT_EXISTS : 64;
   } finally {
     await storage.close();
+  }
+}
+
+/**
+ * Backup and restore (ops/backup.ts). A restore then opens the database as the
+ * server would (migrating it if the backup is older) and verifies the audit
+ * chain, against `--anchor` when given: exit 2 if it does not verify.
+ */
+async function database(
+  verb: string | undefined,
+  options: {
+    dataDir: string;
+    databaseUrl: string | null;
+    logger: ReturnType<typeof createRootLogger>;
+    values: {
+      out?: string | undefined;
+      from?: string | undefined;
+      force?: boolean | undefined;
+      anchor?: string | undefined;
+    };
+  },
+): Promise<void> {
+  const { dataDir, databaseUrl, logger, values } = options;
+  const binDir = process.env.CW_PG_BIN || undefined;
+  try {
+    if (verb === 'backup') {
+      if (!values.out) fail(`--out FILE is required\n${USAGE}`);
+      const result =
+        databaseUrl === null
+          ? await backupSqlite(dataDir, values.out)
+          : await backupPostgres(databaseUrl, values.out, binDir ? { binDir } : {});
+      // The anchor line is what to keep elsewhere: a restore of this file must verify against it.
+      process.stdout.write(
+        `backup written: ${result.file} (${result.bytes} bytes)\naudit anchor: ${
+          result.anchor ? `${result.anchor.seq}:${result.anchor.hash}` : 'none (no audit row yet)'
+        }\n`,
+      );
+      return;
+    }
+    if (verb === 'restore') {
+      if (!values.from) fail(`--from FILE is required\n${USAGE}`);
+      const anchor =
+        values.anchor === undefined ? undefined : check('--anchor', AuditAnchorSchema, values.anchor);
+      const force = values.force === true;
+      if (databaseUrl === null) restoreSqlite(values.from, dataDir, { force });
+      else await restorePostgres(values.from, databaseUrl, { force, ...(binDir ? { binDir } : {}) });
+      const storage = await openStorage({ dataDir, databaseUrl, logger, now });
+      try {
+        const result = await storage.audit.verify(anchor);
+        process.stdout.write(
+          result.ok
+            ? `restored; audit trail intact: ${result.checked} rows, head ${result.headSeq}:${result.headHash}\n`
+            : `restored, but the AUDIT TRAIL DOES NOT VERIFY at row ${result.firstBadSeq ?? '?'}: ${result.problem ?? ''}\n`,
+        );
+        process.exitCode = result.ok ? 0 : 2;
+      } finally {
+        await storage.close();
+      }
+      return;
+    }
+    fail(USAGE);
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
   }
 }
 

@@ -345,3 +345,19 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('operations settings', () => {
+  it('takes a long metrics token, and none by default (admin sessions only)', () => {
+    expect(loadConfig(BASE).metricsToken).toBeNull();
+    const token = 'x'.repeat(32);
+    expect(loadConfig({ ...BASE, CW_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(configError({ ...BASE, CW_METRICS_TOKEN: 'short' }).setting).toBe('CW_METRICS_TOKEN');
+    expect(configError({ ...BASE, CW_METRICS_TOKEN: `${token} ${token}` }).setting).toBe('CW_METRICS_TOKEN');
+  });
+
+  it('reads the free space the recordings disk must keep', () => {
+    expect(loadConfig(BASE).recording.minFreeBytes).toBe(256 * 1024 * 1024);
+    expect(loadConfig({ ...BASE, CW_RECORDING_MIN_FREE_MB: '0' }).recording.minFreeBytes).toBe(0);
+    expect(configError({ ...BASE, CW_RECORDING_MIN_FREE_MB: '-1' }).setting).toBe('CW_RECORDING_MIN_FREE_MB');
+  });
+});

@@ -36,6 +36,8 @@ export interface ServerConfig {
   trustProxy: string[];
   /** An inspection still open this long is ended automatically. */
   inspectionMaxMs: number;
+  /** `CW_METRICS_TOKEN`: the bearer token a Prometheus scraper presents at /metrics; null = admin sessions only. */
+  metricsToken: string | null;
   media: {
     workers: number;
     workerBin: string | null;
@@ -69,6 +71,8 @@ export interface ServerConfig {
     holdReleaseDays: number;
     /** Loopback UDP ports the recorders listen on; kept apart from mediasoup's and the kernel's. */
     ports: { min: number; max: number };
+    /** The health check fails (recordingDisk) when the recordings file system has less free than this. */
+    minFreeBytes: number;
   };
 }
 
@@ -265,6 +269,19 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     ),
     directoryFile,
     trustProxy: parseTrustProxy(read(env, 'CW_TRUST_PROXY')),
+    metricsToken: (() => {
+      const token = read(env, 'CW_METRICS_TOKEN');
+      if (token === undefined) return null;
+      // A scrape token is a long random secret (e.g. `openssl rand -base64 32`), never a word.
+      return parse(
+        'CW_METRICS_TOKEN',
+        z
+          .string()
+          .min(24, { error: 'must be at least 24 characters (e.g. openssl rand -base64 32)' })
+          .regex(/^\S+$/, { error: 'must not contain spaces' }),
+        token,
+      );
+    })(),
     inspectionMaxMs: Math.round(
       60_000 *
         parse(
@@ -336,6 +353,14 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         read(env, 'CW_HOLD_RELEASE_DAYS') ?? '30',
       ),
       ports: recorderPorts,
+      minFreeBytes:
+        1024 *
+        1024 *
+        parse(
+          'CW_RECORDING_MIN_FREE_MB',
+          z.coerce.number().int().min(0),
+          read(env, 'CW_RECORDING_MIN_FREE_MB') ?? '256',
+        ),
     },
     alertClearHoldMs:
       1000 *

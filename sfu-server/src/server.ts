@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import express from 'express';
+import { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import {
   AppError,
@@ -70,6 +71,10 @@ import { ConsoleGateway } from './signalling/ConsoleGateway.js';
 import type { Storage } from './storage/Storage.js';
 import { openStorage } from './storage/open.js';
 import { buildOverview, buildSnapshot, type ViewSources } from './views.js';
+import { metricsRoutes } from './http/routes/metricsRoutes.js';
+import { HealthCheck } from './ops/HealthCheck.js';
+import { instrumentStorage } from './ops/instrumentStorage.js';
+import { DatabaseLatency, ServerMetrics } from './ops/ServerMetrics.js';
 
 const STATS_INTERVAL_MS = 2_000;
 const DAY_MS = 24 * 3_600_000;
@@ -84,6 +89,8 @@ interface Parts {
   queue: QueueService;
   alerts: AlertEngine;
   recording: RecordingService | null;
+  /** This server's metrics registry (one per instance: tests run several servers in one process). */
+  registry: Registry;
 }
 
 /**
@@ -111,6 +118,8 @@ export class CounterWatchServer {
   readonly #reports: ReportService;
   readonly #reportSchedule: ReportScheduler;
   readonly #staffing: StaffingService;
+  readonly #metrics: ServerMetrics;
+  readonly #health: HealthCheck;
   readonly #downloads = new Downloads();
   readonly #views: ViewSources;
   readonly #live = new LiveMedia();
@@ -314,6 +323,40 @@ export class CounterWatchServer {
     });
     this.#recording?.on('storageOk', () => this.#alerts.setStorageFull(allDepartments(), null));
 
+    const recording = this.#recording;
+    this.#metrics = new ServerMetrics({
+      registry: parts.registry,
+      logger,
+      host: {
+        workers: () => this.#media.workerUsage(),
+        mediaObjects: () => this.#media.objects(),
+        viewers: () => this.#consoles.connectionCount,
+        agents: () => this.#agents.connectionCount,
+        activeAlerts: () => this.#alerts.active(),
+        recording: async () => (recording ? recording.figures() : null),
+        pingDatabase: () => storage.ping(),
+      },
+    });
+    this.#queue.on('batch', (origin, result) => this.#metrics.observeBatch(origin.kind, result));
+    this.#queue.on('batchRefused', (origin, code) => this.#metrics.observeBatchRefused(origin.kind, code));
+    this.#recording?.on('health', (_counterId, health) => this.#metrics.recordingHealthChanged(health));
+    this.#health = new HealthCheck({
+      logger,
+      host: {
+        pingDatabase: () => storage.ping(),
+        workers: () => this.#media.liveWorkers(),
+        recording: () =>
+          recording
+            ? {
+                dir: recording.dir,
+                minFreeBytes: config.recording.minFreeBytes,
+                storageFull: recording.storageFull,
+              }
+            : null,
+        changeFeedListening: () => storage.changes.listening(),
+      },
+    });
+
     this.#app = this.#buildApp();
     this.#http = createHttpServer(this.#app, logger);
     // The hard cap; each protocol answers smaller limits itself with a `message_too_large` error.
@@ -324,12 +367,13 @@ export class CounterWatchServer {
   static async create(config: ServerConfig, logger: Logger): Promise<CounterWatchServer> {
     const clock = offsetClock(config.clockOffsetMs);
     if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, 'clock offset in use');
-    const storage = await openStorage({
-      dataDir: config.dataDir,
-      databaseUrl: config.databaseUrl,
-      logger,
-      now: clock,
-    });
+    const registry = new Registry();
+    const latency = new DatabaseLatency(registry, config.databaseUrl === null ? 'sqlite' : 'postgres');
+    // Every part stores through the timed storage: database latency as the server lives it.
+    const storage = instrumentStorage(
+      await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger, now: clock }),
+      latency.observe,
+    );
     try {
       const provision = config.directoryFile ? readDirectoryFile(config.directoryFile) : null;
       const directory = await Directory.load({ storage, logger, provision, now: clock });
@@ -393,6 +437,7 @@ export class CounterWatchServer {
         queue,
         alerts,
         recording,
+        registry,
       });
     } catch (error) {
       await storage.close();
@@ -458,11 +503,18 @@ export class CounterWatchServer {
       trustProxy: config.trustProxy,
       consoleDir: config.consoleDir,
       logger: this.#logger,
-      api: [
+      root: [
         {
-          path: '/health',
-          router: healthRoutes(() => this.#media.workerPids().filter((p) => p !== undefined).length),
+          path: '/metrics',
+          router: metricsRoutes({
+            token: config.metricsToken,
+            sessions: this.#sessions,
+            metrics: this.#metrics,
+          }),
         },
+      ],
+      api: [
+        { path: '/health', router: healthRoutes(() => this.#health.check()) },
         {
           path: '/auth',
           router: authRoutes({

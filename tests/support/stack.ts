@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Stack, type StackOptions } from '@counterwatch/demo';
 import { MID_MORNING, clockAt, type TestClock } from './clock.js';
-import { startPostgres } from './postgres.js';
+import { startPostgres, type PgCluster } from './postgres.js';
 
 /**
  * The backend integration stacks run on: `CW_TEST_DB=postgres` gives each
@@ -33,7 +33,13 @@ export function databaseUrlOf(dataDir: string): string | undefined {
 export async function testStack(
   name: string,
   options: Omit<StackOptions, 'dir' | 'clockOffsetMs'> & { clock?: TestClock } = {},
-): Promise<{ stack: Stack; cleanup: () => Promise<void>; clock: TestClock }> {
+): Promise<{
+  stack: Stack;
+  cleanup: () => Promise<void>;
+  clock: TestClock;
+  /** The stack's private PostgreSQL cluster (CW_TEST_DB=postgres), for tests that need a second database. */
+  cluster: PgCluster | undefined;
+}> {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), `cw-${name}-`));
   // Under a dot-folder, as the demo's `.demo/`: any data directory must work (file senders refuse
   // dot-segments by default).
@@ -61,6 +67,7 @@ export async function testStack(
   return {
     stack,
     clock,
+    cluster,
     cleanup: async () => {
       try {
         await stack.stop();

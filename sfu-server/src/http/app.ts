@@ -16,6 +16,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Mounted under /api/v1, in order. */
   api: { path: string; router: Router }[];
+  /** Mounted at the root before the console (operations: /metrics). */
+  root?: { path: string; router: Router }[];
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -51,6 +53,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   for (const { path: mount, router } of options.api) api.use(mount, router);
   api.use(notFoundApi);
   app.use('/api/v1', api);
+  for (const { path: mount, router } of options.root ?? []) app.use(mount, router);
 
   const indexHtml = path.join(options.consoleDir, 'index.html');
   if (fs.existsSync(indexHtml)) {

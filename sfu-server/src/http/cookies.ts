@@ -1,35 +1,34 @@
 import type { IncomingMessage } from 'node:http';
+import { parseCookie, stringifySetCookie } from 'cookie';
 
 export const SESSION_COOKIE = 'cw_session';
 
-/** Reads one cookie from a request without a dependency; first occurrence wins. */
+/** A value that does not decode is a cookie we never set: treated as absent. */
+function decode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads one cookie from a request (the `cookie` package's parser); the first occurrence wins. */
 export function readCookie(request: IncomingMessage, name: string): string | undefined {
   const header = request.headers.cookie;
   if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() !== name) continue;
-    const value = part.slice(eq + 1).trim();
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return undefined; // a cookie we never set; treat as absent
-    }
-  }
-  return undefined;
+  return parseCookie(header, { decode })[name];
 }
 
 export function sessionCookie(value: string, options: { secure: boolean; maxAgeSeconds: number }): string {
-  const parts = [
-    `${SESSION_COOKIE}=${encodeURIComponent(value)}`,
-    'Path=/',
-    'HttpOnly',
-    'SameSite=Strict',
-    `Max-Age=${options.maxAgeSeconds}`,
-  ];
-  if (options.secure) parts.push('Secure');
-  return parts.join('; ');
+  return stringifySetCookie({
+    name: SESSION_COOKIE,
+    value,
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    maxAge: options.maxAgeSeconds,
+    secure: options.secure,
+  });
 }
 
 export function clearedSessionCookie(secure: boolean): string {

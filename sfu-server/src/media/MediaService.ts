@@ -80,6 +80,35 @@ export class MediaService extends TypedEmitter<MediaServiceEvents> {
     return this.#pool.pids();
   }
 
+  /** Worker slots with a live worker now, of how many. */
+  liveWorkers(): { live: number; size: number } {
+    let live = 0;
+    for (let index = 0; index < this.#pool.size; index++) if (this.#pool.slot(index)) live += 1;
+    return { live, size: this.#pool.size };
+  }
+
+  /** CPU and peak memory of each live worker (mediasoup's getrusage of the worker process). */
+  async workerUsage(): Promise<
+    { index: number; pid: number; userMs: number; systemMs: number; maxRssKb: number }[]
+  > {
+    const out = [];
+    for (let index = 0; index < this.#pool.size; index++) {
+      const slot = this.#pool.slot(index);
+      if (!slot) continue;
+      // A worker dying while asked is left out of this scrape.
+      const usage = await slot.worker.getResourceUsage().catch(() => undefined);
+      if (!usage) continue;
+      out.push({
+        index,
+        pid: slot.worker.pid,
+        userMs: usage.ru_utime,
+        systemMs: usage.ru_stime,
+        maxRssKb: usage.ru_maxrss,
+      });
+    }
+    return out;
+  }
+
   /** Which slot serves a department, if it has a router. */
   workerIndexOf(departmentId: string): number | undefined {
     return this.#placement.get(departmentId);

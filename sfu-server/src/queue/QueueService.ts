@@ -49,6 +49,10 @@ export type QueueServiceEvents = {
   ];
   /** A newly accepted event (not replays), at its corrected time. */
   accepted: [event: QueueEvent, at: number];
+  /** A batch answered, event by event (accepted, duplicate, rejected). */
+  batch: [origin: EventOrigin, result: EventBatchResult];
+  /** A batch refused whole before any event was looked at (too large), with the error's code. */
+  batchRefused: [origin: EventOrigin, code: string];
 };
 
 /** Events that put a ticket at a counter. */
@@ -193,6 +197,18 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     return run;
   }
 
+  async #ingest(origin: EventOrigin, raw: unknown[], sentAt: number | undefined): Promise<EventBatchResult> {
+    let result: EventBatchResult;
+    try {
+      result = await this.#ingestBatch(origin, raw, sentAt);
+    } catch (error) {
+      if (error instanceof AppError) this.emit('batchRefused', origin, error.code);
+      throw error;
+    }
+    this.emit('batch', origin, result);
+    return result;
+  }
+
   /**
    * Builds one event from today's state and ingests it in the same turn of
    * the ingest queue: no other batch lands in between, so what the event
@@ -215,7 +231,11 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     return run;
   }
 
-  async #ingest(origin: EventOrigin, raw: unknown[], sentAt: number | undefined): Promise<EventBatchResult> {
+  async #ingestBatch(
+    origin: EventOrigin,
+    raw: unknown[],
+    sentAt: number | undefined,
+  ): Promise<EventBatchResult> {
     if (raw.length > MAX_EVENT_BATCH) {
       throw new AppError('message_too_large', `a batch holds at most ${MAX_EVENT_BATCH} events`);
     }

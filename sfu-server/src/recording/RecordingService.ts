@@ -55,6 +55,20 @@ export type RecordingServiceEvents = {
   storageOk: [];
 };
 
+/** Recording figures for operations (metrics, health). */
+export interface RecordingFigures {
+  /** Counters by recording health (counters not recording are not listed). */
+  health: Map<string, RecordingHealth>;
+  /** Recorder ffmpegs running now. */
+  activeRecorders: number;
+  /** Bytes of stored segments, and the quota (null: none). */
+  usedBytes: number | null;
+  quotaBytes: number | null;
+  full: boolean;
+  /** The recordings file system: free (for unprivileged users) and total bytes; null if unreadable. */
+  disk: { freeBytes: number; totalBytes: number } | null;
+}
+
 /** What a counter publishes now, as the recorder needs it. */
 export interface RecordedMedia {
   epoch: number;
@@ -96,6 +110,8 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
   readonly #clips = new Map<string, Promise<Clip>>();
   #retention: Promise<RetentionResult> | null = null;
   #storageFull = false;
+  /** Bytes of stored segments at the last retention pass. */
+  #usedBytes: number | null = null;
   #retentionTimer: ReturnType<typeof setInterval> | undefined;
   #healthTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -234,6 +250,34 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     return this.#health.get(counterId) ?? 'off';
   }
 
+  /** Figures for operations: health by counter, recorders running, space used and left. */
+  async figures(): Promise<RecordingFigures> {
+    let disk: RecordingFigures['disk'] = null;
+    try {
+      const stats = await fs.statfs(this.#root);
+      disk = { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'recordings file system unreadable');
+    }
+    return {
+      health: new Map(this.#health),
+      activeRecorders: [...this.#tracked.values()].filter((t) => t.recorder.pid !== undefined).length,
+      usedBytes: this.#usedBytes,
+      quotaBytes: this.#quotaBytes,
+      full: this.#storageFull,
+      disk,
+    };
+  }
+
+  /** The directory segments are written under (real path). */
+  get dir(): string {
+    return this.#root;
+  }
+
+  get storageFull(): boolean {
+    return this.#storageFull;
+  }
+
   /** The recording ffmpeg of a counter, for tests and benchmarks. */
   pid(counterId: string): number | undefined {
     return this.#tracked.get(counterId)?.recorder.pid;
@@ -297,6 +341,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       now,
       logger: this.#logger,
     });
+    this.#usedBytes = result.usedBytes;
     if (result.deleted > 0) this.#logger.info({ ...result }, 'retention deleted segments');
     await pruneClips(this.#clipsDir, this.#clipMaxAgeMs, this.#logger);
     if (result.full && !this.#storageFull && this.#quotaBytes !== null) {

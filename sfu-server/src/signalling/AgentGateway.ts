@@ -70,6 +70,11 @@ export class AgentGateway extends TypedEmitter<AgentGatewayEvents> {
     });
   }
 
+  /** Agents connected and authenticated now. */
+  get connectionCount(): number {
+    return this.#byCounter.size;
+  }
+
   isConnected(counterId: string): boolean {
     return this.#byCounter.has(counterId);
   }

@@ -112,6 +112,11 @@ export interface ChangeFeed {
    * SQLite polls `PRAGMA data_version`; PostgreSQL would LISTEN/NOTIFY.
    */
   follow(listener: (changes: Change[]) => void): ChangeSubscription;
+  /**
+   * Whether the push channel is up (PostgreSQL's LISTEN connection); null for
+   * a feed that only polls (SQLite). Down, changes still arrive by the poll.
+   */
+  listening(): boolean | null;
 }
 
 /** How the provisioning file's secret for a counter or department was taken. */
@@ -195,6 +200,9 @@ export interface Storage {
   readonly wallViews: WallViewStore;
   readonly officers: OfficerStore;
   readonly campaigns: CampaignStore;
+
+  /** A trivial query: the database answers (health checks). */
+  ping(): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -1,11 +1,18 @@
 import { Router } from 'express';
+import type { HealthReport } from '../../ops/HealthCheck.js';
 
-/** Liveness for load balancers and supervisors: no session, nothing sensitive. */
-export function healthRoutes(liveWorkers: () => number): Router {
+/**
+ * Liveness and readiness for load balancers and supervisors: no session,
+ * nothing sensitive. 200 when every dependency is fine; 503 naming the
+ * failing ones (`failing: ["database"]`) otherwise. `ok` and `workers` are
+ * kept from the first version of this endpoint.
+ */
+export function healthRoutes(check: () => Promise<HealthReport>): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
-    const workers = liveWorkers();
-    res.status(workers > 0 ? 200 : 503).json({ ok: workers > 0, workers });
+  router.get('/', async (_req, res) => {
+    const report = await check();
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(report.ok ? 200 : 503).json(report);
   });
   return router;
 }

@@ -33,6 +33,8 @@ export class PgChangeFeed implements ChangeFeed {
   readonly #followers = new Set<Follower>();
   #listener: pg.PoolClient | undefined;
   #listening: Promise<void> | undefined;
+  /** The LISTEN connection is up (set once LISTEN succeeded, cleared when the connection fails or ends). */
+  #listenerUp = false;
   #closed = false;
 
   constructor(db: PgDb, options: { logger: Logger; now: Clock; pollMs?: number }) {
@@ -62,11 +64,22 @@ export class PgChangeFeed implements ChangeFeed {
     this.#listening ??= (async () => {
       const client = await this.#db.pool.connect();
       client.on('notification', () => this.#wakeAll());
-      client.on('error', (error) => this.#logger.warn({ err: error }, 'change feed connection failed'));
+      client.on('error', (error) => {
+        this.#listenerUp = false;
+        this.#logger.warn({ err: error }, 'change feed connection failed');
+      });
+      client.on('end', () => {
+        this.#listenerUp = false;
+      });
       await client.query(`LISTEN ${CHANNEL}`);
       this.#listener = client;
+      this.#listenerUp = true;
     })();
     await this.#listening;
+  }
+
+  listening(): boolean {
+    return this.#listenerUp;
   }
 
   #wakeAll(): void {

@@ -716,6 +716,10 @@ export class PgStorage implements Storage {
     );
   }
 
+  async ping(): Promise<void> {
+    await this.#db.get('SELECT 1 AS one');
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

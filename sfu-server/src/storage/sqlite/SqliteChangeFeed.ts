@@ -57,6 +57,10 @@ export class SqliteChangeFeed implements ChangeFeed {
     this.#db.prepare('DELETE FROM changes WHERE at < ?').run(this.#now() - KEEP_MS);
   }
 
+  listening(): null {
+    return null;
+  }
+
   follow(listener: (changes: Change[]) => void): ChangeSubscription {
     const after = this.#after;
     if (!after) throw new Error('change feed used before the schema was migrated');

@@ -659,6 +659,10 @@ export class SqliteStorage implements Storage {
       .run(departmentId, JSON.stringify(thresholds));
   }
 
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
