@@ -158,9 +158,9 @@ export class Directory extends TypedEmitter<DirectoryEvents> {
     const kept: string[] = [];
     const seededKept: string[] = [];
     for (const { apiKeyHash, ...department } of file.departments) {
-      const services =
-        department.services ??
-        [...new Set(file.counters.filter((c) => c.departmentId === department.id).flatMap((c) => c.services))];
+      const services = department.services ?? [
+        ...new Set(file.counters.filter((c) => c.departmentId === department.id).flatMap((c) => c.services)),
+      ];
       if (!(await this.#storage.saveDepartment({ ...department, services }))) {
         seededKept.push(`department ${department.id}`);
       }

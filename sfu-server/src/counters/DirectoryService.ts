@@ -94,7 +94,11 @@ export class DirectoryService {
       objectId: input.id,
       details: { name: input.name, level: input.level, services: input.services },
     });
-    await this.#apply(actor, [{ op: 'create_department', department: input }], `department ${input.id} exists`);
+    await this.#apply(
+      actor,
+      [{ op: 'create_department', department: input }],
+      `department ${input.id} exists`,
+    );
   }
 
   async updateDepartment(admin: DirectoryAdmin, id: string, patch: UpdateDepartment): Promise<void> {
@@ -112,9 +116,13 @@ export class DirectoryService {
       departmentId: id,
       objectType: 'department',
       objectId: id,
-      details: { before: changed(existing, next), after: changed(next, existing) },
+      details: difference(existing, next),
     });
-    await this.#apply(admin.actor, [{ op: 'update_department', department: next }], `department ${id} is retired`);
+    await this.#apply(
+      admin.actor,
+      [{ op: 'update_department', department: next }],
+      `department ${id} is retired`,
+    );
   }
 
   async retireDepartment(admin: DirectoryAdmin, id: string): Promise<void> {
@@ -163,7 +171,7 @@ export class DirectoryService {
       counterId: id,
       objectType: 'counter',
       objectId: id,
-      details: { before: changed(existing, next), after: changed(next, existing) },
+      details: difference(existing, next),
     });
     await this.#apply(admin.actor, [{ op: 'update_counter', counter: next }], `counter ${id} is retired`);
   }
@@ -201,7 +209,10 @@ export class DirectoryService {
     for (const row of rows) {
       const departmentId = row.kind === 'department' ? row.department.id : row.counter.departmentId;
       if (row.kind === 'department' && !knownDepartments.has(departmentId) && user.departmentIds !== null) {
-        errors.push({ line: row.line, message: 'only an administrator of every department adds departments' });
+        errors.push({
+          line: row.line,
+          message: 'only an administrator of every department adds departments',
+        });
       } else if (!inScope(user, departmentId)) {
         errors.push({ line: row.line, message: `department ${departmentId} is not yours to manage` });
       }
@@ -311,13 +322,19 @@ export class DirectoryService {
   }
 }
 
-/** The fields of `a` that differ from `b`. */
-function changed<T extends object>(a: T, b: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(a) as (keyof T)[]) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) out[key] = a[key];
+/** What a change changes: the fields of `next` that differ, as they were and as they become. */
+function difference<T extends object>(
+  existing: T,
+  next: Partial<T>,
+): { before: Partial<T>; after: Partial<T> } {
+  const before: Partial<T> = {};
+  const after: Partial<T> = {};
+  for (const key of Object.keys(next) as (keyof T)[]) {
+    if (JSON.stringify(existing[key]) === JSON.stringify(next[key])) continue;
+    before[key] = existing[key];
+    after[key] = next[key];
   }
-  return out;
+  return { before, after };
 }
 
 function importRefused(errors: DirectoryCsvError[]): AppError {
@@ -351,10 +368,12 @@ export function readCsv(csv: string): { line: number; cells: Record<string, stri
       skip_empty_lines: true,
       info: true,
       trim: false,
-    }) as { record: Record<string, string>; info: { lines: number } }[];
+    });
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
-    throw importRefused([{ line, message: (error as Error).message.replace(/^Invalid Record Length: /, '') }]);
+    throw importRefused([
+      { line, message: (error as Error).message.replace(/^Invalid Record Length: /, '') },
+    ]);
   }
   return rows.map(({ record, info }) => ({ line: info.lines, cells: record }));
 }

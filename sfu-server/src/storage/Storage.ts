@@ -76,7 +76,10 @@ export interface DirectoryStore {
   /** A new one-time code for a counter not retired (replacing any earlier one); false if none such. */
   setCounterCode(counterId: string, codeHash: string, expiresAt: number): Promise<boolean>;
   /** The counter a live code (not used, not expired at `now`) is for. */
-  counterForCode(codeHash: string, now: number): Promise<{ counterId: string; departmentId: string } | undefined>;
+  counterForCode(
+    codeHash: string,
+    now: number,
+  ): Promise<{ counterId: string; departmentId: string } | undefined>;
   /**
    * Exchanges a live code for the counter's agent token, atomically: the code
    * is used up, the token replaces the old one. Undefined when the code is
@@ -180,7 +183,9 @@ export interface Storage {
    * rows the console never changed, never revives a retired one. True if it
    * wrote the row.
    */
-  saveDepartment(department: Department & Partial<Pick<DepartmentEntry, 'level' | 'services'>>): Promise<boolean>;
+  saveDepartment(
+    department: Department & Partial<Pick<DepartmentEntry, 'level' | 'services'>>,
+  ): Promise<boolean>;
   saveCounter(counter: Counter): Promise<boolean>;
   /**
    * Rotates or revokes (null) a counter's agent token in the database: from

@@ -75,6 +75,7 @@ export const AUDIT_OBJECT_LABELS_VI: Record<string, string> = {
   alert: 'Cảnh báo',
   department: 'Đơn vị',
   device: 'Thiết bị',
+  directory: 'Danh bạ',
   consumer: LIVE_STREAM_VI,
 };
 

@@ -130,12 +130,12 @@ const Days = cell.transform((text, ctx): number[] => {
   if (range) {
     const from = Number(range[1]);
     const to = Number(range[2]);
-    if (from > to) ctx.addIssue({ code: 'custom', message: 'days: the range must go up (1-6)' });
+    if (from > to) ctx.addIssue({ code: 'custom', message: 'the range must go up (1-6)' });
     return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
   }
   const days = list(text).map(Number);
   if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
-    ctx.addIssue({ code: 'custom', message: 'days: ISO weekdays 1–7 as 1-6 or 1;3;5' });
+    ctx.addIssue({ code: 'custom', message: 'ISO weekdays 1–7 as 1-6 or 1;3;5' });
     return [];
   }
   return [...new Set(days)].sort();
@@ -146,7 +146,7 @@ const DepartmentRowSchema = z
     kind: z.literal('department'),
     id: DepartmentIdSchema,
     name: DisplayNameSchema,
-    department: z.literal('', { message: 'department: leave empty on a department row' }),
+    department: z.literal('', { message: 'leave empty on a department row' }),
     level: DepartmentLevelSchema,
     services: cell.transform(list).pipe(Services),
     days: Days,
@@ -176,15 +176,18 @@ const CounterRowSchema = z
     id: CounterIdSchema,
     name: DisplayNameSchema,
     department: DepartmentIdSchema,
-    level: z.literal('', { message: 'level: leave empty on a counter row' }),
+    level: z.literal('', { message: 'leave empty on a counter row' }),
     services: cell.transform(list).pipe(z.array(ServiceCodeSchema).max(32)),
-    days: z.literal('', { message: 'days: leave empty on a counter row' }),
-    open: z.literal('', { message: 'open: leave empty on a counter row' }),
-    close: z.literal('', { message: 'close: leave empty on a counter row' }),
+    days: z.literal('', { message: 'leave empty on a counter row' }),
+    open: z.literal('', { message: 'leave empty on a counter row' }),
+    close: z.literal('', { message: 'leave empty on a counter row' }),
   })
-  .transform(
-    (r): CreateCounter => ({ id: r.id, departmentId: r.department, name: r.name, services: r.services }),
-  );
+  .transform((r): CreateCounter => ({
+    id: r.id,
+    departmentId: r.department,
+    name: r.name,
+    services: r.services,
+  }));
 
 export type DirectoryCsvRow =
   | { kind: 'department'; line: number; department: CreateDepartment }

@@ -1,5 +1,10 @@
 import type { DirectoryChange, DirectoryStore } from '../Storage.js';
-import { COUNTER_FOR_CODE_SQL, REDEEM_COUNTER_CODE_SQL, changeSubject, directoryStatements } from '../rows/directoryRows.js';
+import {
+  COUNTER_FOR_CODE_SQL,
+  REDEEM_COUNTER_CODE_SQL,
+  changeSubject,
+  directoryStatements,
+} from '../rows/directoryRows.js';
 import type { PgChangeFeed } from './PgChangeFeed.js';
 import type { PgDb } from './PgDb.js';
 

@@ -3,7 +3,6 @@ import {
   AlertSchema,
   AlertThresholdsSchema,
   HistoryPointSchema,
-  OpeningHoursSchema,
   QueueEventSchema,
   RoleSchema,
   type AlertQuery,
@@ -213,7 +212,9 @@ export class PgStorage implements Storage {
   }
 
   async listDepartments(): Promise<DepartmentRecord[]> {
-    return (await this.#db.all<DepartmentRow>('SELECT * FROM departments ORDER BY id')).map(departmentFromRow);
+    return (await this.#db.all<DepartmentRow>('SELECT * FROM departments ORDER BY id')).map(
+      departmentFromRow,
+    );
   }
 
   async listCounters(): Promise<CounterRecord[]> {
@@ -222,7 +223,9 @@ export class PgStorage implements Storage {
     );
   }
 
-  async saveDepartment(d: Department & Partial<Pick<DepartmentEntry, 'level' | 'services'>>): Promise<boolean> {
+  async saveDepartment(
+    d: Department & Partial<Pick<DepartmentEntry, 'level' | 'services'>>,
+  ): Promise<boolean> {
     const entry = { level: 'commune' as const, services: [], ...d };
     return (await this.#db.run(SEED_DEPARTMENT_SQL, seedDepartmentParams(entry, this.#now()))) === 1;
   }

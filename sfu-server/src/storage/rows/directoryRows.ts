@@ -45,7 +45,7 @@ export function departmentFromRow(r: DepartmentRow): DepartmentRecord {
     apiKeyHash: r.api_key_hash,
     level: DepartmentLevelSchema.parse(r.level),
     services: json(StringList, r.services, 'departments.services'),
-    retiredAt: r.retired_at === null ? null : Number(r.retired_at),
+    retiredAt: r.retired_at,
     retiredBy: r.retired_by,
   };
 }
@@ -57,9 +57,9 @@ export function counterFromRow(r: CounterRow): CounterRecord {
     name: r.name,
     services: json(StringList, r.services, 'counters.services'),
     tokenHash: r.token_hash,
-    retiredAt: r.retired_at === null ? null : Number(r.retired_at),
+    retiredAt: r.retired_at,
     retiredBy: r.retired_by,
-    codeExpiresAt: r.code_expires_at === null ? null : Number(r.code_expires_at),
+    codeExpiresAt: r.code_expires_at,
   };
 }
 

@@ -1,6 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DirectoryChange, DirectoryStore } from '../Storage.js';
-import { COUNTER_FOR_CODE_SQL, REDEEM_COUNTER_CODE_SQL, changeSubject, directoryStatements } from '../rows/directoryRows.js';
+import {
+  COUNTER_FOR_CODE_SQL,
+  REDEEM_COUNTER_CODE_SQL,
+  changeSubject,
+  directoryStatements,
+} from '../rows/directoryRows.js';
 import type { SqliteChangeFeed } from './SqliteChangeFeed.js';
 
 type Db = BetterSqlite3.Database;

@@ -6,7 +6,6 @@ import {
   AlertSchema,
   AlertThresholdsSchema,
   HistoryPointSchema,
-  OpeningHoursSchema,
   QueueEventSchema,
   RoleSchema,
   type AlertQuery,
@@ -185,7 +184,10 @@ export class SqliteStorage implements Storage {
   }
 
   async listDepartments(): Promise<DepartmentRecord[]> {
-    return this.#db.prepare<[], DepartmentRow>('SELECT * FROM departments ORDER BY id').all().map(departmentFromRow);
+    return this.#db
+      .prepare<[], DepartmentRow>('SELECT * FROM departments ORDER BY id')
+      .all()
+      .map(departmentFromRow);
   }
 
   async listCounters(): Promise<CounterRecord[]> {
@@ -195,9 +197,13 @@ export class SqliteStorage implements Storage {
       .map(counterFromRow);
   }
 
-  async saveDepartment(d: Department & Partial<Pick<DepartmentEntry, 'level' | 'services'>>): Promise<boolean> {
+  async saveDepartment(
+    d: Department & Partial<Pick<DepartmentEntry, 'level' | 'services'>>,
+  ): Promise<boolean> {
     const entry = { level: 'commune' as const, services: [], ...d };
-    return this.#db.prepare(SEED_DEPARTMENT_SQL).run(...seedDepartmentParams(entry, this.#now())).changes === 1;
+    return (
+      this.#db.prepare(SEED_DEPARTMENT_SQL).run(...seedDepartmentParams(entry, this.#now())).changes === 1
+    );
   }
 
   async saveCounter(c: Counter): Promise<boolean> {
