@@ -28,6 +28,7 @@ const ON_POSTGRES = [
   'supervision-e2e',
   'inspection-e2e',
   'device-hall',
+  'directory-console',
 ];
 export default defineConfig({
   test: {
