@@ -179,11 +179,29 @@ export function AddDepartment({ onDone }: { onDone: () => void }) {
       </fieldset>
       <label className="field">
         {t('admin.dir.open')}
-        <input type="time" name="open" value={open} required onChange={(e) => setOpen(e.target.value)} />
+        <input
+          name="open"
+          value={open}
+          required
+          inputMode="numeric"
+          pattern="([01][0-9]|2[0-3]):[0-5][0-9]"
+          placeholder="HH:MM"
+          maxLength={5}
+          onChange={(e) => setOpen(e.target.value)}
+        />
       </label>
       <label className="field">
         {t('admin.dir.close')}
-        <input type="time" name="close" value={close} required onChange={(e) => setClose(e.target.value)} />
+        <input
+          name="close"
+          value={close}
+          required
+          inputMode="numeric"
+          pattern="([01][0-9]|2[0-3]):[0-5][0-9]"
+          placeholder="HH:MM"
+          maxLength={5}
+          onChange={(e) => setClose(e.target.value)}
+        />
       </label>
       <fieldset className="field field-wide">
         <legend>{t('admin.dir.services')}</legend>

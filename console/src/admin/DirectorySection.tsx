@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import {
   DirectoryEntriesSchema,
@@ -280,9 +280,12 @@ function CodeBox({
 }) {
   const t = useT();
   const lang = useStore((s) => s.lang);
+  const box = useRef<HTMLDivElement>(null);
+  // Issued from a row further down: bring the code into view.
+  useEffect(() => box.current?.scrollIntoView({ block: 'start' }), [issued.code]);
   const command = `counterwatch-agent enroll --server ${window.location.origin} --code ${issued.code}`;
   return (
-    <div className="secret-box" data-secret role="alert" aria-labelledby="counter-code-label">
+    <div ref={box} className="secret-box directory-code" data-secret role="alert" aria-labelledby="counter-code-label">
       <p id="counter-code-label">
         <strong>{t('admin.dir.codeFor', { name })}</strong>
       </p>
