@@ -285,7 +285,13 @@ function CodeBox({
   useEffect(() => box.current?.scrollIntoView({ block: 'start' }), [issued.code]);
   const command = `counterwatch-agent enroll --server ${window.location.origin} --code ${issued.code}`;
   return (
-    <div ref={box} className="secret-box directory-code" data-secret role="alert" aria-labelledby="counter-code-label">
+    <div
+      ref={box}
+      className="secret-box directory-code"
+      data-secret
+      role="alert"
+      aria-labelledby="counter-code-label"
+    >
       <p id="counter-code-label">
         <strong>{t('admin.dir.codeFor', { name })}</strong>
       </p>
