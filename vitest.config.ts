@@ -29,6 +29,7 @@ const ON_POSTGRES = [
   'inspection-e2e',
   'device-hall',
   'operations',
+  'directory-console',
 ];
 export default defineConfig({
   test: {

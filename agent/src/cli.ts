@@ -1,11 +1,44 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
-import { setListenerErrorHandler } from '@counterwatch/shared';
+import { clockOffsetFromEnv, offsetClock, setListenerErrorHandler } from '@counterwatch/shared';
 import { AgentConfigError, loadAgentConfig } from './config.js';
+import { EnrollRefused, enroll, parseEnrollArgs } from './enroll.js';
 import { CounterAgent } from './CounterAgent.js';
 import { SourceError } from './media/sources.js';
 
+/** `counterwatch-agent enroll …`: the console's one-time code for this counter's credentials. */
+async function enrollCommand(argv: string[]): Promise<void> {
+  let options;
+  try {
+    options = parseEnrollArgs(argv);
+  } catch (error) {
+    if (error instanceof AgentConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(64); // EX_USAGE
+    }
+    throw error;
+  }
+  try {
+    const enrolled = await enroll(options, offsetClock(clockOffsetFromEnv(process.env)));
+    // Never the token: only where it is.
+    process.stdout.write(
+      `counterwatch-agent: enrolled as counter ${enrolled.counterId} (${enrolled.departmentId}); credentials in ${options.credentialsFile}\n`,
+    );
+  } catch (error) {
+    if (error instanceof EnrollRefused) {
+      process.stderr.write(`enrolment refused (${error.status}): ${error.message}\n`);
+      process.exit(error.status === 429 ? 75 : 77); // EX_TEMPFAIL, EX_NOPERM
+    }
+    process.stderr.write(`enrolment failed: ${(error as Error).message}\n`);
+    process.exit(69); // EX_UNAVAILABLE
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'enroll') {
+    await enrollCommand(process.argv.slice(3));
+    return;
+  }
   let config;
   try {
     config = loadAgentConfig(process.argv.slice(2));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CounterIdSchema, VideoCodecSchema, clockOffsetFromEnv, describeIssues } from '@counterwatch/shared';
+import { defaultCredentialsFile, readCredentials, type Credentials } from './credentials.js';
 import { parseAudioSource, parseVideoSource, type AudioSource, type VideoSource } from './media/sources.js';
 
 export interface AgentConfig {
@@ -45,11 +46,15 @@ export class AgentConfigError extends Error {
   }
 }
 
-export const USAGE = `usage: counterwatch-agent --server URL --counter ID --token-file PATH [options]
+export const USAGE = `usage: counterwatch-agent enroll --server URL --code CODE   (once: see enroll --help)
+       counterwatch-agent [--credentials FILE] [options]
+       counterwatch-agent --server URL --counter ID --token-file PATH [options]
 
-  --server URL          CounterWatch server, e.g. https://counterwatch.example.vn
-  --counter ID          this counter's id
-  --token-file PATH     file holding this counter's agent token
+  --credentials FILE    what "enroll" kept: server, counter, token
+                        (default $XDG_CONFIG_HOME/counterwatch-agent/credentials.json)
+  --server URL          CounterWatch server, e.g. https://counterwatch.example.vn (default: the credentials')
+  --counter ID          this counter's id (default: the credentials')
+  --token-file PATH     file holding this counter's agent token (instead of the credentials)
   --video SRC           test | clock | v4l2:/dev/videoN | rtsp://user:pass@camera/stream | FILE   (default test;
                         clock: a test picture carrying its capture time, to measure glass-to-glass)
   --audio SRC           test | alsa:DEVICE | rtsp | none                                   (default test)
@@ -75,6 +80,7 @@ const FileSchema = z
     server: z.string(),
     counter: z.string(),
     tokenFile: z.string(),
+    credentials: z.string(),
     video: z.string(),
     audio: z.string(),
     codec: z.string(),
@@ -106,6 +112,7 @@ export function loadAgentConfig(
         server: { type: 'string' },
         counter: { type: 'string' },
         'token-file': { type: 'string' },
+        credentials: { type: 'string' },
         video: { type: 'string' },
         audio: { type: 'string' },
         codec: { type: 'string' },
@@ -151,11 +158,29 @@ export function loadAgentConfig(
   const pick = (flag: string | undefined, fromFile: string | number | undefined): string | undefined =>
     flag ?? (fromFile === undefined ? undefined : String(fromFile));
   const need = (name: string, value: string | undefined): string => {
-    if (value === undefined || value === '') throw new AgentConfigError(`--${name} is required\n\n${USAGE}`);
+    if (value === undefined || value === '') {
+      const hint = name === 'token-file' ? ' (or enroll first: counterwatch-agent enroll --help)' : '';
+      throw new AgentConfigError(`--${name} is required${hint}\n\n${USAGE}`);
+    }
     return value;
   };
 
-  const serverRaw = need('server', pick(values.server, file.server));
+  // Without --token-file, the credentials "counterwatch-agent enroll" kept.
+  const tokenFile = pick(values['token-file'], file.tokenFile);
+  const credentialsFile = pick(values.credentials, file.credentials) ?? defaultCredentialsFile(env);
+  const warnings: string[] = [];
+  let enrolled: Credentials | undefined;
+  if (tokenFile === undefined && fs.existsSync(credentialsFile)) {
+    try {
+      const { credentials, warning } = readCredentials(credentialsFile);
+      enrolled = credentials;
+      if (warning) warnings.push(warning);
+    } catch (error) {
+      throw new AgentConfigError(`--credentials ${credentialsFile}: ${(error as Error).message}`);
+    }
+  }
+
+  const serverRaw = need('server', pick(values.server, file.server) ?? enrolled?.server);
   let serverUrl: URL;
   try {
     serverUrl = new URL(serverRaw);
@@ -166,21 +191,31 @@ export function loadAgentConfig(
     throw new AgentConfigError('--server must be an http:// or https:// URL');
   }
 
-  const counter = CounterIdSchema.safeParse(need('counter', pick(values.counter, file.counter)));
+  const counter = CounterIdSchema.safeParse(
+    need('counter', pick(values.counter, file.counter) ?? enrolled?.counterId),
+  );
   if (!counter.success)
     throw new AgentConfigError(`--counter: ${counter.error.issues[0]?.message ?? 'invalid'}`);
-
-  const tokenFile = need('token-file', pick(values['token-file'], file.tokenFile));
-  let token: string;
-  try {
-    token = fs.readFileSync(tokenFile, 'utf8').trim();
-  } catch (error) {
-    throw new AgentConfigError(`--token-file ${tokenFile}: ${(error as Error).message}`);
+  if (enrolled && enrolled.counterId !== counter.data) {
+    throw new AgentConfigError(
+      `--counter ${counter.data}: ${credentialsFile} is for counter ${enrolled.counterId}; enroll this PC again`,
+    );
   }
-  if (token.length < 16) throw new AgentConfigError(`--token-file ${tokenFile}: the token is too short`);
+
+  let token: string;
+  if (enrolled) {
+    token = enrolled.token;
+  } else {
+    const from = need('token-file', tokenFile);
+    try {
+      token = fs.readFileSync(from, 'utf8').trim();
+    } catch (error) {
+      throw new AgentConfigError(`--token-file ${from}: ${(error as Error).message}`);
+    }
+    if (token.length < 16) throw new AgentConfigError(`--token-file ${from}: the token is too short`);
+  }
 
   const video = parseVideoSource(pick(values.video, file.video) ?? 'test');
-  const warnings: string[] = [];
   if (values.video !== undefined && video.kind === 'rtsp' && new URL(video.url).password !== '') {
     warnings.push(
       'the camera password is on the command line, where any user of this PC can read it (ps): put "video" in the --config file instead',

@@ -40,7 +40,9 @@ import { deviceAdminRoutes } from './http/routes/deviceAdminRoutes.js';
 import { officerAdminRoutes } from './http/routes/officerAdminRoutes.js';
 import { authRoutes } from './http/routes/authRoutes.js';
 import { deviceRoutes } from './http/routes/deviceRoutes.js';
-import { directoryRoutes } from './http/routes/directoryRoutes.js';
+import { agentEnrolRoutes, directoryAdminRoutes, directoryRoutes } from './http/routes/directoryRoutes.js';
+import { DirectoryService } from './counters/DirectoryService.js';
+import { EnrolmentLimiter } from './auth/enrolment.js';
 import { eventsRoutes } from './http/routes/eventsRoutes.js';
 import { healthRoutes } from './http/routes/healthRoutes.js';
 import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
@@ -114,6 +116,7 @@ export class CounterWatchServer {
   readonly #inspections: InspectionService;
   readonly #wallViews: WallViewService;
   readonly #devices: DeviceRegistry;
+  readonly #directoryAdmin: DirectoryService;
   readonly #officers: OfficerService;
   readonly #reports: ReportService;
   readonly #reportSchedule: ReportScheduler;
@@ -189,12 +192,23 @@ export class CounterWatchServer {
       releaseAfterMs,
       now: clock,
     });
+    // One limiter for both enrolment endpoints: wrong codes count together.
+    const enrolments = new EnrolmentLimiter({ now: clock });
     this.#devices = new DeviceRegistry({
       store: storage.devices,
       audit: this.#audit,
       directory: this.#directory,
       logger,
       now: clock,
+      limiter: enrolments,
+    });
+    this.#directoryAdmin = new DirectoryService({
+      store: storage.directory,
+      audit: this.#audit,
+      host: this.#directory,
+      logger,
+      now: clock,
+      limiter: enrolments,
     });
     this.#reports = new ReportService({
       storage,
@@ -491,6 +505,8 @@ export class CounterWatchServer {
   #buildApp(): express.Express {
     const config = this.#config;
     const counterOf = (id: string) => this.#directory.counter(id);
+    // Recordings and records of a retired counter stay readable.
+    const counterOnRecord = (id: string) => this.#directory.counterOnRecord(id);
     const clipsDir = path.join(config.dataDir, 'clips');
     const clips = {
       clip: (counterId: string, from: number, to: number) => {
@@ -540,7 +556,16 @@ export class CounterWatchServer {
           }),
         },
         { path: '/files', router: this.#downloads.routes(this.#sessions) },
-        { path: '/directory', router: directoryRoutes(this.#sessions, this.#directory) },
+        {
+          // Retired ones included: the audit trail names them.
+          path: '/directory',
+          router: directoryRoutes(this.#sessions, {
+            departments: () => this.#directory.entries().departments,
+            counters: () => this.#directory.entries().counters,
+          }),
+        },
+        { path: '/admin/directory', router: directoryAdminRoutes(this.#sessions, this.#directoryAdmin) },
+        { path: '/agent', router: agentEnrolRoutes(this.#directoryAdmin) },
         {
           path: '/audit',
           router: auditRoutes({
@@ -549,8 +574,8 @@ export class CounterWatchServer {
             search: new AuditSearch({
               audit: this.#audit,
               host: {
-                departments: () => this.#directory.departments(),
-                counters: () => this.#directory.counters(),
+                departments: () => this.#directory.entries().departments,
+                counters: () => this.#directory.entries().counters,
                 accounts: () => this.#storage.listUsers(),
               },
             }),
@@ -597,7 +622,7 @@ export class CounterWatchServer {
           router: counterReplayRoutes({
             sessions: this.#sessions,
             replay: new CounterReplay({
-              counter: counterOf,
+              counter: counterOnRecord,
               segments: this.#storage.recordings,
               interactions: (query) => this.#reviews.list(query),
               clip: (counterId, from, to) => clips.clip(counterId, from, to),
@@ -617,7 +642,7 @@ export class CounterWatchServer {
             clipsDir,
             exportsDir: path.join(config.dataDir, 'exports'),
             downloads: this.#downloads,
-            counter: counterOf,
+            counter: counterOnRecord,
             ticketEvents: (departmentId, ticketId) => this.#storage.listTicketEvents(departmentId, ticketId),
             now: this.#clock,
           }),

@@ -29,6 +29,8 @@ const PUBLIC = new Set([
   // answers whether the caller is logged in: the user, or null
   'GET /api/v1/auth/session',
   'POST /api/v1/device/enroll',
+  // a counter's one-time code for its agent token (counterwatch-agent enroll)
+  'POST /api/v1/agent/enroll',
 ]);
 const DEVICE = /^\/api\/v1\/(device|events)(\/|$)/;
 

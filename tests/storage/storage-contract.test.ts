@@ -176,6 +176,112 @@ describe.each(backends)('Storage on $name', (backend) => {
     ]);
   });
 
+  it('changes the directory from the console all or nothing, and the seed never overrides it', async () => {
+    const hours = { days: [1, 2, 3, 4, 5], open: '07:30', close: '17:00' };
+    const d3 = {
+      id: 'd3',
+      name: 'Phòng PC06',
+      openingHours: hours,
+      level: 'provincial' as const,
+      services: ['passport'],
+    };
+    // A create meeting an existing id rolls back the whole batch.
+    expect(
+      await storage.directory.apply(
+        [
+          { op: 'create_department', department: d3 },
+          { op: 'create_counter', counter: { id: 'c1', departmentId: 'd1', name: 'x', services: [] } },
+        ],
+        T0,
+        'admin',
+      ),
+    ).toEqual({ status: 'conflict', id: 'c1' });
+    expect((await storage.listDepartments()).map((d) => d.id)).toEqual(['d1', 'd2']);
+    expect(
+      await storage.directory.apply(
+        [
+          { op: 'create_department', department: d3 },
+          { op: 'create_counter', counter: { id: 'c3', departmentId: 'd3', name: 'Quầy A', services: [] } },
+          { op: 'update_counter', counter: { id: 'c1', departmentId: 'd1', name: 'Quầy một', services: [] } },
+          { op: 'retire_department', id: 'd2' },
+          { op: 'retire_counter', id: 'c2' },
+        ],
+        T0 + 1,
+        'admin',
+      ),
+    ).toEqual({ status: 'ok' });
+    const departments = await storage.listDepartments();
+    expect(departments.map((d) => [d.id, d.level, d.services, d.retiredAt, d.retiredBy])).toEqual([
+      ['d1', 'commune', [], null, null],
+      ['d2', 'commune', [], T0 + 1, 'admin'],
+      ['d3', 'provincial', ['passport'], null, null],
+    ]);
+    // Retired is final; a counter cannot join a retired department.
+    expect(await storage.directory.apply([{ op: 'retire_counter', id: 'c2' }], T0 + 2, 'admin')).toEqual({
+      status: 'conflict',
+      id: 'c2',
+    });
+    expect(
+      await storage.directory.apply(
+        [{ op: 'create_counter', counter: { id: 'c9', departmentId: 'd2', name: 'x', services: [] } }],
+        T0 + 2,
+        'admin',
+      ),
+    ).toEqual({ status: 'conflict', id: 'c9' });
+    // The seed: new rows go in, rows the console changed or retired stay as they are.
+    expect(await storage.saveCounter({ id: 'c1', departmentId: 'd1', name: 'Quầy 1', services: [] })).toBe(
+      false,
+    );
+    expect(await storage.saveCounter({ id: 'c2', departmentId: 'd1', name: 'Quầy 2', services: [] })).toBe(
+      false,
+    );
+    expect(await storage.saveCounter({ id: 'c4', departmentId: 'd1', name: 'Quầy 4', services: [] })).toBe(
+      true,
+    );
+    expect(await storage.saveCounter({ id: 'c5', departmentId: 'd2', name: 'Quầy 5', services: [] })).toBe(
+      false,
+    );
+    expect(await storage.saveDepartment({ id: 'd2', name: 'Phường 2 lại', openingHours: hours })).toBe(false);
+    expect(await storage.saveDepartment({ id: 'd1', name: 'Phường Một', openingHours: hours })).toBe(true);
+    const counters = await storage.listCounters();
+    expect(counters.map((c) => [c.id, c.name, c.retiredAt])).toEqual([
+      ['c1', 'Quầy một', null],
+      ['c2', 'Quầy 2', T0 + 1],
+      ['c4', 'Quầy 4', null],
+      ['c3', 'Quầy A', null],
+    ]);
+    expect((await storage.listDepartments()).find((d) => d.id === 'd2')?.name).toBe('Phường 2');
+  });
+
+  it('a counter enrolment code is good once, before it expires, for a counter not retired', async () => {
+    expect(await storage.directory.setCounterCode('c1', 'code-1', T0 + 100)).toBe(true);
+    expect(await storage.directory.setCounterCode('nope', 'code-x', T0 + 100)).toBe(false);
+    expect(await storage.directory.counterForCode('code-1', T0)).toEqual({
+      counterId: 'c1',
+      departmentId: 'd1',
+    });
+    expect(await storage.directory.counterForCode('code-1', T0 + 100)).toBeUndefined();
+    expect((await storage.listCounters()).find((c) => c.id === 'c1')?.codeExpiresAt).toBe(T0 + 100);
+    // Two redemptions at once: one wins.
+    const both = await Promise.all([
+      storage.directory.redeemCounterCode('code-1', 'token-a', T0 + 1),
+      storage.directory.redeemCounterCode('code-1', 'token-b', T0 + 1),
+    ]);
+    expect(both.filter((x) => x !== undefined)).toEqual([{ counterId: 'c1', departmentId: 'd1' }]);
+    const c1 = (await storage.listCounters()).find((c) => c.id === 'c1');
+    expect(['token-a', 'token-b']).toContain(c1?.tokenHash);
+    expect(c1?.codeExpiresAt).toBeNull();
+    // The database owns the token from now on: the file's hash is not taken.
+    expect(await storage.provisionCounterTokenHash('c1', 'file-hash', T0 + 2)).toBe('managed_in_database');
+    // Expired, and retired.
+    await storage.directory.setCounterCode('c2', 'code-2', T0 + 10);
+    expect(await storage.directory.redeemCounterCode('code-2', 't', T0 + 10)).toBeUndefined();
+    await storage.directory.setCounterCode('c2', 'code-3', T0 + 100);
+    await storage.directory.apply([{ op: 'retire_counter', id: 'c2' }], T0 + 11, 'admin');
+    expect(await storage.directory.redeemCounterCode('code-3', 't', T0 + 12)).toBeUndefined();
+    expect(await storage.directory.setCounterCode('c2', 'code-4', T0 + 100)).toBe(false);
+  });
+
   it('takes the provisioning file’s secrets until the database changes them itself', async () => {
     expect(await storage.provisionCounterTokenHash('c1', 'h1', T0)).toBe('applied');
     expect(await storage.provisionCounterTokenHash('c1', 'h1', T0)).toBe('unchanged');

@@ -6,6 +6,7 @@ import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { ChecklistEditor } from './ChecklistEditor';
 import { DevicesSection } from './DevicesSection';
+import { DirectorySection } from './DirectorySection';
 import { OfficersSection } from './OfficersSection';
 import { CountersSection, DepartmentsSection } from './DirectorySections';
 import { SessionsSection } from './SessionsSection';
@@ -15,6 +16,7 @@ import { UsersSection } from './UsersSection';
 const TABS = [
   'users',
   'sessions',
+  'directory',
   'counters',
   'departments',
   'devices',
@@ -25,7 +27,7 @@ const TABS = [
 type Tab = (typeof TABS)[number];
 
 /**
- * Accounts, sessions, counter tokens, department keys, devices, officers, the inspection
+ * Accounts, sessions, the directory (departments and counters), counter tokens, department keys, devices, officers, the inspection
  * checklist and alert thresholds. The tab is in the URL (`?tab=`), so a
  * reload stays where it was.
  */
@@ -83,6 +85,7 @@ export function AdminPage() {
       >
         {tab === 'users' && <UsersSection directory={directory.data} />}
         {tab === 'sessions' && <SessionsSection />}
+        {tab === 'directory' && <DirectorySection onChanged={directory.reload} />}
         {tab === 'counters' && <CountersSection directory={directory} />}
         {tab === 'departments' && <DepartmentsSection directory={directory} />}
         {tab === 'devices' && <DevicesSection directory={directory.data} />}

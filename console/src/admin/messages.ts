@@ -1,5 +1,8 @@
+import { directoryEn, directoryVi } from './directoryMessages';
+
 /** Strings of the admin page. Merged in `i18n/messages`. */
 export const adminVi = {
+  ...directoryVi,
   'admin.title': 'Quản trị hệ thống',
   'admin.tab.users': 'Tài khoản',
   'admin.tab.sessions': 'Phiên đăng nhập',
@@ -151,6 +154,7 @@ export const adminVi = {
 } as const;
 
 export const adminEn: Record<keyof typeof adminVi, string> = {
+  ...directoryEn,
   'admin.title': 'Administration',
   'admin.tab.users': 'Accounts',
   'admin.tab.sessions': 'Sessions',

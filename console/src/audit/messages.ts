@@ -18,6 +18,7 @@ export const OBJECT_TYPES = [
   'department',
   'device',
   'consumer',
+  'directory',
 ] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
@@ -113,6 +114,7 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.object.alert': 'Alert',
   'audit.object.department': 'Department',
   'audit.object.device': 'Device',
+  'audit.object.directory': 'Directory',
   'audit.object.consumer': 'Live stream',
   'audit.track.grid': 'tile on the wall',
   'audit.track.focus': 'enlarged view',
@@ -158,6 +160,15 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.action.counter.token_rotate': 'Issued a new counter token',
   'audit.action.counter.token_revoke': 'Revoked a counter token',
   'audit.action.department.key_rotate': 'Issued a new department API key',
+  'audit.action.department.create': 'Added a department',
+  'audit.action.department.update': 'Changed a department',
+  'audit.action.department.retire': 'Retired a department',
+  'audit.action.counter.create': 'Added a counter',
+  'audit.action.counter.update': 'Changed a counter',
+  'audit.action.counter.retire': 'Retired a counter',
+  'audit.action.counter.code_issue': "Issued an enrolment code for a counter's PC",
+  'audit.action.counter.enrol': "A counter's PC enrolled with its code",
+  'audit.action.directory.import': 'Imported the directory from a CSV file',
   'audit.action.device.create': 'Added a device (enrolment code issued)',
   'audit.action.device.code_issue': 'Issued a new enrolment code for a device',
   'audit.action.device.enrol': 'A device enrolled with its code',

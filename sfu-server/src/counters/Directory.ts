@@ -1,4 +1,10 @@
-import { TypedEmitter, type Clock, type Counter, type Department } from '@counterwatch/shared';
+import {
+  TypedEmitter,
+  type Clock,
+  type Counter,
+  type Department,
+  type DirectoryEntries,
+} from '@counterwatch/shared';
 import { tokenMatches } from '../auth/secrets.js';
 import type { Logger } from '../logger.js';
 import type { CounterRecord, DepartmentRecord, Storage } from '../storage/Storage.js';
@@ -53,55 +59,72 @@ export class Directory extends TypedEmitter<DirectoryEvents> {
     this.emit('changed');
   }
 
+  // The live side sees only departments and counters not retired: the wall, new devices and
+  // assignments, agents' and queue systems' credentials. History (replays, records) asks `…OnRecord`.
+
   departments(): Department[] {
-    return [...this.#departments.values()].map(({ apiKeyHash: _, ...d }) => d);
+    return [...this.#departments.values()].filter((d) => d.retiredAt === null).map(liveDepartment);
   }
 
   counters(): Counter[] {
-    return [...this.#counters.values()].map(({ tokenHash: _, ...c }) => c);
+    return [...this.#counters.values()].filter((c) => c.retiredAt === null).map(liveCounter);
   }
 
   department(id: string): Department | undefined {
     const d = this.#departments.get(id);
-    if (!d) return undefined;
-    const { apiKeyHash: _, ...department } = d;
-    return department;
+    return d && d.retiredAt === null ? liveDepartment(d) : undefined;
   }
 
   counter(id: string): Counter | undefined {
     const c = this.#counters.get(id);
-    if (!c) return undefined;
-    const { tokenHash: _, ...counter } = c;
-    return counter;
+    return c && c.retiredAt === null ? liveCounter(c) : undefined;
+  }
+
+  /** A counter, retired or not: its recordings and records stay readable. */
+  counterOnRecord(id: string): Counter | undefined {
+    const c = this.#counters.get(id);
+    return c && liveCounter(c);
   }
 
   /** The counter if the token is its current agent token; the same answer for unknown counters. */
   authenticateCounter(counterId: string, token: string): Counter | undefined {
     const record = this.#counters.get(counterId);
-    const ok = tokenMatches(token, record?.tokenHash ?? null);
+    const ok = tokenMatches(token, record?.retiredAt === null ? record.tokenHash : null);
     return ok ? this.counter(counterId) : undefined;
   }
 
   /** The department whose queue-system API key this is. */
   authenticateDepartmentKey(key: string): Department | undefined {
     for (const d of this.#departments.values()) {
-      if (tokenMatches(key, d.apiKeyHash)) return this.department(d.id);
+      if (d.retiredAt === null && tokenMatches(key, d.apiKeyHash)) return this.department(d.id);
     }
     return undefined;
   }
 
   departmentsWithKeys(): (Department & { hasApiKey: boolean })[] {
-    return [...this.#departments.values()].map(({ apiKeyHash, ...d }) => ({
-      ...d,
-      hasApiKey: apiKeyHash !== null,
-    }));
+    return [...this.#departments.values()]
+      .filter((d) => d.retiredAt === null)
+      .map((d) => ({ ...liveDepartment(d), hasApiKey: d.apiKeyHash !== null }));
   }
 
   countersWithTokens(): (Counter & { hasToken: boolean })[] {
-    return [...this.#counters.values()].map(({ tokenHash, ...c }) => ({
-      ...c,
-      hasToken: tokenHash !== null,
-    }));
+    return [...this.#counters.values()]
+      .filter((c) => c.retiredAt === null)
+      .map((c) => ({ ...liveCounter(c), hasToken: c.tokenHash !== null }));
+  }
+
+  /** Everything the directory holds, retired included, without secrets (the admin's directory page). */
+  entries(): DirectoryEntries {
+    return {
+      departments: [...this.#departments.values()].map(({ apiKeyHash, ...d }) => ({
+        ...d,
+        hasApiKey: apiKeyHash !== null,
+      })),
+      counters: [...this.#counters.values()].map(({ tokenHash, ...c }) => ({
+        ...c,
+        hasToken: tokenHash !== null,
+      })),
+    };
   }
 
   /**
@@ -133,17 +156,29 @@ export class Directory extends TypedEmitter<DirectoryEvents> {
    */
   async #provision(file: DirectoryFile): Promise<void> {
     const kept: string[] = [];
+    const seededKept: string[] = [];
     for (const { apiKeyHash, ...department } of file.departments) {
-      await this.#storage.saveDepartment(department);
+      const services = department.services ?? [
+        ...new Set(file.counters.filter((c) => c.departmentId === department.id).flatMap((c) => c.services)),
+      ];
+      if (!(await this.#storage.saveDepartment({ ...department, services }))) {
+        seededKept.push(`department ${department.id}`);
+      }
       if (!apiKeyHash) continue;
       const outcome = await this.#storage.provisionDepartmentApiKeyHash(department.id, apiKeyHash);
       if (outcome === 'managed_in_database') kept.push(`department ${department.id}`);
     }
     for (const { tokenHash, ...counter } of file.counters) {
-      await this.#storage.saveCounter(counter);
+      if (!(await this.#storage.saveCounter(counter))) seededKept.push(`counter ${counter.id}`);
       if (!tokenHash) continue;
       const outcome = await this.#storage.provisionCounterTokenHash(counter.id, tokenHash, this.#now());
       if (outcome === 'managed_in_database') kept.push(`counter ${counter.id}`);
+    }
+    if (seededKept.length > 0) {
+      this.#logger.info(
+        { kept: seededKept },
+        'provisioning file entries left as the console changed them (renamed, edited or retired there)',
+      );
     }
     if (kept.length > 0) {
       this.#logger.warn(
@@ -156,4 +191,12 @@ export class Directory extends TypedEmitter<DirectoryEvents> {
       'directory provisioned from file',
     );
   }
+}
+
+function liveDepartment(d: DepartmentRecord): Department {
+  return { id: d.id, name: d.name, openingHours: d.openingHours };
+}
+
+function liveCounter(c: CounterRecord): Counter {
+  return { id: c.id, departmentId: c.departmentId, name: c.name, services: c.services };
 }

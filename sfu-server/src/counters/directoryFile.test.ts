@@ -50,13 +50,14 @@ describe('readDirectoryFile', () => {
     throw new Error('expected readDirectoryFile to throw');
   };
 
-  it('reads departments and counters, defaulting the opening hours', () => {
+  it('reads departments and counters, defaulting the opening hours and the level', () => {
     write(valid());
     const directory = readDirectoryFile(file);
     expect(directory.departments[0]).toEqual({
       id: 'q1',
       name: 'Công an Quận 1',
       openingHours: DEFAULT_OPENING_HOURS,
+      level: 'commune',
       apiKeyHash: hashToken('key-q1'),
     });
     expect(directory.departments[1]!.openingHours).toEqual({

@@ -1,14 +1,23 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { CounterSchema, DEFAULT_OPENING_HOURS, DepartmentSchema, describeIssues } from '@counterwatch/shared';
+import {
+  CounterSchema,
+  DEFAULT_OPENING_HOURS,
+  DepartmentLevelSchema,
+  DepartmentSchema,
+  ServiceCodeSchema,
+  describeIssues,
+} from '@counterwatch/shared';
 import { ConfigError } from '../config.js';
 
 /**
  * The provisioning file (`CW_DIRECTORY_FILE`): departments and counters, with
  * the SHA-256 hashes of counter tokens and department API keys (never the
- * secrets themselves). Applied on every start, but a token or key rotated or
- * revoked in the database (console or CLI) is the database's from then on:
- * the file only seeds secrets the database never changed.
+ * secrets themselves). An optional seed for automation, applied on every
+ * start: it adds what does not exist and updates only what the console never
+ * changed — a department or counter renamed, edited or retired in the
+ * console stays so, and a token or key rotated or revoked in the database
+ * (console or CLI) is the database's from then on.
  */
 const HashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>');
 
@@ -17,6 +26,9 @@ export const DirectoryFileSchema = z
     departments: z.array(
       DepartmentSchema.extend({
         openingHours: DepartmentSchema.shape.openingHours.default(DEFAULT_OPENING_HOURS),
+        level: DepartmentLevelSchema.default('commune'),
+        /** Absent: what its counters offer. */
+        services: z.array(ServiceCodeSchema).max(64).optional(),
         apiKeyHash: HashSchema.optional(),
       }),
     ),

@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   AppError,
   COUNTER_DEVICE_KINDS,
-  ENROLMENT_ALPHABET,
-  ENROLMENT_CODE_LENGTH,
   formatEnrolmentCode,
   type Counter,
   type CreateDevice,
@@ -15,12 +13,12 @@ import {
   type Clock,
 } from '@counterwatch/shared';
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
+import { ENROLMENT_TTL_MS, EnrolmentLimiter, newEnrolmentCode } from '../auth/enrolment.js';
 import { hashToken, randomSecret } from '../auth/secrets.js';
 import type { Logger } from '../logger.js';
 import type { DeviceRecord, DeviceStore } from '../storage/Storage.js';
 
-/** An enrolment code is good this long, once. */
-export const ENROLMENT_TTL_MS = 15 * 60_000;
+export { ENROLMENT_TTL_MS };
 /** "Last used" is written at most this often per device (every poll would be a write). */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -35,6 +33,8 @@ export interface DeviceRegistryOptions {
   /** The injected clock. */
   now: Clock;
   codeTtlMs?: number;
+  /** Shared with the counters' enrolment: wrong codes from one address are counted together. */
+  limiter?: EnrolmentLimiter;
 }
 
 export type DeviceAuthentication =
@@ -48,13 +48,6 @@ const KIND_NAMES: Record<DeviceKind, string> = {
   rating: 'rating pad',
   board: 'hall board',
 };
-
-function enrolmentCode(): string {
-  // 32 letters: a byte modulo 32 is unbiased.
-  return [...randomBytes(ENROLMENT_CODE_LENGTH)]
-    .map((b) => ENROLMENT_ALPHABET.charAt(b % ENROLMENT_ALPHABET.length))
-    .join('');
-}
 
 function deviceId(): string {
   return `dv-${randomBytes(8).toString('hex')}`;
@@ -95,6 +88,7 @@ export class DeviceRegistry {
   readonly #logger: Logger;
   readonly #now: Clock;
   readonly #codeTtlMs: number;
+  readonly #limiter: EnrolmentLimiter;
 
   constructor(options: DeviceRegistryOptions) {
     this.#store = options.store;
@@ -103,6 +97,7 @@ export class DeviceRegistry {
     this.#logger = options.logger.child({ module: 'devices' });
     this.#now = options.now;
     this.#codeTtlMs = options.codeTtlMs ?? ENROLMENT_TTL_MS;
+    this.#limiter = options.limiter ?? new EnrolmentLimiter({ now: options.now });
   }
 
   async list(): Promise<DeviceAdmin[]> {
@@ -129,7 +124,7 @@ export class DeviceRegistry {
       objectId: id,
       details: { kind: input.kind, name: input.name },
     });
-    const code = enrolmentCode();
+    const code = newEnrolmentCode();
     const expiresAt = this.#now() + this.#codeTtlMs;
     const record = await this.#store.create({
       id,
@@ -159,7 +154,7 @@ export class DeviceRegistry {
       objectType: 'device',
       objectId: id,
     });
-    const code = enrolmentCode();
+    const code = newEnrolmentCode();
     const expiresAt = this.#now() + this.#codeTtlMs;
     if (!(await this.#store.setCode(id, hashToken(code), expiresAt))) {
       throw new AppError('conflict', `device ${id} is revoked`);
@@ -194,10 +189,15 @@ export class DeviceRegistry {
     code: string,
     kind: DeviceKind | undefined,
     ip: string | null,
-  ): Promise<{
-    token: string;
-    device: DeviceSelf;
-  }> {
+  ): Promise<{ token: string; device: DeviceSelf }> {
+    return this.#limiter.attempt(ip, () => this.#enrol(code, kind, ip));
+  }
+
+  async #enrol(
+    code: string,
+    kind: DeviceKind | undefined,
+    ip: string | null,
+  ): Promise<{ token: string; device: DeviceSelf }> {
     const codeHash = hashToken(code);
     const now = this.#now();
     const found = await this.#store.byCodeHash(codeHash);

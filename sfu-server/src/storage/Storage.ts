@@ -12,6 +12,7 @@ import type {
   OfficerRef,
   Counter,
   Department,
+  DepartmentEntry,
   DeviceKind,
   Finding,
   FlagReason,
@@ -33,12 +34,62 @@ import type { AuditFields } from '../audit/chain.js';
  * (better-sqlite3) implements it today; every method is async and atomic on
  * its own so a PostgreSQL implementation can slot in without touching callers.
  */
-export interface DepartmentRecord extends Department {
+export interface DepartmentRecord extends DepartmentEntry {
   apiKeyHash: string | null;
+  /** Retired: gone from the live side and new assignments; its history stays. */
+  retiredAt: number | null;
+  retiredBy: string | null;
 }
 
 export interface CounterRecord extends Counter {
   tokenHash: string | null;
+  retiredAt: number | null;
+  retiredBy: string | null;
+  /** A one-time enrolment code for the counter's agent waits until then (its hash only is stored). */
+  codeExpiresAt: number | null;
+}
+
+/** One change of the directory made in the console (or a CSV import). */
+export type DirectoryChange =
+  | { op: 'create_department'; department: DepartmentEntry }
+  | { op: 'update_department'; department: DepartmentEntry }
+  | { op: 'retire_department'; id: string }
+  | { op: 'create_counter'; counter: Counter }
+  | { op: 'update_counter'; counter: Counter }
+  | { op: 'retire_counter'; id: string };
+
+/**
+ * Departments and counters as the console manages them. Every change marks its
+ * row as managed in the database: the provisioning file never overrides it.
+ */
+export interface DirectoryStore {
+  /**
+   * Applies the changes in one transaction, all or nothing: `conflict` names
+   * the id of a create that met an existing id, or of an update or retirement
+   * of an object missing or retired (then nothing changed).
+   */
+  apply(
+    changes: DirectoryChange[],
+    at: number,
+    by: string,
+  ): Promise<{ status: 'ok' } | { status: 'conflict'; id: string }>;
+  /** A new one-time code for a counter not retired (replacing any earlier one); false if none such. */
+  setCounterCode(counterId: string, codeHash: string, expiresAt: number): Promise<boolean>;
+  /** The counter a live code (not used, not expired at `now`) is for. */
+  counterForCode(
+    codeHash: string,
+    now: number,
+  ): Promise<{ counterId: string; departmentId: string } | undefined>;
+  /**
+   * Exchanges a live code for the counter's agent token, atomically: the code
+   * is used up, the token replaces the old one. Undefined when the code is
+   * unknown, used, expired at `now`, or its counter retired.
+   */
+  redeemCounterCode(
+    codeHash: string,
+    tokenHash: string,
+    now: number,
+  ): Promise<{ counterId: string; departmentId: string } | undefined>;
 }
 
 export interface UserRecord extends User {
@@ -132,8 +183,15 @@ export interface Storage {
   // Directory: departments and counters.
   listDepartments(): Promise<DepartmentRecord[]>;
   listCounters(): Promise<CounterRecord[]>;
-  saveDepartment(department: Department): Promise<void>;
-  saveCounter(counter: Counter): Promise<void>;
+  /**
+   * The provisioning file's seed: inserts what does not exist, updates only
+   * rows the console never changed, never revives a retired one. True if it
+   * wrote the row.
+   */
+  saveDepartment(
+    department: Department & Partial<Pick<DepartmentEntry, 'level' | 'services'>>,
+  ): Promise<boolean>;
+  saveCounter(counter: Counter): Promise<boolean>;
   /**
    * Rotates or revokes (null) a counter's agent token in the database: from
    * now on the database owns it and the provisioning file no longer sets it.
@@ -200,6 +258,7 @@ export interface Storage {
   readonly wallViews: WallViewStore;
   readonly officers: OfficerStore;
   readonly campaigns: CampaignStore;
+  readonly directory: DirectoryStore;
 
   /** A trivial query: the database answers (health checks). */
   ping(): Promise<void>;

@@ -36,6 +36,15 @@ export const AUDIT_ACTION_LABELS_VI: Record<AuditAction, string> = {
   'counter.token_rotate': 'Cấp mã bí mật mới cho quầy',
   'counter.token_revoke': 'Thu hồi mã bí mật của quầy',
   'department.key_rotate': 'Cấp khóa API mới cho đơn vị',
+  'department.create': 'Thêm đơn vị',
+  'department.update': 'Sửa đơn vị',
+  'department.retire': 'Ngừng hoạt động đơn vị',
+  'counter.create': 'Thêm quầy',
+  'counter.update': 'Sửa quầy',
+  'counter.retire': 'Ngừng hoạt động quầy',
+  'counter.code_issue': 'Cấp mã đăng ký cho máy quầy',
+  'counter.enrol': 'Máy quầy đăng ký bằng mã',
+  'directory.import': 'Nhập danh bạ từ tệp CSV',
   'device.create': 'Thêm thiết bị (cấp mã đăng ký)',
   'device.code_issue': 'Cấp mã đăng ký mới cho thiết bị',
   'device.enrol': 'Thiết bị đăng ký bằng mã',
@@ -66,6 +75,7 @@ export const AUDIT_OBJECT_LABELS_VI: Record<string, string> = {
   alert: 'Cảnh báo',
   department: 'Đơn vị',
   device: 'Thiết bị',
+  directory: 'Danh bạ',
   consumer: LIVE_STREAM_VI,
 };
 

@@ -33,3 +33,17 @@ export const CounterSchema = z.object({
   services: z.array(ServiceCodeSchema).max(32),
 });
 export type Counter = z.infer<typeof CounterSchema>;
+
+/** Where a department sits in the province: the provincial department, or a commune/ward station. */
+export const DepartmentLevelSchema = z.enum(['provincial', 'commune']);
+export type DepartmentLevel = z.infer<typeof DepartmentLevelSchema>;
+
+/**
+ * A department as the directory keeps it: its place in the province and the
+ * services it offers, besides what the live side uses (`Department`).
+ */
+export const DepartmentEntrySchema = DepartmentSchema.extend({
+  level: DepartmentLevelSchema,
+  services: z.array(ServiceCodeSchema).max(64),
+});
+export type DepartmentEntry = z.infer<typeof DepartmentEntrySchema>;

@@ -1,8 +1,21 @@
-import { Router } from 'express';
-import type { Counter, Department } from '@counterwatch/shared';
+import { Router, type Request, type Response } from 'express';
+import {
+  AgentEnrollRequestSchema,
+  CreateCounterSchema,
+  CreateDepartmentSchema,
+  DirectoryImportRequestSchema,
+  UpdateCounterSchema,
+  UpdateDepartmentSchema,
+  parseOrThrow,
+  type Counter,
+  type Department,
+} from '@counterwatch/shared';
 import { inScope } from '../../auth/access.js';
 import type { SessionService } from '../../auth/SessionService.js';
+import type { DirectoryService } from '../../counters/DirectoryService.js';
 import { requireUser, userOf } from '../auth.js';
+import { param } from '../params.js';
+import { actor, clientIp } from '../requestContext.js';
 
 /**
  * Names of departments and counters in the user's scope, for pages that show
@@ -24,6 +37,70 @@ export function directoryRoutes(
         .filter((c) => visible.has(c.departmentId))
         .map((c) => ({ id: c.id, departmentId: c.departmentId, name: c.name })),
     });
+  });
+  return router;
+}
+
+/**
+ * `/api/v1/admin/directory` — the directory managed in the console (admins;
+ * the service checks each object against the admin's departments and audits
+ * each change).
+ */
+export function directoryAdminRoutes(sessions: SessionService, service: DirectoryService): Router {
+  const router = Router();
+  router.use(requireUser(sessions, 'admin'));
+  const admin = (req: Request, res: Response) => ({ actor: actor(req, res), user: userOf(res) });
+
+  router.get('/entries', (_req, res) => {
+    res.json(service.entries(userOf(res)));
+  });
+  router.post('/departments', async (req, res) => {
+    const body = parseOrThrow(CreateDepartmentSchema, req.body, 'department', 'invalid_request');
+    await service.createDepartment(admin(req, res), body);
+    res.status(201).json({ ok: true });
+  });
+  router.patch('/departments/:id', async (req, res) => {
+    const body = parseOrThrow(UpdateDepartmentSchema, req.body, 'department', 'invalid_request');
+    await service.updateDepartment(admin(req, res), param(req, 'id'), body);
+    res.json({ ok: true });
+  });
+  router.post('/departments/:id/retire', async (req, res) => {
+    await service.retireDepartment(admin(req, res), param(req, 'id'));
+    res.json({ ok: true });
+  });
+  router.post('/counters', async (req, res) => {
+    const body = parseOrThrow(CreateCounterSchema, req.body, 'counter', 'invalid_request');
+    await service.createCounter(admin(req, res), body);
+    res.status(201).json({ ok: true });
+  });
+  router.patch('/counters/:id', async (req, res) => {
+    const body = parseOrThrow(UpdateCounterSchema, req.body, 'counter', 'invalid_request');
+    await service.updateCounter(admin(req, res), param(req, 'id'), body);
+    res.json({ ok: true });
+  });
+  router.post('/counters/:id/retire', async (req, res) => {
+    await service.retireCounter(admin(req, res), param(req, 'id'));
+    res.json({ ok: true });
+  });
+  router.post('/counters/:id/code', async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await service.issueCounterCode(admin(req, res), param(req, 'id')));
+  });
+  router.post('/import', async (req, res) => {
+    const body = parseOrThrow(DirectoryImportRequestSchema, req.body, 'import', 'invalid_request');
+    res.json(await service.importCsv(admin(req, res), body.csv));
+  });
+  return router;
+}
+
+/** `/api/v1/agent` — `POST /enroll`: a counter's one-time code for its agent token (no session). */
+export function agentEnrolRoutes(service: DirectoryService): Router {
+  const router = Router();
+  router.post('/enroll', async (req, res) => {
+    const body = parseOrThrow(AgentEnrollRequestSchema, req.body, 'enrolment', 'invalid_request');
+    const enrolled = await service.redeemCounterCode(body.code, clientIp(req));
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(enrolled);
   });
   return router;
 }

@@ -3,13 +3,13 @@ import {
   AlertSchema,
   AlertThresholdsSchema,
   HistoryPointSchema,
-  OpeningHoursSchema,
   QueueEventSchema,
   RoleSchema,
   type AlertQuery,
   type AlertThresholds,
   type Counter,
   type Department,
+  type DepartmentEntry,
   type HistoryPoint,
   type QueueEvent,
   DailyAggregateSchema,
@@ -36,6 +36,17 @@ import { PgAuditStore } from './PgAuditStore.js';
 import { PgChangeFeed } from './PgChangeFeed.js';
 import { PgDeviceStore } from './PgDeviceStore.js';
 import { PgOfficerStore } from './PgOfficerStore.js';
+import { PgDirectoryStore } from './PgDirectoryStore.js';
+import {
+  SEED_COUNTER_SQL,
+  SEED_DEPARTMENT_SQL,
+  counterFromRow,
+  departmentFromRow,
+  seedCounterParams,
+  seedDepartmentParams,
+  type CounterRow,
+  type DepartmentRow,
+} from '../rows/directoryRows.js';
 import { PgCampaignStore } from './PgCampaignStore.js';
 import { PgWallViewStore } from './PgWallViewStore.js';
 import {
@@ -57,19 +68,6 @@ function json<S extends z.ZodType>(schema: S, text: string, column: string): z.o
 /** Taken by every process that migrates, so two starting at once do not both apply a migration. */
 const MIGRATION_LOCK = 0x63770000;
 
-interface DepartmentRow {
-  id: string;
-  name: string;
-  opening_hours: string;
-  api_key_hash: string | null;
-}
-interface CounterRow {
-  id: string;
-  department_id: string;
-  name: string;
-  services: string;
-  token_hash: string | null;
-}
 interface UserRow {
   id: number;
   username: string;
@@ -109,6 +107,7 @@ export class PgStorage implements Storage {
   readonly devices: PgDeviceStore;
   readonly wallViews: PgWallViewStore;
   readonly campaigns: PgCampaignStore;
+  readonly directory: PgDirectoryStore;
   readonly officers: PgOfficerStore;
   #closed = false;
 
@@ -129,6 +128,7 @@ export class PgStorage implements Storage {
     this.devices = new PgDeviceStore(db);
     this.wallViews = new PgWallViewStore(db);
     this.campaigns = new PgCampaignStore(db);
+    this.directory = new PgDirectoryStore(db, this.changes);
     this.officers = new PgOfficerStore(db);
   }
 
@@ -212,41 +212,26 @@ export class PgStorage implements Storage {
   }
 
   async listDepartments(): Promise<DepartmentRecord[]> {
-    const rows = await this.#db.all<DepartmentRow>('SELECT * FROM departments ORDER BY id');
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      openingHours: json(OpeningHoursSchema, r.opening_hours, 'departments.opening_hours'),
-      apiKeyHash: r.api_key_hash,
-    }));
+    return (await this.#db.all<DepartmentRow>('SELECT * FROM departments ORDER BY id')).map(
+      departmentFromRow,
+    );
   }
 
   async listCounters(): Promise<CounterRecord[]> {
-    const rows = await this.#db.all<CounterRow>('SELECT * FROM counters ORDER BY department_id, id');
-    return rows.map((r) => ({
-      id: r.id,
-      departmentId: r.department_id,
-      name: r.name,
-      services: json(StringList, r.services, 'counters.services'),
-      tokenHash: r.token_hash,
-    }));
-  }
-
-  async saveDepartment(d: Department): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO departments (id, name, opening_hours, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, opening_hours = excluded.opening_hours`,
-      [d.id, d.name, JSON.stringify(d.openingHours), this.#now()],
+    return (await this.#db.all<CounterRow>('SELECT * FROM counters ORDER BY department_id, id')).map(
+      counterFromRow,
     );
   }
 
-  async saveCounter(c: Counter): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO counters (id, department_id, name, services, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET department_id = excluded.department_id, name = excluded.name,
-         services = excluded.services`,
-      [c.id, c.departmentId, c.name, JSON.stringify(c.services), this.#now()],
-    );
+  async saveDepartment(
+    d: Department & Partial<Pick<DepartmentEntry, 'level' | 'services'>>,
+  ): Promise<boolean> {
+    const entry = { level: 'commune' as const, services: [], ...d };
+    return (await this.#db.run(SEED_DEPARTMENT_SQL, seedDepartmentParams(entry, this.#now()))) === 1;
+  }
+
+  async saveCounter(c: Counter): Promise<boolean> {
+    return (await this.#db.run(SEED_COUNTER_SQL, seedCounterParams(c, this.#now()))) === 1;
   }
 
   async setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean> {

@@ -377,4 +377,21 @@ export const PG_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 15,
+    name: 'the directory managed in the console: place, services, retirement; counter enrolment codes',
+    sql: `
+      ALTER TABLE departments ADD COLUMN level TEXT NOT NULL DEFAULT 'commune';
+      ALTER TABLE departments ADD COLUMN services TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE departments ADD COLUMN retired_at BIGINT;
+      ALTER TABLE departments ADD COLUMN retired_by TEXT;
+      ALTER TABLE departments ADD COLUMN managed_at BIGINT;
+      ALTER TABLE counters ADD COLUMN retired_at BIGINT;
+      ALTER TABLE counters ADD COLUMN retired_by TEXT;
+      ALTER TABLE counters ADD COLUMN managed_at BIGINT;
+      ALTER TABLE counters ADD COLUMN code_hash TEXT;
+      ALTER TABLE counters ADD COLUMN code_expires_at BIGINT;
+      CREATE UNIQUE INDEX counters_code ON counters(code_hash) WHERE code_hash IS NOT NULL;
+    `,
+  },
 ];

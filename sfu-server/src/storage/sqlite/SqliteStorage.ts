@@ -6,13 +6,13 @@ import {
   AlertSchema,
   AlertThresholdsSchema,
   HistoryPointSchema,
-  OpeningHoursSchema,
   QueueEventSchema,
   RoleSchema,
   type AlertQuery,
   type AlertThresholds,
   type Counter,
   type Department,
+  type DepartmentEntry,
   type HistoryPoint,
   type QueueEvent,
   DailyAggregateSchema,
@@ -40,6 +40,17 @@ import { SqliteDeviceStore } from './SqliteDeviceStore.js';
 import { SqliteWallViewStore } from './SqliteWallViewStore.js';
 import { SqliteCampaignStore } from './SqliteCampaignStore.js';
 import { SqliteOfficerStore } from './SqliteOfficerStore.js';
+import { SqliteDirectoryStore } from './SqliteDirectoryStore.js';
+import {
+  SEED_COUNTER_SQL,
+  SEED_DEPARTMENT_SQL,
+  counterFromRow,
+  departmentFromRow,
+  seedCounterParams,
+  seedDepartmentParams,
+  type CounterRow,
+  type DepartmentRow,
+} from '../rows/directoryRows.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
@@ -59,19 +70,6 @@ function json<S extends z.ZodType>(schema: S, text: string, column: string): z.o
   return result.data;
 }
 
-interface DepartmentRow {
-  id: string;
-  name: string;
-  opening_hours: string;
-  api_key_hash: string | null;
-}
-interface CounterRow {
-  id: string;
-  department_id: string;
-  name: string;
-  services: string;
-  token_hash: string | null;
-}
 interface UserRow {
   id: number;
   username: string;
@@ -105,6 +103,7 @@ export class SqliteStorage implements Storage {
   readonly wallViews: SqliteWallViewStore;
   readonly officers: SqliteOfficerStore;
   readonly campaigns: SqliteCampaignStore;
+  readonly directory: SqliteDirectoryStore;
   #closed = false;
 
   readonly #now: Clock;
@@ -127,6 +126,7 @@ export class SqliteStorage implements Storage {
     this.wallViews = new SqliteWallViewStore(db);
     this.officers = new SqliteOfficerStore(db);
     this.campaigns = new SqliteCampaignStore(db);
+    this.directory = new SqliteDirectoryStore(db, this.changes);
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */
@@ -184,43 +184,30 @@ export class SqliteStorage implements Storage {
   }
 
   async listDepartments(): Promise<DepartmentRecord[]> {
-    const rows = this.#db.prepare<[], DepartmentRow>('SELECT * FROM departments ORDER BY id').all();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      openingHours: json(OpeningHoursSchema, r.opening_hours, 'departments.opening_hours'),
-      apiKeyHash: r.api_key_hash,
-    }));
+    return this.#db
+      .prepare<[], DepartmentRow>('SELECT * FROM departments ORDER BY id')
+      .all()
+      .map(departmentFromRow);
   }
 
   async listCounters(): Promise<CounterRecord[]> {
-    const rows = this.#db.prepare<[], CounterRow>('SELECT * FROM counters ORDER BY department_id, id').all();
-    return rows.map((r) => ({
-      id: r.id,
-      departmentId: r.department_id,
-      name: r.name,
-      services: json(StringList, r.services, 'counters.services'),
-      tokenHash: r.token_hash,
-    }));
+    return this.#db
+      .prepare<[], CounterRow>('SELECT * FROM counters ORDER BY department_id, id')
+      .all()
+      .map(counterFromRow);
   }
 
-  async saveDepartment(d: Department): Promise<void> {
-    this.#db
-      .prepare(
-        `INSERT INTO departments (id, name, opening_hours, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, opening_hours = excluded.opening_hours`,
-      )
-      .run(d.id, d.name, JSON.stringify(d.openingHours), this.#now());
+  async saveDepartment(
+    d: Department & Partial<Pick<DepartmentEntry, 'level' | 'services'>>,
+  ): Promise<boolean> {
+    const entry = { level: 'commune' as const, services: [], ...d };
+    return (
+      this.#db.prepare(SEED_DEPARTMENT_SQL).run(...seedDepartmentParams(entry, this.#now())).changes === 1
+    );
   }
 
-  async saveCounter(c: Counter): Promise<void> {
-    this.#db
-      .prepare(
-        `INSERT INTO counters (id, department_id, name, services, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET department_id = excluded.department_id, name = excluded.name,
-           services = excluded.services`,
-      )
-      .run(c.id, c.departmentId, c.name, JSON.stringify(c.services), this.#now());
+  async saveCounter(c: Counter): Promise<boolean> {
+    return this.#db.prepare(SEED_COUNTER_SQL).run(...seedCounterParams(c, this.#now())).changes === 1;
   }
 
   async setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean> {

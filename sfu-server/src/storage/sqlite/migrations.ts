@@ -403,4 +403,25 @@ export const MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 15,
+    name: 'the directory managed in the console: place, services, retirement; counter enrolment codes',
+    sql: `
+      -- Where the department sits (provincial department or commune/ward station) and what it offers.
+      ALTER TABLE departments ADD COLUMN level TEXT NOT NULL DEFAULT 'commune';
+      ALTER TABLE departments ADD COLUMN services TEXT NOT NULL DEFAULT '[]';
+      -- Retired: gone from the live side and new assignments; its history stays.
+      ALTER TABLE departments ADD COLUMN retired_at INTEGER;
+      ALTER TABLE departments ADD COLUMN retired_by TEXT;
+      -- Set once the console changed the row: the provisioning file never overrides it again.
+      ALTER TABLE departments ADD COLUMN managed_at INTEGER;
+      ALTER TABLE counters ADD COLUMN retired_at INTEGER;
+      ALTER TABLE counters ADD COLUMN retired_by TEXT;
+      ALTER TABLE counters ADD COLUMN managed_at INTEGER;
+      -- A one-time code for the counter's agent (sha256), good until code_expires_at, once.
+      ALTER TABLE counters ADD COLUMN code_hash TEXT;
+      ALTER TABLE counters ADD COLUMN code_expires_at INTEGER;
+      CREATE UNIQUE INDEX counters_code ON counters(code_hash) WHERE code_hash IS NOT NULL;
+    `,
+  },
 ];
