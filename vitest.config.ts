@@ -28,7 +28,11 @@ const ON_POSTGRES = [
   'supervision-e2e',
   'inspection-e2e',
   'device-hall',
+  // PostgreSQL only: several server processes on one database.
+  'multi-process',
 ];
+/** Files that need PostgreSQL: not in the SQLite project. */
+const POSTGRES_ONLY = ['multi-process'];
 export default defineConfig({
   test: {
     projects: [
@@ -50,6 +54,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          exclude: POSTGRES_ONLY.map((name) => `tests/integration/${name}.test.ts`),
           environment: 'node',
           // Real processes and a browser: one file at a time on a 2-core machine.
           fileParallelism: false,

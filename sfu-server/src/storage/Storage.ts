@@ -86,8 +86,12 @@ export type EventInsertResult =
 import type { DailyAggregate } from '@counterwatch/shared';
 export type { DailyAggregate };
 
-/** What a change-feed row is about: a user (id), a session (its hash), a counter or a department (id). */
-export type ChangeKind = 'user' | 'session' | 'counter' | 'department';
+/**
+ * What a change-feed row is about: a user (id), a session (its hash), a
+ * counter or a department (id); queue events stored for a department (its
+ * id), an alert opened or changed (its id), a department's thresholds (its id).
+ */
+export type ChangeKind = 'user' | 'session' | 'counter' | 'department' | 'queue' | 'alert' | 'thresholds';
 
 export interface Change {
   seq: number;
@@ -112,6 +116,14 @@ export interface ChangeFeed {
    * SQLite polls `PRAGMA data_version`; PostgreSQL would LISTEN/NOTIFY.
    */
   follow(listener: (changes: Change[]) => void): ChangeSubscription;
+  /**
+   * Whether this process holds the writer lease: of several processes on one
+   * database exactly one writes what each would otherwise write twice (alerts
+   * opened by the rules, history samples). Always true on SQLite (one server).
+   */
+  leads(): boolean;
+  /** Called when the lease is gained or lost. */
+  onLeadership(listener: (leading: boolean) => void): ChangeSubscription;
 }
 
 /** How the provisioning file's secret for a counter or department was taken. */
@@ -164,6 +176,10 @@ export interface Storage {
   ): Promise<EventInsertResult[]>;
   /** A department's events received since `since`, in arrival order. */
   listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]>;
+  /** A department's events stored after sequence `afterSeq`, in arrival order, at most `limit`. */
+  listQueueEventsAfter(departmentId: string, afterSeq: number, limit: number): Promise<StoredQueueEvent[]>;
+  /** The sequence of the last stored event (0 if none): every event up to it is committed. */
+  queueEventsHead(): Promise<number>;
   nextSourceSeq(departmentId: string, sourceId: string): Promise<number>;
   /** Every stored event about one ticket, in arrival order (an interaction's event log). */
   listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]>;

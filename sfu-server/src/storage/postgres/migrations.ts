@@ -377,4 +377,14 @@ export const PG_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 15,
+    name: 'several server processes: queue events, alerts and thresholds on the change feed',
+    sql: `
+      -- Each process folds the others' queue events and mirrors their alert changes as they commit.
+      ALTER TABLE changes DROP CONSTRAINT changes_kind_check;
+      ALTER TABLE changes ADD CONSTRAINT changes_kind_check
+        CHECK (kind IN ('user', 'session', 'counter', 'department', 'queue', 'alert', 'thresholds'));
+    `,
+  },
 ];
