@@ -34,7 +34,7 @@ describe('several control processes', () => {
   let b: string;
   let director: string;
   let admin: string;
-  let consoles: ConsoleClient[] = [];
+  const consoles: ConsoleClient[] = [];
   const MIN = 60_000;
   const wsUrl = (base: string) => `${base.replace('http', 'ws')}/ws/console`;
 

@@ -88,7 +88,10 @@ export class Balancer {
     this.#proxy.web(req, res, { target, buffer: Readable.from([body]) }, (error) => {
       if (refused(error)) {
         this.#downUntil[index] = Date.now() + this.#downMs;
-        if (!res.headersSent) return this.#forward(req, res, body, tried | (1 << index));
+        if (!res.headersSent) {
+          this.#forward(req, res, body, tried | (1 << index));
+          return;
+        }
       }
       this.failed += 1;
       if (!res.headersSent) res.writeHead(502);
@@ -108,7 +111,8 @@ export class Balancer {
     this.#proxy.ws(req, socket, head, { target }, (error) => {
       if (refused(error)) {
         this.#downUntil[index] = Date.now() + this.#downMs;
-        return this.#ws(req, socket, head, tried | (1 << index));
+        this.#ws(req, socket, head, tried | (1 << index));
+        return;
       }
       this.failed += 1;
       socket.destroy();

@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 
 const Notification = z.object({ kind: z.literal('notification'), name: z.string(), data: z.unknown() });
-const Response = z.object({ kind: z.literal('response'), id: z.number(), ok: z.boolean() }).passthrough();
+const Response = z.looseObject({ kind: z.literal('response'), id: z.number(), ok: z.boolean() });
 
 /**
  * What a console holds, kept the way the console's store keeps it: a full
