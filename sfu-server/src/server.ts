@@ -209,6 +209,7 @@ export class CounterWatchServer {
       audit: this.#audit,
       logger,
       now: clock,
+      leads: () => storage.changes.leads(),
     });
     this.#views = {
       departments: () => this.#directory.departments(),
