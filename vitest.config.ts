@@ -30,7 +30,11 @@ const ON_POSTGRES = [
   'device-hall',
   'operations',
   'directory-console',
+  // PostgreSQL only: several server processes on one database.
+  'multi-process',
 ];
+/** Files that need PostgreSQL: not in the SQLite project. */
+const POSTGRES_ONLY = ['multi-process'];
 export default defineConfig({
   test: {
     projects: [
@@ -52,6 +56,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          exclude: POSTGRES_ONLY.map((name) => `tests/integration/${name}.test.ts`),
           environment: 'node',
           // Real processes and a browser: one file at a time on a 2-core machine.
           fileParallelism: false,

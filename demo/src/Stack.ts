@@ -55,6 +55,8 @@ export class Stack {
   readonly agents = new Map<string, ManagedProcess>();
   /** The load publisher (one encoder for many counters), if started. */
   loadPublisher: ManagedProcess | undefined;
+  /** Further server processes on the same database (PostgreSQL), see `startPeer`. */
+  readonly peers = new Map<string, { server: ManagedProcess; url: string }>();
   readonly #options: StackOptions;
   readonly #serverEnv: NodeJS.ProcessEnv;
   #server: ManagedProcess | undefined;
@@ -153,6 +155,41 @@ export class Stack {
 
   async stopServer(): Promise<void> {
     await this.#server?.stop();
+  }
+
+  /**
+   * Starts another server process on the same database and directory, with
+   * HTTP, WebRTC and recorder ports of its own: several control processes
+   * behind a reverse proxy (PostgreSQL only; a SQLite file has one server).
+   */
+  async startPeer(
+    name: string,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ server: ManagedProcess; url: string }> {
+    if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad peer name ${name}`);
+    await this.peers.get(name)?.server.stop();
+    const host = this.#options.host ?? '127.0.0.1';
+    const port = await freePort(host);
+    const webRtcPort = await freeWebRtcPort(host);
+    const workers = this.#options.workers ?? 1;
+    const server = new ManagedProcess(`server ${name}`, SERVER_MAIN, [], {
+      env: {
+        ...this.#serverEnv,
+        CW_HTTP_PORT: String(port),
+        CW_PUBLIC_URL: this.#options.publicUrl ?? `http://${host}:${port}`,
+        CW_ALLOWED_ORIGINS: (this.#options.allowedOrigins ?? []).join(','),
+        CW_WEBRTC_PORT: String(webRtcPort),
+        CW_RTC_MIN_PORT: String(webRtcPort + 100),
+        CW_RTC_MAX_PORT: String(webRtcPort + 100 + Math.max(200, 40 * workers)),
+        CW_RECORDER_PORTS: `${webRtcPort + 1000}-${webRtcPort + 1999}`,
+        ...env,
+      },
+      logFile: path.join(this.dir, 'logs', `server-${name}.log`),
+    });
+    const peer = { server, url: `http://${host}:${port}` };
+    this.peers.set(name, peer);
+    await server.waitForLine(/listening on /, 60_000);
+    return peer;
   }
 
   /**
@@ -271,6 +308,7 @@ export class Stack {
     await Promise.all(
       [...this.agents.values(), ...(this.loadPublisher ? [this.loadPublisher] : [])].map((a) => a.stop()),
     );
+    await Promise.all([...this.peers.values()].map((p) => p.server.stop()));
     await this.#server?.stop();
   }
 }

@@ -70,7 +70,7 @@ import { StaffingService } from './staffing/StaffingService.js';
 import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
-import type { Storage } from './storage/Storage.js';
+import type { ChangeSubscription, Storage } from './storage/Storage.js';
 import { openStorage } from './storage/open.js';
 import { buildOverview, buildSnapshot, type ViewSources } from './views.js';
 import { metricsRoutes } from './http/routes/metricsRoutes.js';
@@ -112,6 +112,7 @@ export class CounterWatchServer {
   readonly #audit: AuditLog;
   readonly #accounts: AccountService;
   readonly #changes: ChangeFollower;
+  readonly #leadership: ChangeSubscription;
   readonly #reviews: ReviewService;
   readonly #inspections: InspectionService;
   readonly #wallViews: WallViewService;
@@ -231,6 +232,7 @@ export class CounterWatchServer {
       audit: this.#audit,
       logger,
       now: clock,
+      leads: () => storage.changes.leads(),
     });
     this.#views = {
       departments: () => this.#directory.departments(),
@@ -310,9 +312,10 @@ export class CounterWatchServer {
     this.#queue.on('computed', (departmentId, result, changed) =>
       this.#onMetrics(departmentId, result, changed),
     );
-    this.#queue.on('accepted', (event) => {
+    this.#queue.on('accepted', (event, _at, own) => {
       this.#alerts.onEvent(event);
-      void this.#reviews.onEvent(event);
+      // The process that accepted an event records its interaction (once, whichever process it was).
+      if (own) void this.#reviews.onEvent(event);
     });
     this.#alerts.on('changed', (alerts) => this.#consoles.broadcastAlerts(alerts));
     this.#directory.on('changed', () => this.#consoles.broadcastSnapshot());
@@ -327,7 +330,20 @@ export class CounterWatchServer {
         directoryChanged: () => this.#directory.refresh(),
         userChanged: (userId) => this.#consoles.revalidate((c) => c.user.id === userId),
         sessionChanged: (hash) => this.#consoles.revalidate((c) => c.sessionHash === hash),
+        // Other server processes on the same database (PostgreSQL): their events, alerts, thresholds.
+        queueChanged: (departmentId) => this.#queue.catchUp(departmentId),
+        alertChanged: (alertId) => this.#alerts.reload(alertId),
+        thresholdsChanged: async (departmentId) => {
+          await this.#alerts.reloadThresholds(departmentId);
+          this.#queue.refresh(departmentId);
+        },
       },
+    });
+    this.#leadership = storage.changes.onLeadership((leading) => {
+      if (!leading) return;
+      this.#alerts
+        .takeOver()
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'alert writer not taken over'));
     });
     this.#recording?.on('health', (counterId, health) => this.#board.setRecording(counterId, health));
     const allDepartments = () => this.#directory.departments().map((d) => d.id);
@@ -482,6 +498,7 @@ export class CounterWatchServer {
     this.#closing ??= (async () => {
       clearInterval(this.#statsTimer);
       this.#changes.close();
+      this.#leadership.close();
       this.#inspections.close();
       await this.#reportSchedule.close();
       this.#queue.close();

@@ -198,6 +198,9 @@ describe('AccountService', () => {
       directoryChanged: vi.fn(async () => undefined),
       userChanged: vi.fn(async (_id: number) => undefined),
       sessionChanged: vi.fn(async (_hash: string) => undefined),
+      queueChanged: vi.fn(async (_id: string) => undefined),
+      alertChanged: vi.fn(async (_id: number) => undefined),
+      thresholdsChanged: vi.fn(async (_id: string) => undefined),
     };
     const follower = new ChangeFollower({ feed: storage.changes, host, logger });
     const other = await SqliteStorage.create({ dataDir: dir, logger, now: systemClock });

@@ -9,12 +9,20 @@ export interface ChangeFollowerHost {
   userChanged(userId: number): Promise<void>;
   /** One session was revoked. */
   sessionChanged(sessionHash: string): Promise<void>;
+  /** Queue events were stored for a department (by any process): fold them. */
+  queueChanged(departmentId: string): Promise<void>;
+  /** An alert was opened or changed (by any process). */
+  alertChanged(alertId: number): Promise<void>;
+  /** A department's alert thresholds changed. */
+  thresholdsChanged(departmentId: string): Promise<void>;
 }
 
 /**
  * Tails the change feed and hands each change to the server, in order, one
  * batch at a time: a token the CLI rotated drops its agent, a password the
- * CLI reset ends that user's consoles, exactly as when the console does it.
+ * CLI reset ends that user's consoles, exactly as when the console does it;
+ * queue events, alerts and thresholds another server process stored reach
+ * this one's state and consoles.
  * Every handler is idempotent — the server's own changes come by here too.
  */
 export class ChangeFollower {
@@ -47,6 +55,9 @@ export class ChangeFollower {
     if (this.#closed) return;
     const users = new Set<number>();
     const sessions = new Set<string>();
+    const queues = new Set<string>();
+    const alerts = new Set<number>();
+    const thresholds = new Set<string>();
     let directory = false;
     for (const change of changes) {
       switch (change.kind) {
@@ -59,6 +70,15 @@ export class ChangeFollower {
           break;
         case 'session':
           sessions.add(change.subject);
+          break;
+        case 'queue':
+          queues.add(change.subject);
+          break;
+        case 'alert':
+          alerts.add(Number(change.subject));
+          break;
+        case 'thresholds':
+          thresholds.add(change.subject);
           break;
         default: {
           const unknown: never = change.kind;
@@ -76,5 +96,8 @@ export class ChangeFollower {
     if (directory) await run('directory', () => this.#host.directoryChanged());
     for (const id of users) await run('user', () => this.#host.userChanged(id));
     for (const hash of sessions) await run('session', () => this.#host.sessionChanged(hash));
+    for (const id of thresholds) await run('thresholds', () => this.#host.thresholdsChanged(id));
+    for (const id of queues) await run('queue', () => this.#host.queueChanged(id));
+    for (const id of alerts) await run('alert', () => this.#host.alertChanged(id));
   }
 }

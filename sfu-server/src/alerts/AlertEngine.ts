@@ -40,12 +40,30 @@ const sameIds = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((id, i) => id === b[i]);
 const MINUTE = 60_000;
 
+/** JSON with sorted keys: the same alert read back compares equal whatever order its fields were set in. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, x]) => x !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : v,
+  );
+
 const publicAlert = ({ conditionKey: _key, ...alert }: StoredAlert): Alert => alert;
 
 /**
  * Alert lifecycle: open → acknowledged (who, when) → resolved (by itself when
  * its condition has stayed clear, or by hand with a note). At most one
  * unresolved alert per condition; everything persisted.
+ *
+ * Several processes on one database: every process evaluates the rules, but
+ * only the holder of the writer lease (`storage.changes.leads()`) opens,
+ * re-grades and resolves alerts by rule; people act on any process. Every
+ * stored change reaches the others through the change feed (`reload`), so
+ * each keeps the same active set and tells its own consoles.
  */
 export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   readonly #storage: Storage;
@@ -127,6 +145,8 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     const changed: StoredAlert[] = [];
     const present = new Set(conditions.map((c) => c.key));
     this.#present.set(departmentId, present);
+    // Another process writes; this one mirrors what it stores (see reload).
+    if (!this.#leads()) return;
     for (const condition of conditions) {
       this.#clearSince.delete(condition.key);
       const existing = this.#active.get(condition.key);
@@ -275,6 +295,8 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
 
   /** An unsatisfied rating opens its own alert; a person closes it. */
   onEvent(event: QueueEvent): void {
+    // Every process folds every event; the writer alone opens the alert.
+    if (!this.#leads()) return;
     if (event.type === 'rating.commented') {
       // The citizen's comment after the tap: the open alert shows it.
       const open = this.#active.get(
@@ -406,6 +428,56 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     await this.#storage.updateAlert(alert);
     this.emit('changed', [publicAlert(alert)]);
     return publicAlert(alert);
+  }
+
+  /**
+   * An alert was stored by some process (this one or another): take what the
+   * database holds, and tell consoles if that is news here. Idempotent.
+   */
+  async reload(id: number): Promise<void> {
+    // Our own pending writes first: the row read then is at least as new as this process's view.
+    await this.#writes;
+    const stored = await this.#storage.getAlert(id);
+    if (!stored) return;
+    const current = this.#active.get(stored.conditionKey);
+    const mine = current?.id === id ? current : undefined;
+    if (stored.state === 'resolved') {
+      if (!mine) return;
+      this.#active.delete(stored.conditionKey);
+      this.#clearSince.delete(stored.conditionKey);
+      Object.assign(mine, stored);
+      this.emit('changed', [publicAlert(mine)]);
+      return;
+    }
+    if (current && !mine) {
+      // This process has another alert for the condition (a race between writers): the older one stays.
+      if (current.id > 0 && current.id < id) return;
+    }
+    if (mine && canonical(publicAlert(mine)) === canonical(publicAlert(stored))) return;
+    const alert = mine ? Object.assign(mine, stored) : stored;
+    this.#active.set(stored.conditionKey, alert);
+    this.emit('changed', [publicAlert(alert)]);
+  }
+
+  /** The writer lease came here: start from what the database holds. */
+  async takeOver(): Promise<void> {
+    await this.#writes;
+    const stored = await this.#storage.listActiveAlerts();
+    this.#active.clear();
+    for (const alert of stored) this.#active.set(alert.conditionKey, alert);
+    this.#logger.info({ active: stored.length }, 'alert writer here now');
+  }
+
+  /** A department's thresholds changed (on any process): read them again. */
+  async reloadThresholds(departmentId: string): Promise<void> {
+    this.#thresholds.set(
+      departmentId,
+      (await this.#storage.getThresholds(departmentId)) ?? DEFAULT_THRESHOLDS,
+    );
+  }
+
+  #leads(): boolean {
+    return this.#storage.changes.leads();
   }
 
   /** Waits until every pending write has reached storage (tests, shutdown). */

@@ -47,8 +47,12 @@ export type QueueServiceEvents = {
     result: MetricsResult,
     changed: { counters: string[]; department: boolean },
   ];
-  /** A newly accepted event (not replays), at its corrected time. */
-  accepted: [event: QueueEvent, at: number];
+  /**
+   * A newly stored event (not replays), at its corrected time, folded in the
+   * order of the shared log; `own` when this process accepted it (another
+   * process on the same database accepted the others).
+   */
+  accepted: [event: QueueEvent, at: number, own: boolean];
   /** A batch answered, event by event (accepted, duplicate, rejected). */
   batch: [origin: EventOrigin, result: EventBatchResult];
   /** A batch refused whole before any event was looked at (too large), with the error's code. */
@@ -76,6 +80,8 @@ interface DepartmentState {
 
 /** Days folded at start: the day before yesterday's left-open tickets can still come back yesterday. */
 const REBUILD_DAYS = 3;
+/** Events read from the log at a time when catching up. */
+const CATCH_UP_BATCH = 500;
 
 /**
  * Queue events in, metrics out. Stores each event once (idempotent by id),
@@ -103,6 +109,16 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   #tickTimer: ReturnType<typeof setInterval> | undefined;
   #historyTimer: ReturnType<typeof setInterval> | undefined;
   #ingestQueue: Promise<unknown> = Promise.resolve();
+  /**
+   * The last stored event folded, per department. Every event — this
+   * process's and those of other processes sharing the database — is folded
+   * from the log in its order, so each process arrives at the same state.
+   */
+  readonly #cursor = new Map<string, number>();
+  /** The log's head when the state was rebuilt: where a department first seen later starts. */
+  #head = 0;
+  /** Events this process stored and has not folded yet (they say `own` when they are). */
+  readonly #own = new Set<number>();
   #closed = false;
 
   private constructor(options: QueueServiceOptions) {
@@ -119,6 +135,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   static async create(options: QueueServiceOptions): Promise<QueueService> {
     const service = new QueueService(options);
     const now = service.#now();
+    // Everything up to the head is committed: the rebuild folds exactly that, the log the rest.
+    service.#head = await options.storage.queueEventsHead();
     for (const d of options.directory.departments()) await service.#rebuild(d.id, now);
     for (const d of options.directory.departments()) service.#compute(d.id, now);
     return service;
@@ -287,11 +305,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
       switch (outcome.status) {
         case 'inserted': {
           results[index] = { id: event.id, status: 'accepted' };
-          const at = this.#apply(event, candidate.correctedAt, receivedAt);
+          this.#own.add(outcome.seq);
           touched.add(event.departmentId);
-          // An event from before the sampled history (an outbox, a backfill): replay it into the charts.
-          if (at !== undefined && at < receivedAt - 60_000) this.#historyComplete.delete(event.departmentId);
-          if (at !== undefined) this.emit('accepted', event, at);
           break;
         }
         case 'duplicate':
@@ -320,7 +335,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
         }
       }
     }
-    for (const id of touched) this.#markDirty(id);
+    // Folded from the log, with whatever other processes stored before them.
+    for (const id of touched) await this.#catchUp(id, receivedAt);
     const count = (status: EventResult['status']): number =>
       results.filter((r) => r.status === status).length;
     const summary = {
@@ -340,6 +356,35 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
       );
     }
     return summary;
+  }
+
+  /**
+   * Another process stored events for a department: fold them (in the
+   * ingest queue's turn, so they interleave with ours in log order).
+   */
+  catchUp(departmentId: string): Promise<void> {
+    const run = this.#ingestQueue.then(() => this.#catchUp(departmentId, this.#now()));
+    this.#ingestQueue = run.catch((error: unknown) =>
+      this.#logger.error({ err: error, departmentId }, 'queue events not caught up'),
+    );
+    return this.#ingestQueue.then(() => undefined);
+  }
+
+  async #catchUp(departmentId: string, now: number): Promise<void> {
+    for (;;) {
+      const after = this.#cursor.get(departmentId) ?? this.#head;
+      const rows = await this.#storage.listQueueEventsAfter(departmentId, after, CATCH_UP_BATCH);
+      for (const { seq, event, correctedAt } of rows) {
+        this.#cursor.set(departmentId, seq);
+        const own = this.#own.delete(seq);
+        const at = this.#apply(event, correctedAt, now);
+        // An event from before the sampled history (an outbox, a backfill): replay it into the charts.
+        if (at !== undefined && at < now - 60_000) this.#historyComplete.delete(departmentId);
+        if (at !== undefined) this.emit('accepted', event, at, own);
+      }
+      if (rows.length > 0) this.#markDirty(departmentId);
+      if (rows.length < CATCH_UP_BATCH) return;
+    }
   }
 
   /** The latest metrics (recomputed at most a second ago). */
@@ -395,7 +440,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   }
 
   async sampleHistory(): Promise<void> {
-    if (this.#closed) return;
+    // Of several processes on one database, the writer samples (they all hold the same state).
+    if (this.#closed || !this.#storage.changes.leads()) return;
     const now = this.#now();
     const rows: { departmentId: string; point: HistoryPoint }[] = [];
     for (const [departmentId, result] of this.#latest)
@@ -529,11 +575,13 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
         previous = queue;
         queue = queue.nextDay(start);
       }
-      for (const { event, correctedAt } of events) {
+      for (const { seq, event, correctedAt } of events) {
+        if (seq > this.#head) continue;
         if (correctedAt >= start && correctedAt < start + DAY_MS) queue.apply(event, correctedAt);
       }
     }
     this.#states.set(departmentId, { queue, previous, clocks: new SourceClocks() });
+    this.#cursor.set(departmentId, this.#head);
     if (events.length > 0)
       this.#logger.info({ departmentId, events: events.length }, 'queue state rebuilt from stored events');
     if (previous && previous.tickets.size > 0) {

@@ -53,6 +53,7 @@ export class ReportScheduler {
   readonly #audit: AuditLog;
   readonly #logger: Logger;
   readonly #now: Clock;
+  readonly #leads: () => boolean;
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<void> | undefined;
   #closed = false;
@@ -64,6 +65,8 @@ export class ReportScheduler {
     audit: AuditLog;
     logger: Logger;
     now: Clock;
+    /** Of several server processes on one database, only the writer prepares (once, not once each). */
+    leads?: () => boolean;
   }) {
     this.#reports = options.reports;
     this.#directory = options.directory;
@@ -71,6 +74,7 @@ export class ReportScheduler {
     this.#audit = options.audit;
     this.#logger = options.logger.child({ module: 'report-schedule' });
     this.#now = options.now;
+    this.#leads = options.leads ?? (() => true);
   }
 
   /** Checks now and every minute after. */
@@ -93,7 +97,8 @@ export class ReportScheduler {
   }
 
   async #runDue(): Promise<void> {
-    if (this.#closed) return;
+    // Checked every minute: when the writer goes, the next one prepares what is still missing.
+    if (this.#closed || !this.#leads()) return;
     const now = this.#now();
     // An hour after the day turns: outboxes of counters that were offline have had time to drain.
     if (now - businessDayStart(now) < PREPARE_AFTER_MS) return;

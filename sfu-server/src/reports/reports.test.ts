@@ -261,6 +261,19 @@ describe('reports from the event log', () => {
     await scheduler.runDue();
     expect(await scheduler.list(director)).toEqual([]);
     clock.t = at(24 * 60 + 70); // Saturday 05:10
+    // Another server process holds the writer lease: it prepares them, not this one.
+    const follower = new ReportScheduler({
+      reports,
+      directory,
+      settings: storage.settings,
+      audit: new AuditLog({ store: storage.audit, logger, now: () => clock.t }),
+      logger,
+      now: () => clock.t,
+      leads: () => false,
+    });
+    await follower.runDue();
+    expect(await scheduler.list(director)).toEqual([]);
+    await follower.close();
     await scheduler.runDue();
     await scheduler.runDue();
     const list = await scheduler.list(director);

@@ -137,8 +137,12 @@ export type EventInsertResult =
 import type { DailyAggregate } from '@counterwatch/shared';
 export type { DailyAggregate };
 
-/** What a change-feed row is about: a user (id), a session (its hash), a counter or a department (id). */
-export type ChangeKind = 'user' | 'session' | 'counter' | 'department';
+/**
+ * What a change-feed row is about: a user (id), a session (its hash), a
+ * counter or a department (id); queue events stored for a department (its
+ * id), an alert opened or changed (its id), a department's thresholds (its id).
+ */
+export type ChangeKind = 'user' | 'session' | 'counter' | 'department' | 'queue' | 'alert' | 'thresholds';
 
 export interface Change {
   seq: number;
@@ -168,6 +172,14 @@ export interface ChangeFeed {
    * a feed that only polls (SQLite). Down, changes still arrive by the poll.
    */
   listening(): boolean | null;
+  /**
+   * Whether this process holds the writer lease: of several processes on one
+   * database exactly one writes what each would otherwise write twice (alerts
+   * opened by the rules, history samples). Always true on SQLite (one server).
+   */
+  leads(): boolean;
+  /** Called when the lease is gained or lost. */
+  onLeadership(listener: (leading: boolean) => void): ChangeSubscription;
 }
 
 /** How the provisioning file's secret for a counter or department was taken. */
@@ -227,6 +239,10 @@ export interface Storage {
   ): Promise<EventInsertResult[]>;
   /** A department's events received since `since`, in arrival order. */
   listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]>;
+  /** A department's events stored after sequence `afterSeq`, in arrival order, at most `limit`. */
+  listQueueEventsAfter(departmentId: string, afterSeq: number, limit: number): Promise<StoredQueueEvent[]>;
+  /** The sequence of the last stored event (0 if none): every event up to it is committed. */
+  queueEventsHead(): Promise<number>;
   nextSourceSeq(departmentId: string, sourceId: string): Promise<number>;
   /** Every stored event about one ticket, in arrival order (an interaction's event log). */
   listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]>;

@@ -9,6 +9,11 @@ const BATCH = 500;
 const CHANNEL = 'counterwatch_changes';
 /** Serialises writers of the feed, so `seq` order is commit order and a follower never skips a row. */
 const CHANGES_LOCK = 0x63770001;
+/** The writer lease (session advisory lock, held on the LISTEN connection). */
+// Advisory lock keys in use: 0x63770000 migrations, …01 this feed, …02 audit appends, …03 this lease.
+const LEADER_LOCK = 0x63770003;
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 10_000;
 
 interface ChangeRow {
   seq: number;
@@ -33,8 +38,10 @@ export class PgChangeFeed implements ChangeFeed {
   readonly #followers = new Set<Follower>();
   #listener: pg.PoolClient | undefined;
   #listening: Promise<void> | undefined;
-  /** The LISTEN connection is up (set once LISTEN succeeded, cleared when the connection fails or ends). */
-  #listenerUp = false;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #leadTimer: ReturnType<typeof setInterval> | undefined;
+  #leading = false;
+  readonly #leadershipListeners = new Set<(leading: boolean) => void>();
   #closed = false;
 
   constructor(db: PgDb, options: { logger: Logger; now: Clock; pollMs?: number }) {
@@ -44,9 +51,17 @@ export class PgChangeFeed implements ChangeFeed {
     this.#pollMs = options.pollMs ?? 2_000;
   }
 
+  /**
+   * Takes the feed's transaction lock: from here to commit no other writer of
+   * the feed (or of queue events) commits, so sequence order is commit order.
+   */
+  async lock(sql: Sql): Promise<void> {
+    await sql.run('SELECT pg_advisory_xact_lock(?)', [CHANGES_LOCK]);
+  }
+
   /** Appends a change; call inside the transaction that makes it. */
   async record(sql: Sql, kind: ChangeKind, subject: string | number): Promise<void> {
-    await sql.run('SELECT pg_advisory_xact_lock(?)', [CHANGES_LOCK]);
+    await this.lock(sql);
     await sql.run('INSERT INTO changes (at, kind, subject) VALUES (?, ?, ?)', [
       this.#now(),
       kind,
@@ -59,27 +74,115 @@ export class PgChangeFeed implements ChangeFeed {
     await this.#db.run('DELETE FROM changes WHERE at < ?', [this.#now() - KEEP_MS]);
   }
 
-  /** Opens the LISTEN connection (once). */
+  /**
+   * Opens the LISTEN connection (the first attempt must succeed: a server that
+   * cannot reach its database does not start). A connection lost later (the
+   * database restarted, a network cut) is re-opened with capped backoff, and
+   * every follower then reads what it missed from the table.
+   */
   async start(): Promise<void> {
-    this.#listening ??= (async () => {
-      const client = await this.#db.pool.connect();
-      client.on('notification', () => this.#wakeAll());
-      client.on('error', (error) => {
-        this.#listenerUp = false;
-        this.#logger.warn({ err: error }, 'change feed connection failed');
-      });
-      client.on('end', () => {
-        this.#listenerUp = false;
-      });
-      await client.query(`LISTEN ${CHANNEL}`);
-      this.#listener = client;
-      this.#listenerUp = true;
-    })();
+    this.#listening ??= this.#connect().then(() => {
+      // A process that is not the writer takes over when the writer goes.
+      this.#leadTimer = setInterval(() => void this.#tryLead(), this.#pollMs);
+      this.#leadTimer.unref();
+    });
     await this.#listening;
   }
 
+  /** The LISTEN connection is up (cleared when it fails or ends, until it is re-established). */
   listening(): boolean {
-    return this.#listenerUp;
+    return this.#listener !== undefined;
+  }
+
+  /** Whether this process holds the writer lease (see `leads`). */
+  leads(): boolean {
+    return this.#leading;
+  }
+
+  /** Calls `listener` when this process gains or loses the writer lease. */
+  onLeadership(listener: (leading: boolean) => void): ChangeSubscription {
+    this.#leadershipListeners.add(listener);
+    return { close: () => this.#leadershipListeners.delete(listener) };
+  }
+
+  async #connect(): Promise<void> {
+    const client = await this.#db.pool.connect();
+    let lost = false;
+    const onLost = (error?: Error): void => {
+      if (lost) return;
+      lost = true;
+      if (this.#listener === client) this.#listener = undefined;
+      this.#setLeading(false);
+      if (this.#closed) return;
+      this.#logger.warn({ err: error }, 'change feed connection lost; reconnecting');
+      client.release(true);
+      this.#reconnect(0);
+    };
+    client.on('notification', () => this.#wakeAll());
+    client.on('error', (error) => onLost(error));
+    client.on('end', () => onLost());
+    try {
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      lost = true;
+      client.release(true);
+      throw error;
+    }
+    this.#listener = client;
+    await this.#tryLead();
+  }
+
+  #reconnect(attempt: number): void {
+    if (this.#closed) return;
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** attempt);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      this.#connect().then(
+        () => {
+          this.#logger.info({ attempt: attempt + 1 }, 'change feed connection re-established');
+          // Whatever was committed while no one listened is in the table: read it now.
+          this.#wakeAll();
+        },
+        (error: unknown) => {
+          this.#logger.warn({ err: error, attempt: attempt + 1 }, 'change feed reconnect failed');
+          this.#reconnect(attempt + 1);
+        },
+      );
+    }, delay);
+    this.#reconnectTimer.unref();
+  }
+
+  /**
+   * The writer lease: a session advisory lock on the LISTEN connection. One
+   * process at a time holds it (the one that writes what every process would
+   * otherwise write twice: alerts, history samples); when that process dies
+   * or its connection drops, PostgreSQL releases the lock and another takes
+   * it at its next poll.
+   */
+  async #tryLead(): Promise<void> {
+    const client = this.#listener;
+    if (!client || this.#leading || this.#closed) return;
+    try {
+      const row = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+        LEADER_LOCK,
+      ]);
+      if (row.rows[0]?.locked === true && this.#listener === client) this.#setLeading(true);
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'writer lease not checked');
+    }
+  }
+
+  #setLeading(leading: boolean): void {
+    if (this.#leading === leading) return;
+    this.#leading = leading;
+    this.#logger.info({ leading }, leading ? 'writer lease taken' : 'writer lease lost');
+    for (const listener of this.#leadershipListeners) {
+      try {
+        listener(leading);
+      } catch (error) {
+        this.#logger.error({ err: error }, 'leadership listener failed');
+      }
+    }
   }
 
   #wakeAll(): void {
@@ -108,11 +211,14 @@ export class PgChangeFeed implements ChangeFeed {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#reconnectTimer);
+    clearInterval(this.#leadTimer);
     for (const follower of [...this.#followers]) follower.close();
     await this.#listening?.catch(() => undefined);
     if (this.#listener) {
       try {
         await this.#listener.query(`UNLISTEN ${CHANNEL}`);
+        if (this.#leading) await this.#listener.query('SELECT pg_advisory_unlock($1)', [LEADER_LOCK]);
       } catch {
         // The connection is going anyway.
       }

@@ -454,6 +454,8 @@ export class PgStorage implements Storage {
       cols.corrected.push(correctedAt);
     }
     return this.#db.tx(async (sql) => {
+      // Sequence order must be commit order: the other processes read "after the last one I saw".
+      await this.changes.lock(sql);
       const inserted = await sql.all<{
         seq: number;
         id: string;
@@ -503,6 +505,8 @@ export class PgStorage implements Storage {
         }
         results.push(await this.#conflict(sql, event));
       }
+      const departments = new Set(inserted.map((r) => r.department_id));
+      for (const departmentId of departments) await this.changes.record(sql, 'queue', departmentId);
       return results;
     });
   }
@@ -537,6 +541,23 @@ export class PgStorage implements Storage {
         [departmentId, since],
       )
     ).map(storedEvent);
+  }
+
+  async listQueueEventsAfter(
+    departmentId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredQueueEvent[]> {
+    return (
+      await this.#db.all<EventRow>(
+        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+        [departmentId, afterSeq, limit],
+      )
+    ).map(storedEvent);
+  }
+
+  async queueEventsHead(): Promise<number> {
+    return (await this.#db.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM queue_events'))?.seq ?? 0;
   }
 
   async listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]> {
@@ -603,52 +624,60 @@ export class PgStorage implements Storage {
   }
 
   async insertAlert(alert: NewAlert): Promise<StoredAlert> {
-    const row = await this.#db.get<{ id: number }>(
-      `INSERT INTO alerts (rule, severity, department_id, counter_id, counter_ids, subject, condition_key, details,
+    // Every process mirrors alerts: the change row tells them, in the transaction of the change.
+    const row = await this.#db.tx(async (sql) => {
+      const inserted = await sql.get<{ id: number }>(
+        `INSERT INTO alerts (rule, severity, department_id, counter_id, counter_ids, subject, condition_key, details,
          state, opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution_note)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [
-        alert.rule,
-        alert.severity,
-        alert.departmentId,
-        alert.counterId,
-        JSON.stringify(alert.counterIds),
-        alert.subject,
-        alert.conditionKey,
-        JSON.stringify(alert.details),
-        alert.state,
-        alert.openedAt,
-        alert.acknowledgedAt,
-        alert.acknowledgedBy,
-        alert.resolvedAt,
-        alert.resolvedBy,
-        alert.resolutionNote,
-      ],
-    );
+        [
+          alert.rule,
+          alert.severity,
+          alert.departmentId,
+          alert.counterId,
+          JSON.stringify(alert.counterIds),
+          alert.subject,
+          alert.conditionKey,
+          JSON.stringify(alert.details),
+          alert.state,
+          alert.openedAt,
+          alert.acknowledgedAt,
+          alert.acknowledgedBy,
+          alert.resolvedAt,
+          alert.resolvedBy,
+          alert.resolutionNote,
+        ],
+      );
+      if (inserted) await this.changes.record(sql, 'alert', inserted.id);
+      return inserted;
+    });
     if (!row) throw new Error('alert insert returned no id');
     return { ...alert, id: row.id };
   }
 
   async updateAlert(alert: StoredAlert): Promise<void> {
-    await this.#db.run(
-      `UPDATE alerts SET severity = ?, details = ?, counter_ids = ?, state = ?, acknowledged_at = ?,
+    await this.#db.tx(async (sql) => {
+      const changed = await sql.run(
+        `UPDATE alerts SET severity = ?, details = ?, counter_ids = ?, state = ?, acknowledged_at = ?,
          acknowledged_by = ?, resolved_at = ?, resolved_by = ?, resolution_note = ?, snoozed_until = ?,
          snoozed_by = ? WHERE id = ?`,
-      [
-        alert.severity,
-        JSON.stringify(alert.details),
-        JSON.stringify(alert.counterIds),
-        alert.state,
-        alert.acknowledgedAt,
-        alert.acknowledgedBy,
-        alert.resolvedAt,
-        alert.resolvedBy,
-        alert.resolutionNote,
-        alert.snoozedUntil ?? null,
-        alert.snoozedBy ?? null,
-        alert.id,
-      ],
-    );
+        [
+          alert.severity,
+          JSON.stringify(alert.details),
+          JSON.stringify(alert.counterIds),
+          alert.state,
+          alert.acknowledgedAt,
+          alert.acknowledgedBy,
+          alert.resolvedAt,
+          alert.resolvedBy,
+          alert.resolutionNote,
+          alert.snoozedUntil ?? null,
+          alert.snoozedBy ?? null,
+          alert.id,
+        ],
+      );
+      if (changed > 0) await this.changes.record(sql, 'alert', alert.id);
+    });
   }
 
   async getAlert(id: number): Promise<StoredAlert | undefined> {
@@ -694,11 +723,14 @@ export class PgStorage implements Storage {
   }
 
   async setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO alert_thresholds (department_id, thresholds) VALUES (?, ?)
-       ON CONFLICT (department_id) DO UPDATE SET thresholds = excluded.thresholds`,
-      [departmentId, JSON.stringify(thresholds)],
-    );
+    await this.#db.tx(async (sql) => {
+      await sql.run(
+        `INSERT INTO alert_thresholds (department_id, thresholds) VALUES (?, ?)
+         ON CONFLICT (department_id) DO UPDATE SET thresholds = excluded.thresholds`,
+        [departmentId, JSON.stringify(thresholds)],
+      );
+      await this.changes.record(sql, 'thresholds', departmentId);
+    });
   }
 
   async ping(): Promise<void> {

@@ -394,4 +394,14 @@ export const PG_MIGRATIONS: Migration[] = [
       CREATE UNIQUE INDEX counters_code ON counters(code_hash) WHERE code_hash IS NOT NULL;
     `,
   },
+  {
+    version: 16,
+    name: 'several server processes: queue events, alerts and thresholds on the change feed',
+    sql: `
+      -- Each process folds the others' queue events and mirrors their alert changes as they commit.
+      ALTER TABLE changes DROP CONSTRAINT changes_kind_check;
+      ALTER TABLE changes ADD CONSTRAINT changes_kind_check
+        CHECK (kind IN ('user', 'session', 'counter', 'department', 'queue', 'alert', 'thresholds'));
+    `,
+  },
 ];

@@ -78,6 +78,15 @@ export class SqliteChangeFeed implements ChangeFeed {
     return follower;
   }
 
+  /** One server process per SQLite file: it is always the writer. */
+  leads(): boolean {
+    return true;
+  }
+
+  onLeadership(_listener: (leading: boolean) => void): ChangeSubscription {
+    return { close: () => undefined };
+  }
+
   close(): void {
     for (const follower of [...this.#followers]) follower.close();
   }

@@ -486,6 +486,25 @@ export class SqliteStorage implements Storage {
       .map(storedEvent);
   }
 
+  async listQueueEventsAfter(
+    departmentId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredQueueEvent[]> {
+    return this.#db
+      .prepare<[string, number, number], EventRow>(
+        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
+      .all(departmentId, afterSeq, limit)
+      .map(storedEvent);
+  }
+
+  async queueEventsHead(): Promise<number> {
+    return (
+      this.#db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM queue_events').get()?.seq ?? 0
+    );
+  }
+
   async listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]> {
     return this.#db
       .prepare<[string, string], EventRow>(

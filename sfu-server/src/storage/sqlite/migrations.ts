@@ -424,4 +424,21 @@ export const MIGRATIONS: Migration[] = [
       CREATE UNIQUE INDEX counters_code ON counters(code_hash) WHERE code_hash IS NOT NULL;
     `,
   },
+  {
+    version: 16,
+    name: 'several server processes: queue events, alerts and thresholds on the change feed',
+    sql: `
+      -- Each process folds the others' queue events and mirrors their alert changes as they commit.
+      CREATE TABLE changes_new (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      INTEGER NOT NULL,
+        kind    TEXT NOT NULL CHECK (kind IN ('user', 'session', 'counter', 'department', 'queue', 'alert', 'thresholds')),
+        subject TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO changes_new (seq, at, kind, subject) SELECT seq, at, kind, subject FROM changes;
+      DROP TABLE changes;
+      ALTER TABLE changes_new RENAME TO changes;
+      CREATE INDEX changes_at ON changes(at);
+    `,
+  },
 ];
