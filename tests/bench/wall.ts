@@ -5,7 +5,7 @@
  *   - the console's main thread busy (CDP TaskDuration, and long tasks);
  *   - React renders per second of the wall's parts under live patches;
  *   - SFU CPU per stream, beside bare mediasoup forwarding the same streams
- *     (same encoder picture, same SRTP ingest, same consumers) in the same run;
+ *     (same encoder picture, same SRTP ingest, same consumers) in the same run, right after (not beside it: 2 cores);
  *   - event-to-tile latency (POST /api/v1/events → the tile's serving number
  *     changes in the page) at the province's peak event rate.
  * Every counter publishes through the load publisher (one encoder, each
@@ -265,6 +265,7 @@ async function oneSize(n: number): Promise<Row | null> {
   });
   const browser = await launchChromium();
   let bare: Awaited<ReturnType<typeof bareForwarding>> | undefined;
+  let stopped = false;
   try {
     const password = stack.createUser('bench', ['director']);
     const cookie = await loginCookie(stack.url, 'bench', password);
@@ -280,10 +281,6 @@ async function oneSize(n: number): Promise<Row | null> {
       240_000,
     );
     log(`  ${online ?? 'not all'} counters online after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-    bare = await bareForwarding(
-      stack.provisioned.departments.map((d) => ({ id: d.id, counters: d.counters.map((c) => c.id) })),
-    );
 
     const page = await browser.newPage({ viewport: VIEWPORT });
     await page.addInitScript(WALL_PAGE_PROBE);
@@ -303,8 +300,6 @@ async function oneSize(n: number): Promise<Row | null> {
     );
     await new Promise((r) => setTimeout(r, 3_000));
     const onScreen = (await sampleWall(page)).tilesOnScreen;
-    await bare.addConsumers(onScreen);
-    await new Promise((r) => setTimeout(r, 2_000));
 
     const serverPid = stack.server.pid!;
     const workers = childPids(serverPid, 'mediasoup-work');
@@ -322,7 +317,6 @@ async function oneSize(n: number): Promise<Row | null> {
     const cpuBefore = {
       server: cpuOf([serverPid]),
       workers: cpuOf(workers),
-      bare: cpuOf([bare.workerPid]),
       publisher: cpuOf([publisher.pid!]),
       encoder: cpuOf(encoders),
       browser: cpuOf(browserPids),
@@ -336,7 +330,6 @@ async function oneSize(n: number): Promise<Row | null> {
     const cpu = (pids: number[], was: number) => (100 * (cpuOf(pids) - was)) / seconds;
     const cwWorkerPct = cpu(workers, cpuBefore.workers);
     const cwCpuPct = cwWorkerPct + cpu([serverPid], cpuBefore.server);
-    const bareCpuPct = cpu([bare.workerPid], cpuBefore.bare);
     const publisherPct = cpu([publisher.pid!], cpuBefore.publisher);
     const encoderPct = cpu(encoders, cpuBefore.encoder);
     const browserPct = cpu(browserPids, cpuBefore.browser);
@@ -348,6 +341,20 @@ async function oneSize(n: number): Promise<Row | null> {
       const sent = sentAt.get(number);
       if (sent !== undefined) latencies.push(at - sent);
     }
+    // Bare mediasoup after CounterWatch, not beside it: two copies of a province's streams at once would
+    // measure a 2-core machine's contention, not either of them.
+    await browser.close().catch(() => undefined);
+    await stack.stop();
+    stopped = true;
+    bare = await bareForwarding(
+      stack.provisioned.departments.map((d) => ({ id: d.id, counters: d.counters.map((c) => c.id) })),
+    );
+    await bare.addConsumers(onScreen);
+    await new Promise((r) => setTimeout(r, 5_000));
+    const bareBefore = cpuOf([bare.workerPid]);
+    const bareStart = Date.now();
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const bareCpuPct = (100 * (cpuOf([bare.workerPid]) - bareBefore)) / ((Date.now() - bareStart) / 1000);
     const row = summarise(n, before, after, seconds, {
       busyPct: (100 * (taskAfter - taskBefore)) / seconds,
       cwCpuPct,
@@ -368,7 +375,7 @@ async function oneSize(n: number): Promise<Row | null> {
   } finally {
     await browser.close().catch(() => undefined);
     await bare?.close().catch(() => undefined);
-    await stack.stop();
+    if (!stopped) await stack.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -540,7 +547,7 @@ async function main(): Promise<void> {
     ]),
   );
   log(
-    '\nThe SFU beside bare mediasoup forwarding the same streams (ingest 3 per counter — two renditions and sound — + one grid consumer per tile on screen):',
+    '\nThe SFU, then bare mediasoup forwarding the same streams right after it (ingest 3 per counter — two renditions and sound — + one grid consumer per tile on screen):',
   );
   log(
     table([
