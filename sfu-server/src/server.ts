@@ -7,8 +7,6 @@ import { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import {
   AppError,
-  type Alert,
-  type AlertThresholds,
   type Clock,
   type CounterPatch,
   type MediaTrack,
@@ -19,7 +17,7 @@ import { AccountService } from './accounts/AccountService.js';
 import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
 import { endOfServiceDay, evaluateRules } from './alerts/rules.js';
-import { AuditLog, actorOf, type Actor } from './audit/AuditLog.js';
+import { AuditLog, actorOf } from './audit/AuditLog.js';
 import { AuditSearch } from './audit/AuditSearch.js';
 import { canWatch, hasRole } from './auth/access.js';
 import { SessionService } from './auth/SessionService.js';
@@ -163,7 +161,7 @@ export class CounterWatchServer {
     this.#reviews = new ReviewService({
       store: storage.reviews,
       ticket: (departmentId, ticketId) => this.#queue.ticket(departmentId, ticketId),
-      activeTicket: (departmentId, counterId) => this.#activeTicket(departmentId, counterId),
+      activeTicket: (departmentId, counterId) => this.#queue.activeTicket(departmentId, counterId),
       usualServiceSeconds: (departmentId, serviceCode) => {
         const measured = this.#queue
           .departmentMetrics(departmentId)
@@ -173,6 +171,7 @@ export class CounterWatchServer {
       alertAbout: (departmentId, ticketId) =>
         this.#alerts.active(new Set([departmentId])).find((a) => a.subject === ticketId),
       officerAt: (counterId, at) => this.#officers.onDutyAt(counterId, at),
+      audit: this.#audit,
       logger,
       releaseAfterMs,
       now: clock,
@@ -318,6 +317,7 @@ export class CounterWatchServer {
       if (own) void this.#reviews.onEvent(event);
     });
     this.#alerts.on('changed', (alerts) => this.#consoles.broadcastAlerts(alerts));
+    this.#alerts.on('thresholdsChanged', (departmentId) => this.#queue.refresh(departmentId));
     this.#directory.on('changed', () => this.#consoles.broadcastSnapshot());
     this.#directory.on('counterCredentialsChanged', (counterId) =>
       this.#agents.disconnect(counterId, 'agent token rotated or revoked'),
@@ -672,13 +672,13 @@ export class CounterWatchServer {
             history: (id, from, to) => this.#queue.history(id, from, to),
             listAlerts: (query, scope) => this.#alerts.list(query, scope),
             getAlert: (id) => this.#alerts.get(id),
-            acknowledgeAlert: (alert, actor) => this.#acknowledge(alert, actor),
+            acknowledgeAlert: (alert, actor) => this.#alerts.acknowledge(alert.id, actor),
             resolveAlert: (alert, actor, note, options) =>
               this.#alerts.resolve(alert.id, actor, note, options),
             snoozeAlert: (alert, actor, duration, note) =>
               this.#alerts.snooze(alert.id, actor, duration, note),
             thresholds: (id) => this.#alerts.thresholds(id),
-            setThresholds: (id, thresholds, actor) => this.#setThresholds(id, thresholds, actor),
+            setThresholds: (id, thresholds, actor) => this.#alerts.setThresholds(id, thresholds, actor),
             scope: (user) => (hasRole(user, 'director') ? null : user.departmentIds),
           }),
         },
@@ -770,23 +770,6 @@ export class CounterWatchServer {
       .catch((error: unknown) => this.#logger.error({ err: error, counterId }, 'recording not started'));
   }
 
-  #activeTicket(departmentId: string, counterId: string) {
-    const queue = this.#queue.state(departmentId);
-    const serving = this.#queue.counterQueue(counterId).servingTicket;
-    if (serving) return queue?.tickets.get(serving.ticketId);
-    // The citizen who just left (within ten minutes) can still be flagged.
-    let last;
-    for (const t of queue?.tickets.values() ?? []) {
-      if (
-        t.counterId === counterId &&
-        t.finishedAt !== null &&
-        (!last || t.finishedAt > (last.finishedAt ?? 0))
-      )
-        last = t;
-    }
-    return last && this.#clock() - (last.finishedAt ?? 0) < 10 * 60_000 ? last : undefined;
-  }
-
   #broadcastMedia(counterIds: string[]): void {
     const patches: CounterPatch[] = counterIds.map((id) => ({ id, media: this.#board.get(id) }));
     this.#consoles.broadcastPatches(
@@ -838,25 +821,6 @@ export class CounterWatchServer {
       departmentId,
       evaluateRules({ department, metrics: result.department, counters, thresholds, now: at }),
     );
-  }
-
-  async #acknowledge(alert: Alert, actor: Actor): Promise<Alert> {
-    if (alert.state !== 'open') throw new AppError('conflict', `alert ${alert.id} is ${alert.state}`);
-    await this.#audit.record({
-      action: 'alert.acknowledge',
-      actor,
-      departmentId: alert.departmentId,
-      counterId: alert.counterId,
-      objectType: 'alert',
-      objectId: alert.id,
-    });
-    return this.#alerts.acknowledge(alert.id, actor.username);
-  }
-
-  async #setThresholds(departmentId: string, thresholds: AlertThresholds, actor: Actor): Promise<void> {
-    await this.#audit.record({ action: 'config.thresholds', actor, departmentId, details: thresholds });
-    await this.#alerts.setThresholds(departmentId, thresholds);
-    this.#queue.refresh(departmentId);
   }
 
   /** Mounts a router behind the department API key check. */

@@ -116,13 +116,13 @@ describe('AlertEngine lifecycle', () => {
     await engine.flush();
     const [open] = engine.active();
     now += 5_000;
-    const acknowledged = await engine.acknowledge(open!.id, 'giamdoc');
+    const acknowledged = await engine.acknowledge(open!.id, GIAMDOC);
     expect(acknowledged).toMatchObject({
       state: 'acknowledged',
       acknowledgedBy: 'giamdoc',
       acknowledgedAt: now,
     });
-    await expect(engine.acknowledge(open!.id, 'giamdoc')).rejects.toThrow(/acknowledged/);
+    await expect(engine.acknowledge(open!.id, GIAMDOC)).rejects.toThrow(/acknowledged/);
     // A second counter opened: the wait is back under the target (the hold has not passed yet).
     engine.evaluate('d', []);
     const resolved = await engine.resolve(open!.id, GIAMDOC, 'opened a second counter');
@@ -131,9 +131,13 @@ describe('AlertEngine lifecycle', () => {
       alert: { state: 'resolved', resolvedBy: 'giamdoc', resolutionNote: 'opened a second counter' },
     });
     await expect(engine.resolve(open!.id, GIAMDOC, 'again')).rejects.toThrow(/already resolved/);
-    const [row] = await storage.audit.list({ limit: 1 });
-    expect(row).toMatchObject({ action: 'alert.resolve', actor: 'giamdoc', objectId: String(open!.id) });
-    await expect(engine.acknowledge(999, 'x')).rejects.toThrow(/no alert 999/);
+    // Each person's step on record, by the engine that took it: the acknowledgement, then the resolution.
+    const rows = await storage.audit.list({ limit: 2 });
+    expect(rows.map((r) => [r.action, r.actor, r.objectId]).sort()).toEqual([
+      ['alert.acknowledge', 'giamdoc', String(open!.id)],
+      ['alert.resolve', 'giamdoc', String(open!.id)],
+    ]);
+    await expect(engine.acknowledge(999, GIAMDOC)).rejects.toThrow(/no alert 999/);
   });
 
   it('opens an alert for an unsatisfied rating that only a person resolves', async () => {
@@ -185,7 +189,12 @@ describe('AlertEngine lifecycle', () => {
 
   it('stores per-department thresholds', async () => {
     expect(engine.thresholds('d').longestWaitMinutes).toBe(30);
-    await engine.setThresholds('d', { ...engine.thresholds('d'), longestWaitMinutes: 20 });
+    const changed: string[] = [];
+    engine.on('thresholdsChanged', (id) => changed.push(id));
+    await engine.setThresholds('d', { ...engine.thresholds('d'), longestWaitMinutes: 20 }, GIAMDOC);
+    expect(changed).toEqual(['d']);
+    const [row] = await storage.audit.list({ limit: 1 });
+    expect(row).toMatchObject({ action: 'config.thresholds', actor: 'giamdoc', departmentId: 'd' });
     const again = await AlertEngine.create({
       storage,
       audit: new AuditLog({ store: storage.audit, logger, now: systemClock }),
@@ -294,7 +303,7 @@ describe('AlertEngine: resolving while the condition holds, and snoozing', () =>
 
   it('snoozes: on record, shown on the alert, no new alert meanwhile, open again after if it still holds', async () => {
     const alert = only();
-    await engine.acknowledge(alert.id, 'giamdoc');
+    await engine.acknowledge(alert.id, GIAMDOC);
     const snoozed = await engine.snooze(alert.id, GIAMDOC, '15m', 'đã điều thêm cán bộ');
     expect(snoozed).toMatchObject({
       state: 'acknowledged',

@@ -19,6 +19,8 @@ import type { Condition } from './rules.js';
 export type AlertEngineEvents = {
   /** Alerts opened, acknowledged, resolved or re-graded. */
   changed: [alerts: Alert[]];
+  /** A person changed a department's thresholds here: its metrics are to be looked at again. */
+  thresholdsChanged: [departmentId: string];
 };
 
 export interface AlertEngineOptions {
@@ -112,9 +114,12 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     return this.#thresholds.get(departmentId) ?? DEFAULT_THRESHOLDS;
   }
 
-  async setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void> {
+  /** A person's new thresholds for a department, on record first. */
+  async setThresholds(departmentId: string, thresholds: AlertThresholds, actor: Actor): Promise<void> {
+    await this.#audit.record({ action: 'config.thresholds', actor, departmentId, details: thresholds });
     await this.#storage.setThresholds(departmentId, thresholds);
     this.#thresholds.set(departmentId, thresholds);
+    this.emit('thresholdsChanged', departmentId);
   }
 
   /** Active (open and acknowledged) alerts, optionally only some departments'. */
@@ -340,12 +345,21 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     this.#persistNew(alert);
   }
 
-  async acknowledge(id: number, by: string): Promise<Alert> {
+  /** A person takes the alert in hand: on record first. */
+  async acknowledge(id: number, actor: Actor): Promise<Alert> {
     const alert = await this.#find(id);
     if (alert.state !== 'open') throw new AppError('conflict', `alert ${id} is ${alert.state}`);
+    await this.#audit.record({
+      action: 'alert.acknowledge',
+      actor,
+      departmentId: alert.departmentId,
+      counterId: alert.counterId,
+      objectType: 'alert',
+      objectId: alert.id,
+    });
     alert.state = 'acknowledged';
     alert.acknowledgedAt = this.#now();
-    alert.acknowledgedBy = by;
+    alert.acknowledgedBy = actor.username;
     await this.#storage.updateAlert(alert);
     this.emit('changed', [publicAlert(alert)]);
     return publicAlert(alert);

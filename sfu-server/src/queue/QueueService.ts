@@ -59,6 +59,9 @@ export type QueueServiceEvents = {
   batchRefused: [origin: EventOrigin, code: string];
 };
 
+/** How long after leaving a citizen can still be flagged from the live view. */
+const RECENT_CITIZEN_MS = 10 * 60_000;
+
 /** Events that put a ticket at a counter. */
 const CALLS = new Set<QueueEvent['type']>([
   'ticket.called',
@@ -416,6 +419,26 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
       state?.queue.leftOpen.get(ticketId) ??
       state?.previous?.tickets.get(ticketId)
     );
+  }
+
+  /**
+   * The citizen at the counter's desk now, or the one who left it within the
+   * last ten minutes (still in mind, so still flaggable from the live view).
+   */
+  activeTicket(departmentId: string, counterId: string): TicketRecord | undefined {
+    const queue = this.state(departmentId);
+    const serving = this.counterQueue(counterId).servingTicket;
+    if (serving) return queue?.tickets.get(serving.ticketId);
+    let last: TicketRecord | undefined;
+    for (const t of queue?.tickets.values() ?? []) {
+      if (
+        t.counterId === counterId &&
+        t.finishedAt !== null &&
+        (!last || t.finishedAt > (last.finishedAt ?? 0))
+      )
+        last = t;
+    }
+    return last && this.#now() - (last.finishedAt ?? 0) < RECENT_CITIZEN_MS ? last : undefined;
   }
 
   /** Recomputes now (device pages need their answer to include their own event). */

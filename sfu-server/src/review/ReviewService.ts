@@ -9,6 +9,7 @@ import {
   type QueueEvent,
   type Clock,
 } from '@counterwatch/shared';
+import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { TicketRecord } from '../queue/DepartmentQueue.js';
 import type { InteractionQuery, InteractionRecord, ReviewStore } from '../storage/Storage.js';
@@ -30,6 +31,8 @@ export interface ReviewServiceOptions {
   alertAbout: (departmentId: string, ticketId: string) => { id: number; rule: string } | undefined;
   /** The officer signed in at the counter at that time (the panel's sign-in). */
   officerAt: (counterId: string, at: number) => Promise<OfficerRef | null>;
+  /** Each person's action (a flag, a complaint, a decision) goes on record before it is taken. */
+  audit: AuditLog;
   logger: Logger;
   /** The injected clock. */
   now: Clock;
@@ -113,6 +116,76 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     const record = t && this.#recordFrom(event.departmentId, t, t.finishedAt);
     if (!t || !record) return;
     await this.#upsert({ ...record, ratingComment: event.comment });
+  }
+
+  /** A reviewer flags an interaction by hand: on record, then flagged. */
+  async flagByHand(interaction: Interaction, note: string, actor: Actor): Promise<Interaction> {
+    await this.#o.audit.record({
+      action: 'interaction.flag',
+      actor,
+      departmentId: interaction.departmentId,
+      counterId: interaction.counterId,
+      objectType: 'interaction',
+      objectId: interaction.id,
+      reason: note,
+    });
+    await this.flag(interaction.id, 'manual', note, actor.username);
+    return this.#view(interaction.id);
+  }
+
+  /** A complaint names this interaction: on record, then flagged with its description. */
+  async flagFromComplaint(interaction: Interaction, description: string, actor: Actor): Promise<Interaction> {
+    await this.#o.audit.record({
+      action: 'interaction.complaint',
+      actor,
+      departmentId: interaction.departmentId,
+      counterId: interaction.counterId,
+      objectType: 'interaction',
+      objectId: interaction.id,
+      reason: description,
+    });
+    await this.flag(interaction.id, 'complaint', description, actor.username);
+    return this.#view(interaction.id);
+  }
+
+  /** From the live view: the citizen at this counter now is flagged, on record first. */
+  async flagCounterNow(
+    departmentId: string,
+    counterId: string,
+    note: string,
+    actor: Actor,
+  ): Promise<Interaction> {
+    await this.#o.audit.record({
+      action: 'interaction.flag',
+      actor,
+      departmentId,
+      counterId,
+      objectType: 'counter',
+      objectId: counterId,
+      reason: note,
+    });
+    return this.flagAtCounter(departmentId, counterId, note, actor.username);
+  }
+
+  /** A reviewer's finding on a flagged interaction, on record before it is stored. */
+  async review(
+    interaction: Interaction,
+    decision: { finding: Finding; note: string; keep: boolean },
+    actor: Actor,
+  ): Promise<Interaction> {
+    if (interaction.flags.length === 0)
+      throw new AppError('conflict', 'only flagged interactions are reviewed');
+    await this.#o.audit.record({
+      action: 'review.decision',
+      actor,
+      departmentId: interaction.departmentId,
+      counterId: interaction.counterId,
+      objectType: 'interaction',
+      objectId: interaction.id,
+      reason: decision.note,
+      details: { finding: decision.finding, keep: decision.keep },
+    });
+    return this.decide(interaction.id, decision.finding, decision.note, decision.keep, actor.username);
   }
 
   /** Flags the citizen at the counter's desk now (or the one who just left), from the live view or an inspection. */

@@ -106,17 +106,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
   router.post('/interactions/:id/flag', reviewers, async (req, res) => {
     const interaction = await interactionInScope(numericParam(req, 'id'), userOf(res));
     const { note } = parseOrThrow(FlagInteractionSchema, req.body, 'flag', 'invalid_request');
-    await audit.record({
-      action: 'interaction.flag',
-      actor: actor(req, res),
-      departmentId: interaction.departmentId,
-      counterId: interaction.counterId,
-      objectType: 'interaction',
-      objectId: interaction.id,
-      reason: note,
-    });
-    await reviews.flag(interaction.id, 'manual', note, userOf(res).username);
-    res.json({ interaction: await interactionInScope(interaction.id, userOf(res)) });
+    res.json({ interaction: await reviews.flagByHand(interaction, note, actor(req, res)) });
   });
 
   /** From the live view: flag the citizen at this counter now. */
@@ -125,16 +115,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
     const c = deps.counter(param(req, 'counterId'));
     if (!c || !canWatch(user, c.departmentId)) throw new AppError('not_found', 'no such counter');
     const { note } = parseOrThrow(FlagInteractionSchema, req.body, 'flag', 'invalid_request');
-    await audit.record({
-      action: 'interaction.flag',
-      actor: actor(req, res),
-      departmentId: c.departmentId,
-      counterId: c.id,
-      objectType: 'counter',
-      objectId: c.id,
-      reason: note,
-    });
-    res.json({ interaction: await reviews.flagAtCounter(c.departmentId, c.id, note, user.username) });
+    res.json({ interaction: await reviews.flagCounterNow(c.departmentId, c.id, note, actor(req, res)) });
   });
 
   router.post('/complaints/candidates', reviewers, async (req, res) => {
@@ -155,43 +136,15 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
   router.post('/complaints', reviewers, async (req, res) => {
     const body = parseOrThrow(FlagFromComplaintSchema, req.body, 'complaint', 'invalid_request');
     const interaction = await interactionInScope(body.interactionId, userOf(res));
-    await audit.record({
-      action: 'interaction.complaint',
-      actor: actor(req, res),
-      departmentId: interaction.departmentId,
-      counterId: interaction.counterId,
-      objectType: 'interaction',
-      objectId: interaction.id,
-      reason: body.description,
+    res.json({
+      interaction: await reviews.flagFromComplaint(interaction, body.description, actor(req, res)),
     });
-    await reviews.flag(interaction.id, 'complaint', body.description, userOf(res).username);
-    res.json({ interaction: await interactionInScope(interaction.id, userOf(res)) });
   });
 
   router.post('/interactions/:id/decision', reviewers, async (req, res) => {
     const interaction = await interactionInScope(numericParam(req, 'id'), userOf(res));
     const body = parseOrThrow(ReviewDecisionSchema, req.body, 'decision', 'invalid_request');
-    if (interaction.flags.length === 0)
-      throw new AppError('conflict', 'only flagged interactions are reviewed');
-    await audit.record({
-      action: 'review.decision',
-      actor: actor(req, res),
-      departmentId: interaction.departmentId,
-      counterId: interaction.counterId,
-      objectType: 'interaction',
-      objectId: interaction.id,
-      reason: body.note,
-      details: { finding: body.finding, keep: body.keep },
-    });
-    res.json({
-      interaction: await reviews.decide(
-        interaction.id,
-        body.finding,
-        body.note,
-        body.keep,
-        userOf(res).username,
-      ),
-    });
+    res.json({ interaction: await reviews.review(interaction, body, actor(req, res)) });
   });
 
   /** One playback = one audit row; the clip itself streams (with seeking) from a short-lived link. */
