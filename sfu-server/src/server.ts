@@ -5,19 +5,13 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
-import {
-  AppError,
-  type Clock,
-  type CounterPatch,
-  type MediaTrack,
-  type User,
-  offsetClock,
-} from '@counterwatch/shared';
+import { AppError, type Clock, type CounterPatch, offsetClock } from '@counterwatch/shared';
 import { AccountService } from './accounts/AccountService.js';
 import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
 import { endOfServiceDay, evaluateRules } from './alerts/rules.js';
-import { AuditLog, actorOf } from './audit/AuditLog.js';
+import { AuditLog } from './audit/AuditLog.js';
+import { recordLiveView } from './audit/liveViews.js';
 import { AuditSearch } from './audit/AuditSearch.js';
 import { canWatch, hasRole } from './auth/access.js';
 import { SessionService } from './auth/SessionService.js';
@@ -57,7 +51,6 @@ import { OfficerService } from './officers/OfficerService.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
-import type { ViewerConsumerInfo } from './media/ViewerSession.js';
 import { DeviceCommands } from './queue/DeviceCommands.js';
 import type { MetricsResult } from './queue/metrics.js';
 import { QueueService } from './queue/QueueService.js';
@@ -297,9 +290,9 @@ export class CounterWatchServer {
           getRouter: (departmentId) => this.#media.getRouter(departmentId),
           lookupTrack: (counterId, track) => this.#live.lookup(counterId, track),
         },
-        viewStarted: (user, info, from) => this.#recordView('start', user, info, from),
+        viewStarted: (user, info, from) => recordLiveView(this.#audit, 'start', user, info, from),
         viewStopped: (user, info, from) => {
-          this.#recordView('stop', user, info, from).catch((error: unknown) =>
+          recordLiveView(this.#audit, 'stop', user, info, from).catch((error: unknown) =>
             this.#logger.error({ err: error, counterId: info.counterId }, 'end of a live view not on record'),
           );
         },
@@ -714,31 +707,6 @@ export class CounterWatchServer {
       return;
     }
     refuseUpgrade(socket, 404, 'Not Found');
-  }
-
-  /** Every live view and audio listen, start and stop, goes on record; a start that can't is refused. */
-  async #recordView(
-    phase: 'start' | 'stop',
-    user: User,
-    info: ViewerConsumerInfo,
-    from: string,
-  ): Promise<void> {
-    const audio = info.track === 'audio';
-    await this.#audit.record({
-      action: audio
-        ? phase === 'start'
-          ? 'live.audio_start'
-          : 'live.audio_stop'
-        : phase === 'start'
-          ? 'live.view_start'
-          : 'live.view_stop',
-      actor: actorOf(user, from),
-      departmentId: info.departmentId,
-      counterId: info.counterId,
-      objectType: 'consumer',
-      objectId: info.consumerId,
-      details: { track: info.track satisfies MediaTrack },
-    });
   }
 
   #onLiveMediaChanged(counterId: string): void {
