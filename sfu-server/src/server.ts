@@ -9,7 +9,7 @@ import { AppError, type Clock, type CounterPatch, offsetClock } from '@counterwa
 import { AccountService } from './accounts/AccountService.js';
 import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
-import { endOfServiceDay, evaluateRules } from './alerts/rules.js';
+import { endOfServiceDay } from './alerts/rules.js';
 import { AuditLog } from './audit/AuditLog.js';
 import { recordLiveView } from './audit/liveViews.js';
 import { AuditSearch } from './audit/AuditSearch.js';
@@ -784,11 +784,7 @@ export class CounterWatchServer {
         const queue = result.counters.get(counter.id);
         return queue ? [{ counter, queue, media: this.#board.get(counter.id) }] : [];
       });
-    const thresholds = this.#alerts.thresholds(departmentId);
-    this.#alerts.evaluate(
-      departmentId,
-      evaluateRules({ department, metrics: result.department, counters, thresholds, now: at }),
-    );
+    this.#alerts.evaluateMetrics({ department, metrics: result.department, counters });
   }
 
   /** Mounts a router behind the department API key check. */

@@ -14,7 +14,7 @@ import {
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { Storage, StoredAlert } from '../storage/Storage.js';
-import type { Condition } from './rules.js';
+import { evaluateRules, type Condition, type RuleInput } from './rules.js';
 
 export type AlertEngineEvents = {
   /** Alerts opened, acknowledged, resolved or re-graded. */
@@ -139,6 +139,12 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     await this.#writes;
     const alert = await this.#storage.getAlert(id);
     return alert && publicAlert(alert);
+  }
+
+  /** Fresh metrics of a department: its rules, at its thresholds, now. */
+  evaluateMetrics(input: Omit<RuleInput, 'thresholds' | 'now'>): void {
+    const thresholds = this.thresholds(input.department.id);
+    this.evaluate(input.department.id, evaluateRules({ ...input, thresholds, now: this.#now() }));
   }
 
   /**
