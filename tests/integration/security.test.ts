@@ -118,7 +118,7 @@ describe('console connection limits', () => {
     return socket;
   }
 
-  it('100 concurrent createTransport requests on one socket open exactly 64', async () => {
+  it('100 concurrent createTransport requests for one department on one socket open exactly 2', async () => {
     const cookie = await loginCookie(stack.url, 'director', stack.createUser('director', ['director']));
     const socket = await consoleSocket(cookie);
     socket.request(1, 'hello', { protocolVersion: 1 });
@@ -128,9 +128,10 @@ describe('console connection limits', () => {
     const replies = await Promise.all(
       Array.from({ length: 100 }, (_, i) => socket.response(100 + i, 30_000)),
     );
-    expect(replies.filter((r) => r.ok === true)).toHaveLength(64);
+    // A console receives a department over one transport; a second may overlap while it replaces a failed one.
+    expect(replies.filter((r) => r.ok === true)).toHaveLength(2);
     const refused = replies.filter((r) => r.ok !== true);
-    expect(refused).toHaveLength(36);
+    expect(refused).toHaveLength(98);
     for (const r of refused) expect(r).toMatchObject({ error: { code: 'conflict' } });
     socket.close();
   });
