@@ -138,8 +138,9 @@ describe('live wall', () => {
   it('pauses consumers of tiles that are not visible', async () => {
     // The scrolling layout (tiles at their size): the screen-filling ones page instead of scrolling.
     await page.locator('[data-control="layout"]').selectOption('size');
-    await page.setViewportSize({ width: 400, height: 300 });
-    // With a tiny viewport only the first tile is on screen.
+    await page.setViewportSize({ width: 400, height: 600 });
+    // A phone-sized window: the wall's toolbar wraps into several lines, the first tile is on screen, the last
+    // below it. (At 300 px high the toolbar alone could fill the screen and leave no tile visible.)
     // Switching layout remounts the tiles (all briefly paused): wait for the settled state, the one on screen playing.
     await eventually('off-screen tiles paused, the visible one playing', async () => {
       const grid = (await mediaStats(page)).filter((x) => x.track === 'grid');
