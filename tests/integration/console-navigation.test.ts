@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stack } from '@counterwatch/demo';
-import { eventually, launchChromium, login } from '../support/browser.js';
+import { eventually, launchChromium, login, within } from '../support/browser.js';
 import { testStack } from '../support/stack.js';
 
 /**
@@ -195,8 +195,8 @@ describe('console navigation', () => {
   ];
 
   async function signedIn(width: number, height: number, admin = false): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width, height } });
-    const p = await ctx.newPage();
+    const ctx = await within('newContext', 30_000, browser.newContext({ viewport: { width, height } }));
+    const p = await within('newPage', 30_000, ctx.newPage());
     await p.goto(`${stack.url}/`);
     await p.fill('input[name=username]', admin ? 'quantri' : 'director');
     await p.fill('input[name=password]', admin ? adminPassword : password);
@@ -264,8 +264,9 @@ describe('console navigation', () => {
     await p.context().close();
   }, 180_000);
 
-  // Once in a full CI run this test outlived its 180 s with no step failing (each has its own 30 s, so a
-  // browser call without one hung); alone and in its file it passes in seconds. One retry for that.
+  // Twice in a full CI run this test outlived its 180 s with no step failing; alone and in its file it passes
+  // in seconds. The browser calls that have no timeout of their own are bounded (`within`), so a repeat names
+  // its step; one retry until that is found.
   it(
     'at 1366×768 every page link is shown whole on one line with the status, and logout works',
     { timeout: 180_000, retry: 1 },
@@ -273,16 +274,20 @@ describe('console navigation', () => {
       const p = await signedIn(1366, 768);
       await p.locator('.app-header [data-connection="connected"]').waitFor({ timeout: 30_000 });
       expect(await p.locator('[data-action="menu"]').isVisible()).toBe(false);
-      const links = await p.locator('.app-nav a').evaluateAll((els) =>
-        els.map((el) => {
-          const r = el.getBoundingClientRect();
-          return {
-            route: el.getAttribute('data-route'),
-            visible: r.width > 0 && r.right <= window.innerWidth && r.left >= 0,
-            whole: el.scrollWidth <= el.clientWidth + 1,
-            top: Math.round(r.top),
-          };
-        }),
+      const links = await within(
+        'reading the page links',
+        30_000,
+        p.locator('.app-nav a').evaluateAll((els) =>
+          els.map((el) => {
+            const r = el.getBoundingClientRect();
+            return {
+              route: el.getAttribute('data-route'),
+              visible: r.width > 0 && r.right <= window.innerWidth && r.left >= 0,
+              whole: el.scrollWidth <= el.clientWidth + 1,
+              top: Math.round(r.top),
+            };
+          }),
+        ),
       );
       expect(links.map((l) => l.route)).toEqual([
         '/',
@@ -305,7 +310,7 @@ describe('console navigation', () => {
       await p.locator('.audit-page').waitFor();
       await p.locator('.app-header [data-action="logout"]').click();
       await p.locator('input[name=username]').waitFor({ timeout: 30_000 });
-      await p.context().close();
+      await within('closing the context', 30_000, p.context().close());
     },
   );
 });

@@ -53,6 +53,22 @@ export function mediaStats(page: Page): Promise<MediaStatsRow[]> {
   });
 }
 
+/**
+ * Some browser calls have no timeout of their own (newContext, newPage, evaluate, close). A hang there
+ * outlived a whole test once with nothing to say where; this names the step and fails it in time.
+ */
+export async function within<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Polls until `check` returns a value (not undefined), or fails with the last state described. */
 export async function eventually<T>(
   what: string,
