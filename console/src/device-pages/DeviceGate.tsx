@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode, type SyntheticEvent } from 'react';
-import type { z } from 'zod';
 import {
   DeviceInfoSchema,
   EnrollResponseSchema,
@@ -7,7 +6,7 @@ import {
   type DeviceInfo,
   type DeviceKind,
 } from '@counterwatch/shared';
-import { deviceRequest, type HttpMethod } from '../api/http';
+import { deviceRequest } from '../api/http';
 import { describeError } from '../api/describeError';
 import { LanguageSwitch } from '../app/LanguageSwitch';
 import { useT } from '../i18n/i18n';
@@ -22,24 +21,10 @@ import {
   wrongKindOf,
 } from './deviceToken';
 import { StaffCorner } from './StaffCorner';
+import type { DevicePageName, DeviceSession } from './deviceSession';
 import './devices.css';
 
-export type DevicePageName = DeviceKind;
-
-/** What a device page gets once its token is accepted. */
-export interface DeviceSession {
-  info: DeviceInfo;
-  token: string;
-  /** A bearer-authenticated request; a refused token sends the page back to the enrolment prompt. */
-  request: <S extends z.ZodType>(
-    method: HttpMethod,
-    path: string,
-    schema: S,
-    body?: unknown,
-  ) => Promise<z.output<S>>;
-  /** Staff only: enrols this device again with a fresh code; nothing changes if the code is refused. */
-  reenrol: (code: string) => Promise<void>;
-}
+export type { DevicePageName, DeviceSession } from './deviceSession';
 
 const RETRY_MS = 10_000;
 /** How often a ready device checks it is still enrolled. */

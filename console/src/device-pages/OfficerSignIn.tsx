@@ -3,7 +3,7 @@ import { PanelOfficerSchema, RemoteError } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { formatTime, useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
-import type { DeviceSession } from './DeviceGate';
+import type { DeviceSession } from './deviceSession';
 import { usePolled } from './usePolled';
 
 const REFRESH_MS = 10_000;

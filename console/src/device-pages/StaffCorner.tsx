@@ -3,7 +3,7 @@ import { RemoteError } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
-import type { DeviceSession } from './DeviceGate';
+import type { DeviceSession } from './deviceSession';
 import { wrongKindOf } from './deviceToken';
 
 /** How long the title must be held: a citizen's tap never opens it. */
