@@ -1,4 +1,5 @@
 import type { RenditionSpec } from '@counterwatch/shared';
+import { CLOCK_DRAWTEXT, gopFrames, opusEncoder, vp8Encoder } from '../media/encoderFlags.js';
 
 /**
  * The load publisher's one encoder: a test picture with a running clock,
@@ -14,31 +15,11 @@ export function loadEncoderArgs(options: {
 }): string[] {
   const { grid, focus } = options.renditions;
   const output = (label: string, spec: RenditionSpec, port: number): string[] => {
-    const rate = `${spec.bitrateKbps}k`;
-    const gop = String(Math.max(1, Math.round(spec.fps * options.keyframeIntervalSeconds)));
+    const gop = gopFrames(spec, options.keyframeIntervalSeconds);
     return [
       '-map',
       `[${label}]`,
-      '-c:v',
-      'libvpx',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-threads',
-      '1',
-      '-auto-alt-ref',
-      '0',
-      '-lag-in-frames',
-      '0',
-      '-error-resilient',
-      '1',
-      '-b:v',
-      rate,
-      '-maxrate',
-      rate,
-      '-bufsize',
-      `${spec.bitrateKbps * 2}k`,
+      ...vp8Encoder(spec),
       '-g',
       gop,
       '-keyint_min',
@@ -51,8 +32,6 @@ export function loadEncoderArgs(options: {
       `rtp://127.0.0.1:${port}?pkt_size=1200&rtcpport=${port}`,
     ];
   };
-  const clock =
-    'drawtext=text=%{localtime}:fontcolor=white:fontsize=h/14:box=1:boxcolor=black@0.55:boxborderw=8:x=(w-tw)/2:y=h/2+8';
   return [
     '-hide_banner',
     '-nostdin',
@@ -74,22 +53,13 @@ export function loadEncoderArgs(options: {
     '-i',
     'sine=frequency=440:sample_rate=48000,volume=0.12',
     '-filter_complex',
-    `[0:v]${clock},split=2[focus][g];[g]scale=${grid.width}:${grid.height},fps=${grid.fps}[grid]`,
+    `[0:v]${CLOCK_DRAWTEXT},split=2[focus][g];[g]scale=${grid.width}:${grid.height},fps=${grid.fps}[grid]`,
     // Focus first: the progress report's fps describes the first output.
     ...output('focus', focus, options.ports.focus),
     ...output('grid', grid, options.ports.grid),
     '-map',
     '1:a',
-    '-c:a',
-    'libopus',
-    '-b:a',
-    `${options.audioBitrateKbps}k`,
-    '-ar',
-    '48000',
-    '-ac',
-    '2',
-    '-application',
-    'lowdelay',
+    ...opusEncoder(options.audioBitrateKbps),
     '-f',
     'rtp',
     '-payload_type',

@@ -1,5 +1,6 @@
 import type { IngestTarget, RenditionSpec, VideoCodec } from '@counterwatch/shared';
 import { cameraInputArgs } from './camera.js';
+import { CLOCK_DRAWTEXT, gopFrames, h264Encoder, opusEncoder, vp8Encoder } from './encoderFlags.js';
 import type { AudioSource, VideoSource } from './sources.js';
 
 /** A resolved ingest target: where to send, and the agent's own SRTP key for it. */
@@ -94,21 +95,7 @@ export function buildFfmpegArgs(plan: EncodePlan): string[] {
   args.push(...videoOutput('[focus]', plan.codec, focus, plan.keyframeIntervalSeconds, plan.targets.focus));
   args.push(...videoOutput('[grid]', plan.codec, grid, plan.keyframeIntervalSeconds, plan.targets.grid));
   if (plan.targets.audio && audioInput) {
-    args.push(
-      '-map',
-      audioInput,
-      '-c:a',
-      'libopus',
-      '-b:a',
-      `${plan.audioBitrateKbps}k`,
-      '-ar',
-      '48000',
-      '-ac',
-      '2',
-      '-application',
-      'lowdelay',
-      ...rtpOutput(plan.targets.audio),
-    );
+    args.push('-map', audioInput, ...opusEncoder(plan.audioBitrateKbps), ...rtpOutput(plan.targets.audio));
   }
   return args;
 }
@@ -136,8 +123,7 @@ function videoInput(source: VideoSource, focus: RenditionSpec, cameraList: strin
 
 /** Name above the middle, clock below it: the console's tile overlays cover the top and bottom edges. */
 function captionFilters(captionFile: string | null): string {
-  const clock =
-    ',drawtext=text=%{localtime}:fontcolor=white:fontsize=h/14:box=1:boxcolor=black@0.55:boxborderw=8:x=(w-tw)/2:y=h/2+8';
+  const clock = `,${CLOCK_DRAWTEXT}`;
   if (captionFile === null) return clock;
   if (!FILTER_SAFE_PATH.test(captionFile))
     throw new PlanError(`caption file path has unsafe characters: ${captionFile}`);
@@ -156,52 +142,7 @@ function videoOutput(
   target: SendTarget,
 ): string[] {
   // The keyframe interval is a new viewer's worst wait: ffmpeg ignores keyframe requests.
-  const gop = String(Math.max(1, Math.round(spec.fps * keyframeIntervalSeconds)));
-  const rate = `${spec.bitrateKbps}k`;
-  const encoder =
-    codec === 'vp8'
-      ? [
-          '-c:v',
-          'libvpx',
-          '-deadline',
-          'realtime',
-          '-cpu-used',
-          '8',
-          '-threads',
-          '1',
-          '-auto-alt-ref',
-          '0',
-          '-lag-in-frames',
-          '0',
-          '-error-resilient',
-          '1',
-          '-b:v',
-          rate,
-          '-maxrate',
-          rate,
-          '-bufsize',
-          `${spec.bitrateKbps * 2}k`,
-        ]
-      : [
-          '-c:v',
-          'libx264',
-          '-preset',
-          'ultrafast',
-          '-tune',
-          'zerolatency',
-          '-profile:v',
-          'baseline',
-          '-level:v',
-          '3.1',
-          '-sc_threshold',
-          '0',
-          '-b:v',
-          rate,
-          '-maxrate',
-          rate,
-          '-bufsize',
-          `${spec.bitrateKbps * 2}k`,
-        ];
+  const gop = gopFrames(spec, keyframeIntervalSeconds);
   return [
     '-map',
     label,
@@ -210,7 +151,7 @@ function videoOutput(
     'cfr',
     '-r',
     String(spec.fps),
-    ...encoder,
+    ...(codec === 'vp8' ? vp8Encoder(spec) : h264Encoder(spec)),
     '-g',
     gop,
     '-keyint_min',
