@@ -142,7 +142,13 @@ export class CounterWatchServer {
     this.#board = new MediaStatusBoard({ reconnectGraceMs: config.media.reconnectGraceMs, now: clock });
     this.#audit = new AuditLog({ store: storage.audit, logger, now: clock });
     this.#sessions = new SessionService({ storage, audit: this.#audit, logger, now: clock });
-    this.#accounts = new AccountService({ storage, audit: this.#audit, logger, now: clock });
+    this.#accounts = new AccountService({
+      storage,
+      audit: this.#audit,
+      logger,
+      now: clock,
+      credentialsChanged: () => this.#directory.refresh(),
+    });
     const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
     this.#officers = new OfficerService({
       store: storage.officers,

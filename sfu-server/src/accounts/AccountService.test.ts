@@ -127,6 +127,31 @@ describe('AccountService', () => {
     expect(await storage.provisionCounterTokenHash('nope', fileHash, 5)).toBe('not_found');
   });
 
+  it('a changed secret is re-read by this process before the call returns, not only when the feed says so', async () => {
+    // What the directory would see when told: the secret as stored at that moment.
+    const seen: (string | null)[] = [];
+    const told = new AccountService({
+      storage,
+      audit: new AuditLog({ store: storage.audit, logger, now: systemClock }),
+      logger,
+      now: systemClock,
+      credentialsChanged: async () => {
+        seen.push((await storage.listCounters())[0]!.tokenHash);
+      },
+    });
+    const token = await told.rotateCounterToken(ADMIN, 'c1');
+    expect(seen).toHaveLength(1);
+    expect(tokenMatches(token, seen[0]!)).toBe(true);
+    await told.revokeCounterToken(ADMIN, 'c1');
+    expect(seen).toEqual([seen[0], null]);
+    await told.rotateDepartmentKey(ADMIN, 'd1');
+    expect(seen).toHaveLength(3);
+    // Refused before acting: nothing changed, nobody is told.
+    failAudit();
+    expect(await codeOf(told.rotateDepartmentKey(ADMIN, 'd1'))).toBe('unavailable');
+    expect(seen).toHaveLength(3);
+  });
+
   it('ends the sessions of a user whose password is reset or account changed', async () => {
     const { user } = await accounts.createUser(ADMIN, {
       username: 'user1',

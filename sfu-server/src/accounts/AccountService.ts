@@ -18,6 +18,12 @@ export interface AccountServiceOptions {
   logger: Logger;
   /** The injected clock. */
   now: Clock;
+  /**
+   * After a counter token or department key changed: this process re-reads the directory before the
+   * call returns, so the old secret stops working at once here. Other processes (and this one again)
+   * hear of it from the change feed, which on PostgreSQL arrives a moment later.
+   */
+  credentialsChanged?: () => Promise<void>;
 }
 
 /** Who acts when nobody logged in does: the first-run bootstrap. */
@@ -40,12 +46,14 @@ export class AccountService {
   readonly #audit: AuditLog;
   readonly #logger: Logger;
   readonly #now: Clock;
+  readonly #credentialsChanged: () => Promise<void>;
 
   constructor(options: AccountServiceOptions) {
     this.#storage = options.storage;
     this.#audit = options.audit;
     this.#logger = options.logger.child({ module: 'accounts' });
     this.#now = options.now;
+    this.#credentialsChanged = options.credentialsChanged ?? (() => Promise.resolve());
   }
 
   /** Creates an account; the password is generated (and returned, to show once) unless given. */
@@ -154,6 +162,7 @@ export class AccountService {
     });
     const token = randomSecret(32);
     await this.#storage.setCounterTokenHash(counterId, hashToken(token), this.#now());
+    await this.#credentialsChanged();
     return token;
   }
 
@@ -166,6 +175,7 @@ export class AccountService {
       counterId,
     });
     await this.#storage.setCounterTokenHash(counterId, null, this.#now());
+    await this.#credentialsChanged();
   }
 
   /** A new queue-system API key for a department (returned once); the old one stops working. */
@@ -175,6 +185,7 @@ export class AccountService {
     await this.#audit.record({ action: 'department.key_rotate', actor, departmentId });
     const key = randomSecret(32);
     await this.#storage.setDepartmentApiKeyHash(departmentId, hashToken(key), this.#now());
+    await this.#credentialsChanged();
     return key;
   }
 
