@@ -8,8 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 
 /**
- * The integration files run on PostgreSQL too (each verified there). Not (yet) listed: those that
- * tamper with SQLite directly (audit, access-matrix, security: SQLite triggers and files),
+ * The integration files run on PostgreSQL too (each verified there). Not (yet) listed:
  * recording-service (opens SqliteStorage itself), docker-files (no database).
  */
 const ON_POSTGRES = [
@@ -30,6 +29,9 @@ const ON_POSTGRES = [
   'device-hall',
   'operations',
   'directory-console',
+  'audit',
+  'access-matrix',
+  'security',
   // PostgreSQL only: several server processes on one database.
   'multi-process',
 ];

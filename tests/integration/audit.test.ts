@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_ADMIN, type Stack } from '@counterwatch/demo';
 import { AlertListSchema, AuditVerificationSchema, InteractionSchema } from '@counterwatch/shared';
 import { RawSocket } from '../support/agentSocket.js';
-import { auditCount, withDatabase } from '../support/audit.js';
+import { adminEnv, auditCount, dropAuditGuards, failAuditAppends, withDatabase } from '../support/audit.js';
 import { eventually } from '../support/browser.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { events, postEvents } from '../support/queue.js';
@@ -319,6 +319,7 @@ describe('audit trail', () => {
     const cli = (...extra: string[]) =>
       spawnSync(process.execPath, [SERVER_ADMIN, 'audit', 'verify', '--data-dir', stack.dataDir, ...extra], {
         encoding: 'utf8',
+        env: adminEnv(stack.dataDir),
       });
     const first = cli();
     expect(first.status).toBe(0);
@@ -331,8 +332,8 @@ describe('audit trail', () => {
 
     // Truncation with the head moved back: the chain alone still holds, the anchor does not.
     const anchorSeq = Number(anchor!.split(':')[0]);
+    dropAuditGuards(stack.dataDir);
     withDatabase(stack.dataDir, (db) => {
-      db.exec('DROP TRIGGER audit_log_no_delete');
       const last = db.prepare('SELECT seq, hash FROM audit_log WHERE seq = ?').get(anchorSeq - 1) as {
         seq: number;
         hash: string;
@@ -360,7 +361,6 @@ describe('audit trail', () => {
     expect(afterDelete.problem).toMatch(/missing/);
     // …and changes who did something earlier.
     withDatabase(stack.dataDir, (db) => {
-      db.exec('DROP TRIGGER audit_log_no_update');
       db.prepare("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3").run();
     });
     const afterEdit = await verify();
@@ -383,11 +383,7 @@ describe('audit trail', () => {
       const cookie = await loginCookie(fresh.stack.url, 'director', password);
       const path = `/api/v1/departments/${d.id}/thresholds`;
       const before = (await getJson(fresh.stack.url, path, cookie)).body.thresholds as Record<string, number>;
-      withDatabase(fresh.stack.dataDir, (db) =>
-        db.exec(
-          "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk full'); END",
-        ),
-      );
+      failAuditAppends(fresh.stack.dataDir);
       const res = await send(
         fresh.stack.url,
         'PUT',

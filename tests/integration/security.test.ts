@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runAdmin, sha256Hash, type Stack } from '@counterwatch/demo';
 import { RawSocket } from '../support/agentSocket.js';
-import { auditCount, withDatabase } from '../support/audit.js';
+import { adminEnv, auditCount, failAuditAppends, withDatabase } from '../support/audit.js';
 import { eventually } from '../support/browser.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { postEvents } from '../support/queue.js';
@@ -14,32 +12,26 @@ import { testStack } from '../support/stack.js';
 
 /** The audit rows of one action, oldest first, straight from the database. */
 function auditRows(dataDir: string, action: string) {
-  const db = new BetterSqlite3(path.join(dataDir, 'counterwatch.db'), {
-    readonly: true,
-    fileMustExist: true,
-  });
-  try {
-    return z
-      .array(
-        z.object({
-          actor: z.string(),
-          ip: z.string().nullable(),
-          object_id: z.string().nullable(),
-          counter_id: z.string().nullable(),
-          reason: z.string().nullable(),
-          details: z.string().transform((s) => JSON.parse(s) as Record<string, unknown>),
-        }),
-      )
-      .parse(
+  return z
+    .array(
+      z.object({
+        actor: z.string(),
+        ip: z.string().nullable(),
+        object_id: z.string().nullable(),
+        counter_id: z.string().nullable(),
+        reason: z.string().nullable(),
+        details: z.string().transform((s) => JSON.parse(s) as Record<string, unknown>),
+      }),
+    )
+    .parse(
+      withDatabase(dataDir, (db) =>
         db
           .prepare(
             'SELECT actor, ip, object_id, counter_id, reason, details FROM audit_log WHERE action = ? ORDER BY seq',
           )
           .all(action),
-      );
-  } finally {
-    db.close();
-  }
+      ),
+    );
 }
 
 /**
@@ -202,7 +194,8 @@ describe('agent tokens, department keys and accounts', () => {
   const counter = (i: number) => stack.provisioned.counters[i]!;
   const fileToken = (i: number) => fs.readFileSync(counter(i).tokenFile, 'utf8');
   const department = () => stack.provisioned.departments[0]!;
-  const cli = (...args: string[]) => runAdmin([...args, '--data-dir', stack.dataDir]);
+  const cli = (...args: string[]) =>
+    runAdmin([...args, '--data-dir', stack.dataDir], adminEnv(stack.dataDir));
 
   /** An agent socket that said hello with this token: open if accepted, closed if refused. */
   async function agentHello(counterId: string, token: string): Promise<{ ok: boolean; socket: RawSocket }> {
@@ -408,11 +401,7 @@ describe('inspections and client addresses', () => {
 
   it('an inspection is on record before it exists: no record, no inspection', async () => {
     const before = countInspections();
-    withDatabase(stack.dataDir, (db) =>
-      db.exec(
-        "CREATE TRIGGER no_start_record BEFORE INSERT ON audit_log WHEN NEW.action = 'inspection.start' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
-      ),
-    );
+    const restore = failAuditAppends(stack.dataDir, 'inspection.start');
     try {
       const res = await send(
         stack.url,
@@ -426,7 +415,7 @@ describe('inspections and client addresses', () => {
       expect(res).toMatchObject({ status: 503, body: { error: { code: 'unavailable' } } });
       expect(countInspections()).toBe(before);
     } finally {
-      withDatabase(stack.dataDir, (db) => db.exec('DROP TRIGGER no_start_record'));
+      restore();
     }
     const { id } = await start();
     expect(
