@@ -104,9 +104,18 @@ describe('wall alerts', () => {
     // The counters that cannot serve these people stay unmarked.
     for (const c of dept.counters.slice(0, 3)) expect(await tile(c.id).getAttribute('data-alert')).toBe('');
 
-    // The department's header carries the department alerts too.
+    // The department's header carries the department alerts too: above the fitted wall, the worst one on
+    // its line and "+N" for the rest (the queue per counter and the expected wait are over too).
     const header = page.locator(`.wall .department-header[data-department-id="${dept.id}"]`);
     expect(await header.getAttribute('data-alert')).toBe('critical');
+    const more = header.locator('.department-alerts-more');
+    await more.waitFor({ timeout: 10_000 });
+    expect(await header.getAttribute('data-compact')).toBe('true');
+    expect(await header.locator('.department-alert').count()).toBe(1);
+    expect(await header.locator('.department-alert').getAttribute('data-severity')).toBe('critical');
+    await more.click();
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    expect(await header.locator('.department-alert').count()).toBeGreaterThan(1);
     expect(await header.locator('.department-alert[data-rule="longest_wait"]').innerText()).toMatch(
       /Người chờ lâu nhất 5\d phút/,
     );

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Alert } from '@counterwatch/shared';
 import { alertMessage, ruleTitle } from '../alerts/alertText';
@@ -11,17 +11,22 @@ import { countRender } from './renderCount';
 /**
  * A department's line on the wall: its name, how many counters are live, and
  * its department alerts (queue, waits, satisfaction, storage) with their
- * reason and an acknowledge; the tiles they concern are marked too.
+ * reason and an acknowledge; the tiles they concern are marked too. Compact
+ * (above a fitted wall, where many departments share a line): the worst alert
+ * only, and "+N more" opens the rest.
  */
 export const DepartmentHeader = memo(function DepartmentHeader({
   departmentId,
   headingId,
   collapsible = false,
+  compact = false,
 }: {
   departmentId: string;
   headingId?: string;
   /** Offer to fold the department to this header (the tile-size layout's sections). */
   collapsible?: boolean;
+  /** One alert line at most until asked for the rest. */
+  compact?: boolean;
 }) {
   countRender('DepartmentHeader');
   const t = useT();
@@ -39,7 +44,10 @@ export const DepartmentHeader = memo(function DepartmentHeader({
     ),
   );
   const lang = useStore((s) => s.lang);
+  const [showAll, setShowAll] = useState(false);
   const worst = alerts[0]?.severity;
+  const shown = compact && !showAll ? alerts.slice(0, 1) : alerts;
+  const hidden = alerts.length - shown.length;
   const openIds = alerts.filter((a) => a.state === 'open').map((a) => a.id);
   return (
     <header
@@ -47,6 +55,7 @@ export const DepartmentHeader = memo(function DepartmentHeader({
       data-department-id={departmentId}
       data-alert={worst ?? ''}
       data-collapsed={collapsible ? String(collapsed) : undefined}
+      data-compact={compact ? String(!showAll) : undefined}
     >
       {collapsible && (
         <button
@@ -67,7 +76,7 @@ export const DepartmentHeader = memo(function DepartmentHeader({
       </span>
       {alerts.length > 0 && (
         <ul className="department-alerts" aria-label={t('wall.alert.departmentWide')}>
-          {alerts.map((a) => (
+          {shown.map((a) => (
             <li
               key={a.id}
               className="department-alert"
@@ -84,6 +93,18 @@ export const DepartmentHeader = memo(function DepartmentHeader({
               )}
             </li>
           ))}
+          {compact && alerts.length > 1 && (
+            <li>
+              <button
+                type="button"
+                className="link-button department-alerts-more"
+                aria-expanded={showAll}
+                onClick={() => setShowAll(!showAll)}
+              >
+                {showAll ? t('wall.alert.fewer') : t('wall.alert.more', { count: hidden })}
+              </button>
+            </li>
+          )}
         </ul>
       )}
       {openIds.length > 0 && (

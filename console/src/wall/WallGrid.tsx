@@ -98,7 +98,7 @@ export function WallGrid({
     <>
       <div className="wall-departments">
         {listed.map((id) => (
-          <DepartmentHeader key={id} departmentId={id} />
+          <DepartmentHeader key={id} departmentId={id} compact />
         ))}
         {listed.length < departmentIds.length && (
           <span className="muted wall-departments-more" data-departments-on-page={departmentIds.length}>
