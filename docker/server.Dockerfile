@@ -42,6 +42,9 @@ ENV NODE_ENV=production \
     CW_DATA_DIR=/data \
     CW_CONSOLE_DIR=/app/console/dist \
     CW_HTTP_PORT=8080
+# The data directory belongs to the user the server runs as: a new volume (named or anonymous) takes
+# this ownership, so the server can open its database with no volume prepared by hand.
+RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 # HTTP (behind the TLS proxy), WebRTC (one port per worker), plain RTP ingest from agents.
 EXPOSE 8080 40000-40001/udp 40000-40001/tcp 41000-44999/udp
