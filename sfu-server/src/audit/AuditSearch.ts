@@ -9,7 +9,7 @@ import {
   type Department,
 } from '@counterwatch/shared';
 import type { AuditStoreQuery } from '../storage/Storage.js';
-import type { AuditLog } from './AuditLog.js';
+import type { Actor, AuditLog } from './AuditLog.js';
 
 /** Where the search learns the names a person types and reads. */
 export interface AuditSearchHost {
@@ -62,6 +62,18 @@ export class AuditSearch {
       if (page.length < PAGE_SIZE) return;
       beforeSeq = page.at(-1)?.seq;
     }
+  }
+
+  /**
+   * An export of every matching row: on record (with its filter) before a row is read, then the rows
+   * a page at a time and the names to show beside each code.
+   */
+  async export(
+    filter: AuditFilter,
+    actor: Actor,
+  ): Promise<{ pages: AsyncGenerator<AuditEntry[]>; names: AuditNames }> {
+    await this.#audit.record({ action: 'audit.export', actor, details: { query: filter } });
+    return { pages: this.all(filter), names: await this.names() };
   }
 
   /** The names of departments, counters and accounts as they are now. */
