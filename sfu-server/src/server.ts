@@ -59,6 +59,7 @@ import { ReportScheduler } from './reports/ReportScheduler.js';
 import { ReportService } from './reports/ReportService.js';
 import { StaffingService } from './staffing/StaffingService.js';
 import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
+import { InteractionEvidence } from './review/InteractionEvidence.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
 import type { ChangeSubscription, Storage } from './storage/Storage.js';
@@ -652,15 +653,18 @@ export class CounterWatchServer {
           path: '/',
           router: reviewRoutes({
             sessions: this.#sessions,
-            audit: this.#audit,
             reviews: this.#reviews,
-            clips,
+            evidence: new InteractionEvidence({
+              audit: this.#audit,
+              clips,
+              ticketEvents: (departmentId, ticketId) =>
+                this.#storage.listTicketEvents(departmentId, ticketId),
+              exportsDir: path.join(config.dataDir, 'exports'),
+              now: this.#clock,
+            }),
             clipsDir,
-            exportsDir: path.join(config.dataDir, 'exports'),
             downloads: this.#downloads,
             counter: counterOnRecord,
-            ticketEvents: (departmentId, ticketId) => this.#storage.listTicketEvents(departmentId, ticketId),
-            now: this.#clock,
           }),
         },
         {

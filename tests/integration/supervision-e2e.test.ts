@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '@counterwatch/demo';
@@ -154,6 +159,45 @@ describe('supervision end to end', () => {
     expect(await page.locator('[data-marker="finished"]').count()).toBe(1);
     // The comment written after the tap is on the review.
     expect(await page.locator('main').textContent()).toContain('Cán bộ cáu gắt');
+
+    // Export: one tar with the clip, the interaction, its events and a manifest that checks; on record.
+    const exports = auditCount(stack.dataDir, 'recording.export');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.locator('[data-action="export"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^interaction-\d+\.tar$/);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-export-'));
+    try {
+      const tarFile = path.join(out, download.suggestedFilename());
+      await download.saveAs(tarFile);
+      const untar = spawnSync('tar', ['-xf', tarFile, '-C', out], { encoding: 'utf8' });
+      expect(untar.status, untar.stderr).toBe(0);
+      const base = path.join(out, download.suggestedFilename().replace(/\.tar$/, ''));
+      expect(fs.readdirSync(base).sort()).toEqual([
+        'MANIFEST.sha256',
+        'clip.webm',
+        'events.json',
+        'interaction.json',
+      ]);
+      for (const line of fs.readFileSync(path.join(base, 'MANIFEST.sha256'), 'utf8').trim().split('\n')) {
+        const [hash, name] = line.split('  ');
+        const actual = createHash('sha256')
+          .update(fs.readFileSync(path.join(base, name!)))
+          .digest('hex');
+        expect(actual, name).toBe(hash);
+      }
+      expect(fs.statSync(path.join(base, 'clip.webm')).size).toBeGreaterThan(10_000);
+      const events = JSON.parse(fs.readFileSync(path.join(base, 'events.json'), 'utf8')) as {
+        type: string;
+      }[];
+      expect(events.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['ticket.issued', 'ticket.called', 'service.started', 'service.finished']),
+      );
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    expect(auditCount(stack.dataDir, 'recording.export')).toBe(exports + 1);
 
     const decisions = auditCount(stack.dataDir, 'review.decision');
     await page.locator('input[data-finding="reminder"]').check();

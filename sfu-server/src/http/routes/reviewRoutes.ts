@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -13,40 +10,25 @@ import {
   parseOrThrow,
   type Counter,
   type Interaction,
-  type Clock,
   type User,
 } from '@counterwatch/shared';
-import type { AuditLog } from '../../audit/AuditLog.js';
 import { canWatch, hasRole } from '../../auth/access.js';
 import type { SessionService } from '../../auth/SessionService.js';
+import type { InteractionEvidence } from '../../review/InteractionEvidence.js';
 import type { ReviewService } from '../../review/ReviewService.js';
-import type { StoredQueueEvent } from '../../storage/Storage.js';
-import { writeTar } from '../../util/tar.js';
 import { requireUser, sessionOf, userOf } from '../auth.js';
 import type { Downloads } from '../downloads.js';
 import { numericParam, param } from '../params.js';
 import { actor } from '../requestContext.js';
 
-/** What the review routes need from recording: a clip of a counter's span. */
-export interface ClipSource {
-  clip(
-    counterId: string,
-    from: number,
-    to: number,
-  ): Promise<{ path: string; container: 'webm' | 'mkv'; from: number; to: number }>;
-}
-
 export interface ReviewRoutesDeps {
   sessions: SessionService;
-  audit: AuditLog;
   reviews: ReviewService;
-  clips: ClipSource;
+  evidence: InteractionEvidence;
+  /** Where the recorder writes clips (the download root of a playback link). */
   clipsDir: string;
-  exportsDir: string;
   downloads: Downloads;
   counter: (id: string) => Counter | undefined;
-  ticketEvents: (departmentId: string, ticketId: string) => Promise<StoredQueueEvent[]>;
-  now: Clock;
 }
 
 const ListQuery = z.object({
@@ -67,7 +49,7 @@ const CONTENT_TYPE = { webm: 'video/webm', mkv: 'video/x-matroska' } as const;
  * scope; playback and export are audited and handed out as short-lived links.
  */
 export function reviewRoutes(deps: ReviewRoutesDeps): Router {
-  const { sessions, audit, reviews } = deps;
+  const { sessions, reviews } = deps;
   const router = Router();
   const reviewers = requireUser(sessions, 'director', 'inspector', 'head');
   const scopeOf = (user: User): string[] | null => (hasRole(user, 'director') ? null : user.departmentIds);
@@ -150,16 +132,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
   /** One playback = one audit row; the clip itself streams (with seeking) from a short-lived link. */
   router.post('/interactions/:id/playback', reviewers, async (req, res) => {
     const interaction = await interactionInScope(numericParam(req, 'id'), userOf(res));
-    const clip = await deps.clips.clip(interaction.counterId, interaction.clipFrom, interaction.clipTo);
-    await audit.record({
-      action: 'recording.playback',
-      actor: actor(req, res),
-      departmentId: interaction.departmentId,
-      counterId: interaction.counterId,
-      objectType: 'interaction',
-      objectId: interaction.id,
-      details: { from: clip.from, to: clip.to },
-    });
+    const clip = await deps.evidence.playback(interaction, actor(req, res));
     const url = deps.downloads.grant({
       sessionHash: sessionOf(res).sessionHash,
       root: deps.clipsDir,
@@ -170,57 +143,19 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
     res.json({ url, from: clip.from, to: clip.to, container: clip.container });
   });
 
-  /** Clip + event log + SHA-256 manifest in one tar file. */
+  /** Clip + event log + SHA-256 manifest in one tar file, handed out as a short-lived link. */
   router.post('/interactions/:id/export', reviewers, async (req, res) => {
     const interaction = await interactionInScope(numericParam(req, 'id'), userOf(res));
-    const clip = await deps.clips.clip(interaction.counterId, interaction.clipFrom, interaction.clipTo);
-    const events = await deps.ticketEvents(interaction.departmentId, interaction.ticketId);
-    await audit.record({
-      action: 'recording.export',
-      actor: actor(req, res),
-      departmentId: interaction.departmentId,
-      counterId: interaction.counterId,
-      objectType: 'interaction',
-      objectId: interaction.id,
-      details: { from: clip.from, to: clip.to },
-    });
-    const base = `interaction-${interaction.id}`;
-    const clipName = `${base}/clip.${clip.container}`;
-    const files: { name: string; data?: Buffer; file?: string }[] = [
-      { name: clipName, file: clip.path },
-      { name: `${base}/interaction.json`, data: Buffer.from(JSON.stringify(interaction, null, 2)) },
-      {
-        name: `${base}/events.json`,
-        data: Buffer.from(
-          JSON.stringify(
-            events.map((e) => ({ ...e.event, receivedAt: e.receivedAt })),
-            null,
-            2,
-          ),
-        ),
-      },
-    ];
-    const manifest = files
-      .map((f) => `${sha256(f.data ?? fs.readFileSync(f.file ?? ''))}  ${f.name.slice(base.length + 1)}`)
-      .join('\n');
-    files.push({ name: `${base}/MANIFEST.sha256`, data: Buffer.from(`${manifest}\n`) });
-    fs.mkdirSync(deps.exportsDir, { recursive: true, mode: 0o700 });
-    const exportedAt = deps.now();
-    const target = path.join(deps.exportsDir, `${base}-${exportedAt}.tar`);
-    await writeTar(target, files, exportedAt);
+    const { file, downloadName } = await deps.evidence.export(interaction, actor(req, res));
     const url = deps.downloads.grant({
       sessionHash: sessionOf(res).sessionHash,
-      root: deps.exportsDir,
-      file: path.basename(target),
+      root: deps.evidence.exportsDir,
+      file,
       contentType: 'application/x-tar',
-      downloadName: `${base}.tar`,
+      downloadName,
     });
     res.json({ url });
   });
 
   return router;
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }
