@@ -13,6 +13,7 @@ export * from './protocol/agent.js';
 export * from './protocol/console.js';
 export * from './protocol/device.js';
 export * from './protocol/rest.js';
+export * from './protocol/supervisionRest.js';
 export * from './protocol/admin.js';
 export * from './protocol/wallViews.js';
 export * from './protocol/reports.js';

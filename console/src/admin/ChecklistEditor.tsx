@@ -1,10 +1,14 @@
 import { useEffect, useState, type SyntheticEvent } from 'react';
-import { DEFAULT_CHECKLIST, RemoteError, type ChecklistItem } from '@counterwatch/shared';
+import {
+  DEFAULT_CHECKLIST,
+  RemoteError,
+  type ChecklistItem,
+  ChecklistResponseSchema,
+} from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
 import { useT } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { ChecklistResponseSchema } from '../inspections/api';
 import { useStore } from '../store/store';
 import {
   CHECKLIST_MAX,

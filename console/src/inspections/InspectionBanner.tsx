@@ -1,3 +1,4 @@
+import { InspectionListSchema } from '@counterwatch/shared';
 import { useEffect } from 'react';
 import { apiRequest } from '../api/http';
 import { can } from '../app/roles';
@@ -5,7 +6,6 @@ import { useT } from '../i18n/i18n';
 import { Elapsed } from '../queue/Elapsed';
 import { inspectionOnScreen } from '../store/inspectionSlice';
 import { useStore } from '../store/store';
-import { InspectionListSchema } from './api';
 import { resumeInspection } from './inspectionActions';
 
 /**

@@ -1,3 +1,4 @@
+import { InspectionResponseSchema } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { useApiQuery } from '../api/useApiQuery';
 import { can } from '../app/roles';
@@ -5,7 +6,7 @@ import { followLink } from '../app/router';
 import { formatDateTime, formatDuration, formatTime, useT } from '../i18n/i18n';
 import { useDepartmentNames } from '../store/names';
 import { useStore } from '../store/store';
-import { InspectionResponseSchema, inspectionPath, reportUrl } from './api';
+import { inspectionPath, reportUrl } from './api';
 import { checklistText } from './InspectionPanel';
 import { resumeInspection } from './inspectionActions';
 import { summarise, officerLabel } from './report';

@@ -1,3 +1,4 @@
+import { InspectionListSchema } from '@counterwatch/shared';
 import { DepartmentSelect, CounterSelect } from '../filters/PlaceSelects';
 import { describeError } from '../api/describeError';
 import { queryString } from '../api/http';
@@ -6,7 +7,6 @@ import { followLink, pathId, useUrlParam, usePath } from '../app/router';
 import { formatDateTime, formatDuration, useT } from '../i18n/i18n';
 import { useCounterNames } from '../store/names';
 import { useStore } from '../store/store';
-import { InspectionListSchema } from './api';
 import { InspectionReport } from './InspectionReport';
 import { resumeInspection } from './inspectionActions';
 import { summarise, officerLabel } from './report';

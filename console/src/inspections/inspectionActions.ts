@@ -1,3 +1,4 @@
+import { InspectionResponseSchema, ObservationCreatedSchema } from '@counterwatch/shared';
 import type { Inspection } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
@@ -6,7 +7,7 @@ import { translate } from '../i18n/i18n';
 import { inspectionOnScreen, type InspectionDraft } from '../store/inspectionSlice';
 import { useStore } from '../store/store';
 import { flushDraftSaves, stopDraftSaves } from './draftSync';
-import { InspectionResponseSchema, ObservationCreatedSchema, inspectionPath } from './api';
+import { inspectionPath } from './api';
 import { completeResults } from './report';
 
 /**

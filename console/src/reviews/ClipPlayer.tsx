@@ -1,8 +1,8 @@
+import { type Playback } from '@counterwatch/shared';
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Interaction } from '@counterwatch/shared';
 import { formatDuration, formatTime, useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
-import type { Playback } from './api';
 import {
   SPEEDS,
   clampTime,

@@ -1,6 +1,12 @@
 import { DepartmentSelect, CounterSelect } from '../filters/PlaceSelects';
 import { useState, type SyntheticEvent } from 'react';
-import { ComplaintSchema, FlagFromComplaintSchema, type Interaction } from '@counterwatch/shared';
+import {
+  ComplaintSchema,
+  FlagFromComplaintSchema,
+  type Interaction,
+  CandidatesSchema,
+  InteractionResponseSchema,
+} from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
 import { followLink } from '../app/router';
@@ -8,7 +14,6 @@ import { formatTime, localDateTimeValue, parseLocalDateTime, useT } from '../i18
 import { serviceName } from '../queue/format';
 import { useCounterNames } from '../store/names';
 import { useStore } from '../store/store';
-import { CandidatesSchema, InteractionResponseSchema } from './api';
 import { RatingText } from './parts';
 
 /**

@@ -1,10 +1,9 @@
 import { useState, type SyntheticEvent } from 'react';
-import { FlagInteractionSchema, RemoteError } from '@counterwatch/shared';
+import { FlagInteractionSchema, RemoteError, InteractionResponseSchema } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
 import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
-import { InteractionResponseSchema } from './api';
 
 /**
  * "Đánh dấu" in the focus view: puts the citizen being served now in the

@@ -6,6 +6,10 @@ import {
   ReviewDecisionSchema,
   type Finding,
   type Interaction,
+  DownloadLinkSchema,
+  InteractionResponseSchema,
+  PlaybackSchema,
+  type Playback,
 } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
@@ -15,13 +19,7 @@ import { formatDateTime, formatDuration, formatTime, useT } from '../i18n/i18n';
 import { serviceName } from '../queue/format';
 import { useCounterNames, useDepartmentNames } from '../store/names';
 import { useStore } from '../store/store';
-import {
-  ExportSchema,
-  InteractionResponseSchema,
-  PlaybackSchema,
-  interactionPath,
-  type Playback,
-} from './api';
+import { interactionPath } from './api';
 import { ClipPlayer } from './ClipPlayer';
 import { RatingText, ReasonChips } from './parts';
 
@@ -147,7 +145,7 @@ function Recording({ interaction }: { interaction: Interaction }) {
   const exportClip = (): void => {
     setExporting(true);
     setExportError(null);
-    apiRequest('POST', `${interactionPath(interaction.id)}/export`, ExportSchema, {})
+    apiRequest('POST', `${interactionPath(interaction.id)}/export`, DownloadLinkSchema, {})
       .then(({ url }) => {
         // The link answers with an attachment: the browser saves it and this page stays.
         const a = document.createElement('a');

@@ -1,5 +1,10 @@
 import { DepartmentSelect, CounterSelect } from '../filters/PlaceSelects';
-import { FlagReasonSchema, type FlagReason, type Interaction } from '@counterwatch/shared';
+import {
+  FlagReasonSchema,
+  type FlagReason,
+  type Interaction,
+  InteractionListSchema,
+} from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { queryString } from '../api/http';
 import { useApiQuery } from '../api/useApiQuery';
@@ -8,7 +13,6 @@ import { formatDateTime, formatDuration, parseLocalDate, useT } from '../i18n/i1
 import { serviceName } from '../queue/format';
 import { useCounterNames, useDepartmentNames } from '../store/names';
 import { useStore } from '../store/store';
-import { InteractionListSchema } from './api';
 import { ComplaintForm } from './ComplaintForm';
 import { RatingText, ReasonChips } from './parts';
 import { ReviewPlayer } from './ReviewPlayer';

@@ -4,9 +4,13 @@ import { z } from 'zod';
 import {
   AddObservationSchema,
   AppError,
+  ChecklistResponseSchema,
   ChecklistSchema,
   EndInspectionSchema,
   InspectionDraftSchema,
+  InspectionListSchema,
+  InspectionResponseSchema,
+  ObservationCreatedSchema,
   StartInspectionSchema,
   parseOrThrow,
   type Counter,
@@ -19,6 +23,7 @@ import type { InspectionService } from '../../inspections/InspectionService.js';
 import type { InspectionRecord } from '../../storage/Storage.js';
 import { requireUser, userOf } from '../auth.js';
 import { numericParam } from '../params.js';
+import { reply } from '../reply.js';
 import { actor } from '../requestContext.js';
 
 export interface InspectionRoutesDeps {
@@ -51,7 +56,7 @@ export function inspectionRoutes({
   const counterName = (id: string): string => counter(id)?.name ?? id;
 
   router.get('/checklist', requireUser(sessions, 'inspector', 'director', 'admin'), async (_req, res) => {
-    res.json({ checklist: await inspections.checklist() });
+    reply(res, ChecklistResponseSchema, { checklist: await inspections.checklist() });
   });
 
   router.put('/checklist', requireUser(sessions, 'admin', 'director'), async (req, res) => {
@@ -62,7 +67,7 @@ export function inspectionRoutes({
       'invalid_request',
     );
     await inspections.setChecklist(actor(req, res), items);
-    res.json({ checklist: items });
+    reply(res, ChecklistResponseSchema, { checklist: items });
   });
 
   router.get('/', inspectors, async (req, res) => {
@@ -77,7 +82,7 @@ export function inspectionRoutes({
       ...(req.query.open === '1' ? { open: true } : {}),
       limit: 200,
     });
-    res.json({
+    reply(res, InspectionListSchema, {
       inspections: await Promise.all(records.map((r) => inspections.view(r, counterName(r.counterId)))),
     });
   });
@@ -89,12 +94,19 @@ export function inspectionRoutes({
     if (!c || !inScope(user, c.departmentId)) throw new AppError('not_found', `no counter ${counterId}`);
     const { record, resumed } = await inspections.start(actor(req, res), c, user);
     // Inspect again (from another tab or browser) where this inspector's own inspection is open: that one.
-    res.status(resumed ? 200 : 201).json({ inspection: await inspections.view(record, c.name) });
+    reply(
+      res,
+      InspectionResponseSchema,
+      { inspection: await inspections.view(record, c.name) },
+      resumed ? 200 : 201,
+    );
   });
 
   router.get('/:id', inspectors, async (req, res) => {
     const record = await own(numericParam(req, 'id'), userOf(res));
-    res.json({ inspection: await inspections.view(record, counterName(record.counterId)) });
+    reply(res, InspectionResponseSchema, {
+      inspection: await inspections.view(record, counterName(record.counterId)),
+    });
   });
 
   // The draft, saved as typed (debounced by the console): the inspector's own.
@@ -117,7 +129,7 @@ export function inspectionRoutes({
     const record = await own(numericParam(req, 'id'), userOf(res));
     const body = parseOrThrow(AddObservationSchema, req.body, 'observation', 'invalid_request');
     const observationId = await inspections.observe(actor(req, res), record, body.note, body.still);
-    res.status(201).json({ observationId });
+    reply(res, ObservationCreatedSchema, { observationId }, 201);
   });
 
   router.post('/:id/end', inspectors, async (req, res) => {
@@ -125,7 +137,9 @@ export function inspectionRoutes({
     const body = parseOrThrow(EndInspectionSchema, req.body, 'inspection result', 'invalid_request');
     await inspections.end(actor(req, res), record, body.results, body.notes, body.officerName ?? null);
     const ended = await own(record.id, userOf(res));
-    res.json({ inspection: await inspections.view(ended, counterName(ended.counterId)) });
+    reply(res, InspectionResponseSchema, {
+      inspection: await inspections.view(ended, counterName(ended.counterId)),
+    });
   });
 
   router.get('/:id/observations/:observationId/still', inspectors, async (req, res) => {

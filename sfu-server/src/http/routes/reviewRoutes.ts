@@ -7,6 +7,11 @@ import {
   FlagInteractionSchema,
   FlagReasonSchema,
   ReviewDecisionSchema,
+  CandidatesSchema,
+  DownloadLinkSchema,
+  InteractionListSchema,
+  InteractionResponseSchema,
+  PlaybackSchema,
   parseOrThrow,
   type Counter,
   type Interaction,
@@ -19,6 +24,7 @@ import type { ReviewService } from '../../review/ReviewService.js';
 import { requireUser, sessionOf, userOf } from '../auth.js';
 import type { Downloads } from '../downloads.js';
 import { numericParam, param } from '../params.js';
+import { reply } from '../reply.js';
 import { actor } from '../requestContext.js';
 
 export interface ReviewRoutesDeps {
@@ -65,7 +71,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
     const q = parseOrThrow(ListQuery, req.query, 'query', 'invalid_request');
     const user = userOf(res);
     if (q.departmentId && !canWatch(user, q.departmentId)) {
-      res.json({ interactions: [] });
+      reply(res, InteractionListSchema, { interactions: [] });
       return;
     }
     const interactions = await reviews.list({
@@ -78,17 +84,21 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
       ...(q.from !== undefined ? { from: q.from } : {}),
       ...(q.to !== undefined ? { to: q.to } : {}),
     });
-    res.json({ interactions });
+    reply(res, InteractionListSchema, { interactions });
   });
 
   router.get('/interactions/:id', reviewers, async (req, res) => {
-    res.json({ interaction: await interactionInScope(numericParam(req, 'id'), userOf(res)) });
+    reply(res, InteractionResponseSchema, {
+      interaction: await interactionInScope(numericParam(req, 'id'), userOf(res)),
+    });
   });
 
   router.post('/interactions/:id/flag', reviewers, async (req, res) => {
     const interaction = await interactionInScope(numericParam(req, 'id'), userOf(res));
     const { note } = parseOrThrow(FlagInteractionSchema, req.body, 'flag', 'invalid_request');
-    res.json({ interaction: await reviews.flagByHand(interaction, note, actor(req, res)) });
+    reply(res, InteractionResponseSchema, {
+      interaction: await reviews.flagByHand(interaction, note, actor(req, res)),
+    });
   });
 
   /** From the live view: flag the citizen at this counter now. */
@@ -97,7 +107,9 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
     const c = deps.counter(param(req, 'counterId'));
     if (!c || !canWatch(user, c.departmentId)) throw new AppError('not_found', 'no such counter');
     const { note } = parseOrThrow(FlagInteractionSchema, req.body, 'flag', 'invalid_request');
-    res.json({ interaction: await reviews.flagCounterNow(c.departmentId, c.id, note, actor(req, res)) });
+    reply(res, InteractionResponseSchema, {
+      interaction: await reviews.flagCounterNow(c.departmentId, c.id, note, actor(req, res)),
+    });
   });
 
   router.post('/complaints/candidates', reviewers, async (req, res) => {
@@ -105,7 +117,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
     const body = parseOrThrow(ComplaintSchema, req.body, 'complaint', 'invalid_request');
     if (!canWatch(user, body.departmentId))
       throw new AppError('not_found', `no department ${body.departmentId}`);
-    res.json({
+    reply(res, CandidatesSchema, {
       candidates: await reviews.complaintCandidates(
         scopeOf(user),
         body.departmentId,
@@ -118,7 +130,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
   router.post('/complaints', reviewers, async (req, res) => {
     const body = parseOrThrow(FlagFromComplaintSchema, req.body, 'complaint', 'invalid_request');
     const interaction = await interactionInScope(body.interactionId, userOf(res));
-    res.json({
+    reply(res, InteractionResponseSchema, {
       interaction: await reviews.flagFromComplaint(interaction, body.description, actor(req, res)),
     });
   });
@@ -126,7 +138,9 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
   router.post('/interactions/:id/decision', reviewers, async (req, res) => {
     const interaction = await interactionInScope(numericParam(req, 'id'), userOf(res));
     const body = parseOrThrow(ReviewDecisionSchema, req.body, 'decision', 'invalid_request');
-    res.json({ interaction: await reviews.review(interaction, body, actor(req, res)) });
+    reply(res, InteractionResponseSchema, {
+      interaction: await reviews.review(interaction, body, actor(req, res)),
+    });
   });
 
   /** One playback = one audit row; the clip itself streams (with seeking) from a short-lived link. */
@@ -140,7 +154,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
       contentType: CONTENT_TYPE[clip.container],
       downloadName: null,
     });
-    res.json({ url, from: clip.from, to: clip.to, container: clip.container });
+    reply(res, PlaybackSchema, { url, from: clip.from, to: clip.to, container: clip.container });
   });
 
   /** Clip + event log + SHA-256 manifest in one tar file, handed out as a short-lived link. */
@@ -154,7 +168,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
       contentType: 'application/x-tar',
       downloadName,
     });
-    res.json({ url });
+    reply(res, DownloadLinkSchema, { url });
   });
 
   return router;
