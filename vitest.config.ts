@@ -8,8 +8,8 @@ import { defineConfig } from 'vitest/config';
  */
 
 /**
- * The integration files run on PostgreSQL too (each verified there). Not (yet) listed:
- * recording-service (opens SqliteStorage itself), docker-files (no database).
+ * The integration files run on PostgreSQL too (each verified there). Not listed: docker-files
+ * (no database) and the browser-only files whose server state is the same on either backend.
  */
 const ON_POSTGRES = [
   'queue-ingest',
@@ -32,6 +32,7 @@ const ON_POSTGRES = [
   'audit',
   'access-matrix',
   'security',
+  'recording-service',
   // PostgreSQL only: several server processes on one database.
   'multi-process',
 ];

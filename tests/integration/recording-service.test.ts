@@ -11,8 +11,9 @@ import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
 import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
 import { systemClock, type RenditionSpec, type VideoCodec } from '@counterwatch/shared';
 import { RecordingService } from '@counterwatch/sfu-server/recording';
-import { SqliteStorage, type SegmentRecord } from '@counterwatch/sfu-server/storage';
+import type { SegmentRecord, Storage } from '@counterwatch/sfu-server/storage';
 import { alive } from '../support/processes.js';
+import { openTestStorage } from '../support/stack.js';
 
 const run = promisify(execFile);
 const logger = pino({ level: process.env.CW_TEST_LOG ?? 'warn' });
@@ -51,11 +52,12 @@ async function probe(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const key = () => randomBytes(30).toString('base64');
 
-describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQLite', () => {
+describe('recording service: real mediasoup, ffmpeg publishers and recorders, the test backend’s storage', () => {
   let dir: string;
   let pool: WorkerPool;
   let router: DepartmentRouter;
-  let storage: SqliteStorage;
+  let storage: Storage;
+  let closeStorage: (() => Promise<void>) | undefined;
   const publishers: ChildProcess[] = [];
   const ingests: CounterIngest[] = [];
 
@@ -106,7 +108,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-recording-'));
-    storage = await SqliteStorage.create({ dataDir: path.join(dir, 'data'), logger, now: systemClock });
+    ({ storage, close: closeStorage } = await openTestStorage(path.join(dir, 'data'), logger));
     const base = 30000 + Math.floor(Math.random() * 5000);
     pool = await WorkerPool.create({
       size: 1,
@@ -125,7 +127,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
     for (const p of publishers) p.kill('SIGTERM');
     for (const i of ingests) i.close('shutdown');
     await pool?.close();
-    await storage?.close();
+    await closeStorage?.();
     if (!process.env.KEEP_TEST_DIRS) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -447,7 +449,8 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
   describe('retention', () => {
     let root: string;
     let outside: string;
-    let store: SqliteStorage;
+    let store: Storage;
+    let closeStore: (() => Promise<void>) | undefined;
     const now = Date.now();
     const HOUR = 3_600_000;
 
@@ -477,11 +480,11 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, SQ
       outside = path.join(base, 'outside');
       fs.mkdirSync(root, { recursive: true });
       fs.mkdirSync(outside, { recursive: true });
-      store = await SqliteStorage.create({ dataDir: path.join(base, 'data'), logger, now: systemClock });
+      ({ storage: store, close: closeStore } = await openTestStorage(path.join(base, 'data'), logger));
     });
 
     afterAll(async () => {
-      await store?.close();
+      await closeStore?.();
     });
 
     it('deletes old unheld segments, keeps held ones, never touches files outside the root', async () => {

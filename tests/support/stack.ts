@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Stack, type StackOptions } from '@counterwatch/demo';
+import { openStorage, type Storage } from '@counterwatch/sfu-server/storage';
+import { systemClock } from '@counterwatch/shared';
 import { MID_MORNING, clockAt, type TestClock } from './clock.js';
 import { startPostgres, type PgCluster } from './postgres.js';
 
@@ -78,4 +80,30 @@ export async function testStack(
       }
     },
   };
+}
+
+/**
+ * The storage of the test's backend, for tests that drive server parts without a whole stack: the SQLite
+ * file in `dataDir`, or (CW_TEST_DB=postgres) a database in a private cluster of its own. `close()` closes
+ * it and removes the cluster.
+ */
+export async function openTestStorage(
+  dataDir: string,
+  logger: Parameters<typeof openStorage>[0]['logger'],
+): Promise<{ storage: Storage; close: () => Promise<void> }> {
+  const cluster = testBackend() === 'postgres' ? await startPostgres() : undefined;
+  try {
+    const databaseUrl = cluster ? await cluster.createDatabase() : null;
+    const storage = await openStorage({ dataDir, databaseUrl, logger, now: systemClock });
+    return {
+      storage,
+      close: async () => {
+        await storage.close();
+        await cluster?.stop();
+      },
+    };
+  } catch (error) {
+    await cluster?.stop();
+    throw error;
+  }
 }
