@@ -33,6 +33,9 @@ const ON_POSTGRES = [
   'access-matrix',
   'security',
   'recording-service',
+  'wall-views',
+  'staffing',
+  'counter-replay',
   // PostgreSQL only: several server processes on one database.
   'multi-process',
 ];
