@@ -36,6 +36,8 @@ const ON_POSTGRES = [
   'wall-views',
   'staffing',
   'counter-replay',
+  'faults',
+  'fuzz',
   // PostgreSQL only: several server processes on one database.
   'multi-process',
 ];
