@@ -453,18 +453,37 @@ describe.each(backends)('Storage on $name', (backend) => {
   it('keeps alerts, one active per condition, and thresholds', async () => {
     const a = await storage.insertAlert(alert());
     await expect(storage.insertAlert(alert())).rejects.toThrow();
-    await storage.updateAlert({
-      ...a,
-      state: 'resolved',
-      resolvedAt: T0 + 1,
-      resolvedBy: 'admin',
+    // Each part is written on its own: a re-grade from a process whose copy is stale leaves the
+    // acknowledgement another process stored alone, and the reverse.
+    await storage.updateAlert(
+      { ...a, state: 'acknowledged', acknowledgedAt: T0 + 1, acknowledgedBy: 'head' },
+      'handling',
+    );
+    await storage.updateAlert({ ...a, severity: 'critical', counterIds: ['c1'] }, 'grade');
+    expect(await storage.getAlert(a.id)).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'head',
+      severity: 'critical',
       counterIds: ['c1'],
     });
+    await storage.updateAlert(
+      {
+        ...a,
+        state: 'resolved',
+        resolvedAt: T0 + 1,
+        resolvedBy: 'admin',
+        acknowledgedAt: T0 + 1,
+        acknowledgedBy: 'head',
+      },
+      'handling',
+    );
     const b = await storage.insertAlert(
       alert({ openedAt: T0 + 2, counterId: 'c1', counterIds: ['c1'], conditionKey: 'longest_wait:d1' }),
     );
     expect(await storage.getAlert(a.id)).toMatchObject({
       state: 'resolved',
+      severity: 'critical',
+      acknowledgedBy: 'head',
       counterIds: ['c1'],
       details: { minutes: 31 },
     });

@@ -13,7 +13,7 @@ import {
 } from '@counterwatch/shared';
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
-import type { Storage, StoredAlert } from '../storage/Storage.js';
+import type { AlertPart, Storage, StoredAlert } from '../storage/Storage.js';
 import { evaluateRules, type Condition, type RuleInput } from './rules.js';
 
 export type AlertEngineEvents = {
@@ -193,7 +193,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       existing.counterIds = condition.counterIds;
       if (regraded || moved) {
         existing.severity = condition.severity;
-        this.#persist(existing);
+        this.#persist(existing, 'grade');
         // Not stored yet (id 0): its 'opened' announcement carries the new grade.
         if (existing.id > 0) changed.push(existing);
       }
@@ -210,7 +210,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       alert.state = 'resolved';
       alert.resolvedAt = now;
       alert.resolvedBy = null;
-      this.#persist(alert);
+      this.#persist(alert, 'handling');
       changed.push(alert);
     }
     changed.push(...this.#wakeSnoozed(departmentId, now));
@@ -234,7 +234,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       alert.acknowledgedBy = null;
       alert.snoozedUntil = null;
       alert.snoozedBy = null;
-      this.#persist(alert);
+      this.#persist(alert, 'handling');
       if (alert.id > 0) woken.push(alert);
     }
     return woken;
@@ -297,7 +297,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
         existing.state = 'resolved';
         existing.resolvedAt = now;
         existing.resolvedBy = null;
-        this.#persist(existing);
+        this.#persist(existing, 'handling');
         if (existing.id > 0) changed.push(existing);
       }
     }
@@ -315,7 +315,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       );
       if (!open) return;
       open.details = { ...open.details, comment: event.comment };
-      this.#persist(open);
+      this.#persist(open, 'grade');
       if (open.id > 0) this.emit('changed', [publicAlert(open)]);
       return;
     }
@@ -366,7 +366,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     alert.state = 'acknowledged';
     alert.acknowledgedAt = this.#now();
     alert.acknowledgedBy = actor.username;
-    await this.#storage.updateAlert(alert);
+    await this.#storage.updateAlert(alert, 'handling');
     this.emit('changed', [publicAlert(alert)]);
     return publicAlert(alert);
   }
@@ -412,7 +412,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     this.#active.delete(alert.conditionKey);
     this.#clearSince.delete(alert.conditionKey);
     if (conditionHolds) this.#resolvedHolding.set(alert.conditionKey, alert.id);
-    await this.#storage.updateAlert(alert);
+    await this.#storage.updateAlert(alert, 'handling');
     this.emit('changed', [publicAlert(alert)]);
     return { alert: publicAlert(alert), conditionHolds };
   }
@@ -445,7 +445,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     });
     alert.snoozedUntil = until;
     alert.snoozedBy = actor.username;
-    await this.#storage.updateAlert(alert);
+    await this.#storage.updateAlert(alert, 'handling');
     this.emit('changed', [publicAlert(alert)]);
     return publicAlert(alert);
   }
@@ -537,10 +537,10 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     });
   }
 
-  #persist(alert: StoredAlert): void {
+  #persist(alert: StoredAlert, part: AlertPart): void {
     this.#writes = this.#writes.then(async () => {
       try {
-        if (alert.id > 0) await this.#storage.updateAlert(alert);
+        if (alert.id > 0) await this.#storage.updateAlert(alert, part);
       } catch (error) {
         this.#logger.error({ err: error, alertId: alert.id }, 'alert update not stored');
       }

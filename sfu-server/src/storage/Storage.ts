@@ -185,6 +185,9 @@ export interface ChangeFeed {
 /** How the provisioning file's secret for a counter or department was taken. */
 export type ProvisionOutcome = 'applied' | 'unchanged' | 'managed_in_database' | 'not_found';
 
+/** The two parts of an alert that change apart: see `Storage.updateAlert`. */
+export type AlertPart = 'grade' | 'handling';
+
 export interface StoredAlert extends Alert {
   conditionKey: string;
 }
@@ -256,7 +259,13 @@ export interface Storage {
 
   // Alerts and their thresholds.
   insertAlert(alert: NewAlert): Promise<StoredAlert>;
-  updateAlert(alert: StoredAlert): Promise<void>;
+  /**
+   * Writes one part of an alert: its `grade` (severity, details, counters: the rules' part) or its
+   * `handling` (state, acknowledgement, snooze, resolution: people's part, and the rules' resolving).
+   * Each writer writes only its part, so a re-grade on one process cannot undo an acknowledgement stored
+   * by another a moment before (nor an acknowledgement a re-grade).
+   */
+  updateAlert(alert: StoredAlert, part: AlertPart): Promise<void>;
   getAlert(id: number): Promise<StoredAlert | undefined>;
   listAlerts(query: AlertQuery & { departmentIds?: string[] | null }): Promise<StoredAlert[]>;
   listActiveAlerts(): Promise<StoredAlert[]>;

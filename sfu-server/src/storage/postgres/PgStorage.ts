@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  AlertSchema,
   AlertThresholdsSchema,
   HistoryPointSchema,
   QueueEventSchema,
@@ -29,6 +28,7 @@ import type {
   StoredAlert,
   StoredQueueEvent,
   UserRecord,
+  AlertPart,
 } from '../Storage.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import { PgDb, type Param, type Sql } from './PgDb.js';
@@ -47,6 +47,7 @@ import {
   type CounterRow,
   type DepartmentRow,
 } from '../rows/directoryRows.js';
+import { alertFromRow, alertUpdate, type AlertRow } from '../rows/alertRows.js';
 import { PgCampaignStore } from './PgCampaignStore.js';
 import { PgWallViewStore } from './PgWallViewStore.js';
 import {
@@ -655,28 +656,10 @@ export class PgStorage implements Storage {
     return { ...alert, id: row.id };
   }
 
-  async updateAlert(alert: StoredAlert): Promise<void> {
-    await this.#db.tx(async (sql) => {
-      const changed = await sql.run(
-        `UPDATE alerts SET severity = ?, details = ?, counter_ids = ?, state = ?, acknowledged_at = ?,
-         acknowledged_by = ?, resolved_at = ?, resolved_by = ?, resolution_note = ?, snoozed_until = ?,
-         snoozed_by = ? WHERE id = ?`,
-        [
-          alert.severity,
-          JSON.stringify(alert.details),
-          JSON.stringify(alert.counterIds),
-          alert.state,
-          alert.acknowledgedAt,
-          alert.acknowledgedBy,
-          alert.resolvedAt,
-          alert.resolvedBy,
-          alert.resolutionNote,
-          alert.snoozedUntil ?? null,
-          alert.snoozedBy ?? null,
-          alert.id,
-        ],
-      );
-      if (changed > 0) await this.changes.record(sql, 'alert', alert.id);
+  async updateAlert(alert: StoredAlert, part: AlertPart): Promise<void> {
+    const [sql, values] = alertUpdate(alert, part);
+    await this.#db.tx(async (tx) => {
+      if ((await tx.run(sql, values)) > 0) await this.changes.record(tx, 'alert', alert.id);
     });
   }
 
@@ -743,50 +726,6 @@ export class PgStorage implements Storage {
     await this.changes.close();
     await this.#db.close();
   }
-}
-
-interface AlertRow {
-  id: number;
-  rule: string;
-  severity: string;
-  department_id: string;
-  counter_id: string | null;
-  counter_ids: string;
-  subject: string | null;
-  condition_key: string;
-  details: string;
-  state: string;
-  opened_at: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  resolved_at: number | null;
-  resolved_by: string | null;
-  resolution_note: string | null;
-  snoozed_until: number | null;
-  snoozed_by: string | null;
-}
-
-function alertFromRow(row: AlertRow): StoredAlert {
-  const alert = AlertSchema.parse({
-    id: row.id,
-    rule: row.rule,
-    severity: row.severity,
-    departmentId: row.department_id,
-    counterId: row.counter_id,
-    counterIds: JSON.parse(row.counter_ids) as unknown,
-    subject: row.subject,
-    details: JSON.parse(row.details) as unknown,
-    state: row.state,
-    openedAt: row.opened_at,
-    acknowledgedAt: row.acknowledged_at,
-    acknowledgedBy: row.acknowledged_by,
-    resolvedAt: row.resolved_at,
-    resolvedBy: row.resolved_by,
-    resolutionNote: row.resolution_note,
-    snoozedUntil: row.snoozed_until,
-    snoozedBy: row.snoozed_by,
-  });
-  return { ...alert, conditionKey: row.condition_key };
 }
 
 interface EventRow {

@@ -3,7 +3,6 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import {
-  AlertSchema,
   AlertThresholdsSchema,
   HistoryPointSchema,
   QueueEventSchema,
@@ -32,6 +31,7 @@ import type {
   StoredAlert,
   StoredQueueEvent,
   UserRecord,
+  AlertPart,
 } from '../Storage.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAuditStore } from './SqliteAuditStore.js';
@@ -51,6 +51,7 @@ import {
   type CounterRow,
   type DepartmentRow,
 } from '../rows/directoryRows.js';
+import { alertFromRow, alertUpdate, type AlertRow } from '../rows/alertRows.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
@@ -587,27 +588,9 @@ export class SqliteStorage implements Storage {
     return { ...alert, id: Number(result.lastInsertRowid) };
   }
 
-  async updateAlert(alert: StoredAlert): Promise<void> {
-    this.#db
-      .prepare(
-        `UPDATE alerts SET severity = ?, details = ?, counter_ids = ?, state = ?, acknowledged_at = ?,
-           acknowledged_by = ?, resolved_at = ?, resolved_by = ?, resolution_note = ?, snoozed_until = ?,
-           snoozed_by = ? WHERE id = ?`,
-      )
-      .run(
-        alert.severity,
-        JSON.stringify(alert.details),
-        JSON.stringify(alert.counterIds),
-        alert.state,
-        alert.acknowledgedAt,
-        alert.acknowledgedBy,
-        alert.resolvedAt,
-        alert.resolvedBy,
-        alert.resolutionNote,
-        alert.snoozedUntil ?? null,
-        alert.snoozedBy ?? null,
-        alert.id,
-      );
+  async updateAlert(alert: StoredAlert, part: AlertPart): Promise<void> {
+    const [sql, values] = alertUpdate(alert, part);
+    this.#db.prepare(sql).run(...values);
   }
 
   async getAlert(id: number): Promise<StoredAlert | undefined> {
@@ -675,50 +658,6 @@ export class SqliteStorage implements Storage {
     this.changes.close();
     this.#db.close();
   }
-}
-
-interface AlertRow {
-  id: number;
-  rule: string;
-  severity: string;
-  department_id: string;
-  counter_id: string | null;
-  counter_ids: string;
-  subject: string | null;
-  condition_key: string;
-  details: string;
-  state: string;
-  opened_at: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  resolved_at: number | null;
-  resolved_by: string | null;
-  resolution_note: string | null;
-  snoozed_until: number | null;
-  snoozed_by: string | null;
-}
-
-function alertFromRow(row: AlertRow): StoredAlert {
-  const alert = AlertSchema.parse({
-    id: row.id,
-    rule: row.rule,
-    severity: row.severity,
-    departmentId: row.department_id,
-    counterId: row.counter_id,
-    counterIds: JSON.parse(row.counter_ids) as unknown,
-    subject: row.subject,
-    details: JSON.parse(row.details) as unknown,
-    state: row.state,
-    openedAt: row.opened_at,
-    acknowledgedAt: row.acknowledged_at,
-    acknowledgedBy: row.acknowledged_by,
-    resolvedAt: row.resolved_at,
-    resolvedBy: row.resolved_by,
-    resolutionNote: row.resolution_note,
-    snoozedUntil: row.snoozed_until,
-    snoozedBy: row.snoozed_by,
-  });
-  return { ...alert, conditionKey: row.condition_key };
 }
 
 interface EventRow {
