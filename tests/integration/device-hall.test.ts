@@ -194,11 +194,11 @@ describe('the department devices in the hall', () => {
   });
 
   it('a board where the browser blocks sound asks for one tap ("Bật âm thanh"), then plays', async () => {
-    // Chromium's own policy (document-user-activation-required) blocks sound before a tap, yet this
-    // headless build now and then lets the first play() through with no gesture at all (five fresh
-    // browsers in a row once, in CI). The page gets the policy's rule as well, so the refusal is
-    // certain: play() before any user activation is refused with NotAllowedError, as the policy does.
-    // The tap below is a real user activation, so from then on every play() is Chromium's own.
+    // Chromium's own policy (document-user-activation-required) blocks sound before a tap, yet under
+    // Playwright a page it navigated to can count as activated already (navigator.userActivation says
+    // so), and then sound is on with nobody touching it: five fresh browsers in a row once in CI. The
+    // page gets the policy's rule from a trusted input instead: play() is refused with NotAllowedError
+    // until the first real pointer or key press on it, then every play() is Chromium's own.
     const strict = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -209,11 +209,21 @@ describe('the department devices in the hall', () => {
     try {
       const context = await strict.newContext({ viewport: { width: 1366, height: 768 } });
       await context.addInitScript(() => {
+        let touched = false;
+        for (const type of ['pointerdown', 'mousedown', 'keydown', 'touchstart']) {
+          addEventListener(
+            type,
+            (event) => {
+              if (event.isTrusted) touched = true;
+            },
+            { capture: true },
+          );
+        }
         const play = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'play')!.value as (
           this: HTMLMediaElement,
         ) => Promise<void>;
         HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-          if (!navigator.userActivation.hasBeenActive) {
+          if (!touched) {
             return Promise.reject(new DOMException('play() needs a user gesture', 'NotAllowedError'));
           }
           return play.call(this);
