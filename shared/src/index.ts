@@ -15,6 +15,7 @@ export * from './protocol/device.js';
 export * from './protocol/rest.js';
 export * from './protocol/supervisionRest.js';
 export * from './protocol/admin.js';
+export * from './protocol/auth.js';
 export * from './protocol/wallViews.js';
 export * from './protocol/reports.js';
 export * from './protocol/recordings.js';

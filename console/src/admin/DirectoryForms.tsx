@@ -8,13 +8,13 @@ import {
   type DepartmentLevel,
   type DirectoryEntries,
   type DirectoryImportResult,
+  OkSchema,
 } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
 import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 
-const OkSchema = z.object({ ok: z.boolean() });
 const ImportErrorsSchema = z.object({ errors: z.array(DirectoryCsvErrorSchema) });
 
 /** Checkboxes for the services a department offers or a counter serves. */

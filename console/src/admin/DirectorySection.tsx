@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { z } from 'zod';
 import {
   DirectoryEntriesSchema,
   IssuedCounterCodeSchema,
   serviceInfo,
   type DirectoryEntries,
   type IssuedCounterCode,
+  OkSchema,
 } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
@@ -15,7 +15,6 @@ import { useStore } from '../store/store';
 import { ConfirmButton } from './ConfirmButton';
 import { AddCounter, AddDepartment, ImportCsv } from './DirectoryForms';
 
-const OkSchema = z.object({ ok: z.boolean() });
 type Department = DirectoryEntries['departments'][number];
 type Counter = DirectoryEntries['counters'][number];
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { z } from 'zod';
-import { IssuedSecretSchema, type DirectoryAdminSchema } from '@counterwatch/shared';
+import { IssuedSecretSchema, type DirectoryAdminSchema, OkSchema } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
 import type { ApiQuery } from '../api/useApiQuery';
@@ -11,7 +11,6 @@ import { SecretBox } from './SecretBox';
 import { StatusBadge, displayStatus } from '../wall/StatusBadge';
 
 type Directory = z.infer<typeof DirectoryAdminSchema>;
-const OkSchema = z.object({ ok: z.boolean() });
 
 /** A secret just issued, and what it is for. */
 interface Issued {

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { z } from 'zod';
-import { SessionInfoSchema, type SessionInfo } from '@counterwatch/shared';
+import { type SessionInfo, OkSchema, SessionListSchema } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
 import { useApiQuery } from '../api/useApiQuery';
@@ -8,15 +7,12 @@ import { formatDateTime, useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { ConfirmButton } from './ConfirmButton';
 
-const SessionsSchema = z.object({ sessions: z.array(SessionInfoSchema) });
-const OkSchema = z.object({ ok: z.boolean() });
-
 /** Who is logged in now, from where; any session can be ended at once. */
 export function SessionsSection() {
   const t = useT();
   const lang = useStore((s) => s.lang);
   const me = useStore((s) => s.user);
-  const sessions = useApiQuery('/api/v1/admin/sessions', SessionsSchema);
+  const sessions = useApiQuery('/api/v1/admin/sessions', SessionListSchema);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const list = (sessions.data?.sessions ?? []).filter((s) => s.revokedAt === null);

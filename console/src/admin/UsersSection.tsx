@@ -1,12 +1,13 @@
 import { useState, type SyntheticEvent } from 'react';
 import { z } from 'zod';
 import {
-  AdminUserSchema,
   CreatedUserSchema,
   ROLES,
   type AdminUser,
   type DirectoryAdminSchema,
   type Role,
+  UserListSchema,
+  UserResponseSchema,
 } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
@@ -28,9 +29,6 @@ import {
 
 type Directory = z.infer<typeof DirectoryAdminSchema>;
 
-const UsersSchema = z.object({ users: z.array(AdminUserSchema) });
-const UserResponseSchema = z.object({ user: AdminUserSchema });
-
 type Editing = { mode: 'create' } | { mode: 'edit'; user: AdminUser } | null;
 
 /** Accounts: list, create (password shown once), edit roles and scope, disable, reset password. */
@@ -38,7 +36,7 @@ export function UsersSection({ directory }: { directory: Directory | null }) {
   const t = useT();
   const lang = useStore((s) => s.lang);
   const me = useStore((s) => s.user);
-  const users = useApiQuery('/api/v1/admin/users', UsersSchema);
+  const users = useApiQuery('/api/v1/admin/users', UserListSchema);
   const [editing, setEditing] = useState<Editing>(null);
   const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
   const [busyId, setBusyId] = useState<number | null>(null);

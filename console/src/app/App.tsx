@@ -1,6 +1,5 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
-import { z } from 'zod';
-import { type ConsolePage, UserSchema } from '@counterwatch/shared';
+import { type ConsolePage, SessionStateSchema } from '@counterwatch/shared';
 import { apiRequest } from '../api/http';
 import { BrowserPublisherPage } from '../agent-page/BrowserPublisherPage';
 import { AlertSound } from '../alerts/AlertSound';
@@ -109,7 +108,7 @@ function ConsoleApp() {
   }, [auth, allowed, user, route]);
 
   useEffect(() => {
-    apiRequest('GET', '/api/v1/auth/session', z.object({ user: UserSchema.nullable() }))
+    apiRequest('GET', '/api/v1/auth/session', SessionStateSchema)
       .then(({ user }) => {
         if (!user) {
           setAuth('out');

@@ -1,5 +1,5 @@
+import { OkSchema } from '@counterwatch/shared';
 import { useEffect, useRef, useState } from 'react';
-import { z } from 'zod';
 import { apiRequest } from '../api/http';
 import { useT } from '../i18n/i18n';
 import { DepartmentSelect } from '../filters/PlaceSelects';
@@ -50,7 +50,7 @@ export function Header({ onLoggedOut }: { onLoggedOut: () => void }) {
     };
   }, [menuOpen]);
   const logout = () => {
-    apiRequest('POST', '/api/v1/auth/logout', z.object({ ok: z.boolean() }))
+    apiRequest('POST', '/api/v1/auth/logout', OkSchema)
       .catch((error: unknown) => console.warn('logout', error))
       .finally(onLoggedOut);
   };

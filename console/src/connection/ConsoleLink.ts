@@ -1,17 +1,16 @@
-import { z } from 'zod';
 import {
   Backoff,
   CONSOLE_CLOSE,
   CONSOLE_PROTOCOL_VERSION,
   Peer,
   TypedEmitter,
-  UserSchema,
   consoleToServer,
   serverToConsole,
   type ConsoleToServer,
   type IncomingNotification,
   type ProtocolApi,
   type ServerToConsole,
+  SessionStateSchema,
 } from '@counterwatch/shared';
 import { apiRequest } from '../api/http';
 import { useStore } from '../store/store';
@@ -123,11 +122,7 @@ export class ConsoleLink extends TypedEmitter<ConsoleLinkEvents> {
   async #retryOrLogin(opened: boolean): Promise<void> {
     if (!opened) {
       try {
-        const { user } = await apiRequest(
-          'GET',
-          '/api/v1/auth/session',
-          z.object({ user: UserSchema.nullable() }),
-        );
+        const { user } = await apiRequest('GET', '/api/v1/auth/session', SessionStateSchema);
         if (!user) {
           useStore.getState().setConnectionStatus('unauthenticated');
           return;

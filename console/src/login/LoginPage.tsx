@@ -1,6 +1,5 @@
 import { useState, type SyntheticEvent } from 'react';
-import { RemoteError, UserSchema } from '@counterwatch/shared';
-import { z } from 'zod';
+import { RemoteError, LoginResponseSchema } from '@counterwatch/shared';
 import { apiRequest } from '../api/http';
 import { useT } from '../i18n/i18n';
 import { LanguageSwitch } from '../app/LanguageSwitch';
@@ -16,7 +15,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    apiRequest('POST', '/api/v1/auth/login', z.object({ user: UserSchema }), { username, password })
+    apiRequest('POST', '/api/v1/auth/login', LoginResponseSchema, { username, password })
       .then(() => onLoggedIn())
       .catch((e: unknown) => {
         const code = e instanceof RemoteError ? e.code : '';

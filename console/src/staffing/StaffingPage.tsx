@@ -6,6 +6,7 @@ import {
   SERVICES,
   StaffingAdviceSchema,
   type StaffingAdvice,
+  OkSchema,
 } from '@counterwatch/shared';
 import { z } from 'zod';
 import { describeError } from '../api/describeError';
@@ -85,7 +86,7 @@ function Campaigns({ departmentId, onChange }: { departmentId: string; onChange:
   };
   const withdraw = async (id: number) => {
     try {
-      await apiRequest('DELETE', `/api/v1/staffing/campaigns/${id}`, z.object({ ok: z.literal(true) }));
+      await apiRequest('DELETE', `/api/v1/staffing/campaigns/${id}`, OkSchema);
       list.reload();
       onChange();
     } catch (e) {

@@ -4,8 +4,8 @@ import {
   WallViewResponseSchema,
   type WallView,
   type WallViewBody,
+  OkSchema,
 } from '@counterwatch/shared';
-import { z } from 'zod';
 import { apiRequest } from '../api/http';
 import { useStore } from '../store/store';
 
@@ -52,7 +52,7 @@ export async function saveView(body: WallViewBody, id: number | null): Promise<W
 }
 
 export async function deleteView(id: number): Promise<void> {
-  await apiRequest('DELETE', `/api/v1/wall-views/${id}`, z.object({ ok: z.boolean() }));
+  await apiRequest('DELETE', `/api/v1/wall-views/${id}`, OkSchema);
   const s = useStore.getState();
   s.setWallViews((s.wallViews ?? []).filter((v) => v.id !== id));
   if (s.wallViewId === id) s.applyWallView(null);

@@ -22,6 +22,8 @@ export const UpdateUserSchema = z
   .partial();
 /** A generated password, shown once. */
 export const CreatedUserSchema = z.object({ user: AdminUserSchema, password: z.string() });
+export const UserListSchema = z.object({ users: z.array(AdminUserSchema) });
+export const UserResponseSchema = z.object({ user: AdminUserSchema });
 
 export const SessionInfoSchema = z.object({
   id: z.string(),
@@ -34,6 +36,7 @@ export const SessionInfoSchema = z.object({
   userAgent: z.string().nullable(),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+export const SessionListSchema = z.object({ sessions: z.array(SessionInfoSchema) });
 
 /** A new agent token or department key, shown once. */
 export const IssuedSecretSchema = z.object({ id: z.string(), secret: z.string() });

@@ -7,6 +7,12 @@ import {
   type Clock,
   type MediaObjects,
   type SessionInfo,
+  CreatedUserSchema,
+  IssuedSecretSchema,
+  OkSchema,
+  SessionListSchema,
+  UserListSchema,
+  UserResponseSchema,
 } from '@counterwatch/shared';
 import { sessionDisplayId, type AccountService } from '../../accounts/AccountService.js';
 import type { SessionService } from '../../auth/SessionService.js';
@@ -16,6 +22,7 @@ import { requireUser } from '../auth.js';
 import { numericParam, param } from '../params.js';
 import { actor } from '../requestContext.js';
 import { listRoutes } from '../routeList.js';
+import { reply } from '../reply.js';
 
 export interface AdminRoutesDeps {
   sessions: SessionService;
@@ -54,24 +61,24 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.use(requireUser(sessions, 'admin'));
 
   router.get('/users', async (_req, res) => {
-    res.json({ users: (await storage.listUsers()).map(adminUser) });
+    reply(res, UserListSchema, { users: (await storage.listUsers()).map(adminUser) });
   });
 
   router.post('/users', async (req, res) => {
     const body = parseOrThrow(CreateUserSchema, req.body, 'account', 'invalid_request');
     const { user, password } = await accounts.createUser(actor(req, res), body);
-    res.status(201).json({ user: adminUser(user), password });
+    reply(res, CreatedUserSchema, { user: adminUser(user), password }, 201);
   });
 
   router.patch('/users/:id', async (req, res) => {
     const body = parseOrThrow(UpdateUserSchema, req.body, 'account', 'invalid_request');
     const user = await accounts.updateUser(actor(req, res), numericParam(req, 'id'), body);
-    res.json({ user: adminUser(user) });
+    reply(res, UserResponseSchema, { user: adminUser(user) });
   });
 
   router.post('/users/:id/reset-password', async (req, res) => {
     const { user, password } = await accounts.resetPassword(actor(req, res), numericParam(req, 'id'));
-    res.json({ user: adminUser(user), password });
+    reply(res, CreatedUserSchema, { user: adminUser(user), password });
   });
 
   router.get('/sessions', async (_req, res) => {
@@ -86,12 +93,12 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
       ip: s.ip,
       userAgent: s.userAgent,
     }));
-    res.json({ sessions: list });
+    reply(res, SessionListSchema, { sessions: list });
   });
 
   router.post('/sessions/:id/revoke', async (req, res) => {
     await accounts.revokeSession(actor(req, res), param(req, 'id'));
-    res.json({ ok: true });
+    reply(res, OkSchema, { ok: true });
   });
 
   router.get('/directory', (_req, res) => {
@@ -117,18 +124,18 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.post('/counters/:id/token', async (req, res) => {
     const id = param(req, 'id');
     const token = await accounts.rotateCounterToken(actor(req, res), id);
-    res.json({ id, secret: token });
+    reply(res, IssuedSecretSchema, { id, secret: token });
   });
 
   router.delete('/counters/:id/token', async (req, res) => {
     await accounts.revokeCounterToken(actor(req, res), param(req, 'id'));
-    res.json({ ok: true });
+    reply(res, OkSchema, { ok: true });
   });
 
   router.post('/departments/:id/key', async (req, res) => {
     const id = param(req, 'id');
     const key = await accounts.rotateDepartmentKey(actor(req, res), id);
-    res.json({ id, secret: key });
+    reply(res, IssuedSecretSchema, { id, secret: key });
   });
 
   /** The API surface, for operators (and the access-matrix test). */

@@ -1,15 +1,16 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { parseOrThrow } from '@counterwatch/shared';
+import {
+  parseOrThrow,
+  LoginSchema,
+  LoginResponseSchema,
+  OkSchema,
+  SessionStateSchema,
+} from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import { requireUser, sessionOf } from '../auth.js';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../cookies.js';
 import { clientIp } from '../requestContext.js';
-
-const LoginSchema = z.object({
-  username: z.string().min(1).max(40),
-  password: z.string().min(1).max(200),
-});
+import { reply } from '../reply.js';
 
 /** Login, logout and "who am I" — the session service puts each on record. */
 export function authRoutes({
@@ -31,13 +32,13 @@ export function authRoutes({
       'Set-Cookie',
       sessionCookie(cookieValue, { secure: secureCookies, maxAgeSeconds: Math.floor(sessions.ttlMs / 1000) }),
     );
-    res.json({ user: session.user, expiresAt: session.expiresAt });
+    reply(res, LoginResponseSchema, { user: session.user, expiresAt: session.expiresAt });
   });
 
   router.post('/logout', requireUser(sessions), async (req, res) => {
     await sessions.logout(sessionOf(res), clientIp(req));
     res.setHeader('Set-Cookie', clearedSessionCookie(secureCookies));
-    res.json({ ok: true });
+    reply(res, OkSchema, { ok: true });
   });
 
   // "Am I logged in?" for a page that is loading: a plain yes or no (user or null), never a 401 the
@@ -45,12 +46,12 @@ export function authRoutes({
   router.get('/session', async (req, res) => {
     const session = await sessions.resolve(readCookie(req, SESSION_COOKIE));
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ user: session?.user ?? null, expiresAt: session?.expiresAt ?? null });
+    reply(res, SessionStateSchema, { user: session?.user ?? null, expiresAt: session?.expiresAt ?? null });
   });
 
   router.get('/me', requireUser(sessions), (_req, res) => {
     const session = sessionOf(res);
-    res.json({ user: session.user, expiresAt: session.expiresAt });
+    reply(res, LoginResponseSchema, { user: session.user, expiresAt: session.expiresAt });
   });
 
   return router;

@@ -9,6 +9,7 @@ import {
   parseOrThrow,
   type Counter,
   type Department,
+  OkSchema,
 } from '@counterwatch/shared';
 import { inScope } from '../../auth/access.js';
 import type { SessionService } from '../../auth/SessionService.js';
@@ -16,6 +17,7 @@ import type { DirectoryService } from '../../counters/DirectoryService.js';
 import { requireUser, userOf } from '../auth.js';
 import { param } from '../params.js';
 import { actor, clientIp } from '../requestContext.js';
+import { reply } from '../reply.js';
 
 /**
  * Names of departments and counters in the user's scope, for pages that show
@@ -57,30 +59,30 @@ export function directoryAdminRoutes(sessions: SessionService, service: Director
   router.post('/departments', async (req, res) => {
     const body = parseOrThrow(CreateDepartmentSchema, req.body, 'department', 'invalid_request');
     await service.createDepartment(admin(req, res), body);
-    res.status(201).json({ ok: true });
+    reply(res, OkSchema, { ok: true }, 201);
   });
   router.patch('/departments/:id', async (req, res) => {
     const body = parseOrThrow(UpdateDepartmentSchema, req.body, 'department', 'invalid_request');
     await service.updateDepartment(admin(req, res), param(req, 'id'), body);
-    res.json({ ok: true });
+    reply(res, OkSchema, { ok: true });
   });
   router.post('/departments/:id/retire', async (req, res) => {
     await service.retireDepartment(admin(req, res), param(req, 'id'));
-    res.json({ ok: true });
+    reply(res, OkSchema, { ok: true });
   });
   router.post('/counters', async (req, res) => {
     const body = parseOrThrow(CreateCounterSchema, req.body, 'counter', 'invalid_request');
     await service.createCounter(admin(req, res), body);
-    res.status(201).json({ ok: true });
+    reply(res, OkSchema, { ok: true }, 201);
   });
   router.patch('/counters/:id', async (req, res) => {
     const body = parseOrThrow(UpdateCounterSchema, req.body, 'counter', 'invalid_request');
     await service.updateCounter(admin(req, res), param(req, 'id'), body);
-    res.json({ ok: true });
+    reply(res, OkSchema, { ok: true });
   });
   router.post('/counters/:id/retire', async (req, res) => {
     await service.retireCounter(admin(req, res), param(req, 'id'));
-    res.json({ ok: true });
+    reply(res, OkSchema, { ok: true });
   });
   router.post('/counters/:id/code', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { CampaignInputSchema, StaffingQuerySchema, parseOrThrow } from '@counterwatch/shared';
+import { CampaignInputSchema, StaffingQuerySchema, parseOrThrow, OkSchema } from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import type { StaffingService } from '../../staffing/StaffingService.js';
 import { requireUser, userOf } from '../auth.js';
 import { numericParam } from '../params.js';
 import { actor } from '../requestContext.js';
+import { reply } from '../reply.js';
 
 /**
  * The staffing advisor for the director (any department) and heads (their
@@ -40,7 +41,7 @@ export function staffingRoutes({
 
   router.delete('/campaigns/:id', declarers, async (req, res) => {
     await staffing.withdraw(actor(req, res), numericParam(req, 'id'));
-    res.json({ ok: true });
+    reply(res, OkSchema, { ok: true });
   });
 
   return router;

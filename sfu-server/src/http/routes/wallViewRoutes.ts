@@ -1,9 +1,10 @@
 import { Router } from 'express';
-import { WallViewBodySchema, parseOrThrow } from '@counterwatch/shared';
+import { WallViewBodySchema, parseOrThrow, OkSchema } from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import type { WallViewService } from '../../wall/WallViewService.js';
 import { requireUser, userOf } from '../auth.js';
 import { numericParam } from '../params.js';
+import { reply } from '../reply.js';
 
 /** A user's own saved wall views; the service checks ownership and every counter named. */
 export function wallViewRoutes(sessions: SessionService, views: WallViewService): Router {
@@ -22,7 +23,7 @@ export function wallViewRoutes(sessions: SessionService, views: WallViewService)
   });
   router.delete('/:id', live, async (req, res) => {
     await views.remove(userOf(res), numericParam(req, 'id'));
-    res.json({ ok: true });
+    reply(res, OkSchema, { ok: true });
   });
   return router;
 }
