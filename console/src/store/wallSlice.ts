@@ -1,7 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { WallView } from '@counterwatch/shared';
 import { WALL_LAYOUTS, type WallLayout } from '../wall/layout';
-import { WALL_SORTS, type WallSort } from '../wall/order';
+import { WALL_SORTS, type WallSort, type WallView } from '@counterwatch/shared';
 import { remember, storedChoice, storedString } from './persist';
 import type { AppState } from './store';
 
