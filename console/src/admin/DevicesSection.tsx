@@ -2,7 +2,6 @@ import { useState, type SyntheticEvent } from 'react';
 import { z } from 'zod';
 import {
   COUNTER_DEVICE_KINDS,
-  DeviceAdminSchema,
   DeviceKindSchema,
   DeviceListSchema,
   IssuedEnrolmentSchema,
@@ -10,6 +9,7 @@ import {
   type DeviceKind,
   type DirectoryAdminSchema,
   type IssuedEnrolment,
+  DeviceResponseSchema,
 } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
@@ -19,8 +19,6 @@ import { useStore } from '../store/store';
 import { ConfirmButton } from './ConfirmButton';
 
 type Directory = z.infer<typeof DirectoryAdminSchema>;
-
-const RevokedSchema = z.object({ device: DeviceAdminSchema });
 
 /**
  * The departments' devices, one by one: add one (its one-time enrolment
@@ -58,7 +56,11 @@ export function DevicesSection({ directory }: { directory: Directory | null }) {
     });
   const revoke = (device: DeviceAdmin): void =>
     run(device.id, async () => {
-      await apiRequest('DELETE', `/api/v1/admin/devices/${encodeURIComponent(device.id)}`, RevokedSchema);
+      await apiRequest(
+        'DELETE',
+        `/api/v1/admin/devices/${encodeURIComponent(device.id)}`,
+        DeviceResponseSchema,
+      );
     });
 
   const counterName = (id: string | null): string =>

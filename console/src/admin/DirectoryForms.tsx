@@ -1,7 +1,5 @@
 import { useState, type ReactNode, type SyntheticEvent } from 'react';
-import { z } from 'zod';
 import {
-  DirectoryCsvErrorSchema,
   DirectoryImportResultSchema,
   SERVICES,
   RemoteError,
@@ -9,13 +7,12 @@ import {
   type DirectoryEntries,
   type DirectoryImportResult,
   OkSchema,
+  DirectoryImportErrorsSchema,
 } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
 import { useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
-
-const ImportErrorsSchema = z.object({ errors: z.array(DirectoryCsvErrorSchema) });
 
 /** Checkboxes for the services a department offers or a counter serves. */
 export function ServicePicker({
@@ -276,7 +273,9 @@ export function ImportCsv({ onDone }: { onDone: () => void }) {
   const [result, setResult] = useState<DirectoryImportResult | null>(null);
   const { busy, error, run } = useSubmit(onDone);
   const lines =
-    error instanceof RemoteError ? (ImportErrorsSchema.safeParse(error.details).data?.errors ?? null) : null;
+    error instanceof RemoteError
+      ? (DirectoryImportErrorsSchema.safeParse(error.details).data?.errors ?? null)
+      : null;
   return (
     <form
       className="panel-box user-editor"

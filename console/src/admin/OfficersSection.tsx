@@ -2,10 +2,10 @@ import { useState, type SyntheticEvent } from 'react';
 import { z } from 'zod';
 import {
   OfficerListSchema,
-  OfficerSchema,
   type DirectoryAdminSchema,
   type Officer,
   type UpdateOfficer,
+  OfficerResponseSchema,
 } from '@counterwatch/shared';
 import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
@@ -14,8 +14,6 @@ import { formatDateTime, useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 
 type Directory = z.infer<typeof DirectoryAdminSchema>;
-
-const OfficerResponseSchema = z.object({ officer: OfficerSchema });
 
 /**
  * Each department's officers: display name, badge number and a PIN (hashed

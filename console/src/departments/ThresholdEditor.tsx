@@ -1,11 +1,11 @@
 import { useEffect, useState, type SyntheticEvent } from 'react';
-import { z } from 'zod';
 import {
   AlertThresholdsSchema,
   DEFAULT_THRESHOLDS,
   RemoteError,
   ThresholdsResponseSchema,
   type AlertThresholds,
+  ValidationIssuesSchema,
 } from '@counterwatch/shared';
 import { apiRequest } from '../api/http';
 import { describeError } from '../api/describeError';
@@ -59,7 +59,6 @@ function isField(name: unknown): name is Field {
 }
 
 /** The server's validation details (`{ issues: [{ path, message }] }`), when it sent them. */
-const ServerIssuesSchema = z.object({ issues: z.array(z.object({ path: z.string(), message: z.string() })) });
 
 /**
  * Alert thresholds of one department. Shown to directors and admins only;
@@ -129,7 +128,7 @@ export function ThresholdEditor({ departmentId }: { departmentId: string }) {
         setSaved(true);
       })
       .catch((e: unknown) => {
-        const issues = e instanceof RemoteError ? ServerIssuesSchema.safeParse(e.details) : undefined;
+        const issues = e instanceof RemoteError ? ValidationIssuesSchema.safeParse(e.details) : undefined;
         if (issues?.success) {
           const errors: FieldErrors = {};
           for (const issue of issues.data.issues) {

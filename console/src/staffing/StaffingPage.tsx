@@ -1,14 +1,13 @@
 import { useState } from 'react';
 import {
   CampaignListSchema,
-  CampaignSchema,
   DirectoryNamesSchema,
   SERVICES,
   StaffingAdviceSchema,
   type StaffingAdvice,
   OkSchema,
+  CampaignResponseSchema,
 } from '@counterwatch/shared';
-import { z } from 'zod';
 import { describeError } from '../api/describeError';
 import { apiRequest, queryString } from '../api/http';
 import { useApiQuery } from '../api/useApiQuery';
@@ -69,7 +68,7 @@ function Campaigns({ departmentId, onChange }: { departmentId: string; onChange:
   const declare = async () => {
     setError(null);
     try {
-      await apiRequest('POST', '/api/v1/staffing/campaigns', z.object({ campaign: CampaignSchema }), {
+      await apiRequest('POST', '/api/v1/staffing/campaigns', CampaignResponseSchema, {
         name: form.name,
         departmentIds: [departmentId],
         serviceCode: form.serviceCode === '' ? null : form.serviceCode,

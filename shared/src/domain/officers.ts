@@ -35,6 +35,7 @@ export const OfficerSchema = OfficerRefSchema.extend({
 });
 export type Officer = z.infer<typeof OfficerSchema>;
 export const OfficerListSchema = z.object({ officers: z.array(OfficerSchema) });
+export const OfficerResponseSchema = z.object({ officer: OfficerSchema });
 
 /** POST /api/v1/admin/officers */
 export const CreateOfficerSchema = z.object({

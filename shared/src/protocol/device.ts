@@ -192,6 +192,7 @@ export const DeviceAdminSchema = z.object({
 });
 export type DeviceAdmin = z.infer<typeof DeviceAdminSchema>;
 export const DeviceListSchema = z.object({ devices: z.array(DeviceAdminSchema) });
+export const DeviceResponseSchema = z.object({ device: DeviceAdminSchema });
 
 export const CreateDeviceSchema = z
   .object({

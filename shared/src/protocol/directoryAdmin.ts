@@ -195,6 +195,8 @@ export type DirectoryCsvRow =
 
 export const DirectoryCsvErrorSchema = z.object({ line: z.number().int().positive(), message: z.string() });
 export type DirectoryCsvError = z.infer<typeof DirectoryCsvErrorSchema>;
+/** The details of a refused import: every bad line, and nothing was changed. */
+export const DirectoryImportErrorsSchema = z.object({ errors: z.array(DirectoryCsvErrorSchema) });
 
 /** POST /api/v1/admin/directory/import, body `{ csv }` (UTF-8 text, under the 1 MB request limit). */
 export const DirectoryImportRequestSchema = z.object({ csv: z.string().min(1).max(900_000) });

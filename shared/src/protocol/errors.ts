@@ -70,6 +70,11 @@ export class RemoteError extends Error {
   }
 }
 
+/** The details of an `invalid_request`: every problem, as `{ path, message }`. */
+export const ValidationIssuesSchema = z.object({
+  issues: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+
 /** Zod issues as `{ path, message }` pairs: small, readable, safe to send back. */
 export function describeIssues(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({

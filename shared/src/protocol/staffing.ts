@@ -162,3 +162,4 @@ export const CampaignSchema = z.object({
 export type Campaign = z.infer<typeof CampaignSchema>;
 
 export const CampaignListSchema = z.object({ campaigns: z.array(CampaignSchema) });
+export const CampaignResponseSchema = z.object({ campaign: CampaignSchema });

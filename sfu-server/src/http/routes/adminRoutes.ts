@@ -13,6 +13,7 @@ import {
   SessionListSchema,
   UserListSchema,
   UserResponseSchema,
+  DirectoryAdminSchema,
 } from '@counterwatch/shared';
 import { sessionDisplayId, type AccountService } from '../../accounts/AccountService.js';
 import type { SessionService } from '../../auth/SessionService.js';
@@ -102,7 +103,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   });
 
   router.get('/directory', (_req, res) => {
-    res.json({
+    reply(res, DirectoryAdminSchema, {
       departments: directory
         .departmentsWithKeys()
         .map((d) => ({ id: d.id, name: d.name, hasApiKey: d.hasApiKey })),

@@ -1,10 +1,17 @@
 import { Router } from 'express';
-import { CreateDeviceSchema, parseOrThrow } from '@counterwatch/shared';
+import {
+  CreateDeviceSchema,
+  parseOrThrow,
+  DeviceListSchema,
+  DeviceResponseSchema,
+  IssuedEnrolmentSchema,
+} from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import type { DeviceRegistry } from '../../devices/DeviceRegistry.js';
 import { requireUser } from '../auth.js';
 import { param } from '../params.js';
 import { actor } from '../requestContext.js';
+import { reply } from '../reply.js';
 
 /**
  * `/api/v1/admin/devices` — admins enrol and revoke the departments'
@@ -15,22 +22,22 @@ export function deviceAdminRoutes(sessions: SessionService, registry: DeviceRegi
   router.use(requireUser(sessions, 'admin'));
 
   router.get('/', async (_req, res) => {
-    res.json({ devices: await registry.list() });
+    reply(res, DeviceListSchema, { devices: await registry.list() });
   });
 
   router.post('/', async (req, res) => {
     const body = parseOrThrow(CreateDeviceSchema, req.body, 'device', 'invalid_request');
     res.setHeader('Cache-Control', 'no-store');
-    res.status(201).json(await registry.create(actor(req, res), body));
+    reply(res, IssuedEnrolmentSchema, await registry.create(actor(req, res), body), 201);
   });
 
   router.post('/:id/code', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await registry.issueCode(actor(req, res), param(req, 'id')));
+    reply(res, IssuedEnrolmentSchema, await registry.issueCode(actor(req, res), param(req, 'id')));
   });
 
   router.delete('/:id', async (req, res) => {
-    res.json({ device: await registry.revoke(actor(req, res), param(req, 'id')) });
+    reply(res, DeviceResponseSchema, { device: await registry.revoke(actor(req, res), param(req, 'id')) });
   });
 
   return router;

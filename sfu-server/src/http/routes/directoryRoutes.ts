@@ -10,6 +10,11 @@ import {
   type Counter,
   type Department,
   OkSchema,
+  AgentEnrollResponseSchema,
+  DirectoryEntriesSchema,
+  DirectoryImportResultSchema,
+  DirectoryNamesSchema,
+  IssuedCounterCodeSchema,
 } from '@counterwatch/shared';
 import { inScope } from '../../auth/access.js';
 import type { SessionService } from '../../auth/SessionService.js';
@@ -32,7 +37,7 @@ export function directoryRoutes(
     const user = userOf(res);
     const departments = directory.departments().filter((d) => inScope(user, d.id));
     const visible = new Set(departments.map((d) => d.id));
-    res.json({
+    reply(res, DirectoryNamesSchema, {
       departments: departments.map((d) => ({ id: d.id, name: d.name })),
       counters: directory
         .counters()
@@ -54,7 +59,7 @@ export function directoryAdminRoutes(sessions: SessionService, service: Director
   const admin = (req: Request, res: Response) => ({ actor: actor(req, res), user: userOf(res) });
 
   router.get('/entries', (_req, res) => {
-    res.json(service.entries(userOf(res)));
+    reply(res, DirectoryEntriesSchema, service.entries(userOf(res)));
   });
   router.post('/departments', async (req, res) => {
     const body = parseOrThrow(CreateDepartmentSchema, req.body, 'department', 'invalid_request');
@@ -86,11 +91,11 @@ export function directoryAdminRoutes(sessions: SessionService, service: Director
   });
   router.post('/counters/:id/code', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await service.issueCounterCode(admin(req, res), param(req, 'id')));
+    reply(res, IssuedCounterCodeSchema, await service.issueCounterCode(admin(req, res), param(req, 'id')));
   });
   router.post('/import', async (req, res) => {
     const body = parseOrThrow(DirectoryImportRequestSchema, req.body, 'import', 'invalid_request');
-    res.json(await service.importCsv(admin(req, res), body.csv));
+    reply(res, DirectoryImportResultSchema, await service.importCsv(admin(req, res), body.csv));
   });
   return router;
 }
@@ -102,7 +107,7 @@ export function agentEnrolRoutes(service: DirectoryService): Router {
     const body = parseOrThrow(AgentEnrollRequestSchema, req.body, 'enrolment', 'invalid_request');
     const enrolled = await service.redeemCounterCode(body.code, clientIp(req));
     res.setHeader('Cache-Control', 'no-store');
-    res.json(enrolled);
+    reply(res, AgentEnrollResponseSchema, enrolled);
   });
   return router;
 }

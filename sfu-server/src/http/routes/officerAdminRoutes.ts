@@ -1,10 +1,17 @@
 import { Router } from 'express';
-import { CreateOfficerSchema, UpdateOfficerSchema, parseOrThrow } from '@counterwatch/shared';
+import {
+  CreateOfficerSchema,
+  UpdateOfficerSchema,
+  parseOrThrow,
+  OfficerListSchema,
+  OfficerResponseSchema,
+} from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import type { OfficerService } from '../../officers/OfficerService.js';
 import { requireUser } from '../auth.js';
 import { numericParam } from '../params.js';
 import { actor } from '../requestContext.js';
+import { reply } from '../reply.js';
 
 /**
  * `/api/v1/admin/officers` — admins keep each department's officer
@@ -15,17 +22,19 @@ export function officerAdminRoutes(sessions: SessionService, officers: OfficerSe
   router.use(requireUser(sessions, 'admin'));
 
   router.get('/', async (_req, res) => {
-    res.json({ officers: await officers.list(null) });
+    reply(res, OfficerListSchema, { officers: await officers.list(null) });
   });
 
   router.post('/', async (req, res) => {
     const body = parseOrThrow(CreateOfficerSchema, req.body, 'officer', 'invalid_request');
-    res.status(201).json({ officer: await officers.create(actor(req, res), body) });
+    reply(res, OfficerResponseSchema, { officer: await officers.create(actor(req, res), body) }, 201);
   });
 
   router.patch('/:id', async (req, res) => {
     const body = parseOrThrow(UpdateOfficerSchema, req.body, 'officer', 'invalid_request');
-    res.json({ officer: await officers.update(actor(req, res), numericParam(req, 'id'), body) });
+    reply(res, OfficerResponseSchema, {
+      officer: await officers.update(actor(req, res), numericParam(req, 'id'), body),
+    });
   });
 
   return router;

@@ -1,5 +1,13 @@
 import { Router } from 'express';
-import { CampaignInputSchema, StaffingQuerySchema, parseOrThrow, OkSchema } from '@counterwatch/shared';
+import {
+  CampaignInputSchema,
+  StaffingQuerySchema,
+  parseOrThrow,
+  OkSchema,
+  CampaignListSchema,
+  CampaignResponseSchema,
+  StaffingAdviceSchema,
+} from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import type { StaffingService } from '../../staffing/StaffingService.js';
 import { requireUser, userOf } from '../auth.js';
@@ -26,17 +34,22 @@ export function staffingRoutes({
   router.get('/', readers, async (req, res) => {
     const query = parseOrThrow(StaffingQuerySchema, req.query, 'query', 'invalid_request');
     res.setHeader('Cache-Control', 'private, no-store');
-    res.json(await staffing.advise(userOf(res), actor(req, res), query));
+    reply(res, StaffingAdviceSchema, await staffing.advise(userOf(res), actor(req, res), query));
   });
 
   router.get('/campaigns', requireUser(sessions, 'director', 'head', 'admin'), async (_req, res) => {
     res.setHeader('Cache-Control', 'private, no-store');
-    res.json({ campaigns: await staffing.campaigns(userOf(res)) });
+    reply(res, CampaignListSchema, { campaigns: await staffing.campaigns(userOf(res)) });
   });
 
   router.post('/campaigns', declarers, async (req, res) => {
     const input = parseOrThrow(CampaignInputSchema, req.body, 'campaign', 'invalid_request');
-    res.status(201).json({ campaign: await staffing.declare(userOf(res), actor(req, res), input) });
+    reply(
+      res,
+      CampaignResponseSchema,
+      { campaign: await staffing.declare(userOf(res), actor(req, res), input) },
+      201,
+    );
   });
 
   router.delete('/campaigns/:id', declarers, async (req, res) => {
