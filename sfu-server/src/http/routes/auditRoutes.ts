@@ -5,6 +5,8 @@ import {
   AuditVerifyQuerySchema,
   parseOrThrow,
   type Clock,
+  AuditListSchema,
+  AuditVerificationSchema,
 } from '@counterwatch/shared';
 import type { AuditLog } from '../../audit/AuditLog.js';
 import type { AuditSearch } from '../../audit/AuditSearch.js';
@@ -13,6 +15,7 @@ import { businessDayLabel } from '../../queue/businessDay.js';
 import type { SessionService } from '../../auth/SessionService.js';
 import { requireUser } from '../auth.js';
 import { actor } from '../requestContext.js';
+import { reply } from '../reply.js';
 
 /** The audit trail for auditors and the director: search, verify the chain, export CSV (itself on record). */
 export function auditRoutes({
@@ -31,12 +34,12 @@ export function auditRoutes({
 
   router.get('/', readers, async (req, res) => {
     const query = parseOrThrow(AuditQuerySchema, req.query, 'query', 'invalid_request');
-    res.json(await search.list(query));
+    reply(res, AuditListSchema, await search.list(query));
   });
 
   router.get('/verify', readers, async (req, res) => {
     const { anchor } = parseOrThrow(AuditVerifyQuerySchema, req.query, 'query', 'invalid_request');
-    res.json(await audit.verify(anchor));
+    reply(res, AuditVerificationSchema, await audit.verify(anchor));
   });
 
   // Every row the filters match, however many: the page size of the view (`limit`) does not apply.

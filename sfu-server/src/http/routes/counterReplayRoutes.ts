@@ -3,7 +3,8 @@ import {
   CounterPlaybackRequestSchema,
   CounterTimelineQuerySchema,
   parseOrThrow,
-  type Playback,
+  CounterTimelineSchema,
+  PlaybackSchema,
 } from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import type { CounterReplay } from '../../recording/CounterReplay.js';
@@ -11,6 +12,7 @@ import { requireUser, sessionOf, userOf } from '../auth.js';
 import type { Downloads } from '../downloads.js';
 import { param } from '../params.js';
 import { actor } from '../requestContext.js';
+import { reply } from '../reply.js';
 
 const CONTENT_TYPE = { webm: 'video/webm', mkv: 'video/x-matroska' } as const;
 
@@ -26,7 +28,11 @@ export function counterReplayRoutes(deps: {
 
   router.get('/:counterId/timeline', watchers, async (req, res) => {
     const q = parseOrThrow(CounterTimelineQuerySchema, req.query, 'timeline', 'invalid_request');
-    res.json(await deps.replay.timeline(userOf(res), param(req, 'counterId'), q.from, q.to));
+    reply(
+      res,
+      CounterTimelineSchema,
+      await deps.replay.timeline(userOf(res), param(req, 'counterId'), q.from, q.to),
+    );
   });
 
   router.post('/:counterId/playback', watchers, async (req, res) => {
@@ -39,8 +45,7 @@ export function counterReplayRoutes(deps: {
       contentType: CONTENT_TYPE[clip.container],
       downloadName: null,
     });
-    const answer: Playback = { url, from: clip.from, to: clip.to, container: clip.container };
-    res.json(answer);
+    reply(res, PlaybackSchema, { url, from: clip.from, to: clip.to, container: clip.container });
   });
 
   return router;

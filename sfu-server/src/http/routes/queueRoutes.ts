@@ -14,6 +14,10 @@ import {
   type MetricsHistory,
   type Overview,
   type User,
+  AlertListSchema,
+  AlertResponseSchema,
+  ResolveAlertResponseSchema,
+  ThresholdsResponseSchema,
 } from '@counterwatch/shared';
 import { canWatch, hasRole, inScope } from '../../auth/access.js';
 import type { Actor } from '../../audit/AuditLog.js';
@@ -21,6 +25,7 @@ import type { SessionService } from '../../auth/SessionService.js';
 import { requireUser, userOf } from '../auth.js';
 import { numericParam, param } from '../params.js';
 import { actor } from '../requestContext.js';
+import { reply } from '../reply.js';
 
 export interface QueueRoutesHost {
   overview(user: User): Overview;
@@ -69,10 +74,10 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
     const query = parseOrThrow(AlertQuerySchema, req.query, 'query', 'invalid_request');
     const user = userOf(res);
     if (query.departmentId && !canWatch(user, query.departmentId)) {
-      res.json({ alerts: [] });
+      reply(res, AlertListSchema, { alerts: [] });
       return;
     }
-    res.json({ alerts: await host.listAlerts(query, host.scope(user)) });
+    reply(res, AlertListSchema, { alerts: await host.listAlerts(query, host.scope(user)) });
   });
 
   const alertInScope = async (id: number, user: User): Promise<Alert> => {
@@ -83,7 +88,7 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
 
   router.post('/alerts/:id/acknowledge', live, async (req, res) => {
     const alert = await alertInScope(numericParam(req, 'id'), userOf(res));
-    res.json({ alert: await host.acknowledgeAlert(alert, actor(req, res)) });
+    reply(res, AlertResponseSchema, { alert: await host.acknowledgeAlert(alert, actor(req, res)) });
   });
 
   router.post('/alerts/:id/resolve', live, async (req, res) => {
@@ -94,13 +99,19 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
       'invalid_request',
     );
     const alert = await alertInScope(numericParam(req, 'id'), userOf(res));
-    res.json(await host.resolveAlert(alert, actor(req, res), note, { evenIfHolding }));
+    reply(
+      res,
+      ResolveAlertResponseSchema,
+      await host.resolveAlert(alert, actor(req, res), note, { evenIfHolding }),
+    );
   });
 
   router.post('/alerts/:id/snooze', live, async (req, res) => {
     const body = parseOrThrow(SnoozeAlertSchema, req.body, 'snooze', 'invalid_request');
     const alert = await alertInScope(numericParam(req, 'id'), userOf(res));
-    res.json({ alert: await host.snoozeAlert(alert, actor(req, res), body.for, body.note) });
+    reply(res, AlertResponseSchema, {
+      alert: await host.snoozeAlert(alert, actor(req, res), body.for, body.note),
+    });
   });
 
   const thresholdsAccess = requireUser(sessions, 'director', 'inspector', 'head', 'admin');
@@ -109,7 +120,7 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
     const user = userOf(res);
     const visible = hasRole(user, 'admin') ? inScope(user, id) : canWatch(user, id);
     if (!host.departmentExists(id) || !visible) throw new AppError('not_found', `no department ${id}`);
-    res.json({ departmentId: id, thresholds: host.thresholds(id) });
+    reply(res, ThresholdsResponseSchema, { departmentId: id, thresholds: host.thresholds(id) });
   });
 
   router.put('/departments/:id/thresholds', requireUser(sessions, 'director', 'admin'), async (req, res) => {
@@ -124,7 +135,7 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
       'invalid_request',
     );
     await host.setThresholds(id, thresholds, actor(req, res));
-    res.json({ departmentId: id, thresholds });
+    reply(res, ThresholdsResponseSchema, { departmentId: id, thresholds });
   });
 
   return router;

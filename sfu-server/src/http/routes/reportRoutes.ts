@@ -1,11 +1,17 @@
 import { Router } from 'express';
-import { ReportQuerySchema, parseOrThrow } from '@counterwatch/shared';
+import {
+  ReportQuerySchema,
+  parseOrThrow,
+  PreparedReportListSchema,
+  ReportSchema,
+} from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import { reportCsv, reportFileName, reportXlsx } from '../../reports/exporters.js';
 import type { ReportScheduler } from '../../reports/ReportScheduler.js';
 import type { ReportService } from '../../reports/ReportService.js';
 import { requireUser, userOf } from '../auth.js';
 import { actor } from '../requestContext.js';
+import { reply } from '../reply.js';
 
 /**
  * Reports for the director (every department) and department heads (their
@@ -27,7 +33,7 @@ export function reportRoutes({
   router.get('/', readers, async (req, res) => {
     const query = parseOrThrow(ReportQuerySchema, req.query, 'query', 'invalid_request');
     res.setHeader('Cache-Control', 'private, no-store');
-    res.json(await reports.generate(userOf(res), actor(req, res), query));
+    reply(res, ReportSchema, await reports.generate(userOf(res), actor(req, res), query));
   });
 
   router.get('/export.xlsx', readers, async (req, res) => {
@@ -55,7 +61,7 @@ export function reportRoutes({
 
   router.get('/prepared', readers, async (_req, res) => {
     res.setHeader('Cache-Control', 'private, no-store');
-    res.json({ reports: scheduler ? await scheduler.list(userOf(res)) : [] });
+    reply(res, PreparedReportListSchema, { reports: scheduler ? await scheduler.list(userOf(res)) : [] });
   });
 
   return router;

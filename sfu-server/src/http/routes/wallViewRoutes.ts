@@ -1,5 +1,11 @@
 import { Router } from 'express';
-import { WallViewBodySchema, parseOrThrow, OkSchema } from '@counterwatch/shared';
+import {
+  WallViewBodySchema,
+  parseOrThrow,
+  OkSchema,
+  WallViewListSchema,
+  WallViewResponseSchema,
+} from '@counterwatch/shared';
 import type { SessionService } from '../../auth/SessionService.js';
 import type { WallViewService } from '../../wall/WallViewService.js';
 import { requireUser, userOf } from '../auth.js';
@@ -13,13 +19,15 @@ export function wallViewRoutes(sessions: SessionService, views: WallViewService)
   const body = (raw: unknown) => parseOrThrow(WallViewBodySchema, raw, 'view', 'invalid_request');
 
   router.get('/', live, async (_req, res) => {
-    res.json({ views: await views.list(userOf(res)) });
+    reply(res, WallViewListSchema, { views: await views.list(userOf(res)) });
   });
   router.post('/', live, async (req, res) => {
-    res.status(201).json({ view: await views.create(userOf(res), body(req.body)) });
+    reply(res, WallViewResponseSchema, { view: await views.create(userOf(res), body(req.body)) }, 201);
   });
   router.put('/:id', live, async (req, res) => {
-    res.json({ view: await views.update(userOf(res), numericParam(req, 'id'), body(req.body)) });
+    reply(res, WallViewResponseSchema, {
+      view: await views.update(userOf(res), numericParam(req, 'id'), body(req.body)),
+    });
   });
   router.delete('/:id', live, async (req, res) => {
     await views.remove(userOf(res), numericParam(req, 'id'));
