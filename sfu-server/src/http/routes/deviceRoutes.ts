@@ -10,6 +10,15 @@ import {
   parseOrThrow,
   type Counter,
   type EnrollResponse,
+  BoardStateSchema,
+  CounterPanelStateSchema,
+  DeviceInfoSchema,
+  EnrollResponseSchema,
+  PanelOfficerSchema,
+  RatingCommentReceiptSchema,
+  RatingPadStateSchema,
+  RatingReceiptSchema,
+  TicketReceiptSchema,
 } from '@counterwatch/shared';
 import { announcementText, type HallVoice } from '../../devices/HallVoice.js';
 import type { DeviceRegistry } from '../../devices/DeviceRegistry.js';
@@ -18,6 +27,7 @@ import type { DeviceCommands } from '../../queue/DeviceCommands.js';
 import { assertDevice, deviceOf, requireDevice } from '../deviceAuth.js';
 import { param } from '../params.js';
 import { clientIp } from '../requestContext.js';
+import { reply } from '../reply.js';
 
 export interface DeviceRoutesDeps {
   registry: DeviceRegistry;
@@ -47,7 +57,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
     const body = parseOrThrow(EnrollRequestSchema, req.body, 'enrolment', 'invalid_request');
     const enrolled: EnrollResponse = await registry.enrol(body.code, body.kind, clientIp(req));
     res.setHeader('Cache-Control', 'no-store');
-    res.json(enrolled);
+    reply(res, EnrollResponseSchema, enrolled);
   });
 
   router.use(requireDevice((token) => registry.authenticate(token)));
@@ -64,7 +74,9 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
 
   router.get('/info', (_req, res) => {
     const { device, department } = deviceOf(res);
-    res.json(
+    reply(
+      res,
+      DeviceInfoSchema,
       commands.info(
         device,
         { id: department.id, name: department.name },
@@ -78,18 +90,18 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
     assertDevice(found, ['kiosk']);
     const { serviceCode } = parseOrThrow(TakeTicketSchema, req.body, 'ticket request', 'invalid_request');
     const offered = countersOf(found.department.id).flatMap((c) => c.services);
-    res.json(await commands.takeTicket(found.device, offered, serviceCode));
+    reply(res, TicketReceiptSchema, await commands.takeTicket(found.device, offered, serviceCode));
   });
 
   router.get('/counters/:counterId', (req, res) => {
     const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
-    res.json(commands.panel(counter.departmentId, brief(counter)));
+    reply(res, CounterPanelStateSchema, commands.panel(counter.departmentId, brief(counter)));
   });
 
   router.post('/counters/:counterId/actions', async (req, res) => {
     const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
     const action = parseOrThrow(CounterActionSchema, req.body, 'counter action', 'invalid_request');
-    res.json(await commands.act(deviceOf(res).device, brief(counter), action));
+    reply(res, CounterPanelStateSchema, await commands.act(deviceOf(res).device, brief(counter), action));
   });
 
   // Who is at the counter: the officer signs in with badge number and PIN, and out at the end.
@@ -101,43 +113,53 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
 
   router.get('/counters/:counterId/officer', async (req, res) => {
     const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
-    res.json({ officer: await officers.onDuty(counter.id) });
+    reply(res, PanelOfficerSchema, { officer: await officers.onDuty(counter.id) });
   });
 
   router.post('/counters/:counterId/officer', async (req, res) => {
     const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
     const body = parseOrThrow(OfficerSignInSchema, req.body, 'sign-in', 'invalid_request');
     const officer = await officers.signIn(panelOf(res, counter), body.badgeNumber, body.pin, clientIp(req));
-    res.json({ officer });
+    reply(res, PanelOfficerSchema, { officer });
   });
 
   router.delete('/counters/:counterId/officer', async (req, res) => {
     const counter = ownCounter(res, param(req, 'counterId'), ['panel']);
     await officers.signOut(panelOf(res, counter), clientIp(req));
-    res.json({ officer: null });
+    reply(res, PanelOfficerSchema, { officer: null });
   });
 
   router.get('/counters/:counterId/rating', (req, res) => {
     const counter = ownCounter(res, param(req, 'counterId'), ['rating']);
-    res.json(commands.ratingPad(counter.departmentId, counter));
+    reply(res, RatingPadStateSchema, commands.ratingPad(counter.departmentId, counter));
   });
 
   router.post('/counters/:counterId/rating', async (req, res) => {
     const counter = ownCounter(res, param(req, 'counterId'), ['rating']);
     const body = parseOrThrow(SubmitRatingSchema, req.body, 'rating', 'invalid_request');
-    res.json(await commands.rate(deviceOf(res).device, counter, body.ticketId, body.rating));
+    reply(
+      res,
+      RatingReceiptSchema,
+      await commands.rate(deviceOf(res).device, counter, body.ticketId, body.rating),
+    );
   });
 
   router.post('/counters/:counterId/rating/comment', async (req, res) => {
     const counter = ownCounter(res, param(req, 'counterId'), ['rating']);
     const body = parseOrThrow(RatingCommentSchema, req.body, 'comment', 'invalid_request');
-    res.json(await commands.comment(deviceOf(res).device, counter, body.ticketId, body.comment));
+    reply(
+      res,
+      RatingCommentReceiptSchema,
+      await commands.comment(deviceOf(res).device, counter, body.ticketId, body.comment),
+    );
   });
 
   router.get('/board', (_req, res) => {
     const found = deviceOf(res);
     assertDevice(found, ['board']);
-    res.json(
+    reply(
+      res,
+      BoardStateSchema,
       commands.board(
         { id: found.department.id, name: found.department.name },
         countersOf(found.department.id),

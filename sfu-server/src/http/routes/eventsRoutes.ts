@@ -6,9 +6,11 @@ import {
   MAX_EVENT_BATCH,
   parseOrThrow,
   type EventBatchResult,
+  EventBatchResultSchema,
 } from '@counterwatch/shared';
 import type { EventOrigin } from '../../queue/validation.js';
 import { departmentOf } from '../deviceAuth.js';
+import { reply } from '../reply.js';
 
 const Envelope = z.object({ events: z.array(z.unknown()).min(1), sentAt: EpochMsSchema.optional() });
 
@@ -29,7 +31,11 @@ export function eventsRoutes(
       );
     }
     const department = departmentOf(res);
-    res.json(await ingest({ kind: 'department', departmentId: department.id }, body.events, body.sentAt));
+    reply(
+      res,
+      EventBatchResultSchema,
+      await ingest({ kind: 'department', departmentId: department.id }, body.events, body.sentAt),
+    );
   });
   return router;
 }

@@ -16,6 +16,7 @@ import {
   type Counter,
   type Department,
   type User,
+  InspectionDraftResponseSchema,
 } from '@counterwatch/shared';
 import { inScope } from '../../auth/access.js';
 import type { SessionService } from '../../auth/SessionService.js';
@@ -114,7 +115,7 @@ export function inspectionRoutes({
     const user = userOf(res);
     const record = await own(numericParam(req, 'id'), user);
     res.setHeader('Cache-Control', 'private, no-store');
-    res.json(inspections.draft(user, record));
+    reply(res, InspectionDraftResponseSchema, inspections.draft(user, record));
   });
 
   router.put('/:id/draft', inspectors, async (req, res) => {
@@ -122,7 +123,7 @@ export function inspectionRoutes({
     const record = await own(numericParam(req, 'id'), user);
     const draft = parseOrThrow(InspectionDraftSchema, req.body, 'inspection draft', 'invalid_request');
     const savedAt = await inspections.saveDraft(user, record, draft);
-    res.json({ draft, savedAt });
+    reply(res, InspectionDraftResponseSchema, { draft, savedAt });
   });
 
   router.post('/:id/observations', inspectors, async (req, res) => {

@@ -18,6 +18,7 @@ import {
   AlertResponseSchema,
   ResolveAlertResponseSchema,
   ThresholdsResponseSchema,
+  OverviewSchema,
 } from '@counterwatch/shared';
 import { canWatch, hasRole, inScope } from '../../auth/access.js';
 import type { Actor } from '../../audit/AuditLog.js';
@@ -56,7 +57,7 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
   const live = requireUser(sessions, 'director', 'inspector', 'head');
 
   router.get('/overview', live, (_req, res) => {
-    res.json(host.overview(userOf(res)));
+    reply(res, OverviewSchema, host.overview(userOf(res)));
   });
 
   router.get('/metrics/history', live, async (req, res) => {
