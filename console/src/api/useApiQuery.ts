@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import type { z } from 'zod';
 import { apiRequest } from './http';
 
@@ -12,42 +13,31 @@ export interface ApiQuery<T> {
   setData: (data: T) => void;
 }
 
+/** The cache key of a GET: the path names the resource (a call site's schema is a module constant). */
+const keyOf = (path: string | null) => ['GET', path] as const;
+
 /**
- * `GET path` validated by `schema`, again whenever the path changes; null
- * loads nothing. A late answer for an older path is dropped. The schema
- * should be a module constant: it is not a reason to reload.
+ * `GET path` validated by `schema`, through the console's query cache
+ * (TanStack Query): again whenever the path changes, and the previous answer
+ * stays on screen until the new one comes; null loads nothing. A late answer
+ * for an older path never replaces a newer one.
  */
 export function useApiQuery<S extends z.ZodType>(path: string | null, schema: S): ApiQuery<z.output<S>> {
-  const [data, setData] = useState<z.output<S> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(path !== null);
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    if (path === null) {
-      setData(null);
-      setLoading(false);
-      return;
-    }
-    let current = true;
-    setLoading(true);
-    setError(null);
-    apiRequest('GET', path, schema)
-      .then((result) => {
-        if (current) setData(result);
-      })
-      .catch((e: unknown) => {
-        if (current) setError(e); // shown beside the last good answer
-      })
-      .finally(() => {
-        if (current) setLoading(false);
-      });
-    return () => {
-      current = false;
-    };
-    // The schema is a constant per call site.
-  }, [path, generation]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, error, loading, reload, setData };
+  const client = useQueryClient();
+  const query = useQuery({
+    queryKey: keyOf(path),
+    queryFn: () => apiRequest('GET', path ?? '', schema) as Promise<z.output<S>>,
+    enabled: path !== null,
+    placeholderData: keepPreviousData,
+  });
+  const { refetch } = query;
+  const reload = useCallback(() => void refetch(), [refetch]);
+  const setData = useCallback((data: z.output<S>) => client.setQueryData(keyOf(path), data), [client, path]);
+  return {
+    data: path === null ? null : (query.data ?? null),
+    error: query.error,
+    loading: path !== null && query.isFetching,
+    reload,
+    setData,
+  };
 }

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { type ConsolePage, SessionStateSchema } from '@counterwatch/shared';
 import { apiRequest } from '../api/http';
@@ -123,6 +124,12 @@ function ConsoleApp() {
   useEffect(() => {
     if (connectionStatus === 'unauthenticated') setAuth('out');
   }, [connectionStatus]);
+
+  // Logged out (or the session ended): nothing cached for this user outlives it.
+  const queries = useQueryClient();
+  useEffect(() => {
+    if (auth === 'out') queries.clear();
+  }, [auth, queries]);
 
   // The focused counter is in the URL: Back closes the focus view, reload and links open it.
   // It belongs to the wall: leaving the wall (a link, Back) closes it and its consumers.
