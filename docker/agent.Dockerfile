@@ -26,6 +26,8 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/shared ./shared
 COPY --from=build /src/agent ./agent
 ENV NODE_ENV=production
+# The outbox and credentials belong to the user the agent runs as: a new volume takes this ownership.
+RUN mkdir -p /state && chown node:node /state
 VOLUME ["/state"]
 USER node
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "agent/dist/cli.js", "--state-dir", "/state"]

@@ -6,9 +6,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 /**
- * No Docker engine runs here, so the deployment files are checked by
- * reading them: valid instructions, sources that exist, entry points the
- * build produces, and only settings the server actually reads.
+ * The quick check of the deployment files, by reading them: valid instructions, sources that
+ * exist, entry points the build produces, and only settings the server actually reads.
+ * docker/prove.mjs (`npm run test:docker`) builds the images and runs them in a Docker engine.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const INSTRUCTIONS = new Set([
@@ -61,7 +61,7 @@ function parseDockerfile(file: string): Instruction[] {
   return instructions;
 }
 
-describe.each(['server.Dockerfile', 'agent.Dockerfile'])('docker/%s', (name) => {
+describe.each(['server.Dockerfile', 'agent.Dockerfile', 'lib/postgres.Dockerfile'])('docker/%s', (name) => {
   const file = path.join(root, 'docker', name);
   const instructions = parseDockerfile(file);
 
@@ -104,19 +104,23 @@ describe.each(['server.Dockerfile', 'agent.Dockerfile'])('docker/%s', (name) => 
 
 describe('docker/compose.yaml', () => {
   const Compose = z.object({
-    name: z.string(),
+    version: z.string(),
     services: z.record(
       z.string(),
-      z.object({
-        build: z.object({ context: z.string(), dockerfile: z.string() }),
-        environment: z.record(z.string(), z.string()).optional(),
-        ports: z.array(z.string().regex(/^'?\d+(-\d+)?:\d+(-\d+)?(\/(udp|tcp))?'?$/)).optional(),
-        volumes: z.array(z.string()).optional(),
-        command: z.array(z.string()).optional(),
-        depends_on: z.array(z.string()).optional(),
-        restart: z.string().optional(),
-        secrets: z.array(z.string()).optional(),
-      }),
+      z
+        .object({
+          image: z.string(),
+          build: z.object({ context: z.string(), dockerfile: z.string() }),
+          // mediasoup's port ranges and announced address: see the file's header.
+          network_mode: z.literal('host'),
+          environment: z.record(z.string(), z.string()).optional(),
+          volumes: z.array(z.string()).optional(),
+          command: z.array(z.string()).optional(),
+          depends_on: z.array(z.string()).optional(),
+          restart: z.string().optional(),
+          secrets: z.array(z.string()).optional(),
+        })
+        .strict(),
     ),
     volumes: z.record(z.string(), z.object({})).optional(),
     secrets: z.record(z.string(), z.object({ file: z.string() })).optional(),
