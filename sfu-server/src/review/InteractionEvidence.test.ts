@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError, systemClock, type Interaction } from '@counterwatch/shared';
 import { AuditLog, type Actor } from '../audit/AuditLog.js';
 import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
@@ -33,7 +33,11 @@ describe('InteractionEvidence', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-evidence-'));
     storage = await SqliteStorage.create({ dataDir: dir, logger, now: systemClock });
     clipFile = path.join(dir, 'clip.webm');
-    fs.writeFileSync(clipFile, Buffer.alloc(5_000, 3));
+    // Larger than a read stream's chunk (64 KiB), and not uniform: a hash over only some chunks would not check.
+    fs.writeFileSync(
+      clipFile,
+      Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7 + (i >> 9)) & 0xff)),
+    );
     evidence = new InteractionEvidence({
       audit: new AuditLog({ store: storage.audit, logger, now: systemClock }),
       clips: {
@@ -46,6 +50,7 @@ describe('InteractionEvidence', () => {
   });
 
   afterEach(async () => {
+    vi.restoreAllMocks();
     await storage.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -82,13 +87,36 @@ describe('InteractionEvidence', () => {
       'events.json',
       'interaction.json',
     ]);
-    for (const line of fs.readFileSync(path.join(base, 'MANIFEST.sha256'), 'utf8').trim().split('\n')) {
+    const manifest = fs.readFileSync(path.join(base, 'MANIFEST.sha256'), 'utf8');
+    expect(manifest.endsWith('\n')).toBe(true);
+    const lines = manifest.trim().split('\n');
+    expect(lines.map((l) => l.split('  ')[1])).toEqual(['clip.webm', 'interaction.json', 'events.json']);
+    for (const line of lines) {
       const [hash, name] = line.split('  ');
+      expect(hash).toMatch(/^[0-9a-f]{64}$/);
       const actual = createHash('sha256')
         .update(fs.readFileSync(path.join(base, name!)))
         .digest('hex');
       expect(actual, name).toBe(hash);
     }
+  });
+
+  it('the clip is hashed as a stream, never read whole into memory', async () => {
+    const readFileSync = vi.spyOn(fs, 'readFileSync');
+    const readFile = vi.spyOn(fs.promises, 'readFile');
+    await evidence.export(interaction, REVIEWER);
+    expect(readFileSync.mock.calls.filter(([file]) => file === clipFile)).toEqual([]);
+    expect(readFile.mock.calls.filter(([file]) => file === clipFile)).toEqual([]);
+  });
+
+  it('a clip that cannot be read fails the export, and no file is written', async () => {
+    fs.rmSync(clipFile);
+    const error = await evidence.export(interaction, REVIEWER).then(
+      () => new Error('expected a failure'),
+      (e: unknown) => e,
+    );
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOENT');
+    expect(fs.existsSync(path.join(dir, 'exports'))).toBe(false);
   });
 
   it('with no audit row, nothing is handed out and no file is written', async () => {

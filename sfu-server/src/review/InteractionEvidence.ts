@@ -83,9 +83,13 @@ export class InteractionEvidence {
         ),
       },
     ];
-    const manifest = files
-      .map((f) => `${sha256(f.data ?? fs.readFileSync(f.file ?? ''))}  ${f.name.slice(base.length + 1)}`)
-      .join('\n');
+    const hashes: string[] = [];
+    for (const f of files) {
+      // The clip is hashed as a stream: reading a long recording whole would block the event loop.
+      const hash = f.data ? sha256(f.data) : await sha256File(f.file ?? '');
+      hashes.push(`${hash}  ${f.name.slice(base.length + 1)}`);
+    }
+    const manifest = hashes.join('\n');
     files.push({ name: `${base}/MANIFEST.sha256`, data: Buffer.from(`${manifest}\n`) });
     fs.mkdirSync(this.#exportsDir, { recursive: true, mode: 0o700 });
     const exportedAt = this.#now();
@@ -114,4 +118,10 @@ export class InteractionEvidence {
 
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
