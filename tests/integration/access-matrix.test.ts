@@ -6,6 +6,8 @@ import {
   CONSOLE_PAGES,
   DirectoryNamesSchema,
   InteractionSchema,
+  RouteListSchema,
+  type RouteInfo as Route,
 } from '@counterwatch/shared';
 import type { Stack } from '@counterwatch/demo';
 import { RawSocket } from '../support/agentSocket.js';
@@ -16,11 +18,6 @@ import { getJson, loginCookie, send } from '../support/http.js';
 import { events, postEvents } from '../support/queue.js';
 import type { TestClock } from '../support/clock.js';
 import { testStack } from '../support/stack.js';
-
-interface Route {
-  method: string;
-  path: string;
-}
 
 /** Routes anyone may call (they authenticate otherwise, or not at all). */
 const PUBLIC = new Set([
@@ -149,9 +146,9 @@ describe('access control matrix', () => {
       user: String(users.find((u) => u.username === 'director')!.id),
       session: sessions.find((s) => s.username === 'director')!.id,
     };
-    routes = (
-      (await getJson(stack.url, '/api/v1/admin/routes', cookies.admin)).body.routes as Route[]
-    ).filter((r) => r.path.startsWith('/api/v1'));
+    routes = RouteListSchema.parse(
+      (await getJson(stack.url, '/api/v1/admin/routes', cookies.admin)).body,
+    ).routes.filter((r) => r.path.startsWith('/api/v1'));
     kioskB = (await enrolDevice(stack.url, cookies.admin, { departmentId: B.id, kind: 'kiosk' })).token;
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RouteListSchema } from '@counterwatch/shared';
 import type { Stack } from '@counterwatch/demo';
 import { withDatabase } from '../support/audit.js';
 import {
@@ -12,11 +13,6 @@ import { getJson, loginCookie, send } from '../support/http.js';
 import { countStoredEvents, events, postEvents } from '../support/queue.js';
 import type { TestClock } from '../support/clock.js';
 import { testStack } from '../support/stack.js';
-
-interface Route {
-  method: string;
-  path: string;
-}
 
 /**
  * Each department device holds its own credential with the narrowest
@@ -62,9 +58,9 @@ describe('per-device credentials', () => {
   };
 
   it('the department API key opens no /device route (it is for POST /api/v1/events only)', async () => {
-    const routes = ((await getJson(stack.url, '/api/v1/admin/routes', admin)).body.routes as Route[]).filter(
-      (r) => r.path.startsWith('/api/v1/device/') && r.path !== '/api/v1/device/enroll',
-    );
+    const routes = RouteListSchema.parse(
+      (await getJson(stack.url, '/api/v1/admin/routes', admin)).body,
+    ).routes.filter((r) => r.path.startsWith('/api/v1/device/') && r.path !== '/api/v1/device/enroll');
     expect(routes.length).toBeGreaterThanOrEqual(8);
     const failures: string[] = [];
     for (const r of routes) {

@@ -1,9 +1,5 @@
 import type { Express } from 'express';
-
-export interface RouteInfo {
-  method: string;
-  path: string;
-}
+import type { RouteInfo } from '@counterwatch/shared';
 
 interface LayerLike {
   rawPath?: unknown;

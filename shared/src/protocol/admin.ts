@@ -93,3 +93,13 @@ export const MediaWorkerObjectsSchema = z.object({
 export type MediaWorkerObjects = z.infer<typeof MediaWorkerObjectsSchema>;
 export const MediaObjectsSchema = z.object({ workers: z.array(MediaWorkerObjectsSchema) });
 export type MediaObjects = z.infer<typeof MediaObjectsSchema>;
+
+/** One route the server serves: its method (upper case) and its path pattern (`/api/v1/users/:id`). */
+export const RouteInfoSchema = z.object({
+  method: z.string().regex(/^[A-Z]+$/),
+  path: z.string().startsWith('/'),
+});
+export type RouteInfo = z.infer<typeof RouteInfoSchema>;
+/** GET /api/v1/admin/routes: the API surface, for operators and the access-matrix test. */
+export const RouteListSchema = z.object({ routes: z.array(RouteInfoSchema) });
+export type RouteList = z.infer<typeof RouteListSchema>;

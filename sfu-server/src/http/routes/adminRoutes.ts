@@ -14,6 +14,8 @@ import {
   UserListSchema,
   UserResponseSchema,
   DirectoryAdminSchema,
+  MediaObjectsSchema,
+  RouteListSchema,
 } from '@counterwatch/shared';
 import { sessionDisplayId, type AccountService } from '../../accounts/AccountService.js';
 import type { SessionService } from '../../auth/SessionService.js';
@@ -119,7 +121,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   });
 
   router.get('/media', async (_req, res) => {
-    res.json(await deps.mediaObjects());
+    reply(res, MediaObjectsSchema, await deps.mediaObjects());
   });
 
   router.post('/counters/:id/token', async (req, res) => {
@@ -141,7 +143,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
 
   /** The API surface, for operators (and the access-matrix test). */
   router.get('/routes', (_req, res) => {
-    res.json({ routes: listRoutes(deps.app()) });
+    reply(res, RouteListSchema, { routes: listRoutes(deps.app()) });
   });
 
   return router;

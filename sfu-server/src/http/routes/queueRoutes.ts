@@ -19,6 +19,7 @@ import {
   ResolveAlertResponseSchema,
   ThresholdsResponseSchema,
   OverviewSchema,
+  MetricsHistorySchema,
 } from '@counterwatch/shared';
 import { canWatch, hasRole, inScope } from '../../auth/access.js';
 import type { Actor } from '../../audit/AuditLog.js';
@@ -68,7 +69,7 @@ export function queueRoutes(sessions: SessionService, host: QueueRoutesHost): Ro
     if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
       throw new AppError('invalid_request', 'from must not be after to');
     }
-    res.json(await host.history(query.departmentId, query.from, query.to));
+    reply(res, MetricsHistorySchema, await host.history(query.departmentId, query.from, query.to));
   });
 
   router.get('/alerts', live, async (req, res) => {
