@@ -1,6 +1,12 @@
+import {
+  isPluralElement,
+  isSelectElement,
+  type MessageFormatElement,
+} from '@formatjs/icu-messageformat-parser';
+import { IntlMessageFormat, type Formatters } from 'intl-messageformat';
 import { useStore } from '../store/store';
 import { localeOf, type Lang } from './lang';
-import { formatNumber } from './numbers';
+import { formatNumber, numberFormat } from './numbers';
 import { en, vi, type MessageKey } from './messages';
 
 export { LANGS, localeOf, type Lang } from './lang';
@@ -13,16 +19,100 @@ const catalogs: Record<Lang, Record<MessageKey, string>> = { vi, en };
 /** Parameters that name a record (#1234), not a quantity: never grouped by thousands. */
 const IDENTIFIERS: ReadonlySet<string> = new Set(['id', 'seq', 'head', 'number']);
 
-/** The message with its `{name}` parameters filled; numbers in the language's format ("1.234", "4,5"). */
-export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const template = catalogs[lang][key];
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => {
-    const value = params[name];
-    if (value === undefined) return match;
-    if (typeof value === 'number' && !IDENTIFIERS.has(name)) return formatNumber(lang, value, 2);
-    return String(value);
+/** How a bare number is written: as `formatNumber(lang, value, 2)` does ("1.234", "4,5"). */
+const PLAIN_NUMBER: Intl.NumberFormatOptions = { maximumFractionDigits: 2 };
+
+/**
+ * The library's number formats come from numbers.ts (the console's one number
+ * formatter), so a plural's `#` reads "1.234" in Vietnamese and "1,234" in
+ * English, exactly like a number filled into `{count}`.
+ */
+function formattersOf(lang: Lang): Formatters {
+  const pluralRules = new Map<string, Intl.PluralRules>();
+  return {
+    getNumberFormat: (_locales, options) => numberFormat(lang, options ?? PLAIN_NUMBER),
+    getDateTimeFormat: (...args) => new Intl.DateTimeFormat(...args),
+    getPluralRules: (_locales, options) => {
+      const type = options?.type ?? 'cardinal';
+      let rules = pluralRules.get(type);
+      if (!rules) {
+        rules = new Intl.PluralRules(localeOf(lang), { type });
+        pluralRules.set(type, rules);
+      }
+      return rules;
+    },
+  };
+}
+
+interface Compiled {
+  message: IntlMessageFormat;
+  /** Arguments that choose a branch (`{count, plural, …}`, `{x, select, …}`): passed on as they are. */
+  selectors: ReadonlySet<string>;
+}
+
+/** The names of the plural and select arguments anywhere in a message, branches included. */
+function selectorsOf(elements: MessageFormatElement[], into = new Set<string>()): Set<string> {
+  for (const el of elements) {
+    if (isPluralElement(el) || isSelectElement(el)) {
+      into.add(el.value);
+      for (const option of Object.values(el.options)) selectorsOf(option.value, into);
+    }
+  }
+  return into;
+}
+
+const formatters: Record<Lang, Formatters> = { vi: formattersOf('vi'), en: formattersOf('en') };
+const compiled: Record<Lang, Map<string, Compiled>> = { vi: new Map(), en: new Map() };
+
+/**
+ * An ICU message (https://formatjs.github.io/docs/core-concepts/icu-syntax) made
+ * ready to format in a language. Tags are off: `<` is just a character in our strings.
+ */
+export function compileMessage(lang: Lang, source: string): Compiled {
+  const message = new IntlMessageFormat(source, localeOf(lang), undefined, {
+    formatters: formatters[lang],
+    ignoreTag: true,
   });
+  return { message, selectors: selectorsOf(message.getAst()) };
+}
+
+function compiledOf(lang: Lang, key: MessageKey): Compiled {
+  let entry = compiled[lang].get(key);
+  if (!entry) {
+    entry = compileMessage(lang, catalogs[lang][key]);
+    compiled[lang].set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * The message with its parameters filled: `{name}` placeholders and ICU plurals
+ * (`{count, plural, one {# counter} other {# counters}}`).
+ *
+ * Numbers are written in the language's format ("1.234", "4,5"). A number given
+ * for a plain `{count}` is formatted here, before the library sees it, rather than
+ * by `{count, number}` in the messages: then no message can forget it, a caller may
+ * pass a number or text it formatted itself ("4,5", "12–14"), and a parameter that
+ * names a record (`#{id}`) is left ungrouped by its name alone. A plural's count
+ * stays a number (its rule picks the branch); its `#` uses the same format.
+ */
+export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
+  try {
+    const { message, selectors } = compiledOf(lang, key);
+    const values: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(params ?? {})) {
+      values[name] =
+        typeof value === 'number' && !selectors.has(name) && !IDENTIFIERS.has(name)
+          ? formatNumber(lang, value, 2)
+          : value;
+    }
+    const text = message.format<string>(values);
+    return Array.isArray(text) ? text.join('') : text;
+  } catch {
+    // A parameter the caller did not give: show the message as written ("{name}" and all)
+    // rather than break the page, as the console always did.
+    return catalogs[lang][key];
+  }
 }
 
 /** `const t = useT(); t('wall.title')` — re-renders only when the language changes. */

@@ -11,8 +11,13 @@ import { staffingEn, staffingVi } from '../staffing/messages';
 
 /**
  * Every UI string, in Vietnamese (default) and English. Keys are shared;
- * `{name}` placeholders are filled by `t()`. The supervision features keep
- * their strings beside their code and are merged here.
+ * strings are ICU messages (FormatJS' intl-messageformat): `{name}` placeholders
+ * are filled by `t()`, and English counts take plural forms
+ * (`{count, plural, one {# counter} other {# counters}}`); Vietnamese has none.
+ * ICU quoting: an apostrophe before a letter is just an apostrophe ("today's"),
+ * but `'{` starts quoted text; write a literal brace as `'{'` and an apostrophe
+ * next to a brace or `#` as `''`. The supervision features keep their strings
+ * beside their code and are merged here.
  */
 const baseVi = {
   'app.title': 'CounterWatch — Giám sát quầy tiếp dân',

@@ -7,7 +7,8 @@ import { localeOf, type Lang } from './lang';
  */
 const formats = new Map<string, Intl.NumberFormat>();
 
-function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+/** The shared formatter for these options; also what messages' `{n, number}` and plural `#` use. */
+export function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `${lang}|${JSON.stringify(options)}`;
   let format = formats.get(key);
   if (!format) {
