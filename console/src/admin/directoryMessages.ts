@@ -104,7 +104,7 @@ export const directoryEn: Record<keyof typeof directoryVi, string> = {
   'admin.dir.importFile': 'CSV file (UTF-8)',
   'admin.dir.importSubmit': 'Import',
   'admin.dir.imported':
-    'Imported: {departmentsCreated} new departments, {departmentsUpdated} updated, {countersCreated} new counters, {countersUpdated} updated.',
+    'Imported: {departmentsCreated, plural, one {# new department} other {# new departments}}, {departmentsUpdated} updated, {countersCreated, plural, one {# new counter} other {# new counters}}, {countersUpdated} updated.',
   'admin.dir.importErrors': 'The file has errors; nothing was imported:',
   'admin.dir.line': 'Line {line}: {message}',
   'admin.dir.showRetired': 'Show retired departments and counters',

@@ -19,6 +19,9 @@ describe('alertMessage', () => {
     expect(alertMessage('en', { rule: 'expected_wait', details: { minutes: 45 }, subject: null })).toBe(
       'Expected wait 45 min',
     );
+    expect(
+      alertMessage('en', { rule: 'queue_per_counter', details: { queue: 1234, counters: 1 }, subject: null }),
+    ).toBe('1,234 waiting for 1 open counter');
   });
 
   it('names the service of an expected-wait alert', () => {

@@ -1,6 +1,6 @@
 import type { Alert, AlertRule } from '@counterwatch/shared';
 import { translate, type Lang } from '../i18n/i18n';
-import { formatNumber, serviceName } from '../queue/format';
+import { serviceName } from '../queue/format';
 
 /** The `details` keys each rule's sentence needs; the server sends them, we do not rely on it. */
 const RULE_PARAMS: Record<AlertRule, readonly string[]> = {
@@ -31,8 +31,9 @@ export function alertMessage(lang: Lang, alert: Pick<Alert, 'rule' | 'details' |
   const params: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(alert.details)) {
     if (value === null) continue;
-    // Minutes and percentages read best whole; counts are whole already.
-    params[key] = typeof value === 'number' ? formatNumber(lang, Math.round(value)) : value;
+    // Minutes and percentages read best whole; counts are whole already. Numbers stay numbers:
+    // translate() writes them in the language's format, and a plural picks its form by them.
+    params[key] = typeof value === 'number' ? Math.round(value) : value;
   }
   if (alert.rule === 'unsatisfied_rating' && params.ticket === undefined && alert.subject !== null) {
     params.ticket = alert.subject; // the rated ticket is the alert's subject

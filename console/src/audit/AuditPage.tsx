@@ -12,7 +12,6 @@ import {
 import { describeError } from '../api/describeError';
 import { useApiQuery, type ApiQuery } from '../api/useApiQuery';
 import { parseLocalDateTime, useT } from '../i18n/i18n';
-import { formatNumber } from '../queue/format';
 import { useCounterNames, useDepartmentNames } from '../store/names';
 import { useStore } from '../store/store';
 import { AUDIT_LIMITS, auditQueryString, emptyAuditFilters, type AuditFilters } from './auditQuery';
@@ -215,8 +214,8 @@ export function AuditPage() {
         {list.loading
           ? t('common.loading')
           : entries.length >= applied.limit
-            ? t('audit.countLimited', { count: formatNumber(lang, entries.length) })
-            : t('audit.count', { count: formatNumber(lang, entries.length) })}
+            ? t('audit.countLimited', { count: entries.length })
+            : t('audit.count', { count: entries.length })}
       </p>
       {entries.length === 0 ? (
         !list.loading && <p className="empty">{t('audit.none')}</p>

@@ -176,7 +176,7 @@ export function SessionRows({
             data-action="expand-session"
           >
             {open ? t('audit.session.collapse') : t('audit.session.expand')} (
-            {t('audit.session.rows', { count: formatNumber(lang, session.entries.length) })})
+            {t('audit.session.rows', { count: session.entries.length })})
           </button>
         </td>
       </tr>

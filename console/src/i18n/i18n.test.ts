@@ -124,6 +124,28 @@ describe('translate', () => {
     expect(translate('en', 'report.title', { id: 1001 })).toBe('Unannounced inspection report no. 1001');
   });
 
+  it('gives English counts their plural form, and Vietnamese none', () => {
+    expect(translate('en', 'wall.counters', { count: 1 })).toBe('1 counter');
+    expect(translate('en', 'wall.counters', { count: 0 })).toBe('0 counters');
+    expect(translate('en', 'wall.counters', { count: 1234 })).toBe('1,234 counters');
+    expect(translate('vi', 'wall.counters', { count: 1234 })).toBe('1.234 quầy');
+    expect(
+      translate('en', 'admin.dir.imported', {
+        departmentsCreated: 1,
+        departmentsUpdated: 2,
+        countersCreated: 2,
+        countersUpdated: 1,
+      }),
+    ).toBe('Imported: 1 new department, 2 updated, 2 new counters, 1 updated.');
+    // The record number beside a plural stays ungrouped; the count is grouped.
+    expect(translate('en', 'audit.integrity.ok', { checked: 1, head: 1 })).toBe(
+      'Trail intact: 1 entry checked (newest #1).',
+    );
+    expect(translate('en', 'audit.integrity.ok', { checked: 12345, head: 12345 })).toBe(
+      'Trail intact: 12,345 entries checked (newest #12345).',
+    );
+  });
+
   it("formats a plural's # in the language's format", () => {
     const vi = compileMessage('vi', '{n, plural, other {# quầy}}').message;
     expect(vi.format({ n: 1234.5 })).toBe('1.234,5 quầy');

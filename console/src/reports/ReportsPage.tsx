@@ -10,7 +10,7 @@ import { describeError } from '../api/describeError';
 import { useApiQuery } from '../api/useApiQuery';
 import { useT } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { formatMinutes, formatNumber, formatPercent } from '../queue/format';
+import { formatMinutes, formatPercent } from '../queue/format';
 import { useStore } from '../store/store';
 import { reportQuery, type ReportForm } from './reportQuery';
 import { ReportView } from './ReportView';
@@ -51,7 +51,7 @@ function PreparedList({ onOpen }: { onOpen: (r: PreparedReport) => void }) {
               </button>
               <span className="muted">
                 {t('reports.prepared.summary', {
-                  served: formatNumber(lang, r.served),
+                  served: r.served,
                   satisfaction: formatPercent(lang, r.satisfaction),
                   wait: formatMinutes(lang, r.meanWaitSeconds),
                 })}

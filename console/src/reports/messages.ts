@@ -101,7 +101,8 @@ export const reportsEn: Record<keyof typeof reportsVi, string> = {
   'reports.prepared.none': 'No prepared reports yet.',
   'reports.prepared.day': 'Day {label}',
   'reports.prepared.week': 'Week {label}',
-  'reports.prepared.summary': '{served} citizens · satisfied {satisfaction} · mean wait {wait}',
+  'reports.prepared.summary':
+    '{served, plural, one {# citizen} other {# citizens}} · satisfied {satisfaction} · mean wait {wait}',
   'reports.heading': '{period} report {label}',
   'reports.unit.province': 'Whole province',
   'reports.unit.scope': 'My departments',

@@ -102,7 +102,7 @@ export const reviewsEn: Record<keyof typeof reviewsVi, string> = {
   'reviews.back': 'Review queue',
   'reviews.reason': 'Reason',
   'reviews.state': 'State',
-  'reviews.count': '{count} services',
+  'reviews.count': '{count, plural, one {# service} other {# services}}',
   'reviews.countLimited': 'The newest {count} services (narrow the filters to see more)',
   'reviews.nonePending': 'Nothing is waiting for review.',
   'reviews.none': 'No services.',

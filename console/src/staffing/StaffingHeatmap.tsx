@@ -66,7 +66,7 @@ export function StaffingHeatmap({ advice }: { advice: StaffingAdvice }) {
                         day: name,
                         hour: formatNumber(lang, hour),
                         arrivals: formatNumber(lang, h.arrivals),
-                        needed: formatNumber(lang, h.needed),
+                        needed: h.needed,
                         actual: formatNumber(lang, h.actual, 1),
                         shareActual: formatPercent(lang, h.shareActual),
                         shareNeeded: formatPercent(lang, h.shareNeeded),

@@ -13,7 +13,6 @@ import { apiRequest, queryString } from '../api/http';
 import { useApiQuery } from '../api/useApiQuery';
 import { can } from '../app/roles';
 import { useT } from '../i18n/i18n';
-import { formatNumber } from '../i18n/numbers';
 import { formatPercent, serviceName } from '../queue/format';
 import { useStore } from '../store/store';
 import { adviceText } from './adviceText';
@@ -31,12 +30,12 @@ function Summary({ advice }: { advice: StaffingAdvice }) {
       <p>
         {t('staffing.target', {
           share: formatPercent(lang, advice.target.share),
-          minutes: formatNumber(lang, advice.target.minutes),
+          minutes: advice.target.minutes,
         })}
       </p>
       <p className="muted">
         {t('staffing.history', {
-          days: formatNumber(lang, advice.history.openDays),
+          days: advice.history.openDays,
           from: advice.history.from,
           to: advice.history.to,
         })}

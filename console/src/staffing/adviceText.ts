@@ -37,7 +37,7 @@ export function adviceText(
     return translate(lang, key, {
       day,
       to: formatNumber(lang, item.toHour),
-      citizens: formatNumber(lang, item.citizens),
+      citizens: Math.round(item.citizens), // a forecast: whole citizens, a number for the plural
       service,
     });
   }
@@ -55,9 +55,9 @@ export function adviceText(
     toCounters: formatNumber(lang, item.toCounters),
     share: formatPercent(lang, item.shareAdvised),
     current: formatPercent(lang, item.shareActual),
-    minutes: formatNumber(lang, targetMinutes),
+    minutes: targetMinutes,
   });
   return item.toCounters > counters
-    ? `${text} ${translate(lang, 'staffing.advice.capacity', { counters: formatNumber(lang, counters) })}`
+    ? `${text} ${translate(lang, 'staffing.advice.capacity', { counters })}`
     : text;
 }

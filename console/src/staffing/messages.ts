@@ -56,8 +56,9 @@ export const staffingEn: Record<keyof typeof staffingVi, string> = {
   'staffing.days': 'Days',
   'staffing.targetMinutes': 'Called within (min)',
   'staffing.targetShare': 'Target share (%)',
-  'staffing.target': 'Target: {share} of citizens called within {minutes} minutes',
-  'staffing.history': 'From {days} working days, {from} to {to}',
+  'staffing.target':
+    'Target: {share} of citizens called within {minutes, plural, one {# minute} other {# minutes}}',
+  'staffing.history': 'From {days, plural, one {# working day} other {# working days}}, {from} to {to}',
   'staffing.accuracy': 'Forecast error on the held-back week ({from} – {to}): {wape} hourly, {mape} daily',
   'staffing.accuracy.none':
     'Not enough history to measure the forecast error yet (more than 2 weeks needed).',
@@ -66,19 +67,19 @@ export const staffingEn: Record<keyof typeof staffingVi, string> = {
   'staffing.heatmap.legend.short': 'Short of counters',
   'staffing.heatmap.legend.ok': 'Enough counters',
   'staffing.heatmap.cell':
-    '{day} {hour}:00: {arrivals} expected; {needed} counters needed, {actual} usually open; called in time {shareActual} → {shareNeeded}',
+    '{day} {hour}:00: {arrivals} expected; {needed, plural, one {# counter} other {# counters}} needed, {actual} usually open; called in time {shareActual} → {shareNeeded}',
   'staffing.closed': 'Closed',
   'staffing.noHistory': 'No history for this weekday yet',
   'staffing.advice': 'Advice',
   'staffing.advice.none': 'The counters usually opened meet the target on these days.',
   'staffing.advice.extra':
-    '{day}, {from}:00–{to}:00: open {extra} more {service} counter(s) (usually {fromCounters}), {share} expected to be called within {minutes} minutes (as usual: {current}).',
+    '{day}, {from}:00–{to}:00: open {extra} more {service} counter(s) (usually {fromCounters}), {share} expected to be called within {minutes, plural, one {# minute} other {# minutes}} (as usual: {current}).',
   'staffing.advice.overflow':
-    '{day}: with the usual counters, about {citizens} citizens are still waiting at closing, more than overtime can serve ({service}).',
+    '{day}: with the usual counters, about {citizens, plural, one {# citizen is} other {# citizens are}} still waiting at closing, more than overtime can serve ({service}).',
   'staffing.advice.capacity':
-    'The department has {counters} counters: more desks or officers lent from elsewhere are needed.',
+    'The department has {counters, plural, one {# counter} other {# counters}}: more desks or officers lent from elsewhere are needed.',
   'staffing.advice.extend':
-    '{day}: with the usual counters, stay open until about {to}:00 to serve {citizens} citizens still waiting at closing ({service}).',
+    '{day}: with the usual counters, stay open until about {to}:00 to serve {citizens, plural, one {# citizen} other {# citizens}} still waiting at closing ({service}).',
   'staffing.weekday.1': 'Monday',
   'staffing.weekday.2': 'Tuesday',
   'staffing.weekday.3': 'Wednesday',

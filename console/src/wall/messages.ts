@@ -79,9 +79,11 @@ export const wallEn: Record<keyof typeof wallVi, string> = {
   'wall.view.name': 'View name',
   'wall.view.save': 'Save',
   'wall.view.delete': 'Delete',
-  'wall.counters.chosen': '{count}/{total} counters',
-  'wall.departments.more': 'and {count} more departments without alerts',
-  'wall.departments.onPage': '{count} departments on this page, no alerts',
+  'wall.counters.chosen': '{count}/{total, plural, one {# counter} other {# counters}}',
+  'wall.departments.more':
+    'and {count, plural, one {# more department} other {# more departments}} without alerts',
+  'wall.departments.onPage':
+    '{count, plural, one {# department} other {# departments}} on this page, no alerts',
   'wall.collapse': 'Collapse {name}',
   'wall.expand': 'Expand {name}',
   'wall.collapseAll': 'Collapse all',
