@@ -793,6 +793,59 @@ describe.each(backends)('Storage on $name', (backend) => {
     expect(await storage.wallViews.create(user.id, body(v2.name), T0, 3)).toBe('name_taken');
   });
 
+  it('counts rate-limit attempts per window up to the maximum, gives back, clears and prunes', async () => {
+    const W = 60_000;
+    const take = (key: string, windowStart = T0, max = 3) =>
+      storage.attempts.take('login-ip', key, windowStart, max);
+    expect([await take('a'), await take('a'), await take('a'), await take('a')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    // Refused attempts are not counted: one given back lets exactly one more in.
+    await storage.attempts.giveBack('login-ip', 'a', T0);
+    expect([await take('a'), await take('a')]).toEqual([true, false]);
+    // Windows, keys and scopes are independent.
+    expect(await take('a', T0 + W)).toBe(true);
+    expect(await take('b')).toBe(true);
+    expect(await storage.attempts.take('enrol-ip', 'a', T0, 3)).toBe(true);
+    expect(await take('c', T0, 0)).toBe(false);
+    // Never below zero: giving back more than was taken leaves room for the maximum only.
+    await storage.attempts.giveBack('login-ip', 'b', T0, 5);
+    expect([await take('b'), await take('b'), await take('b'), await take('b')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    await storage.attempts.giveBack('login-ip', 'unknown', T0);
+    // Clearing a key returns what each of its windows held, and empties them.
+    expect(
+      (await storage.attempts.clear('login-ip', 'a')).sort((x, y) => x.windowStart - y.windowStart),
+    ).toEqual([
+      { windowStart: T0, count: 3 },
+      { windowStart: T0 + W, count: 1 },
+    ]);
+    expect(await storage.attempts.clear('login-ip', 'a')).toEqual([]);
+    expect(await take('a')).toBe(true);
+    // Pruning drops the scope's windows before a time, and only those.
+    expect(await storage.attempts.prune('login-ip', T0 + W)).toBe(2); // a and b at T0
+    expect(await storage.attempts.prune('login-ip', T0 + W)).toBe(0);
+    expect(await storage.attempts.clear('enrol-ip', 'a')).toEqual([{ windowStart: T0, count: 1 }]);
+    expect([await take('b'), await take('b', T0 + W)]).toEqual([true, true]);
+  });
+
+  it('takes exactly the maximum of concurrent attempts, from one handle or two', async () => {
+    const other = await second();
+    others.push(other);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? other : storage).attempts.take('enrol-ip', 'k', T0, 10)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(10);
+    expect(await storage.attempts.clear('enrol-ip', 'k')).toEqual([{ windowStart: T0, count: 10 }]);
+  });
+
   it('limits campaigns atomically, lists them by their first day, and deletes one once', async () => {
     const campaign = (name: string, from: string) => ({
       name,

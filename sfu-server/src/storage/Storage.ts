@@ -284,11 +284,30 @@ export interface Storage {
   readonly officers: OfficerStore;
   readonly campaigns: CampaignStore;
   readonly directory: DirectoryStore;
+  readonly attempts: AttemptStore;
 
   /** A trivial query: the database answers (health checks). */
   ping(): Promise<void>;
 
   close(): Promise<void>;
+}
+
+/**
+ * Attempt counts for rate limits, per (scope, key, fixed window), shared by every process on the
+ * database. A key is only compared: callers store a hash of the address or username, never the value.
+ */
+export interface AttemptStore {
+  /**
+   * Counts one attempt in the window if it holds fewer than `max` (atomically, whichever process
+   * asks): true when taken, false when refused.
+   */
+  take(scope: string, key: string, windowStart: number, max: number): Promise<boolean>;
+  /** Gives back `n` attempts counted in that window (never below zero); nothing if there is none. */
+  giveBack(scope: string, key: string, windowStart: number, n?: number): Promise<void>;
+  /** Deletes every window of a key and returns what each held (to give it back elsewhere), atomically. */
+  clear(scope: string, key: string): Promise<{ windowStart: number; count: number }[]>;
+  /** Deletes a scope's windows that started before `before`; how many went. */
+  prune(scope: string, before: number): Promise<number>;
 }
 
 /** The staffing advisor's declared campaigns. */

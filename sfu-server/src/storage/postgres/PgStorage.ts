@@ -49,6 +49,7 @@ import {
 } from '../rows/directoryRows.js';
 import { alertFromRow, alertUpdate, type AlertRow } from '../rows/alertRows.js';
 import { PgCampaignStore } from './PgCampaignStore.js';
+import { PgAttemptStore } from './PgAttemptStore.js';
 import { PgWallViewStore } from './PgWallViewStore.js';
 import {
   PgInspectionStore,
@@ -108,6 +109,7 @@ export class PgStorage implements Storage {
   readonly devices: PgDeviceStore;
   readonly wallViews: PgWallViewStore;
   readonly campaigns: PgCampaignStore;
+  readonly attempts: PgAttemptStore;
   readonly directory: PgDirectoryStore;
   readonly officers: PgOfficerStore;
   #closed = false;
@@ -129,6 +131,7 @@ export class PgStorage implements Storage {
     this.devices = new PgDeviceStore(db);
     this.wallViews = new PgWallViewStore(db);
     this.campaigns = new PgCampaignStore(db);
+    this.attempts = new PgAttemptStore(db);
     this.directory = new PgDirectoryStore(db, this.changes);
     this.officers = new PgOfficerStore(db);
   }

@@ -404,4 +404,18 @@ export const PG_MIGRATIONS: Migration[] = [
         CHECK (kind IN ('user', 'session', 'counter', 'department', 'queue', 'alert', 'thresholds'));
     `,
   },
+  {
+    version: 17,
+    name: 'several server processes: rate-limit attempt counts shared in the database',
+    sql: `
+      CREATE TABLE rate_attempts (
+        scope        TEXT NOT NULL,
+        key_hash     TEXT NOT NULL,
+        window_start BIGINT NOT NULL,
+        count        INTEGER NOT NULL,
+        PRIMARY KEY (scope, key_hash, window_start)
+      );
+      CREATE INDEX rate_attempts_window ON rate_attempts(scope, window_start);
+    `,
+  },
 ];

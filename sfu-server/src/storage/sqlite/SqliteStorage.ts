@@ -39,6 +39,7 @@ import { SqliteChangeFeed } from './SqliteChangeFeed.js';
 import { SqliteDeviceStore } from './SqliteDeviceStore.js';
 import { SqliteWallViewStore } from './SqliteWallViewStore.js';
 import { SqliteCampaignStore } from './SqliteCampaignStore.js';
+import { SqliteAttemptStore } from './SqliteAttemptStore.js';
 import { SqliteOfficerStore } from './SqliteOfficerStore.js';
 import { SqliteDirectoryStore } from './SqliteDirectoryStore.js';
 import {
@@ -104,6 +105,7 @@ export class SqliteStorage implements Storage {
   readonly wallViews: SqliteWallViewStore;
   readonly officers: SqliteOfficerStore;
   readonly campaigns: SqliteCampaignStore;
+  readonly attempts: SqliteAttemptStore;
   readonly directory: SqliteDirectoryStore;
   #closed = false;
 
@@ -127,6 +129,7 @@ export class SqliteStorage implements Storage {
     this.wallViews = new SqliteWallViewStore(db);
     this.officers = new SqliteOfficerStore(db);
     this.campaigns = new SqliteCampaignStore(db);
+    this.attempts = new SqliteAttemptStore(db);
     this.directory = new SqliteDirectoryStore(db, this.changes);
   }
 

@@ -441,4 +441,20 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX changes_at ON changes(at);
     `,
   },
+  {
+    version: 17,
+    name: 'several server processes: rate-limit attempt counts shared in the database',
+    sql: `
+      -- Failed logins and enrolment-code redemptions counted per fixed window, for every process alike.
+      -- key_hash is a sha256 of the address or username: it is only compared.
+      CREATE TABLE rate_attempts (
+        scope        TEXT NOT NULL,
+        key_hash     TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        count        INTEGER NOT NULL,
+        PRIMARY KEY (scope, key_hash, window_start)
+      ) STRICT;
+      CREATE INDEX rate_attempts_window ON rate_attempts(scope, window_start);
+    `,
+  },
 ];
