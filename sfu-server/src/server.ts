@@ -193,7 +193,7 @@ export class CounterWatchServer {
       now: clock,
     });
     // One limiter for both enrolment endpoints: wrong codes count together.
-    const enrolments = new EnrolmentLimiter({ now: clock });
+    const enrolments = new EnrolmentLimiter({ store: storage.attempts, now: clock });
     this.#devices = new DeviceRegistry({
       store: storage.devices,
       audit: this.#audit,

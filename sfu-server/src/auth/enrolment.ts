@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, ENROLMENT_ALPHABET, ENROLMENT_CODE_LENGTH, type Clock } from '@counterwatch/shared';
+import type { AttemptStore } from '../storage/Storage.js';
+import { AttemptLimit } from './attempts.js';
 
 /**
  * One-time enrolment codes, the same for a counter's agent and a department
@@ -16,6 +18,8 @@ export function newEnrolmentCode(): string {
 }
 
 export interface EnrolmentLimiterOptions {
+  /** Where the counts live: shared by every process on the database. */
+  store: AttemptStore;
   now: Clock;
   /** Refused attempts allowed from one address per window. */
   maxFailures?: number;
@@ -24,37 +28,31 @@ export interface EnrolmentLimiterOptions {
 
 /**
  * Failed redemptions per client address, over both enrolment endpoints
- * (agents and devices), in this process. An attempt counts as failed before
- * it is checked and is given back if it succeeds, so parallel guesses cannot
- * all slip under the limit.
+ * (agents and devices), counted in the database so the limit holds across
+ * every process on it (fixed windows: see AttemptLimit). An attempt counts as
+ * failed before it is checked and is given back if it succeeds, so parallel
+ * guesses cannot all slip under the limit.
  */
 export class EnrolmentLimiter {
-  readonly #now: Clock;
-  readonly #max: number;
-  readonly #windowMs: number;
-  readonly #failures = new Map<string, number[]>();
+  readonly #limit: AttemptLimit;
 
   constructor(options: EnrolmentLimiterOptions) {
-    this.#now = options.now;
-    this.#max = options.maxFailures ?? 10;
-    this.#windowMs = options.windowMs ?? ENROLMENT_TTL_MS;
+    this.#limit = new AttemptLimit({
+      store: options.store,
+      scope: 'enrol-ip',
+      max: options.maxFailures ?? 10,
+      windowMs: options.windowMs ?? ENROLMENT_TTL_MS,
+      now: options.now,
+    });
   }
 
   /** Runs one redemption from `ip`; refused with 429 once the address has failed too often lately. */
   async attempt<T>(ip: string | null, redeem: () => Promise<T>): Promise<T> {
-    const key = ip ?? 'unknown';
-    const now = this.#now();
-    const recent = (this.#failures.get(key) ?? []).filter((at) => at > now - this.#windowMs);
-    if (recent.length >= this.#max) {
-      this.#failures.set(key, recent);
+    const taken = await this.#limit.take(ip ?? 'unknown');
+    if (!taken)
       throw new AppError('rate_limited', 'too many wrong enrolment codes; try again in a few minutes');
-    }
-    recent.push(now);
-    this.#failures.set(key, recent);
     const result = await redeem();
-    const index = recent.indexOf(now);
-    if (index >= 0) recent.splice(index, 1);
-    if (recent.length === 0) this.#failures.delete(key);
+    await this.#limit.giveBack(taken);
     return result;
   }
 }

@@ -57,7 +57,7 @@ describe('DirectoryService', () => {
       host: directory,
       logger,
       now: () => now,
-      limiter: new EnrolmentLimiter({ now: () => now, maxFailures: 3 }),
+      limiter: new EnrolmentLimiter({ store: storage.attempts, now: () => now, maxFailures: 3 }),
     });
   });
 

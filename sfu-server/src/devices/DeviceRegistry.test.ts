@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError, DEFAULT_OPENING_HOURS, EnrolmentCodeSchema, systemClock } from '@counterwatch/shared';
 import { AuditLog, type Actor } from '../audit/AuditLog.js';
 import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
+import { EnrolmentLimiter } from '../auth/enrolment.js';
 import { DeviceRegistry, ENROLMENT_TTL_MS } from './DeviceRegistry.js';
 
 const T0 = 1_700_000_000_000;
@@ -50,6 +51,7 @@ describe('DeviceRegistry', () => {
       },
       logger,
       now: () => now,
+      limiter: new EnrolmentLimiter({ store: storage.attempts, now: () => now }),
     });
   });
 

@@ -34,7 +34,7 @@ export interface DeviceRegistryOptions {
   now: Clock;
   codeTtlMs?: number;
   /** Shared with the counters' enrolment: wrong codes from one address are counted together. */
-  limiter?: EnrolmentLimiter;
+  limiter: EnrolmentLimiter;
 }
 
 export type DeviceAuthentication =
@@ -97,7 +97,7 @@ export class DeviceRegistry {
     this.#logger = options.logger.child({ module: 'devices' });
     this.#now = options.now;
     this.#codeTtlMs = options.codeTtlMs ?? ENROLMENT_TTL_MS;
-    this.#limiter = options.limiter ?? new EnrolmentLimiter({ now: options.now });
+    this.#limiter = options.limiter;
   }
 
   async list(): Promise<DeviceAdmin[]> {
