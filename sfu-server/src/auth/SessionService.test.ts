@@ -170,11 +170,14 @@ describe('SessionService', () => {
       ).resolves.toBeDefined();
     });
 
-    it('allows logins again once the failures are older than the window', async () => {
+    it('allows logins again once the window of the failures has closed', async () => {
+      // Fixed windows on multiples of the window length (the same in every process).
+      const windowStart = Math.ceil(T0 / (5 * 60_000)) * 5 * 60_000;
+      now = windowStart + 1000;
       for (let i = 0; i < 5; i++) await codeOf(service.login('alice', 'wrong', FROM));
-      now = T0 + 5 * 60_000 - 1;
+      now = windowStart + 5 * 60_000 - 1;
       expect(await codeOf(service.login('alice', PASSWORD, FROM))).toBe('rate_limited');
-      now = T0 + 5 * 60_000;
+      now = windowStart + 5 * 60_000;
       await expect(service.login('alice', PASSWORD, FROM)).resolves.toBeDefined();
     });
 
@@ -191,6 +194,69 @@ describe('SessionService', () => {
       await service.login('alice', PASSWORD, FROM); // the guesser's own account
       expect(await codeOf(service.login('v5', 'guess', FROM))).toBe('unauthenticated');
       expect(await codeOf(service.login('v6', 'guess', FROM))).toBe('rate_limited');
+    });
+
+    it('holds across processes on one database: counts, refusals and forgiveness are shared', async () => {
+      // A second handle on the same database, as another server process would open it.
+      const other = await SqliteStorage.create({ dataDir: dir, logger, now: systemClock });
+      try {
+        const elsewhere = new SessionService({
+          storage: other,
+          audit: new AuditLog({ store: other.audit, logger, now: () => now }),
+          logger,
+          now: () => now,
+        });
+        for (let i = 0; i < 3; i++) await codeOf(service.login('alice', 'wrong', FROM));
+        for (let i = 0; i < 2; i++) await codeOf(elsewhere.login('alice', 'wrong', FROM));
+        expect(await codeOf(service.login('alice', PASSWORD, FROM))).toBe('rate_limited');
+        expect(await codeOf(elsewhere.login('alice', PASSWORD, FROM))).toBe('rate_limited');
+        // Parallel guesses spread over both processes: exactly the maximum get a password check.
+        const fresh = { ip: '198.51.100.20', userAgent: null };
+        const results = await Promise.allSettled(
+          Array.from({ length: 12 }, (_, i) => (i % 2 ? elsewhere : service).login(`user${i}`, 'x', fresh)),
+        );
+        const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as AppError).code : 'ok'));
+        expect(codes.filter((c) => c === 'unauthenticated')).toHaveLength(5);
+        expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(7);
+        // A right password in one process forgives that username's failures in the other.
+        now += 6 * 60_000; // the window of alice's failures above has closed
+        const bob = { ip: '198.51.100.30', userAgent: null };
+        for (let i = 0; i < 4; i++)
+          expect(await codeOf(elsewhere.login('alice', 'wrong', { ...bob, ip: `203.0.113.${i}` }))).toBe(
+            'unauthenticated',
+          );
+        await service.login('alice', PASSWORD, bob);
+        for (let i = 0; i < 4; i++)
+          expect(await codeOf(elsewhere.login('alice', 'wrong', bob))).toBe('unauthenticated');
+        // 4 + 4 failures at alice, but only 4 since the right password.
+        await expect(elsewhere.login('alice', PASSWORD, bob)).resolves.toBeDefined();
+        await elsewhere.close();
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('stores addresses and usernames only hashed, and prunes closed windows', async () => {
+      for (let i = 0; i < 3; i++) await codeOf(service.login('alice', 'wrong', FROM));
+      const keys = () =>
+        storage.db
+          .prepare<[], { scope: string; key_hash: string; window_start: number }>(
+            'SELECT scope, key_hash, window_start FROM rate_attempts ORDER BY scope',
+          )
+          .all();
+      expect(keys().map((k) => k.scope)).toEqual(['login-ip', 'login-ip-user', 'login-user']);
+      for (const { key_hash } of keys()) {
+        expect(key_hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(key_hash).not.toContain('alice');
+      }
+      const before = keys()[0]!.window_start;
+      now += 5 * 60_000;
+      await codeOf(service.login('alice', 'wrong', FROM));
+      expect(keys().map((k) => k.window_start)).toEqual([
+        before + 5 * 60_000,
+        before + 5 * 60_000,
+        before + 5 * 60_000,
+      ]);
     });
 
     it('puts each login and failed login on record, and sums refused attempts up per address and window', async () => {
@@ -258,9 +324,8 @@ describe('SessionService', () => {
       await expect(strict.login('alice', PASSWORD, FROM)).resolves.toBeDefined();
     });
 
-    // BUG: SessionService.login checks the failure count before the (slow, async) password check
-    // and records failures only after it, so parallel attempts all pass the check: 10 concurrent
-    // wrong guesses all get a password check instead of at most 5 (the rest rate_limited).
+    // Each attempt is counted before the (slow, async) password check: of 10 concurrent wrong
+    // guesses at most 5 get a password check, the rest are rate_limited.
     it('limits concurrent guesses too', async () => {
       const results = await Promise.allSettled(
         Array.from({ length: 10 }, (_, i) => service.login('alice', `guess-${i}`, FROM)),

@@ -2,6 +2,7 @@ import { AppError, TypedEmitter, type User, type Clock } from '@counterwatch/sha
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { Storage, UserRecord } from '../storage/Storage.js';
+import { AttemptLimit } from './attempts.js';
 import { hashToken, randomSecret, verifyPassword } from './secrets.js';
 
 export interface AuthenticatedSession {
@@ -34,12 +35,11 @@ const THROTTLED_NAMES_KEPT = 10;
 /** Addresses whose refused attempts are being summed up at once; beyond it the oldest summary is written early. */
 const THROTTLED_ADDRESSES_KEPT = 10_000;
 
-interface Attempt {
-  at: number;
-  username: string;
-}
-
-/** Attempts the rate limit refused from one address in one window: one audit row when the window closes. */
+/**
+ * Attempts the rate limit refused from one address in one window: one audit row when the window closes.
+ * Kept per process (the counts that decide are in the database): it only sums up refusals, so with
+ * several processes an address refused by each gets one summary row from each.
+ */
 interface Throttled {
   from: number;
   last: number;
@@ -70,7 +70,10 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
   readonly #now: Clock;
   readonly #maxFailures: number;
   readonly #windowMs: number;
-  readonly #failures = new Map<string, Attempt[]>();
+  /** Failed logins per username, per address, and per address at each username (to forgive), in the database. */
+  readonly #byUsername: AttemptLimit;
+  readonly #byAddress: AttemptLimit;
+  readonly #byAddressAtName: AttemptLimit;
   readonly #throttled = new Map<string, Throttled>();
   #throttleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -83,6 +86,18 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     this.#now = options.now;
     this.#maxFailures = options.maxFailures ?? 5;
     this.#windowMs = options.failureWindowMs ?? 5 * 60_000;
+    const limit = (scope: string) =>
+      new AttemptLimit({
+        store: options.storage.attempts,
+        scope,
+        max: this.#maxFailures,
+        windowMs: this.#windowMs,
+        now: this.#now,
+      });
+    this.#byUsername = limit('login-user');
+    this.#byAddress = limit('login-ip');
+    // Never refuses: it counts only attempts both others took, so it stays within their maximum.
+    this.#byAddressAtName = limit('login-ip-user');
   }
 
   get ttlMs(): number {
@@ -101,14 +116,13 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     password: string,
     from: { ip: string | null; userAgent: string | null },
   ): Promise<{ cookieValue: string; session: AuthenticatedSession }> {
-    const keys = [`u:${username}`, `ip:${from.ip ?? '?'}`];
-    if (keys.some((k) => this.#recentFailures(k) >= this.#maxFailures)) {
+    const address = from.ip ?? '?';
+    const atName = `${address}\n${username}`;
+    // Count the attempt before the slow check, so parallel guesses cannot all slip under the limit.
+    if (!(await this.#takeAttempt(username, address, atName))) {
       this.#countThrottled(from.ip, username);
       throw new AppError('rate_limited', 'too many failed logins; try again in a few minutes');
     }
-    // Count the attempt before the slow check, so parallel guesses cannot all slip under the limit.
-    const attempt: Attempt = { at: this.#now(), username };
-    for (const k of keys) this.#recordFailure(k, attempt);
     const user = await this.#storage.findUserByUsername(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
@@ -121,8 +135,7 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     }
     // The right password forgives this username's failures, not the address's failures at other names:
     // logging into one's own account must not reset a guesser's count.
-    this.#failures.delete(keys[0] ?? '');
-    this.#forgive(keys[1] ?? '', username);
+    await this.#forgive(username, address, atName);
     await this.#audit.record({
       action: 'auth.login',
       actor: { userId: user.id, username: user.username, ip: from.ip },
@@ -175,29 +188,29 @@ export class SessionService extends TypedEmitter<SessionServiceEvents> {
     await this.#writeThrottled(Infinity);
   }
 
-  #recentFailures(key: string): number {
-    const since = this.#now() - this.#windowMs;
-    const list = (this.#failures.get(key) ?? []).filter((a) => a.at > since);
-    if (list.length === 0) this.#failures.delete(key);
-    else this.#failures.set(key, list);
-    return list.length;
-  }
-
-  #recordFailure(key: string, attempt: Attempt): void {
-    const list = this.#failures.get(key) ?? [];
-    list.push(attempt);
-    this.#failures.set(key, list.slice(-this.#maxFailures * 2));
-    if (this.#failures.size > 10_000) {
-      const oldest = this.#failures.keys().next().value;
-      if (oldest !== undefined) this.#failures.delete(oldest);
+  /** Counts one attempt for the username and the address, or none if either is at the maximum. */
+  async #takeAttempt(username: string, address: string, atName: string): Promise<boolean> {
+    const byUsername = await this.#byUsername.take(username);
+    if (!byUsername) return false;
+    if (!(await this.#byAddress.take(address))) {
+      await this.#byUsername.giveBack(byUsername);
+      return false;
     }
+    await this.#byAddressAtName.take(atName);
+    return true;
   }
 
-  /** Drops an address's failures at one username (its owner just proved the password). */
-  #forgive(key: string, username: string): void {
-    const list = (this.#failures.get(key) ?? []).filter((a) => a.username !== username);
-    if (list.length === 0) this.#failures.delete(key);
-    else this.#failures.set(key, list);
+  /**
+   * Forgets the username's failures, and the address's failures at this username only (this attempt's
+   * among them): what the address tried at other names still counts.
+   */
+  async #forgive(username: string, address: string, atName: string): Promise<void> {
+    await this.#byUsername.clear(username);
+    for (const window of await this.#byAddressAtName.clear(atName))
+      await this.#byAddress.giveBack(
+        { key: this.#byAddress.keyOf(address), windowStart: window.windowStart },
+        window.count,
+      );
   }
 
   #countThrottled(ip: string | null, username: string): void {
