@@ -153,6 +153,7 @@ export class CounterWatchServer {
     const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
     this.#officers = new OfficerService({
       store: storage.officers,
+      attempts: storage.attempts,
       audit: this.#audit,
       departmentExists: (id) => this.#directory.department(id) !== undefined,
       logger,

@@ -8,17 +8,20 @@ import {
   type UpdateOfficer,
 } from '@counterwatch/shared';
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
+import { AttemptLimit } from '../auth/attempts.js';
 import { hashPassword, verifyPassword } from '../auth/secrets.js';
 import type { Logger } from '../logger.js';
-import type { OfficerRecord, OfficerStore, ShiftRecord } from '../storage/Storage.js';
+import type { AttemptStore, OfficerRecord, OfficerStore, ShiftRecord } from '../storage/Storage.js';
 
 export interface OfficerServiceOptions {
   store: OfficerStore;
+  /** Where the wrong-PIN counts live: shared by every process on the database. */
+  attempts: AttemptStore;
   audit: AuditLog;
   departmentExists: (departmentId: string) => boolean;
   logger: Logger;
   now: Clock;
-  /** Wrong PINs allowed per panel and per badge within the window. */
+  /** Wrong PINs allowed per panel and per badge within the window (see `signIn`). */
   maxFailures?: number;
   failureWindowMs?: number;
 }
@@ -44,7 +47,8 @@ const ref = (o: OfficerRecord): OfficerRef => ({
  * (display name, badge number, PIN hashed like a password); an officer signs
  * in at their counter's panel with badge and PIN, and is then named on what
  * happens there. Wrong PINs are limited per panel and per badge, counted
- * before the slow check so parallel guesses cannot slip under the limit.
+ * before the slow check so parallel guesses cannot slip under the limit, and
+ * counted in the database so every process on it shares the limit.
  * Every change and every sign-in, failed sign-in and sign-out is on record
  * before it has effect.
  */
@@ -52,16 +56,23 @@ export class OfficerService {
   readonly #o: OfficerServiceOptions;
   readonly #logger: Logger;
   readonly #now: Clock;
-  readonly #maxFailures: number;
-  readonly #windowMs: number;
-  readonly #failures = new Map<string, number[]>();
+  /**
+   * Sign-in attempts per panel (`device:<id>`) and per badge (`badge:<department>:<badge>`), in one
+   * scope of the database's attempt counts (keys stored as sha256 only).
+   */
+  readonly #attempts: AttemptLimit;
 
   constructor(options: OfficerServiceOptions) {
     this.#o = options;
     this.#logger = options.logger.child({ module: 'officers' });
     this.#now = options.now;
-    this.#maxFailures = options.maxFailures ?? 5;
-    this.#windowMs = options.failureWindowMs ?? 5 * 60_000;
+    this.#attempts = new AttemptLimit({
+      store: options.attempts,
+      scope: 'officer-pin',
+      max: options.maxFailures ?? 5,
+      windowMs: options.failureWindowMs ?? 5 * 60_000,
+      now: options.now,
+    });
   }
 
   async list(departmentIds: string[] | null): Promise<Officer[]> {
@@ -149,20 +160,27 @@ export class OfficerService {
     return (await this.#o.store.onDutyAt(counterId, at))?.officer ?? null;
   }
 
-  /** Badge and PIN at the counter's panel; the officer is then on duty there (and nowhere else). */
+  /**
+   * Badge and PIN at the counter's panel; the officer is then on duty there (and nowhere else).
+   *
+   * Every attempt counts against the panel and the badge before the slow PIN check (so parallel
+   * guesses cannot all slip under the limit), and none is counted once either is at the maximum.
+   * Counts are per fixed window (the same in every process, see AttemptLimit) rather than over the
+   * last `failureWindowMs`: a throttled panel or badge is let in again when its window closes, which may
+   * be sooner than `failureWindowMs` after its last failure, and up to twice the maximum can get
+   * through around a window boundary.
+   */
   async signIn(
     panel: PanelDevice,
     badgeNumber: string,
     pin: string,
     ip: string | null,
   ): Promise<OfficerOnDuty> {
-    const keys = [`device:${panel.id}`, `badge:${panel.departmentId}:${badgeNumber}`];
-    if (keys.some((k) => this.#recent(k) >= this.#maxFailures)) {
+    const badgeKey = `badge:${panel.departmentId}:${badgeNumber}`;
+    if (!(await this.#takeAttempt(`device:${panel.id}`, badgeKey))) {
       this.#logger.warn({ deviceId: panel.id }, 'officer sign-in throttled');
       throw new AppError('rate_limited', 'too many wrong PINs; try again in a few minutes');
     }
-    const attempt = this.#now();
-    for (const k of keys) this.#fail(k, attempt);
     const found = await this.#o.store.byBadge(panel.departmentId, badgeNumber);
     const ok = await verifyPassword(pin, found?.pinHash ?? DUMMY_HASH);
     const actor: Actor = { userId: null, username: `device:${panel.id}`, ip };
@@ -179,8 +197,9 @@ export class OfficerService {
       // 403, not 401: the panel itself is authenticated (a 401 would send it back to enrolment).
       throw new AppError('forbidden', 'wrong badge number or PIN', { reason: 'officer_pin' });
     }
-    // The right PIN forgives this badge's failures, not the panel's failures at other badges.
-    this.#failures.delete(keys[1] ?? '');
+    // The right PIN forgives this badge's failures (from every panel and process), not the panel's:
+    // its count, this attempt included, stays until its window closes.
+    await this.#attempts.clear(badgeKey);
     await this.#o.audit.record({
       action: 'officer.sign_in',
       actor,
@@ -226,17 +245,14 @@ export class OfficerService {
     };
   }
 
-  #recent(key: string): number {
-    const since = this.#now() - this.#windowMs;
-    const kept = (this.#failures.get(key) ?? []).filter((at) => at > since);
-    if (kept.length === 0) this.#failures.delete(key);
-    else this.#failures.set(key, kept);
-    return kept.length;
-  }
-
-  #fail(key: string, at: number): void {
-    const list = this.#failures.get(key) ?? [];
-    list.push(at);
-    this.#failures.set(key, list);
+  /** Counts one attempt for the badge and the panel, or none if either is at the maximum. */
+  async #takeAttempt(panelKey: string, badgeKey: string): Promise<boolean> {
+    const byBadge = await this.#attempts.take(badgeKey);
+    if (!byBadge) return false;
+    if (!(await this.#attempts.take(panelKey))) {
+      await this.#attempts.giveBack(byBadge);
+      return false;
+    }
+    return true;
   }
 }
