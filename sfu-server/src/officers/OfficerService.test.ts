@@ -196,6 +196,18 @@ describe('OfficerService', { timeout: 60_000 }, () => {
     }
   });
 
+  it('a right PIN is not a failure: a panel signs officers in more often than the limit in one window', async () => {
+    await add();
+    now = W0 + 1000;
+    for (let i = 0; i < 8; i++) await officers.signIn(PANEL, 'CA-1234', '2468', null);
+    // The panel's count holds its failures only: four wrong PINs still leave one try.
+    for (let i = 0; i < 4; i++)
+      expect(await codeOf(officers.signIn(PANEL, 'CA-9999', '0000', null))).toBe('forbidden');
+    await officers.signIn(PANEL, 'CA-1234', '2468', null);
+    expect(await codeOf(officers.signIn(PANEL, 'CA-9999', '0000', null))).toBe('forbidden');
+    expect(await codeOf(officers.signIn(PANEL, 'CA-1234', '2468', null))).toBe('rate_limited');
+  });
+
   it('a disabled officer is signed out and cannot sign in', async () => {
     const officer = await add();
     await officers.signIn(PANEL, 'CA-1234', '2468', null);

@@ -8,7 +8,7 @@ import {
   type UpdateOfficer,
 } from '@counterwatch/shared';
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
-import { AttemptLimit } from '../auth/attempts.js';
+import { AttemptLimit, type TakenAttempt } from '../auth/attempts.js';
 import { hashPassword, verifyPassword } from '../auth/secrets.js';
 import type { Logger } from '../logger.js';
 import type { AttemptStore, OfficerRecord, OfficerStore, ShiftRecord } from '../storage/Storage.js';
@@ -177,7 +177,8 @@ export class OfficerService {
     ip: string | null,
   ): Promise<OfficerOnDuty> {
     const badgeKey = `badge:${panel.departmentId}:${badgeNumber}`;
-    if (!(await this.#takeAttempt(`device:${panel.id}`, badgeKey))) {
+    const panelAttempt = await this.#takeAttempt(`device:${panel.id}`, badgeKey);
+    if (!panelAttempt) {
       this.#logger.warn({ deviceId: panel.id }, 'officer sign-in throttled');
       throw new AppError('rate_limited', 'too many wrong PINs; try again in a few minutes');
     }
@@ -197,9 +198,11 @@ export class OfficerService {
       // 403, not 401: the panel itself is authenticated (a 401 would send it back to enrolment).
       throw new AppError('forbidden', 'wrong badge number or PIN', { reason: 'officer_pin' });
     }
-    // The right PIN forgives this badge's failures (from every panel and process), not the panel's:
-    // its count, this attempt included, stays until its window closes.
+    // The right PIN forgives this badge's failures (from every panel and process). The panel's
+    // failures stay until their window closes; this attempt, not a failure, is given back, so a
+    // busy shift change at one panel is never refused.
     await this.#attempts.clear(badgeKey);
+    await this.#attempts.giveBack(panelAttempt);
     await this.#o.audit.record({
       action: 'officer.sign_in',
       actor,
@@ -245,14 +248,12 @@ export class OfficerService {
     };
   }
 
-  /** Counts one attempt for the badge and the panel, or none if either is at the maximum. */
-  async #takeAttempt(panelKey: string, badgeKey: string): Promise<boolean> {
+  /** Counts one attempt for the badge and the panel (the panel's is returned), or none if either is at the maximum. */
+  async #takeAttempt(panelKey: string, badgeKey: string): Promise<TakenAttempt | undefined> {
     const byBadge = await this.#attempts.take(badgeKey);
-    if (!byBadge) return false;
-    if (!(await this.#attempts.take(panelKey))) {
-      await this.#attempts.giveBack(byBadge);
-      return false;
-    }
-    return true;
+    if (!byBadge) return undefined;
+    const byPanel = await this.#attempts.take(panelKey);
+    if (!byPanel) await this.#attempts.giveBack(byBadge);
+    return byPanel;
   }
 }
