@@ -6,7 +6,7 @@ import { eventually, firstReviewRow, launchChromium, login } from '../support/br
 import { asDevice, enrolDevice, openDevice, panelAction } from '../support/devices.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { testStack } from '../support/stack.js';
-import type { TestClock } from '../support/clock.js';
+import { wellInsideWindow, type TestClock } from '../support/clock.js';
 
 /**
  * Inspecting without loss, in Chromium: the draft is saved on the server as
@@ -229,8 +229,7 @@ describe('inspection end to end', () => {
     await device.locator('form.panel-officer').waitFor({ timeout: 30_000 });
     // The PIN limit counts in fixed 5-minute windows of the server's clock: guess well inside one, so the
     // wrong PINs and the refused right one below are counted in the same window.
-    const windowLeft = 5 * 60_000 - (clock.now() % (5 * 60_000));
-    if (windowLeft < 30_000) await new Promise((resolve) => setTimeout(resolve, windowLeft + 1000));
+    await wellInsideWindow(clock, 5 * 60_000, 30_000);
     const failed = auditCount(stack.dataDir, 'officer.sign_in_failed');
     for (let i = 0; i < 5; i++) {
       await signIn(device, 'CA-5678', `000${i}`);

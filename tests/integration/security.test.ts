@@ -8,6 +8,7 @@ import { adminEnv, auditCount, failAuditAppends, withDatabase } from '../support
 import { eventually } from '../support/browser.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { postEvents } from '../support/queue.js';
+import { wellInsideWindow, type TestClock } from '../support/clock.js';
 import { testStack } from '../support/stack.js';
 
 /** The audit rows of one action, oldest first, straight from the database. */
@@ -42,9 +43,10 @@ function auditRows(dataDir: string, action: string) {
 describe('login rate limit', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
+  let clock: TestClock;
 
   beforeAll(async () => {
-    ({ stack, cleanup } = await testStack('throttle', {
+    ({ stack, cleanup, clock } = await testStack('throttle', {
       departments: 1,
       countersPerDepartment: 1,
       serverEnv: { CW_RECORDING: 'false' },
@@ -60,6 +62,9 @@ describe('login rate limit', () => {
 
   it('a successful login of my own account does not reset the failures counted against my address', async () => {
     const mine = stack.createUser('attacker', ['auditor']);
+    // The limit counts in fixed 5-minute windows of the server's clock: this test's failures and the
+    // next test's refusals must fall in one.
+    await wellInsideWindow(clock, 5 * 60_000, 60_000);
     for (const victim of ['victim1', 'victim2', 'victim3', 'victim4']) {
       expect((await login(victim, 'guess-guess-guess')).status).toBe(401);
     }

@@ -33,3 +33,13 @@ export function clockAtInstant(target: number, machineNow = Date.now()): TestClo
 
 /** Where tests that are not about the time of day run: mid-morning, well inside the business day. */
 export const MID_MORNING = '10:30';
+
+/**
+ * Rate limits count in fixed windows of the server's clock (multiples of `windowMs`): waits, if
+ * needed, until at least `marginMs` of the current window is left, so a test's attempts that must be
+ * counted together fall in one window.
+ */
+export async function wellInsideWindow(clock: TestClock, windowMs: number, marginMs: number): Promise<void> {
+  const left = windowMs - (clock.now() % windowMs);
+  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 1_000));
+}
