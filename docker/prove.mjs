@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installPackages, missingPackages } from '../scripts/debian.mjs';
 import { defaultEngineDir, Engine, ensureBaseImages, log, run } from './lib/engine.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,16 +33,10 @@ const base = `http://127.0.0.1:${HTTP_PORT}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function ensurePackages() {
-  const wanted = ['docker.io', 'docker-compose', 'debootstrap'];
-  const absent = wanted.filter(
-    (p) =>
-      !fs.existsSync(`/var/lib/dpkg/info/${p}.list`) && !fs.existsSync(`/var/lib/dpkg/info/${p}:amd64.list`),
-  );
-  if (absent.length === 0) return;
-  log(`Installing Debian packages: ${absent.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', ...absent], { env });
+  const missing = missingPackages(['docker.io', 'docker-compose', 'debootstrap']);
+  if (missing.length === 0) return;
+  log(`Installing Debian packages: ${missing.join(' ')}`);
+  installPackages(missing);
 }
 
 /** Polls until `check` answers a value (not undefined), or fails after `ms` with what it last saw. */

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installPackages, missingPackages } from './debian.mjs';
 import { buildWorker, workerBinPath } from './mediasoup-worker.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,13 +83,6 @@ function run(cmd, args, options = {}) {
   }
 }
 
-function missingPackages(packages) {
-  return packages.filter((pkg) => {
-    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
-    return r.status !== 0 || !r.stdout.includes('install ok installed');
-  });
-}
-
 function ensureAptPackages() {
   if (process.platform !== 'linux' || spawnSync('dpkg-query', ['--version']).status !== 0) {
     process.stdout.write('Not a Debian system: install the packages listed in README.md yourself.\n');
@@ -98,12 +92,7 @@ function ensureAptPackages() {
   const missing = missingPackages(wanted);
   if (missing.length === 0) return;
   step(`Installing Debian packages: ${missing.join(' ')}`);
-  if (process.getuid?.() !== 0) {
-    throw new Error(`run as root, or install them first: sudo apt-get install -y ${missing.join(' ')}`);
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update'], { env });
-  run('apt-get', ['install', '-y', ...missing], { env });
+  installPackages(missing);
 }
 
 function lockHash() {
