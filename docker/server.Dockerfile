@@ -10,7 +10,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json .npmrc tsconfig.base.json tsconfig.json ./
-COPY scripts ./scripts
+# Only the worker's build scripts: a change to bootstrap must not invalidate the worker's compile layer.
+COPY scripts/mediasoup-worker.mjs scripts/mediasoup-subprojects.mjs ./scripts/
 COPY shared/package.json shared/
 COPY sfu-server/package.json sfu-server/
 COPY agent/package.json agent/
