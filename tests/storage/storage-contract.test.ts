@@ -793,6 +793,50 @@ describe.each(backends)('Storage on $name', (backend) => {
     expect(await storage.wallViews.create(user.id, body(v2.name), T0, 3)).toBe('name_taken');
   });
 
+  it("registers media nodes by heartbeat, keeps an admin's drain, and places counters compare-and-set", async () => {
+    const node = (name: string, load = 0, startedAt = T0) => ({
+      name,
+      url: `http://10.0.0.${name.length}:8080`,
+      capacity: 80,
+      load,
+      startedAt,
+    });
+    expect(await storage.nodes.heartbeat(node('m1'), T0)).toEqual({ draining: false });
+    expect(await storage.nodes.heartbeat(node('m2'), T0 + 1)).toEqual({ draining: false });
+    expect(await storage.nodes.setDraining('m1', true)).toBe(true);
+    expect(await storage.nodes.setDraining('nobody', true)).toBe(false);
+    // A heartbeat refreshes the node but never clears a drain: only an admin does.
+    expect(await storage.nodes.heartbeat(node('m1', 7, T0 + 5), T0 + 10)).toEqual({ draining: true });
+    expect(await storage.nodes.list()).toEqual([
+      { ...node('m1', 7, T0 + 5), draining: true, heartbeatAt: T0 + 10 },
+      { ...node('m2'), draining: false, heartbeatAt: T0 + 1 },
+    ]);
+    // Placement: the first placement wins, a move needs the placement it replaces.
+    expect(await storage.nodes.place('c1', 'm1', null, T0)).toBe(true);
+    expect(await storage.nodes.place('c1', 'm2', null, T0)).toBe(false);
+    expect(await storage.nodes.place('c1', 'm2', 'm3', T0)).toBe(false);
+    expect(await storage.nodes.placement('c1')).toBe('m1');
+    expect(await storage.nodes.place('c1', 'm2', 'm1', T0 + 1)).toBe(true);
+    expect(await storage.nodes.place('c2', 'm1', null, T0)).toBe(true);
+    expect(await storage.nodes.placement('c1')).toBe('m2');
+    expect(await storage.nodes.placement('none')).toBeUndefined();
+    expect(await storage.nodes.placements()).toEqual([
+      { counterId: 'c1', node: 'm2' },
+      { counterId: 'c2', node: 'm1' },
+    ]);
+    // Two processes placing one counter at once: exactly one wins.
+    const racers = await Promise.all(
+      ['m1', 'm2', 'm1', 'm2'].map((n) => storage.nodes.place('c3', n, null, T0)),
+    );
+    expect(racers.filter(Boolean)).toHaveLength(1);
+    // A node that stopped reporting is forgotten; its placements stay until replaced.
+    expect(await storage.nodes.prune(T0 + 5)).toBe(1);
+    expect((await storage.nodes.list()).map((n) => n.name)).toEqual(['m1']);
+    await storage.nodes.remove('m1');
+    expect(await storage.nodes.list()).toEqual([]);
+    expect(await storage.nodes.placement('c2')).toBe('m1');
+  });
+
   it('counts rate-limit attempts per window up to the maximum, gives back, clears and prunes', async () => {
     const W = 60_000;
     const take = (key: string, windowStart = T0, max = 3) =>

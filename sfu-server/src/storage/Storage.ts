@@ -285,6 +285,7 @@ export interface Storage {
   readonly campaigns: CampaignStore;
   readonly directory: DirectoryStore;
   readonly attempts: AttemptStore;
+  readonly nodes: NodeStore;
 
   /** A trivial query: the database answers (health checks). */
   ping(): Promise<void>;
@@ -308,6 +309,52 @@ export interface AttemptStore {
   clear(scope: string, key: string): Promise<{ windowStart: number; count: number }[]>;
   /** Deletes a scope's windows that started before `before`; how many went. */
   prune(scope: string, before: number): Promise<number>;
+}
+
+/** A media node as it last reported itself (see NodeStore). */
+export interface MediaNodeRow {
+  /** Its configured name (`CW_NODE_NAME`): a node restarted under the same name is the same node. */
+  name: string;
+  /** Where agents (and other processes) reach it: its http(s) base URL. */
+  url: string;
+  /** Counters it takes before placement prefers other nodes. */
+  capacity: number;
+  /** Agents publishing on it at its last heartbeat. */
+  load: number;
+  /** Set by an admin: no new counters, and its agents are moved away. */
+  draining: boolean;
+  startedAt: number;
+  heartbeatAt: number;
+}
+
+/**
+ * Media nodes and the counters placed on them, shared by every process on the database: the
+ * control side places, the nodes report. A node is alive while its heartbeat is recent; callers
+ * decide what "recent" is.
+ */
+export interface NodeStore {
+  /**
+   * Registers the node or refreshes its url, capacity, load and heartbeat (a new `startedAt`
+   * starts a new life); `draining` is left as an admin set it, and returned.
+   */
+  heartbeat(
+    node: Pick<MediaNodeRow, 'name' | 'url' | 'capacity' | 'load' | 'startedAt'>,
+    at: number,
+  ): Promise<{ draining: boolean }>;
+  /** A node that stops cleanly says so, so nothing waits for its heartbeat to age. */
+  remove(name: string): Promise<void>;
+  list(): Promise<MediaNodeRow[]>;
+  /** false when no node has that name. */
+  setDraining(name: string, draining: boolean): Promise<boolean>;
+  /** Forgets nodes whose last heartbeat is older than `before` (their placements stay until replaced). */
+  prune(before: number): Promise<number>;
+  placements(): Promise<{ counterId: string; node: string }[]>;
+  placement(counterId: string): Promise<string | undefined>;
+  /**
+   * Places a counter on `node` only if its placement is still `expected` (null: none), so two
+   * processes placing one counter at once agree on one node: true when this call placed it.
+   */
+  place(counterId: string, node: string, expected: string | null, at: number): Promise<boolean>;
 }
 
 /** The staffing advisor's declared campaigns. */

@@ -50,6 +50,7 @@ import {
 import { alertFromRow, alertUpdate, type AlertRow } from '../rows/alertRows.js';
 import { PgCampaignStore } from './PgCampaignStore.js';
 import { PgAttemptStore } from './PgAttemptStore.js';
+import { PgNodeStore } from './PgNodeStore.js';
 import { PgWallViewStore } from './PgWallViewStore.js';
 import {
   PgInspectionStore,
@@ -110,6 +111,7 @@ export class PgStorage implements Storage {
   readonly wallViews: PgWallViewStore;
   readonly campaigns: PgCampaignStore;
   readonly attempts: PgAttemptStore;
+  readonly nodes: PgNodeStore;
   readonly directory: PgDirectoryStore;
   readonly officers: PgOfficerStore;
   #closed = false;
@@ -132,6 +134,7 @@ export class PgStorage implements Storage {
     this.wallViews = new PgWallViewStore(db);
     this.campaigns = new PgCampaignStore(db);
     this.attempts = new PgAttemptStore(db);
+    this.nodes = new PgNodeStore(db);
     this.directory = new PgDirectoryStore(db, this.changes);
     this.officers = new PgOfficerStore(db);
   }

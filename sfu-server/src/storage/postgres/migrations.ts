@@ -418,4 +418,28 @@ export const PG_MIGRATIONS: Migration[] = [
       CREATE INDEX rate_attempts_window ON rate_attempts(scope, window_start);
     `,
   },
+  {
+    version: 18,
+    name: 'media nodes: their heartbeats and the counters placed on them',
+    sql: `
+      -- One row per media node, refreshed by its heartbeat; draining is set by an admin.
+      CREATE TABLE media_nodes (
+        name         TEXT PRIMARY KEY,
+        url          TEXT NOT NULL,
+        capacity     INTEGER NOT NULL,
+        load         INTEGER NOT NULL,
+        draining     BOOLEAN NOT NULL DEFAULT FALSE,
+        started_at   BIGINT NOT NULL,
+        heartbeat_at BIGINT NOT NULL
+      );
+      -- Which node a counter's agent publishes to; it outlives the node (a placement on a node that
+      -- is gone is replaced when the agent next says hello).
+      CREATE TABLE counter_placements (
+        counter_id TEXT PRIMARY KEY,
+        node       TEXT NOT NULL,
+        placed_at  BIGINT NOT NULL
+      );
+      CREATE INDEX counter_placements_node ON counter_placements(node);
+    `,
+  },
 ];

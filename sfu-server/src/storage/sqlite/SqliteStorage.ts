@@ -40,6 +40,7 @@ import { SqliteDeviceStore } from './SqliteDeviceStore.js';
 import { SqliteWallViewStore } from './SqliteWallViewStore.js';
 import { SqliteCampaignStore } from './SqliteCampaignStore.js';
 import { SqliteAttemptStore } from './SqliteAttemptStore.js';
+import { SqliteNodeStore } from './SqliteNodeStore.js';
 import { SqliteOfficerStore } from './SqliteOfficerStore.js';
 import { SqliteDirectoryStore } from './SqliteDirectoryStore.js';
 import {
@@ -106,6 +107,7 @@ export class SqliteStorage implements Storage {
   readonly officers: SqliteOfficerStore;
   readonly campaigns: SqliteCampaignStore;
   readonly attempts: SqliteAttemptStore;
+  readonly nodes: SqliteNodeStore;
   readonly directory: SqliteDirectoryStore;
   #closed = false;
 
@@ -130,6 +132,7 @@ export class SqliteStorage implements Storage {
     this.officers = new SqliteOfficerStore(db);
     this.campaigns = new SqliteCampaignStore(db);
     this.attempts = new SqliteAttemptStore(db);
+    this.nodes = new SqliteNodeStore(db);
     this.directory = new SqliteDirectoryStore(db, this.changes);
   }
 
