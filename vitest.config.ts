@@ -40,9 +40,10 @@ const ON_POSTGRES = [
   'fuzz',
   // PostgreSQL only: several server processes on one database.
   'multi-process',
+  'media-nodes',
 ];
 /** Files that need PostgreSQL: not in the SQLite project. */
-const POSTGRES_ONLY = ['multi-process'];
+const POSTGRES_ONLY = ['multi-process', 'media-nodes'];
 export default defineConfig({
   test: {
     projects: [

@@ -233,7 +233,8 @@ export class CounterAgent {
       audio: source.audio.kind === 'none' ? null : srtpKey(),
     };
     const { targets } = await api.requestPublishPlain({ videoCodec: this.#config.codec, keys });
-    const host = this.#config.serverUrl.hostname.replace(/^\[|\]$/g, '');
+    // RTP goes where the socket went: the media node the counter is placed on, or the one server.
+    const host = this.#link.host;
     const resolve = (t: IngestTarget, key: string): SendTarget => ({ ...t, host: t.host ?? host, key });
     const [grid, focus] = welcome.renditions;
     if (!grid || !focus) throw new Error('server sent no renditions');

@@ -291,6 +291,11 @@ export class Stack {
     );
   }
 
+  /** Runs `counterwatch-admin NOUN VERB …` on this stack's data directory and database; its stdout. */
+  admin(noun: string, verb: string, args: string[] = []): string {
+    return runAdmin([noun, verb, '--data-dir', this.dataDir, ...args], this.#serverEnv);
+  }
+
   /** Creates the account, or gives an existing one a new password; returns the password. */
   ensureUser(username: string, roles: string[], departments?: string[], name?: string): string {
     try {

@@ -15,6 +15,7 @@ import {
 } from '@counterwatch/shared';
 import { AccountService } from './accounts/AccountService.js';
 import { AuditLog, type Actor } from './audit/AuditLog.js';
+import { NodeAdmin } from './nodes/NodeAdmin.js';
 import { createRootLogger } from './logger.js';
 import { isPostgresUrl, openStorage } from './storage/open.js';
 import { BackupError, backupPostgres, backupSqlite, restorePostgres, restoreSqlite } from './ops/backup.js';
@@ -33,6 +34,8 @@ import { BackupError, backupPostgres, backupSqlite, restorePostgres, restoreSqli
  *   counterwatch-admin department key --data-dir DIR --department ID   (prints a new queue-system API key once)
  *   counterwatch-admin database backup --data-dir DIR --out FILE   (SQLite online backup, or pg_dump; prints the audit anchor it holds)
  *   counterwatch-admin database restore --data-dir DIR --from FILE [--force] [--anchor SEQ:HASH]   (server stopped)
+ *   counterwatch-admin node list --data-dir DIR   (media nodes: alive, load, placed counters, draining)
+ *   counterwatch-admin node drain|undrain --data-dir DIR --node NAME   (move its counters away for maintenance, or take it back)
  */
 /** The installation's clock (CW_CLOCK_OFFSET_MS, as the server's). */
 const now = offsetClock(clockOffsetFromEnv(process.env));
@@ -44,7 +47,9 @@ const USAGE = `usage:
   counterwatch-admin department key --data-dir DIR --department ID
   counterwatch-admin audit verify --data-dir DIR [--anchor SEQ:HASH]
   counterwatch-admin database backup --data-dir DIR --out FILE
-  counterwatch-admin database restore --data-dir DIR --from FILE [--force] [--anchor SEQ:HASH]`;
+  counterwatch-admin database restore --data-dir DIR --from FILE [--force] [--anchor SEQ:HASH]
+  counterwatch-admin node list --data-dir DIR
+  counterwatch-admin node drain|undrain --data-dir DIR --node NAME`;
 
 /** `user add` for a username that is taken: scripts can tell it from other failures. */
 const EXIT_EXISTS = 3;
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       from: { type: 'string' },
       force: { type: 'boolean' },
+      node: { type: 'string' },
     },
     strict: true,
   });
@@ -141,6 +147,28 @@ async function main(): Promise<void> {
       const counterId = check('--counter', DepartmentIdSchema, values.counter);
       process.stdout.write(`${await accounts.rotateCounterToken(actor, counterId)}\n`);
       return;
+    }
+    if (noun === 'node') {
+      const nodes = new NodeAdmin({
+        store: storage.nodes,
+        audit: new AuditLog({ store: storage.audit, logger, now }),
+        now,
+      });
+      if (verb === 'list') {
+        for (const n of await nodes.list())
+          process.stdout.write(
+            `${n.name}\t${n.alive ? 'alive' : 'silent'}${n.draining ? ',draining' : ''}\t${n.url}\tagents ${n.load}\tplaced ${n.placed}/${n.capacity}\n`,
+          );
+        return;
+      }
+      if (verb === 'drain' || verb === 'undrain') {
+        const name = check('--node', z.string().min(1).max(64), values.node);
+        await nodes.setDraining(actor, name, verb === 'drain');
+        process.stdout.write(
+          `${name}: ${verb === 'drain' ? 'draining; its counters move to other nodes' : 'back in service'}\n`,
+        );
+        return;
+      }
     }
     if (noun === 'department' && verb === 'key') {
       const departmentId = check('--department', DepartmentIdSchema, values.department);

@@ -33,6 +33,36 @@ describe('loadConfig', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('runs as one process by default, and as control or media node only on PostgreSQL', () => {
+    const single = loadConfig({ ...BASE, CW_HTTP_PORT: '8081', CW_WORKERS: '2' });
+    expect(single.role).toBe('all');
+    expect(single.node).toEqual({
+      name: `${os.hostname()}-8081`.replace(/[^A-Za-z0-9._-]/g, '-'),
+      url: null,
+      capacity: 80,
+    });
+    expect(configError({ ...BASE, CW_ROLE: 'media' }).setting).toBe('CW_ROLE');
+    expect(configError({ ...BASE, CW_ROLE: 'edge' }).setting).toBe('CW_ROLE');
+    const pg = { ...BASE, CW_DATABASE_URL: 'postgres://cw@db/cw' };
+    const media = loadConfig({
+      ...pg,
+      CW_ROLE: 'media',
+      CW_NODE_NAME: 'hanoi-media-1',
+      CW_NODE_URL: 'https://media1.cw.example.vn:8443',
+      CW_NODE_CAPACITY: '120',
+    });
+    expect(media.role).toBe('media');
+    expect(media.node).toEqual({
+      name: 'hanoi-media-1',
+      url: new URL('https://media1.cw.example.vn:8443'),
+      capacity: 120,
+    });
+    expect(loadConfig({ ...pg, CW_ROLE: 'control' }).role).toBe('control');
+    expect(configError({ ...pg, CW_NODE_NAME: 'a b' }).setting).toBe('CW_NODE_NAME');
+    expect(configError({ ...pg, CW_NODE_URL: 'ws://x' }).setting).toBe('CW_NODE_URL');
+    expect(configError({ ...pg, CW_NODE_CAPACITY: '0' }).setting).toBe('CW_NODE_CAPACITY');
+  });
+
   it('fills in the defaults', () => {
     const config = loadConfig(BASE);
     expect(config.http).toEqual({ host: '0.0.0.0', port: 8080 });

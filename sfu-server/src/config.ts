@@ -36,6 +36,14 @@ export interface ServerConfig {
   trustProxy: string[];
   /** An inspection still open this long is ended automatically. */
   inspectionMaxMs: number;
+  /**
+   * `CW_ROLE`: `all` (one process does everything: the default), `control` (consoles, queue
+   * ingest, placement; agents are sent on to media nodes) or `media` (takes the agents placed on
+   * it). `control` and `media` share one PostgreSQL.
+   */
+  role: ServerRole;
+  /** This process as a media node (roles `all` and `media`); its url null = found after listening. */
+  node: { name: string; url: URL | null; capacity: number };
   /** `CW_METRICS_TOKEN`: the bearer token a Prometheus scraper presents at /metrics; null = admin sessions only. */
   metricsToken: string | null;
   media: {
@@ -75,6 +83,9 @@ export interface ServerConfig {
     minFreeBytes: number;
   };
 }
+
+export const SERVER_ROLES = ['all', 'control', 'media'] as const;
+export type ServerRole = (typeof SERVER_ROLES)[number];
 
 export class ConfigError extends Error {
   constructor(
@@ -235,14 +246,52 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     throw new ConfigError('CW_DIRECTORY_FILE', `${directoryFile} does not exist`);
   }
 
+  const httpPort = parse(
+    'CW_HTTP_PORT',
+    z.coerce.number().int().min(0).max(65535),
+    read(env, 'CW_HTTP_PORT') ?? '8080',
+  );
+  const databaseUrl = parseDatabaseUrl(read(env, 'CW_DATABASE_URL'));
+  const role = parse(
+    'CW_ROLE',
+    z.enum(SERVER_ROLES, { error: 'must be all, control or media' }),
+    read(env, 'CW_ROLE') ?? 'all',
+  );
+  if (role !== 'all' && databaseUrl === null) {
+    throw new ConfigError(
+      'CW_ROLE',
+      `${role} shares the province's PostgreSQL with the other processes: set CW_DATABASE_URL`,
+    );
+  }
+
   return {
+    role,
+    node: {
+      name: parse(
+        'CW_NODE_NAME',
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+          error: 'must be 1–64 letters, digits, dots, dashes or underscores',
+        }),
+        read(env, 'CW_NODE_NAME') ?? `${os.hostname()}-${httpPort}`.replace(/[^A-Za-z0-9._-]/g, '-'),
+      ),
+      url: (() => {
+        const url = read(env, 'CW_NODE_URL');
+        return url === undefined
+          ? null
+          : new URL(
+              parse('CW_NODE_URL', z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }), url),
+            );
+      })(),
+      capacity: parse(
+        'CW_NODE_CAPACITY',
+        z.coerce.number().int().min(1).max(100_000),
+        // bench:record: about 40 recorded counters per core on this class of machine.
+        read(env, 'CW_NODE_CAPACITY') ?? String(40 * workers),
+      ),
+    },
     http: {
       host: read(env, 'CW_HTTP_HOST') ?? '0.0.0.0',
-      port: parse(
-        'CW_HTTP_PORT',
-        z.coerce.number().int().min(0).max(65535),
-        read(env, 'CW_HTTP_PORT') ?? '8080',
-      ),
+      port: httpPort,
     },
     publicUrl: new URL(publicUrl),
     allowedOrigins: [
@@ -260,7 +309,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
         ),
     ],
     dataDir,
-    databaseUrl: parseDatabaseUrl(read(env, 'CW_DATABASE_URL')),
+    databaseUrl,
     consoleDir,
     logLevel: parse(
       'CW_LOG_LEVEL',

@@ -51,6 +51,8 @@ import { OfficerService } from './officers/OfficerService.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
+import { NodeRegistry } from './nodes/NodeRegistry.js';
+import { PlacementService } from './nodes/PlacementService.js';
 import { DeviceCommands } from './queue/DeviceCommands.js';
 import type { MetricsResult } from './queue/metrics.js';
 import { QueueService } from './queue/QueueService.js';
@@ -126,6 +128,8 @@ export class CounterWatchServer {
   readonly #app: express.Express;
   readonly #http: http.Server;
   readonly #wss: WebSocketServer;
+  readonly #placement: PlacementService | null;
+  #node: NodeRegistry | undefined;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -243,12 +247,24 @@ export class CounterWatchServer {
       activeAlerts: (ids) => this.#alerts.active(ids),
     };
 
+    // One process (`all`) takes every agent itself; control and media processes place them on nodes.
+    this.#placement =
+      config.role === 'all'
+        ? null
+        : new PlacementService({
+            store: storage.nodes,
+            departmentOf: (id) => this.#directory.counterOnRecord(id)?.departmentId,
+            self: config.role === 'media' ? config.node.name : null,
+            now: clock,
+            logger,
+          });
     const clientAddress = upgradeClientAddress(config.trustProxy);
     this.#agents = new AgentGateway({
       logger,
       clientAddress,
       host: {
         authenticate: (counterId, token) => this.#directory.authenticateCounter(counterId, token),
+        place: async (counter, avoid) => (this.#placement ? this.#placement.place(counter, avoid) : null),
         welcome: () => ({
           renditions: [config.media.renditions.grid, config.media.renditions.focus],
           audioBitrateKbps: config.media.audioBitrateKbps,
@@ -490,7 +506,27 @@ export class CounterWatchServer {
     await this.#inspections.resume();
     this.#reportSchedule.start();
     const address = this.#http.address() as AddressInfo;
-    this.#logger.info({ host: address.address, port: address.port }, 'listening');
+    if (this.#config.role === 'media') {
+      const { node, media } = this.#config;
+      this.#node = await NodeRegistry.create({
+        store: this.#storage.nodes,
+        identity: {
+          ...node,
+          url:
+            node.url ??
+            new URL(
+              `http://${media.announcedIp.includes(':') ? `[${media.announcedIp}]` : media.announcedIp}:${address.port}`,
+            ),
+        },
+        load: () => this.#agents.connectionCount,
+        now: this.#clock,
+        logger: this.#logger,
+      });
+      this.#node.on('draining', (draining) => {
+        if (draining) this.#agents.moveAll(200);
+      });
+    }
+    this.#logger.info({ host: address.address, port: address.port, role: this.#config.role }, 'listening');
     return address;
   }
 
@@ -498,6 +534,8 @@ export class CounterWatchServer {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#statsTimer);
+      // Deregistered first, so the agents it is about to drop are placed elsewhere at once.
+      await this.#node?.close();
       this.#changes.close();
       this.#leadership.close();
       this.#inspections.close();

@@ -36,7 +36,6 @@ export class LoadPublisher {
   readonly #links: CounterLink[] = [];
   readonly #startedAt = performance.now();
   /** Where targets without a host of their own are: the host the counters connected to. */
-  readonly #serverHost: string;
   #welcome: AgentWelcome | undefined;
   #fps: number | null = null;
   #sampleTimer: ReturnType<typeof setInterval> | undefined;
@@ -45,7 +44,6 @@ export class LoadPublisher {
   private constructor(fanout: RtpFanout, options: LoadPublisherOptions) {
     this.#logger = options.logger.child({ module: 'load-publisher' });
     this.#fanout = fanout;
-    this.#serverHost = options.serverUrl.hostname.replace(/^\[|\]$/g, '');
     this.#encoder = new FfmpegSupervisor({
       prepare: () => this.#encoderArgs(),
       redact: (args) => [...args],
@@ -139,7 +137,7 @@ export class LoadPublisher {
         // A server that takes no sound from this counter gives no audio target.
         if (!target) continue;
         this.#fanout.set(entry.counterId, track, {
-          host: target.host ?? this.#serverHost,
+          host: target.host ?? entry.link.host,
           port: target.port,
           ssrc: target.ssrc,
           payloadType: target.payloadType,

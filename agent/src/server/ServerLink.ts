@@ -56,6 +56,13 @@ export class ServerLink extends TypedEmitter<ServerLinkEvents> {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #silenceTimer: ReturnType<typeof setTimeout> | undefined;
   #welcome: AgentWelcome | undefined;
+  /** The media node the control side sent us to; undefined = the configured server (home). */
+  #node: { name: string; url: URL } | undefined;
+  /** Nodes we could not reach or just lost, told to the next hello so placement looks elsewhere. */
+  readonly #avoid = new Set<string>();
+  /** Redirects followed since the last ready: a loop between nodes must not spin. */
+  #redirects = 0;
+  #redirecting = false;
   #stopped = false;
 
   constructor(options: ServerLinkOptions) {
@@ -97,8 +104,23 @@ export class ServerLink extends TypedEmitter<ServerLinkEvents> {
     this.#peer?.close();
   }
 
+  /** The server this link says hello to now: its media node, or the configured server. */
+  get url(): URL {
+    return this.#node?.url ?? this.#options.serverUrl;
+  }
+
+  /** The host part of `url`, as RTP is sent to it (IPv6 without brackets). */
+  get host(): string {
+    return this.url.hostname.replace(/^\[|\]$/g, '');
+  }
+
+  /** The media node this agent publishes to, when the server placed it on one. */
+  get node(): string | undefined {
+    return this.#node?.name;
+  }
+
   #connect(): void {
-    const url = new URL('/ws/agent', this.#options.serverUrl);
+    const url = new URL('/ws/agent', this.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(url, { ca: this.#ca, handshakeTimeout: 10_000, maxPayload: 4 * 1024 * 1024 });
     this.#ws = ws;
@@ -135,6 +157,27 @@ export class ServerLink extends TypedEmitter<ServerLinkEvents> {
       this.#peer = undefined;
       if (wasReady) this.emit('disconnected', reason);
       if (this.#stopped) return;
+      if (this.#redirecting) {
+        this.#redirecting = false;
+        this.#connect();
+        return;
+      }
+      const node = this.#node;
+      if (node) {
+        // Back to the control side to be placed again: at once when the node sent us away or had
+        // been serving us (it died: another node takes over), after the backoff otherwise.
+        this.#node = undefined;
+        if (code !== AGENT_CLOSE.moved) this.#avoid.add(node.name);
+        if (this.#avoid.size > 8) this.#avoid.delete(this.#avoid.values().next().value ?? '');
+        if (wasReady || code === AGENT_CLOSE.moved) {
+          this.#logger.warn(
+            { node: node.name, code, reason },
+            'lost the media node, asking to be placed again',
+          );
+          this.#reconnectTimer = setTimeout(() => this.#connect(), 0);
+          return;
+        }
+      }
       this.#scheduleReconnect(code, reason);
     });
   }
@@ -148,8 +191,15 @@ export class ServerLink extends TypedEmitter<ServerLinkEvents> {
         token: this.#options.token,
         publisher: this.#options.publisher,
         agentVersion: this.#options.agentVersion,
+        ...(this.#avoid.size > 0 ? { avoid: [...this.#avoid] } : {}),
       });
       if (peer.closed) return;
+      if (welcome.redirect) {
+        this.#followRedirect(welcome.redirect);
+        return;
+      }
+      this.#redirects = 0;
+      this.#avoid.clear();
       this.#backoff.reset();
       this.#api = api;
       this.#welcome = welcome;
@@ -159,6 +209,22 @@ export class ServerLink extends TypedEmitter<ServerLinkEvents> {
       this.#logger.error({ reason: error instanceof Error ? error.message : String(error) }, 'hello refused');
       // The server closes the socket after refusing; the close handler reconnects.
     }
+  }
+
+  #followRedirect(redirect: { node: string; url: string }): void {
+    this.#redirects += 1;
+    if (this.#redirects > 4) {
+      // Nodes disagreeing about placement: start again from home, after the backoff.
+      this.#logger.error({ node: redirect.node }, 'too many redirects between media nodes');
+      this.#redirects = 0;
+      this.#node = undefined;
+      this.#ws?.close(1000, 'too many redirects');
+      return;
+    }
+    this.#logger.info({ node: redirect.node }, 'placed on a media node');
+    this.#node = { name: redirect.node, url: new URL(redirect.url) };
+    this.#redirecting = true;
+    this.#ws?.close(1000, 'redirected');
   }
 
   #onNotification(notification: IncomingNotification<ServerToAgent>): void {

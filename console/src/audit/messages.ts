@@ -19,6 +19,7 @@ export const OBJECT_TYPES = [
   'device',
   'consumer',
   'directory',
+  'node',
 ] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
@@ -116,6 +117,7 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.object.department': 'Department',
   'audit.object.device': 'Device',
   'audit.object.directory': 'Directory',
+  'audit.object.node': 'Media node',
   'audit.object.consumer': 'Live stream',
   'audit.track.grid': 'tile on the wall',
   'audit.track.focus': 'enlarged view',
@@ -185,4 +187,6 @@ export const auditEn: Record<keyof typeof auditVi, string> = {
   'audit.action.staffing.advise': 'Generated staffing advice',
   'audit.action.campaign.declare': 'Declared a campaign (expected extra demand)',
   'audit.action.campaign.withdraw': 'Withdrew a campaign',
+  'audit.action.node.drain': 'Took a media node out of service (its counters moved)',
+  'audit.action.node.undrain': 'Put a media node back in service',
 };

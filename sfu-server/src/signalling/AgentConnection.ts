@@ -28,6 +28,11 @@ import { keepAlive, socketPeer } from './socketPeer.js';
 /** What an agent connection needs from the server, supplied by its gateway. */
 export interface AgentConnectionHost {
   authenticate(counterId: string, token: string): Counter | undefined;
+  /**
+   * Where the counter publishes: null = here, or the media node its agent is sent on to
+   * (`avoid`: nodes the agent could not reach). Throws when no node can take it.
+   */
+  place(counter: Counter, avoid: readonly string[]): Promise<{ node: string; url: string } | null>;
   welcome(): Pick<
     AgentWelcome,
     'renditions' | 'audioBitrateKbps' | 'keyframeIntervalSeconds' | 'heartbeatIntervalMs' | 'serverTime'
@@ -177,6 +182,24 @@ export class AgentConnection extends TypedEmitter<AgentConnectionEvents> {
       this.emit('refused', data.counterId);
       setTimeout(() => this.close(AGENT_CLOSE.authFailed, 'authentication failed'), 50);
       throw new AppError('unauthenticated', 'unknown counter or wrong token');
+    }
+    const redirect = await this.#host.place(counter, data.avoid ?? []).catch((error: unknown) => {
+      setTimeout(() => this.close(AGENT_CLOSE.serverShutdown, 'no media node available'), 50);
+      throw error;
+    });
+    if (this.#closed) throw new AppError('closed', 'connection closed');
+    if (redirect) {
+      // Answered, not adopted: the agent takes its media (and its queue events) to that node. It
+      // closes this socket itself; ours closes it if it lingers.
+      this.#logger.info({ counterId: counter.id, node: redirect.node }, 'agent sent on to its media node');
+      clearTimeout(this.#helloTimer);
+      this.#helloTimer = setTimeout(() => this.close(AGENT_CLOSE.moved, 'redirected'), 5_000);
+      return {
+        sessionId: this.id,
+        counter: { id: counter.id, departmentId: counter.departmentId, name: counter.name },
+        ...this.#host.welcome(),
+        redirect,
+      };
     }
     clearTimeout(this.#helloTimer);
     this.#counter = counter;

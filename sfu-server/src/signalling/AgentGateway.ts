@@ -84,6 +84,20 @@ export class AgentGateway extends TypedEmitter<AgentGatewayEvents> {
     this.#byCounter.get(counterId)?.close(AGENT_CLOSE.revoked, reason);
   }
 
+  /**
+   * Sends every agent here to be placed again (this node is draining), one every `spacingMs`, so the
+   * nodes taking them over see a trickle of hellos rather than a storm.
+   */
+  moveAll(spacingMs: number): void {
+    const connections = [...this.#byCounter.values()];
+    this.#logger.info({ agents: connections.length }, 'moving agents off this node');
+    connections.forEach((c, i) => {
+      setTimeout(() => {
+        if (!this.#closed) c.close(AGENT_CLOSE.moved, 'media node draining');
+      }, i * spacingMs).unref();
+    });
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -58,6 +58,9 @@ export const AuditActionSchema = z.enum([
   'staffing.advise',
   'campaign.declare',
   'campaign.withdraw',
+  /** An IT officer took a media node out of service (its agents move to other nodes) or back in. */
+  'node.drain',
+  'node.undrain',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

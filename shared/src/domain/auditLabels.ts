@@ -60,6 +60,8 @@ export const AUDIT_ACTION_LABELS_VI: Record<AuditAction, string> = {
   'staffing.advise': 'Lập đề xuất bố trí quầy',
   'campaign.declare': 'Khai báo đợt cao điểm',
   'campaign.withdraw': 'Hủy đợt cao điểm',
+  'node.drain': 'Ngừng nhận quầy trên máy chủ media (chuyển quầy sang máy khác)',
+  'node.undrain': 'Cho máy chủ media nhận quầy trở lại',
 };
 
 const LIVE_STREAM_VI = 'Luồng xem trực tiếp';
@@ -76,6 +78,7 @@ export const AUDIT_OBJECT_LABELS_VI: Record<string, string> = {
   department: 'Đơn vị',
   device: 'Thiết bị',
   directory: 'Danh bạ',
+  node: 'Máy chủ media',
   consumer: LIVE_STREAM_VI,
 };
 

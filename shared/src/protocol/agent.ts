@@ -27,6 +27,11 @@ export const AgentHelloSchema = z.object({
   token: z.string().min(16).max(512),
   publisher: PublisherKindSchema,
   agentVersion: z.string().max(40),
+  /**
+   * Media nodes this agent could not reach or just lost (by name): placement looks elsewhere for
+   * it, so an agent whose node died is placed again at once instead of after the node's heartbeat ages.
+   */
+  avoid: z.array(z.string().min(1).max(64)).max(8).optional(),
 });
 
 export const AgentWelcomeSchema = z.object({
@@ -38,6 +43,11 @@ export const AgentWelcomeSchema = z.object({
   keyframeIntervalSeconds: z.number().positive(),
   heartbeatIntervalMs: z.number().int().positive(),
   serverTime: EpochMsSchema,
+  /**
+   * The counter is placed on another media node: the agent says hello there instead (and does
+   * nothing else on this socket). Absent when this server takes the counter's media itself.
+   */
+  redirect: z.object({ node: z.string().min(1).max(64), url: z.url({ protocol: /^https?$/ }) }).optional(),
 });
 export type AgentWelcome = z.infer<typeof AgentWelcomeSchema>;
 
@@ -118,6 +128,8 @@ export const AGENT_CLOSE = {
   authFailed: 4401,
   unsupportedVersion: 4426,
   superseded: 4409,
+  /** Its media node is draining: say hello to the control side again (at once) to be placed elsewhere. */
+  moved: 4307,
   revoked: 4403,
   serverShutdown: 4503,
 } as const;

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OverviewSchema } from '@counterwatch/shared';
+import type { ManagedProcess, Stack } from '@counterwatch/demo';
+import { eventually } from '../support/browser.js';
+import { auditCount } from '../support/audit.js';
+import { getJson, loginCookie } from '../support/http.js';
+import { testBackend, testStack } from '../support/stack.js';
+
+/**
+ * Media nodes (issue 11's roles): one control process and two media processes on one PostgreSQL.
+ * Agents say hello to the control side, are placed on a node (a department kept together) and
+ * publish there; kill -9 a node and its agents are placed on the other one; the node restarted
+ * does not take them back; a drained node sends its agents away. Recovery times are printed,
+ * never asserted.
+ */
+describe('media nodes', () => {
+  let stack: Stack;
+  let cleanup: () => Promise<void>;
+  const nodes = new Map<string, { server: ManagedProcess; url: string; cookie: string }>();
+  let password: string;
+  let deptA: string[];
+  let deptB: string[];
+
+  const startNode = async (name: string) => {
+    const peer = await stack.startPeer(name, { CW_ROLE: 'media', CW_NODE_NAME: name });
+    const cookie = await loginCookie(peer.url, 'director', password);
+    nodes.set(name, { ...peer, cookie });
+  };
+  /** The counters publishing on a node, as that node's own overview has them. */
+  const onlineAt = async (name: string): Promise<string[]> => {
+    const node = nodes.get(name)!;
+    const { status, body } = await getJson(node.url, '/api/v1/overview', node.cookie);
+    if (status !== 200) throw new Error(`overview on ${name}: ${status}`);
+    return OverviewSchema.parse(body)
+      .departments.flatMap((d) => d.counters)
+      .filter((c) => c.status === 'online')
+      .map((c) => c.id)
+      .sort();
+  };
+  const placements = (): Map<string, string> =>
+    new Map(
+      stack
+        .admin('node', 'list')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [name, state] = line.split('\t');
+          return [name!, state!];
+        }),
+    );
+  const sorted = (ids: string[]) => [...ids].sort();
+
+  beforeAll(async () => {
+    if (testBackend() !== 'postgres') throw new Error('media nodes need PostgreSQL (CW_TEST_DB=postgres)');
+    ({ stack, cleanup } = await testStack('nodes', {
+      departments: 2,
+      countersPerDepartment: 2,
+      serverEnv: { CW_ROLE: 'control', CW_RECORDING: 'false' },
+    }));
+    password = stack.createUser('director', ['director']);
+    deptA = stack.provisioned.departments[0]!.counters.map((c) => c.id);
+    deptB = stack.provisioned.departments[1]!.counters.map((c) => c.id);
+    await startNode('m1');
+    await startNode('m2');
+  });
+
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  it('places a department together on one node, and the next department on the emptier node', async () => {
+    // One department at a time: placement is deterministic only between hellos that do not race.
+    for (const id of deptA) await stack.startAgent(id);
+    await eventually('department A publishing on m1', async () =>
+      (await onlineAt('m1')).join() === sorted(deptA).join() ? true : undefined,
+    );
+    for (const id of deptB) await stack.startAgent(id);
+    await eventually('department B publishing on m2', async () =>
+      (await onlineAt('m2')).join() === sorted(deptB).join() ? true : undefined,
+    );
+    expect(await onlineAt('m1')).toEqual(sorted(deptA));
+    const listed = stack.admin('node', 'list');
+    expect(listed).toMatch(/^m1\talive\thttp:\/\/127\.0\.0\.1:\d+\/\tagents 2\tplaced 2\/\d+$/m);
+    expect(listed).toMatch(/^m2\talive\t.*\tplaced 2\//m);
+  });
+
+  it('kill -9 a node: its agents publish on the other node; back, it does not take them back', async () => {
+    const killedAt = Date.now();
+    nodes.get('m1')!.server.child.kill('SIGKILL');
+    const all = sorted([...deptA, ...deptB]);
+    const recovered = new Map<string, number>();
+    await eventually(
+      'department A publishing on m2',
+      async () => {
+        const online = await onlineAt('m2');
+        for (const id of online) if (!recovered.has(id)) recovered.set(id, Date.now() - killedAt);
+        return online.join() === all.join() ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    const times = deptA.map((id) => recovered.get(id)!);
+    process.stdout.write(
+      `media nodes: picture back on the other node ${times.join(' ms, ')} ms after kill -9\n`,
+    );
+
+    await startNode('m1');
+    await eventually('m1 alive again', async () =>
+      placements().get('m1')?.startsWith('alive') ? true : undefined,
+    );
+    // Give any wrong "take it back" a chance to happen: two heartbeats and a reconnect's worth.
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(await onlineAt('m1')).toEqual([]);
+    expect(await onlineAt('m2')).toEqual(all);
+  });
+
+  it('a drained node sends its agents to the others, on the audit trail; undrained, it is back in service', async () => {
+    expect(stack.admin('node', 'drain', ['--node', 'm2'])).toContain('m2: draining');
+    const all = sorted([...deptA, ...deptB]);
+    await eventually(
+      'every counter moved to m1',
+      async () => ((await onlineAt('m1')).join() === all.join() ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+    expect(await onlineAt('m2')).toEqual([]);
+    expect(placements().get('m2')).toBe('alive,draining');
+    expect(auditCount(stack.dataDir, 'node.drain', 'm2')).toBe(1);
+
+    stack.admin('node', 'undrain', ['--node', 'm2']);
+    expect(placements().get('m2')).toBe('alive');
+    expect(() => stack.admin('node', 'drain', ['--node', 'nowhere'])).toThrow(/no media node nowhere/);
+  });
+});
