@@ -5,7 +5,14 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
-import { AppError, type Clock, type CounterPatch, offsetClock } from '@counterwatch/shared';
+import {
+  AppError,
+  type Clock,
+  type CounterPatch,
+  type NodeCounterMedia,
+  type NodeCounterStatus,
+  offsetClock,
+} from '@counterwatch/shared';
 import { AccountService } from './accounts/AccountService.js';
 import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
@@ -51,7 +58,10 @@ import { OfficerService } from './officers/OfficerService.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
-import { NodeRegistry } from './nodes/NodeRegistry.js';
+import { NodeLinkGateway } from './nodes/NodeLinkGateway.js';
+import { NODE_ALIVE_MS, NodeRegistry } from './nodes/NodeRegistry.js';
+import { RemoteMedia } from './nodes/RemoteMedia.js';
+import { clusterSecret } from './nodes/clusterSecret.js';
 import { PlacementService } from './nodes/PlacementService.js';
 import { DeviceCommands } from './queue/DeviceCommands.js';
 import type { MetricsResult } from './queue/metrics.js';
@@ -129,6 +139,8 @@ export class CounterWatchServer {
   readonly #http: http.Server;
   readonly #wss: WebSocketServer;
   readonly #placement: PlacementService | null;
+  readonly #nodeLinks: NodeLinkGateway | null;
+  readonly #remote: RemoteMedia | null;
   #node: NodeRegistry | undefined;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
@@ -312,7 +324,8 @@ export class CounterWatchServer {
         rtpCapabilities: () => this.#media.rtpCapabilities,
         viewer: {
           getRouter: (departmentId) => this.#media.getRouter(departmentId),
-          lookupTrack: (counterId, track) => this.#live.lookup(counterId, track),
+          lookupTrack: (counterId, track) =>
+            this.#live.lookup(counterId, track) ?? this.#remote?.lookup(counterId, track),
         },
         viewStarted: (user, info, from) => recordLiveView(this.#audit, 'start', user, info, from),
         viewStopped: (user, info, from) => {
@@ -325,6 +338,10 @@ export class CounterWatchServer {
 
     this.#live.on('changed', (counterId) => this.#onLiveMediaChanged(counterId));
     this.#board.on('changed', (ids) => this.#broadcastMedia(ids));
+    // Across processes: a media node tells the control processes linked to it what it serves; a
+    // control process shows the counters of every node and pipes in what its consoles watch.
+    this.#nodeLinks = config.role === 'media' ? this.#createNodeLinks() : null;
+    this.#remote = config.role === 'control' ? this.#createRemoteMedia() : null;
     this.#queue.on('computed', (departmentId, result, changed) =>
       this.#onMetrics(departmentId, result, changed),
     );
@@ -501,6 +518,7 @@ export class CounterWatchServer {
       });
     });
     this.#statsTimer = setInterval(() => void this.#pollStats(), STATS_INTERVAL_MS);
+    this.#remote?.start();
     this.#queue.start();
     this.#recording?.start();
     await this.#inspections.resume();
@@ -536,6 +554,8 @@ export class CounterWatchServer {
       clearInterval(this.#statsTimer);
       // Deregistered first, so the agents it is about to drop are placed elsewhere at once.
       await this.#node?.close();
+      this.#nodeLinks?.close();
+      this.#remote?.close();
       this.#changes.close();
       this.#leadership.close();
       this.#inspections.close();
@@ -731,6 +751,12 @@ export class CounterWatchServer {
 
   #upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname === '/ws/node' && this.#nodeLinks) {
+      // Control processes, authenticated by the cluster secret in their hello (not browsers: no Origin).
+      const links = this.#nodeLinks;
+      this.#wss.handleUpgrade(request, socket, head, (ws) => links.handle(ws));
+      return;
+    }
     if (pathname === '/ws/agent') {
       this.#wss.handleUpgrade(request, socket, head, (ws) => this.#agents.handle(ws, request));
       return;
@@ -756,6 +782,81 @@ export class CounterWatchServer {
       return;
     }
     refuseUpgrade(socket, 404, 'Not Found');
+  }
+
+  #createNodeLinks(): NodeLinkGateway {
+    const { media, node } = this.#config;
+    const counterMedia = (counterId: string): NodeCounterMedia => ({
+      counterId,
+      departmentId:
+        this.#live.ingest(counterId)?.departmentId ??
+        this.#directory.counterOnRecord(counterId)?.departmentId ??
+        '',
+      publisher: this.#live.ingest(counterId)?.publisher ?? null,
+      epoch: this.#live.epoch(counterId),
+      tracks: this.#live.tracks(counterId),
+    });
+    const counterStatus = (counterId: string): NodeCounterStatus => {
+      const { agent, stats } = this.#board.get(counterId);
+      return {
+        counterId,
+        agent,
+        stats: stats && {
+          bitrateKbps: stats.bitrateKbps,
+          packetLossPct: stats.packetLossPct,
+          score: stats.score,
+        },
+      };
+    };
+    const links = new NodeLinkGateway({
+      logger: this.#logger,
+      host: {
+        nodeName: node.name,
+        secret: () => clusterSecret(this.#storage.settings),
+        counters: () => this.#live.counters().map(counterMedia),
+        statuses: () => this.#live.counters().map(counterStatus),
+        getRouter: (departmentId) => this.#media.getRouter(departmentId),
+        lookup: (counterId, track) => this.#live.lookup(counterId, track),
+        listenIp: media.listenIp,
+        announcedIp: media.announcedIp,
+      },
+    });
+    this.#live.on('changed', (counterId) => links.broadcastMedia(counterMedia(counterId)));
+    this.#board.on('changed', (ids) => {
+      for (const id of ids) links.broadcastStatus(counterStatus(id));
+    });
+    return links;
+  }
+
+  #createRemoteMedia(): RemoteMedia {
+    const { media, node } = this.#config;
+    const remote = new RemoteMedia({
+      logger: this.#logger,
+      host: {
+        processName: node.name,
+        secret: () => clusterSecret(this.#storage.settings),
+        liveNodes: async () => {
+          const now = this.#clock();
+          return (await this.#storage.nodes.list()).filter((n) => n.heartbeatAt >= now - NODE_ALIVE_MS);
+        },
+        getRouter: (departmentId) => this.#media.getRouter(departmentId),
+        listenIp: media.listenIp,
+        announcedIp: media.announcedIp,
+      },
+    });
+    remote.on('changed', (counterId) =>
+      this.#board.setTracks(counterId, {
+        tracks: remote.tracks(counterId),
+        epoch: remote.epoch(counterId),
+        publisher: remote.publisher(counterId),
+      }),
+    );
+    remote.on('status', ({ counterId, agent, stats }) => {
+      if (agent) this.#board.setAgentHealth(counterId, agent);
+      else this.#board.agentGone(counterId);
+      if (stats) this.#board.setStats(counterId, stats);
+    });
+    return remote;
   }
 
   #onLiveMediaChanged(counterId: string): void {

@@ -10,6 +10,7 @@ export * from './protocol/define.js';
 export * from './protocol/Peer.js';
 export * from './protocol/mediasoupShapes.js';
 export * from './protocol/agent.js';
+export * from './protocol/node.js';
 export * from './protocol/console.js';
 export * from './protocol/device.js';
 export * from './protocol/rest.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OverviewSchema } from '@counterwatch/shared';
 import type { ManagedProcess, Stack } from '@counterwatch/demo';
-import { eventually } from '../support/browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { eventually, expectDecoding, launchChromium, login, mediaStats } from '../support/browser.js';
 import { auditCount } from '../support/audit.js';
 import { getJson, loginCookie } from '../support/http.js';
 import { testBackend, testStack } from '../support/stack.js';
@@ -20,6 +21,9 @@ describe('media nodes', () => {
   let password: string;
   let deptA: string[];
   let deptB: string[];
+  let browser: Browser;
+  let page: Page;
+  let controlCookie: string;
 
   const startNode = async (name: string) => {
     const peer = await stack.startPeer(name, { CW_ROLE: 'media', CW_NODE_NAME: name });
@@ -28,7 +32,7 @@ describe('media nodes', () => {
   };
   /** The counters publishing on a node, as that node's own overview has them. */
   const onlineAt = async (name: string): Promise<string[]> => {
-    const node = nodes.get(name)!;
+    const node = name === 'control' ? { url: stack.url, cookie: controlCookie } : nodes.get(name)!;
     const { status, body } = await getJson(node.url, '/api/v1/overview', node.cookie);
     if (status !== 200) throw new Error(`overview on ${name}: ${status}`);
     return OverviewSchema.parse(body)
@@ -50,6 +54,43 @@ describe('media nodes', () => {
         }),
     );
   const sorted = (ids: string[]) => [...ids].sort();
+  /** Grid frames the console decoded per counter, over all its consumers (a replaced one included). */
+  const framesOf = async (ids: string[]): Promise<Map<string, number>> => {
+    const rows = await mediaStats(page);
+    return new Map(
+      ids.map((id) => [
+        id,
+        rows
+          .filter((r) => r.counterId === id && r.track === 'grid')
+          .reduce((sum, r) => sum + r.framesDecoded, 0),
+      ]),
+    );
+  };
+  /**
+   * Per counter, ms from `since` until the console decodes its picture again after it stalled: the
+   * first sample after a stall whose frame count moved (up, or down to a new consumer's non-zero count).
+   */
+  const pictureBack = async (ids: string[], since: number): Promise<Map<string, number>> => {
+    let previous = await framesOf(ids);
+    const stalled = new Set<string>();
+    const back = new Map<string, number>();
+    return eventually(
+      `pictures of ${ids.join(', ')} back on the console`,
+      async () => {
+        const frames = await framesOf(ids);
+        for (const id of ids) {
+          const now = frames.get(id) ?? 0;
+          const before = previous.get(id) ?? 0;
+          if (back.has(id)) continue;
+          if (now === before) stalled.add(id);
+          else if (stalled.has(id) && now > 0) back.set(id, Date.now() - since);
+        }
+        previous = frames;
+        return back.size === ids.length ? back : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+  };
 
   beforeAll(async () => {
     if (testBackend() !== 'postgres') throw new Error('media nodes need PostgreSQL (CW_TEST_DB=postgres)');
@@ -63,9 +104,14 @@ describe('media nodes', () => {
     deptB = stack.provisioned.departments[1]!.counters.map((c) => c.id);
     await startNode('m1');
     await startNode('m2');
+    controlCookie = await loginCookie(stack.url, 'director', password);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await login(page, stack.url, 'director', password);
   });
 
   afterAll(async () => {
+    await browser?.close();
     await cleanup?.();
   });
 
@@ -80,6 +126,13 @@ describe('media nodes', () => {
       (await onlineAt('m2')).join() === sorted(deptB).join() ? true : undefined,
     );
     expect(await onlineAt('m1')).toEqual(sorted(deptA));
+    // The control process serves the consoles: it shows every node's counters, and pipes their pictures in.
+    const all = sorted([...deptA, ...deptB]);
+    await eventually('every counter online on the control process', async () =>
+      (await onlineAt('control')).join() === all.join() ? true : undefined,
+    );
+    const increases = await expectDecoding(page, all, 'grid');
+    for (const id of all) expect(increases.get(id), id).toBeGreaterThan(5);
     const listed = stack.admin('node', 'list');
     expect(listed).toMatch(/^m1\talive\thttp:\/\/127\.0\.0\.1:\d+\/\tagents 2\tplaced 2\/\d+$/m);
     expect(listed).toMatch(/^m2\talive\t.*\tplaced 2\//m);
@@ -88,6 +141,7 @@ describe('media nodes', () => {
   it('kill -9 a node: its agents publish on the other node; back, it does not take them back', async () => {
     const killedAt = Date.now();
     nodes.get('m1')!.server.child.kill('SIGKILL');
+    const onConsole = pictureBack(deptA, killedAt);
     const all = sorted([...deptA, ...deptB]);
     const recovered = new Map<string, number>();
     await eventually(
@@ -101,8 +155,15 @@ describe('media nodes', () => {
     );
     const times = deptA.map((id) => recovered.get(id)!);
     process.stdout.write(
-      `media nodes: picture back on the other node ${times.join(' ms, ')} ms after kill -9\n`,
+      `media nodes: publishing on the other node ${times.join(' ms, ')} ms after kill -9\n`,
     );
+    const onScreen = await onConsole;
+    process.stdout.write(
+      `media nodes: picture back on the console ${deptA.map((id) => onScreen.get(id)).join(' ms, ')} ms after kill -9\n`,
+    );
+    // The other department's node never stopped: its tiles kept decoding.
+    const steady = await expectDecoding(page, deptB, 'grid', { windowMs: 1_000 });
+    for (const id of deptB) expect(steady.get(id), id).toBeGreaterThan(3);
 
     await startNode('m1');
     await eventually('m1 alive again', async () =>

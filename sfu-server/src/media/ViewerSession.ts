@@ -29,7 +29,11 @@ export interface ViewerConsumerInfo {
 
 export interface ViewerSessionOptions {
   getRouter: (departmentId: string) => Promise<DepartmentRouter>;
-  lookupTrack: (counterId: string, track: MediaTrack) => LiveTrack | undefined;
+  /** A counter's producer on this process: found at once, or piped in from its media node first. */
+  lookupTrack: (
+    counterId: string,
+    track: MediaTrack,
+  ) => LiveTrack | undefined | Promise<LiveTrack | undefined>;
   logger: Logger;
   /** A wall of a whole province is ~150 counters; leave room for focus and audio. */
   maxConsumers?: number;
@@ -142,7 +146,7 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
   }): Promise<ConsumeResult> {
     this.#assertOpen();
     const entry = this.#transport(options.transportId);
-    const live = this.#options.lookupTrack(options.counterId, options.track);
+    const live = await this.#options.lookupTrack(options.counterId, options.track);
     if (!live)
       throw new AppError('not_found', `counter ${options.counterId} is not publishing ${options.track}`);
     if (live.departmentId !== entry.departmentId) {
