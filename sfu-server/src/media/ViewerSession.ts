@@ -146,21 +146,23 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
   }): Promise<ConsumeResult> {
     this.#assertOpen();
     const entry = this.#transport(options.transportId);
-    const live = await this.#options.lookupTrack(options.counterId, options.track);
-    if (!live)
-      throw new AppError('not_found', `counter ${options.counterId} is not publishing ${options.track}`);
-    if (live.departmentId !== entry.departmentId) {
-      throw new AppError(
-        'invalid_request',
-        `counter ${options.counterId} is not in this transport's department`,
-      );
-    }
+    // Counted before the first await, so concurrent requests cannot all pass the limit.
     if (this.#consumers.size + this.#pendingConsumers >= (this.#options.maxConsumers ?? 600)) {
       throw new AppError('conflict', 'too many consumers on this connection');
     }
     this.#pendingConsumers += 1;
     let consumer: types.Consumer;
+    let live: LiveTrack | undefined;
     try {
+      live = await this.#options.lookupTrack(options.counterId, options.track);
+      if (!live)
+        throw new AppError('not_found', `counter ${options.counterId} is not publishing ${options.track}`);
+      if (live.departmentId !== entry.departmentId) {
+        throw new AppError(
+          'invalid_request',
+          `counter ${options.counterId} is not in this transport's department`,
+        );
+      }
       const router = await this.#options.getRouter(entry.departmentId);
       if (
         !router.router.canConsume({ producerId: live.producer.id, rtpCapabilities: options.rtpCapabilities })
