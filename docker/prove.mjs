@@ -4,9 +4,11 @@
 //   2. with a named volume: it starts, and a second container on that volume finds the first's
 //      data (the first admin it created logs in, and no second one is made);
 //   3. docker/compose.yaml with Debian's docker-compose (1.29, the Python one: the engine is
-//      20.10, which has no compose plugin): PostgreSQL, the server on it, and a counter agent
-//      with its named volume, plus the agent image run plain with no volume; the test pictures
-//      reach the server — a director (made by the admin CLI in the container) sees both online.
+//      20.10, which has no compose plugin): PostgreSQL, a control process and two media nodes on
+//      it, and a counter agent with its named volume, plus the agent image run plain with no
+//      volume; the agents are placed on a media node, and a director on the control process (made
+//      by the admin CLI in the container) sees both online; then the node holding them is killed
+//      and both come back online through the other node.
 // Run by `npm test` (as `npm run test:docker`), after the builds it needs (`demo/dist`).
 // Needs root: it installs docker.io, docker-compose and debootstrap, and starts dockerd.
 import { spawnSync } from 'node:child_process';
@@ -27,6 +29,19 @@ const PORTS = {
   CW_RTC_MIN_PORT: '18500',
   CW_RTC_MAX_PORT: '18599',
   CW_RECORDER_PORTS: '18600-18699',
+};
+/** The two media nodes of the compose stack: ports of their own on the shared host network. */
+const MEDIA_PORTS = {
+  CW_MEDIA1_HTTP_PORT: '18481',
+  CW_MEDIA1_WEBRTC_PORT: '18491',
+  CW_MEDIA1_RTC_MIN_PORT: '18700',
+  CW_MEDIA1_RTC_MAX_PORT: '18799',
+  CW_MEDIA1_RECORDER_PORTS: '18800-18899',
+  CW_MEDIA2_HTTP_PORT: '18482',
+  CW_MEDIA2_WEBRTC_PORT: '18492',
+  CW_MEDIA2_RTC_MIN_PORT: '18900',
+  CW_MEDIA2_RTC_MAX_PORT: '18999',
+  CW_MEDIA2_RECORDER_PORTS: '19000-19099',
 };
 const DB_PORT = '18432';
 const base = `http://127.0.0.1:${HTTP_PORT}`;
@@ -55,8 +70,8 @@ async function waitFor(what, ms, check) {
   throw new Error(`${what}: not within ${ms / 1000} s (last: ${last})`);
 }
 
-async function healthy() {
-  const res = await fetch(`${base}/api/v1/health`);
+async function healthy(url = base) {
+  const res = await fetch(`${url}/api/v1/health`);
   if (!res.ok) throw new Error(`health ${res.status}`);
   return res.json();
 }
@@ -155,12 +170,13 @@ async function writeConfig(dir) {
 }
 
 async function proveCompose(engine) {
-  log('docker/compose.yaml: PostgreSQL, the server on it, a counter agent');
+  log('docker/compose.yaml: PostgreSQL, a control process and two media nodes on it, counter agents');
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cwproof-config-'));
   const [counterId, secondId] = await writeConfig(configDir);
   const env = {
     ...engine.env,
     ...PORTS,
+    ...MEDIA_PORTS,
     CW_PUBLIC_URL: base,
     CW_MEDIA_ANNOUNCED_IP: '127.0.0.1',
     CW_WORKERS: '1',
@@ -176,9 +192,10 @@ async function proveCompose(engine) {
       ...options,
     });
   try {
-    compose(['up', '-d', '--no-build', 'postgres', 'server']);
-    await withLogsOnFailure(engine, ['cwproof_server_1', 'cwproof_postgres_1'], async () => {
-      const { ms } = await waitFor('the server on PostgreSQL', 120_000, healthy);
+    compose(['up', '-d', '--no-build', 'postgres', 'control']);
+    const servers = ['cwproof_control_1', 'cwproof_media-1_1', 'cwproof_media-2_1', 'cwproof_postgres_1'];
+    await withLogsOnFailure(engine, servers, async () => {
+      const { ms } = await waitFor('the control process on PostgreSQL', 120_000, () => healthy());
       const health = await healthy();
       process.stdout.write(`  server healthy after ${ms} ms: ${JSON.stringify(health)}\n`);
       const tables = engine.dockerOut([
@@ -202,7 +219,7 @@ async function proveCompose(engine) {
       const password = engine
         .dockerOut([
           'exec',
-          'cwproof_server_1',
+          'cwproof_control_1',
           'node',
           'sfu-server/dist/admin.js',
           'user',
@@ -217,7 +234,25 @@ async function proveCompose(engine) {
         .split('\n')
         .at(-1);
       const cookie = await login(password, 'director');
-      compose(['up', '-d', '--no-build', 'agent-demo']);
+      compose(['up', '-d', '--no-build', 'media-1', 'media-2']);
+      const nodeList = () =>
+        engine.dockerOut([
+          'exec',
+          'cwproof_control_1',
+          'node',
+          'sfu-server/dist/admin.js',
+          'node',
+          'list',
+          '--data-dir',
+          '/data',
+        ]);
+      const nodes = await waitFor('two media nodes registered and alive', 120_000, async () => {
+        const lines = nodeList()
+          .split('\n')
+          .filter((l) => /^media-[12]\talive/.test(l));
+        return lines.length === 2 ? lines : undefined;
+      });
+      process.stdout.write(`  both media nodes alive ${nodes.ms} ms after their start\n`);
       // The agent image as shipped, with no volume: its outbox in the anonymous /state volume.
       engine.docker(
         [
@@ -247,8 +282,9 @@ async function proveCompose(engine) {
         { stdio: ['ignore', 'ignore', 'inherit'] },
       );
       const started = Date.now();
-      await withLogsOnFailure(engine, ['cwproof_agent-demo_1', 'cwproof-agent'], () =>
-        waitFor(`counters ${counterId} and ${secondId} online`, 90_000, async () => {
+      // Online on the control process: it hears of them from the node they publish on.
+      const bothOnline = (what) =>
+        waitFor(what, 90_000, async () => {
           const res = await fetch(`${base}/api/v1/overview`, { headers: { cookie } });
           if (!res.ok) throw new Error(`overview ${res.status}`);
           const overview = await res.json();
@@ -256,11 +292,34 @@ async function proveCompose(engine) {
           const status = [counterId, secondId].map((id) => counters.find((c) => c.id === id)?.status);
           if (status.some((s) => s !== 'online')) throw new Error(`status ${status.join(', ')}`);
           return true;
-        }),
-      );
-      process.stdout.write(
-        `  both agents' counters (compose's with its named volume, the plain one with none) are online ${Date.now() - started} ms after their start\n`,
-      );
+        });
+      await withLogsOnFailure(engine, ['cwproof_agent-demo_1', 'cwproof-agent', ...servers], async () => {
+        await bothOnline(`counters ${counterId} and ${secondId} online on the control process`);
+        process.stdout.write(
+          `  both agents' counters (compose's with its named volume, the plain one with none) are online ${Date.now() - started} ms after their start\n`,
+        );
+        // One department: both on one node. Kill that node's container; both come back through the other.
+        const holder = nodeList()
+          .split('\n')
+          .find((l) => /\tplaced 2\//.test(l))
+          ?.split('\t')[0];
+        if (!holder) throw new Error(`no node holds both counters:\n${nodeList()}`);
+        const killedAt = Date.now();
+        engine.docker(['kill', '-s', 'KILL', `cwproof_${holder}_1`], { stdio: 'ignore' });
+        const other = holder === 'media-1' ? 'media-2' : 'media-1';
+        // Moved (placed on the other node), then online there as the control process sees it.
+        await waitFor(`both counters placed on ${other}`, 90_000, async () =>
+          nodeList()
+            .split('\n')
+            .some((l) => l.startsWith(`${other}\t`) && l.includes('\tplaced 2/'))
+            ? true
+            : undefined,
+        );
+        await bothOnline('both counters online again after their node was killed');
+        process.stdout.write(
+          `  kill -9 of ${holder}: both counters online again through ${other} ${Date.now() - killedAt} ms later\n`,
+        );
+      });
     });
   } finally {
     spawnSync('docker', ['rm', '-f', '-v', 'cwproof-agent'], { env: engine.env, stdio: 'ignore' });

@@ -125,7 +125,10 @@ describe('docker/compose.yaml', () => {
     volumes: z.record(z.string(), z.object({})).optional(),
     secrets: z.record(z.string(), z.object({ file: z.string() })).optional(),
   });
-  const compose = Compose.parse(parseYaml(fs.readFileSync(path.join(root, 'docker/compose.yaml'), 'utf8')));
+  // Merge keys (`<<: *server`): docker-compose 1.29 reads YAML 1.1, which has them.
+  const compose = Compose.parse(
+    parseYaml(fs.readFileSync(path.join(root, 'docker/compose.yaml'), 'utf8'), { merge: true }),
+  );
 
   it('builds every service from a Dockerfile in the repository', () => {
     for (const [name, service] of Object.entries(compose.services)) {
@@ -134,11 +137,30 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('configures the server only with settings it reads, and requires the ones without defaults', () => {
-    const env = compose.services.server?.environment ?? {};
-    for (const key of Object.keys(env)) expect(serverConfigSource, key).toContain(`'${key}'`);
-    expect(env.CW_PUBLIC_URL).toMatch(/:\?/);
-    expect(env.CW_MEDIA_ANNOUNCED_IP).toMatch(/:\?/);
+  it('configures the servers only with settings they read, and requires the ones without defaults', () => {
+    const servers = Object.entries(compose.services).filter(([, s]) => s.image === 'counterwatch-server');
+    expect(servers.map(([name]) => name)).toEqual(['control', 'media-1', 'media-2']);
+    for (const [name, service] of servers) {
+      const env = service.environment ?? {};
+      for (const key of Object.keys(env)) expect(serverConfigSource, `${name} ${key}`).toContain(`'${key}'`);
+      expect(env.CW_DATABASE_URL, name).toMatch(/^postgres:\/\//);
+    }
+    const control = compose.services.control?.environment ?? {};
+    expect(control.CW_ROLE).toBe('control');
+    expect(control.CW_PUBLIC_URL).toMatch(/:\?/);
+    expect(control.CW_MEDIA_ANNOUNCED_IP).toMatch(/:\?/);
+    // Each media node its own name, URL and ports: they share the host's network.
+    const media = ['media-1', 'media-2'].map((n) => compose.services[n]?.environment ?? {});
+    expect(media.map((e) => e.CW_ROLE)).toEqual(['media', 'media']);
+    for (const key of [
+      'CW_NODE_NAME',
+      'CW_NODE_URL',
+      'CW_HTTP_PORT',
+      'CW_WEBRTC_PORT',
+      'CW_RTC_MIN_PORT',
+      'CW_RECORDER_PORTS',
+    ])
+      expect(new Set([control[key], ...media.map((e) => e[key])]).size, key).toBe(3);
   });
 
   it('passes the agent only flags it knows', () => {
