@@ -5,14 +5,7 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
-import {
-  AppError,
-  type Clock,
-  type CounterPatch,
-  type NodeCounterMedia,
-  type NodeCounterStatus,
-  offsetClock,
-} from '@counterwatch/shared';
+import { AppError, type Clock, type CounterPatch, offsetClock } from '@counterwatch/shared';
 import { AccountService } from './accounts/AccountService.js';
 import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
@@ -58,10 +51,10 @@ import { OfficerService } from './officers/OfficerService.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
-import { NodeLinkGateway } from './nodes/NodeLinkGateway.js';
-import { NODE_ALIVE_MS, NodeRegistry } from './nodes/NodeRegistry.js';
-import { RemoteMedia } from './nodes/RemoteMedia.js';
-import { clusterSecret } from './nodes/clusterSecret.js';
+import type { NodeLinkGateway } from './nodes/NodeLinkGateway.js';
+import { NodeRegistry } from './nodes/NodeRegistry.js';
+import type { RemoteMedia } from './nodes/RemoteMedia.js';
+import { createNodeLinks, createRemoteMedia, type ClusterParts } from './nodes/cluster.js';
 import { PlacementService } from './nodes/PlacementService.js';
 import { DeviceCommands } from './queue/DeviceCommands.js';
 import type { MetricsResult } from './queue/metrics.js';
@@ -340,8 +333,19 @@ export class CounterWatchServer {
     this.#board.on('changed', (ids) => this.#broadcastMedia(ids));
     // Across processes: a media node tells the control processes linked to it what it serves; a
     // control process shows the counters of every node and pipes in what its consoles watch.
-    this.#nodeLinks = config.role === 'media' ? this.#createNodeLinks() : null;
-    this.#remote = config.role === 'control' ? this.#createRemoteMedia() : null;
+    const cluster: ClusterParts = {
+      storage,
+      media: this.#media,
+      live: this.#live,
+      board: this.#board,
+      departmentOf: (id) => this.#directory.counterOnRecord(id)?.departmentId,
+      node: config.node,
+      listen: { listenIp: config.media.listenIp, announcedIp: config.media.announcedIp },
+      clock,
+      logger,
+    };
+    this.#nodeLinks = config.role === 'media' ? createNodeLinks(cluster) : null;
+    this.#remote = config.role === 'control' ? createRemoteMedia(cluster) : null;
     this.#queue.on('computed', (departmentId, result, changed) =>
       this.#onMetrics(departmentId, result, changed),
     );
@@ -782,81 +786,6 @@ export class CounterWatchServer {
       return;
     }
     refuseUpgrade(socket, 404, 'Not Found');
-  }
-
-  #createNodeLinks(): NodeLinkGateway {
-    const { media, node } = this.#config;
-    const counterMedia = (counterId: string): NodeCounterMedia => ({
-      counterId,
-      departmentId:
-        this.#live.ingest(counterId)?.departmentId ??
-        this.#directory.counterOnRecord(counterId)?.departmentId ??
-        '',
-      publisher: this.#live.ingest(counterId)?.publisher ?? null,
-      epoch: this.#live.epoch(counterId),
-      tracks: this.#live.tracks(counterId),
-    });
-    const counterStatus = (counterId: string): NodeCounterStatus => {
-      const { agent, stats } = this.#board.get(counterId);
-      return {
-        counterId,
-        agent,
-        stats: stats && {
-          bitrateKbps: stats.bitrateKbps,
-          packetLossPct: stats.packetLossPct,
-          score: stats.score,
-        },
-      };
-    };
-    const links = new NodeLinkGateway({
-      logger: this.#logger,
-      host: {
-        nodeName: node.name,
-        secret: () => clusterSecret(this.#storage.settings),
-        counters: () => this.#live.counters().map(counterMedia),
-        statuses: () => this.#live.counters().map(counterStatus),
-        getRouter: (departmentId) => this.#media.getRouter(departmentId),
-        lookup: (counterId, track) => this.#live.lookup(counterId, track),
-        listenIp: media.listenIp,
-        announcedIp: media.announcedIp,
-      },
-    });
-    this.#live.on('changed', (counterId) => links.broadcastMedia(counterMedia(counterId)));
-    this.#board.on('changed', (ids) => {
-      for (const id of ids) links.broadcastStatus(counterStatus(id));
-    });
-    return links;
-  }
-
-  #createRemoteMedia(): RemoteMedia {
-    const { media, node } = this.#config;
-    const remote = new RemoteMedia({
-      logger: this.#logger,
-      host: {
-        processName: node.name,
-        secret: () => clusterSecret(this.#storage.settings),
-        liveNodes: async () => {
-          const now = this.#clock();
-          return (await this.#storage.nodes.list()).filter((n) => n.heartbeatAt >= now - NODE_ALIVE_MS);
-        },
-        getRouter: (departmentId) => this.#media.getRouter(departmentId),
-        listenIp: media.listenIp,
-        announcedIp: media.announcedIp,
-      },
-    });
-    remote.on('changed', (counterId) =>
-      this.#board.setTracks(counterId, {
-        tracks: remote.tracks(counterId),
-        epoch: remote.epoch(counterId),
-        publisher: remote.publisher(counterId),
-      }),
-    );
-    remote.on('status', ({ counterId, agent, stats }) => {
-      if (agent) this.#board.setAgentHealth(counterId, agent);
-      else this.#board.agentGone(counterId);
-      if (stats) this.#board.setStats(counterId, stats);
-    });
-    return remote;
   }
 
   #onLiveMediaChanged(counterId: string): void {

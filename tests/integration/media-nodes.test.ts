@@ -54,36 +54,30 @@ describe('media nodes', () => {
         }),
     );
   const sorted = (ids: string[]) => [...ids].sort();
-  /** Grid frames the console decoded per counter, over all its consumers (a replaced one included). */
-  const framesOf = async (ids: string[]): Promise<Map<string, number>> => {
+  /** Grid frames the console decoded per counter on its current consumer; undefined while it has none. */
+  const framesOf = async (ids: string[]): Promise<Map<string, number | undefined>> => {
     const rows = await mediaStats(page);
     return new Map(
-      ids.map((id) => [
-        id,
-        rows
-          .filter((r) => r.counterId === id && r.track === 'grid')
-          .reduce((sum, r) => sum + r.framesDecoded, 0),
-      ]),
+      ids.map((id) => [id, rows.find((r) => r.counterId === id && r.track === 'grid')?.framesDecoded]),
     );
   };
   /**
-   * Per counter, ms from `since` until the console decodes its picture again after it stalled: the
-   * first sample after a stall whose frame count moved (up, or down to a new consumer's non-zero count).
+   * Per counter, ms from `since` until the console decodes a picture from a new consumer (the old
+   * one closed with its node's producer; the new one consumes the track piped from the other node).
    */
   const pictureBack = async (ids: string[], since: number): Promise<Map<string, number>> => {
     let previous = await framesOf(ids);
-    const stalled = new Set<string>();
+    const replaced = new Set<string>();
     const back = new Map<string, number>();
     return eventually(
       `pictures of ${ids.join(', ')} back on the console`,
       async () => {
         const frames = await framesOf(ids);
         for (const id of ids) {
-          const now = frames.get(id) ?? 0;
-          const before = previous.get(id) ?? 0;
+          const now = frames.get(id);
           if (back.has(id)) continue;
-          if (now === before) stalled.add(id);
-          else if (stalled.has(id) && now > 0) back.set(id, Date.now() - since);
+          if (now === undefined || now < (previous.get(id) ?? 0)) replaced.add(id);
+          if (replaced.has(id) && now !== undefined && now > 0) back.set(id, Date.now() - since);
         }
         previous = frames;
         return back.size === ids.length ? back : undefined;

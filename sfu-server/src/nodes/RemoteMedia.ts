@@ -17,6 +17,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { DepartmentRouter } from '../media/DepartmentRouter.js';
 import type { LiveTrack } from '../media/LiveMedia.js';
+import { keepAlive } from '../signalling/socketPeer.js';
 
 /** What the control side of the links needs from its server. */
 export interface RemoteMediaHost {
@@ -231,17 +232,10 @@ class NodeLink extends TypedEmitter<NodeLinkEvents> {
     });
     ws.on('error', (error) => this.#logger.warn({ reason: error.message }, 'media node link error'));
     ws.on('close', () => this.close());
-    // A node that stops answering pings is dead to us before TCP says so.
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    const ping = setInterval(() => {
-      if (!alive) ws.terminate();
-      alive = false;
-      if (ws.readyState === ws.OPEN) ws.ping();
-    }, 2_000);
-    ws.once('close', () => clearInterval(ping));
     this.#ready = new Promise<void>((resolve, reject) => {
       ws.once('open', () => {
+        // A node that stops answering pings is dead to us before TCP says so (a host gone silent).
+        keepAlive(ws, 2_000);
         void this.#hello().then(resolve, reject);
       });
       ws.once('close', () => reject(new Error('link closed')));
