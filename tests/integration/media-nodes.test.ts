@@ -4,7 +4,9 @@ import type { ManagedProcess, Stack } from '@counterwatch/demo';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, expectDecoding, launchChromium, login, mediaStats } from '../support/browser.js';
 import { auditCount } from '../support/audit.js';
+import type { TestClock } from '../support/clock.js';
 import { getJson, loginCookie } from '../support/http.js';
+import { countStoredEvents, events } from '../support/queue.js';
 import { testBackend, testStack } from '../support/stack.js';
 
 /**
@@ -17,6 +19,7 @@ import { testBackend, testStack } from '../support/stack.js';
 describe('media nodes', () => {
   let stack: Stack;
   let cleanup: () => Promise<void>;
+  let clock: TestClock;
   const nodes = new Map<string, { server: ManagedProcess; url: string; cookie: string }>();
   let password: string;
   let deptA: string[];
@@ -88,7 +91,7 @@ describe('media nodes', () => {
 
   beforeAll(async () => {
     if (testBackend() !== 'postgres') throw new Error('media nodes need PostgreSQL (CW_TEST_DB=postgres)');
-    ({ stack, cleanup } = await testStack('nodes', {
+    ({ stack, cleanup, clock } = await testStack('nodes', {
       departments: 2,
       countersPerDepartment: 2,
       serverEnv: { CW_ROLE: 'control', CW_RECORDING: 'false' },
@@ -133,6 +136,33 @@ describe('media nodes', () => {
   });
 
   it('kill -9 a node: its agents publish on the other node; back, it does not take them back', async () => {
+    // A queue system keeps posting to a counter's agent across the kill: the agent relays to its node.
+    const relayer = deptA[0]!;
+    const departmentId = stack.provisioned.departments[0]!.id;
+    const e = events(departmentId, 'qs-nodes', 'nodes', clock.now);
+    const url = await stack.agentEventsUrl(relayer);
+    let posted = 0;
+    const posting = (async () => {
+      for (let i = 0; i < 30; i++) {
+        const batch = Array.from({ length: 5 }, (_, j) =>
+          e({
+            type: 'ticket.issued',
+            ticketId: `nodes-${i}-${j}`,
+            ticketNumber: `N${i * 5 + j}`,
+            serviceCode: 'id-card',
+          }),
+        );
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ events: batch }),
+        });
+        if (res.status !== 202) throw new Error(`agent answered ${res.status}`);
+        posted += batch.length;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 1_000));
     const killedAt = Date.now();
     nodes.get('m1')!.server.child.kill('SIGKILL');
     const onConsole = pictureBack(deptA, killedAt);
@@ -155,6 +185,13 @@ describe('media nodes', () => {
     process.stdout.write(
       `media nodes: picture back on the console ${deptA.map((id) => onScreen.get(id)).join(' ms, ')} ms after kill -9\n`,
     );
+    // Every event the agent took is stored once, whichever node relayed it.
+    await posting;
+    await eventually('every relayed event stored', async () =>
+      countStoredEvents(stack.dataDir, "id LIKE 'nodes-%'") === posted ? true : undefined,
+    );
+    expect(posted).toBe(150);
+    expect(countStoredEvents(stack.dataDir, "source_id = 'qs-nodes'")).toBe(150);
     // The other department's node never stopped: its tiles kept decoding.
     const steady = await expectDecoding(page, deptB, 'grid', { windowMs: 1_000 });
     for (const id of deptB) expect(steady.get(id), id).toBeGreaterThan(3);
