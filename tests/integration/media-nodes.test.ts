@@ -29,7 +29,8 @@ describe('media nodes', () => {
   let controlCookie: string;
 
   const startNode = async (name: string) => {
-    const peer = await stack.startPeer(name, { CW_ROLE: 'media', CW_NODE_NAME: name });
+    // Media nodes record (the control process has nothing to record).
+    const peer = await stack.startPeer(name, { CW_ROLE: 'media', CW_NODE_NAME: name, CW_RECORDING: 'true' });
     const cookie = await loginCookie(peer.url, 'director', password);
     nodes.set(name, { ...peer, cookie });
   };
@@ -130,6 +131,24 @@ describe('media nodes', () => {
     );
     const increases = await expectDecoding(page, all, 'grid');
     for (const id of all) expect(increases.get(id), id).toBeGreaterThan(5);
+    // Each node records its own counters; the console hears of it through the control process.
+    await eventually('every counter recording, as the console shows it', async () => {
+      const recording = await page.evaluate(
+        (ids) =>
+          ids.map(
+            (id) =>
+              (
+                window as unknown as {
+                  counterwatch: {
+                    state: () => { counters: Record<string, { media: { recording: string } }> };
+                  };
+                }
+              ).counterwatch.state().counters[id]?.media.recording,
+          ),
+        all,
+      );
+      return recording.every((r) => r === 'recording') ? true : undefined;
+    });
     const listed = stack.admin('node', 'list');
     expect(listed).toMatch(/^m1\talive\thttp:\/\/127\.0\.0\.1:\d+\/\tagents 2\tplaced 2\/\d+$/m);
     expect(listed).toMatch(/^m2\talive\t.*\tplaced 2\//m);

@@ -37,11 +37,12 @@ export function createNodeLinks(parts: ClusterParts): NodeLinkGateway {
     tracks: live.tracks(counterId),
   });
   const counterStatus = (counterId: string): NodeCounterStatus => {
-    const { agent, stats } = board.get(counterId);
+    const { agent, stats, recording } = board.get(counterId);
     // fps is the agent's own report, sent with its health.
     return {
       counterId,
       agent,
+      recording,
       stats: stats && {
         bitrateKbps: stats.bitrateKbps,
         packetLossPct: stats.packetLossPct,
@@ -87,17 +88,20 @@ export function createRemoteMedia(parts: ClusterParts): RemoteMedia {
       ...parts.listen,
     },
   });
-  remote.on('changed', (counterId) =>
+  remote.on('changed', (counterId) => {
     board.setTracks(counterId, {
       tracks: remote.tracks(counterId),
       epoch: remote.epoch(counterId),
       publisher: remote.publisher(counterId),
-    }),
-  );
-  remote.on('status', ({ counterId, agent, stats }) => {
+    });
+    // Gone from every node (its node died or it stopped): nothing records it until it is back.
+    if (remote.nodeOf(counterId) === undefined) board.setRecording(counterId, 'off');
+  });
+  remote.on('status', ({ counterId, agent, stats, recording }) => {
     if (agent) board.setAgentHealth(counterId, agent);
     else board.agentGone(counterId);
     if (stats) board.setStats(counterId, stats);
+    board.setRecording(counterId, recording);
   });
   return remote;
 }

@@ -5,6 +5,7 @@ import {
   MediaStatsSchema,
   MediaTrackSchema,
   PublisherKindSchema,
+  RecordingHealthSchema,
 } from '../domain/media.js';
 import { notification, request, type Direction } from './define.js';
 import { RtpParametersSchema } from './mediasoupShapes.js';
@@ -32,6 +33,8 @@ export const NodeCounterStatusSchema = z.object({
   counterId: CounterIdSchema,
   agent: AgentHealthSchema.nullable(),
   stats: MediaStatsSchema.omit({ fps: true }).nullable(),
+  /** Its recording on the node (segments stay there): the wall and the alert rules read it. */
+  recording: RecordingHealthSchema,
 });
 export type NodeCounterStatus = z.infer<typeof NodeCounterStatusSchema>;
 
