@@ -107,7 +107,8 @@ async function withLogsOnFailure(engine, containers, body) {
   } catch (error) {
     for (const c of containers) {
       process.stdout.write(`\n--- docker logs ${c} (last 60 lines) ---\n`);
-      run('docker', ['logs', '--tail', '60', c], { env: engine.env, stdio: 'inherit' });
+      // Never throws: a container that was never made must not hide the failure being reported.
+      spawnSync('docker', ['logs', '--tail', '60', c], { env: engine.env, stdio: 'inherit' });
     }
     throw error;
   }
@@ -253,6 +254,7 @@ async function proveCompose(engine) {
         return lines.length === 2 ? lines : undefined;
       });
       process.stdout.write(`  both media nodes alive ${nodes.ms} ms after their start\n`);
+      compose(['up', '-d', '--no-build', 'agent-demo']);
       // The agent image as shipped, with no volume: its outbox in the anonymous /state volume.
       engine.docker(
         [
