@@ -412,6 +412,26 @@ describe.each(backends)('Storage on $name', (backend) => {
     expect(await storage.insertQueueEvents([])).toEqual([]);
   });
 
+  it('reads a department’s log after a sequence, leaving out a range the reader holds', async () => {
+    const seqs = (
+      await storage.insertQueueEvents([
+        ev(issued('e1', 1)),
+        ev(issued('e2', 2)),
+        ev(issued('x1', 1, { departmentId: 'd2' })),
+        ev(issued('e3', 3)),
+        ev(issued('e4', 4)),
+        ev(issued('e5', 5)),
+      ])
+    ).map((r) => (r.status === 'inserted' ? r.seq : NaN));
+    const [s1, s2, , s3, s4] = seqs as [number, number, number, number, number];
+    const ids = (rows: { event: { id: string } }[]) => rows.map((r) => r.event.id);
+    expect(ids(await storage.listQueueEventsAfter('d1', 0, 10))).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+    expect(ids(await storage.listQueueEventsAfter('d1', s1, 2))).toEqual(['e2', 'e3']);
+    expect(ids(await storage.listQueueEventsAfter('d1', 0, 10, { from: s2, to: s4 }))).toEqual(['e1', 'e5']);
+    expect(ids(await storage.listQueueEventsAfter('d1', s1, 1, { from: s2, to: s3 }))).toEqual(['e4']);
+    expect(ids(await storage.listQueueEventsAfter('d2', 0, 10, { from: s1, to: s4 }))).toEqual([]);
+  });
+
   it('keeps metrics history and daily aggregates, replacing a point at the same time', async () => {
     const point = (at: number, queueLength: number) => ({
       at,
