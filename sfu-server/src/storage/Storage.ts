@@ -453,6 +453,10 @@ export interface ReviewStore {
   upsertInteraction(
     record: Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'>,
   ): Promise<InteractionRecord>;
+  /** Several at once, in one transaction, answered in their order; each ticket at most once. */
+  upsertInteractions(
+    records: readonly Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'>[],
+  ): Promise<InteractionRecord[]>;
   getInteraction(id: number): Promise<InteractionRecord | undefined>;
   findInteraction(departmentId: string, ticketId: string): Promise<InteractionRecord | undefined>;
   listInteractions(query: InteractionQuery): Promise<InteractionRecord[]>;
@@ -626,4 +630,6 @@ export interface OfficerStore {
   onDuty(): Promise<ShiftRecord[]>;
   /** The shift at this counter that covered `at` (the latest such), if any. */
   onDutyAt(counterId: string, at: number): Promise<ShiftRecord | undefined>;
+  /** `onDutyAt` for several counters and times at once, answered in their order. */
+  onDutyAtMany(queries: readonly { counterId: string; at: number }[]): Promise<(ShiftRecord | undefined)[]>;
 }

@@ -28,7 +28,9 @@ const types: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-export type Param = string | number | boolean | null | readonly string[] | readonly number[];
+/** Arrays may hold NULLs (node-postgres sends them as NULL elements). */
+export type Param =
+  string | number | boolean | null | readonly (string | null)[] | readonly (number | null)[];
 
 interface Compiled {
   name: string;

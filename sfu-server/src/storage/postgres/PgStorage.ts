@@ -481,8 +481,8 @@ export class PgStorage implements Storage {
         [
           cols.id,
           cols.department,
-          cols.counter as unknown as string[],
-          cols.ticket as unknown as string[],
+          cols.counter,
+          cols.ticket,
           cols.type,
           cols.occurred,
           cols.received,
