@@ -457,9 +457,9 @@ export class PgStorage implements Storage {
       cols.body.push(JSON.stringify(event));
       cols.corrected.push(correctedAt);
     }
-    return this.#db.tx(async (sql) => {
-      // Sequence order must be commit order: the other processes read "after the last one I saw".
-      await this.changes.lock(sql);
+    // Sequence order must be commit order (the other processes read "after the last one I saw"):
+    // the feed's lock is held from the transaction's first statement.
+    return this.changes.transaction(async (sql) => {
       const inserted = await sql.all<{
         seq: number;
         id: string;
@@ -509,8 +509,7 @@ export class PgStorage implements Storage {
         }
         results.push(await this.#conflict(sql, event));
       }
-      const departments = new Set(inserted.map((r) => r.department_id));
-      for (const departmentId of departments) await this.changes.record(sql, 'queue', departmentId);
+      await this.changes.recordLocked(sql, 'queue', [...new Set(inserted.map((r) => r.department_id))]);
       return results;
     });
   }
