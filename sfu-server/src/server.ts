@@ -181,6 +181,7 @@ export class CounterWatchServer {
       alertAbout: (departmentId, ticketId) =>
         this.#alerts.active(new Set([departmentId])).find((a) => a.subject === ticketId),
       officerAt: (counterId, at) => this.#officers.onDutyAt(counterId, at),
+      officersAt: (queries) => this.#officers.onDutyAtMany(queries),
       audit: this.#audit,
       logger,
       releaseAfterMs,

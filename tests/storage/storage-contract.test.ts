@@ -412,6 +412,26 @@ describe.each(backends)('Storage on $name', (backend) => {
     expect(await storage.insertQueueEvents([])).toEqual([]);
   });
 
+  it('reads a department’s log after a sequence, leaving out a range the reader holds', async () => {
+    const seqs = (
+      await storage.insertQueueEvents([
+        ev(issued('e1', 1)),
+        ev(issued('e2', 2)),
+        ev(issued('x1', 1, { departmentId: 'd2' })),
+        ev(issued('e3', 3)),
+        ev(issued('e4', 4)),
+        ev(issued('e5', 5)),
+      ])
+    ).map((r) => (r.status === 'inserted' ? r.seq : NaN));
+    const [s1, s2, , s3, s4] = seqs as [number, number, number, number, number];
+    const ids = (rows: { event: { id: string } }[]) => rows.map((r) => r.event.id);
+    expect(ids(await storage.listQueueEventsAfter('d1', 0, 10))).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+    expect(ids(await storage.listQueueEventsAfter('d1', s1, 2))).toEqual(['e2', 'e3']);
+    expect(ids(await storage.listQueueEventsAfter('d1', 0, 10, { from: s2, to: s4 }))).toEqual(['e1', 'e5']);
+    expect(ids(await storage.listQueueEventsAfter('d1', s1, 1, { from: s2, to: s3 }))).toEqual(['e4']);
+    expect(ids(await storage.listQueueEventsAfter('d2', 0, 10, { from: s1, to: s4 }))).toEqual([]);
+  });
+
   it('keeps metrics history and daily aggregates, replacing a point at the same time', async () => {
     const point = (at: number, queueLength: number) => ({
       at,
@@ -612,6 +632,22 @@ describe.each(backends)('Storage on $name', (backend) => {
       keep: false,
     });
     expect((await storage.reviews.upsertInteraction(base)).rating).toBe('satisfied');
+    // Several at once: each as upsertInteraction would, answered in order.
+    const many = await storage.reviews.upsertInteractions([
+      { ...base, ticketId: 't2', officer: null, rating: 'unsatisfied', ratedAt: T0 + 4 },
+      { ...base, officer: null, finishedAt: T0 + 5 },
+      { ...base, ticketId: 't3', issuedAt: null, calledAt: null, ratingComment: 'chậm' },
+    ]);
+    expect(many.map((r) => [r.ticketId, r.rating, r.ratingComment, r.officer?.id ?? null])).toEqual([
+      ['t2', 'unsatisfied', null, null],
+      ['t1', 'satisfied', 'tốt', 5],
+      ['t3', null, 'chậm', 5],
+    ]);
+    expect(many[1]).toMatchObject({ id: first.id, finishedAt: T0 + 5 });
+    expect(many[2]).toMatchObject({ issuedAt: null, calledAt: null });
+    expect(await storage.reviews.findInteraction('d1', 't3')).toEqual(many[2]);
+    expect(await storage.reviews.upsertInteractions([])).toEqual([]);
+    await storage.reviews.upsertInteraction({ ...base, finishedAt: T0 + 3 });
     expect(await storage.reviews.findInteraction('d1', 't1')).toEqual(
       await storage.reviews.getInteraction(first.id),
     );
@@ -956,6 +992,26 @@ describe.each(backends)('Storage on $name', (backend) => {
     ]);
     expect((await storage.officers.onDutyAt('c1', T0 + 5))?.officer.id).toBe(lan.id);
     expect(await storage.officers.onDutyAt('c1', T0 + 10)).toBeUndefined();
+    // Several at once, in the order asked, the same answers.
+    const asked = [
+      { counterId: 'c2', at: T0 + 25 },
+      { counterId: 'c1', at: T0 + 10 },
+      { counterId: 'c1', at: T0 + 5 },
+      { counterId: 'c2', at: T0 + 15 },
+      { counterId: 'c9', at: T0 + 5 },
+    ];
+    expect((await storage.officers.onDutyAtMany(asked)).map((s) => s?.officer.displayName)).toEqual([
+      'Minh',
+      undefined,
+      'Lan',
+      'Lan',
+      undefined,
+    ]);
+    for (const q of asked)
+      expect((await storage.officers.onDutyAtMany([q]))[0]).toEqual(
+        await storage.officers.onDutyAt(q.counterId, q.at),
+      );
+    expect(await storage.officers.onDutyAtMany([])).toEqual([]);
     expect((await storage.officers.signOutOfficer(minh.id, T0 + 30))?.counterId).toBe('c2');
     expect(await storage.officers.signOut('c2', T0 + 31)).toBeUndefined();
     await storage.officers.update(lan.id, { displayName: 'Lan Anh', disabledAt: T0 + 40 });

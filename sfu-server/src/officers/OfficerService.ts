@@ -160,6 +160,11 @@ export class OfficerService {
     return (await this.#o.store.onDutyAt(counterId, at))?.officer ?? null;
   }
 
+  /** `onDutyAt` for several at once (one query), in their order. */
+  async onDutyAtMany(queries: readonly { counterId: string; at: number }[]): Promise<(OfficerRef | null)[]> {
+    return (await this.#o.store.onDutyAtMany(queries)).map((s) => s?.officer ?? null);
+  }
+
   /**
    * Badge and PIN at the counter's panel; the officer is then on duty there (and nowhere else).
    *

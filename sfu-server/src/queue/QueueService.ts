@@ -15,7 +15,7 @@ import {
   type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
-import type { DailyAggregate, Storage } from '../storage/Storage.js';
+import type { DailyAggregate, Storage, StoredQueueEvent } from '../storage/Storage.js';
 import { businessDayLabel, businessDayStart, localHour } from './businessDay.js';
 import { DepartmentQueue, isOpen, ticketStatus, type TicketRecord } from './DepartmentQueue.js';
 import { computeMetrics, type MetricsResult } from './metrics.js';
@@ -300,16 +300,19 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     const stored = await this.#storage.insertQueueEvents(
       candidates.map((c) => ({ event: c.event, receivedAt, correctedAt: c.correctedAt })),
     );
-    const touched = new Set<string>();
+    /** This batch's stored events by department, in log order: folded from here, not read back. */
+    const inserted = new Map<string, StoredQueueEvent[]>();
     for (const [i, outcome] of stored.entries()) {
       const candidate = candidates[i];
       if (!candidate) continue;
-      const { index, event } = candidate;
+      const { index, event, correctedAt } = candidate;
       switch (outcome.status) {
         case 'inserted': {
           results[index] = { id: event.id, status: 'accepted' };
           this.#own.add(outcome.seq);
-          touched.add(event.departmentId);
+          let rows = inserted.get(event.departmentId);
+          if (!rows) inserted.set(event.departmentId, (rows = []));
+          rows.push({ seq: outcome.seq, event, receivedAt, correctedAt });
           break;
         }
         case 'duplicate':
@@ -338,8 +341,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
         }
       }
     }
-    // Folded from the log, with whatever other processes stored before them.
-    for (const id of touched) await this.#catchUp(id, receivedAt);
+    // Folded in log order, with whatever other processes stored before them.
+    for (const [id, rows] of inserted) await this.#catchUp(id, receivedAt, rows);
     const count = (status: EventResult['status']): number =>
       results.filter((r) => r.status === status).length;
     const summary = {
@@ -373,20 +376,41 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     return this.#ingestQueue.then(() => undefined);
   }
 
-  async #catchUp(departmentId: string, now: number): Promise<void> {
+  /**
+   * Folds a department's log after its cursor. `own` are rows this process
+   * has just stored (in log order, a range of sequences no other writer
+   * holds: the change feed's lock was held): they are folded as they are, and
+   * only the rows around them are read, so another process's rows stored
+   * before them still come first.
+   */
+  async #catchUp(departmentId: string, now: number, own: readonly StoredQueueEvent[] = []): Promise<void> {
+    const first = own[0];
+    const last = own.at(-1);
+    const skip = first && last ? { from: first.seq, to: last.seq } : undefined;
+    let next = 0;
     for (;;) {
       const after = this.#cursor.get(departmentId) ?? this.#head;
-      const rows = await this.#storage.listQueueEventsAfter(departmentId, after, CATCH_UP_BATCH);
+      // Folded already (a row is folded once, whichever way it came).
+      for (let o = own[next]; o && o.seq <= after; o = own[++next]);
+      const read = await this.#storage.listQueueEventsAfter(departmentId, after, CATCH_UP_BATCH, skip);
+      // A full read may end before some of ours: those wait for the next round.
+      const until = read.length === CATCH_UP_BATCH ? (read.at(-1)?.seq ?? Infinity) : Infinity;
+      const rows: StoredQueueEvent[] = [];
+      for (const row of read) {
+        for (let o = own[next]; o && o.seq < row.seq; o = own[++next]) rows.push(o);
+        rows.push(row);
+      }
+      for (let o = own[next]; o && o.seq <= until; o = own[++next]) rows.push(o);
       for (const { seq, event, correctedAt } of rows) {
         this.#cursor.set(departmentId, seq);
-        const own = this.#own.delete(seq);
+        const mine = this.#own.delete(seq);
         const at = this.#apply(event, correctedAt, now);
         // An event from before the sampled history (an outbox, a backfill): replay it into the charts.
         if (at !== undefined && at < now - 60_000) this.#historyComplete.delete(departmentId);
-        if (at !== undefined) this.emit('accepted', event, at, own);
+        if (at !== undefined) this.emit('accepted', event, at, mine);
       }
       if (rows.length > 0) this.#markDirty(departmentId);
-      if (rows.length < CATCH_UP_BATCH) return;
+      if (read.length < CATCH_UP_BATCH) return;
     }
   }
 

@@ -14,6 +14,9 @@ import type { Logger } from '../logger.js';
 import type { TicketRecord } from '../queue/DepartmentQueue.js';
 import type { InteractionQuery, InteractionRecord, ReviewStore } from '../storage/Storage.js';
 
+/** The events that make or complete an interaction. */
+const RECORDED = new Set<QueueEvent['type']>(['service.finished', 'rating.submitted', 'rating.commented']);
+
 type NewInteraction = Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep' | 'officer'>;
 
 /** The clip of an interaction: its service plus this much on each side. */
@@ -31,6 +34,8 @@ export interface ReviewServiceOptions {
   alertAbout: (departmentId: string, ticketId: string) => { id: number; rule: string } | undefined;
   /** The officer signed in at the counter at that time (the panel's sign-in). */
   officerAt: (counterId: string, at: number) => Promise<OfficerRef | null>;
+  /** `officerAt` for several at once, in their order. */
+  officersAt: (queries: readonly { counterId: string; at: number }[]) => Promise<(OfficerRef | null)[]>;
   /** Each person's action (a flag, a complaint, a decision) goes on record before it is taken. */
   audit: AuditLog;
   logger: Logger;
@@ -54,6 +59,10 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
   readonly #o: ReviewServiceOptions;
   readonly #logger: Logger;
   readonly #now: Clock;
+  /** Events waiting for the end of the turn, and that turn's recording. */
+  #pending: QueueEvent[] = [];
+  #flush: Promise<void> | undefined;
+  #recorded: Promise<void> = Promise.resolve();
 
   constructor(options: ReviewServiceOptions) {
     super();
@@ -62,8 +71,83 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     this.#now = options.now;
   }
 
-  /** Newly accepted queue events: a finished service makes an interaction; a rating completes it. */
-  async onEvent(event: QueueEvent): Promise<void> {
+  /**
+   * Newly accepted queue events: a finished service makes an interaction; a
+   * rating completes it. The events of one turn (a batch folded) are recorded
+   * together, after it: one query for the officers and one statement (one
+   * commit) for the interactions, rather than a commit per served ticket.
+   */
+  onEvent(event: QueueEvent): Promise<void> {
+    if (!RECORDED.has(event.type)) return Promise.resolve();
+    this.#pending.push(event);
+    this.#flush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const events = this.#pending;
+      this.#pending = [];
+      this.#flush = undefined;
+      // One turn's events after the last's: a rating never lands before its service.
+      const run = this.#recorded.then(() => this.#recordAll(events));
+      this.#recorded = run;
+      return run;
+    });
+    return this.#flush;
+  }
+
+  async #recordAll(events: readonly QueueEvent[]): Promise<void> {
+    try {
+      await this.#recordTogether(events);
+    } catch (error) {
+      this.#logger.warn(
+        { err: error, events: events.length },
+        'interactions not recorded together; one by one',
+      );
+      for (const event of events) await this.#recordOne(event);
+    }
+  }
+
+  /**
+   * The tickets' records from today's state (which holds every event folded so
+   * far), a rating's fields laid over them as its own upsert would have; then,
+   * event by event, the flags.
+   */
+  async #recordTogether(events: readonly QueueEvent[]): Promise<void> {
+    const records = new Map<string, NewInteraction>();
+    const key = (departmentId: string, ticketId: string): string => JSON.stringify([departmentId, ticketId]);
+    for (const event of events) {
+      if (!('ticketId' in event)) continue;
+      const t = this.#o.ticket(event.departmentId, event.ticketId);
+      const k = key(event.departmentId, event.ticketId);
+      const record = records.get(k) ?? (t && this.#recordFrom(event.departmentId, t, t.finishedAt));
+      if (!t || !record) continue;
+      if (event.type === 'rating.submitted') {
+        record.rating = event.rating;
+        // What the store does with a missing value: keeps the one it has.
+        record.ratingComment = event.comment ?? record.ratingComment;
+        record.ratedAt = t.ratedAt ?? event.occurredAt;
+      }
+      if (event.type === 'rating.commented') record.ratingComment = event.comment;
+      records.set(k, record);
+    }
+    const list = [...records.values()];
+    const officers = await this.#o.officersAt(list.map((r) => ({ counterId: r.counterId, at: r.startedAt })));
+    const stored = await this.#o.store.upsertInteractions(
+      list.map((r, i) => ({ ...r, officer: officers[i] ?? null })),
+    );
+    const byTicket = new Map(stored.map((r) => [key(r.departmentId, r.ticketId), r]));
+    for (const event of events) {
+      if (!('ticketId' in event)) continue;
+      const interaction = byTicket.get(key(event.departmentId, event.ticketId));
+      if (event.type === 'service.finished' && interaction) await this.#flagFinished(interaction);
+      if (event.type === 'rating.submitted') {
+        // A rating of a ticket no longer in memory: the stored interaction, if any, is flagged.
+        const target =
+          interaction ?? (await this.#o.store.findInteraction(event.departmentId, event.ticketId));
+        if (target && event.rating === 'unsatisfied')
+          await this.flag(target.id, 'unsatisfied_rating', event.comment ?? null, null);
+      }
+    }
+  }
+
+  async #recordOne(event: QueueEvent): Promise<void> {
     try {
       if (event.type === 'service.finished') await this.#onFinished(event.departmentId, event.ticketId);
       if (event.type === 'rating.submitted') await this.#onRating(event);
@@ -77,7 +161,12 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     const t = this.#o.ticket(departmentId, ticketId);
     const record = t && this.#recordFrom(departmentId, t, t.finishedAt);
     if (!t || !record) return;
-    const stored = await this.#upsert(record);
+    await this.#flagFinished(await this.#upsert(record));
+  }
+
+  /** A service far longer than usual, or one an alert is about, is flagged. */
+  async #flagFinished(stored: InteractionRecord): Promise<void> {
+    const { departmentId, ticketId } = stored;
     const usual = this.#o.usualServiceSeconds(departmentId, stored.serviceCode);
     const seconds = (stored.finishedAt - stored.startedAt) / 1000;
     if (seconds > Math.max(2.5 * usual, usual + 600)) {

@@ -242,8 +242,16 @@ export interface Storage {
   ): Promise<EventInsertResult[]>;
   /** A department's events received since `since`, in arrival order. */
   listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]>;
-  /** A department's events stored after sequence `afterSeq`, in arrival order, at most `limit`. */
-  listQueueEventsAfter(departmentId: string, afterSeq: number, limit: number): Promise<StoredQueueEvent[]>;
+  /**
+   * A department's events stored after sequence `afterSeq`, in arrival order, at most `limit`;
+   * without those whose sequence is in `skip` (inclusive: the caller's own just stored, which it holds).
+   */
+  listQueueEventsAfter(
+    departmentId: string,
+    afterSeq: number,
+    limit: number,
+    skip?: { from: number; to: number },
+  ): Promise<StoredQueueEvent[]>;
   /** The sequence of the last stored event (0 if none): every event up to it is committed. */
   queueEventsHead(): Promise<number>;
   nextSourceSeq(departmentId: string, sourceId: string): Promise<number>;
@@ -492,6 +500,10 @@ export interface ReviewStore {
   upsertInteraction(
     record: Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'>,
   ): Promise<InteractionRecord>;
+  /** Several at once, in one transaction, answered in their order; each ticket at most once. */
+  upsertInteractions(
+    records: readonly Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'>[],
+  ): Promise<InteractionRecord[]>;
   getInteraction(id: number): Promise<InteractionRecord | undefined>;
   findInteraction(departmentId: string, ticketId: string): Promise<InteractionRecord | undefined>;
   listInteractions(query: InteractionQuery): Promise<InteractionRecord[]>;
@@ -665,4 +677,6 @@ export interface OfficerStore {
   onDuty(): Promise<ShiftRecord[]>;
   /** The shift at this counter that covered `at` (the latest such), if any. */
   onDutyAt(counterId: string, at: number): Promise<ShiftRecord | undefined>;
+  /** `onDutyAt` for several counters and times at once, answered in their order. */
+  onDutyAtMany(queries: readonly { counterId: string; at: number }[]): Promise<(ShiftRecord | undefined)[]>;
 }

@@ -19,8 +19,31 @@ const partsFormat = new Intl.DateTimeFormat('en-CA', {
   hourCycle: 'h23',
 });
 
+/**
+ * Offsets by UTC hour: an Intl call per event was a measurable share of ingest.
+ * Only hours whose first and last second agree are kept, so an hour holding a
+ * change of offset (historic ones fell mid-hour) is always asked afresh.
+ */
+const offsetByHour = new Map<number, number>();
+const OFFSET_CACHE_HOURS = 1_024;
+
 /** The zone's offset from UTC at `at`, in ms (Vietnam: +7 h, no daylight saving). */
 export function zoneOffsetMs(at: number): number {
+  const hour = Math.floor(at / HOUR);
+  const cached = offsetByHour.get(hour);
+  if (cached !== undefined) return cached;
+  const offset = uncachedZoneOffsetMs(at);
+  if (
+    uncachedZoneOffsetMs(hour * HOUR) === offset &&
+    uncachedZoneOffsetMs((hour + 1) * HOUR - 1) === offset
+  ) {
+    if (offsetByHour.size >= OFFSET_CACHE_HOURS) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
+function uncachedZoneOffsetMs(at: number): number {
   const parts = Object.fromEntries(partsFormat.formatToParts(at).map((p) => [p.type, p.value]));
   const asUtc = Date.UTC(
     Number(parts.year),

@@ -59,6 +59,24 @@ export class PgChangeFeed implements ChangeFeed {
     await sql.run('SELECT pg_advisory_xact_lock(?)', [CHANGES_LOCK]);
   }
 
+  /** Runs `work` in a transaction that holds the feed's lock from its first statement. */
+  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.#db.tx(work, { lock: CHANGES_LOCK });
+  }
+
+  /**
+   * Appends one change per subject, and notifies, in one statement; call
+   * inside `transaction` (the lock is held already).
+   */
+  async recordLocked(sql: Sql, kind: ChangeKind, subjects: readonly string[]): Promise<void> {
+    if (subjects.length === 0) return;
+    await sql.run(
+      `WITH c AS (INSERT INTO changes (at, kind, subject) SELECT ?, ?, unnest(?::text[]) RETURNING seq)
+       SELECT pg_notify(?, ?) WHERE EXISTS (SELECT 1 FROM c)`,
+      [this.#now(), kind, subjects, CHANNEL, kind],
+    );
+  }
+
   /** Appends a change; call inside the transaction that makes it. */
   async record(sql: Sql, kind: ChangeKind, subject: string | number): Promise<void> {
     await this.lock(sql);

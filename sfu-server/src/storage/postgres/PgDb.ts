@@ -28,7 +28,9 @@ const types: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-export type Param = string | number | boolean | null | readonly string[] | readonly number[];
+/** Arrays may hold NULLs (node-postgres sends them as NULL elements). */
+export type Param =
+  string | number | boolean | null | readonly (string | null)[] | readonly (number | null)[];
 
 interface Compiled {
   name: string;
@@ -104,14 +106,19 @@ export class PgDb extends Sql {
   /**
    * Runs `work` in one transaction on one pooled connection: committed when it
    * resolves, rolled back when it throws. Serialization failures and deadlocks
-   * are retried (the transaction is re-run from the start).
+   * are retried (the transaction is re-run from the start). `lock`: a
+   * transaction advisory lock taken first.
    */
-  async tx<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  async tx<T>(work: (sql: Sql) => Promise<T>, options: { lock?: number } = {}): Promise<T> {
+    const { lock } = options;
+    if (lock !== undefined && !Number.isSafeInteger(lock)) throw new Error(`bad advisory lock key ${lock}`);
+    // With a lock, taken in the same round trip as BEGIN (a key is an integer: nothing to escape).
+    const begin = lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(${lock})`;
     for (let attempt = 0; ; attempt += 1) {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query('BEGIN');
+        await client.query(begin);
         const result = await work(new Sql(client));
         await client.query('COMMIT');
         return result;

@@ -155,4 +155,25 @@ export class PgOfficerStore implements OfficerStore {
     );
     return row && shift(row);
   }
+
+  /** One statement for them all: a batch of served tickets asks for many. */
+  async onDutyAtMany(
+    queries: readonly { counterId: string; at: number }[],
+  ): Promise<(ShiftRecord | undefined)[]> {
+    if (queries.length === 0) return [];
+    const rows = await this.#db.all<ShiftRow & { ord: number }>(
+      `SELECT q.ord, s.* FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS q(counter_id, at, ord)
+       CROSS JOIN LATERAL (
+         ${SHIFT} WHERE s.counter_id = q.counter_id AND s.signed_in_at <= q.at
+           AND (s.signed_out_at IS NULL OR s.signed_out_at > q.at)
+         ORDER BY s.signed_in_at DESC LIMIT 1
+       ) s`,
+      [queries.map((q) => q.counterId), queries.map((q) => q.at)],
+    );
+    const byOrd = new Map(rows.map((row) => [row.ord, row]));
+    return queries.map((_, i) => {
+      const row = byOrd.get(i + 1);
+      return row && shift(row);
+    });
+  }
 }

@@ -460,9 +460,9 @@ export class PgStorage implements Storage {
       cols.body.push(JSON.stringify(event));
       cols.corrected.push(correctedAt);
     }
-    return this.#db.tx(async (sql) => {
-      // Sequence order must be commit order: the other processes read "after the last one I saw".
-      await this.changes.lock(sql);
+    // Sequence order must be commit order (the other processes read "after the last one I saw"):
+    // the feed's lock is held from the transaction's first statement.
+    return this.changes.transaction(async (sql) => {
       const inserted = await sql.all<{
         seq: number;
         id: string;
@@ -484,8 +484,8 @@ export class PgStorage implements Storage {
         [
           cols.id,
           cols.department,
-          cols.counter as unknown as string[],
-          cols.ticket as unknown as string[],
+          cols.counter,
+          cols.ticket,
           cols.type,
           cols.occurred,
           cols.received,
@@ -512,8 +512,7 @@ export class PgStorage implements Storage {
         }
         results.push(await this.#conflict(sql, event));
       }
-      const departments = new Set(inserted.map((r) => r.department_id));
-      for (const departmentId of departments) await this.changes.record(sql, 'queue', departmentId);
+      await this.changes.recordLocked(sql, 'queue', [...new Set(inserted.map((r) => r.department_id))]);
       return results;
     });
   }
@@ -554,11 +553,14 @@ export class PgStorage implements Storage {
     departmentId: string,
     afterSeq: number,
     limit: number,
+    skip?: { from: number; to: number },
   ): Promise<StoredQueueEvent[]> {
+    // One statement text either way (an empty range, 1 to 0, skips nothing).
     return (
       await this.#db.all<EventRow>(
-        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-        [departmentId, afterSeq, limit],
+        `SELECT seq, body, received_at, corrected_at FROM queue_events
+         WHERE department_id = ? AND seq > ? AND NOT (seq BETWEEN ? AND ?) ORDER BY seq LIMIT ?`,
+        [departmentId, afterSeq, skip?.from ?? 1, skip?.to ?? 0, limit],
       )
     ).map(storedEvent);
   }

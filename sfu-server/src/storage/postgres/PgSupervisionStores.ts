@@ -191,10 +191,26 @@ export class PgReviewStore implements ReviewStore {
   async upsertInteraction(
     r: Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'>,
   ): Promise<InteractionRecord> {
-    const row = await this.#db.get<InteractionRow>(
+    const [stored] = await this.upsertInteractions([r]);
+    if (!stored) throw new Error('interaction upsert returned nothing');
+    return stored;
+  }
+
+  /** One statement for them all (one commit: a batch of served tickets is not a commit each). */
+  async upsertInteractions(
+    records: readonly Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'>[],
+  ): Promise<InteractionRecord[]> {
+    if (records.length === 0) return [];
+    const rows = await this.#db.all<InteractionRow>(
       `INSERT INTO interactions (department_id, counter_id, ticket_id, ticket_number, service_code, issued_at, called_at,
          started_at, finished_at, outcome, rating, rating_comment, rated_at, officer_id, officer_name, officer_badge)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       SELECT department_id, counter_id, ticket_id, ticket_number, service_code, issued_at, called_at, started_at,
+         finished_at, outcome, rating, rating_comment, rated_at, officer_id, officer_name, officer_badge
+       FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
+         ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY
+         AS r(department_id, counter_id, ticket_id, ticket_number, service_code, issued_at, called_at, started_at,
+           finished_at, outcome, rating, rating_comment, rated_at, officer_id, officer_name, officer_badge, ord)
+       ORDER BY ord
        ON CONFLICT (department_id, ticket_id) DO UPDATE SET
          counter_id = excluded.counter_id, ticket_number = excluded.ticket_number, service_code = excluded.service_code,
          issued_at = excluded.issued_at, called_at = excluded.called_at, started_at = excluded.started_at,
@@ -207,26 +223,31 @@ export class PgReviewStore implements ReviewStore {
          officer_id = coalesce(interactions.officer_id, excluded.officer_id)
        RETURNING *`,
       [
-        r.departmentId,
-        r.counterId,
-        r.ticketId,
-        r.ticketNumber,
-        r.serviceCode,
-        r.issuedAt,
-        r.calledAt,
-        r.startedAt,
-        r.finishedAt,
-        r.outcome,
-        r.rating,
-        r.ratingComment,
-        r.ratedAt,
-        r.officer?.id ?? null,
-        r.officer?.displayName ?? null,
-        r.officer?.badgeNumber ?? null,
+        records.map((r) => r.departmentId),
+        records.map((r) => r.counterId),
+        records.map((r) => r.ticketId),
+        records.map((r) => r.ticketNumber),
+        records.map((r) => r.serviceCode),
+        records.map((r) => r.issuedAt),
+        records.map((r) => r.calledAt),
+        records.map((r) => r.startedAt),
+        records.map((r) => r.finishedAt),
+        records.map((r) => r.outcome),
+        records.map((r) => r.rating),
+        records.map((r) => r.ratingComment),
+        records.map((r) => r.ratedAt),
+        records.map((r) => r.officer?.id ?? null),
+        records.map((r) => r.officer?.displayName ?? null),
+        records.map((r) => r.officer?.badgeNumber ?? null),
       ],
     );
-    if (!row) throw new Error('interaction upsert returned nothing');
-    return interaction(row);
+    // Answered in the records' order (a ticket twice in one statement is refused by PostgreSQL).
+    const byTicket = new Map(rows.map((row) => [JSON.stringify([row.department_id, row.ticket_id]), row]));
+    return records.map((r) => {
+      const row = byTicket.get(JSON.stringify([r.departmentId, r.ticketId]));
+      if (!row) throw new Error('interaction upsert returned nothing');
+      return interaction(row);
+    });
   }
 
   async getInteraction(id: number): Promise<InteractionRecord | undefined> {

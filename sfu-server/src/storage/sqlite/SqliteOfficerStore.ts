@@ -155,12 +155,19 @@ export class SqliteOfficerStore implements OfficerStore {
   }
 
   async onDutyAt(counterId: string, at: number): Promise<ShiftRecord | undefined> {
-    const row = this.#db
-      .prepare<[string, number, number], ShiftRow>(
-        `${SHIFT} WHERE s.counter_id = ? AND s.signed_in_at <= ? AND (s.signed_out_at IS NULL OR s.signed_out_at > ?)
-         ORDER BY s.signed_in_at DESC LIMIT 1`,
-      )
-      .get(counterId, at, at);
-    return row && shift(row);
+    return (await this.onDutyAtMany([{ counterId, at }]))[0];
+  }
+
+  async onDutyAtMany(
+    queries: readonly { counterId: string; at: number }[],
+  ): Promise<(ShiftRecord | undefined)[]> {
+    const find = this.#db.prepare<[string, number, number], ShiftRow>(
+      `${SHIFT} WHERE s.counter_id = ? AND s.signed_in_at <= ? AND (s.signed_out_at IS NULL OR s.signed_out_at > ?)
+       ORDER BY s.signed_in_at DESC LIMIT 1`,
+    );
+    return queries.map(({ counterId, at }) => {
+      const row = find.get(counterId, at, at);
+      return row && shift(row);
+    });
   }
 }

@@ -497,12 +497,15 @@ export class SqliteStorage implements Storage {
     departmentId: string,
     afterSeq: number,
     limit: number,
+    skip?: { from: number; to: number },
   ): Promise<StoredQueueEvent[]> {
+    // One statement text either way (an empty range, 1 to 0, skips nothing).
     return this.#db
-      .prepare<[string, number, number], EventRow>(
-        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      .prepare<[string, number, number, number, number], EventRow>(
+        `SELECT seq, body, received_at, corrected_at FROM queue_events
+         WHERE department_id = ? AND seq > ? AND NOT (seq BETWEEN ? AND ?) ORDER BY seq LIMIT ?`,
       )
-      .all(departmentId, afterSeq, limit)
+      .all(departmentId, afterSeq, skip?.from ?? 1, skip?.to ?? 0, limit)
       .map(storedEvent);
   }
 

@@ -202,9 +202,17 @@ export class SqliteReviewStore implements ReviewStore {
   async upsertInteraction(
     r: Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'>,
   ): Promise<InteractionRecord> {
-    this.#db
-      .prepare(
-        `INSERT INTO interactions (department_id, counter_id, ticket_id, ticket_number, service_code, issued_at, called_at,
+    const [stored] = await this.upsertInteractions([r]);
+    if (!stored) throw new Error('interaction vanished after upsert');
+    return stored;
+  }
+
+  /** All in one transaction (one commit: a batch of served tickets is not a commit each). */
+  async upsertInteractions(
+    records: readonly Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep'>[],
+  ): Promise<InteractionRecord[]> {
+    const upsert = this.#db.prepare(
+      `INSERT INTO interactions (department_id, counter_id, ticket_id, ticket_number, service_code, issued_at, called_at,
            started_at, finished_at, outcome, rating, rating_comment, rated_at, officer_id, officer_name, officer_badge)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (department_id, ticket_id) DO UPDATE SET
@@ -218,28 +226,35 @@ export class SqliteReviewStore implements ReviewStore {
            officer_name = CASE WHEN interactions.officer_id IS NULL THEN excluded.officer_name ELSE interactions.officer_name END,
            officer_badge = CASE WHEN interactions.officer_id IS NULL THEN excluded.officer_badge ELSE interactions.officer_badge END,
            officer_id = coalesce(interactions.officer_id, excluded.officer_id)`,
-      )
-      .run(
-        r.departmentId,
-        r.counterId,
-        r.ticketId,
-        r.ticketNumber,
-        r.serviceCode,
-        r.issuedAt,
-        r.calledAt,
-        r.startedAt,
-        r.finishedAt,
-        r.outcome,
-        r.rating,
-        r.ratingComment,
-        r.ratedAt,
-        r.officer?.id ?? null,
-        r.officer?.displayName ?? null,
-        r.officer?.badgeNumber ?? null,
-      );
-    const stored = await this.findInteraction(r.departmentId, r.ticketId);
-    if (!stored) throw new Error('interaction vanished after upsert');
-    return stored;
+    );
+    const find = this.#db.prepare<[string, string], InteractionRow>(
+      'SELECT * FROM interactions WHERE department_id = ? AND ticket_id = ?',
+    );
+    return this.#db.transaction(() =>
+      records.map((r) => {
+        upsert.run(
+          r.departmentId,
+          r.counterId,
+          r.ticketId,
+          r.ticketNumber,
+          r.serviceCode,
+          r.issuedAt,
+          r.calledAt,
+          r.startedAt,
+          r.finishedAt,
+          r.outcome,
+          r.rating,
+          r.ratingComment,
+          r.ratedAt,
+          r.officer?.id ?? null,
+          r.officer?.displayName ?? null,
+          r.officer?.badgeNumber ?? null,
+        );
+        const row = find.get(r.departmentId, r.ticketId);
+        if (!row) throw new Error('interaction vanished after upsert');
+        return interaction(row);
+      }),
+    )();
   }
 
   async getInteraction(id: number): Promise<InteractionRecord | undefined> {
