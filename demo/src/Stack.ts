@@ -242,9 +242,15 @@ export class Stack {
   /**
    * Publishes these counters from one shared encoder through the real ingest
    * path (each its own hello, token, producers and keys): the province demo
-   * and the wall benchmark. Resolves once the process has started.
+   * and the wall benchmark. Resolves once the process has started. `processes`
+   * splits the counters over that many processes (default: the publisher's
+   * own choice, one per 150 counters); `pid` is the first, which runs the
+   * encoder, the others are its children.
    */
-  async startLoadPublisher(counterIds: readonly string[]): Promise<ManagedProcess> {
+  async startLoadPublisher(
+    counterIds: readonly string[],
+    { processes }: { processes?: number } = {},
+  ): Promise<ManagedProcess> {
     await this.loadPublisher?.stop();
     const counters = counterIds.map((id) => {
       const counter = this.provisioned.counters.find((c) => c.id === id);
@@ -256,7 +262,15 @@ export class Stack {
     const publisher = new ManagedProcess(
       'load publisher',
       LOAD_PUBLISHER_CLI,
-      ['--server', this.url, '--counters', file, '--log-level', 'warn'],
+      [
+        '--server',
+        this.url,
+        '--counters',
+        file,
+        '--log-level',
+        'warn',
+        ...(processes !== undefined ? ['--processes', String(processes)] : []),
+      ],
       { env: { ...process.env }, logFile: path.join(this.dir, 'logs', 'load-publisher.log') },
     );
     this.loadPublisher = publisher;

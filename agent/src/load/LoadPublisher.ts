@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { FfmpegSupervisor } from '../media/FfmpegSupervisor.js';
 import { ServerLink } from '../server/ServerLink.js';
 import { loadEncoderArgs } from './encoderArgs.js';
-import { RtpFanout } from './RtpFanout.js';
+import { RtpFanout, type FanoutTrack } from './RtpFanout.js';
 
 export const LOAD_PUBLISHER_VERSION = '0.1.0';
 
@@ -37,8 +37,13 @@ export class LoadPublisher {
   readonly #startedAt = performance.now();
   /** Where targets without a host of their own are: the host the counters connected to. */
   readonly #serverHost: string;
+  /** Whether this process runs the encoder, or takes another load publisher's packets (`addRelay` there). */
+  readonly #ownEncoder: boolean;
+  readonly #helloConcurrency: number;
   #welcome: AgentWelcome | undefined;
   #fps: number | null = null;
+  /** Whether the last second brought frames (the encoder's state when another process runs it). */
+  #framesSeen = false;
   #sampleTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -46,6 +51,8 @@ export class LoadPublisher {
     this.#logger = options.logger.child({ module: 'load-publisher' });
     this.#fanout = fanout;
     this.#serverHost = options.serverUrl.hostname.replace(/^\[|\]$/g, '');
+    this.#ownEncoder = options.encoder !== 'external';
+    this.#helloConcurrency = options.helloConcurrency ?? 8;
     this.#encoder = new FfmpegSupervisor({
       prepare: () => this.#encoderArgs(),
       redact: (args) => [...args],
@@ -96,7 +103,7 @@ export class LoadPublisher {
    * loaded server); one that takes longer than `patienceMs` stops holding up
    * the rest (its link keeps trying on its own).
    */
-  async start(concurrency = 8, patienceMs = 5_000): Promise<void> {
+  async start(concurrency = this.#helloConcurrency, patienceMs = 5_000): Promise<void> {
     this.#sampleTimer = setInterval(() => this.#sample(), 1_000);
     const inFlight = new Map<CounterLink, number>();
     for (const entry of this.#links) {
@@ -110,6 +117,20 @@ export class LoadPublisher {
       entry.link.start();
       inFlight.set(entry, performance.now());
     }
+  }
+
+  /** The loopback ports this process's relay takes the encoder's RTP on, per track. */
+  inputPorts(): Record<FanoutTrack, number> {
+    return {
+      grid: this.#fanout.inputPort('grid'),
+      focus: this.#fanout.inputPort('focus'),
+      audio: this.#fanout.inputPort('audio'),
+    };
+  }
+
+  /** Sends the encoder's packets on to another load publisher process as well (see RtpFanout.addRelay). */
+  addRelay(ports: Record<FanoutTrack, number>): void {
+    this.#fanout.addRelay(ports);
   }
 
   get publishing(): number {
@@ -149,7 +170,7 @@ export class LoadPublisher {
       entry.publishing = true;
       if (!this.#welcome) {
         this.#welcome = welcome;
-        this.#encoder.start();
+        if (this.#ownEncoder) this.#encoder.start();
       }
       clearInterval(entry.heartbeat);
       entry.heartbeat = setInterval(
@@ -192,18 +213,25 @@ export class LoadPublisher {
 
   #sample(): void {
     const sample = this.#fanout.sample();
-    this.#fps = this.#encoder.state === 'running' ? sample.frames.focus : null;
+    this.#fps = this.#encoderState() === 'running' ? sample.frames.focus : null;
+    this.#framesSeen = sample.frames.focus > 0;
     for (const entry of this.#links) {
       const bytes = sample.bytes.get(entry.counterId);
       entry.kbps = bytes === undefined ? null : Math.round((bytes * 8) / 1000);
     }
   }
 
+  #encoderState(): AgentHealth['encoder']['state'] {
+    if (this.#ownEncoder) return this.#encoder.state;
+    return this.#framesSeen ? 'running' : 'starting';
+  }
+
   #health(entry: CounterLink): AgentHealth {
-    const running = this.#encoder.state === 'running';
+    const state = this.#encoderState();
+    const running = state === 'running';
     return {
       encoder: {
-        state: this.#encoder.state,
+        state,
         engine: 'ffmpeg',
         restarts: this.#encoder.restarts,
         fps: running ? this.#fps : null,
@@ -223,6 +251,13 @@ export interface LoadPublisherOptions {
   logger: Logger;
   caFile?: string;
   ffmpegPath?: string;
+  /**
+   * 'own' (default) runs the encoder here; 'external' runs none: another
+   * load publisher process relays its encoder's packets to `inputPorts()`.
+   */
+  encoder?: 'own' | 'external';
+  /** Hellos in flight at a time (default 8); several processes share the server's patience. */
+  helloConcurrency?: number;
 }
 
 function srtpKey(): string {
