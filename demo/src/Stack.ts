@@ -249,7 +249,7 @@ export class Stack {
    */
   async startLoadPublisher(
     counterIds: readonly string[],
-    { processes }: { processes?: number } = {},
+    { processes, logLevel = 'warn' }: { processes?: number; logLevel?: string } = {},
   ): Promise<ManagedProcess> {
     await this.loadPublisher?.stop();
     const counters = counterIds.map((id) => {
@@ -268,7 +268,7 @@ export class Stack {
         '--counters',
         file,
         '--log-level',
-        'warn',
+        logLevel,
         ...(processes !== undefined ? ['--processes', String(processes)] : []),
       ],
       { env: { ...process.env }, logFile: path.join(this.dir, 'logs', 'load-publisher.log') },

@@ -134,6 +134,41 @@ function udpCounters(): { in: number; rcvbufErrors: number } {
   return { in: get('InDatagrams'), rcvbufErrors: get('RcvbufErrors') };
 }
 
+/**
+ * The load publisher's 10-second reports (its log, one JSON line each, from
+ * every process) since `since`: the worst event loop delay, and the packets
+ * sent per second summed over processes (each process's mean).
+ */
+function relayReports(
+  file: string,
+  since: number,
+): { loopP99Ms: number; loopMaxMs: number; packetsPerS: number } {
+  const byPid = new Map<number, number[]>();
+  let loopP99Ms = 0;
+  let loopMaxMs = 0;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"msg":"relay')) continue;
+    try {
+      const r = JSON.parse(line) as {
+        time: number;
+        pid: number;
+        loopDelayP99Ms: number;
+        loopDelayMaxMs: number;
+        packetsOutPerSecond: number;
+      };
+      if (r.time < since) continue;
+      loopP99Ms = Math.max(loopP99Ms, r.loopDelayP99Ms);
+      loopMaxMs = Math.max(loopMaxMs, r.loopDelayMaxMs);
+      byPid.set(r.pid, [...(byPid.get(r.pid) ?? []), r.packetsOutPerSecond]);
+    } catch {
+      // a line cut short
+    }
+  }
+  let packetsPerS = 0;
+  for (const rates of byPid.values()) packetsPerS += rates.reduce((a, b) => a + b, 0) / rates.length;
+  return { loopP99Ms, loopMaxMs, packetsPerS };
+}
+
 type StatusCounts = Record<'online' | 'reconnecting' | 'offline', number>;
 
 function countStatuses(o: Awaited<ReturnType<typeof overview>>): StatusCounts & { onlineIds: string[] } {
@@ -334,6 +369,10 @@ interface Row {
   bareRelayPct: number;
   bareMachineBusyPct: number;
   publisherPct: number;
+  /** The load publisher's event loop delay in the window (worst process), and packets it sent per second. */
+  publisherLoopP99Ms: number;
+  publisherLoopMaxMs: number;
+  publisherPacketsPerS: number;
   encoderPct: number;
   browserPct: number;
   eventsPerSecond: number;
@@ -362,9 +401,13 @@ async function oneSize(n: number): Promise<Row | null> {
     const password = stack.createUser('bench', ['director']);
     const cookie = await loginCookie(stack.url, 'bench', password);
     const started = Date.now();
+    // Info: its processes log their event loop's delay and packets sent every 10 s (read back below).
     const publisher = await stack.startLoadPublisher(
       stack.provisioned.counters.map((c) => c.id),
-      PUBLISHERS !== undefined ? { processes: PUBLISHERS } : {},
+      {
+        logLevel: 'info',
+        ...(PUBLISHERS !== undefined ? { processes: PUBLISHERS } : {}),
+      },
     );
     const publisherProcesses = 1 + descendants(publisher.pid!).filter((pid) => commOf(pid) === 'node').length;
     log(`  load publisher: ${publisherProcesses} process(es)`);
@@ -470,6 +513,7 @@ async function oneSize(n: number): Promise<Row | null> {
     const encoderPct = cpu(encoders, cpuBefore.encoder);
     const browserPct = cpu(browserPids, cpuBefore.browser);
     const statusEnd = countStatuses(await overview(stack.url, cookie));
+    const relay = relayReports(path.join(dir, 'logs', 'load-publisher.log'), Date.now() - seconds * 1000);
 
     // Stragglers: a change posted at the window's end shows a moment later.
     await new Promise((r) => setTimeout(r, 2_000));
@@ -529,6 +573,9 @@ async function oneSize(n: number): Promise<Row | null> {
       streams: 3 * statusStart.online + consumers,
       bareStreams: 3 * online.size + Math.min(consumers, online.size),
       publisherPct,
+      publisherLoopP99Ms: relay.loopP99Ms,
+      publisherLoopMaxMs: relay.loopMaxMs,
+      publisherPacketsPerS: relay.packetsPerS,
       encoderPct,
       browserPct,
       eventsPerSecond: posted / seconds,
@@ -763,6 +810,8 @@ async function main(): Promise<void> {
         'bare % per 100 streams',
         'bare / CW',
         'load publisher %',
+        'its packets/s',
+        'its loop delay p99 / max ms',
         'its encoder %',
         'Chromium %',
         'bare run: relay % / machine busy %',
@@ -779,6 +828,8 @@ async function main(): Promise<void> {
         ((100 * r.bareCpuPct) / r.bareStreams).toFixed(2),
         ((r.bareCpuPct / r.bareStreams) * (r.streams / Math.max(0.01, r.cwCpuPct))).toFixed(2),
         r.publisherPct.toFixed(1),
+        Math.round(r.publisherPacketsPerS),
+        `${r.publisherLoopP99Ms} / ${r.publisherLoopMaxMs}`,
         r.encoderPct.toFixed(1),
         r.browserPct.toFixed(0),
         `${r.bareRelayPct.toFixed(0)} / ${r.bareMachineBusyPct.toFixed(0)}`,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AgentHealth, AgentWelcome, AgentToServer, ProtocolApi } from '@counterwatch/shared';
 import type { Logger } from 'pino';
 import { FfmpegSupervisor } from '../media/FfmpegSupervisor.js';
@@ -7,6 +8,9 @@ import { loadEncoderArgs } from './encoderArgs.js';
 import { RtpFanout, type FanoutTrack } from './RtpFanout.js';
 
 export const LOAD_PUBLISHER_VERSION = '0.1.0';
+const REPORT_SECONDS = 10;
+/** A loop this late (p99) delays heartbeats and answers noticeably. */
+const LATE_LOOP_MS = 100;
 
 export interface LoadCounter {
   counterId: string;
@@ -45,6 +49,13 @@ export class LoadPublisher {
   /** Whether the last second brought frames (the encoder's state when another process runs it). */
   #framesSeen = false;
   #sampleTimer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * How late this process's event loop runs: its counters' heartbeats and
+   * answers wait that long. Logged with the relay's figures every
+   * REPORT_SECONDS (info; warn when late enough to worry the server).
+   */
+  readonly #loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  #report = { seconds: 0, packetsOut: 0, sendErrors: 0 };
   #closed = false;
 
   private constructor(fanout: RtpFanout, options: LoadPublisherOptions) {
@@ -105,6 +116,7 @@ export class LoadPublisher {
    */
   async start(concurrency = this.#helloConcurrency, patienceMs = 5_000): Promise<void> {
     this.#sampleTimer = setInterval(() => this.#sample(), 1_000);
+    this.#loopDelay.enable();
     const inFlight = new Map<CounterLink, number>();
     for (const entry of this.#links) {
       for (;;) {
@@ -141,6 +153,7 @@ export class LoadPublisher {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#sampleTimer);
+    this.#loopDelay.disable();
     for (const entry of this.#links) {
       clearInterval(entry.heartbeat);
       entry.link.stop();
@@ -218,6 +231,24 @@ export class LoadPublisher {
     for (const entry of this.#links) {
       const bytes = sample.bytes.get(entry.counterId);
       entry.kbps = bytes === undefined ? null : Math.round((bytes * 8) / 1000);
+    }
+    this.#report.seconds += 1;
+    this.#report.packetsOut += sample.packetsOut;
+    this.#report.sendErrors += sample.sendErrors;
+    if (this.#report.seconds >= REPORT_SECONDS) {
+      const p99 = this.#loopDelay.percentile(99) / 1e6;
+      const figures = {
+        counters: this.#links.length,
+        publishing: this.publishing,
+        packetsOutPerSecond: Math.round(this.#report.packetsOut / this.#report.seconds),
+        sendErrors: this.#report.sendErrors,
+        loopDelayP99Ms: Math.round(p99),
+        loopDelayMaxMs: Math.round(this.#loopDelay.max / 1e6),
+      };
+      if (p99 > LATE_LOOP_MS) this.#logger.warn(figures, 'relay: event loop late');
+      else this.#logger.info(figures, 'relay');
+      this.#loopDelay.reset();
+      this.#report = { seconds: 0, packetsOut: 0, sendErrors: 0 };
     }
   }
 
