@@ -243,9 +243,9 @@ export class Stack {
    * Publishes these counters from one shared encoder through the real ingest
    * path (each its own hello, token, producers and keys): the province demo
    * and the wall benchmark. Resolves once the process has started. `processes`
-   * splits the counters over that many processes (default: the publisher's
-   * own choice, one per 150 counters); `pid` is the first, which runs the
-   * encoder, the others are its children.
+   * runs its relay in that many child processes (default: the publisher's
+   * own choice, one per 150 counters; 1 = in the publisher itself); `pid` is
+   * the publisher, which keeps the connections and the encoder.
    */
   async startLoadPublisher(
     counterIds: readonly string[],

@@ -2,9 +2,10 @@
  * One share of the bare mediasoup run's relay (wall.ts): forked with its
  * counters' targets and keys over IPC, it answers with its input ports and
  * SRTP-protects what the bench's own relay passes on to it — the bare run's
- * publisher split over processes as the load publisher is, so both runs get
- * their streams at the same rate.
+ * publisher split over processes as the load publisher is (and at its
+ * lower priority), so both runs get their streams alike.
  */
+import os from 'node:os';
 import { z } from 'zod';
 import { RtpFanout } from '@counterwatch/agent/load';
 
@@ -25,6 +26,12 @@ const Targets = z.object({
   ),
 });
 
+// As the load publisher's shards: the SFU under test gets the CPU first.
+try {
+  os.setPriority(10);
+} catch {
+  // not allowed here
+}
 const fanout = await RtpFanout.create();
 // The bench gone, nothing feeds this relay any more.
 process.on('disconnect', () => {

@@ -265,14 +265,14 @@ async function bareForwarding(departments: { id: string; counters: string[] }[])
       targets.push(mine);
     }
   }
-  // The relay split over processes as the load publisher's is (one per 150 counters): this process
-  // protects the first share, forked shares the rest, fed unprotected by this one.
+  // The relay split over processes as the load publisher's is (one per 150 counters, at a lower
+  // priority): past one share, forked shares protect and send, fed unprotected by this process.
   const shares = PUBLISHERS ?? Math.ceil(targets.length / 150);
   const size = Math.ceil(targets.length / Math.max(1, shares));
   const shards: ChildProcess[] = [];
   for (let i = 0; i < targets.length; i += size) {
     const share = targets.slice(i, i + size).flat();
-    if (i === 0) {
+    if (shares <= 1) {
       for (const t of share) fanout.set(t.counterId, t.track, t.target);
       continue;
     }

@@ -5,12 +5,15 @@ import type { Logger } from 'pino';
 import { FfmpegSupervisor } from '../media/FfmpegSupervisor.js';
 import { ServerLink } from '../server/ServerLink.js';
 import { loadEncoderArgs } from './encoderArgs.js';
-import { RtpFanout, type FanoutTrack } from './RtpFanout.js';
+import { RtpFanout } from './RtpFanout.js';
+import type { Fanout } from './ShardedFanout.js';
 
 export const LOAD_PUBLISHER_VERSION = '0.1.0';
 const REPORT_SECONDS = 10;
 /** A loop this late (p99) delays heartbeats and answers noticeably. */
 const LATE_LOOP_MS = 100;
+/** publishPlain requests in flight at a time, across all counters. */
+const PUBLISHES_IN_FLIGHT = 8;
 
 export interface LoadCounter {
   counterId: string;
@@ -23,6 +26,8 @@ interface CounterLink {
   heartbeat: ReturnType<typeof setInterval> | undefined;
   kbps: number | null;
   publishing: boolean;
+  /** publishPlain failures in a row. */
+  failures: number;
 }
 
 /**
@@ -35,19 +40,14 @@ interface CounterLink {
  */
 export class LoadPublisher {
   readonly #logger: Logger;
-  readonly #fanout: RtpFanout;
+  readonly #fanout: Fanout;
   readonly #encoder: FfmpegSupervisor;
   readonly #links: CounterLink[] = [];
   readonly #startedAt = performance.now();
   /** Where targets without a host of their own are: the host the counters connected to. */
   readonly #serverHost: string;
-  /** Whether this process runs the encoder, or takes another load publisher's packets (`addRelay` there). */
-  readonly #ownEncoder: boolean;
-  readonly #helloConcurrency: number;
   #welcome: AgentWelcome | undefined;
   #fps: number | null = null;
-  /** Whether the last second brought frames (the encoder's state when another process runs it). */
-  #framesSeen = false;
   #sampleTimer: ReturnType<typeof setInterval> | undefined;
   /**
    * How late this process's event loop runs: its counters' heartbeats and
@@ -57,13 +57,14 @@ export class LoadPublisher {
   readonly #loopDelay = monitorEventLoopDelay({ resolution: 10 });
   #report = { seconds: 0, packetsOut: 0, sendErrors: 0 };
   #closed = false;
+  #publishesInFlight = 0;
+  /** Counters waiting for a publishPlain slot, first come first served. */
+  readonly #publishQueue: (() => void)[] = [];
 
-  private constructor(fanout: RtpFanout, options: LoadPublisherOptions) {
+  private constructor(fanout: Fanout, options: LoadPublisherOptions) {
     this.#logger = options.logger.child({ module: 'load-publisher' });
     this.#fanout = fanout;
     this.#serverHost = options.serverUrl.hostname.replace(/^\[|\]$/g, '');
-    this.#ownEncoder = options.encoder !== 'external';
-    this.#helloConcurrency = options.helloConcurrency ?? 8;
     this.#encoder = new FfmpegSupervisor({
       prepare: () => this.#encoderArgs(),
       redact: (args) => [...args],
@@ -88,6 +89,7 @@ export class LoadPublisher {
         heartbeat: undefined,
         kbps: null,
         publishing: false,
+        failures: 0,
       };
       link.on('ready', (welcome, api) => void this.#publish(entry, welcome, api));
       link.on('republish', () => {
@@ -104,7 +106,7 @@ export class LoadPublisher {
   }
 
   static async create(options: LoadPublisherOptions): Promise<LoadPublisher> {
-    const fanout = await RtpFanout.create();
+    const fanout = options.fanout ?? (await RtpFanout.create());
     return new LoadPublisher(fanout, options);
   }
 
@@ -114,7 +116,7 @@ export class LoadPublisher {
    * loaded server); one that takes longer than `patienceMs` stops holding up
    * the rest (its link keeps trying on its own).
    */
-  async start(concurrency = this.#helloConcurrency, patienceMs = 5_000): Promise<void> {
+  async start(concurrency = 8, patienceMs = 5_000): Promise<void> {
     this.#sampleTimer = setInterval(() => this.#sample(), 1_000);
     this.#loopDelay.enable();
     const inFlight = new Map<CounterLink, number>();
@@ -129,20 +131,6 @@ export class LoadPublisher {
       entry.link.start();
       inFlight.set(entry, performance.now());
     }
-  }
-
-  /** The loopback ports this process's relay takes the encoder's RTP on, per track. */
-  inputPorts(): Record<FanoutTrack, number> {
-    return {
-      grid: this.#fanout.inputPort('grid'),
-      focus: this.#fanout.inputPort('focus'),
-      audio: this.#fanout.inputPort('audio'),
-    };
-  }
-
-  /** Sends the encoder's packets on to another load publisher process as well (see RtpFanout.addRelay). */
-  addRelay(ports: Record<FanoutTrack, number>): void {
-    this.#fanout.addRelay(ports);
   }
 
   get publishing(): number {
@@ -167,7 +155,21 @@ export class LoadPublisher {
     try {
       this.#fanout.remove(entry.counterId);
       const keys = { grid: srtpKey(), focus: srtpKey(), audio: srtpKey() };
-      const { targets } = await api.requestPublishPlain({ videoCodec: 'vp8', keys });
+      // Few requests in flight across all counters: a server slow to answer (a busy mediasoup worker)
+      // would otherwise get every counter's request and every retry at once, each replacing the last.
+      if (this.#publishesInFlight >= PUBLISHES_IN_FLIGHT)
+        await new Promise<void>((resolve) => this.#publishQueue.push(resolve));
+      else this.#publishesInFlight += 1;
+      let targets: Awaited<ReturnType<typeof api.requestPublishPlain>>['targets'];
+      try {
+        if (this.#closed || entry.link.api !== api) return;
+        ({ targets } = await api.requestPublishPlain({ videoCodec: 'vp8', keys }));
+      } finally {
+        // The slot passes to the next in line, or is given back.
+        const next = this.#publishQueue.shift();
+        if (next) next();
+        else this.#publishesInFlight -= 1;
+      }
       for (const track of ['grid', 'focus', 'audio'] as const) {
         const target = targets[track];
         // A server that takes no sound from this counter gives no audio target.
@@ -181,9 +183,10 @@ export class LoadPublisher {
         });
       }
       entry.publishing = true;
+      entry.failures = 0;
       if (!this.#welcome) {
         this.#welcome = welcome;
-        if (this.#ownEncoder) this.#encoder.start();
+        this.#encoder.start();
       }
       clearInterval(entry.heartbeat);
       entry.heartbeat = setInterval(
@@ -196,13 +199,15 @@ export class LoadPublisher {
         { counterId: entry.counterId, reason: error instanceof Error ? error.message : String(error) },
         'publish failed; retrying',
       );
-      // Still connected (a refused or timed-out request): ask again a little later, as the agent's supervisor would.
+      // Still connected (a refused or timed-out request): ask again later, as the agent's supervisor
+      // would, waiting longer after each failure (to 30 s) so a slow server is not asked ever more often.
+      entry.failures += 1;
       setTimeout(
         () => {
           if (!this.#closed && entry.link.api === api && !entry.publishing)
             void this.#publish(entry, welcome, api);
         },
-        2_000 + Math.random() * 2_000,
+        Math.min(30_000, 2_000 * 2 ** (entry.failures - 1)) * (1 + Math.random()),
       );
     }
   }
@@ -226,8 +231,7 @@ export class LoadPublisher {
 
   #sample(): void {
     const sample = this.#fanout.sample();
-    this.#fps = this.#encoderState() === 'running' ? sample.frames.focus : null;
-    this.#framesSeen = sample.frames.focus > 0;
+    this.#fps = this.#encoder.state === 'running' ? sample.frames.focus : null;
     for (const entry of this.#links) {
       const bytes = sample.bytes.get(entry.counterId);
       entry.kbps = bytes === undefined ? null : Math.round((bytes * 8) / 1000);
@@ -252,17 +256,11 @@ export class LoadPublisher {
     }
   }
 
-  #encoderState(): AgentHealth['encoder']['state'] {
-    if (this.#ownEncoder) return this.#encoder.state;
-    return this.#framesSeen ? 'running' : 'starting';
-  }
-
   #health(entry: CounterLink): AgentHealth {
-    const state = this.#encoderState();
-    const running = state === 'running';
+    const running = this.#encoder.state === 'running';
     return {
       encoder: {
-        state,
+        state: this.#encoder.state,
         engine: 'ffmpeg',
         restarts: this.#encoder.restarts,
         fps: running ? this.#fps : null,
@@ -282,13 +280,8 @@ export interface LoadPublisherOptions {
   logger: Logger;
   caFile?: string;
   ffmpegPath?: string;
-  /**
-   * 'own' (default) runs the encoder here; 'external' runs none: another
-   * load publisher process relays its encoder's packets to `inputPorts()`.
-   */
-  encoder?: 'own' | 'external';
-  /** Hellos in flight at a time (default 8); several processes share the server's patience. */
-  helloConcurrency?: number;
+  /** The relay; default one RtpFanout in this process (ShardedFanout spreads it over processes). */
+  fanout?: Fanout;
 }
 
 function srtpKey(): string {
