@@ -590,6 +590,8 @@ async function oneSize(n: number): Promise<Row | null> {
     await browser.close().catch(() => undefined);
     await bare?.close().catch(() => undefined);
     if (!stopped) await stack.stop();
+    // The server's and the publisher's logs beside the screenshot: why counters went offline is in them.
+    fs.cpSync(path.join(dir, 'logs'), path.join(SHOTS_DIR, `cw-bench-wall-${n}-logs`), { recursive: true });
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
