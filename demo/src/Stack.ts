@@ -242,9 +242,15 @@ export class Stack {
   /**
    * Publishes these counters from one shared encoder through the real ingest
    * path (each its own hello, token, producers and keys): the province demo
-   * and the wall benchmark. Resolves once the process has started.
+   * and the wall benchmark. Resolves once the process has started. `processes`
+   * runs its relay in that many child processes (default: the publisher's
+   * own choice, one per 150 counters; 1 = in the publisher itself); `pid` is
+   * the publisher, which keeps the connections and the encoder.
    */
-  async startLoadPublisher(counterIds: readonly string[]): Promise<ManagedProcess> {
+  async startLoadPublisher(
+    counterIds: readonly string[],
+    { processes, logLevel = 'warn' }: { processes?: number; logLevel?: string } = {},
+  ): Promise<ManagedProcess> {
     await this.loadPublisher?.stop();
     const counters = counterIds.map((id) => {
       const counter = this.provisioned.counters.find((c) => c.id === id);
@@ -256,7 +262,15 @@ export class Stack {
     const publisher = new ManagedProcess(
       'load publisher',
       LOAD_PUBLISHER_CLI,
-      ['--server', this.url, '--counters', file, '--log-level', 'warn'],
+      [
+        '--server',
+        this.url,
+        '--counters',
+        file,
+        '--log-level',
+        logLevel,
+        ...(processes !== undefined ? ['--processes', String(processes)] : []),
+      ],
       { env: { ...process.env }, logFile: path.join(this.dir, 'logs', 'load-publisher.log') },
     );
     this.loadPublisher = publisher;

@@ -9,17 +9,21 @@
  *   - event-to-tile latency (POST /api/v1/events → the tile's serving number
  *     changes in the page) at the province's peak event rate.
  * Every counter publishes through the load publisher (one encoder, each
- * counter its own producers and keys). Figures, never assertions.
+ * counter its own producers and keys; its counters split over processes,
+ * BENCH_WALL_PUBLISHERS to choose how many). A size the machine cannot bring
+ * online is measured with the counters it did bring online, and says so.
+ * Figures, never assertions.
  */
 import dgram from 'node:dgram';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ALL_DAY, Stack } from '@counterwatch/demo';
-import { RtpFanout, loadEncoderArgs } from '@counterwatch/agent/load';
+import { RtpFanout, loadEncoderArgs, type FanoutTarget, type FanoutTrack } from '@counterwatch/agent/load';
 import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec } from '@counterwatch/shared';
 import { launchChromium, login } from '../support/browser.js';
@@ -33,12 +37,21 @@ const WINDOW_MS = Number(process.env.BENCH_WALL_WINDOW_S ?? 15) * 1000;
 /** A province's peak: every counter calling a citizen every ~20 s at the morning rush (issue + call = 2 events). */
 const PEAK_EVENTS_PER_COUNTER_PER_MINUTE = Number(process.env.BENCH_WALL_PEAK_PER_COUNTER ?? 6);
 const VIEWPORT = { width: 1920, height: 1080 };
+/** Load publisher processes; unset = the publisher's own choice (one per 150 counters). */
+const PUBLISHERS = process.env.BENCH_WALL_PUBLISHERS ? Number(process.env.BENCH_WALL_PUBLISHERS) : undefined;
+/** How long the counters may take to come online, and how long without a new high means they will not. */
+const ONLINE_LIMIT_MS = Number(process.env.BENCH_WALL_ONLINE_S ?? 300) * 1000;
+const PLATEAU_MS = 90_000;
+/** Where each size's screenshot of the wall goes. */
+const SHOTS_DIR = process.env.BENCH_WALL_SHOTS ?? os.tmpdir();
 const GRID: RenditionSpec = { name: 'grid', width: 320, height: 180, fps: 15, bitrateKbps: 150 };
 const FOCUS: RenditionSpec = { name: 'focus', width: 640, height: 360, fps: 20, bitrateKbps: 500 };
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
+
+const FANOUT_SHARD = fileURLToPath(new URL('./fanoutShard.js', import.meta.url));
 
 /** Child processes of `pid` whose command name starts with `name`. */
 function childPids(pid: number, name: string): number[] {
@@ -100,6 +113,73 @@ function cpuOf(pids: number[]): number {
   }, 0);
 }
 
+/** The machine's busy and total CPU time so far (jiffies, every core), from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.reduce((a, b) => a + b, 0);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** The machine's UDP counters (/proc/net/snmp): datagrams in, and those dropped for a full receive buffer. */
+function udpCounters(): { in: number; rcvbufErrors: number } {
+  const lines = fs
+    .readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const names = (lines[0] ?? '').split(/\s+/);
+  const values = (lines[1] ?? '').split(/\s+/).map(Number);
+  const get = (name: string) => values[names.indexOf(name)] ?? 0;
+  return { in: get('InDatagrams'), rcvbufErrors: get('RcvbufErrors') };
+}
+
+/**
+ * The load publisher's 10-second reports (its log, one JSON line each, from
+ * every process) since `since`: the worst event loop delay, and the packets
+ * sent per second summed over processes (each process's mean).
+ */
+function relayReports(
+  file: string,
+  since: number,
+): { loopP99Ms: number; loopMaxMs: number; packetsPerS: number } {
+  const byPid = new Map<number, number[]>();
+  let loopP99Ms = 0;
+  let loopMaxMs = 0;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"msg":"relay')) continue;
+    try {
+      const r = JSON.parse(line) as {
+        time: number;
+        pid: number;
+        loopDelayP99Ms: number;
+        loopDelayMaxMs: number;
+        packetsOutPerSecond: number;
+      };
+      if (r.time < since) continue;
+      loopP99Ms = Math.max(loopP99Ms, r.loopDelayP99Ms);
+      loopMaxMs = Math.max(loopMaxMs, r.loopDelayMaxMs);
+      byPid.set(r.pid, [...(byPid.get(r.pid) ?? []), r.packetsOutPerSecond]);
+    } catch {
+      // a line cut short
+    }
+  }
+  let packetsPerS = 0;
+  for (const rates of byPid.values()) packetsPerS += rates.reduce((a, b) => a + b, 0) / rates.length;
+  return { loopP99Ms, loopMaxMs, packetsPerS };
+}
+
+type StatusCounts = Record<'online' | 'reconnecting' | 'offline', number>;
+
+function countStatuses(o: Awaited<ReturnType<typeof overview>>): StatusCounts & { onlineIds: string[] } {
+  const counts = { online: 0, reconnecting: 0, offline: 0, onlineIds: [] as string[] };
+  for (const c of o.departments.flatMap((d) => d.counters)) {
+    counts[c.status] += 1;
+    if (c.status === 'online') counts.onlineIds.push(c.id);
+  }
+  return counts;
+}
+
 async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
@@ -125,6 +205,7 @@ async function waitFor<T>(
  */
 async function bareForwarding(departments: { id: string; counters: string[] }[]): Promise<{
   workerPid: number;
+  relayPids: number[];
   addConsumers: (count: number) => Promise<void>;
   close: () => Promise<void>;
 }> {
@@ -147,13 +228,14 @@ async function bareForwarding(departments: { id: string; counters: string[] }[])
   const sink = dgram.createSocket('udp4');
   await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
   sink.on('message', () => undefined);
+  const targets: { counterId: string; track: FanoutTrack; target: FanoutTarget }[][] = [];
   for (const department of departments) {
     const router = await DepartmentRouter.create({ slot, departmentId: department.id, logger });
     routers.push(router);
     for (const counterId of department.counters) {
       const key = () => randomBytes(30).toString('base64');
       const keys = { grid: key(), focus: key(), audio: key() };
-      const { ingest, targets } = await CounterIngest.createPlain({
+      const { ingest, targets: ports } = await CounterIngest.createPlain({
         router,
         counterId,
         videoCodec: 'vp8',
@@ -164,18 +246,44 @@ async function bareForwarding(departments: { id: string; counters: string[] }[])
         logger,
       });
       ingests.push(ingest);
+      const mine: (typeof targets)[number] = [];
       for (const track of ['grid', 'focus', 'audio'] as const) {
-        const t = targets[track];
+        const t = ports[track];
         if (!t) continue;
-        fanout.set(counterId, track, {
-          host: '127.0.0.1',
-          port: t.port,
-          ssrc: t.ssrc,
-          payloadType: t.payloadType,
-          key: keys[track],
+        mine.push({
+          counterId,
+          track,
+          target: {
+            host: '127.0.0.1',
+            port: t.port,
+            ssrc: t.ssrc,
+            payloadType: t.payloadType,
+            key: keys[track],
+          },
         });
       }
+      targets.push(mine);
     }
+  }
+  // The relay split over processes as the load publisher's is (one per 150 counters, at a lower
+  // priority): past one share, forked shares protect and send, fed unprotected by this process.
+  const shares = PUBLISHERS ?? Math.ceil(targets.length / 150);
+  const size = Math.ceil(targets.length / Math.max(1, shares));
+  const shards: ChildProcess[] = [];
+  for (let i = 0; i < targets.length; i += size) {
+    const share = targets.slice(i, i + size).flat();
+    if (shares <= 1) {
+      for (const t of share) fanout.set(t.counterId, t.track, t.target);
+      continue;
+    }
+    const child = fork(FANOUT_SHARD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    shards.push(child);
+    const ports = await new Promise<Record<FanoutTrack, number>>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as Record<FanoutTrack, number>));
+      child.once('exit', () => reject(new Error('a bare relay shard exited')));
+      child.send({ type: 'targets', targets: share });
+    });
+    fanout.addRelay(ports);
   }
   const ffmpeg: ChildProcess = spawn(
     'ffmpeg',
@@ -193,6 +301,7 @@ async function bareForwarding(departments: { id: string; counters: string[] }[])
   );
   return {
     workerPid: slot.worker.pid,
+    relayPids: [process.pid, ...shards.flatMap((c) => (c.pid ? [c.pid] : []))],
     async addConsumers(count) {
       for (const ingest of ingests.slice(0, count)) {
         const router = routers.find((r) => r.departmentId === ingest.departmentId)!;
@@ -219,6 +328,7 @@ async function bareForwarding(departments: { id: string; counters: string[] }[])
     async close() {
       ffmpeg.kill('SIGTERM');
       fanout.close();
+      for (const child of shards) child.kill('SIGTERM');
       for (const i of ingests) i.close('shutdown');
       sink.close();
       await pool.close();
@@ -228,7 +338,21 @@ async function bareForwarding(departments: { id: string; counters: string[] }[])
 
 interface Row {
   counters: number;
+  publisherProcesses: number;
+  /** Counters online at the window's start and end, and the most ever online. */
+  onlineStart: number;
+  onlineEnd: number;
+  reconnectingEnd: number;
+  peakOnline: number;
+  /** Seconds until all were online, or null. */
+  allOnlineAfterS: number | null;
+  timeline: string;
   onScreen: number;
+  onlineOnScreen: number;
+  shot: string;
+  machineBusyPct: number;
+  udpInPerS: number;
+  udpDropsPerS: number;
   fullRate: number;
   withPicture: number;
   dropped: number;
@@ -241,7 +365,14 @@ interface Row {
   cwWorkerPct: number;
   bareCpuPct: number;
   streams: number;
+  bareStreams: number;
+  bareRelayPct: number;
+  bareMachineBusyPct: number;
   publisherPct: number;
+  /** The load publisher's event loop delay in the window (worst process), and packets it sent per second. */
+  publisherLoopP99Ms: number;
+  publisherLoopMaxMs: number;
+  publisherPacketsPerS: number;
   encoderPct: number;
   browserPct: number;
   eventsPerSecond: number;
@@ -270,40 +401,83 @@ async function oneSize(n: number): Promise<Row | null> {
     const password = stack.createUser('bench', ['director']);
     const cookie = await loginCookie(stack.url, 'bench', password);
     const started = Date.now();
-    const publisher = await stack.startLoadPublisher(stack.provisioned.counters.map((c) => c.id));
-    const online = await waitFor(
-      `${n} counters online`,
-      async () => {
-        const o = await overview(stack.url, cookie);
-        const count = o.departments.flatMap((d) => d.counters).filter((c) => c.status === 'online').length;
-        return count === n ? count : undefined;
+    // Info: its processes log their event loop's delay and packets sent every 10 s (read back below).
+    const publisher = await stack.startLoadPublisher(
+      stack.provisioned.counters.map((c) => c.id),
+      {
+        logLevel: 'info',
+        ...(PUBLISHERS !== undefined ? { processes: PUBLISHERS } : {}),
       },
-      240_000,
     );
-    log(`  ${online ?? 'not all'} counters online after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const publisherProcesses = 1 + descendants(publisher.pid!).filter((pid) => commOf(pid) === 'node').length;
+    log(`  load publisher: ${publisherProcesses} process(es)`);
+    // Online counts over time; stops when all are online, when no new high came for PLATEAU_MS, or at the limit.
+    const timeline: string[] = [];
+    let peakOnline = 0;
+    let peakAt = Date.now();
+    let lastLog = 0;
+    let allOnlineAfterS: number | null = null;
+    for (;;) {
+      const counts = await overview(stack.url, cookie)
+        .then(countStatuses)
+        .catch(() => undefined);
+      const elapsed = Date.now() - started;
+      if (counts) {
+        if (counts.online > peakOnline) {
+          peakOnline = counts.online;
+          peakAt = Date.now();
+        }
+        if (counts.online === n) allOnlineAfterS = elapsed / 1000;
+        if (elapsed - lastLog >= 15_000 || allOnlineAfterS !== null) {
+          lastLog = elapsed;
+          const point = `${Math.round(elapsed / 1000)} s: ${counts.online} online, ${counts.reconnecting} reconnecting, ${counts.offline} offline`;
+          timeline.push(`${Math.round(elapsed / 1000)}s ${counts.online}/${counts.reconnecting}r`);
+          log(`  ${point}`);
+        }
+      }
+      if (allOnlineAfterS !== null) break;
+      if (Date.now() - peakAt > PLATEAU_MS || elapsed > ONLINE_LIMIT_MS) {
+        log(
+          `  not all online: at most ${peakOnline} of ${n} (${Date.now() - peakAt > PLATEAU_MS ? `no new high for ${PLATEAU_MS / 1000} s` : `limit of ${ONLINE_LIMIT_MS / 1000} s`}); measuring those that are`,
+        );
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
 
     const page = await browser.newPage({ viewport: VIEWPORT });
     await page.addInitScript(WALL_PAGE_PROBE);
     await login(page, stack.url, 'bench', password).catch(() =>
       page.waitForSelector('.app-header [data-connection="connected"]', { timeout: 120_000 }),
     );
-    // Every tile on screen has a picture (or 60 s passed), then a few seconds to settle.
+    // Every online tile on screen has a picture (or 60 s passed), then a few seconds to settle.
+    // Offline and reconnecting tiles have none by design (the worst-first wall may show them first).
     await waitFor(
-      'pictures on every tile on screen',
+      'pictures on every online tile on screen',
       async () => {
         const s = await sampleWall(page);
-        return s.tilesOnScreen > 0 && s.videos.filter((v) => v.total > 0).length >= s.tilesOnScreen
-          ? s
-          : undefined;
+        const online = s.statusOnScreen.online ?? 0;
+        return online > 0 && s.videos.filter((v) => v.total > 0).length >= online ? s : undefined;
       },
       60_000,
     );
     await new Promise((r) => setTimeout(r, 3_000));
-    const onScreen = (await sampleWall(page)).tilesOnScreen;
+    const settled = await sampleWall(page);
+    const onScreen = settled.tilesOnScreen;
+    const shot = path.join(SHOTS_DIR, `cw-bench-wall-${n}.png`);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    log(
+      `  on screen: ${onScreen} tiles (${Object.entries(settled.statusOnScreen)
+        .map(([s, c]) => `${c} ${s}`)
+        .join(', ')}), ${settled.videos.length} with a video; screenshot ${shot}`,
+    );
 
     const serverPid = stack.server.pid!;
     const workers = childPids(serverPid, 'mediasoup-work');
-    const encoders = descendants(publisher.pid!).filter((pid) => commOf(pid) === 'ffmpeg');
+    const publisherTree = descendants(publisher.pid!);
+    const encoders = publisherTree.filter((pid) => commOf(pid) === 'ffmpeg');
+    // The publisher's shards are its node children; its encoder is counted apart.
+    const publishers = [publisher.pid!, ...publisherTree.filter((pid) => commOf(pid) === 'node')];
     // Chromium's processes: this process's descendants named chromium (headless shell or full).
     const browserPids = descendants(process.pid).filter((pid) => commOf(pid).startsWith('chrom'));
     const cdp = await page.context().newCDPSession(page);
@@ -314,25 +488,32 @@ async function oneSize(n: number): Promise<Row | null> {
     };
 
     await takeServingChanges(page);
+    const statusStart = countStatuses(await overview(stack.url, cookie));
     const cpuBefore = {
       server: cpuOf([serverPid]),
       workers: cpuOf(workers),
-      publisher: cpuOf([publisher.pid!]),
+      publisher: cpuOf(publishers),
       encoder: cpuOf(encoders),
       browser: cpuOf(browserPids),
     };
+    const machineBefore = machineCpu();
+    const udpBefore = udpCounters();
     const before = await sampleWall(page);
     const taskBefore = await taskDuration();
     const { posted, sentAt } = await postAtPeak(stack, n, WINDOW_MS);
     const after = await sampleWall(page);
     const taskAfter = await taskDuration();
     const seconds = (after.at - before.at) / 1000;
+    const machineAfter = machineCpu();
+    const udpAfter = udpCounters();
     const cpu = (pids: number[], was: number) => (100 * (cpuOf(pids) - was)) / seconds;
     const cwWorkerPct = cpu(workers, cpuBefore.workers);
     const cwCpuPct = cwWorkerPct + cpu([serverPid], cpuBefore.server);
-    const publisherPct = cpu([publisher.pid!], cpuBefore.publisher);
+    const publisherPct = cpu(publishers, cpuBefore.publisher);
     const encoderPct = cpu(encoders, cpuBefore.encoder);
     const browserPct = cpu(browserPids, cpuBefore.browser);
+    const statusEnd = countStatuses(await overview(stack.url, cookie));
+    const relay = relayReports(path.join(dir, 'logs', 'load-publisher.log'), Date.now() - seconds * 1000);
 
     // Stragglers: a change posted at the window's end shows a moment later.
     await new Promise((r) => setTimeout(r, 2_000));
@@ -341,27 +522,60 @@ async function oneSize(n: number): Promise<Row | null> {
       const sent = sentAt.get(number);
       if (sent !== undefined) latencies.push(at - sent);
     }
+    const consumers = after.videos.length;
     // Bare mediasoup after CounterWatch, not beside it: two copies of a province's streams at once would
-    // measure a 2-core machine's contention, not either of them.
+    // measure a 2-core machine's contention, not either of them. It forwards the counters that were online.
     await browser.close().catch(() => undefined);
     await stack.stop();
     stopped = true;
-    bare = await bareForwarding(
-      stack.provisioned.departments.map((d) => ({ id: d.id, counters: d.counters.map((c) => c.id) })),
-    );
-    await bare.addConsumers(onScreen);
+    const online = new Set(statusStart.onlineIds);
+    const bareDepartments = stack.provisioned.departments
+      .map((d) => ({ id: d.id, counters: d.counters.map((c) => c.id).filter((id) => online.has(id)) }))
+      .filter((d) => d.counters.length > 0);
+    bare = await bareForwarding(bareDepartments);
+    await bare.addConsumers(consumers);
     await new Promise((r) => setTimeout(r, 5_000));
     const bareBefore = cpuOf([bare.workerPid]);
+    const bareRelayBefore = cpuOf(bare.relayPids);
+    const bareMachineBefore = machineCpu();
     const bareStart = Date.now();
     await new Promise((r) => setTimeout(r, WINDOW_MS));
-    const bareCpuPct = (100 * (cpuOf([bare.workerPid]) - bareBefore)) / ((Date.now() - bareStart) / 1000);
+    const bareSeconds = (Date.now() - bareStart) / 1000;
+    const bareCpuPct = (100 * (cpuOf([bare.workerPid]) - bareBefore)) / bareSeconds;
+    // The bench process's share includes its own idle page driver; near enough for "was the relay starved".
+    const bareRelayPct = (100 * (cpuOf(bare.relayPids) - bareRelayBefore)) / bareSeconds;
+    const bareMachine = machineCpu();
+    const bareMachineBusyPct =
+      (100 * (bareMachine.busy - bareMachineBefore.busy)) /
+      Math.max(1, bareMachine.total - bareMachineBefore.total);
     const row = summarise(n, before, after, seconds, {
+      publisherProcesses,
+      onlineStart: statusStart.online,
+      onlineEnd: statusEnd.online,
+      reconnectingEnd: statusEnd.reconnecting,
+      peakOnline: Math.max(peakOnline, statusStart.online, statusEnd.online),
+      allOnlineAfterS,
+      timeline: timeline.join(', '),
+      onlineOnScreen: after.statusOnScreen.online ?? 0,
+      shot,
+      machineBusyPct:
+        (100 * (machineAfter.busy - machineBefore.busy)) /
+        Math.max(1, machineAfter.total - machineBefore.total),
+      udpInPerS: (udpAfter.in - udpBefore.in) / seconds,
+      udpDropsPerS: (udpAfter.rcvbufErrors - udpBefore.rcvbufErrors) / seconds,
       busyPct: (100 * (taskAfter - taskBefore)) / seconds,
       cwCpuPct,
       cwWorkerPct,
       bareCpuPct,
-      streams: 3 * n + onScreen,
+      bareRelayPct,
+      bareMachineBusyPct,
+      // Ingest: three per online counter (two renditions and sound); out: one grid consumer per tile with a video.
+      streams: 3 * statusStart.online + consumers,
+      bareStreams: 3 * online.size + Math.min(consumers, online.size),
       publisherPct,
+      publisherLoopP99Ms: relay.loopP99Ms,
+      publisherLoopMaxMs: relay.loopMaxMs,
+      publisherPacketsPerS: relay.packetsPerS,
       encoderPct,
       browserPct,
       eventsPerSecond: posted / seconds,
@@ -376,6 +590,8 @@ async function oneSize(n: number): Promise<Row | null> {
     await browser.close().catch(() => undefined);
     await bare?.close().catch(() => undefined);
     if (!stopped) await stack.stop();
+    // The server's and the publisher's logs beside the screenshot: why counters went offline is in them.
+    fs.cpSync(path.join(dir, 'logs'), path.join(SHOTS_DIR, `cw-bench-wall-${n}-logs`), { recursive: true });
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -509,9 +725,11 @@ async function main(): Promise<void> {
     `load average at start: ${load}; window ${WINDOW_MS / 1000} s; viewport ${VIEWPORT.width}×${VIEWPORT.height}; grid ${GRID.width}x${GRID.height}@${GRID.fps}`,
   );
   const rows: Row[] = [];
+  const failed: number[] = [];
   for (const n of SIZES) {
     const row = await oneSize(n);
     if (row) rows.push(row);
+    else failed.push(n);
   }
   log(
     `\nload average at end: ${os
@@ -519,12 +737,41 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
+  log("\nCounters online (the server's overview), and the machine during the window:");
+  log(
+    table([
+      [
+        'counters',
+        'publisher processes',
+        'all online after',
+        'most online',
+        'online at window start / end',
+        'reconnecting at end',
+        'machine CPU busy %',
+        'UDP datagrams in/s',
+        'UDP dropped (full buffer)/s',
+      ],
+      ...rows.map((r) => [
+        r.counters,
+        r.publisherProcesses,
+        r.allOnlineAfterS === null ? 'never' : `${r.allOnlineAfterS.toFixed(0)} s`,
+        r.peakOnline,
+        `${r.onlineStart} / ${r.onlineEnd}`,
+        r.reconnectingEnd,
+        r.machineBusyPct.toFixed(0),
+        Math.round(r.udpInPerS),
+        Math.round(r.udpDropsPerS),
+      ]),
+    ]),
+  );
+  for (const r of rows) log(`  ${r.counters}: ${r.timeline}`);
   log('\nThe wall (one headless Chromium, default "fit the screen" layout, pages when tiles do not fit):');
   log(
     table([
       [
         'counters',
         'tiles on screen',
+        'of them online',
         'with picture',
         `at full rate (≥${0.9 * GRID.fps} fps)`,
         'frames dropped',
@@ -536,6 +783,7 @@ async function main(): Promise<void> {
       ...rows.map((r) => [
         r.counters,
         r.onScreen,
+        r.onlineOnScreen,
         r.withPicture,
         r.fullRate,
         `${r.dropped} of ${r.shown}`,
@@ -546,8 +794,9 @@ async function main(): Promise<void> {
       ]),
     ]),
   );
+  for (const r of rows) log(`  ${r.counters}: screenshot ${r.shot}`);
   log(
-    '\nThe SFU, then bare mediasoup forwarding the same streams right after it (ingest 3 per counter — two renditions and sound — + one grid consumer per tile on screen):',
+    '\nThe SFU, then bare mediasoup forwarding the same streams right after it (ingest 3 per online counter — two renditions and sound — + one grid consumer per tile with a video):',
   );
   log(
     table([
@@ -556,26 +805,36 @@ async function main(): Promise<void> {
         'streams',
         'CounterWatch CPU % (worker + node)',
         'of which worker',
+        'bare streams',
         'bare mediasoup CPU %',
         'CW % per 100 streams',
+        'CW worker % per 100',
         'bare % per 100 streams',
         'bare / CW',
         'load publisher %',
+        'its packets/s',
+        'its loop delay p99 / max ms',
         'its encoder %',
         'Chromium %',
+        'bare run: relay % / machine busy %',
       ],
       ...rows.map((r) => [
         r.counters,
         r.streams,
         r.cwCpuPct.toFixed(1),
         r.cwWorkerPct.toFixed(1),
+        r.bareStreams,
         r.bareCpuPct.toFixed(1),
         ((100 * r.cwCpuPct) / r.streams).toFixed(2),
-        ((100 * r.bareCpuPct) / r.streams).toFixed(2),
-        (r.bareCpuPct / Math.max(0.01, r.cwCpuPct)).toFixed(2),
+        ((100 * r.cwWorkerPct) / r.streams).toFixed(2),
+        ((100 * r.bareCpuPct) / r.bareStreams).toFixed(2),
+        ((r.bareCpuPct / r.bareStreams) * (r.streams / Math.max(0.01, r.cwCpuPct))).toFixed(2),
         r.publisherPct.toFixed(1),
+        Math.round(r.publisherPacketsPerS),
+        `${r.publisherLoopP99Ms} / ${r.publisherLoopMaxMs}`,
         r.encoderPct.toFixed(1),
         r.browserPct.toFixed(0),
+        `${r.bareRelayPct.toFixed(0)} / ${r.bareMachineBusyPct.toFixed(0)}`,
       ]),
     ]),
   );
@@ -595,6 +854,21 @@ async function main(): Promise<void> {
       ]),
     ]),
   );
+  log('\nVerdict:');
+  for (const r of rows) {
+    const cores = os.cpus().length;
+    if (r.allOnlineAfterS !== null && r.onlineEnd === r.counters)
+      log(
+        `  ${r.counters}: all online (${r.allOnlineAfterS.toFixed(0)} s) and stayed; ${r.fullRate} of ${r.onlineOnScreen} online tiles on screen at full rate.`,
+      );
+    else
+      log(
+        `  ${r.counters}: NOT reached on this machine (${cores} cores): at most ${r.peakOnline} online, ${r.onlineEnd} at the window's end` +
+          ` (machine CPU ${r.machineBusyPct.toFixed(0)} % busy; the load publisher alone ${r.publisherPct.toFixed(0)} % of a core).` +
+          ` Figures above are for the counters that were online; the SFU worker cost ${((100 * r.cwWorkerPct) / r.streams).toFixed(2)} % of a core per 100 streams.`,
+      );
+  }
+  for (const n of failed) log(`  ${n}: the run failed (see above); no figures.`);
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,8 @@ export interface WallSample {
   videos: { counterId: string; total: number; dropped: number }[];
   /** Tiles on screen, and those whose consumer is paused (off screen ones are not mounted or paused). */
   tilesOnScreen: number;
+  /** Tiles on screen by their counter's status (online, reconnecting, offline…). */
+  statusOnScreen: Record<string, number>;
   renders: Record<string, number>;
   longTaskMs: number;
 }
@@ -34,10 +36,13 @@ export function sampleWall(page: Page): Promise<WallSample> {
     const w = window as unknown as { __cwRenders?: Record<string, number>; __cwLongTaskMs?: number };
     const videos: WallSample['videos'] = [];
     let tilesOnScreen = 0;
+    const statusOnScreen: Record<string, number> = {};
     for (const tile of Array.from(document.querySelectorAll<HTMLElement>('.wall .tile[data-counter-id]'))) {
       const rect = tile.getBoundingClientRect();
       if (rect.bottom < 0 || rect.top > window.innerHeight || rect.width === 0) continue;
       tilesOnScreen += 1;
+      const status = tile.dataset.status ?? 'unknown';
+      statusOnScreen[status] = (statusOnScreen[status] ?? 0) + 1;
       const video = tile.querySelector('video');
       if (!video || !video.srcObject) continue;
       const q = video.getVideoPlaybackQuality();
@@ -51,6 +56,7 @@ export function sampleWall(page: Page): Promise<WallSample> {
       at: performance.now(),
       videos,
       tilesOnScreen,
+      statusOnScreen,
       renders: { ...(w.__cwRenders ?? {}) },
       longTaskMs: w.__cwLongTaskMs ?? 0,
     };

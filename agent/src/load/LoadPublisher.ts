@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AgentHealth, AgentWelcome, AgentToServer, ProtocolApi } from '@counterwatch/shared';
 import type { Logger } from 'pino';
 import { FfmpegSupervisor } from '../media/FfmpegSupervisor.js';
 import { ServerLink } from '../server/ServerLink.js';
 import { loadEncoderArgs } from './encoderArgs.js';
 import { RtpFanout } from './RtpFanout.js';
+import type { Fanout } from './ShardedFanout.js';
 
 export const LOAD_PUBLISHER_VERSION = '0.1.0';
+const REPORT_SECONDS = 10;
+/** A loop this late (p99) delays heartbeats and answers noticeably. */
+const LATE_LOOP_MS = 100;
+/** publishPlain requests in flight at a time, across all counters. */
+const PUBLISHES_IN_FLIGHT = 8;
 
 export interface LoadCounter {
   counterId: string;
@@ -19,6 +26,8 @@ interface CounterLink {
   heartbeat: ReturnType<typeof setInterval> | undefined;
   kbps: number | null;
   publishing: boolean;
+  /** publishPlain failures in a row. */
+  failures: number;
 }
 
 /**
@@ -31,7 +40,7 @@ interface CounterLink {
  */
 export class LoadPublisher {
   readonly #logger: Logger;
-  readonly #fanout: RtpFanout;
+  readonly #fanout: Fanout;
   readonly #encoder: FfmpegSupervisor;
   readonly #links: CounterLink[] = [];
   readonly #startedAt = performance.now();
@@ -39,9 +48,19 @@ export class LoadPublisher {
   #welcome: AgentWelcome | undefined;
   #fps: number | null = null;
   #sampleTimer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * How late this process's event loop runs: its counters' heartbeats and
+   * answers wait that long. Logged with the relay's figures every
+   * REPORT_SECONDS (info; warn when late enough to worry the server).
+   */
+  readonly #loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  #report = { seconds: 0, packetsOut: 0, sendErrors: 0 };
   #closed = false;
+  #publishesInFlight = 0;
+  /** Counters waiting for a publishPlain slot, first come first served. */
+  readonly #publishQueue: (() => void)[] = [];
 
-  private constructor(fanout: RtpFanout, options: LoadPublisherOptions) {
+  private constructor(fanout: Fanout, options: LoadPublisherOptions) {
     this.#logger = options.logger.child({ module: 'load-publisher' });
     this.#fanout = fanout;
     this.#encoder = new FfmpegSupervisor({
@@ -68,6 +87,7 @@ export class LoadPublisher {
         heartbeat: undefined,
         kbps: null,
         publishing: false,
+        failures: 0,
       };
       link.on('ready', (welcome, api) => void this.#publish(entry, welcome, api));
       link.on('republish', () => {
@@ -84,7 +104,7 @@ export class LoadPublisher {
   }
 
   static async create(options: LoadPublisherOptions): Promise<LoadPublisher> {
-    const fanout = await RtpFanout.create();
+    const fanout = options.fanout ?? (await RtpFanout.create());
     return new LoadPublisher(fanout, options);
   }
 
@@ -96,6 +116,7 @@ export class LoadPublisher {
    */
   async start(concurrency = 8, patienceMs = 5_000): Promise<void> {
     this.#sampleTimer = setInterval(() => this.#sample(), 1_000);
+    this.#loopDelay.enable();
     const inFlight = new Map<CounterLink, number>();
     for (const entry of this.#links) {
       for (;;) {
@@ -118,6 +139,7 @@ export class LoadPublisher {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#sampleTimer);
+    this.#loopDelay.disable();
     for (const entry of this.#links) {
       clearInterval(entry.heartbeat);
       entry.link.stop();
@@ -131,7 +153,21 @@ export class LoadPublisher {
     try {
       this.#fanout.remove(entry.counterId);
       const keys = { grid: srtpKey(), focus: srtpKey(), audio: srtpKey() };
-      const { targets } = await api.requestPublishPlain({ videoCodec: 'vp8', keys });
+      // Few requests in flight across all counters: a server slow to answer (a busy mediasoup worker)
+      // would otherwise get every counter's request and every retry at once, each replacing the last.
+      if (this.#publishesInFlight >= PUBLISHES_IN_FLIGHT)
+        await new Promise<void>((resolve) => this.#publishQueue.push(resolve));
+      else this.#publishesInFlight += 1;
+      let targets: Awaited<ReturnType<typeof api.requestPublishPlain>>['targets'];
+      try {
+        if (this.#closed || entry.link.api !== api) return;
+        ({ targets } = await api.requestPublishPlain({ videoCodec: 'vp8', keys }));
+      } finally {
+        // The slot passes to the next in line, or is given back.
+        const next = this.#publishQueue.shift();
+        if (next) next();
+        else this.#publishesInFlight -= 1;
+      }
       for (const track of ['grid', 'focus', 'audio'] as const) {
         const target = targets[track];
         // A server that takes no sound from this counter gives no audio target.
@@ -145,6 +181,7 @@ export class LoadPublisher {
         });
       }
       entry.publishing = true;
+      entry.failures = 0;
       if (!this.#welcome) {
         this.#welcome = welcome;
         this.#encoder.start();
@@ -160,13 +197,15 @@ export class LoadPublisher {
         { counterId: entry.counterId, reason: error instanceof Error ? error.message : String(error) },
         'publish failed; retrying',
       );
-      // Still connected (a refused or timed-out request): ask again a little later, as the agent's supervisor would.
+      // Still connected (a refused or timed-out request): ask again later, as the agent's supervisor
+      // would, waiting longer after each failure (to 30 s) so a slow server is not asked ever more often.
+      entry.failures += 1;
       setTimeout(
         () => {
           if (!this.#closed && entry.link.api === api && !entry.publishing)
             void this.#publish(entry, welcome, api);
         },
-        2_000 + Math.random() * 2_000,
+        Math.min(30_000, 2_000 * 2 ** (entry.failures - 1)) * (1 + Math.random()),
       );
     }
   }
@@ -195,6 +234,24 @@ export class LoadPublisher {
       const bytes = sample.bytes.get(entry.counterId);
       entry.kbps = bytes === undefined ? null : Math.round((bytes * 8) / 1000);
     }
+    this.#report.seconds += 1;
+    this.#report.packetsOut += sample.packetsOut;
+    this.#report.sendErrors += sample.sendErrors;
+    if (this.#report.seconds >= REPORT_SECONDS) {
+      const p99 = this.#loopDelay.percentile(99) / 1e6;
+      const figures = {
+        counters: this.#links.length,
+        publishing: this.publishing,
+        packetsOutPerSecond: Math.round(this.#report.packetsOut / this.#report.seconds),
+        sendErrors: this.#report.sendErrors,
+        loopDelayP99Ms: Math.round(p99),
+        loopDelayMaxMs: Math.round(this.#loopDelay.max / 1e6),
+      };
+      if (p99 > LATE_LOOP_MS) this.#logger.warn(figures, 'relay: event loop late');
+      else this.#logger.info(figures, 'relay');
+      this.#loopDelay.reset();
+      this.#report = { seconds: 0, packetsOut: 0, sendErrors: 0 };
+    }
   }
 
   #health(entry: CounterLink): AgentHealth {
@@ -221,6 +278,8 @@ export interface LoadPublisherOptions {
   logger: Logger;
   caFile?: string;
   ffmpegPath?: string;
+  /** The relay; default one RtpFanout in this process (ShardedFanout spreads it over processes). */
+  fanout?: Fanout;
 }
 
 function srtpKey(): string {

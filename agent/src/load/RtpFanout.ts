@@ -39,6 +39,8 @@ export class RtpFanout {
     ['grid', 0],
     ['focus', 0],
   ]);
+  /** Other load publisher processes' input ports (see `addRelay`): they get the encoder's packets as they are. */
+  readonly #relays: { host: string; ports: Record<FanoutTrack, number> }[] = [];
   #packetsOut = 0;
   #sendErrors = 0;
   #closed = false;
@@ -88,6 +90,15 @@ export class RtpFanout {
     });
   }
 
+  /**
+   * Forwards the encoder's packets, unprotected and unchanged, to another
+   * fan-out's input ports (a second load publisher process on this machine):
+   * one encoder feeds every process, each process protects its own counters.
+   */
+  addRelay(ports: Record<FanoutTrack, number>, host = '127.0.0.1'): void {
+    this.#relays.push({ host, ports });
+  }
+
   remove(counterId: string): void {
     for (const targets of this.#targets.values()) targets.delete(counterId);
   }
@@ -128,6 +139,7 @@ export class RtpFanout {
   }
 
   #relay(track: FanoutTrack, packet: Buffer): void {
+    for (const relay of this.#relays) this.#output.send(packet, relay.ports[track], relay.host);
     if (packet.length < 12 || (packet[0] ?? 0) >> 6 !== 2) return;
     const type = packet[1] ?? 0;
     if (type >= 200 && type <= 204) return; // the encoder's RTCP

@@ -63,3 +63,34 @@ describe('SRTP rewrite', () => {
     expect(packet.readUInt32BE(8)).toBe(1);
   });
 });
+
+describe('SRTP keystream', () => {
+  it('matches AES-CTR for every payload length, with header extensions and after a wrap', () => {
+    const key = Buffer.alloc(30, 11).toString('base64');
+    const sender = new SrtpSender(key);
+    let roc = 0;
+    let seq = 65_500;
+    for (let length = 0; length <= 1400; length += 7) {
+      const payload = Buffer.alloc(length);
+      for (let i = 0; i < length; i++) payload[i] = (i * 31 + length) & 0xff;
+      let packet = rtp(seq, 0x0102_0304, payload);
+      if (length % 2 === 1) {
+        // One-word header extension (the X bit): the payload starts 8 bytes later.
+        const extension = Buffer.from([0xbe, 0xde, 0, 1, 0x10, 0xff, 0, 0]);
+        packet = Buffer.concat([packet.subarray(0, 12), extension, payload]);
+        packet[0] = (packet[0] ?? 0) | 0x10;
+      }
+      const out = sender.protect(packet, { ssrc: 0x0a0b_0c0d, payloadType: 101 });
+      const expected = Buffer.from(packet);
+      expected[1] = ((expected[1] ?? 0) & 0x80) | 101;
+      expected.writeUInt32BE(0x0a0b_0c0d, 8);
+      expect(unprotectForTest(key, out, roc).equals(expected)).toBe(true);
+      seq += 1;
+      if (seq === 0x10000) {
+        seq = 0;
+        roc += 1;
+      }
+    }
+    expect(roc).toBe(1);
+  });
+});
