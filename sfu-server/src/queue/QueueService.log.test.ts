@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, type Counter, type Department, type QueueEvent } from '@counterwatch/shared';
+import { DEFAULT_THRESHOLDS, type QueueEvent } from '@counterwatch/shared';
 import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
 import { QueueService } from './QueueService.js';
-import { eventFactory } from './testing.js';
+import { eventFactory, oneWardDirectory } from './testing.js';
 
 /**
  * Two queue services on one database, as two server processes are: each
@@ -18,21 +18,7 @@ import { eventFactory } from './testing.js';
  */
 const T0 = Date.UTC(2026, 11, 4, 1, 0); // 08:00 in Hanoi
 const at = (minutes: number): number => T0 + minutes * 60_000;
-const department: Department = {
-  id: 'd',
-  name: 'Phường',
-  openingHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
-} as unknown as Department;
-const counters: Counter[] = [
-  { id: 'c1', departmentId: 'd', name: 'Quầy 1', services: ['id-card'] },
-  { id: 'c2', departmentId: 'd', name: 'Quầy 2', services: ['id-card'] },
-];
-const directory = {
-  department: (id: string) => (id === 'd' ? department : undefined),
-  departments: () => [department],
-  counter: (id: string) => counters.find((c) => c.id === id),
-  counters: () => counters,
-};
+const directory = oneWardDirectory();
 const logger = pino({ level: 'silent' });
 const origin = { kind: 'department', departmentId: 'd' } as const;
 

@@ -3,16 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_THRESHOLDS,
-  businessDayLabel,
-  type Counter,
-  type Department,
-  type QueueEvent,
-} from '@counterwatch/shared';
+import { DEFAULT_THRESHOLDS, businessDayLabel, type QueueEvent } from '@counterwatch/shared';
 import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
 import { QueueService } from './QueueService.js';
-import { eventFactory } from './testing.js';
+import { eventFactory, oneWardDirectory } from './testing.js';
 
 /**
  * What a user sees when the business day turns at 04:00 Vietnam time
@@ -22,21 +16,7 @@ import { eventFactory } from './testing.js';
  */
 const TURN = Date.UTC(2026, 11, 3, 21, 0); // 2026-12-04 04:00 in Hanoi
 const at = (minutes: number): number => TURN + minutes * 60_000;
-const department: Department = {
-  id: 'd',
-  name: 'Phường',
-  openingHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
-} as unknown as Department;
-const counters: Counter[] = [
-  { id: 'c1', departmentId: 'd', name: 'Quầy 1', services: ['id-card'] },
-  { id: 'c2', departmentId: 'd', name: 'Quầy 2', services: ['id-card'] },
-];
-const directory = {
-  department: (id: string) => (id === 'd' ? department : undefined),
-  departments: () => [department],
-  counter: (id: string) => counters.find((c) => c.id === id),
-  counters: () => counters,
-};
+const directory = oneWardDirectory();
 const logger = pino({ level: 'silent' });
 
 describe('the business day turning at 04:00', () => {
