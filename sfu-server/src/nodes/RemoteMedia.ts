@@ -147,7 +147,7 @@ export class RemoteMedia extends TypedEmitter<RemoteMediaEvents> {
       for (const [counterId, entry] of this.#counters) {
         if (entry.node !== name) continue;
         this.#counters.delete(counterId);
-        this.#emitChanged(counterId);
+        this.emit('changed', counterId);
       }
     });
     return link;
@@ -159,18 +159,14 @@ export class RemoteMedia extends TypedEmitter<RemoteMediaEvents> {
       // Only the node it publishes on can say it stopped: a node it left reports late.
       if (current?.node !== node) return;
       this.#counters.delete(media.counterId);
-      this.#emitChanged(media.counterId);
+      this.emit('changed', media.counterId);
       return;
     }
     const fresh = !current || current.node !== node || current.media.epoch !== media.epoch;
     const epoch = fresh ? this.epoch(media.counterId) + 1 : current.epoch;
     this.#epochs.set(media.counterId, epoch);
     this.#counters.set(media.counterId, { node, media, epoch });
-    this.#emitChanged(media.counterId);
-  }
-
-  #emitChanged(counterId: string): void {
-    this.emit('changed', counterId);
+    this.emit('changed', media.counterId);
   }
 }
 

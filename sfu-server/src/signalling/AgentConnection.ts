@@ -183,6 +183,11 @@ export class AgentConnection extends TypedEmitter<AgentConnectionEvents> {
       setTimeout(() => this.close(AGENT_CLOSE.authFailed, 'authentication failed'), 50);
       throw new AppError('unauthenticated', 'unknown counter or wrong token');
     }
+    const welcome: AgentWelcome = {
+      sessionId: this.id,
+      counter: { id: counter.id, departmentId: counter.departmentId, name: counter.name },
+      ...this.#host.welcome(),
+    };
     const redirect = await this.#host.place(counter, data.avoid ?? []).catch((error: unknown) => {
       setTimeout(() => this.close(AGENT_CLOSE.serverShutdown, 'no media node available'), 50);
       throw error;
@@ -194,12 +199,7 @@ export class AgentConnection extends TypedEmitter<AgentConnectionEvents> {
       this.#logger.info({ counterId: counter.id, node: redirect.node }, 'agent sent on to its media node');
       clearTimeout(this.#helloTimer);
       this.#helloTimer = setTimeout(() => this.close(AGENT_CLOSE.moved, 'redirected'), 5_000);
-      return {
-        sessionId: this.id,
-        counter: { id: counter.id, departmentId: counter.departmentId, name: counter.name },
-        ...this.#host.welcome(),
-        redirect,
-      };
+      return { ...welcome, redirect };
     }
     clearTimeout(this.#helloTimer);
     this.#counter = counter;
@@ -207,11 +207,7 @@ export class AgentConnection extends TypedEmitter<AgentConnectionEvents> {
     this.#logger = this.#logger.child({ counterId: counter.id });
     this.#logger.info({ publisher: data.publisher, agentVersion: data.agentVersion }, 'agent authenticated');
     this.emit('authenticated', counter);
-    return {
-      sessionId: this.id,
-      counter: { id: counter.id, departmentId: counter.departmentId, name: counter.name },
-      ...this.#host.welcome(),
-    };
+    return welcome;
   }
 
   async #publishPlain(counter: Counter, data: RequestData<'publishPlain'>): Promise<unknown> {
