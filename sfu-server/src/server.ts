@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
-import { AppError, type Clock, type CounterPatch, offsetClock } from '@counterwatch/shared';
+import { type Clock, type CounterPatch, offsetClock } from '@counterwatch/shared';
 import { AccountService } from './accounts/AccountService.js';
 import { ChangeFollower } from './accounts/ChangeFollower.js';
 import { AlertEngine } from './alerts/AlertEngine.js';
@@ -40,6 +40,7 @@ import { healthRoutes } from './http/routes/healthRoutes.js';
 import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
 import { queueRoutes } from './http/routes/queueRoutes.js';
 import { reviewRoutes } from './http/routes/reviewRoutes.js';
+import { nodeSegmentRoutes } from './http/routes/nodeSegmentRoutes.js';
 import { counterReplayRoutes } from './http/routes/counterReplayRoutes.js';
 import { CounterReplay } from './recording/CounterReplay.js';
 import { reportRoutes } from './http/routes/reportRoutes.js';
@@ -54,12 +55,19 @@ import { MediaService } from './media/MediaService.js';
 import type { NodeLinkGateway } from './nodes/NodeLinkGateway.js';
 import { NodeRegistry } from './nodes/NodeRegistry.js';
 import type { RemoteMedia } from './nodes/RemoteMedia.js';
-import { createNodeLinks, createRemoteMedia, type ClusterParts } from './nodes/cluster.js';
+import {
+  createNodeLinks,
+  createRemoteMedia,
+  nodeSegmentClient,
+  nodeSegmentServer,
+  type ClusterParts,
+} from './nodes/cluster.js';
+import type { NodeSegmentServer } from './nodes/NodeSegments.js';
 import { PlacementService } from './nodes/PlacementService.js';
 import { DeviceCommands } from './queue/DeviceCommands.js';
 import type { MetricsResult } from './queue/metrics.js';
 import { QueueService } from './queue/QueueService.js';
-import { RecordingService } from './recording/index.js';
+import { ClipService, RecordingService } from './recording/index.js';
 import { ReportScheduler } from './reports/ReportScheduler.js';
 import { ReportService } from './reports/ReportService.js';
 import { StaffingService } from './staffing/StaffingService.js';
@@ -67,7 +75,7 @@ import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js'
 import { InteractionEvidence } from './review/InteractionEvidence.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
-import type { ChangeSubscription, Storage } from './storage/Storage.js';
+import { SINGLE_PROCESS, type ChangeSubscription, type Storage } from './storage/Storage.js';
 import { openStorage } from './storage/open.js';
 import { buildOverview, buildSnapshot, type ViewSources } from './views.js';
 import { metricsRoutes } from './http/routes/metricsRoutes.js';
@@ -88,6 +96,10 @@ interface Parts {
   queue: QueueService;
   alerts: AlertEngine;
   recording: RecordingService | null;
+  /** Clips of any node's recording, for playback, review and export here. */
+  clips: ClipService;
+  /** A media node's segments served to control processes; null elsewhere. */
+  nodeSegments: NodeSegmentServer | null;
   /** This server's metrics registry (one per instance: tests run several servers in one process). */
   registry: Registry;
 }
@@ -106,6 +118,8 @@ export class CounterWatchServer {
   readonly #queue: QueueService;
   readonly #alerts: AlertEngine;
   readonly #recording: RecordingService | null;
+  readonly #clips: ClipService;
+  readonly #nodeSegments: NodeSegmentServer | null;
   readonly #audit: AuditLog;
   readonly #accounts: AccountService;
   readonly #changes: ChangeFollower;
@@ -149,6 +163,8 @@ export class CounterWatchServer {
     this.#queue = parts.queue;
     this.#alerts = parts.alerts;
     this.#recording = parts.recording;
+    this.#clips = parts.clips;
+    this.#nodeSegments = parts.nodeSegments;
     this.#board = new MediaStatusBoard({ reconnectGraceMs: config.media.reconnectGraceMs, now: clock });
     this.#audit = new AuditLog({ store: storage.audit, logger, now: clock });
     this.#sessions = new SessionService({ storage, audit: this.#audit, logger, now: clock });
@@ -386,11 +402,13 @@ export class CounterWatchServer {
     });
     this.#recording?.on('health', (counterId, health) => this.#board.setRecording(counterId, health));
     const allDepartments = () => this.#directory.departments().map((d) => d.id);
+    // A media node's disk is its own condition (the alert names it); a single process has one disk.
+    const disk = this.#config.role === 'media' ? this.#config.node.name : '';
     this.#recording?.on('storageFull', (info) => {
       this.#logger.error(info, 'recording storage full: nothing unprotected left to delete');
-      this.#alerts.setStorageFull(allDepartments(), info);
+      this.#alerts.setStorageFull(allDepartments(), info, disk);
     });
-    this.#recording?.on('storageOk', () => this.#alerts.setStorageFull(allDepartments(), null));
+    this.#recording?.on('storageOk', () => this.#alerts.setStorageFull(allDepartments(), null, disk));
 
     const recording = this.#recording;
     this.#metrics = new ServerMetrics({
@@ -479,23 +497,40 @@ export class CounterWatchServer {
         logger,
       });
       const releaseAfterMs = config.recording.holdReleaseDays * DAY_MS;
-      const recording = config.recording.enabled
-        ? await RecordingService.create({
-            store: storage.recordings,
-            heldSpans: async (now) => [
-              ...(await storage.reviews.heldSpans(now, releaseAfterMs, 60_000)),
-              ...(await storage.inspections.heldSpans(now, releaseAfterMs, 60_000)),
-            ],
-            recordingsDir: config.recording.dir,
-            clipsDir: path.join(config.dataDir, 'clips'),
-            segmentSeconds: config.recording.segmentSeconds,
-            retentionDays: config.recording.retentionDays,
-            quotaBytes: config.recording.quotaBytes,
-            ffmpegPorts: config.recording.ports,
-            logger,
-            now: clock,
-          })
-        : null;
+      // Whose disk a segment is on: a media node's name; a single process is its own node.
+      const segmentNode = config.role === 'media' ? config.node.name : SINGLE_PROCESS;
+      // A control process records nothing: its counters publish on the media nodes.
+      const recording =
+        config.recording.enabled && config.role !== 'control'
+          ? await RecordingService.create({
+              store: storage.recordings,
+              heldSpans: async (now) => [
+                ...(await storage.reviews.heldSpans(now, releaseAfterMs, 60_000)),
+                ...(await storage.inspections.heldSpans(now, releaseAfterMs, 60_000)),
+              ],
+              recordingsDir: config.recording.dir,
+              node: segmentNode,
+              segmentSeconds: config.recording.segmentSeconds,
+              retentionDays: config.recording.retentionDays,
+              quotaBytes: config.recording.quotaBytes,
+              ffmpegPorts: config.recording.ports,
+              logger,
+              now: clock,
+            })
+          : null;
+      const clusterParts = { storage, logger };
+      const clips = await ClipService.create({
+        store: storage.recordings,
+        node: segmentNode,
+        recordingsDir: recording?.dir ?? null,
+        clipsDir: path.join(config.dataDir, 'clips'),
+        remote: config.role === 'all' ? null : nodeSegmentClient(clusterParts),
+        logger,
+      });
+      const nodeSegments =
+        config.role === 'media' && recording
+          ? nodeSegmentServer(clusterParts, { node: segmentNode, root: recording.dir })
+          : null;
       return new CounterWatchServer({
         config,
         clock,
@@ -506,6 +541,8 @@ export class CounterWatchServer {
         queue,
         alerts,
         recording,
+        clips,
+        nodeSegments,
         registry,
       });
     } catch (error) {
@@ -526,6 +563,7 @@ export class CounterWatchServer {
     this.#remote?.start();
     this.#queue.start();
     this.#recording?.start();
+    this.#clips.start();
     await this.#inspections.resume();
     this.#reportSchedule.start();
     const address = this.#http.address() as AddressInfo;
@@ -573,6 +611,7 @@ export class CounterWatchServer {
       const httpClosed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
       this.#http.closeAllConnections();
       await this.#recording?.close();
+      await this.#clips.close();
       await this.#media.close();
       await httpClosed;
       await this.#sessions.close();
@@ -588,13 +627,8 @@ export class CounterWatchServer {
     const counterOf = (id: string) => this.#directory.counter(id);
     // Recordings and records of a retired counter stay readable.
     const counterOnRecord = (id: string) => this.#directory.counterOnRecord(id);
-    const clipsDir = path.join(config.dataDir, 'clips');
-    const clips = {
-      clip: (counterId: string, from: number, to: number) => {
-        if (!this.#recording) throw new AppError('unavailable', 'recording is switched off on this server');
-        return this.#recording.clip(counterId, from, to);
-      },
-    };
+    const clipsDir = this.#clips.dir;
+    const clips = this.#clips;
     const app = createHttpApp({
       allowedOrigins: config.allowedOrigins,
       trustProxy: config.trustProxy,
@@ -637,6 +671,9 @@ export class CounterWatchServer {
           }),
         },
         { path: '/files', router: this.#downloads.routes(this.#sessions) },
+        ...(this.#nodeSegments
+          ? [{ path: '/node/segments', router: nodeSegmentRoutes(this.#nodeSegments) }]
+          : []),
         {
           // Retired ones included: the audit trail names them.
           path: '/directory',

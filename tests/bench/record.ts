@@ -131,7 +131,6 @@ async function main(): Promise<void> {
     now: systemClock,
     heldSpans: async () => [],
     recordingsDir: path.join(dir, 'recordings'),
-    clipsDir: path.join(dir, 'clips'),
     segmentSeconds: SEGMENT_SECONDS,
     // Below the kernel's ephemeral ports and the worker's range: no lost port races.
     ffmpegPorts: { min: 20000, max: 29999 },

@@ -1,16 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OverviewSchema } from '@counterwatch/shared';
+import { CounterTimelineSchema, OverviewSchema, PlaybackSchema } from '@counterwatch/shared';
 import type { ManagedProcess, Stack } from '@counterwatch/demo';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, expectDecoding, launchChromium, login, mediaStats } from '../support/browser.js';
-import { auditCount } from '../support/audit.js';
+import { auditCount, withDatabase } from '../support/audit.js';
 import type { TestClock } from '../support/clock.js';
-import { getJson, loginCookie } from '../support/http.js';
+import { getJson, loginCookie, send } from '../support/http.js';
 import { countStoredEvents, events } from '../support/queue.js';
 import { testBackend, testStack } from '../support/stack.js';
 
 /**
- * Media nodes (issue 11's roles): one control process and two media processes on one PostgreSQL.
+ * Media nodes (issue 11's roles): one control process and three media processes on one PostgreSQL.
  * Agents say hello to the control side, are placed on a node (a department kept together) and
  * publish there; kill -9 a node and its agents are placed on the other one; the node restarted
  * does not take them back; a drained node sends its agents away. Recovery times are printed,
@@ -27,6 +30,8 @@ describe('media nodes', () => {
   let browser: Browser;
   let page: Page;
   let controlCookie: string;
+  /** When m1 was killed, on the stack's clock (segments are stamped on it). */
+  let killedAt = 0;
 
   const startNode = async (name: string) => {
     // Media nodes record (the control process has nothing to record).
@@ -182,16 +187,17 @@ describe('media nodes', () => {
       }
     })();
     await new Promise((r) => setTimeout(r, 1_000));
-    const killedAt = Date.now();
+    killedAt = clock.now();
+    const killedAtMachine = Date.now();
     nodes.get('m1')!.server.child.kill('SIGKILL');
-    const onConsole = pictureBack(deptA, killedAt);
+    const onConsole = pictureBack(deptA, killedAtMachine);
     const all = sorted([...deptA, ...deptB]);
     const recovered = new Map<string, number>();
     await eventually(
       'department A publishing on m2',
       async () => {
         const online = await onlineAt('m2');
-        for (const id of online) if (!recovered.has(id)) recovered.set(id, Date.now() - killedAt);
+        for (const id of online) if (!recovered.has(id)) recovered.set(id, Date.now() - killedAtMachine);
         return online.join() === all.join() ? true : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 100 },
@@ -225,14 +231,128 @@ describe('media nodes', () => {
     expect(await onlineAt('m2')).toEqual(all);
   });
 
-  it('a drained node sends its agents to the others, on the audit trail; undrained, it is back in service', async () => {
+  it('a span across the failover plays as one clip, cut from segments of both nodes, on record', async () => {
+    const counterId = deptA[0]!;
+    const from = killedAt - 15_000;
+    const to = killedAt + 15_000;
+    // m2 files its segments every 10 s; m1, restarted, filed what its killed recorder left.
+    await eventually(
+      'segments filed past the span',
+      async () => {
+        const { body } = await getJson(
+          stack.url,
+          `/api/v1/counters/${counterId}/timeline?from=${from}&to=${to}`,
+          controlCookie,
+        );
+        const until = CounterTimelineSchema.parse(body).recordedUntil;
+        return until !== null && until >= to ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
+    const rows = withDatabase(stack.dataDir, (db) =>
+      db
+        .prepare(
+          'SELECT node, started_at, ended_at FROM segments WHERE counter_id = ? AND ended_at > ? AND started_at < ?',
+        )
+        .all(counterId, from, to),
+    ) as { node: string; started_at: string | number; ended_at: string | number }[];
+    const spans = rows
+      .map(
+        (r) =>
+          `${r.node} ${(Number(r.started_at) - killedAt) / 1000}…${(Number(r.ended_at) - killedAt) / 1000}`,
+      )
+      .join(', ');
+    // Both nodes recorded part of the span: the segments stay where they were written.
+    expect(new Set(rows.map((r) => r.node))).toEqual(new Set(['m1', 'm2']));
+
+    const before = auditCount(stack.dataDir, 'recording.playback', counterId);
+    const res = await send(
+      stack.url,
+      'POST',
+      `/api/v1/counters/${counterId}/playback`,
+      JSON.stringify({ from, to, purpose: 'timeline' }),
+      { cookie: controlCookie },
+    );
+    expect(res.status).toBe(200);
+    const playback = PlaybackSchema.parse(res.body);
+    expect(auditCount(stack.dataDir, 'recording.playback', counterId)).toBe(before + 1);
+    const clip = await fetch(`${stack.url}${playback.url}`, { headers: { cookie: controlCookie } });
+    expect(clip.status).toBe(200);
+    const file = path.join(stack.dataDir, `failover-clip.${playback.container}`);
+    fs.writeFileSync(file, Buffer.from(await clip.arrayBuffer()));
+    const seconds = Number(
+      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file])
+        .toString()
+        .trim(),
+    );
+    // One clip: the picture before the kill (m1's segments) and after it (m2's), the failover's gap
+    // between them; it covers the span from the first segment in it to the end asked.
+    const m1End = Math.max(...rows.filter((r) => r.node === 'm1').map((r) => Number(r.ended_at)));
+    const m2Start = Math.min(...rows.filter((r) => r.node === 'm2').map((r) => Number(r.started_at)));
+    process.stdout.write(
+      `media nodes: a ${(to - from) / 1000} s span across the failover plays as one clip of ${seconds.toFixed(1)} s; recording gap ${((m2Start - m1End) / 1000).toFixed(1)} s (segments, s from the kill: ${spans})\n`,
+    );
+    expect(playback.from).toBeLessThan(killedAt);
+    expect(playback.to).toBe(to);
+    expect(seconds).toBeGreaterThan((playback.to - playback.from) / 1000 - 10);
+    expect(seconds).toBeLessThan((playback.to - playback.from) / 1000 + 1);
+
+    // The node hands its segments to the cluster secret only.
+    const segmentId = (
+      withDatabase(stack.dataDir, (db) =>
+        db.prepare("SELECT id FROM segments WHERE node = 'm2' ORDER BY id LIMIT 1").get(),
+      ) as { id: number }
+    ).id;
+    const m2 = nodes.get('m2')!;
+    const refusals: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer not-the-cluster-secret-at-all' },
+      { cookie: m2.cookie },
+    ];
+    for (const headers of refusals) {
+      const refused = await fetch(`${m2.url}/api/v1/node/segments/${segmentId}`, { headers });
+      expect(refused.status).toBe(401);
+      await refused.body?.cancel();
+    }
+    // Another node's segment is not this node's to give, even with the secret.
+    const secret = withDatabase(stack.dataDir, (db) =>
+      db.prepare("SELECT value FROM settings WHERE key = 'cluster.node_secret'").get(),
+    ) as { value: string };
+    const m1Segment = (
+      withDatabase(stack.dataDir, (db) =>
+        db.prepare("SELECT id FROM segments WHERE node = 'm1' ORDER BY id LIMIT 1").get(),
+      ) as { id: number }
+    ).id;
+    const auth = { authorization: `Bearer ${JSON.parse(secret.value) as string}` };
+    const own = await fetch(`${m2.url}/api/v1/node/segments/${segmentId}`, { headers: auth });
+    expect(own.status).toBe(200);
+    await own.body?.cancel();
+    const foreign = await fetch(`${m2.url}/api/v1/node/segments/${m1Segment}`, { headers: auth });
+    expect(foreign.status).toBe(404);
+    await foreign.body?.cancel();
+    const bad = await fetch(`${m2.url}/api/v1/node/segments/abc`, { headers: auth });
+    expect(bad.status).toBe(400);
+    await bad.body?.cancel();
+  });
+
+  it('a drained node sends its agents to the others — a new third node takes a department — on the audit trail; undrained, it is back in service', async () => {
+    await startNode('m3');
+    await eventually('m3 alive', async () =>
+      placements().get('m3')?.startsWith('alive') ? true : undefined,
+    );
     expect(stack.admin('node', 'drain', ['--node', 'm2'])).toContain('m2: draining');
     const all = sorted([...deptA, ...deptB]);
     await eventually(
-      'every counter moved to m1',
-      async () => ((await onlineAt('m1')).join() === all.join() ? true : undefined),
+      'every counter moved to m1 and m3',
+      async () =>
+        sorted([...(await onlineAt('m1')), ...(await onlineAt('m3'))]).join() === all.join()
+          ? true
+          : undefined,
       { timeoutMs: 30_000 },
     );
+    // A department moves together; the node that was empty takes one of them.
+    const [on1, on3] = [await onlineAt('m1'), await onlineAt('m3')];
+    expect([on1.join(), on3.join()].sort()).toEqual([sorted(deptA).join(), sorted(deptB).join()].sort());
     expect(await onlineAt('m2')).toEqual([]);
     expect(placements().get('m2')).toBe('alive,draining');
     expect(auditCount(stack.dataDir, 'node.drain', 'm2')).toBe(1);

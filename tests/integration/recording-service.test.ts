@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
 import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
 import { systemClock, type RenditionSpec, type VideoCodec } from '@counterwatch/shared';
-import { RecordingService } from '@counterwatch/sfu-server/recording';
+import { ClipService, RecordingService } from '@counterwatch/sfu-server/recording';
 import type { SegmentRecord, Storage } from '@counterwatch/sfu-server/storage';
 import { alive } from '../support/processes.js';
 import { openTestStorage } from '../support/stack.js';
@@ -148,7 +148,6 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         now: systemClock,
         heldSpans: async () => [],
         recordingsDir: recordingsDir(),
-        clipsDir: clipsDir(),
         segmentSeconds: SEGMENT_SECONDS,
         retentionDays: 30,
         quotaBytes: null,
@@ -261,13 +260,12 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
 
     it('cuts a clip of a span inside the recording that plays, and reuses it', async () => {
       // A fresh service over the same folders, as after a server restart.
-      const service = await RecordingService.create({
+      const service = await ClipService.create({
         store: storage.recordings,
-        now: systemClock,
-        heldSpans: async () => [],
+        node: '',
         recordingsDir: recordingsDir(),
         clipsDir: clipsDir(),
-        segmentSeconds: SEGMENT_SECONDS,
+        remote: null,
         logger,
       });
       try {
@@ -323,7 +321,6 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         now: systemClock,
         heldSpans: async () => [],
         recordingsDir: path.join(dir, 'recordings'),
-        clipsDir: path.join(dir, 'clips'),
         segmentSeconds: SEGMENT_SECONDS,
         logger,
       });
@@ -415,7 +412,6 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         now: systemClock,
         heldSpans: async () => [],
         recordingsDir: path.join(dir, 'recordings'),
-        clipsDir: path.join(dir, 'clips'),
         segmentSeconds: SEGMENT_SECONDS,
         logger,
       });
@@ -469,6 +465,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         endedAt: startedAt + 10_000,
         bytes,
         container: 'webm',
+        node: '',
       });
     }
     const exists = (s: SegmentRecord) => fs.existsSync(path.resolve(root, s.path));
@@ -503,6 +500,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         endedAt: now - 45 * DAY + 10_000,
         bytes: 8,
         container: 'webm',
+        node: '',
       });
       const absolute = await store.recordings.insertSegment({
         counterId: 'old-a',
@@ -512,6 +510,7 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         endedAt: now - 44 * DAY + 10_000,
         bytes: 8,
         container: 'webm',
+        node: '',
       });
       fs.mkdirSync(path.join(root, 'old-c'), { recursive: true });
       fs.symlinkSync(outside, path.join(root, 'old-c', '2020-01-01'));
@@ -523,6 +522,19 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         endedAt: now - 43 * DAY + 10_000,
         bytes: 8,
         container: 'webm',
+        node: '',
+      });
+
+      // Another media node's segment, 40 days old: that node's retention decides, not this one's.
+      const elsewhere = await store.recordings.insertSegment({
+        counterId: 'old-a',
+        departmentId: 'rec',
+        path: 'old-a/elsewhere.webm',
+        startedAt: now - 40 * DAY,
+        endedAt: now - 40 * DAY + 10_000,
+        bytes: 5,
+        container: 'webm',
+        node: 'media-9',
       });
 
       // Clips are a cache: one unused for two days goes, a fresh one stays.
@@ -538,7 +550,6 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         // The hold covers only the end of `held` (overlap is enough); `old-b`'s is not held.
         heldSpans: async () => [{ counterId: 'old-a', from: held.endedAt - 1_000, to: held.endedAt + HOUR }],
         recordingsDir: root,
-        clipsDir: path.join(dir, 'retention', 'clips'),
         retentionDays: 30,
         quotaBytes: null,
         logger,
@@ -563,10 +574,23 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         expect(fs.existsSync(path.dirname(path.resolve(root, old1.path)))).toBe(false);
         expect(fs.existsSync(path.dirname(path.resolve(root, held.path)))).toBe(true);
         expect(fs.existsSync(path.join(root, 'old-c', '2020-01-01'))).toBe(true);
-        expect(fs.readdirSync(clips)).toEqual(['fresh.webm']);
+        expect(await inStore(elsewhere)).toBe(true);
+        expect(await store.recordings.totalBytes('media-9')).toBe(5);
       } finally {
         await service.close();
       }
+      await store.recordings.deleteSegment(elsewhere.id);
+      const clipService = await ClipService.create({
+        store: store.recordings,
+        node: '',
+        recordingsDir: root,
+        clipsDir: clips,
+        remote: null,
+        logger,
+      });
+      await clipService.prune();
+      await clipService.close();
+      expect(fs.readdirSync(clips).filter((f) => !f.startsWith('.'))).toEqual(['fresh.webm']);
       await store.recordings.deleteSegment(held.id);
       await store.recordings.deleteSegment(young.id);
     });
@@ -583,7 +607,6 @@ describe('recording service: real mediasoup, ffmpeg publishers and recorders, th
         now: systemClock,
         heldSpans: async () => holds,
         recordingsDir: root,
-        clipsDir: path.join(dir, 'retention', 'clips'),
         logger,
       };
 

@@ -572,7 +572,7 @@ describe.each(backends)('Storage on $name', (backend) => {
     await storage.settings.set('k', { a: 1 });
     await storage.settings.set('k', [2]);
     expect(await storage.settings.get('k')).toEqual([2]);
-    const seg = (p: string, startedAt: number, bytes: number) => ({
+    const seg = (p: string, startedAt: number, bytes: number, node = '') => ({
       counterId: 'c1',
       departmentId: 'd1',
       path: p,
@@ -580,6 +580,7 @@ describe.each(backends)('Storage on $name', (backend) => {
       endedAt: startedAt + 10_000,
       bytes,
       container: 'mkv',
+      node,
     });
     const s1 = await storage.recordings.insertSegment(seg('a.mkv', T0, 100));
     const s2 = await storage.recordings.insertSegment(seg('b.mkv', T0 + 10_000, 5_000_000_000));
@@ -587,15 +588,29 @@ describe.each(backends)('Storage on $name', (backend) => {
     await expect(storage.recordings.insertSegment(seg('a.mkv', T0, 1))).rejects.toThrow();
     expect(await storage.recordings.getSegment(s1.id)).toEqual(s1);
     expect((await storage.recordings.segmentsOverlapping('c1', T0 + 5_000, T0 + 12_000)).length).toBe(3);
-    expect((await storage.recordings.oldestSegments(10)).map((s) => s.id)).toEqual([s1.id, s2.id, s3.id]);
+    expect((await storage.recordings.oldestSegments('', 10)).map((s) => s.id)).toEqual([s1.id, s2.id, s3.id]);
     expect(
-      (await storage.recordings.oldestSegments(10, { startedAt: s2.startedAt, id: s2.id })).map((s) => s.id),
+      (await storage.recordings.oldestSegments('', 10, { startedAt: s2.startedAt, id: s2.id })).map(
+        (s) => s.id,
+      ),
     ).toEqual([s3.id]);
-    expect(await storage.recordings.totalBytes()).toBe(5_000_000_101);
+    expect(await storage.recordings.totalBytes('')).toBe(5_000_000_101);
+    // A media node's segments: found for the counter whatever the node, walked and summed per node.
+    const m1 = await storage.recordings.insertSegment(seg('m1/a.mkv', T0 - 10_000, 7, 'media-1'));
+    expect(await storage.recordings.getSegment(m1.id)).toEqual({ ...m1, node: 'media-1' });
+    expect((await storage.recordings.segmentsOverlapping('c1', T0 - 5_000, T0 + 1)).map((s) => s.id)).toEqual(
+      [m1.id, s1.id],
+    );
+    expect((await storage.recordings.oldestSegments('media-1', 10)).map((s) => s.id)).toEqual([m1.id]);
+    expect((await storage.recordings.oldestSegments('', 1)).map((s) => s.id)).toEqual([s1.id]);
+    expect(await storage.recordings.oldestSegments('media-2', 10)).toEqual([]);
+    expect(await storage.recordings.totalBytes('media-1')).toBe(7);
+    expect(await storage.recordings.totalBytes('')).toBe(5_000_000_101);
+    await storage.recordings.deleteSegment(m1.id);
     expect(await storage.recordings.lastSegmentEnd('c1')).toBe(T0 + 20_000);
     expect(await storage.recordings.lastSegmentEnd('c9')).toBeNull();
     await storage.recordings.deleteSegment(s2.id);
-    expect(await storage.recordings.totalBytes()).toBe(101);
+    expect(await storage.recordings.totalBytes('')).toBe(101);
   });
 
   it('records interactions once, names the officer once, and opens and closes reviews', async () => {

@@ -24,6 +24,23 @@ describe('alertMessage', () => {
     ).toBe('1,234 waiting for 1 open counter');
   });
 
+  it("says how full the recording storage is, and which media node's disk", () => {
+    expect(
+      alertMessage('en', {
+        rule: 'storage_full',
+        details: { usedGb: 110, quotaGb: 100, percent: 110 },
+        subject: null,
+      }),
+    ).toBe('Recording storage 110% used');
+    expect(
+      alertMessage('vi', {
+        rule: 'storage_full',
+        details: { usedGb: 110, quotaGb: 100, percent: 110, node: 'hn-media-2' },
+        subject: null,
+      }),
+    ).toBe('Bộ nhớ ghi hình đã dùng 110% — máy hn-media-2');
+  });
+
   it('names the service of an expected-wait alert', () => {
     expect(
       alertMessage('vi', {

@@ -47,6 +47,10 @@ export function alertMessage(lang: Lang, alert: Pick<Alert, 'rule' | 'details' |
     const service = alert.details.service;
     return typeof service === 'string' ? `${sentence} — ${serviceName(lang, service)}` : sentence;
   }
+  if (alert.rule === 'storage_full' && typeof alert.details.node === 'string') {
+    // A media node's disk: say which machine the IT officer has to see to.
+    return `${sentenceOf(lang, alert.rule, params)} — ${translate(lang, 'alert.node', { node: alert.details.node })}`;
+  }
   return sentenceOf(lang, alert.rule, params);
 }
 

@@ -227,6 +227,22 @@ describe('AlertEngine lifecycle', () => {
       (await storage.listAlerts({ limit: 10, rule: 'storage_full' })).every((a) => a.state === 'resolved'),
     ).toBe(true);
   });
+
+  it("keeps each media node's full disk its own alert, named, until that node has space again", async () => {
+    engine.setStorageFull(['d'], { usedBytes: 110e9, quotaBytes: 100e9 }, 'media-1');
+    engine.setStorageFull(['d'], { usedBytes: 105e9, quotaBytes: 100e9 }, 'media-2');
+    await engine.flush();
+    const open = engine.active().filter((a) => a.rule === 'storage_full');
+    expect(open.map((a) => a.details.node).sort()).toEqual(['media-1', 'media-2']);
+    expect(open.find((a) => a.details.node === 'media-1')?.details.percent).toBe(110);
+    // media-2 has space again: media-1's alert stays.
+    engine.setStorageFull(['d'], null, 'media-2');
+    await engine.flush();
+    expect(engine.active().map((a) => a.details.node)).toEqual(['media-1']);
+    engine.setStorageFull(['d'], null, 'media-1');
+    await engine.flush();
+    expect(engine.active()).toEqual([]);
+  });
 });
 
 describe('AlertEngine: resolving while the condition holds, and snoozing', () => {

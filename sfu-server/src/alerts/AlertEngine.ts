@@ -243,7 +243,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   /** Whether the alert's condition holds now (a rating's alert holds until a person closes it). */
   #holds(alert: StoredAlert): boolean {
     if (alert.rule === 'unsatisfied_rating') return true;
-    if (alert.rule === 'storage_full') return this.#storageFull.has(alert.departmentId);
+    if (alert.rule === 'storage_full') return this.#storageFull.has(alert.conditionKey);
     return this.#present.get(alert.departmentId)?.has(alert.conditionKey) ?? false;
   }
 
@@ -257,15 +257,20 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   /**
    * Recording storage is over its quota with nothing unprotected left to
    * delete: every department's recording is at risk, so each gets a critical
-   * alert until space is back (then they resolve themselves).
+   * alert until space is back (then they resolve themselves). In a cluster
+   * each media node's disk is its own condition, named in the alert.
    */
-  setStorageFull(departmentIds: string[], info: { usedBytes: number; quotaBytes: number } | null): void {
+  setStorageFull(
+    departmentIds: string[],
+    info: { usedBytes: number; quotaBytes: number } | null,
+    node = '',
+  ): void {
     const now = this.#now();
     const changed: StoredAlert[] = [];
     for (const departmentId of departmentIds) {
-      const key = `${departmentId}:storage_full`;
-      if (info) this.#storageFull.add(departmentId);
-      else this.#storageFull.delete(departmentId);
+      const key = node === '' ? `${departmentId}:storage_full` : `${departmentId}:storage_full:${node}`;
+      if (info) this.#storageFull.add(key);
+      else this.#storageFull.delete(key);
       const existing = this.#active.get(key);
       if (info && !existing) {
         const alert: StoredAlert = {
@@ -280,6 +285,8 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
           details: this.#withReopenOf(key, {
             usedGb: Math.round(info.usedBytes / 1e8) / 10,
             quotaGb: Math.round(info.quotaBytes / 1e8) / 10,
+            percent: Math.round((info.usedBytes / info.quotaBytes) * 100),
+            ...(node === '' ? {} : { node }),
           }),
           conditionKey: key,
           state: 'open',

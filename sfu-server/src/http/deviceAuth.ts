@@ -5,7 +5,8 @@ import type { DeviceAuthentication } from '../devices/DeviceRegistry.js';
 const DEPARTMENT_KEY = 'department';
 const DEVICE_KEY = 'device';
 
-function bearer(header: string | undefined): string | undefined {
+/** The token of an `Authorization: Bearer <token>` header, if well formed. */
+export function bearer(header: string | undefined): string | undefined {
   return /^Bearer\s+(\S{16,200})$/i.exec(header ?? '')?.[1];
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { WebSocket } from 'ws';
 import {
@@ -20,6 +20,7 @@ import type { Logger } from '../logger.js';
 import type { DepartmentRouter } from '../media/DepartmentRouter.js';
 import type { LiveTrack } from '../media/LiveMedia.js';
 import { keepAlive, socketPeer } from '../signalling/socketPeer.js';
+import { isClusterSecret } from './clusterSecret.js';
 
 /** What the node side of the links needs from its server. */
 export interface NodeLinkHost {
@@ -122,9 +123,7 @@ class NodeLinkConnection {
       setTimeout(() => this.close(NODE_CLOSE.unsupportedVersion, 'unsupported protocol version'), 50);
       throw new AppError('unsupported_version', `this node speaks ${NODE_PROTOCOL_VERSION}`);
     }
-    const expected = Buffer.from(await this.#host.secret());
-    const given = Buffer.from(data.secret);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!isClusterSecret(data.secret, await this.#host.secret())) {
       this.#logger.warn('control process refused: wrong cluster secret');
       setTimeout(() => this.close(NODE_CLOSE.authFailed, 'authentication failed'), 50);
       throw new AppError('unauthenticated', 'wrong cluster secret');

@@ -5,6 +5,7 @@ import type { LiveMedia } from '../media/LiveMedia.js';
 import type { MediaService } from '../media/MediaService.js';
 import type { Storage } from '../storage/Storage.js';
 import { NodeLinkGateway } from './NodeLinkGateway.js';
+import { NodeSegmentClient, NodeSegmentServer } from './NodeSegments.js';
 import { NODE_ALIVE_MS } from './NodeRegistry.js';
 import { RemoteMedia } from './RemoteMedia.js';
 import { clusterSecret } from './clusterSecret.js';
@@ -104,4 +105,26 @@ export function createRemoteMedia(parts: ClusterParts): RemoteMedia {
     board.setRecording(counterId, recording);
   });
   return remote;
+}
+
+/** A control process fetching the segments media nodes hold (clips across nodes). */
+export function nodeSegmentClient(parts: Pick<ClusterParts, 'storage' | 'logger'>): NodeSegmentClient {
+  return new NodeSegmentClient({
+    nodes: () => parts.storage.nodes.list(),
+    secret: () => clusterSecret(parts.storage.settings),
+    logger: parts.logger,
+  });
+}
+
+/** A media node serving its own segments to control processes. */
+export function nodeSegmentServer(
+  parts: Pick<ClusterParts, 'storage' | 'logger'>,
+  self: { node: string; root: string },
+): NodeSegmentServer {
+  return new NodeSegmentServer({
+    ...self,
+    store: parts.storage.recordings,
+    secret: () => clusterSecret(parts.storage.settings),
+    logger: parts.logger,
+  });
 }

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { randomSecret } from '../auth/secrets.js';
 import type { SettingsStore } from '../storage/Storage.js';
 
@@ -15,4 +16,11 @@ export async function clusterSecret(settings: SettingsStore): Promise<string> {
   const written = await settings.get(KEY);
   if (typeof written !== 'string') throw new Error('the cluster secret was not stored');
   return written;
+}
+
+/** Whether `given` is the cluster secret, compared in constant time. */
+export function isClusterSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -5,7 +5,7 @@ import type { types } from 'mediasoup';
 import { Backoff, TypedEmitter } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { DepartmentRouter } from '../media/DepartmentRouter.js';
-import type { RecordingStore, SegmentRecord } from '../storage/Storage.js';
+import type { SegmentRecord } from '../storage/Storage.js';
 import { recorderArgs } from './ffmpegArgs.js';
 import {
   closed,
@@ -20,7 +20,15 @@ import { stagingFolder } from './paths.js';
 import { releasePortPair, reservePortPair, waitForUdpPorts, type PortRange } from './ports.js';
 import { RecordingTap, type TapLostReason } from './RecordingTap.js';
 import { LineSplitter, parseSegmentListLine, type SegmentListEntry } from './segmentList.js';
-import { fileSegment, salvageRun, SDP_FILE, SEGMENT_FILE, writeRunMeta, type RunMeta } from './staging.js';
+import {
+  fileSegment,
+  salvageRun,
+  SDP_FILE,
+  SEGMENT_FILE,
+  writeRunMeta,
+  type RunMeta,
+  type SegmentSink,
+} from './staging.js';
 
 export type RecorderState = 'starting' | 'running' | 'backoff' | 'stopped';
 export type RecorderEndReason = 'stopped' | TapLostReason;
@@ -55,7 +63,7 @@ export interface CounterRecorderOptions {
   /** Real path of the recordings root. */
   root: string;
   segmentSeconds: number;
-  store: RecordingStore;
+  store: SegmentSink;
   logger: Logger;
   now: () => number;
   ffmpegPath: string;
@@ -211,7 +219,13 @@ export class CounterRecorder extends TypedEmitter<CounterRecorderEvents> {
     const runId = `e${o.epoch}-${randomBytes(4).toString('hex')}`;
     const dir = stagingFolder(o.root, o.counterId, runId);
     const run: Run = {
-      meta: { counterId: o.counterId, departmentId: o.departmentId, runId, container: 'webm' },
+      meta: {
+        counterId: o.counterId,
+        departmentId: o.departmentId,
+        runId,
+        container: 'webm',
+        node: o.store.node,
+      },
       dir,
       pid: null,
       resumedAt: null,

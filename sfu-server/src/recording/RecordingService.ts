@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { types } from 'mediasoup';
 import {
   CounterIdSchema,
@@ -10,12 +9,11 @@ import {
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { DepartmentRouter } from '../media/DepartmentRouter.js';
-import type { RecordingStore, SegmentRecord } from '../storage/Storage.js';
-import { buildClip, pruneClips, type Clip } from './clips.js';
+import { SINGLE_PROCESS, type RecordingStore, type SegmentRecord } from '../storage/Storage.js';
 import { CounterRecorder } from './CounterRecorder.js';
 import type { PortRange } from './ports.js';
 import { applyRetention, type HeldSpan, type RetentionResult } from './retention.js';
-import { salvageLeftovers } from './staging.js';
+import { salvageLeftovers, segmentSink, type SegmentSink } from './staging.js';
 
 export interface RecordingServiceOptions {
   store: RecordingStore;
@@ -23,8 +21,8 @@ export interface RecordingServiceOptions {
   heldSpans: (now: number) => Promise<HeldSpan[]>;
   /** Segments live under it; everything the module writes (but clips) stays inside it. */
   recordingsDir: string;
-  /** Built clips: a cache, safe to delete. */
-  clipsDir: string;
+  /** The media node this process is (its segments' `node`); default SINGLE_PROCESS. */
+  node?: string;
   /** Default 10. */
   segmentSeconds?: number;
   /** Default 30. */
@@ -37,8 +35,6 @@ export interface RecordingServiceOptions {
   ffmpegPath?: string;
   /** Default 60 s. */
   retentionIntervalMs?: number;
-  /** Clips not used for this long are deleted by retention passes; default 24 h. */
-  clipMaxAgeMs?: number;
   /**
    * UDP ports (loopback) the recorder ffmpegs listen on, two per stream. Default: any free port, which
    * can race with mediasoup's random picks in its own range (a lost race costs a restart); a range
@@ -86,14 +82,15 @@ const HEALTH_CHECK_MS = 1_000;
 
 /**
  * Server-side recording: one CounterRecorder (one ffmpeg) per publishing
- * counter, per-counter health, retention under a quota that never touches
- * held spans, and clips cut from the segments without re-encoding.
+ * counter, per-counter health, and retention under a quota that never touches
+ * held spans — of this node's own segments (clips are the ClipService's).
  */
 export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
   readonly #store: RecordingStore;
+  readonly #node: string;
+  readonly #sink: SegmentSink;
   readonly #heldSpans: (now: number) => Promise<HeldSpan[]>;
   readonly #root: string;
-  readonly #clipsDir: string;
   readonly #segmentSeconds: number;
   readonly #retentionDays: number;
   readonly #quotaBytes: number | null;
@@ -101,13 +98,11 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
   readonly #now: Clock;
   readonly #ffmpegPath: string;
   readonly #retentionIntervalMs: number;
-  readonly #clipMaxAgeMs: number;
   readonly #ffmpegPorts: PortRange | undefined;
   readonly #tracked = new Map<string, Tracked>();
   readonly #health = new Map<string, RecordingHealth>();
   /** Recorders being stopped (untracked or superseded); close() waits for them. */
   readonly #stopping = new Set<Promise<void>>();
-  readonly #clips = new Map<string, Promise<Clip>>();
   #retention: Promise<RetentionResult> | null = null;
   #storageFull = false;
   /** Bytes of stored segments at the last retention pass. */
@@ -117,12 +112,14 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
   #closed = false;
   #closing: Promise<void> | null = null;
 
-  private constructor(options: RecordingServiceOptions, root: string, clipsDir: string) {
+  private constructor(options: RecordingServiceOptions, root: string) {
     super();
     this.#store = options.store;
+    const node = options.node ?? SINGLE_PROCESS;
+    this.#node = node;
+    this.#sink = segmentSink(options.store, node);
     this.#heldSpans = options.heldSpans;
     this.#root = root;
-    this.#clipsDir = clipsDir;
     this.#segmentSeconds = options.segmentSeconds ?? 10;
     this.#retentionDays = options.retentionDays ?? 30;
     this.#quotaBytes = options.quotaBytes ?? null;
@@ -130,7 +127,6 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     this.#now = options.now;
     this.#ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
     this.#retentionIntervalMs = options.retentionIntervalMs ?? 60_000;
-    this.#clipMaxAgeMs = options.clipMaxAgeMs ?? 86_400_000;
     this.#ffmpegPorts = options.ffmpegPorts;
   }
 
@@ -155,15 +151,12 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     )
       throw new RangeError('ffmpegPorts must be a range of at least 16 ports within 1024–65535');
     await fs.mkdir(options.recordingsDir, { recursive: true, mode: 0o750 });
-    await fs.mkdir(options.clipsDir, { recursive: true, mode: 0o750 });
-    // Containment checks compare real paths: resolve the root's own symlinks once. Clip paths are
-    // handed out under clipsDir as configured, so callers can check them against it.
+    // Containment checks compare real paths: resolve the root's own symlinks once.
     const root = await fs.realpath(options.recordingsDir);
-    const clipsDir = path.resolve(options.clipsDir);
-    const service = new RecordingService(options, root, clipsDir);
+    const service = new RecordingService(options, root);
     const salvaged = await salvageLeftovers({
       root,
-      store: options.store,
+      store: service.#sink,
       segmentSeconds,
       logger: service.#logger,
       now: options.now,
@@ -232,7 +225,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       audio: media.audio,
       root: this.#root,
       segmentSeconds: this.#segmentSeconds,
-      store: this.#store,
+      store: this.#sink,
       logger: this.#logger,
       now: this.#now,
       ffmpegPath: this.#ffmpegPath,
@@ -283,26 +276,6 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     return this.#tracked.get(counterId)?.recorder.pid;
   }
 
-  /** Builds (or reuses) a clip of [from, to] from the counter's segments, without re-encoding. */
-  clip(counterId: string, from: number, to: number): Promise<Clip> {
-    if (this.#closed) return Promise.reject(new Error('recording service closed'));
-    const key = JSON.stringify([counterId, from, to]);
-    const pending = this.#clips.get(key);
-    if (pending) return pending;
-    const building = buildClip({
-      store: this.#store,
-      root: this.#root,
-      clipsDir: this.#clipsDir,
-      ffmpegPath: this.#ffmpegPath,
-      logger: this.#logger.child({ counterId }),
-      counterId,
-      from,
-      to,
-    }).finally(() => this.#clips.delete(key));
-    this.#clips.set(key, building);
-    return building;
-  }
-
   /** One retention pass (a pass already running is joined, not repeated). */
   runRetention(): Promise<RetentionResult> {
     this.#retention ??= this.#retain().finally(() => {
@@ -325,7 +298,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     this.#tracked.clear();
     for (const recorder of recorders) void this.#retire(recorder);
     await Promise.all([...this.#stopping]);
-    await Promise.allSettled([this.#retention, ...this.#clips.values()]);
+    await Promise.allSettled([this.#retention]);
     for (const counterId of [...this.#health.keys()]) this.#refresh(counterId);
     this.#logger.info('recording service closed');
   }
@@ -334,6 +307,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     const now = this.#now();
     const result = await applyRetention({
       store: this.#store,
+      node: this.#node,
       heldSpans: await this.#heldSpans(now),
       root: this.#root,
       retentionDays: this.#retentionDays,
@@ -343,7 +317,6 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     });
     this.#usedBytes = result.usedBytes;
     if (result.deleted > 0) this.#logger.info({ ...result }, 'retention deleted segments');
-    await pruneClips(this.#clipsDir, this.#clipMaxAgeMs, this.#logger);
     if (result.full && !this.#storageFull && this.#quotaBytes !== null) {
       this.#storageFull = true;
       this.#logger.error(

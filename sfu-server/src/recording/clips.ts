@@ -18,10 +18,15 @@ export interface Clip {
   segments: number;
 }
 
+/**
+ * Where a segment's file can be read here: under this process's recordings root, or a copy fetched
+ * from the node that holds it. Null when it cannot be had now (missing, outside the root, node down).
+ */
+export type SegmentLocator = (segment: SegmentRecord) => Promise<string | null>;
+
 export interface ClipOptions {
-  store: RecordingStore;
-  /** Real path of the recordings root. */
-  root: string;
+  store: Pick<RecordingStore, 'segmentsOverlapping'>;
+  locate: SegmentLocator;
   clipsDir: string;
   ffmpegPath: string;
   logger: Logger;
@@ -44,7 +49,7 @@ export async function buildClip(options: ClipOptions): Promise<Clip> {
   if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from)
     throw new AppError('invalid_request', 'a clip needs from < to');
   const rows = await options.store.segmentsOverlapping(counterId, from, to);
-  const usable = await usableSegments(options.root, rows, logger);
+  const usable = await usableSegments(options.locate, rows, logger);
   const first = usable[0];
   const last = usable.at(-1);
   if (!first || !last) throw new AppError('not_found', 'no recording of this counter in that span');
@@ -96,11 +101,11 @@ export async function buildClip(options: ClipOptions): Promise<Clip> {
 }
 
 /**
- * The segments a clip can be made of: files that exist inside the root, of
- * one container (the first segment's: the concat demuxer cannot mix codecs).
+ * The segments a clip can be made of: files to be had, of one container (the first segment's: the
+ * concat demuxer cannot mix codecs). A span across a failover is segments of two nodes, one clip.
  */
 async function usableSegments(
-  root: string,
+  locate: SegmentLocator,
   rows: SegmentRecord[],
   logger: Logger,
 ): Promise<{ segment: SegmentRecord; file: string; container: Container }[]> {
@@ -115,27 +120,34 @@ async function usableSegments(
       logger.warn({ segmentId: segment.id }, 'clip stops where the recording changes container');
       break;
     }
-    const file = await resolveInside(root, segment.path);
-    if (file === null) {
-      logger.error(
-        { segmentId: segment.id, path: segment.path },
-        'segment row points outside the recordings folder',
-      );
-      continue;
-    }
-    if (!(await exists(file))) {
-      logger.warn(
-        { segmentId: segment.id, path: segment.path },
-        'segment file missing; left out of the clip',
-      );
-      continue;
-    }
-    usable.push({ segment, file, container });
+    const file = await locate(segment);
+    if (file !== null) usable.push({ segment, file, container });
   }
   return usable;
 }
 
-async function exists(file: string): Promise<boolean> {
+/** The local file of a segment this process wrote, or null (logged) when it cannot be used. */
+export async function localSegmentFile(
+  root: string,
+  segment: SegmentRecord,
+  logger: Logger,
+): Promise<string | null> {
+  const file = await resolveInside(root, segment.path);
+  if (file === null) {
+    logger.error(
+      { segmentId: segment.id, path: segment.path },
+      'segment row points outside the recordings folder',
+    );
+    return null;
+  }
+  if (!(await exists(file))) {
+    logger.warn({ segmentId: segment.id, path: segment.path }, 'segment file missing; left out of the clip');
+    return null;
+  }
+  return file;
+}
+
+export async function exists(file: string): Promise<boolean> {
   try {
     await fs.access(file);
     return true;

@@ -23,6 +23,8 @@ export interface RetentionResult {
 
 export interface RetentionOptions {
   store: RecordingStore;
+  /** Whose segments: a node's retention and quota cover its own disk only. */
+  node: string;
   heldSpans: HeldSpan[];
   /** Real path of the recordings root. */
   root: string;
@@ -41,7 +43,7 @@ const PAGE = 500;
  * outside the recordings root, whatever a row says.
  */
 export async function applyRetention(options: RetentionOptions): Promise<RetentionResult> {
-  const { store, logger } = options;
+  const { store, node, logger } = options;
   const held = new Map<string, HeldSpan[]>();
   for (const span of options.heldSpans) {
     const list = held.get(span.counterId) ?? [];
@@ -65,21 +67,21 @@ export async function applyRetention(options: RetentionOptions): Promise<Retenti
 
   // 1. Past the retention period.
   const cutoff = options.now - options.retentionDays * 86_400_000;
-  for await (const segment of oldestFirst(store)) {
+  for await (const segment of oldestFirst(store, node)) {
     if (segment.startedAt >= cutoff) break; // later segments cannot have ended before the cutoff
     if (segment.endedAt >= cutoff || isHeld(segment)) continue;
     await remove(segment);
   }
 
   // 2. Over quota: oldest unheld first.
-  let usedBytes = await store.totalBytes();
+  let usedBytes = await store.totalBytes(node);
   if (options.quotaBytes !== null && usedBytes > options.quotaBytes) {
-    for await (const segment of oldestFirst(store)) {
+    for await (const segment of oldestFirst(store, node)) {
       if (usedBytes <= options.quotaBytes) break;
       if (isHeld(segment)) continue;
       if (await remove(segment)) usedBytes -= segment.bytes;
     }
-    usedBytes = await store.totalBytes();
+    usedBytes = await store.totalBytes(node);
   }
 
   for (const folder of touchedFolders) {
@@ -90,11 +92,11 @@ export async function applyRetention(options: RetentionOptions): Promise<Retenti
   return { deleted, freedBytes, usedBytes, full };
 }
 
-/** All segments, oldest first, a page at a time (rows may be deleted while walking). */
-async function* oldestFirst(store: RecordingStore): AsyncGenerator<SegmentRecord> {
+/** A node's segments, oldest first, a page at a time (rows may be deleted while walking). */
+async function* oldestFirst(store: RecordingStore, node: string): AsyncGenerator<SegmentRecord> {
   let after: { startedAt: number; id: number } | undefined;
   for (;;) {
-    const page = await store.oldestSegments(PAGE, after);
+    const page = await store.oldestSegments(node, PAGE, after);
     for (const segment of page) yield segment;
     const last = page.at(-1);
     if (!last || page.length < PAGE) return;

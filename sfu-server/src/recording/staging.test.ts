@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_OPENING_HOURS } from '@counterwatch/shared';
 import { SqliteStorage } from '../storage/sqlite/SqliteStorage.js';
-import { salvageRun, writeRunMeta } from './staging.js';
+import { salvageLeftovers, salvageRun, segmentSink, writeRunMeta } from './staging.js';
 
 const logger = pino({ level: 'silent' });
 const NINE_HOURS = 9 * 3600_000;
@@ -28,10 +28,16 @@ describe('salvageRun', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function stagedRun(): Promise<string> {
-    const run = path.join(dir, 'rec', 'd1-q1', '.incoming', 'e1-abc');
+  async function stagedRun(node?: string, runId = 'e1-abc'): Promise<string> {
+    const run = path.join(dir, 'rec', 'd1-q1', '.incoming', runId);
     fs.mkdirSync(run, { recursive: true });
-    await writeRunMeta(run, { counterId: 'd1-q1', departmentId: 'd1', runId: 'e1-abc', container: 'webm' });
+    await writeRunMeta(run, {
+      counterId: 'd1-q1',
+      departmentId: 'd1',
+      runId,
+      container: 'webm',
+      ...(node === undefined ? {} : { node }),
+    });
     fs.writeFileSync(path.join(run, 'seg-000001.webm'), Buffer.alloc(8192, 1));
     return run;
   }
@@ -40,7 +46,7 @@ describe('salvageRun', () => {
     const run = await stagedRun();
     const [segment] = await salvageRun({
       root: path.join(dir, 'rec'),
-      store: storage.recordings,
+      store: segmentSink(storage.recordings, ''),
       dir: run,
       segmentSeconds: 10,
       knownStart: null,
@@ -59,7 +65,7 @@ describe('salvageRun', () => {
     const knownStart = behind() - 3_000;
     const [segment] = await salvageRun({
       root: path.join(dir, 'rec'),
-      store: storage.recordings,
+      store: segmentSink(storage.recordings, ''),
       dir: run,
       segmentSeconds: 10,
       knownStart,
@@ -69,5 +75,31 @@ describe('salvageRun', () => {
     expect(segment!.startedAt).toBe(knownStart);
     expect(segment!.endedAt - segment!.startedAt).toBeGreaterThan(0);
     expect(segment!.endedAt - segment!.startedAt).toBeLessThan(60_000);
+  });
+
+  it("salvages only its own node's runs from a recordings folder nodes share (another's may be live)", async () => {
+    const mine = await stagedRun('media-1', 'e1-mine');
+    const theirs = await stagedRun('media-2', 'e1-theirs');
+    const filed = await salvageLeftovers({
+      root: path.join(dir, 'rec'),
+      store: segmentSink(storage.recordings, 'media-1'),
+      segmentSeconds: 10,
+      logger,
+      now,
+    });
+    expect(filed.map((s) => s.node)).toEqual(['media-1']);
+    expect(fs.existsSync(mine)).toBe(false);
+    expect(fs.readdirSync(theirs)).toContain('seg-000001.webm');
+    // A run described before nodes existed is the single process's.
+    const old = await stagedRun(undefined, 'e1-old');
+    const single = await salvageLeftovers({
+      root: path.join(dir, 'rec'),
+      store: segmentSink(storage.recordings, ''),
+      segmentSeconds: 10,
+      logger,
+      now,
+    });
+    expect(single.map((s) => s.node)).toEqual(['']);
+    expect(fs.existsSync(old)).toBe(false);
   });
 });

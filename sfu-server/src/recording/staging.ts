@@ -12,6 +12,19 @@ import { isErrno, segmentRelativePath } from './paths.js';
  * are moved out into their day folder and indexed; whatever is left when a
  * run ends (ffmpeg killed mid-segment, server crash) is salvaged, not lost.
  */
+/** Where filed segments are indexed: the store, with this node's name already on every row. */
+export interface SegmentSink {
+  /** The node whose segments these are. */
+  readonly node: string;
+  // A property, not a method: checked strictly, so a bare store (which wants `node`) is refused.
+  insertSegment: (segment: Omit<SegmentRecord, 'id' | 'node'>) => Promise<SegmentRecord>;
+}
+
+/** The store as a sink of `node`'s segments. */
+export function segmentSink(store: Pick<RecordingStore, 'insertSegment'>, node: string): SegmentSink {
+  return { node, insertSegment: (segment) => store.insertSegment({ ...segment, node }) };
+}
+
 export const SEGMENT_FILE = /^seg-(\d{6})\.(webm|mkv)$/;
 export const RUN_META_FILE = 'run.json';
 export const SDP_FILE = 'input.sdp';
@@ -21,8 +34,10 @@ const RunMetaSchema = z.object({
   departmentId: DepartmentIdSchema,
   runId: z.string().regex(/^[a-z0-9-]{1,40}$/),
   container: z.enum(['webm', 'mkv']),
+  /** The node that ran it: nodes sharing a recordings folder (one host) salvage only their own. */
+  node: z.string().default(''),
 });
-export type RunMeta = z.infer<typeof RunMetaSchema>;
+export type RunMeta = z.input<typeof RunMetaSchema>;
 
 /** Anything smaller holds no media worth keeping (a header at most). */
 const MIN_SALVAGE_BYTES = 4096;
@@ -57,7 +72,7 @@ async function readRunMeta(dir: string, logger: Logger): Promise<RunMeta | null>
 /** Moves a finished segment file to its day folder and indexes it. */
 export async function fileSegment(options: {
   root: string;
-  store: RecordingStore;
+  store: SegmentSink;
   meta: RunMeta;
   source: string;
   seq: number;
@@ -102,7 +117,7 @@ export async function fileSegment(options: {
  */
 export async function salvageRun(options: {
   root: string;
-  store: RecordingStore;
+  store: SegmentSink;
   dir: string;
   segmentSeconds: number;
   knownStart: number | null;
@@ -169,7 +184,7 @@ export async function salvageRun(options: {
 /** Salvages every staging folder under the root: runs of a previous process that did not end cleanly. */
 export async function salvageLeftovers(options: {
   root: string;
-  store: RecordingStore;
+  store: SegmentSink;
   segmentSeconds: number;
   logger: Logger;
   now: Clock;
@@ -188,6 +203,8 @@ export async function salvageLeftovers(options: {
     for (const run of runs) {
       const dir = path.join(incoming, run);
       try {
+        const meta = await readRunMeta(dir, options.logger);
+        if (meta && meta.node !== options.store.node) continue; // another node's run, maybe live
         filed.push(
           ...(await salvageRun({
             ...options,

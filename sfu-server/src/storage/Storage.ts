@@ -432,17 +432,27 @@ export interface SegmentRecord {
   endedAt: number;
   bytes: number;
   container: string;
+  /** The media node whose disk holds the file; SINGLE_PROCESS for a server that is its own node. */
+  node: string;
 }
+
+/** The `node` of segments written by a single-process server (role `all`). */
+export const SINGLE_PROCESS = '';
 
 export interface RecordingStore {
   insertSegment(segment: Omit<SegmentRecord, 'id'>): Promise<SegmentRecord>;
   getSegment(id: number): Promise<SegmentRecord | undefined>;
-  /** Segments of a counter overlapping [from, to], in time order. */
+  /** Segments of a counter overlapping [from, to], in time order, whatever node holds them. */
   segmentsOverlapping(counterId: string, from: number, to: number): Promise<SegmentRecord[]>;
-  /** All segments, oldest first (retention walks them). */
-  oldestSegments(limit: number, after?: { startedAt: number; id: number }): Promise<SegmentRecord[]>;
+  /** One node's segments, oldest first (its retention walks them). */
+  oldestSegments(
+    node: string,
+    limit: number,
+    after?: { startedAt: number; id: number },
+  ): Promise<SegmentRecord[]>;
   deleteSegment(id: number): Promise<void>;
-  totalBytes(): Promise<number>;
+  /** Bytes of one node's segments (its quota). */
+  totalBytes(node: string): Promise<number>;
   lastSegmentEnd(counterId: string): Promise<number | null>;
 }
 

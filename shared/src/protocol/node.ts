@@ -105,3 +105,16 @@ export type ControlToNode = typeof controlToNode;
 export type NodeToControl = typeof nodeToControl;
 
 export const NODE_CLOSE = { authFailed: 4401, unsupportedVersion: 4426, serverShutdown: 4503 } as const;
+
+/**
+ * A recording segment a media node holds, fetched by a control process to cut a clip (segments stay
+ * on the node that wrote them). The control process presents the cluster secret as a bearer token.
+ */
+export const NODE_SEGMENT_ROUTE = '/api/v1/node/segments/:segmentId';
+
+export const NodeSegmentParamsSchema = z.object({
+  segmentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+});
+
+/** The URL path of segment `id` on a node (relative to the node's base URL). */
+export const nodeSegmentPath = (id: number): string => NODE_SEGMENT_ROUTE.replace(':segmentId', String(id));

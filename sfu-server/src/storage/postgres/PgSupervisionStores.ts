@@ -55,6 +55,7 @@ interface SegmentRow {
   ended_at: number;
   bytes: number;
   container: string;
+  node: string;
 }
 
 const segment = (r: SegmentRow): SegmentRecord => ({
@@ -66,6 +67,7 @@ const segment = (r: SegmentRow): SegmentRecord => ({
   endedAt: r.ended_at,
   bytes: r.bytes,
   container: r.container,
+  node: r.node,
 });
 
 export class PgRecordingStore implements RecordingStore {
@@ -77,9 +79,9 @@ export class PgRecordingStore implements RecordingStore {
 
   async insertSegment(s: Omit<SegmentRecord, 'id'>): Promise<SegmentRecord> {
     const row = await this.#db.get<{ id: number }>(
-      `INSERT INTO segments (counter_id, department_id, path, started_at, ended_at, bytes, container)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [s.counterId, s.departmentId, s.path, s.startedAt, s.endedAt, s.bytes, s.container],
+      `INSERT INTO segments (counter_id, department_id, path, started_at, ended_at, bytes, container, node)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [s.counterId, s.departmentId, s.path, s.startedAt, s.endedAt, s.bytes, s.container, s.node],
     );
     if (!row) throw new Error('segment insert returned no id');
     return { ...s, id: row.id };
@@ -99,13 +101,20 @@ export class PgRecordingStore implements RecordingStore {
     ).map(segment);
   }
 
-  async oldestSegments(limit: number, after?: { startedAt: number; id: number }): Promise<SegmentRecord[]> {
+  async oldestSegments(
+    node: string,
+    limit: number,
+    after?: { startedAt: number; id: number },
+  ): Promise<SegmentRecord[]> {
     const rows = after
       ? await this.#db.all<SegmentRow>(
-          'SELECT * FROM segments WHERE (started_at, id) > (?, ?) ORDER BY started_at, id LIMIT ?',
-          [after.startedAt, after.id, limit],
+          'SELECT * FROM segments WHERE node = ? AND (started_at, id) > (?, ?) ORDER BY started_at, id LIMIT ?',
+          [node, after.startedAt, after.id, limit],
         )
-      : await this.#db.all<SegmentRow>('SELECT * FROM segments ORDER BY started_at, id LIMIT ?', [limit]);
+      : await this.#db.all<SegmentRow>(
+          'SELECT * FROM segments WHERE node = ? ORDER BY started_at, id LIMIT ?',
+          [node, limit],
+        );
     return rows.map(segment);
   }
 
@@ -113,9 +122,14 @@ export class PgRecordingStore implements RecordingStore {
     await this.#db.run('DELETE FROM segments WHERE id = ?', [id]);
   }
 
-  async totalBytes(): Promise<number> {
+  async totalBytes(node: string): Promise<number> {
     return (
-      (await this.#db.get<{ total: number | null }>('SELECT sum(bytes) AS total FROM segments'))?.total ?? 0
+      (
+        await this.#db.get<{ total: number | null }>(
+          'SELECT sum(bytes) AS total FROM segments WHERE node = ?',
+          [node],
+        )
+      )?.total ?? 0
     );
   }
 

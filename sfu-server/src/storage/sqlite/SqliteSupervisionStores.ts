@@ -58,6 +58,7 @@ interface SegmentRow {
   ended_at: number;
   bytes: number;
   container: string;
+  node: string;
 }
 
 const segment = (r: SegmentRow): SegmentRecord => ({
@@ -69,6 +70,7 @@ const segment = (r: SegmentRow): SegmentRecord => ({
   endedAt: r.ended_at,
   bytes: r.bytes,
   container: r.container,
+  node: r.node,
 });
 
 export class SqliteRecordingStore implements RecordingStore {
@@ -81,10 +83,10 @@ export class SqliteRecordingStore implements RecordingStore {
   async insertSegment(s: Omit<SegmentRecord, 'id'>): Promise<SegmentRecord> {
     const result = this.#db
       .prepare(
-        `INSERT INTO segments (counter_id, department_id, path, started_at, ended_at, bytes, container)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO segments (counter_id, department_id, path, started_at, ended_at, bytes, container, node)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(s.counterId, s.departmentId, s.path, s.startedAt, s.endedAt, s.bytes, s.container);
+      .run(s.counterId, s.departmentId, s.path, s.startedAt, s.endedAt, s.bytes, s.container, s.node);
     return { ...s, id: Number(result.lastInsertRowid) };
   }
 
@@ -102,16 +104,22 @@ export class SqliteRecordingStore implements RecordingStore {
       .map(segment);
   }
 
-  async oldestSegments(limit: number, after?: { startedAt: number; id: number }): Promise<SegmentRecord[]> {
+  async oldestSegments(
+    node: string,
+    limit: number,
+    after?: { startedAt: number; id: number },
+  ): Promise<SegmentRecord[]> {
     const rows = after
       ? this.#db
-          .prepare<[number, number, number, number], SegmentRow>(
-            'SELECT * FROM segments WHERE started_at > ? OR (started_at = ? AND id > ?) ORDER BY started_at, id LIMIT ?',
+          .prepare<[string, number, number, number, number], SegmentRow>(
+            'SELECT * FROM segments WHERE node = ? AND (started_at > ? OR (started_at = ? AND id > ?)) ORDER BY started_at, id LIMIT ?',
           )
-          .all(after.startedAt, after.startedAt, after.id, limit)
+          .all(node, after.startedAt, after.startedAt, after.id, limit)
       : this.#db
-          .prepare<[number], SegmentRow>('SELECT * FROM segments ORDER BY started_at, id LIMIT ?')
-          .all(limit);
+          .prepare<[string, number], SegmentRow>(
+            'SELECT * FROM segments WHERE node = ? ORDER BY started_at, id LIMIT ?',
+          )
+          .all(node, limit);
     return rows.map(segment);
   }
 
@@ -119,10 +127,13 @@ export class SqliteRecordingStore implements RecordingStore {
     this.#db.prepare('DELETE FROM segments WHERE id = ?').run(id);
   }
 
-  async totalBytes(): Promise<number> {
+  async totalBytes(node: string): Promise<number> {
     return (
-      this.#db.prepare<[], { total: number | null }>('SELECT sum(bytes) AS total FROM segments').get()
-        ?.total ?? 0
+      this.#db
+        .prepare<[string], { total: number | null }>(
+          'SELECT sum(bytes) AS total FROM segments WHERE node = ?',
+        )
+        .get(node)?.total ?? 0
     );
   }
 

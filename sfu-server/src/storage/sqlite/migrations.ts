@@ -481,4 +481,14 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX counter_placements_node ON counter_placements(node);
     `,
   },
+  {
+    version: 19,
+    name: 'recording segments: the media node whose disk holds each one',
+    sql: `
+      -- '' is a single-process server's own disk (every segment before media nodes).
+      ALTER TABLE segments ADD COLUMN node TEXT NOT NULL DEFAULT '';
+      -- Each node's retention walks its own segments oldest first, and sums them for its quota.
+      CREATE INDEX segments_node_started ON segments(node, started_at, id);
+    `,
+  },
 ];
