@@ -73,7 +73,7 @@ function summary(
       rows.push([
         `counters per 2-core node at ${TARGET * 100} %, every grid piped once`,
         String(withPipe),
-        `per counter + ${pct(view.pipeNode)} node-side cost of a piped stream (part 4)`,
+        `per counter + ${pct(view.pipeNode, 2)} node-side cost of a piped stream (part 4)`,
       ]);
     }
   }
@@ -82,6 +82,11 @@ function summary(
       'control CPU per 1,000 counters (steady)',
       `${pct(control.per1000)} of a core`,
       `(${pct(control.steady)} − ${pct(control.idle)} at rest) / ${control.online} × 1,000`,
+    ]);
+    rows.push([
+      'control CPU per 1,000 counters, upper bound',
+      `${pct((control.steady / Math.max(1, control.online)) * 1000)} of a core`,
+      `all of its ${pct(control.steady)} counted as the counters' (rest included)`,
     ]);
     rows.push([
       'control CPU to place 1,000 hellos',
@@ -105,12 +110,12 @@ function summary(
   if (view) {
     rows.push([
       'viewing, pipe: CPU per viewed grid stream',
-      `${pct(view.pipeControl + view.pipeNode)} (control ${pct(view.pipeControl)}, node ${pct(view.pipeNode)})`,
+      `${pct(view.pipeControl + view.pipeNode, 2)} (control ${pct(view.pipeControl, 2)}, node ${pct(view.pipeNode, 2)})`,
       `${view.streams} tiles, against no viewer (rests differ by ${pct(view.restNoise)} in all)`,
     ]);
     rows.push([
       'viewing, transport per node: CPU per stream',
-      pct(view.directNode),
+      pct(view.directNode, 2),
       'the same wall opened on the node itself',
     ]);
     const ms = (v: number[]) => `${Math.round(percentile(v, 50))} / ${Math.round(percentile(v, 95))} ms`;

@@ -267,4 +267,4 @@ export async function measureCpu<K extends string>(
   return reading.end();
 }
 
-export const pct = (cores: number) => `${(cores * 100).toFixed(1)} %`;
+export const pct = (cores: number, digits = 1) => `${(cores * 100).toFixed(digits)} %`;

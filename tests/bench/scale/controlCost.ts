@@ -89,7 +89,8 @@ export async function controlCost(counters: number, windowMs: number): Promise<C
       ]),
     );
     log(
-      `per 1,000 counters: steady ${pct(per1000)} of a core ((steady − rest) / ${online} × 1,000); ` +
+      `per 1,000 counters: steady ${pct(per1000)} of a core ((steady − rest) / ${online} × 1,000; ` +
+        `at most ${pct((steadyCores / Math.max(1, online)) * 1000)}, counting all of it); ` +
         `placing 1,000 at once (a province reconnecting) ${helloMs.toFixed(0)} s of CPU (${helloMs.toFixed(1)} ms × 1,000)`,
     );
     return result;

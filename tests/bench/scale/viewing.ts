@@ -156,16 +156,22 @@ export async function viewing(counters: number, windowMs: number): Promise<Viewi
     log(
       table([
         ['per viewed grid stream', 'control', 'media node', 'both', 'first picture p50 / p95 / max ms'],
-        ['transport per node (direct)', '–', pct(result.directNode), pct(result.directNode), ms(firstDirect)],
+        [
+          'transport per node (direct)',
+          '–',
+          pct(result.directNode, 2),
+          pct(result.directNode, 2),
+          ms(firstDirect),
+        ],
         [
           'pipe, made on demand',
-          pct(result.pipeControl),
-          pct(result.pipeNode),
-          pct(result.pipeControl + result.pipeNode),
+          pct(result.pipeControl, 2),
+          pct(result.pipeNode, 2),
+          pct(result.pipeControl + result.pipeNode, 2),
           ms(firstPipeCold),
         ],
         ['pipe, already there (reload)', '', '', '', ms(firstPipeWarm)],
-        ['pipes left open, no viewer', '', '', pct(result.idlePipes), ''],
+        ['pipes left open, no viewer', '', '', pct(result.idlePipes, 2), ''],
       ]),
     );
     return result;
