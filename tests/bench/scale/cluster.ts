@@ -65,8 +65,12 @@ export class ScaleCluster {
     const pg = await startPostgres();
     try {
       const databaseUrl = await pg.createDatabase('counterwatch');
+      // A few counters: two departments (two routers, two pipes) when they split evenly.
+      const departments = counters % 2 === 0 ? 2 : 1;
       const layout =
-        counters > 16 ? { province: counters } : { departments: 2, countersPerDepartment: counters / 2 };
+        counters > 16
+          ? { province: counters }
+          : { departments, countersPerDepartment: counters / departments };
       const stack = await Stack.create({
         dir: path.join(parent, 'stack'),
         ...layout,
