@@ -154,6 +154,35 @@ describe('media nodes', () => {
       );
       return recording.every((r) => r === 'recording') ? true : undefined;
     });
+    // The focus view and the sound of a counter on a node, piped on demand like the grid; leaving it
+    // closes them; tiles off screen pause their consumers — as on one process.
+    const focused = deptB[0]!;
+    await page.locator(`.tile[data-counter-id="${focused}"]`).click();
+    await page.locator('.focus-view video[data-track="focus"]').waitFor();
+    expect((await expectDecoding(page, [focused], 'focus')).get(focused)).toBeGreaterThan(10);
+    await page.getByRole('button', { name: /Nghe âm thanh|Listen/ }).click();
+    await eventually('audio from the node', async () => {
+      const row = (await mediaStats(page)).find((r) => r.counterId === focused && r.track === 'audio');
+      return row && row.packetsReceived > 20 ? true : undefined;
+    });
+    await page.keyboard.press('Escape');
+    await page.locator('.focus-view').waitFor({ state: 'detached' });
+    await eventually('focus and audio consumers closed', async () =>
+      (await mediaStats(page)).some((r) => r.track !== 'grid') ? undefined : true,
+    );
+    await page.locator('[data-control="layout"]').selectOption('size');
+    await page.setViewportSize({ width: 400, height: 600 });
+    await eventually('off-screen tiles paused, the visible one playing', async () => {
+      const grid = (await mediaStats(page)).filter((x) => x.track === 'grid');
+      return grid.some((x) => x.paused) && grid.some((x) => !x.paused) ? true : undefined;
+    });
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.locator('[data-control="layout"]').selectOption('auto');
+    await eventually('all tiles resumed', async () => {
+      const grid = (await mediaStats(page)).filter((x) => x.track === 'grid');
+      return grid.length === all.length && grid.every((x) => !x.paused) ? true : undefined;
+    });
+
     const listed = stack.admin('node', 'list');
     expect(listed).toMatch(/^m1\talive\thttp:\/\/127\.0\.0\.1:\d+\/\tagents 2\tplaced 2\/\d+$/m);
     expect(listed).toMatch(/^m2\talive\t.*\tplaced 2\//m);
