@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
@@ -22,7 +21,6 @@ import { MediaStatusBoard } from './counters/MediaStatusBoard.js';
 import { DeviceRegistry } from './devices/DeviceRegistry.js';
 import { HallVoice } from './devices/HallVoice.js';
 import { createHttpApp, createHttpServer } from './http/app.js';
-import { SESSION_COOKIE, originAllowed, readCookie } from './http/cookies.js';
 import { requireDepartmentKey } from './http/deviceAuth.js';
 import { Downloads } from './http/downloads.js';
 import { upgradeClientAddress } from './http/requestContext.js';
@@ -74,6 +72,7 @@ import { StaffingService } from './staffing/StaffingService.js';
 import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
 import { InteractionEvidence } from './review/InteractionEvidence.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
+import { upgradeHandler } from './signalling/upgrade.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
 import { SINGLE_PROCESS, type ChangeSubscription, type Storage } from './storage/Storage.js';
 import { openStorage } from './storage/open.js';
@@ -448,7 +447,19 @@ export class CounterWatchServer {
     this.#http = createHttpServer(this.#app, logger);
     // The hard cap; each protocol answers smaller limits itself with a `message_too_large` error.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
-    this.#http.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head));
+    const links = this.#nodeLinks;
+    this.#http.on(
+      'upgrade',
+      upgradeHandler({
+        wss: this.#wss,
+        allowedOrigins: config.allowedOrigins,
+        session: (cookie) => this.#sessions.resolve(cookie),
+        console: (ws, request, session) => this.#consoles.handle(ws, request, session),
+        agent: (ws, request) => this.#agents.handle(ws, request),
+        node: links ? (ws) => links.handle(ws) : null,
+        logger,
+      }),
+    );
   }
 
   static async create(config: ServerConfig, logger: Logger): Promise<CounterWatchServer> {
@@ -791,41 +802,6 @@ export class CounterWatchServer {
     return app;
   }
 
-  #upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (pathname === '/ws/node' && this.#nodeLinks) {
-      // Control processes, authenticated by the cluster secret in their hello (not browsers: no Origin).
-      const links = this.#nodeLinks;
-      this.#wss.handleUpgrade(request, socket, head, (ws) => links.handle(ws));
-      return;
-    }
-    if (pathname === '/ws/agent') {
-      this.#wss.handleUpgrade(request, socket, head, (ws) => this.#agents.handle(ws, request));
-      return;
-    }
-    if (pathname === '/ws/console') {
-      if (!originAllowed(request, this.#config.allowedOrigins)) {
-        refuseUpgrade(socket, 403, 'Forbidden');
-        return;
-      }
-      this.#sessions
-        .resolve(readCookie(request, SESSION_COOKIE))
-        .then((session) => {
-          if (!session) {
-            refuseUpgrade(socket, 401, 'Unauthorized');
-            return;
-          }
-          this.#wss.handleUpgrade(request, socket, head, (ws) => this.#consoles.handle(ws, request, session));
-        })
-        .catch((error: unknown) => {
-          this.#logger.error({ err: error }, 'console upgrade failed');
-          refuseUpgrade(socket, 500, 'Internal Server Error');
-        });
-      return;
-    }
-    refuseUpgrade(socket, 404, 'Not Found');
-  }
-
   #onLiveMediaChanged(counterId: string): void {
     const ingest = this.#live.ingest(counterId);
     this.#board.setTracks(counterId, {
@@ -911,10 +887,6 @@ export class CounterWatchServer {
     wrapper.use(router);
     return wrapper;
   }
-}
-
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 /** First run: an empty database gets one admin with a generated password, printed once. */
