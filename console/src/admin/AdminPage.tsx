@@ -27,6 +27,7 @@ const TABS = [
   'thresholds',
 ] as const;
 type Tab = (typeof TABS)[number];
+const NO_NAMES = { departments: [], counters: [] };
 
 /**
  * Accounts, sessions, the directory (departments and counters), counter tokens, department keys, media nodes, devices, officers, the inspection
@@ -90,7 +91,7 @@ export function AdminPage() {
         {tab === 'directory' && <DirectorySection onChanged={directory.reload} />}
         {tab === 'counters' && <CountersSection directory={directory} />}
         {tab === 'departments' && <DepartmentsSection directory={directory} />}
-        {tab === 'nodes' && <NodesSection counters={directory.data?.counters ?? []} />}
+        {tab === 'nodes' && <NodesSection names={directory.data ?? NO_NAMES} />}
         {tab === 'devices' && <DevicesSection directory={directory.data} />}
         {tab === 'officers' && <OfficersSection directory={directory.data} />}
         {tab === 'checklist' && <ChecklistEditor />}

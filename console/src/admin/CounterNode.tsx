@@ -6,7 +6,12 @@ import { nodeState } from './nodes';
 export function CounterNode({ counterId, nodes }: { counterId: string; nodes: MediaNodes }) {
   const t = useT();
   const name = nodes.placements[counterId];
-  if (name === undefined) return <span className="muted">{t('admin.counters.notPlaced')}</span>;
+  if (name === undefined)
+    return (
+      <span className="muted" data-not-placed>
+        {t('admin.counters.notPlaced')}
+      </span>
+    );
   const node = nodes.nodes.find((n) => n.name === name);
   const state = node ? nodeState(node) : null;
   return (

@@ -14,11 +14,25 @@ import { formatDateTime, useT } from '../i18n/i18n';
 import { formatShare } from '../i18n/numbers';
 import { useStore } from '../store/store';
 import { ConfirmButton } from './ConfirmButton';
-import { countersByNode, heartbeatAge, loadLevel, loadShare, nodeState, type PlacedCounter } from './nodes';
+import {
+  countersByNode,
+  groupByDepartment,
+  heartbeatAge,
+  loadLevel,
+  loadShare,
+  nodeState,
+  type PlacedCounter,
+} from './nodes';
 import './nodes.css';
 
 /** Heartbeats come every few seconds and nothing pushes them to the console: the tab asks this often. */
 const REFRESH_MS = 5_000;
+
+/** The names the section shows counters by (the admin directory, loaded by the page). */
+interface Names {
+  departments: readonly { id: string; name: string }[];
+  counters: readonly PlacedCounter[];
+}
 
 /** The nodes list, refreshed while shown (shared with the counters tab through the query cache). */
 export function useMediaNodes() {
@@ -35,7 +49,7 @@ export function useMediaNodes() {
  * The media nodes for the IT officer: which report, how loaded, which counters each holds, and
  * draining one for maintenance (its counters move away) or putting it back.
  */
-export function NodesSection({ counters }: { counters: readonly PlacedCounter[] }) {
+export function NodesSection({ names }: { names: Names }) {
   const t = useT();
   const lang = useStore((s) => s.lang);
   const nodes = useMediaNodes();
@@ -82,19 +96,19 @@ export function NodesSection({ counters }: { counters: readonly PlacedCounter[] 
           {notice}
         </p>
       )}
-      {data && <NodesBody data={data} counters={counters} busy={busy} onAct={act} />}
+      {data && <NodesBody data={data} names={names} busy={busy} onAct={act} />}
     </section>
   );
 }
 
 function NodesBody({
   data,
-  counters,
+  names,
   busy,
   onAct,
 }: {
   data: MediaNodes;
-  counters: readonly PlacedCounter[];
+  names: Names;
   busy: string | null;
   onAct: (node: MediaNodeInfo, drain: boolean) => void;
 }) {
@@ -105,7 +119,7 @@ function NodesBody({
         {t(data.role === 'all' ? 'admin.nodes.single' : 'admin.nodes.none')}
       </p>
     );
-  const { byNode, elsewhere } = countersByNode(data, counters);
+  const { byNode, elsewhere } = countersByNode(data, names.counters);
   return (
     <>
       <p className="nodes-summary" data-testid="nodes-summary">
@@ -138,6 +152,7 @@ function NodesBody({
                 node={node}
                 at={data.at}
                 placed={byNode.get(node.name) ?? []}
+                departments={names.departments}
                 busy={busy === node.name}
                 onAct={onAct}
               />
@@ -167,12 +182,14 @@ function NodeRow({
   node,
   at,
   placed,
+  departments,
   busy,
   onAct,
 }: {
   node: MediaNodeInfo;
   at: number;
   placed: PlacedCounter[];
+  departments: Names['departments'];
   busy: boolean;
   onAct: (node: MediaNodeInfo, drain: boolean) => void;
 }) {
@@ -212,10 +229,17 @@ function NodeRow({
         ) : (
           <details>
             <summary>{t('admin.nodes.showCounters', { count: placed.length })}</summary>
-            <ul className="chips" aria-label={t('admin.nodes.counters')}>
-              {placed.map((c) => (
-                <li key={c.id} className="chip" data-counter-id={c.id} title={c.id}>
-                  {c.name}
+            <ul className="node-departments" aria-label={t('admin.nodes.counters')}>
+              {groupByDepartment(placed, departments).map((d) => (
+                <li key={d.id} data-department-id={d.id}>
+                  {d.name !== '' && <span className="node-department-name">{d.name}</span>}
+                  <ul className="chips">
+                    {d.counters.map((c) => (
+                      <li key={c.id} className="chip" data-counter-id={c.id} title={c.id}>
+                        {c.name}
+                      </li>
+                    ))}
+                  </ul>
                 </li>
               ))}
             </ul>
@@ -223,6 +247,7 @@ function NodeRow({
         )}
       </td>
       <td
+        className="node-heartbeat"
         title={formatDateTime(lang, node.heartbeatAt)}
         data-age-seconds={Math.round((at - node.heartbeatAt) / 1000)}
       >

@@ -27,7 +27,8 @@ export const nodeVi = {
   'admin.nodes.noCounters': 'Không có quầy nào.',
   'admin.nodes.elsewhere': 'Quầy phân bổ cho máy không còn báo về',
   'admin.nodes.drain': 'Ngừng nhận quầy',
-  'admin.nodes.drainQuestion': 'Chuyển {count} quầy khỏi {name} và ngừng nhận quầy mới?',
+  'admin.nodes.drainQuestion':
+    '{count, plural, =0 {Ngừng nhận quầy mới trên {name}?} other {Chuyển # quầy khỏi {name} và ngừng nhận quầy mới?}}',
   'admin.nodes.undrain': 'Nhận quầy trở lại',
   'admin.nodes.undrainQuestion': 'Cho {name} nhận quầy mới trở lại?',
   'admin.nodes.drained': '{name} đã ngừng nhận quầy; các quầy đang chuyển sang máy khác.',
@@ -65,7 +66,8 @@ export const nodeEn: Record<keyof typeof nodeVi, string> = {
   'admin.nodes.noCounters': 'No counters.',
   'admin.nodes.elsewhere': 'Counters placed on nodes that no longer report',
   'admin.nodes.drain': 'Drain',
-  'admin.nodes.drainQuestion': 'Move {count} counters off {name} and take no new ones?',
+  'admin.nodes.drainQuestion':
+    '{count, plural, =0 {Stop placing new counters on {name}?} one {Move # counter off {name} and take no new ones?} other {Move # counters off {name} and take no new ones?}}',
   'admin.nodes.undrain': 'Undrain',
   'admin.nodes.undrainQuestion': 'Let {name} take new counters again?',
   'admin.nodes.drained': '{name} is draining; its counters are moving to other nodes.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MediaNodesSchema, nodeActionPath, type MediaNodeInfo } from '@counterwatch/shared';
-import { countersByNode, heartbeatAge, loadLevel, loadShare, nodeState } from './nodes';
+import { countersByNode, groupByDepartment, heartbeatAge, loadLevel, loadShare, nodeState } from './nodes';
 
 const node = (name: string, over: Partial<MediaNodeInfo> = {}): MediaNodeInfo => ({
   name,
@@ -51,14 +51,32 @@ describe('media nodes in the console', () => {
         placements: { 'hk-q10': 'm1', 'hk-q2': 'm1', 'xe-q1': 'old', mystery: 'm1' },
       },
       [
-        { id: 'hk-q10', name: 'Quầy 10' },
-        { id: 'hk-q2', name: 'Quầy 2' },
-        { id: 'xe-q1', name: 'Quầy xe 1' },
+        { id: 'hk-q10', name: 'Quầy 10', departmentId: 'hk' },
+        { id: 'hk-q2', name: 'Quầy 2', departmentId: 'hk' },
+        { id: 'xe-q1', name: 'Quầy xe 1', departmentId: 'xe' },
       ],
     );
     expect(byNode.get('m1')?.map((c) => c.name)).toEqual(['mystery', 'Quầy 2', 'Quầy 10']);
     expect(byNode.get('m2')).toEqual([]);
-    expect(elsewhere).toEqual([{ node: 'old', counter: { id: 'xe-q1', name: 'Quầy xe 1' } }]);
+    expect(elsewhere).toEqual([
+      { node: 'old', counter: { id: 'xe-q1', name: 'Quầy xe 1', departmentId: 'xe' } },
+    ]);
+  });
+
+  it("groups a node's counters by department, departments by name, the unknown under their id", () => {
+    const q = (id: string, departmentId: string) => ({ id, name: 'Quầy 1', departmentId });
+    const groups = groupByDepartment(
+      [q('b-q1', 'b'), q('a-q1', 'a'), q('b-q2', 'b'), q('x', '')],
+      [
+        { id: 'a', name: 'Phường Ba Đình' },
+        { id: 'b', name: 'Phường Hoàn Kiếm' },
+      ],
+    );
+    expect(groups.map((g) => [g.name, g.counters.map((c) => c.id)])).toEqual([
+      ['', ['x']],
+      ['Phường Ba Đình', ['a-q1']],
+      ['Phường Hoàn Kiếm', ['b-q1', 'b-q2']],
+    ]);
   });
 
   it('reads the list as the server sends it, and encodes a node name in an action path', () => {

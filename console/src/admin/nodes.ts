@@ -35,6 +35,8 @@ export function heartbeatAge(at: number, heartbeatAt: number): { unit: AgeUnit; 
 export interface PlacedCounter {
   id: string;
   name: string;
+  /** '' when the directory does not know the counter (its name is then its id). */
+  departmentId: string;
 }
 
 /**
@@ -45,11 +47,11 @@ export function countersByNode(
   data: Pick<MediaNodes, 'nodes' | 'placements'>,
   counters: readonly PlacedCounter[],
 ): { byNode: Map<string, PlacedCounter[]>; elsewhere: { node: string; counter: PlacedCounter }[] } {
-  const names = new Map(counters.map((c) => [c.id, c.name]));
+  const known = new Map(counters.map((c) => [c.id, c]));
   const byNode = new Map<string, PlacedCounter[]>(data.nodes.map((n) => [n.name, []]));
   const elsewhere: { node: string; counter: PlacedCounter }[] = [];
   for (const [id, node] of Object.entries(data.placements)) {
-    const counter = { id, name: names.get(id) ?? id };
+    const counter = known.get(id) ?? { id, name: id, departmentId: '' };
     const list = byNode.get(node);
     if (list) list.push(counter);
     else elsewhere.push({ node, counter });
@@ -59,4 +61,24 @@ export function countersByNode(
   for (const list of byNode.values()) list.sort(byName);
   elsewhere.sort((a, b) => a.node.localeCompare(b.node) || byName(a.counter, b.counter));
   return { byNode, elsewhere };
+}
+
+/**
+ * A node's counters by department (placement keeps a department together, so this is how the IT
+ * officer thinks of them), departments in name order; counter names repeat across departments.
+ */
+export function groupByDepartment(
+  counters: readonly PlacedCounter[],
+  departments: readonly { id: string; name: string }[],
+): { id: string; name: string; counters: PlacedCounter[] }[] {
+  const names = new Map(departments.map((d) => [d.id, d.name]));
+  const groups = new Map<string, PlacedCounter[]>();
+  for (const c of counters) {
+    const list = groups.get(c.departmentId);
+    if (list) list.push(c);
+    else groups.set(c.departmentId, [c]);
+  }
+  return [...groups]
+    .map(([id, list]) => ({ id, name: names.get(id) ?? id, counters: list }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'vi', { numeric: true }));
 }
