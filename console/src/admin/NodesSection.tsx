@@ -38,10 +38,13 @@ interface Names {
 export function useMediaNodes() {
   const nodes = useApiQuery(NODES_PATH, MediaNodesSchema);
   const { reload } = nodes;
+  // One process (role all) has no nodes to watch.
+  const single = nodes.data?.role === 'all';
   useEffect(() => {
+    if (single) return;
     const timer = window.setInterval(reload, REFRESH_MS);
     return () => window.clearInterval(timer);
-  }, [reload]);
+  }, [reload, single]);
   return nodes;
 }
 
