@@ -46,11 +46,13 @@ import { staffingRoutes } from './http/routes/staffingRoutes.js';
 import { InspectionService } from './inspections/InspectionService.js';
 import { WallViewService } from './wall/WallViewService.js';
 import { wallViewRoutes } from './http/routes/wallViewRoutes.js';
+import { nodeRoutes } from './http/routes/nodeRoutes.js';
 import { OfficerService } from './officers/OfficerService.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
 import type { NodeLinkGateway } from './nodes/NodeLinkGateway.js';
+import { NodeAdmin } from './nodes/NodeAdmin.js';
 import { NodeRegistry } from './nodes/NodeRegistry.js';
 import type { RemoteMedia } from './nodes/RemoteMedia.js';
 import {
@@ -732,6 +734,15 @@ export class CounterWatchServer {
             credentialRefusedAt: (id) => this.#board.get(id).credentialRefusedAt ?? null,
             mediaObjects: () => this.#media.objects(),
             app: () => this.#app,
+            now: this.#clock,
+          }),
+        },
+        {
+          path: '/nodes',
+          router: nodeRoutes({
+            sessions: this.#sessions,
+            nodes: new NodeAdmin({ store: this.#storage.nodes, audit: this.#audit, now: this.#clock }),
+            role: this.#config.role,
             now: this.#clock,
           }),
         },

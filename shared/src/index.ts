@@ -22,6 +22,7 @@ export * from './protocol/reports.js';
 export * from './protocol/recordings.js';
 export * from './protocol/staffing.js';
 export * from './protocol/directoryAdmin.js';
+export * from './protocol/nodes.js';
 export * from './domain/ids.js';
 export * from './domain/services.js';
 export * from './domain/holidays.js';

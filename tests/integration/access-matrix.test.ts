@@ -6,6 +6,7 @@ import {
   CONSOLE_PAGES,
   DirectoryNamesSchema,
   InteractionSchema,
+  MediaNodesSchema,
   RouteListSchema,
   type RouteInfo as Route,
 } from '@counterwatch/shared';
@@ -212,6 +213,14 @@ describe('access control matrix', () => {
         'GET /api/v1/audit/verify',
       ]),
     );
+  });
+
+  it('one process has no media nodes: the IT officer is told so, and a drain finds no node', async () => {
+    const res = await getJson(stack.url, '/api/v1/nodes', cookies.admin);
+    expect(res.status).toBe(200);
+    expect(MediaNodesSchema.parse(res.body)).toMatchObject({ role: 'all', nodes: [], placements: {} });
+    const drain = await send(stack.url, 'POST', '/api/v1/nodes/m1/drain', '{}', { cookie: cookies.admin });
+    expect(drain.status).toBe(404);
   });
 
   it('no session, a revoked or an expired session: every route says 401', async () => {

@@ -2,12 +2,19 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CounterTimelineSchema, OverviewSchema, PlaybackSchema } from '@counterwatch/shared';
+import {
+  CounterTimelineSchema,
+  MediaNodesSchema,
+  OverviewSchema,
+  PlaybackSchema,
+  nodeActionPath,
+} from '@counterwatch/shared';
 import type { ManagedProcess, Stack } from '@counterwatch/demo';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, expectDecoding, launchChromium, login, mediaStats } from '../support/browser.js';
 import { auditCount, withDatabase } from '../support/audit.js';
 import type { TestClock } from '../support/clock.js';
+import { countRows } from '../support/database.js';
 import { getJson, loginCookie, send } from '../support/http.js';
 import { countStoredEvents, events } from '../support/queue.js';
 import { testBackend, testStack } from '../support/stack.js';
@@ -16,8 +23,8 @@ import { testBackend, testStack } from '../support/stack.js';
  * Media nodes (issue 11's roles): one control process and three media processes on one PostgreSQL.
  * Agents say hello to the control side, are placed on a node (a department kept together) and
  * publish there; kill -9 a node and its agents are placed on the other one; the node restarted
- * does not take them back; a drained node sends its agents away. Recovery times are printed,
- * never asserted.
+ * does not take them back; a drained node sends its agents away. The IT officer sees and drains the
+ * nodes over REST and in the console's admin page. Recovery times are printed, never asserted.
  */
 describe('media nodes', () => {
   let stack: Stack;
@@ -389,5 +396,105 @@ describe('media nodes', () => {
     stack.admin('node', 'undrain', ['--node', 'm2']);
     expect(placements().get('m2')).toBe('alive');
     expect(() => stack.admin('node', 'drain', ['--node', 'nowhere'])).toThrow(/no media node nowhere/);
+  });
+
+  it('the IT officer lists and drains nodes over REST and in the admin page; a director may not', async () => {
+    const adminPassword = stack.createUser('it.officer', ['admin']);
+    const admin = await loginCookie(stack.url, 'it.officer', adminPassword);
+    const nodesNow = async () => {
+      const res = await getJson(stack.url, '/api/v1/nodes', admin);
+      expect(res.status).toBe(200);
+      return MediaNodesSchema.parse(res.body);
+    };
+    const list = await nodesNow();
+    expect(list.role).toBe('control');
+    expect(list.nodes.map((n) => [n.name, n.alive]).sort()).toEqual([
+      ['m1', true],
+      ['m2', true],
+      ['m3', true],
+    ]);
+    // Each node's count is its share of the placement map (every counter, after the tests above).
+    for (const n of list.nodes)
+      expect(n.placed, n.name).toBe(Object.values(list.placements).filter((p) => p === n.name).length);
+
+    // A director watches the counters but does not run the nodes.
+    expect((await getJson(stack.url, '/api/v1/nodes', controlCookie)).status).toBe(403);
+    const post = (p: string, cookie: string, body = '{}') => send(stack.url, 'POST', p, body, { cookie });
+    expect((await post(nodeActionPath('m2', 'drain'), controlCookie)).status).toBe(403);
+    const codeOf = (res: { status: number; body: Record<string, unknown> }) => [
+      res.status,
+      (res.body.error as { code: string } | undefined)?.code,
+    ];
+    expect(codeOf(await post(nodeActionPath('nowhere', 'drain'), admin))).toEqual([404, 'not_found']);
+    expect(codeOf(await post(nodeActionPath('no such node!', 'drain'), admin))).toEqual([
+      400,
+      'invalid_request',
+    ]);
+    expect(codeOf(await post(nodeActionPath('m2', 'drain'), admin, '{"now":true}'))).toEqual([
+      400,
+      'invalid_request',
+    ]);
+
+    // Drained over REST: on the audit trail as the IT officer (NodeAdmin writes it), and listed so.
+    const byOfficer = (action: string) =>
+      countRows(stack.dataDir, 'audit_log', 'action = ? AND object_id = ? AND actor = ?', [
+        action,
+        'm2',
+        'it.officer',
+      ]);
+    const m2 = async () => (await nodesNow()).nodes.find((n) => n.name === 'm2');
+    const drained = await post(nodeActionPath('m2', 'drain'), admin);
+    expect(drained.status).toBe(200);
+    expect(drained.body.node).toMatchObject({ name: 'm2', draining: true });
+    expect(byOfficer('node.drain')).toBe(1);
+    expect(await m2()).toMatchObject({ alive: true, draining: true });
+
+    // The admin page: both nodes, m2 draining; undrained there, with its confirmation.
+    const adminPage = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const shots = process.env.CW_SCREENSHOTS_DIR;
+    const shoot = async (name: string) => {
+      if (!shots) return;
+      fs.mkdirSync(shots, { recursive: true });
+      await adminPage.screenshot({ path: path.join(shots, name), fullPage: true });
+    };
+    try {
+      // An admin has no live view (no socket to wait for): the header is enough.
+      await adminPage.goto(`${stack.url}/`);
+      await adminPage.fill('input[name=username]', 'it.officer');
+      await adminPage.fill('input[name=password]', adminPassword);
+      await adminPage.click('button[type=submit]');
+      await adminPage.locator('.app-header').waitFor();
+      await adminPage.goto(`${stack.url}/admin?tab=nodes`);
+      const row = (name: string) => adminPage.locator(`.nodes-table tr[data-node-name="${name}"]`);
+      await row('m1').waitFor();
+      expect(await row('m1').getAttribute('data-state')).toBe('alive');
+      expect(await row('m2').getAttribute('data-state')).toBe('draining');
+      // m1's counters listed, when it has some (every counter, after the tests above).
+      const m1Counters = row('m1').locator('summary');
+      if ((await m1Counters.count()) > 0) await m1Counters.click();
+      await shoot('nodes-1920.png');
+      await row('m2').locator('[data-action="undrain-node"]').click();
+      await row('m2').locator('[data-action="confirm"]').click();
+      await adminPage.locator('.nodes-table tr[data-node-name="m2"][data-state="alive"]').waitFor();
+      expect(byOfficer('node.undrain')).toBe(1);
+      expect(await m2()).toMatchObject({ alive: true, draining: false });
+      await adminPage.setViewportSize({ width: 1366, height: 768 });
+      await row('m2').locator('[data-action="drain-node"]').click(); // asks; not confirmed
+      await shoot('nodes-1366.png');
+      // The counters tab says which node each counter is on.
+      await adminPage.goto(`${stack.url}/admin?tab=counters`);
+      await adminPage
+        .locator('tr[data-counter-id] [data-node], tr[data-counter-id] [data-not-placed]')
+        .first()
+        .waitFor();
+      for (const [counterId, node] of Object.entries(list.placements))
+        expect(
+          await adminPage.locator(`tr[data-counter-id="${counterId}"] [data-node]`).getAttribute('data-node'),
+          counterId,
+        ).toBe(node);
+      await shoot('counters-1366.png');
+    } finally {
+      await adminPage.close();
+    }
   });
 });

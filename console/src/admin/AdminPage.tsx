@@ -7,6 +7,7 @@ import { useStore } from '../store/store';
 import { ChecklistEditor } from './ChecklistEditor';
 import { DevicesSection } from './DevicesSection';
 import { DirectorySection } from './DirectorySection';
+import { NodesSection } from './NodesSection';
 import { OfficersSection } from './OfficersSection';
 import { CountersSection, DepartmentsSection } from './DirectorySections';
 import { SessionsSection } from './SessionsSection';
@@ -19,15 +20,17 @@ const TABS = [
   'directory',
   'counters',
   'departments',
+  'nodes',
   'devices',
   'officers',
   'checklist',
   'thresholds',
 ] as const;
 type Tab = (typeof TABS)[number];
+const NO_NAMES = { departments: [], counters: [] };
 
 /**
- * Accounts, sessions, the directory (departments and counters), counter tokens, department keys, devices, officers, the inspection
+ * Accounts, sessions, the directory (departments and counters), counter tokens, department keys, media nodes, devices, officers, the inspection
  * checklist and alert thresholds. The tab is in the URL (`?tab=`), so a
  * reload stays where it was.
  */
@@ -88,6 +91,7 @@ export function AdminPage() {
         {tab === 'directory' && <DirectorySection onChanged={directory.reload} />}
         {tab === 'counters' && <CountersSection directory={directory} />}
         {tab === 'departments' && <DepartmentsSection directory={directory} />}
+        {tab === 'nodes' && <NodesSection names={directory.data ?? NO_NAMES} />}
         {tab === 'devices' && <DevicesSection directory={directory.data} />}
         {tab === 'officers' && <OfficersSection directory={directory.data} />}
         {tab === 'checklist' && <ChecklistEditor />}

@@ -9,6 +9,8 @@ import { useStore } from '../store/store';
 import { ConfirmButton } from './ConfirmButton';
 import { SecretBox } from './SecretBox';
 import { StatusBadge, displayStatus } from '../wall/StatusBadge';
+import { CounterNode } from './CounterNode';
+import { useMediaNodes } from './NodesSection';
 
 type Directory = z.infer<typeof DirectoryAdminSchema>;
 
@@ -43,6 +45,9 @@ export function CountersSection({ directory }: { directory: ApiQuery<Directory> 
   const [issued, setIssued] = useState<Issued | null>(null);
   const { busyId, error, run } = useRowAction(directory);
   const data = directory.data;
+  // Which media node each counter is on; one process (role all) has none, and no column.
+  const nodes = useMediaNodes().data;
+  const placed = nodes !== null && nodes.role !== 'all' ? nodes : null;
 
   const rotate = (id: string, name: string): void =>
     run(id, async () => {
@@ -88,6 +93,7 @@ export function CountersSection({ directory }: { directory: ApiQuery<Directory> 
                   <th scope="col">{t('admin.id')}</th>
                   <th scope="col">{t('admin.counters.agent')}</th>
                   <th scope="col">{t('admin.counters.token')}</th>
+                  {placed && <th scope="col">{t('admin.counters.node')}</th>}
                   <th scope="col">
                     <span className="visually-hidden">{t('pressure.actions')}</span>
                   </th>
@@ -117,6 +123,11 @@ export function CountersSection({ directory }: { directory: ApiQuery<Directory> 
                         {c.hasToken ? t('admin.counters.hasToken') : t('admin.counters.noToken')}
                       </span>
                     </td>
+                    {placed && (
+                      <td>
+                        <CounterNode counterId={c.id} nodes={placed} />
+                      </td>
+                    )}
                     <td>
                       <div className="row-actions">
                         <ConfirmButton

@@ -1,8 +1,10 @@
 import { directoryEn, directoryVi } from './directoryMessages';
+import { nodeEn, nodeVi } from './nodeMessages';
 
 /** Strings of the admin page. Merged in `i18n/messages`. */
 export const adminVi = {
   ...directoryVi,
+  ...nodeVi,
   'admin.title': 'Quản trị hệ thống',
   'admin.tab.users': 'Tài khoản',
   'admin.tab.sessions': 'Phiên đăng nhập',
@@ -155,6 +157,7 @@ export const adminVi = {
 
 export const adminEn: Record<keyof typeof adminVi, string> = {
   ...directoryEn,
+  ...nodeEn,
   'admin.title': 'Administration',
   'admin.tab.users': 'Accounts',
   'admin.tab.sessions': 'Sessions',

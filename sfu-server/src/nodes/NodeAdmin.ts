@@ -27,16 +27,28 @@ export class NodeAdmin {
   }
 
   async list(): Promise<MediaNodeStatus[]> {
-    const [nodes, placements] = await Promise.all([this.#store.list(), this.#store.placements()]);
-    const now = this.#now();
-    return nodes.map((n) => ({
-      ...n,
-      alive: n.heartbeatAt >= now - NODE_ALIVE_MS,
-      placed: placements.filter((p) => p.node === n.name).length,
-    }));
+    return (await this.overview()).nodes;
   }
 
-  async setDraining(actor: Actor, name: string, draining: boolean): Promise<void> {
+  /** The nodes, and where each counter is placed (one read of each, so the counts match the map). */
+  async overview(): Promise<{ nodes: MediaNodeStatus[]; placements: Map<string, string> }> {
+    const [nodes, rows] = await Promise.all([this.#store.list(), this.#store.placements()]);
+    const now = this.#now();
+    const placements = new Map(rows.map((p) => [p.counterId, p.node]));
+    const placed = new Map<string, number>();
+    for (const node of placements.values()) placed.set(node, (placed.get(node) ?? 0) + 1);
+    return {
+      nodes: nodes.map((n) => ({
+        ...n,
+        alive: n.heartbeatAt >= now - NODE_ALIVE_MS,
+        placed: placed.get(n.name) ?? 0,
+      })),
+      placements,
+    };
+  }
+
+  /** Drains (or undrains) the node, on the audit trail with `actor`; the node as it now is. */
+  async setDraining(actor: Actor, name: string, draining: boolean): Promise<MediaNodeStatus> {
     if (!(await this.#store.list()).some((n) => n.name === name))
       throw new AppError('not_found', `no media node ${name}`);
     await this.#audit.record({
@@ -47,5 +59,8 @@ export class NodeAdmin {
     });
     if (!(await this.#store.setDraining(name, draining)))
       throw new AppError('not_found', `media node ${name} is gone`);
+    const node = (await this.list()).find((n) => n.name === name);
+    if (!node) throw new AppError('not_found', `media node ${name} is gone`);
+    return node;
   }
 }
