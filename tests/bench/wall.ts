@@ -29,7 +29,7 @@ import type { RenditionSpec } from '@counterwatch/shared';
 import { launchChromium, login } from '../support/browser.js';
 import { loginCookie } from '../support/http.js';
 import { overview, postEvents } from '../support/queue.js';
-import { cpuSeconds, percentile, table } from './stats.js';
+import { cpuSeconds, descendants, percentile, table } from './stats.js';
 import { WALL_PAGE_PROBE, sampleWall, takeServingChanges, type WallSample } from './wallPage.js';
 
 const SIZES = (process.env.BENCH_WALL_COUNTERS ?? '8,150,300,600').split(',').map(Number);
@@ -77,30 +77,6 @@ function commOf(pid: number): string {
   } catch {
     return '';
   }
-}
-
-/** Every process below `pid`. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (p: number): void => {
-    for (const c of children.get(p) ?? []) {
-      found.push(c);
-      walk(c);
-    }
-  };
-  walk(pid);
-  return found;
 }
 
 function cpuOf(pids: number[]): number {

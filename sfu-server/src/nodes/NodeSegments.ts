@@ -95,10 +95,7 @@ export class NodeSegmentClient implements SegmentFetcher {
       this.#logger.warn({ ...log, status: response.status }, 'node refused a segment; left out of the clip');
       return false;
     }
-    await pipeline(
-      Readable.fromWeb(response.body),
-      fs.createWriteStream(file, { mode: 0o600 }),
-    );
+    await pipeline(Readable.fromWeb(response.body), fs.createWriteStream(file, { mode: 0o600 }));
     // A transfer cut short is not a segment: the row knows its size.
     const { size } = await fs.promises.stat(file);
     if (size !== segment.bytes) {

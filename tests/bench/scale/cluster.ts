@@ -11,7 +11,9 @@ import { ALL_DAY, Stack, type ManagedProcess } from '@counterwatch/demo';
 import { loginCookie } from '../../support/http.js';
 import { startPostgres, type PgCluster } from '../../support/postgres.js';
 import { overview } from '../../support/queue.js';
-import { cpuSeconds } from '../stats.js';
+import { cpuSeconds, descendants } from '../stats.js';
+
+export { descendants };
 
 export function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -181,30 +183,6 @@ export function commOf(pid: number): string {
   } catch {
     return '';
   }
-}
-
-/** Every process below `pid` (a server's mediasoup workers, its recorders' setpriv-started ffmpegs). */
-export function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (p: number): void => {
-    for (const c of children.get(p) ?? []) {
-      found.push(c);
-      walk(c);
-    }
-  };
-  walk(pid);
-  return found;
 }
 
 /** A server process and what runs below it, grouped: node, mediasoup workers, ffmpeg (recorders). */
