@@ -11,48 +11,25 @@ import { AlertEngine } from './alerts/AlertEngine.js';
 import { endOfServiceDay } from './alerts/rules.js';
 import { AuditLog } from './audit/AuditLog.js';
 import { recordLiveView } from './audit/liveViews.js';
-import { AuditSearch } from './audit/AuditSearch.js';
-import { canWatch, hasRole } from './auth/access.js';
+import { canWatch } from './auth/access.js';
 import { SessionService } from './auth/SessionService.js';
 import type { ServerConfig } from './config.js';
 import { Directory } from './counters/Directory.js';
 import { readDirectoryFile } from './counters/directoryFile.js';
 import { MediaStatusBoard } from './counters/MediaStatusBoard.js';
 import { DeviceRegistry } from './devices/DeviceRegistry.js';
-import { HallVoice } from './devices/HallVoice.js';
-import { createHttpApp, createHttpServer } from './http/app.js';
-import { requireDepartmentKey } from './http/deviceAuth.js';
+import { createHttpServer } from './http/app.js';
 import { Downloads } from './http/downloads.js';
 import { upgradeClientAddress } from './http/requestContext.js';
-import { adminRoutes } from './http/routes/adminRoutes.js';
-import { auditRoutes } from './http/routes/auditRoutes.js';
-import { deviceAdminRoutes } from './http/routes/deviceAdminRoutes.js';
-import { officerAdminRoutes } from './http/routes/officerAdminRoutes.js';
-import { authRoutes } from './http/routes/authRoutes.js';
-import { deviceRoutes } from './http/routes/deviceRoutes.js';
-import { agentEnrolRoutes, directoryAdminRoutes, directoryRoutes } from './http/routes/directoryRoutes.js';
 import { DirectoryService } from './counters/DirectoryService.js';
 import { EnrolmentLimiter } from './auth/enrolment.js';
-import { eventsRoutes } from './http/routes/eventsRoutes.js';
-import { healthRoutes } from './http/routes/healthRoutes.js';
-import { inspectionRoutes } from './http/routes/inspectionRoutes.js';
-import { queueRoutes } from './http/routes/queueRoutes.js';
-import { reviewRoutes } from './http/routes/reviewRoutes.js';
-import { nodeSegmentRoutes } from './http/routes/nodeSegmentRoutes.js';
-import { counterReplayRoutes } from './http/routes/counterReplayRoutes.js';
-import { CounterReplay } from './recording/CounterReplay.js';
-import { reportRoutes } from './http/routes/reportRoutes.js';
-import { staffingRoutes } from './http/routes/staffingRoutes.js';
 import { InspectionService } from './inspections/InspectionService.js';
 import { WallViewService } from './wall/WallViewService.js';
-import { wallViewRoutes } from './http/routes/wallViewRoutes.js';
-import { nodeRoutes } from './http/routes/nodeRoutes.js';
 import { OfficerService } from './officers/OfficerService.js';
 import type { Logger } from './logger.js';
 import { LiveMedia } from './media/LiveMedia.js';
 import { MediaService } from './media/MediaService.js';
 import type { NodeLinkGateway } from './nodes/NodeLinkGateway.js';
-import { NodeAdmin } from './nodes/NodeAdmin.js';
 import { NodeRegistry } from './nodes/NodeRegistry.js';
 import type { RemoteMedia } from './nodes/RemoteMedia.js';
 import {
@@ -64,7 +41,6 @@ import {
 } from './nodes/cluster.js';
 import type { NodeSegmentServer } from './nodes/NodeSegments.js';
 import { PlacementService } from './nodes/PlacementService.js';
-import { DeviceCommands } from './queue/DeviceCommands.js';
 import type { MetricsResult } from './queue/metrics.js';
 import { QueueService } from './queue/QueueService.js';
 import { ClipService, RecordingService } from './recording/index.js';
@@ -72,14 +48,13 @@ import { ReportScheduler } from './reports/ReportScheduler.js';
 import { ReportService } from './reports/ReportService.js';
 import { StaffingService } from './staffing/StaffingService.js';
 import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
-import { InteractionEvidence } from './review/InteractionEvidence.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { upgradeHandler } from './signalling/upgrade.js';
+import { buildHttpApp } from './http/api.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
 import { SINGLE_PROCESS, type ChangeSubscription, type Storage } from './storage/Storage.js';
 import { openStorage } from './storage/open.js';
-import { buildOverview, buildSnapshot, type ViewSources } from './views.js';
-import { metricsRoutes } from './http/routes/metricsRoutes.js';
+import { buildSnapshot, type ViewSources } from './views.js';
 import { HealthCheck } from './ops/HealthCheck.js';
 import { instrumentStorage } from './ops/instrumentStorage.js';
 import { DatabaseLatency, ServerMetrics } from './ops/ServerMetrics.js';
@@ -445,7 +420,36 @@ export class CounterWatchServer {
       },
     });
 
-    this.#app = this.#buildApp();
+    this.#app = buildHttpApp({
+      accounts: this.#accounts,
+      alerts: this.#alerts,
+      audit: this.#audit,
+      board: this.#board,
+      clips: this.#clips,
+      clock: this.#clock,
+      config: this.#config,
+      devices: this.#devices,
+      directory: this.#directory,
+      directoryAdmin: this.#directoryAdmin,
+      downloads: this.#downloads,
+      health: this.#health,
+      inspections: this.#inspections,
+      logger: this.#logger,
+      media: this.#media,
+      metrics: this.#metrics,
+      nodeSegments: this.#nodeSegments,
+      officers: this.#officers,
+      queue: this.#queue,
+      reportSchedule: this.#reportSchedule,
+      reports: this.#reports,
+      reviews: this.#reviews,
+      sessions: this.#sessions,
+      staffing: this.#staffing,
+      storage: this.#storage,
+      views: this.#views,
+      wallViews: this.#wallViews,
+      app: () => this.#app,
+    });
     this.#http = createHttpServer(this.#app, logger);
     // The hard cap; each protocol answers smaller limits itself with a `message_too_large` error.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
@@ -635,184 +639,6 @@ export class CounterWatchServer {
     return this.#closing;
   }
 
-  #buildApp(): express.Express {
-    const config = this.#config;
-    const counterOf = (id: string) => this.#directory.counter(id);
-    // Recordings and records of a retired counter stay readable.
-    const counterOnRecord = (id: string) => this.#directory.counterOnRecord(id);
-    const clipsDir = this.#clips.dir;
-    const clips = this.#clips;
-    const app = createHttpApp({
-      allowedOrigins: config.allowedOrigins,
-      trustProxy: config.trustProxy,
-      consoleDir: config.consoleDir,
-      logger: this.#logger,
-      root: [
-        {
-          path: '/metrics',
-          router: metricsRoutes({
-            token: config.metricsToken,
-            sessions: this.#sessions,
-            metrics: this.#metrics,
-          }),
-        },
-      ],
-      api: [
-        { path: '/health', router: healthRoutes(() => this.#health.check()) },
-        {
-          path: '/auth',
-          router: authRoutes({
-            sessions: this.#sessions,
-            secureCookies: config.publicUrl.protocol === 'https:',
-          }),
-        },
-        {
-          path: '/events',
-          router: this.#withDepartmentKey(
-            eventsRoutes((origin, events, sentAt) => this.#queue.ingest(origin, events, sentAt)),
-          ),
-        },
-        {
-          path: '/device',
-          router: deviceRoutes({
-            registry: this.#devices,
-            officers: this.#officers,
-            commands: new DeviceCommands(this.#queue, this.#clock),
-            countersOf: (departmentId) =>
-              this.#directory.counters().filter((c) => c.departmentId === departmentId),
-            voice: new HallVoice({ dir: path.join(config.dataDir, 'voice'), logger: this.#logger }),
-          }),
-        },
-        { path: '/files', router: this.#downloads.routes(this.#sessions) },
-        ...(this.#nodeSegments
-          ? [{ path: '/node/segments', router: nodeSegmentRoutes(this.#nodeSegments) }]
-          : []),
-        {
-          // Retired ones included: the audit trail names them.
-          path: '/directory',
-          router: directoryRoutes(this.#sessions, {
-            departments: () => this.#directory.entries().departments,
-            counters: () => this.#directory.entries().counters,
-          }),
-        },
-        { path: '/admin/directory', router: directoryAdminRoutes(this.#sessions, this.#directoryAdmin) },
-        { path: '/agent', router: agentEnrolRoutes(this.#directoryAdmin) },
-        {
-          path: '/audit',
-          router: auditRoutes({
-            sessions: this.#sessions,
-            audit: this.#audit,
-            search: new AuditSearch({
-              audit: this.#audit,
-              host: {
-                departments: () => this.#directory.entries().departments,
-                counters: () => this.#directory.entries().counters,
-                accounts: () => this.#storage.listUsers(),
-              },
-            }),
-            now: this.#clock,
-          }),
-        },
-        {
-          path: '/reports',
-          router: reportRoutes({
-            sessions: this.#sessions,
-            reports: this.#reports,
-            scheduler: this.#reportSchedule,
-          }),
-        },
-        { path: '/admin/devices', router: deviceAdminRoutes(this.#sessions, this.#devices) },
-        { path: '/admin/officers', router: officerAdminRoutes(this.#sessions, this.#officers) },
-        {
-          path: '/admin',
-          router: adminRoutes({
-            sessions: this.#sessions,
-            accounts: this.#accounts,
-            storage: this.#storage,
-            directory: this.#directory,
-            isOnline: (id) => this.#board.get(id).status === 'online',
-            credentialRefusedAt: (id) => this.#board.get(id).credentialRefusedAt ?? null,
-            mediaObjects: () => this.#media.objects(),
-            app: () => this.#app,
-            now: this.#clock,
-          }),
-        },
-        {
-          path: '/nodes',
-          router: nodeRoutes({
-            sessions: this.#sessions,
-            nodes: new NodeAdmin({ store: this.#storage.nodes, audit: this.#audit, now: this.#clock }),
-            role: this.#config.role,
-            now: this.#clock,
-          }),
-        },
-        { path: '/wall-views', router: wallViewRoutes(this.#sessions, this.#wallViews) },
-        { path: '/staffing', router: staffingRoutes({ sessions: this.#sessions, staffing: this.#staffing }) },
-        {
-          path: '/inspections',
-          router: inspectionRoutes({
-            sessions: this.#sessions,
-            inspections: this.#inspections,
-            counter: counterOf,
-            department: (id) => this.#directory.department(id),
-          }),
-        },
-        {
-          path: '/counters',
-          router: counterReplayRoutes({
-            sessions: this.#sessions,
-            replay: new CounterReplay({
-              counter: counterOnRecord,
-              segments: this.#storage.recordings,
-              interactions: (query) => this.#reviews.list(query),
-              clip: (counterId, from, to) => clips.clip(counterId, from, to),
-              audit: (input) => this.#audit.record(input),
-            }),
-            downloads: this.#downloads,
-            clipsDir,
-          }),
-        },
-        {
-          path: '/',
-          router: reviewRoutes({
-            sessions: this.#sessions,
-            reviews: this.#reviews,
-            evidence: new InteractionEvidence({
-              audit: this.#audit,
-              clips,
-              ticketEvents: (departmentId, ticketId) =>
-                this.#storage.listTicketEvents(departmentId, ticketId),
-              exportsDir: path.join(config.dataDir, 'exports'),
-              now: this.#clock,
-            }),
-            clipsDir,
-            downloads: this.#downloads,
-            counter: counterOnRecord,
-          }),
-        },
-        {
-          path: '/',
-          router: queueRoutes(this.#sessions, {
-            overview: (user) => buildOverview(this.#views, user, this.#clock()),
-            departmentExists: (id) => this.#directory.department(id) !== undefined,
-            history: (id, from, to) => this.#queue.history(id, from, to),
-            listAlerts: (query, scope) => this.#alerts.list(query, scope),
-            getAlert: (id) => this.#alerts.get(id),
-            acknowledgeAlert: (alert, actor) => this.#alerts.acknowledge(alert.id, actor),
-            resolveAlert: (alert, actor, note, options) =>
-              this.#alerts.resolve(alert.id, actor, note, options),
-            snoozeAlert: (alert, actor, duration, note) =>
-              this.#alerts.snooze(alert.id, actor, duration, note),
-            thresholds: (id) => this.#alerts.thresholds(id),
-            setThresholds: (id, thresholds, actor) => this.#alerts.setThresholds(id, thresholds, actor),
-            scope: (user) => (hasRole(user, 'director') ? null : user.departmentIds),
-          }),
-        },
-      ],
-    });
-    return app;
-  }
-
   #onLiveMediaChanged(counterId: string): void {
     const ingest = this.#live.ingest(counterId);
     this.#board.setTracks(counterId, {
@@ -889,14 +715,6 @@ export class CounterWatchServer {
         return queue ? [{ counter, queue, media: this.#board.get(counter.id) }] : [];
       });
     this.#alerts.evaluateMetrics({ department, metrics: result.department, counters });
-  }
-
-  /** Mounts a router behind the department API key check. */
-  #withDepartmentKey(router: express.Router): express.Router {
-    const wrapper = express.Router();
-    wrapper.use(requireDepartmentKey((key) => this.#directory.authenticateDepartmentKey(key)));
-    wrapper.use(router);
-    return wrapper;
   }
 }
 
