@@ -50,6 +50,7 @@ import { StaffingService } from './staffing/StaffingService.js';
 import { ReviewService, typicalServiceSeconds } from './review/ReviewService.js';
 import { AgentGateway } from './signalling/AgentGateway.js';
 import { upgradeHandler } from './signalling/upgrade.js';
+import { recordLiveMedia } from './recording/recordLiveMedia.js';
 import { buildHttpApp } from './http/api.js';
 import { ConsoleGateway } from './signalling/ConsoleGateway.js';
 import { SINGLE_PROCESS, type ChangeSubscription, type Storage } from './storage/Storage.js';
@@ -322,7 +323,23 @@ export class CounterWatchServer {
       },
     });
 
-    this.#live.on('changed', (counterId) => this.#onLiveMediaChanged(counterId));
+    const recording = this.#recording;
+    const record = recording
+      ? recordLiveMedia(recording, {
+          live: this.#live,
+          counter: (id) => this.#directory.counter(id),
+          router: (departmentId) => this.#media.getRouter(departmentId),
+          logger,
+        })
+      : null;
+    this.#live.on('changed', (counterId) => {
+      this.#board.setTracks(counterId, {
+        tracks: this.#live.tracks(counterId),
+        epoch: this.#live.epoch(counterId),
+        publisher: this.#live.ingest(counterId)?.publisher ?? null,
+      });
+      record?.(counterId);
+    });
     this.#board.on('changed', (ids) => this.#broadcastMedia(ids));
     // Across processes: a media node tells the control processes linked to it what it serves; a
     // control process shows the counters of every node and pipes in what its consoles watch.
@@ -386,7 +403,6 @@ export class CounterWatchServer {
     });
     this.#recording?.on('storageOk', () => this.#alerts.setStorageFull(allDepartments(), null, disk));
 
-    const recording = this.#recording;
     this.#metrics = new ServerMetrics({
       registry: parts.registry,
       logger,
@@ -576,7 +592,13 @@ export class CounterWatchServer {
         resolve();
       });
     });
-    this.#statsTimer = setInterval(() => void this.#pollStats(), STATS_INTERVAL_MS);
+    this.#statsTimer = setInterval(() => {
+      void this.#live.pollStats(
+        (counterId, stats) => this.#board.setStats(counterId, stats),
+        // A producer closing between the lookup and getStats is normal during reconnects.
+        (counterId, error) => this.#logger.debug({ counterId, err: error }, 'stats unavailable'),
+      );
+    }, STATS_INTERVAL_MS);
     this.#remote?.start();
     this.#queue.start();
     this.#recording?.start();
@@ -639,35 +661,6 @@ export class CounterWatchServer {
     return this.#closing;
   }
 
-  #onLiveMediaChanged(counterId: string): void {
-    const ingest = this.#live.ingest(counterId);
-    this.#board.setTracks(counterId, {
-      tracks: this.#live.tracks(counterId),
-      epoch: this.#live.epoch(counterId),
-      publisher: ingest?.publisher ?? null,
-    });
-    const counter = this.#directory.counter(counterId);
-    if (!this.#recording || !counter) return;
-    const video = ingest?.producer('focus');
-    if (!ingest || !video || ingest.closed) {
-      this.#recording.track(counter, null);
-      return;
-    }
-    // Browser publishers add their producers one by one: record once focus is there (audio may follow).
-    this.#media
-      .getRouter(counter.departmentId)
-      .then((router) => {
-        if (this.#live.ingest(counterId) !== ingest) return;
-        this.#recording?.track(counter, {
-          epoch: this.#live.epoch(counterId),
-          router,
-          video,
-          audio: ingest.producer('audio') ?? null,
-        });
-      })
-      .catch((error: unknown) => this.#logger.error({ err: error, counterId }, 'recording not started'));
-  }
-
   #broadcastMedia(counterIds: string[]): void {
     const patches: CounterPatch[] = counterIds.map((id) => ({ id, media: this.#board.get(id) }));
     this.#consoles.broadcastPatches(
@@ -675,19 +668,6 @@ export class CounterWatchServer {
       patches,
       (id) => this.#directory.counter(id)?.departmentId,
     );
-  }
-
-  async #pollStats(): Promise<void> {
-    for (const counterId of this.#live.counters()) {
-      const ingest = this.#live.ingest(counterId);
-      if (!ingest || ingest.closed) continue;
-      try {
-        this.#board.setStats(counterId, await ingest.stats());
-      } catch (error) {
-        // A producer closing between the lookup and getStats is normal during reconnects.
-        this.#logger.debug({ counterId, err: error }, 'stats unavailable');
-      }
-    }
   }
 
   /** Fresh metrics: patch consoles with what changed, and let the alert rules look. */

@@ -65,4 +65,19 @@ export class LiveMedia extends TypedEmitter<LiveMediaEvents> {
   counters(): string[] {
     return [...this.#current.keys()];
   }
+
+  /** Each publishing counter's transport stats, as they come (one failing does not stop the rest). */
+  async pollStats(
+    onStats: (counterId: string, stats: Awaited<ReturnType<CounterIngest['stats']>>) => void,
+    onError: (counterId: string, error: unknown) => void,
+  ): Promise<void> {
+    for (const [counterId, { ingest }] of [...this.#current]) {
+      if (ingest.closed) continue;
+      try {
+        onStats(counterId, await ingest.stats());
+      } catch (error) {
+        onError(counterId, error);
+      }
+    }
+  }
 }
