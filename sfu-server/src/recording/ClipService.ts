@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from '../logger.js';
 import type { RecordingStore, SegmentRecord } from '../storage/Storage.js';
 import { buildClip, exists, localSegmentFile, pruneClips, type Clip } from './clips.js';
-import { CONTAINER_EXTENSIONS, isErrno } from './paths.js';
+import { isContainer } from './paths.js';
 
 /** Copies a segment another node holds into `file`; false (logged) when that node cannot give it now. */
 export interface SegmentFetcher {
@@ -137,9 +137,8 @@ export class ClipService {
   /** A copy of another node's segment, fetched now or earlier; written whole or not at all. */
   async #fetched(remote: SegmentFetcher, segment: SegmentRecord): Promise<string | null> {
     // The row's container is checked before it names a file.
-    const container = CONTAINER_EXTENSIONS.find((c) => c === segment.container);
-    if (!container) return null;
-    const file = path.join(this.#clipsDir, FETCHED, `${segment.id}.${container}`);
+    if (!isContainer(segment.container)) return null;
+    const file = path.join(this.#clipsDir, FETCHED, `${segment.id}.${segment.container}`);
     if (await exists(file)) {
       // eslint-disable-next-line no-restricted-syntax -- file times are the machine's, not the injected clock's
       const now = new Date();
@@ -155,8 +154,9 @@ export class ClipService {
       this.#logger.warn({ err: error, segmentId: segment.id, node: segment.node }, 'segment not fetched');
       return null;
     } finally {
+      // force: a partial already renamed into place (or never made) is not an error.
       await fs.rm(partial, { force: true }).catch((error: unknown) => {
-        if (!isErrno(error, 'ENOENT')) this.#logger.warn({ err: error }, 'partial segment not removed');
+        this.#logger.warn({ err: error }, 'partial segment not removed');
       });
     }
   }

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { RecordingStore, SegmentRecord } from '../storage/Storage.js';
 import { clipArgs, concatListLine } from './ffmpegArgs.js';
 import { runFfmpeg } from './ffmpegProcess.js';
-import { CONTAINER_EXTENSIONS, isErrno, resolveInside, type Container } from './paths.js';
+import { isContainer, isErrno, resolveInside, type Container } from './paths.js';
 
 export interface Clip {
   /** Absolute path of the clip file, under clipsDir as configured (resolved, symlinks kept). */
@@ -36,8 +36,6 @@ export interface ClipOptions {
 }
 
 const CLIP_TIMEOUT_MS = 120_000;
-
-const isContainer = (value: string): value is Container => CONTAINER_EXTENSIONS.some((c) => c === value);
 
 /**
  * A clip of [from, to] cut from the counter's segments without re-encoding,

@@ -8,6 +8,16 @@ export type Container = 'webm' | 'mkv';
 
 export const CONTAINER_EXTENSIONS: readonly Container[] = ['webm', 'mkv'];
 
+/** The media type a clip or segment of each container is served as. */
+export const CONTAINER_CONTENT_TYPE: Record<Container, string> = {
+  webm: 'video/webm',
+  mkv: 'video/x-matroska',
+};
+
+/** Whether a stored container name is one the recorder writes (rows are checked before they name files). */
+export const isContainer = (value: string): value is Container =>
+  CONTAINER_EXTENSIONS.some((c) => c === value);
+
 /** Whether `candidate` (absolute, normalised) lies strictly below `root`. */
 export function isInside(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate);

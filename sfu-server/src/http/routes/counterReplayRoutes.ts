@@ -13,8 +13,7 @@ import type { Downloads } from '../downloads.js';
 import { param } from '../params.js';
 import { actor } from '../requestContext.js';
 import { reply } from '../reply.js';
-
-const CONTENT_TYPE = { webm: 'video/webm', mkv: 'video/x-matroska' } as const;
+import { CONTAINER_CONTENT_TYPE } from '../../recording/paths.js';
 
 /** A counter's recording from its live tile: the timeline, and clips handed out as short-lived links. */
 export function counterReplayRoutes(deps: {
@@ -42,7 +41,7 @@ export function counterReplayRoutes(deps: {
       sessionHash: sessionOf(res).sessionHash,
       root: deps.clipsDir,
       file: clip.path,
-      contentType: CONTENT_TYPE[clip.container],
+      contentType: CONTAINER_CONTENT_TYPE[clip.container],
       downloadName: null,
     });
     reply(res, PlaybackSchema, { url, from: clip.from, to: clip.to, container: clip.container });

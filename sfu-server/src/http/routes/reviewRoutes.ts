@@ -26,6 +26,7 @@ import type { Downloads } from '../downloads.js';
 import { numericParam, param } from '../params.js';
 import { reply } from '../reply.js';
 import { actor } from '../requestContext.js';
+import { CONTAINER_CONTENT_TYPE } from '../../recording/paths.js';
 
 export interface ReviewRoutesDeps {
   sessions: SessionService;
@@ -46,8 +47,6 @@ const ListQuery = z.object({
   to: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-
-const CONTENT_TYPE = { webm: 'video/webm', mkv: 'video/x-matroska' } as const;
 
 /**
  * Interactions, the review queue, flags, complaints, decisions, playback and
@@ -151,7 +150,7 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
       sessionHash: sessionOf(res).sessionHash,
       root: deps.clipsDir,
       file: clip.path,
-      contentType: CONTENT_TYPE[clip.container],
+      contentType: CONTAINER_CONTENT_TYPE[clip.container],
       downloadName: null,
     });
     reply(res, PlaybackSchema, { url, from: clip.from, to: clip.to, container: clip.container });
