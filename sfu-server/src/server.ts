@@ -171,8 +171,7 @@ export class CounterWatchServer {
           ?.services.find((s) => s.serviceCode === serviceCode);
         return measured?.meanServiceSeconds ?? typicalServiceSeconds(serviceCode);
       },
-      alertAbout: (departmentId, ticketId) =>
-        this.#alerts.active(new Set([departmentId])).find((a) => a.subject === ticketId),
+      alertAbout: (departmentId, ticketId) => this.#alerts.activeAbout(departmentId, ticketId),
       officerAt: (counterId, at) => this.#officers.onDutyAt(counterId, at),
       officersAt: (queries) => this.#officers.onDutyAtMany(queries),
       audit: this.#audit,
@@ -653,6 +652,9 @@ export class CounterWatchServer {
       await this.#clips.close();
       await this.#media.close();
       await httpClosed;
+      // What was accepted is stored and recorded before the store closes.
+      await this.#queue.settled();
+      await this.#reviews.settled();
       await this.#sessions.close();
       await this.#alerts.flush();
       await this.#storage.close();

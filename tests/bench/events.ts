@@ -11,26 +11,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DepartmentDay, Stack, type SimCounter } from '@counterwatch/demo';
-import {
-  EventBatchResultSchema,
-  OverviewSchema,
-  type EventBatchResult,
-  type QueueEvent,
-} from '@counterwatch/shared';
+import { EventBatchResultSchema, OverviewSchema, type EventBatchResult } from '@counterwatch/shared';
 import { RawSocket } from '../support/agentSocket.js';
 import { loginCookie } from '../support/http.js';
 import { startPostgres, type PgCluster } from '../support/postgres.js';
-import { percentile, table } from './stats.js';
+import { commOf, cpuReading, cpuSeconds, percentile, table } from './stats.js';
 
 const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 30);
 const COUNTERS = Number(process.env.BENCH_COUNTERS ?? 5);
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
-async function post(url: string, key: string, events: unknown[]): Promise<EventBatchResult> {
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
+
+/** Posts a batch, already serialised (a queue system's outbox holds its batches ready to send). */
+async function postBody(url: string, key: string, body: string): Promise<EventBatchResult> {
   const res = await fetch(`${url}/api/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ events }),
+    body,
   });
   if (!res.ok) throw new Error(`POST /events ${res.status}: ${await res.text()}`);
   const result = EventBatchResultSchema.parse(await res.json());
@@ -39,9 +37,13 @@ async function post(url: string, key: string, events: unknown[]): Promise<EventB
   return result;
 }
 
+const post = (url: string, key: string, events: unknown[]): Promise<EventBatchResult> =>
+  postBody(url, key, JSON.stringify({ events }));
+
 async function main(): Promise<void> {
   log(`CounterWatch events benchmark — ${os.cpus().length} cores, Node ${process.version}`);
   log(`Province: ${DEPARTMENTS} departments × ${COUNTERS} counters = ${DEPARTMENTS * COUNTERS} counters`);
+  log(`Senders: ${SENDERS} posting batches of up to 500 events at once`);
   const backend = process.env.BENCH_DB ?? 'sqlite';
   if (backend !== 'sqlite' && backend !== 'postgres') throw new Error('BENCH_DB must be sqlite or postgres');
   log(
@@ -56,7 +58,12 @@ async function main(): Promise<void> {
     departments: DEPARTMENTS,
     countersPerDepartment: COUNTERS,
     logLevel: 'warn',
-    serverEnv: { CW_RECORDING: 'false', CW_DATABASE_URL: databaseUrl },
+    serverEnv: {
+      CW_RECORDING: 'false',
+      CW_DATABASE_URL: databaseUrl,
+      // A profiler or inspector for the server, when measuring where its time goes.
+      NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
+    },
   });
   try {
     const password = stack.createUser('bench', ['director']);
@@ -83,24 +90,28 @@ async function main(): Promise<void> {
       return { key: d.apiKey, events: day.runToEnd() };
     });
     const total = days.reduce((n, d) => n + d.events.length, 0);
-    const batches: { key: string; events: QueueEvent[] }[] = [];
+    const batches: { key: string; body: string }[] = [];
     for (const d of days)
       for (let i = 0; i < d.events.length; i += 500)
-        batches.push({ key: d.key, events: d.events.slice(i, i + 500) });
+        batches.push({ key: d.key, body: JSON.stringify({ events: d.events.slice(i, i + 500) }) });
+    // Several sites send at once, as a province's queue systems do; each its own batches in order.
+    const cpu = cpuReading({ server: [stack.server.pid ?? 0], client: [process.pid] });
+    const database = databaseCpu(backend);
     const started = performance.now();
     let accepted = 0;
-    const workers = 4;
     let next = 0;
     await Promise.all(
-      Array.from({ length: workers }, async () => {
+      Array.from({ length: SENDERS }, async () => {
         while (next < batches.length) {
           const batch = batches[next++]!;
-          const result = await post(stack.url, batch.key, batch.events);
+          const result = await postBody(stack.url, batch.key, batch.body);
           accepted += result.accepted;
         }
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const used = cpu.end();
+    const databaseSeconds = database.end();
     await new Promise((r) => setTimeout(r, 1_500));
     const overview = OverviewSchema.parse(
       await (await fetch(`${stack.url}/api/v1/overview`, { headers: { cookie } })).json(),
@@ -119,6 +130,21 @@ async function main(): Promise<void> {
     log(
       `metrics kept up to date: ${servedByServer === servedSimulated ? 'yes' : 'NO'} (served counts agree)`,
     );
+    // Where the CPU went, per event: the server, the database (PostgreSQL's processes; SQLite runs
+    // inside the server) and this client (building nothing: it only sends the prepared batches).
+    const perEvent = (cores: number): string => ((cores * used.seconds * 1e6) / total).toFixed(0);
+    log(
+      table([
+        ['CPU per event (µs)', 'server', 'database', 'client', 'machine busy (cores)'],
+        [
+          '',
+          perEvent(used.cores.server),
+          backend === 'postgres' ? ((databaseSeconds * 1e6) / total).toFixed(0) : 'in server',
+          perEvent(used.cores.client),
+          used.machineCores.toFixed(2),
+        ],
+      ]),
+    );
     const peakPerSecond = (DEPARTMENTS * COUNTERS * 60 * 5 * 0.15) / 3600;
     log(
       `a province's peak hour is about ${peakPerSecond.toFixed(1)} events/s: headroom ${Math.round(total / seconds / peakPerSecond)}×`,
@@ -132,7 +158,8 @@ async function main(): Promise<void> {
     });
     await socket.opened;
     socket.request(1, 'hello', { protocolVersion: 1 });
-    await socket.response(1, 10_000);
+    const hello = await socket.response(1, 10_000);
+    if (hello.ok !== true) throw new Error(`console hello refused: ${JSON.stringify(hello).slice(0, 300)}`);
     const loadRate = Math.max(2, peakPerSecond * 4);
     let loadSeq = 0;
     const load = setInterval(() => {
@@ -229,6 +256,30 @@ async function main(): Promise<void> {
 }
 
 const probeSeq: Record<string, number> = {};
+
+/**
+ * CPU seconds PostgreSQL's processes on this machine (the private cluster's postmaster and
+ * backends) use from now to `end()`; backends started meanwhile count from their start.
+ */
+function databaseCpu(backend: string): { end: () => number } {
+  const read = (): Map<number, number> => {
+    const used = new Map<number, number>();
+    if (backend !== 'postgres') return used;
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || commOf(Number(entry)) !== 'postgres') continue;
+      try {
+        used.set(Number(entry), cpuSeconds(Number(entry)));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return used;
+  };
+  const before = read();
+  return {
+    end: () => [...read()].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0),
+  };
+}
 
 main().catch((error: unknown) => {
   process.stderr.write(

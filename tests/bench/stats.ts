@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 
 /** Percentile by nearest rank; NaN for an empty list. */
 export function percentile(values: number[], p: number): number {
@@ -53,4 +54,59 @@ export function descendants(pid: number): number[] {
   };
   walk(pid);
   return found;
+}
+
+/** Command name of a process ('' once gone). */
+export function commOf(pid: number): string {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  } catch {
+    return '';
+  }
+}
+
+/** CPU seconds a group of processes has used so far (those gone meanwhile count nothing). */
+export function cpuOf(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      return sum + cpuSeconds(pid);
+    } catch {
+      return sum; // gone meanwhile (a recorder restarting)
+    }
+  }, 0);
+}
+
+/** The machine's busy and total jiffies, from /proc/stat. */
+export function machineTicks(): { busy: number; total: number } {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.reduce((a, b) => a + b, 0);
+  return { busy: total - (v[3] ?? 0) - (v[4] ?? 0), total };
+}
+
+/**
+ * Starts a CPU reading of groups of processes (their pids fixed now) and the machine; `end()`
+ * gives each group's share of a core over the time since, and the machine's busy cores.
+ */
+export function cpuReading<K extends string>(
+  groups: Record<K, number[]>,
+): { end: () => { cores: Record<K, number>; machineCores: number; seconds: number } } {
+  const keys = Object.keys(groups) as K[];
+  const before = keys.map((k) => cpuOf(groups[k]));
+  const ticks = machineTicks();
+  const started = Date.now();
+  return {
+    end() {
+      const seconds = (Date.now() - started) / 1000;
+      const after = machineTicks();
+      const cores = {} as Record<K, number>;
+      keys.forEach((k, i) => {
+        cores[k] = (cpuOf(groups[k]) - (before[i] ?? 0)) / seconds;
+      });
+      const machineCores =
+        ((after.busy - ticks.busy) / Math.max(1, after.total - ticks.total)) * os.cpus().length;
+      return { cores, machineCores, seconds };
+    },
+  };
 }

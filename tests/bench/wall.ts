@@ -29,7 +29,7 @@ import type { RenditionSpec } from '@counterwatch/shared';
 import { launchChromium, login } from '../support/browser.js';
 import { loginCookie } from '../support/http.js';
 import { overview, postEvents } from '../support/queue.js';
-import { cpuSeconds, descendants, percentile, table } from './stats.js';
+import { commOf, cpuOf, descendants, machineTicks, percentile, table } from './stats.js';
 import { WALL_PAGE_PROBE, sampleWall, takeServingChanges, type WallSample } from './wallPage.js';
 
 const SIZES = (process.env.BENCH_WALL_COUNTERS ?? '8,150,300,600').split(',').map(Number);
@@ -68,34 +68,6 @@ function childPids(pid: number, name: string): number[] {
     }
   }
   return found;
-}
-
-function commOf(pid: number): string {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-  } catch {
-    return '';
-  }
-}
-
-function cpuOf(pids: number[]): number {
-  return pids.reduce((sum, pid) => {
-    try {
-      return sum + cpuSeconds(pid);
-    } catch {
-      return sum;
-    }
-  }, 0);
-}
-
-/** The machine's busy and total CPU time so far (jiffies, every core), from /proc/stat. */
-function machineCpu(): { busy: number; total: number } {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = v.reduce((a, b) => a + b, 0);
-  const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  return { busy: total - idle, total };
 }
 
 /** The machine's UDP counters (/proc/net/snmp): datagrams in, and those dropped for a full receive buffer. */
@@ -472,7 +444,7 @@ async function oneSize(n: number): Promise<Row | null> {
       encoder: cpuOf(encoders),
       browser: cpuOf(browserPids),
     };
-    const machineBefore = machineCpu();
+    const machineBefore = machineTicks();
     const udpBefore = udpCounters();
     const before = await sampleWall(page);
     const taskBefore = await taskDuration();
@@ -480,7 +452,7 @@ async function oneSize(n: number): Promise<Row | null> {
     const after = await sampleWall(page);
     const taskAfter = await taskDuration();
     const seconds = (after.at - before.at) / 1000;
-    const machineAfter = machineCpu();
+    const machineAfter = machineTicks();
     const udpAfter = udpCounters();
     const cpu = (pids: number[], was: number) => (100 * (cpuOf(pids) - was)) / seconds;
     const cwWorkerPct = cpu(workers, cpuBefore.workers);
@@ -513,14 +485,14 @@ async function oneSize(n: number): Promise<Row | null> {
     await new Promise((r) => setTimeout(r, 5_000));
     const bareBefore = cpuOf([bare.workerPid]);
     const bareRelayBefore = cpuOf(bare.relayPids);
-    const bareMachineBefore = machineCpu();
+    const bareMachineBefore = machineTicks();
     const bareStart = Date.now();
     await new Promise((r) => setTimeout(r, WINDOW_MS));
     const bareSeconds = (Date.now() - bareStart) / 1000;
     const bareCpuPct = (100 * (cpuOf([bare.workerPid]) - bareBefore)) / bareSeconds;
     // The bench process's share includes its own idle page driver; near enough for "was the relay starved".
     const bareRelayPct = (100 * (cpuOf(bare.relayPids) - bareRelayBefore)) / bareSeconds;
-    const bareMachine = machineCpu();
+    const bareMachine = machineTicks();
     const bareMachineBusyPct =
       (100 * (bareMachine.busy - bareMachineBefore.busy)) /
       Math.max(1, bareMachine.total - bareMachineBefore.total);

@@ -674,10 +674,16 @@ describe.each(backends)('Storage on $name', (backend) => {
       by: null,
       at: T0 + 10,
     };
-    expect(await storage.reviews.addFlag(flag)).toBe(true);
-    expect(await storage.reviews.addFlag(flag)).toBe(false);
+    expect(await storage.reviews.addFlags([flag])).toEqual([true]);
+    expect(await storage.reviews.addFlags([flag])).toEqual([false]);
     expect((await storage.reviews.getInteraction(first.id))?.review).toBe('pending');
     expect(await storage.reviews.flags([first.id])).toEqual([flag]);
+    // Several at once: equal flags in one call are one (the first is new), an empty call is nothing.
+    const long = { ...flag, reason: 'long_service' as const, note: '40 min, usually 10 min', at: T0 + 11 };
+    const alert = { ...flag, reason: 'alert' as const, note: 'alert #7 (long_wait)', at: T0 + 12 };
+    expect(await storage.reviews.addFlags([long, long, alert, flag])).toEqual([true, false, true, false]);
+    expect(await storage.reviews.addFlags([])).toEqual([]);
+    expect(await storage.reviews.flags([first.id])).toEqual([flag, long, alert]);
     expect(
       (
         await storage.reviews.listInteractions({

@@ -62,6 +62,38 @@ describe('AlertEngine lifecycle', () => {
     expect(announced.filter((a) => a.state === 'open')).toHaveLength(1);
   });
 
+  it('lists an alert as active only once it is stored (a console says hello while it is being written)', async () => {
+    engine.evaluate('d', [longWait(31)]);
+    // Opened in memory, its row not written yet: no alert without an id is shown to anyone.
+    expect(engine.active()).toEqual([]);
+    await engine.flush();
+    const [alert] = engine.active();
+    expect(alert?.id).toBeGreaterThan(0);
+    expect(announced).toEqual([alert]);
+  });
+
+  it('finds the active alert about a subject, the newest when several are', async () => {
+    const rating = (ticket: string, key: string): Condition => ({
+      ...longWait(0),
+      key,
+      rule: 'unsatisfied_rating',
+      severity: 'warning',
+      subject: ticket,
+      details: {},
+    });
+    engine.evaluate('d', [rating('t1', 'd:r:1')]);
+    expect(engine.activeAbout('d', 't1')).toBeUndefined();
+    await engine.flush();
+    now += 1_000;
+    engine.evaluate('d', [rating('t1', 'd:r:1'), rating('t1', 'd:r:2'), rating('t2', 'd:r:3')]);
+    await engine.flush();
+    const newest = engine.active().find((a) => a.subject === 't1');
+    expect(engine.activeAbout('d', 't1')).toEqual(newest);
+    expect(newest?.openedAt).toBe(now);
+    expect(engine.activeAbout('other', 't1')).toBeUndefined();
+    expect(engine.activeAbout('d', 't9')).toBeUndefined();
+  });
+
   it('stores and announces the counters an alert concerns as they change, not every evaluation', async () => {
     engine.evaluate('d', [longWait(31, ['c1'])]);
     await engine.flush();

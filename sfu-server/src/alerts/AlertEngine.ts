@@ -124,10 +124,27 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
 
   /** Active (open and acknowledged) alerts, optionally only some departments'. */
   active(departmentIds?: ReadonlySet<string>): Alert[] {
-    return [...this.#active.values()]
-      .filter((a) => !departmentIds || departmentIds.has(a.departmentId))
-      .map(publicAlert)
-      .sort((a, b) => b.openedAt - a.openedAt);
+    return (
+      [...this.#active.values()]
+        // Not stored yet (id 0): its 'opened' announcement follows with its id.
+        .filter((a) => a.id > 0 && (!departmentIds || departmentIds.has(a.departmentId)))
+        .map(publicAlert)
+        .sort((a, b) => b.openedAt - a.openedAt)
+    );
+  }
+
+  /** The newest active alert of a department about a subject (a ticket), without listing them all. */
+  activeAbout(departmentId: string, subject: string): Alert | undefined {
+    let found: StoredAlert | undefined;
+    for (const a of this.#active.values())
+      if (
+        a.id > 0 &&
+        a.departmentId === departmentId &&
+        a.subject === subject &&
+        (!found || a.openedAt > found.openedAt)
+      )
+        found = a;
+    return found && publicAlert(found);
   }
 
   async list(query: AlertQuery, departmentIds: string[] | null): Promise<Alert[]> {

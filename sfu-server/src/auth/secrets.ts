@@ -17,8 +17,13 @@ export function hashToken(token: string): string {
 }
 
 export function tokenMatches(token: string, hash: string | null): boolean {
+  return hashMatches(hashToken(token), hash);
+}
+
+/** A token's hash (from `hashToken`, computed once) against a stored one, in constant time. */
+export function hashMatches(tokenHash: string, hash: string | null): boolean {
   if (hash === null) return false;
-  const a = Buffer.from(hashToken(token));
+  const a = Buffer.from(tokenHash);
   const b = Buffer.from(hash);
   return a.length === b.length && timingSafeEqual(a, b);
 }

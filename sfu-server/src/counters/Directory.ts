@@ -5,7 +5,7 @@ import {
   type Department,
   type DirectoryEntries,
 } from '@counterwatch/shared';
-import { tokenMatches } from '../auth/secrets.js';
+import { hashMatches, hashToken, tokenMatches } from '../auth/secrets.js';
 import type { Logger } from '../logger.js';
 import type { CounterRecord, DepartmentRecord, Storage } from '../storage/Storage.js';
 import type { DirectoryFile } from './directoryFile.js';
@@ -95,8 +95,10 @@ export class Directory extends TypedEmitter<DirectoryEvents> {
 
   /** The department whose queue-system API key this is. */
   authenticateDepartmentKey(key: string): Department | undefined {
+    // Hashed once, compared with every department's (a province's queue systems post often).
+    const hash = hashToken(key);
     for (const d of this.#departments.values()) {
-      if (d.retiredAt === null && tokenMatches(key, d.apiKeyHash)) return this.department(d.id);
+      if (d.retiredAt === null && hashMatches(hash, d.apiKeyHash)) return this.department(d.id);
     }
     return undefined;
   }

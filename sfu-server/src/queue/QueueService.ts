@@ -19,8 +19,9 @@ import type { DailyAggregate, Storage, StoredQueueEvent } from '../storage/Stora
 import { businessDayLabel, businessDayStart, localHour } from './businessDay.js';
 import { DepartmentQueue, isOpen, ticketStatus, type TicketRecord } from './DepartmentQueue.js';
 import { computeMetrics, type MetricsResult } from './metrics.js';
+import { eventResult, summarise } from './outcomes.js';
 import { SourceClocks } from './SourceClocks.js';
-import { checkAgentTicketScope, checkEvent, type EventOrigin } from './validation.js';
+import { checkAgentTicketScope, checkEvent, type Checked, type EventOrigin } from './validation.js';
 
 export interface QueueDirectory {
   department(id: string): Department | undefined;
@@ -85,6 +86,36 @@ interface DepartmentState {
 const REBUILD_DAYS = 3;
 /** Events read from the log at a time when catching up. */
 const CATCH_UP_BATCH = 500;
+/** At most this many events in one group commit: one transaction stays short. */
+const MAX_GROUP_EVENTS = 5_000;
+
+/** A batch as it arrived: each event checked on its own (schema, directory, time). */
+interface Arrived {
+  origin: EventOrigin;
+  checked: Checked[];
+  receivedAt: number;
+  /** The sender's clock against ours, when it said. */
+  senderOffset: number | undefined;
+}
+
+/** A batch waiting for its group's turn. */
+interface PendingBatch extends Arrived {
+  resolve: (result: EventBatchResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Candidate {
+  /** Where the event sits in its batch. */
+  index: number;
+  event: QueueEvent;
+  correctedAt: number;
+}
+
+interface CheckedBatch {
+  batch: PendingBatch;
+  results: EventResult[];
+  candidates: Candidate[];
+}
 
 /**
  * Queue events in, metrics out. Stores each event once (idempotent by id),
@@ -112,6 +143,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   #tickTimer: ReturnType<typeof setInterval> | undefined;
   #historyTimer: ReturnType<typeof setInterval> | undefined;
   #ingestQueue: Promise<unknown> = Promise.resolve();
+  /** Batches waiting for the next turn, to be stored together. */
+  #openGroup: { batches: PendingBatch[]; events: number } | undefined;
   /**
    * The last stored event folded, per department. Every event — this
    * process's and those of other processes sharing the database — is folded
@@ -210,24 +243,57 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
    * Validates, stores and applies a batch. Accepted events are stored in one
    * transaction; rejected ones are reported with their reason and stored not
    * at all; replays are `duplicate` and change nothing.
+   *
+   * Batches that arrive while the one before is being stored wait together
+   * and are stored in one transaction (group commit): one commit — and one
+   * fsync — for many senders, checked and answered each as its own batch.
    */
   ingest(origin: EventOrigin, raw: unknown[], sentAt?: number): Promise<EventBatchResult> {
-    // One batch at a time: the clock estimates learn in arrival order.
-    const run = this.#ingestQueue.then(() => this.#ingest(origin, raw, sentAt));
-    this.#ingestQueue = run.catch(() => undefined);
-    return run;
+    if (raw.length > MAX_EVENT_BATCH) {
+      const code = 'message_too_large';
+      this.emit('batchRefused', origin, code);
+      return Promise.reject(new AppError(code, `a batch holds at most ${MAX_EVENT_BATCH} events`));
+    }
+    // Checked on arrival, outside the queue's turn: the schema and the directory need no state.
+    const arrived = this.#arrive(origin, raw, sentAt);
+    return new Promise((resolve, reject) => {
+      let group = this.#openGroup;
+      if (!group || group.events + raw.length > MAX_GROUP_EVENTS) {
+        const opened: PendingBatch[] = [];
+        group = this.#openGroup = { batches: opened, events: 0 };
+        // Its turn closes it: later batches open the next group.
+        void this.#enqueue(() => {
+          if (this.#openGroup?.batches === opened) this.#openGroup = undefined;
+          return this.#ingestGroup(opened);
+        });
+      }
+      group.batches.push({ ...arrived, resolve, reject });
+      group.events += raw.length;
+    });
   }
 
-  async #ingest(origin: EventOrigin, raw: unknown[], sentAt: number | undefined): Promise<EventBatchResult> {
-    let result: EventBatchResult;
-    try {
-      result = await this.#ingestBatch(origin, raw, sentAt);
-    } catch (error) {
-      if (error instanceof AppError) this.emit('batchRefused', origin, error.code);
-      throw error;
-    }
-    this.emit('batch', origin, result);
-    return result;
+  /** A batch as it arrives: the time, the sender's clock offset, each event checked on its own. */
+  #arrive(origin: EventOrigin, raw: unknown[], sentAt: number | undefined): Arrived {
+    const receivedAt = this.#now();
+    // The sender told us its clock: every event of the batch is off by the same amount.
+    const senderOffset = sentAt === undefined ? undefined : receivedAt - sentAt;
+    const counterOf = (id: string): Counter | undefined => this.#directory.counter(id);
+    const checked = raw.map((item, index) =>
+      checkEvent(item, index, origin, receivedAt, counterOf, senderOffset),
+    );
+    return { origin, checked, receivedAt, senderOffset };
+  }
+
+  /** Once the batches handed in so far are stored and folded (shutdown waits for it). */
+  async settled(): Promise<void> {
+    await this.#ingestQueue;
+  }
+
+  /** Runs `work` in the ingest queue's next turn; what comes after no longer joins an open group. */
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#ingestQueue.then(work);
+    this.#ingestQueue = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -239,129 +305,116 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     origin: EventOrigin,
     build: (queue: DepartmentQueue) => Promise<QueueEvent>,
   ): Promise<{ event: QueueEvent; result: EventResult }> {
-    const run = this.#ingestQueue.then(async () => {
+    // Batches arriving after this one are stored after it, in arrival order.
+    this.#openGroup = undefined;
+    return this.#enqueue(async () => {
       this.#ensureDay(origin.departmentId, this.#now());
       const state = this.#state(origin.departmentId, businessDayStart(this.#now()));
       const event = await build(state.queue);
-      const batch = await this.#ingest(origin, [event], undefined);
-      const result = batch.results[0];
+      const arrived = this.#arrive(origin, [event], undefined);
+      const done = new Promise<EventBatchResult>(
+        (resolve, reject) => void this.#ingestGroup([{ ...arrived, resolve, reject }]),
+      );
+      const result = (await done).results[0];
       if (!result) throw new Error('an ingested event has no result');
       return { event, result };
     });
-    this.#ingestQueue = run.catch(() => undefined);
-    return run;
   }
 
-  async #ingestBatch(
-    origin: EventOrigin,
-    raw: unknown[],
-    sentAt: number | undefined,
-  ): Promise<EventBatchResult> {
-    if (raw.length > MAX_EVENT_BATCH) {
-      throw new AppError('message_too_large', `a batch holds at most ${MAX_EVENT_BATCH} events`);
+  /**
+   * Checks every batch of a group in arrival order (as if they were one:
+   * a ticket called by an earlier batch is in scope for a later one), stores
+   * all their accepted events in one transaction, folds them, and answers
+   * each batch. A storage failure fails every batch of the group, none half.
+   */
+  async #ingestGroup(group: readonly PendingBatch[]): Promise<void> {
+    try {
+      await this.#storeGroup(group);
+    } catch (error) {
+      // Settled batches stay as they were answered.
+      for (const batch of group) batch.reject(error);
     }
-    const receivedAt = this.#now();
-    const results: EventResult[] = new Array<EventResult>(raw.length);
-    const candidates: { index: number; event: QueueEvent; correctedAt: number }[] = [];
-    // The sender told us its clock: every event of the batch is off by the same amount.
-    const senderOffset = sentAt === undefined ? undefined : receivedAt - sentAt;
-    /** Where this batch's own events put each ticket (the state learns them after storing). */
-    const calledInBatch = new Map<string, string>();
-    for (const [index, item] of raw.entries()) {
-      const checked = checkEvent(
-        item,
-        index,
-        origin,
-        receivedAt,
-        (id) => this.#directory.counter(id),
-        senderOffset,
-      );
-      if (!checked.ok) {
-        results[index] = { id: checked.id, status: 'rejected', reason: checked.reason };
+  }
+
+  async #storeGroup(group: readonly PendingBatch[]): Promise<void> {
+    const now = this.#now();
+    const calledInGroup = new Map<string, string>();
+    const checked = group.map((batch) => ({ batch, ...this.#check(batch, calledInGroup) }));
+    const stored = await this.#storage.insertQueueEvents(
+      checked.flatMap(({ batch, candidates: own }) =>
+        own.map((c) => ({ event: c.event, receivedAt: batch.receivedAt, correctedAt: c.correctedAt })),
+      ),
+    );
+    /** The group's stored events by department, in log order: folded from here, not read back. */
+    const inserted = new Map<string, StoredQueueEvent[]>();
+    let at = 0;
+    for (const { batch, results, candidates: own } of checked) {
+      const { receivedAt } = batch;
+      for (const { index, event, correctedAt } of own) {
+        const outcome = stored[at++];
+        if (!outcome) throw new Error('the store answered fewer events than it was given');
+        results[index] = eventResult(event, outcome);
+        if (outcome.status !== 'inserted') continue;
+        this.#own.add(outcome.seq);
+        let rows = inserted.get(event.departmentId);
+        if (!rows) inserted.set(event.departmentId, (rows = []));
+        rows.push({ seq: outcome.seq, event, receivedAt, correctedAt });
+      }
+    }
+    try {
+      // Folded in log order, with whatever other processes stored before them.
+      for (const [id, rows] of inserted) await this.#catchUp(id, now, rows);
+    } catch (error) {
+      // Stored, so accepted: the next catch-up folds what this one could not read.
+      this.#logger.error({ err: error }, 'stored queue events not folded yet');
+    }
+    for (const { batch, results } of checked) {
+      const summary = summarise(results);
+      if (summary.rejected > 0) {
+        this.#logger.info(
+          {
+            origin: batch.origin.departmentId,
+            rejected: summary.rejected,
+            first: results.find((r) => r.status === 'rejected'),
+          },
+          'queue events rejected',
+        );
+      }
+      this.emit('batch', batch.origin, summary);
+      batch.resolve(summary);
+    }
+  }
+
+  /** One batch's events checked against today's state: the rejected answered, the rest to store. */
+  #check(
+    { origin, checked, receivedAt, senderOffset }: Arrived,
+    calledInGroup: Map<string, string>,
+  ): Omit<CheckedBatch, 'batch'> {
+    const results: EventResult[] = new Array<EventResult>(checked.length);
+    const candidates: Candidate[] = [];
+    for (const [index, item] of checked.entries()) {
+      if (!item.ok) {
+        results[index] = { id: item.id, status: 'rejected', reason: item.reason };
         continue;
       }
-      const { event } = checked;
+      const { event } = item;
       const outOfScope = checkAgentTicketScope(
         event,
         origin,
         (ticketId) =>
-          calledInBatch.get(ticketId) ?? this.state(event.departmentId)?.tickets.get(ticketId)?.counterId,
+          calledInGroup.get(ticketId) ?? this.state(event.departmentId)?.tickets.get(ticketId)?.counterId,
       );
       if (outOfScope) {
         results[index] = { id: event.id, status: 'rejected', reason: outOfScope };
         continue;
       }
       if ('counterId' in event && event.counterId && 'ticketId' in event && CALLS.has(event.type))
-        calledInBatch.set(event.ticketId, event.counterId);
+        calledInGroup.set(event.ticketId, event.counterId);
       const clocks = this.#state(event.departmentId, businessDayStart(receivedAt)).clocks;
       const correctedAt = clocks.observe(event.source.id, event.occurredAt, receivedAt, senderOffset);
       candidates.push({ index, event, correctedAt });
     }
-    const stored = await this.#storage.insertQueueEvents(
-      candidates.map((c) => ({ event: c.event, receivedAt, correctedAt: c.correctedAt })),
-    );
-    /** This batch's stored events by department, in log order: folded from here, not read back. */
-    const inserted = new Map<string, StoredQueueEvent[]>();
-    for (const [i, outcome] of stored.entries()) {
-      const candidate = candidates[i];
-      if (!candidate) continue;
-      const { index, event, correctedAt } = candidate;
-      switch (outcome.status) {
-        case 'inserted': {
-          results[index] = { id: event.id, status: 'accepted' };
-          this.#own.add(outcome.seq);
-          let rows = inserted.get(event.departmentId);
-          if (!rows) inserted.set(event.departmentId, (rows = []));
-          rows.push({ seq: outcome.seq, event, receivedAt, correctedAt });
-          break;
-        }
-        case 'duplicate':
-          results[index] = { id: event.id, status: 'duplicate' };
-          break;
-        case 'id_conflict':
-          // Another department's sources are not named to this one.
-          results[index] = {
-            id: event.id,
-            status: 'rejected',
-            reason: outcome.sameDepartment
-              ? `event id ${event.id} is already used by source ${outcome.existingSourceId}; each event needs an id of its own`
-              : `event id ${event.id} is already used by another sender; each event needs an id of its own`,
-          };
-          break;
-        case 'seq_conflict':
-          results[index] = {
-            id: event.id,
-            status: 'rejected',
-            reason: `source ${event.source.id} already used sequence ${event.source.seq} for event ${outcome.existingId}`,
-          };
-          break;
-        default: {
-          const unreachable: never = outcome;
-          throw new Error(`unhandled insert outcome ${JSON.stringify(unreachable)}`);
-        }
-      }
-    }
-    // Folded in log order, with whatever other processes stored before them.
-    for (const [id, rows] of inserted) await this.#catchUp(id, receivedAt, rows);
-    const count = (status: EventResult['status']): number =>
-      results.filter((r) => r.status === status).length;
-    const summary = {
-      accepted: count('accepted'),
-      duplicate: count('duplicate'),
-      rejected: count('rejected'),
-      results,
-    };
-    if (summary.rejected > 0) {
-      this.#logger.info(
-        {
-          origin: origin.departmentId,
-          rejected: summary.rejected,
-          first: results.find((r) => r.status === 'rejected'),
-        },
-        'queue events rejected',
-      );
-    }
-    return summary;
+    return { results, candidates };
   }
 
   /**

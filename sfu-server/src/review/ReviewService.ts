@@ -18,6 +18,13 @@ import type { InteractionQuery, InteractionRecord, ReviewStore } from '../storag
 const RECORDED = new Set<QueueEvent['type']>(['service.finished', 'rating.submitted', 'rating.commented']);
 
 type NewInteraction = Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep' | 'officer'>;
+/** A flag to add to a stored interaction; `by` is null when the system raised it. */
+interface NewFlag {
+  record: InteractionRecord;
+  reason: FlagReason;
+  note: string | null;
+  by: string | null;
+}
 
 /** The clip of an interaction: its service plus this much on each side. */
 export const CLIP_MARGIN_MS = 60_000;
@@ -92,6 +99,12 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     return this.#flush;
   }
 
+  /** Once every event handed in so far is recorded (shutdown waits for it before the store closes). */
+  async settled(): Promise<void> {
+    while (this.#flush) await this.#flush;
+    await this.#recorded;
+  }
+
   async #recordAll(events: readonly QueueEvent[]): Promise<void> {
     try {
       await this.#recordTogether(events);
@@ -133,18 +146,21 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
       list.map((r, i) => ({ ...r, officer: officers[i] ?? null })),
     );
     const byTicket = new Map(stored.map((r) => [key(r.departmentId, r.ticketId), r]));
+    const flags: NewFlag[] = [];
     for (const event of events) {
       if (!('ticketId' in event)) continue;
       const interaction = byTicket.get(key(event.departmentId, event.ticketId));
-      if (event.type === 'service.finished' && interaction) await this.#flagFinished(interaction);
-      if (event.type === 'rating.submitted') {
+      if (event.type === 'service.finished' && interaction) flags.push(...this.#finishedFlags(interaction));
+      if (event.type === 'rating.submitted' && event.rating === 'unsatisfied') {
         // A rating of a ticket no longer in memory: the stored interaction, if any, is flagged.
         const target =
           interaction ?? (await this.#o.store.findInteraction(event.departmentId, event.ticketId));
-        if (target && event.rating === 'unsatisfied')
-          await this.flag(target.id, 'unsatisfied_rating', event.comment ?? null, null);
+        if (target)
+          flags.push({ record: target, reason: 'unsatisfied_rating', note: event.comment ?? null, by: null });
       }
     }
+    // One transaction for the turn's flags.
+    await this.#flagAll(flags);
   }
 
   async #recordOne(event: QueueEvent): Promise<void> {
@@ -166,19 +182,22 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
 
   /** A service far longer than usual, or one an alert is about, is flagged. */
   async #flagFinished(stored: InteractionRecord): Promise<void> {
+    await this.#flagAll(this.#finishedFlags(stored));
+  }
+
+  #finishedFlags(stored: InteractionRecord): NewFlag[] {
+    const flags: NewFlag[] = [];
     const { departmentId, ticketId } = stored;
     const usual = this.#o.usualServiceSeconds(departmentId, stored.serviceCode);
     const seconds = (stored.finishedAt - stored.startedAt) / 1000;
     if (seconds > Math.max(2.5 * usual, usual + 600)) {
-      await this.flag(
-        stored.id,
-        'long_service',
-        `${Math.round(seconds / 60)} min, usually ${Math.round(usual / 60)} min`,
-        null,
-      );
+      const note = `${Math.round(seconds / 60)} min, usually ${Math.round(usual / 60)} min`;
+      flags.push({ record: stored, reason: 'long_service', note, by: null });
     }
     const alert = this.#o.alertAbout(departmentId, ticketId);
-    if (alert) await this.flag(stored.id, 'alert', `alert #${alert.id} (${alert.rule})`, null);
+    if (alert)
+      flags.push({ record: stored, reason: 'alert', note: `alert #${alert.id} (${alert.rule})`, by: null });
+    return flags;
   }
 
   async #onRating(event: Extract<QueueEvent, { type: 'rating.submitted' }>): Promise<void> {
@@ -304,11 +323,34 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     note: string | null,
     by: string | null,
   ): Promise<void> {
-    const added = await this.#o.store.addFlag({ interactionId, reason, note, by, at: this.#now() });
-    if (!added) return;
-    const view = await this.#view(interactionId);
-    this.#logger.info({ interactionId, reason, counterId: view.counterId }, 'interaction flagged');
-    this.emit('flagged', view, reason);
+    const record = await this.#o.store.getInteraction(interactionId);
+    if (!record) throw new AppError('not_found', `no interaction ${interactionId}`);
+    await this.#flagAll([{ record, reason, note, by }]);
+  }
+
+  /** Adds flags in one transaction; each new one is logged and told (with its review reopened). */
+  async #flagAll(flags: readonly NewFlag[]): Promise<void> {
+    if (flags.length === 0) return;
+    const at = this.#now();
+    const added = await this.#o.store.addFlags(
+      flags.map((f) => ({ interactionId: f.record.id, reason: f.reason, note: f.note, by: f.by, at })),
+    );
+    const told = flags.filter((_, i) => added[i]);
+    if (told.length === 0) return;
+    // What the store did to each: a new flag reopened its review.
+    const records = [...new Map(told.map((f) => [f.record.id, f.record])).values()].map(
+      (r): InteractionRecord => ({ ...r, review: 'pending', reviewClosedAt: null }),
+    );
+    const views = new Map((await this.#views(records)).map((v) => [v.id, v]));
+    for (const { record, reason } of told) {
+      const view = views.get(record.id);
+      if (!view) continue;
+      this.#logger.info(
+        { interactionId: record.id, reason, counterId: view.counterId },
+        'interaction flagged',
+      );
+      this.emit('flagged', view, reason);
+    }
   }
 
   async get(id: number): Promise<Interaction | undefined> {

@@ -518,7 +518,12 @@ export interface ReviewStore {
   findInteraction(departmentId: string, ticketId: string): Promise<InteractionRecord | undefined>;
   listInteractions(query: InteractionQuery): Promise<InteractionRecord[]>;
   /** Flags an interaction and opens its review; returns false if that exact flag exists. */
-  addFlag(flag: FlagRecord): Promise<boolean>;
+  /**
+   * Adds flags in one transaction; for each, whether it is new (the same
+   * reason and note on the same interaction is kept once). A new flag reopens
+   * its interaction's review.
+   */
+  addFlags(flags: readonly FlagRecord[]): Promise<boolean[]>;
   flags(interactionIds: number[]): Promise<FlagRecord[]>;
   addDecision(decision: DecisionRecord, keep: boolean): Promise<void>;
   decisions(interactionIds: number[]): Promise<DecisionRecord[]>;

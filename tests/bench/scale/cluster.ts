@@ -11,9 +11,9 @@ import { ALL_DAY, Stack, type ManagedProcess } from '@counterwatch/demo';
 import { loginCookie } from '../../support/http.js';
 import { startPostgres, type PgCluster } from '../../support/postgres.js';
 import { overview } from '../../support/queue.js';
-import { cpuSeconds, descendants } from '../stats.js';
+import { commOf, cpuReading, descendants } from '../stats.js';
 
-export { descendants };
+export { commOf, cpuReading, descendants };
 
 export function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -175,16 +175,6 @@ export class ScaleCluster {
   }
 }
 
-/** Command name of a process ('' once gone). */
-export function commOf(pid: number): string {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-  } catch {
-    return '';
-  }
-}
-
 /** A server process and what runs below it, grouped: node, mediasoup workers, ffmpeg (recorders). */
 export function processTree(pid: number): Record<'node' | 'workers' | 'ffmpeg', number[]> {
   const below = descendants(pid);
@@ -192,50 +182,6 @@ export function processTree(pid: number): Record<'node' | 'workers' | 'ffmpeg', 
     node: [pid],
     workers: below.filter((p) => commOf(p).startsWith('mediasoup')),
     ffmpeg: below.filter((p) => commOf(p) === 'ffmpeg'),
-  };
-}
-
-function cpuOf(pids: number[]): number {
-  return pids.reduce((sum, pid) => {
-    try {
-      return sum + cpuSeconds(pid);
-    } catch {
-      return sum; // gone meanwhile (a recorder restarting)
-    }
-  }, 0);
-}
-
-/** The machine's busy and total jiffies, from /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = v.reduce((a, b) => a + b, 0);
-  return { busy: total - (v[3] ?? 0) - (v[4] ?? 0), total };
-}
-
-/**
- * Starts a CPU reading of groups of processes (their pids fixed now) and the machine; `end()`
- * gives each group's share of a core over the time since, and the machine's busy cores.
- */
-export function cpuReading<K extends string>(
-  groups: Record<K, number[]>,
-): { end: () => { cores: Record<K, number>; machineCores: number; seconds: number } } {
-  const keys = Object.keys(groups) as K[];
-  const before = keys.map((k) => cpuOf(groups[k]));
-  const ticks = machineTicks();
-  const started = Date.now();
-  return {
-    end() {
-      const seconds = (Date.now() - started) / 1000;
-      const after = machineTicks();
-      const cores = {} as Record<K, number>;
-      keys.forEach((k, i) => {
-        cores[k] = (cpuOf(groups[k]) - (before[i] ?? 0)) / seconds;
-      });
-      const machineCores =
-        ((after.busy - ticks.busy) / Math.max(1, after.total - ticks.total)) * os.cpus().length;
-      return { cores, machineCores, seconds };
-    },
   };
 }
 

@@ -444,7 +444,6 @@ export class PgStorage implements Storage {
       received: [] as number[],
       source: [] as string[],
       sourceSeq: [] as number[],
-      body: [] as string[],
       corrected: [] as number[],
     };
     for (const { event, receivedAt, correctedAt } of events) {
@@ -457,9 +456,11 @@ export class PgStorage implements Storage {
       cols.received.push(receivedAt);
       cols.source.push(event.source.id);
       cols.sourceSeq.push(event.source.seq);
-      cols.body.push(JSON.stringify(event));
       cols.corrected.push(correctedAt);
     }
+    // The bodies go as one JSON array, each element's text stored as it is: a text[] literal would
+    // escape every quote of every body, the most of this statement's client time.
+    const bodies = JSON.stringify(events.map((e) => e.event));
     // Sequence order must be commit order (the other processes read "after the last one I saw"):
     // the feed's lock is held from the transaction's first statement.
     return this.changes.transaction(async (sql) => {
@@ -475,9 +476,11 @@ export class PgStorage implements Storage {
          SELECT id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq, body,
            corrected_at
          FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],
-           ?::bigint[], ?::text[], ?::bigint[]) WITH ORDINALITY
-           AS b(id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq, body,
+           ?::bigint[], ?::bigint[]) WITH ORDINALITY
+           AS b(id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq,
              corrected_at, ord)
+         JOIN (SELECT e::text AS body, ord FROM json_array_elements(?::json) WITH ORDINALITY AS j(e, ord)) j
+           USING (ord)
          ORDER BY ord
          ON CONFLICT DO NOTHING
          RETURNING seq, id, department_id, source_id, source_seq`,
@@ -491,13 +494,14 @@ export class PgStorage implements Storage {
           cols.received,
           cols.source,
           cols.sourceSeq,
-          cols.body,
           cols.corrected,
+          bodies,
         ],
       );
       // An inserted row is matched to the first batch entry with its id, department, source and sequence.
+      // (Ids are printable: a control character cannot occur in them, so it separates.)
       const key = (id: string, department: string, source: string, seq: number): string =>
-        JSON.stringify([id, department, source, seq]);
+        `${id}\u0001${department}\u0001${source}\u0001${seq}`;
       const insertedSeq = new Map(
         inserted.map((r) => [key(r.id, r.department_id, r.source_id, r.source_seq), r.seq]),
       );

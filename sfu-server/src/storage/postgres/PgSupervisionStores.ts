@@ -299,20 +299,33 @@ export class PgReviewStore implements ReviewStore {
     return (await this.#db.all<InteractionRow>(sql, [...params, q.limit])).map(interaction);
   }
 
-  async addFlag(flag: FlagRecord): Promise<boolean> {
+  async addFlags(flags: readonly FlagRecord[]): Promise<boolean[]> {
+    if (flags.length === 0) return [];
     return this.#db.tx(async (sql) => {
-      const inserted = await sql.run(
-        `INSERT INTO interaction_flags (interaction_id, reason, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (interaction_id, reason, note) DO NOTHING`,
-        [flag.interactionId, flag.reason, flag.note ?? '', flag.by, flag.at],
+      const inserted = await sql.all<{ interaction_id: number; reason: string; note: string }>(
+        `INSERT INTO interaction_flags (interaction_id, reason, note, created_by, created_at)
+         SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[])
+         ON CONFLICT (interaction_id, reason, note) DO NOTHING
+         RETURNING interaction_id, reason, note`,
+        [
+          flags.map((f) => f.interactionId),
+          flags.map((f) => f.reason),
+          flags.map((f) => f.note ?? ''),
+          flags.map((f) => f.by),
+          flags.map((f) => f.at),
+        ],
       );
       // A new flag reopens a closed review: someone must look again.
-      if (inserted) {
-        await sql.run("UPDATE interactions SET review = 'pending', review_closed_at = NULL WHERE id = ?", [
-          flag.interactionId,
-        ]);
+      if (inserted.length > 0) {
+        await sql.run(
+          "UPDATE interactions SET review = 'pending', review_closed_at = NULL WHERE id = ANY(?::bigint[])",
+          [inserted.map((r) => r.interaction_id)],
+        );
       }
-      return inserted === 1;
+      // The first of equal flags is the new one.
+      const key = (id: number, reason: string, note: string): string => JSON.stringify([id, reason, note]);
+      const added = new Set(inserted.map((r) => key(r.interaction_id, r.reason, r.note)));
+      return flags.map((f) => added.delete(key(f.interactionId, f.reason, f.note ?? '')));
     });
   }
 

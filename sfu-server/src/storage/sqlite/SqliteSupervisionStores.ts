@@ -308,21 +308,27 @@ export class SqliteReviewStore implements ReviewStore {
       .map(interaction);
   }
 
-  async addFlag(flag: FlagRecord): Promise<boolean> {
-    return this.#db.transaction(() => {
-      const inserted = this.#db
-        .prepare(
-          `INSERT OR IGNORE INTO interaction_flags (interaction_id, reason, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-        )
-        .run(flag.interactionId, flag.reason, flag.note ?? '', flag.by, flag.at).changes;
-      // A new flag reopens a closed review: someone must look again.
-      if (inserted) {
-        this.#db
-          .prepare("UPDATE interactions SET review = 'pending', review_closed_at = NULL WHERE id = ?")
-          .run(flag.interactionId);
-      }
-      return inserted === 1;
-    })();
+  async addFlags(flags: readonly FlagRecord[]): Promise<boolean[]> {
+    const insert = this.#db.prepare(
+      `INSERT OR IGNORE INTO interaction_flags (interaction_id, reason, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
+    );
+    const reopen = this.#db.prepare(
+      "UPDATE interactions SET review = 'pending', review_closed_at = NULL WHERE id = ?",
+    );
+    return this.#db.transaction(() =>
+      flags.map((flag) => {
+        const inserted = insert.run(
+          flag.interactionId,
+          flag.reason,
+          flag.note ?? '',
+          flag.by,
+          flag.at,
+        ).changes;
+        // A new flag reopens a closed review: someone must look again.
+        if (inserted) reopen.run(flag.interactionId);
+        return inserted === 1;
+      }),
+    )();
   }
 
   async flags(interactionIds: number[]): Promise<FlagRecord[]> {
