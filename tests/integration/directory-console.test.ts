@@ -122,6 +122,16 @@ describe('the directory in the console, and enrolling a counter', () => {
     expect(auditCount(stack.dataDir, 'counter.create', 'xa-tan-an-q1')).toBe(1);
   });
 
+  it('on one process the media nodes tab says so, and offers no refresh (nothing there refreshes)', async () => {
+    await page.goto(`${stack.url}/admin?tab=nodes`);
+    await page.locator('[data-nodes-empty="all"]').waitFor();
+    expect(await page.locator('.nodes-refresh-note').count()).toBe(0);
+    expect(await page.locator('.nodes-section .section-header button').count()).toBe(0);
+    // Back where the next steps work.
+    await page.goto(`${stack.url}/admin?tab=directory`);
+    await page.locator('[data-form="add-department"]').waitFor();
+  });
+
   it('imports a CSV: a bad file changes nothing and names its lines; a good one goes in whole', async () => {
     const header = 'kind,id,name,department,level,services,days,open,close';
     const bad = [

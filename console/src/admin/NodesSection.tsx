@@ -81,12 +81,17 @@ export function NodesSection({ names }: { names: Names }) {
         <h3 id="nodes-title" className="section-title">
           {t('admin.nodes.title')}
         </h3>
-        <span className="muted nodes-refresh-note">
-          {t('admin.nodes.autoRefresh', { seconds: REFRESH_MS / 1000 })}
-        </span>
-        <button type="button" onClick={nodes.reload} disabled={nodes.loading}>
-          {t('common.refresh')}
-        </button>
+        {/* One process has no nodes to watch, so nothing refreshes: no note, no button. */}
+        {data?.role !== 'all' && (
+          <>
+            <span className="muted nodes-refresh-note">
+              {t('admin.nodes.autoRefresh', { seconds: REFRESH_MS / 1000 })}
+            </span>
+            <button type="button" onClick={nodes.reload} disabled={nodes.loading}>
+              {t('common.refresh')}
+            </button>
+          </>
+        )}
       </header>
       <p className="muted">{t('admin.nodes.explain')}</p>
       {shownError !== null && (
