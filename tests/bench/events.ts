@@ -6,6 +6,8 @@
  *      from the POST of a "ticket called" to the console receiving the tile patch.
  * Figures, not assertions. `BENCH_DB=postgres` runs it on PostgreSQL (a private
  * cluster with durable commits: fsync and synchronous_commit on); the default is SQLite.
+ * `BENCH_PROCESSES=2` (PostgreSQL) spreads the sites over two server processes and times
+ * until both show the same metrics; `BENCH_DEPARTMENTS`, `BENCH_SENDERS` size the load.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,8 @@ const COUNTERS = Number(process.env.BENCH_COUNTERS ?? 5);
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
+/** Control processes sharing the database (PostgreSQL only). */
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 1);
 
 /** Posts a batch, already serialised (a queue system's outbox holds its batches ready to send). */
 async function postBody(url: string, key: string, body: string): Promise<EventBatchResult> {
@@ -43,9 +47,10 @@ const post = (url: string, key: string, events: unknown[]): Promise<EventBatchRe
 async function main(): Promise<void> {
   log(`CounterWatch events benchmark — ${os.cpus().length} cores, Node ${process.version}`);
   log(`Province: ${DEPARTMENTS} departments × ${COUNTERS} counters = ${DEPARTMENTS * COUNTERS} counters`);
-  log(`Senders: ${SENDERS} posting batches of up to 500 events at once`);
+  log(`Senders: ${SENDERS} posting batches of up to 500 events at once, to ${PROCESSES} server process(es)`);
   const backend = process.env.BENCH_DB ?? 'sqlite';
   if (backend !== 'sqlite' && backend !== 'postgres') throw new Error('BENCH_DB must be sqlite or postgres');
+  if (PROCESSES > 1 && backend !== 'postgres') throw new Error('BENCH_PROCESSES > 1 needs BENCH_DB=postgres');
   log(
     `Database: ${backend === 'postgres' ? 'PostgreSQL (private cluster, durable commits)' : 'SQLite (WAL)'}`,
   );
@@ -94,8 +99,14 @@ async function main(): Promise<void> {
     for (const d of days)
       for (let i = 0; i < d.events.length; i += 500)
         batches.push({ key: d.key, body: JSON.stringify({ events: d.events.slice(i, i + 500) }) });
+    // Several control processes on the one database (PROCESSES > 1): each site posts to one of them,
+    // as a reverse proxy with per-site affinity sends it.
+    const urls = [stack.url];
+    for (let p = 2; p <= PROCESSES; p++) urls.push((await stack.startPeer(`p${p}`)).url);
+    const servers = [stack.server.pid ?? 0, ...[...stack.peers.values()].map((p) => p.server.pid ?? 0)];
+    const urlOf = new Map(stack.provisioned.departments.map((d, i) => [d.apiKey, urls[i % urls.length]!]));
     // Several sites send at once, as a province's queue systems do; each its own batches in order.
-    const cpu = cpuReading({ server: [stack.server.pid ?? 0], client: [process.pid] });
+    const cpu = cpuReading({ server: servers, client: [process.pid] });
     const database = databaseCpu(backend);
     const started = performance.now();
     let accepted = 0;
@@ -104,7 +115,7 @@ async function main(): Promise<void> {
       Array.from({ length: SENDERS }, async () => {
         while (next < batches.length) {
           const batch = batches[next++]!;
-          const result = await postBody(stack.url, batch.key, batch.body);
+          const result = await postBody(urlOf.get(batch.key)!, batch.key, batch.body);
           accepted += result.accepted;
         }
       }),
@@ -112,23 +123,42 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const used = cpu.end();
     const databaseSeconds = database.end();
-    await new Promise((r) => setTimeout(r, 1_500));
-    const overview = OverviewSchema.parse(
-      await (await fetch(`${stack.url}/api/v1/overview`, { headers: { cookie } })).json(),
-    );
-    const servedByServer = overview.departments.reduce((n, d) => n + d.metrics.servedToday, 0);
     const servedSimulated = days.reduce(
       (n, d) => n + d.events.filter((e) => e.type === 'service.finished').length,
       0,
     );
+    // Metrics current: how long after the last answer every process shows every service served.
+    const served = async (url: string): Promise<number> =>
+      OverviewSchema.parse(
+        await (await fetch(`${url}/api/v1/overview`, { headers: { cookie } })).json(),
+      ).departments.reduce((n, d) => n + d.metrics.servedToday, 0);
+    let counts = await Promise.all(urls.map(served));
+    while (
+      counts.some((n) => n !== servedSimulated) &&
+      performance.now() - started < seconds * 1000 + 60_000
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+      counts = await Promise.all(urls.map(served));
+    }
+    const currentAfter = performance.now() - started - seconds * 1000;
+    const current = counts.every((n) => n === servedSimulated);
     log(
       table([
         ['events', 'accepted', 'seconds', 'events/s', 'served (server)', 'served (simulated)'],
-        [total, accepted, seconds.toFixed(1), Math.round(total / seconds), servedByServer, servedSimulated],
+        [
+          total,
+          accepted,
+          seconds.toFixed(1),
+          Math.round(total / seconds),
+          counts.join(' / '),
+          servedSimulated,
+        ],
       ]),
     );
     log(
-      `metrics kept up to date: ${servedByServer === servedSimulated ? 'yes' : 'NO'} (served counts agree)`,
+      current
+        ? `metrics current: yes, on ${urls.length === 1 ? 'the server' : `all ${urls.length} processes`} ${Math.round(currentAfter)} ms after the last answer (served counts agree)`
+        : 'metrics current: NO (served counts still differ a minute later)',
     );
     // Where the CPU went, per event: the server, the database (PostgreSQL's processes; SQLite runs
     // inside the server) and this client (building nothing: it only sends the prepared batches).

@@ -97,7 +97,9 @@ export class ChangeFollower {
     for (const id of users) await run('user', () => this.#host.userChanged(id));
     for (const hash of sessions) await run('session', () => this.#host.sessionChanged(hash));
     for (const id of thresholds) await run('thresholds', () => this.#host.thresholdsChanged(id));
-    for (const id of queues) await run('queue', () => this.#host.queueChanged(id));
+    // All at once: each catch-up takes a turn of the ingest queue, and one after the other they would
+    // each wait behind a turn of this process's own batches (minutes behind under a burst).
+    await Promise.all([...queues].map((id) => run('queue', () => this.#host.queueChanged(id))));
     for (const id of alerts) await run('alert', () => this.#host.alertChanged(id));
   }
 }
