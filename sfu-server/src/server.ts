@@ -174,6 +174,9 @@ export class CounterWatchServer {
       alertAbout: (departmentId, ticketId) => this.#alerts.activeAbout(departmentId, ticketId),
       officerAt: (counterId, at) => this.#officers.onDutyAt(counterId, at),
       officersAt: (queries) => this.#officers.onDutyAtMany(queries),
+      departments: () => this.#directory.departments().map((d) => d.id),
+      eventsSince: async (departmentId, since) =>
+        (await storage.listQueueEvents(departmentId, since)).map((r) => r.event),
       audit: this.#audit,
       logger,
       releaseAfterMs,
@@ -600,6 +603,8 @@ export class CounterWatchServer {
     }, STATS_INTERVAL_MS);
     this.#remote?.start();
     this.#queue.start();
+    // In the background: what a process that died had accepted but not yet recorded.
+    void this.#reviews.reconcile();
     this.#recording?.start();
     this.#clips.start();
     await this.#inspections.resume();

@@ -179,4 +179,71 @@ describe('recording a batch’s interactions together', () => {
     });
     expect(await storage.reviews.listInteractions({ departmentIds: ['d'], limit: 10 })).toHaveLength(2);
   });
+
+  it('records after a start what the log holds and the interactions do not (the process died between)', async () => {
+    await storage.saveDepartment(department);
+    for (const c of counters) await storage.saveCounter(c);
+    const issued = (id: string, n: string) =>
+      ({ type: 'ticket.issued', ticketId: id, ticketNumber: n, serviceCode: 'id-card' }) as const;
+    await send([
+      e(issued('kept', 'A001'), at(1)),
+      e({ type: 'ticket.called', ticketId: 'kept', counterId: 'c2' }, at(2)),
+      e({ type: 'service.finished', ticketId: 'kept', counterId: 'c2', outcome: 'completed' }, at(6)),
+    ]);
+    // The process stores these, then dies before recording them.
+    queue.removeAllListeners('accepted');
+    await send([
+      e(issued('lost', 'A002'), at(3)),
+      e({ type: 'ticket.called', ticketId: 'lost', counterId: 'c1' }, at(4)),
+      e({ type: 'service.started', ticketId: 'lost', counterId: 'c1' }, at(4)),
+      e({ type: 'service.finished', ticketId: 'lost', counterId: 'c1', outcome: 'completed' }, at(64)),
+      e(
+        {
+          type: 'rating.submitted',
+          ticketId: 'lost',
+          counterId: 'c1',
+          rating: 'unsatisfied',
+          comment: 'lâu',
+        },
+        at(65),
+      ),
+    ]);
+    expect(await storage.reviews.findInteraction('d', 'lost')).toBeUndefined();
+
+    const restarted = new ReviewService({
+      store: storage.reviews,
+      ticket: (d, t) => queue.ticket(d, t),
+      activeTicket: () => undefined,
+      usualServiceSeconds: () => 300,
+      alertAbout: () => undefined,
+      officerAt: async () => null,
+      officersAt: async (q) => q.map(() => null),
+      departments: () => ['d'],
+      eventsSince: async (id, since) => (await storage.listQueueEvents(id, since)).map((r) => r.event),
+      audit: new AuditLog({ store: storage.audit, logger, now: () => clock.t }),
+      logger,
+      now: () => clock.t,
+      releaseAfterMs: 0,
+    });
+    const flagged: string[] = [];
+    restarted.on('flagged', (interaction, reason) => flagged.push(`${interaction.ticketId}:${reason}`));
+    // The served ticket and its rating; the one recorded before is left alone.
+    expect(await restarted.reconcile()).toBe(2);
+    const lost = await storage.reviews.findInteraction('d', 'lost');
+    expect(lost).toMatchObject({
+      counterId: 'c1',
+      finishedAt: at(64),
+      rating: 'unsatisfied',
+      review: 'pending',
+    });
+    expect((await storage.reviews.flags([lost!.id])).map((f) => f.reason)).toEqual([
+      'long_service',
+      'unsatisfied_rating',
+    ]);
+    expect(flagged).toEqual(['lost:long_service', 'lost:unsatisfied_rating']);
+    // Again (another process starting): nothing left to record, nothing told twice.
+    expect(await restarted.reconcile()).toBe(0);
+    expect(flagged).toHaveLength(2);
+    expect(await storage.reviews.listInteractions({ departmentIds: ['d'], limit: 10 })).toHaveLength(2);
+  });
 });

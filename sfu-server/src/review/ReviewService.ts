@@ -12,10 +12,13 @@ import {
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { TicketRecord } from '../queue/DepartmentQueue.js';
+import { businessDayStart } from '../queue/businessDay.js';
 import type { InteractionQuery, InteractionRecord, ReviewStore } from '../storage/Storage.js';
 
 /** The events that make or complete an interaction. */
 const RECORDED = new Set<QueueEvent['type']>(['service.finished', 'rating.submitted', 'rating.commented']);
+/** How long before the business day a service recorded today may have started. */
+const RECONCILE_MARGIN_MS = 12 * 3_600_000;
 
 type NewInteraction = Omit<InteractionRecord, 'id' | 'review' | 'reviewClosedAt' | 'keep' | 'officer'>;
 /** A flag to add to a stored interaction; `by` is null when the system raised it. */
@@ -50,6 +53,9 @@ export interface ReviewServiceOptions {
   now: Clock;
   /** Holds on a reviewed interaction's recording end this long after its review closed, unless kept. */
   releaseAfterMs: number;
+  /** The departments, and each one's events stored since a time: what `reconcile` compares. */
+  departments?: () => string[];
+  eventsSince?: (departmentId: string, since: number) => Promise<QueueEvent[]>;
 }
 
 export type ReviewServiceEvents = {
@@ -97,6 +103,52 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
       return run;
     });
     return this.#flush;
+  }
+
+  /**
+   * After a start: today's served tickets and ratings that the event log holds and the interactions
+   * do not (accepted just before the process died, their recording died with it) are recorded now,
+   * with their flags. Recording is idempotent, so another process doing the same changes nothing.
+   */
+  async reconcile(): Promise<number> {
+    const { departments, eventsSince } = this.#o;
+    if (!departments || !eventsSince) return 0;
+    const since = businessDayStart(this.#now());
+    let recorded = 0;
+    for (const departmentId of departments()) {
+      try {
+        const events = (await eventsSince(departmentId, since)).filter((e) => RECORDED.has(e.type));
+        if (events.length === 0) continue;
+        // A service finished today may have started before the day did.
+        const known = new Map(
+          (
+            await this.#o.store.listInteractions({
+              departmentIds: null,
+              departmentId,
+              from: since - RECONCILE_MARGIN_MS,
+              limit: 100_000,
+            })
+          ).map((r) => [r.ticketId, r]),
+        );
+        const missing = events.filter((e) => {
+          if (!('ticketId' in e)) return false;
+          const r = known.get(e.ticketId);
+          if (!r) return true;
+          if (e.type === 'rating.submitted') return r.rating === null;
+          if (e.type === 'rating.commented') return r.ratingComment === null;
+          return false;
+        });
+        if (missing.length === 0) continue;
+        this.#logger.warn({ departmentId, events: missing.length }, 'interactions missing; recorded now');
+        const run = this.#recorded.then(() => this.#recordAll(missing));
+        this.#recorded = run;
+        await run;
+        recorded += missing.length;
+      } catch (error) {
+        this.#logger.error({ err: error, departmentId }, 'interactions not reconciled');
+      }
+    }
+    return recorded;
   }
 
   /** Once every event handed in so far is recorded (shutdown waits for it before the store closes). */
