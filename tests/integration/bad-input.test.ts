@@ -173,6 +173,13 @@ describe('bad input on sockets and REST', () => {
     expect(crossSite).toMatchObject({ status: 403, body: { error: { code: 'csrf' } } });
     const noRoute = await getJson(stack.url, '/api/v1/nothing-here');
     expect(noRoute).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    // An address outside the console and the API: a page in Vietnamese that leads back to it.
+    const page = await fetch(`${stack.url}/review`);
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('Không tìm thấy trang');
+    expect(html).toContain('href="/"');
     const wrongPassword = await send(
       stack.url,
       'POST',

@@ -73,9 +73,24 @@ export function createHttpApp(options: HttpAppOptions): Express {
     );
   }
 
+  // Any other address: a page that says so and leads back, not express's bare "Cannot GET".
+  app.use((req, res) => {
+    res.status(404).type('html').setHeader('Cache-Control', 'no-store');
+    res.send(NOT_FOUND_PAGE);
+  });
   app.use(errorHandler(options.logger));
   return app;
 }
+
+/** The page of an address that is not the console's nor the API's (the path is not echoed back). */
+const NOT_FOUND_PAGE = `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Không tìm thấy trang — CounterWatch</title>
+<style>body{font-family:system-ui,sans-serif;background:#0d1117;color:#e6edf3;margin:0;display:grid;place-items:center;min-height:100vh}
+main{max-width:32rem;padding:2rem}a{color:#58a6ff}p{color:#9da7b3}</style></head>
+<body><main><h1>Không tìm thấy trang</h1><p>Địa chỉ này không có trong CounterWatch. (Page not found.)</p>
+<p><a href="/">Về màn hình giám sát</a></p></main></body></html>
+`;
 
 /** How long a refused connection may keep sending before it is cut (it is read and discarded until then). */
 const DRAIN_MS = 5_000;
