@@ -289,7 +289,7 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     await this.#ingestQueue;
   }
 
-  /** Runs `work` in the ingest queue's next turn; what comes after no longer joins an open group. */
+  /** Runs `work` in the ingest queue's next turn (the queue goes on whether it succeeds or not). */
   #enqueue<T>(work: () => Promise<T>): Promise<T> {
     const run = this.#ingestQueue.then(work);
     this.#ingestQueue = run.catch(() => undefined);
@@ -422,11 +422,9 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
    * ingest queue's turn, so they interleave with ours in log order).
    */
   catchUp(departmentId: string): Promise<void> {
-    const run = this.#ingestQueue.then(() => this.#catchUp(departmentId, this.#now()));
-    this.#ingestQueue = run.catch((error: unknown) =>
+    return this.#enqueue(() => this.#catchUp(departmentId, this.#now())).catch((error: unknown) =>
       this.#logger.error({ err: error, departmentId }, 'queue events not caught up'),
     );
-    return this.#ingestQueue.then(() => undefined);
   }
 
   /**
