@@ -470,6 +470,39 @@ describe.each(backends)('Storage on $name', (backend) => {
     expect((await storage.listDailyAggregates('d1', '2026-01-01', '2026-12-31')).length).toBe(2);
   });
 
+  it("writes an alert engine's moment in one call: new alerts in order, a held condition skipped, updates", async () => {
+    const held = await storage.insertAlert(alert());
+    const written = await storage.writeAlerts(
+      [
+        alert({
+          rule: 'queue_per_counter',
+          conditionKey: 'queue_per_counter:c1',
+          counterId: 'c1',
+          counterIds: ['c1'],
+        }),
+        // The condition of `held` is unresolved: this one is not stored, the others are.
+        alert({ openedAt: T0 + 5 }),
+        alert({ conditionKey: 'longest_wait:d2', departmentId: 'd2' }),
+      ],
+      [{ alert: { ...held, severity: 'critical', counterIds: ['c9'] }, part: 'grade' }],
+    );
+    expect(written.map((w) => w?.conditionKey ?? null)).toEqual([
+      'queue_per_counter:c1',
+      null,
+      'longest_wait:d2',
+    ]);
+    const [first, , third] = written;
+    expect(first?.id).toBeGreaterThan(held.id);
+    expect(third?.id).toBeGreaterThan(first?.id ?? Infinity);
+    expect(await storage.getAlert(held.id)).toMatchObject({ severity: 'critical', counterIds: ['c9'] });
+    expect((await storage.listActiveAlerts()).map((a) => a.id).sort((x, y) => x - y)).toEqual([
+      held.id,
+      first?.id,
+      third?.id,
+    ]);
+    expect(await storage.writeAlerts([], [])).toEqual([]);
+  });
+
   it('keeps alerts, one active per condition, and thresholds', async () => {
     const a = await storage.insertAlert(alert());
     await expect(storage.insertAlert(alert())).rejects.toThrow();

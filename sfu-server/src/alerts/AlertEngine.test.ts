@@ -72,6 +72,72 @@ describe('AlertEngine lifecycle', () => {
     expect(announced).toEqual([alert]);
   });
 
+  it('stores the alerts opened and re-graded while one write is in flight together, in one transaction', async () => {
+    const calls: { inserts: number; updates: number }[] = [];
+    // The first write is held in flight (a slow commit) until the burst has been evaluated.
+    let release = (): void => undefined;
+    const inFlight = new Promise<void>((resolve) => (release = resolve));
+    const writeAlerts = storage.writeAlerts.bind(storage);
+    storage.writeAlerts = async (inserts, updates) => {
+      calls.push({ inserts: inserts.length, updates: updates.length });
+      if (calls.length === 1) await inFlight;
+      return writeAlerts(inserts, updates);
+    };
+    const atCounter = (counterId: string, minutes: number): Condition => ({
+      ...longWait(minutes, [counterId]),
+      key: `${counterId}:counter_idle`,
+      rule: 'counter_idle',
+      counterId,
+    });
+    engine.evaluate('d', [longWait(31)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toHaveLength(1);
+    // While the first is stored: ten counters open and the department's alert is re-graded twice.
+    for (let i = 0; i < 10; i += 1) engine.evaluate('d', [longWait(31), atCounter(`c${i}`, 5)]);
+    engine.evaluate('d', [
+      longWait(31, ['c1', 'c2']),
+      ...[...Array(10).keys()].map((i) => atCounter(`c${i}`, 5)),
+    ]);
+    engine.evaluate('d', [
+      longWait(31, ['c1', 'c3']),
+      ...[...Array(10).keys()].map((i) => atCounter(`c${i}`, 5)),
+    ]);
+    release();
+    await engine.flush();
+    expect(calls).toEqual([
+      { inserts: 1, updates: 0 },
+      { inserts: 10, updates: 1 },
+    ]);
+    const stored = await storage.listActiveAlerts();
+    expect(stored).toHaveLength(11);
+    expect(stored.find((a) => a.rule === 'longest_wait')?.counterIds).toEqual(['c1', 'c3']);
+    expect(
+      engine
+        .active()
+        .map((a) => a.id)
+        .sort((a, b) => a - b),
+    ).toEqual(stored.map((a) => a.id).sort((a, b) => a - b));
+    expect(announced.filter((a) => a.rule === 'counter_idle')).toHaveLength(10);
+  });
+
+  it('forgets only the alert whose condition is held by an unresolved row, and opens it again later', async () => {
+    // Another process stored an unresolved alert of this condition (a lease changing hands).
+    const other = await AlertEngine.create({
+      storage,
+      audit: new AuditLog({ store: storage.audit, logger, now: () => now }),
+      logger,
+      now: () => now,
+      departmentIds: ['d'],
+    });
+    other.evaluate('d', [longWait(31)]);
+    await other.flush();
+    const idle: Condition = { ...longWait(5), key: 'c2:counter_idle', rule: 'counter_idle', counterId: 'c2' };
+    engine.evaluate('d', [longWait(31), idle]);
+    await engine.flush();
+    expect(engine.active().map((a) => a.rule)).toEqual(['counter_idle']);
+    expect(announced.map((a) => a.rule)).toEqual(['counter_idle']);
+  });
+
   it('finds the active alert about a subject, the newest when several are', async () => {
     const rating = (ticket: string, key: string): Condition => ({
       ...longWait(0),

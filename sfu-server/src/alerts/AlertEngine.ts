@@ -86,7 +86,10 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   /** When each active condition was last seen clear (absent), for the hold. */
   readonly #clearSince = new Map<string, number>();
   readonly #thresholds = new Map<string, AlertThresholds>();
+  /** The last write in line; reads wait for it. */
   #writes: Promise<unknown> = Promise.resolve();
+  /** Writes made while one is stored: they wait, then go together in one transaction. */
+  #pending: PendingWrites | undefined;
 
   private constructor(options: AlertEngineOptions) {
     super();
@@ -539,35 +542,78 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   }
 
   #persistNew(alert: StoredAlert): void {
-    this.#writes = this.#writes.then(async () => {
-      try {
-        const { id: _id, ...fields } = alert;
-        const saved = await this.#storage.insertAlert(fields);
-        alert.id = saved.id;
-        this.#logger.info(
-          {
-            alertId: alert.id,
-            rule: alert.rule,
-            departmentId: alert.departmentId,
-            counterId: alert.counterId,
-          },
-          'alert opened',
-        );
-        this.emit('changed', [publicAlert(alert)]);
-      } catch (error) {
-        this.#active.delete(alert.conditionKey);
-        this.#logger.error({ err: error, rule: alert.rule }, 'alert not stored');
-      }
-    });
+    this.#pendingWrites().inserts.push(alert);
   }
 
   #persist(alert: StoredAlert, part: AlertPart): void {
-    this.#writes = this.#writes.then(async () => {
-      try {
-        if (alert.id > 0) await this.#storage.updateAlert(alert, part);
-      } catch (error) {
-        this.#logger.error({ err: error, alertId: alert.id }, 'alert update not stored');
-      }
-    });
+    const updates = this.#pendingWrites().updates;
+    const parts = updates.get(alert) ?? new Set<AlertPart>();
+    updates.set(alert, parts.add(part));
   }
+
+  /**
+   * The writes that will be stored together once the one in flight is done. Under a burst (an
+   * outbox flushing hours of events, every counter crossing a threshold) alerts open and re-grade by
+   * the hundred: one transaction each would hold the change feed's lock through a commit each, and
+   * the queue's event ingest waits for that lock.
+   */
+  #pendingWrites(): PendingWrites {
+    if (this.#pending) return this.#pending;
+    const pending: PendingWrites = { inserts: [], updates: new Map() };
+    this.#pending = pending;
+    this.#writes = this.#writes.then(() => {
+      // From here on, new writes wait for the next transaction.
+      this.#pending = undefined;
+      return this.#store(pending);
+    });
+    return pending;
+  }
+
+  async #store({ inserts, updates }: PendingWrites): Promise<void> {
+    // Fields are read now, so a new alert is stored as it is now, re-grades included; an alert whose
+    // insert failed has nothing to update.
+    const changes = [...updates].flatMap(([alert, parts]) =>
+      alert.id > 0 ? [...parts].map((part) => ({ alert, part })) : [],
+    );
+    let stored: (StoredAlert | null)[];
+    try {
+      stored = await this.#storage.writeAlerts(
+        inserts.map(({ id: _id, ...fields }) => fields),
+        changes,
+      );
+    } catch (error) {
+      for (const alert of inserts) this.#forget(alert);
+      this.#logger.error(
+        { err: error, alerts: inserts.length, updates: changes.length },
+        'alerts not stored',
+      );
+      return;
+    }
+    const opened: StoredAlert[] = [];
+    inserts.forEach((alert, i) => {
+      const saved = stored[i];
+      if (!saved) {
+        this.#forget(alert);
+        this.#logger.error({ rule: alert.rule, departmentId: alert.departmentId }, 'alert not stored');
+        return;
+      }
+      alert.id = saved.id;
+      opened.push(alert);
+      this.#logger.info(
+        { alertId: alert.id, rule: alert.rule, departmentId: alert.departmentId, counterId: alert.counterId },
+        'alert opened',
+      );
+    });
+    if (opened.length > 0) this.emit('changed', opened.map(publicAlert));
+  }
+
+  /** An alert that could not be stored is not active: the rules open it again while it holds. */
+  #forget(alert: StoredAlert): void {
+    if (this.#active.get(alert.conditionKey) === alert) this.#active.delete(alert.conditionKey);
+  }
+}
+
+interface PendingWrites {
+  inserts: StoredAlert[];
+  updates: Map<StoredAlert, Set<AlertPart>>;
 }

@@ -266,7 +266,17 @@ export interface Storage {
   listDailyAggregates(departmentId: string, fromDay: string, toDay: string): Promise<DailyAggregate[]>;
 
   // Alerts and their thresholds.
+  /** Stores a new alert; refused while another alert of its condition is unresolved. */
   insertAlert(alert: NewAlert): Promise<StoredAlert>;
+  /**
+   * The alert engine's writes of one moment in one transaction (one commit, one change row): new
+   * alerts, in order, stored or `null` where another alert of the condition is still unresolved;
+   * and updated parts (as `updateAlert`).
+   */
+  writeAlerts(
+    inserts: readonly NewAlert[],
+    updates: readonly { alert: StoredAlert; part: AlertPart }[],
+  ): Promise<(StoredAlert | null)[]>;
   /**
    * Writes one part of an alert: its `grade` (severity, details, counters: the rules' part) or its
    * `handling` (state, acknowledgement, snooze, resolution: people's part, and the rules' resolving).

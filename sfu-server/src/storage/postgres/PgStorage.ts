@@ -47,7 +47,7 @@ import {
   type CounterRow,
   type DepartmentRow,
 } from '../rows/directoryRows.js';
-import { alertFromRow, alertUpdate, type AlertRow } from '../rows/alertRows.js';
+import { alertFromRow, alertInsert, alertUpdate, type AlertRow } from '../rows/alertRows.js';
 import { PgCampaignStore } from './PgCampaignStore.js';
 import { PgAttemptStore } from './PgAttemptStore.js';
 import { PgNodeStore } from './PgNodeStore.js';
@@ -637,41 +637,40 @@ export class PgStorage implements Storage {
   }
 
   async insertAlert(alert: NewAlert): Promise<StoredAlert> {
-    // Every process mirrors alerts: the change row tells them, in the transaction of the change.
-    const row = await this.#db.tx(async (sql) => {
-      const inserted = await sql.get<{ id: number }>(
-        `INSERT INTO alerts (rule, severity, department_id, counter_id, counter_ids, subject, condition_key, details,
-         state, opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution_note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        [
-          alert.rule,
-          alert.severity,
-          alert.departmentId,
-          alert.counterId,
-          JSON.stringify(alert.counterIds),
-          alert.subject,
-          alert.conditionKey,
-          JSON.stringify(alert.details),
-          alert.state,
-          alert.openedAt,
-          alert.acknowledgedAt,
-          alert.acknowledgedBy,
-          alert.resolvedAt,
-          alert.resolvedBy,
-          alert.resolutionNote,
-        ],
-      );
-      if (inserted) await this.changes.record(sql, 'alert', inserted.id);
-      return inserted;
-    });
-    if (!row) throw new Error('alert insert returned no id');
-    return { ...alert, id: row.id };
+    const [stored] = await this.writeAlerts([alert], []);
+    if (!stored) throw new Error(`an unresolved alert of condition ${alert.conditionKey} exists already`);
+    return stored;
   }
 
   async updateAlert(alert: StoredAlert, part: AlertPart): Promise<void> {
-    const [sql, values] = alertUpdate(alert, part);
-    await this.#db.tx(async (tx) => {
-      if ((await tx.run(sql, values)) > 0) await this.changes.record(tx, 'alert', alert.id);
+    await this.writeAlerts([], [{ alert, part }]);
+  }
+
+  async writeAlerts(
+    inserts: readonly NewAlert[],
+    updates: readonly { alert: StoredAlert; part: AlertPart }[],
+  ): Promise<(StoredAlert | null)[]> {
+    if (inserts.length === 0 && updates.length === 0) return [];
+    return this.#db.tx(async (sql) => {
+      const stored: (StoredAlert | null)[] = [];
+      const changed = new Set<string>();
+      for (const alert of inserts) {
+        const [text, values] = alertInsert(alert);
+        const row = await sql.get<{ id: number }>(`${text} RETURNING id`, values);
+        stored.push(row ? { ...alert, id: row.id } : null);
+        if (row) changed.add(String(row.id));
+      }
+      for (const { alert, part } of updates) {
+        const [text, values] = alertUpdate(alert, part);
+        if ((await sql.run(text, values)) > 0) changed.add(String(alert.id));
+      }
+      // Every process mirrors alerts: one change row per alert, in this transaction. The feed's lock
+      // is taken last, so it is held only from here to the commit.
+      if (changed.size > 0) {
+        await this.changes.lock(sql);
+        await this.changes.recordLocked(sql, 'alert', [...changed]);
+      }
+      return stored;
     });
   }
 

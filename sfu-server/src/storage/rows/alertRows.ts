@@ -1,5 +1,5 @@
 import { AlertSchema } from '@counterwatch/shared';
-import type { AlertPart, StoredAlert } from '../Storage.js';
+import type { AlertPart, NewAlert, StoredAlert } from '../Storage.js';
 
 /** An `alerts` row as both backends return it. */
 export interface AlertRow {
@@ -44,6 +44,37 @@ export function alertFromRow(row: AlertRow): StoredAlert {
     snoozedBy: row.snoozed_by,
   });
   return { ...alert, conditionKey: row.condition_key };
+}
+
+/**
+ * The INSERT of a new alert, with `?` parameters for either backend. A second unresolved alert for
+ * the same condition conflicts with the partial unique index and is skipped (no row), not an error:
+ * the batch it came in stores the others.
+ */
+export function alertInsert(alert: NewAlert): [string, (string | number | null)[]] {
+  return [
+    `INSERT INTO alerts (rule, severity, department_id, counter_id, counter_ids, subject, condition_key, details,
+       state, opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution_note)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`,
+    [
+      alert.rule,
+      alert.severity,
+      alert.departmentId,
+      alert.counterId,
+      JSON.stringify(alert.counterIds),
+      alert.subject,
+      alert.conditionKey,
+      JSON.stringify(alert.details),
+      alert.state,
+      alert.openedAt,
+      alert.acknowledgedAt,
+      alert.acknowledgedBy,
+      alert.resolvedAt,
+      alert.resolvedBy,
+      alert.resolutionNote,
+    ],
+  ];
 }
 
 /** The UPDATE of one part of an alert (see `Storage.updateAlert`), with `?` parameters for either backend. */

@@ -53,7 +53,7 @@ import {
   type CounterRow,
   type DepartmentRow,
 } from '../rows/directoryRows.js';
-import { alertFromRow, alertUpdate, type AlertRow } from '../rows/alertRows.js';
+import { alertFromRow, alertInsert, alertUpdate, type AlertRow } from '../rows/alertRows.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
@@ -571,35 +571,31 @@ export class SqliteStorage implements Storage {
   }
 
   async insertAlert(alert: NewAlert): Promise<StoredAlert> {
-    const result = this.#db
-      .prepare(
-        `INSERT INTO alerts (rule, severity, department_id, counter_id, counter_ids, subject, condition_key, details,
-           state, opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, resolution_note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        alert.rule,
-        alert.severity,
-        alert.departmentId,
-        alert.counterId,
-        JSON.stringify(alert.counterIds),
-        alert.subject,
-        alert.conditionKey,
-        JSON.stringify(alert.details),
-        alert.state,
-        alert.openedAt,
-        alert.acknowledgedAt,
-        alert.acknowledgedBy,
-        alert.resolvedAt,
-        alert.resolvedBy,
-        alert.resolutionNote,
-      );
-    return { ...alert, id: Number(result.lastInsertRowid) };
+    const [stored] = await this.writeAlerts([alert], []);
+    if (!stored) throw new Error(`an unresolved alert of condition ${alert.conditionKey} exists already`);
+    return stored;
   }
 
   async updateAlert(alert: StoredAlert, part: AlertPart): Promise<void> {
-    const [sql, values] = alertUpdate(alert, part);
-    this.#db.prepare(sql).run(...values);
+    await this.writeAlerts([], [{ alert, part }]);
+  }
+
+  async writeAlerts(
+    inserts: readonly NewAlert[],
+    updates: readonly { alert: StoredAlert; part: AlertPart }[],
+  ): Promise<(StoredAlert | null)[]> {
+    return this.#db.transaction(() => {
+      const stored = inserts.map((alert): StoredAlert | null => {
+        const [sql, values] = alertInsert(alert);
+        const result = this.#db.prepare(sql).run(...values);
+        return result.changes > 0 ? { ...alert, id: Number(result.lastInsertRowid) } : null;
+      });
+      for (const { alert, part } of updates) {
+        const [sql, values] = alertUpdate(alert, part);
+        this.#db.prepare(sql).run(...values);
+      }
+      return stored;
+    })();
   }
 
   async getAlert(id: number): Promise<StoredAlert | undefined> {
