@@ -128,6 +128,38 @@ describe('folding the shared event log from two services', () => {
     expect(a.service.refresh('d')?.department).toMatchObject({ servedToday: 1, issuedToday: 752 });
   });
 
+  it('reads the log only when another writer or a gap lies between its last row and the group it stored', async () => {
+    const reads: [number, number][] = [];
+    const between = storage.listQueueEventsBetween.bind(storage);
+    storage.listQueueEventsBetween = (after, through, limit) => {
+      reads.push([after, through]);
+      return between(after, through, limit);
+    };
+    const a = await create();
+    const b = await create();
+    const ea = sender('a');
+    const eb = sender('b');
+    const issued = (id: string, n: number) =>
+      ({ type: 'ticket.issued', ticketId: id, ticketNumber: `A${n}`, serviceCode: 'id-card' }) as const;
+    const first = ea(issued('t1', 1), at(1));
+    await send(a.service, [ea({ type: 'counter.opened', counterId: 'c1' }, at(0)), first]);
+    await send(a.service, [ea(issued('t2', 2), at(2))]);
+    // Alone on the log, each group follows the last: nothing is read back.
+    expect(reads).toEqual([]);
+    // A replay: its duplicate leaves a gap in the sequence, which one (empty) read closes.
+    const replay = await a.service.ingest(origin, [first, ea(issued('t3', 3), at(3))]);
+    expect(replay.results.map((r) => r.status)).toEqual(['duplicate', 'accepted']);
+    await send(a.service, [ea(issued('t4', 4), at(4))]);
+    expect(reads).toHaveLength(1);
+    // Another writer: its rows are read once, before A's next rows, and folded first.
+    await send(b.service, [eb(issued('u1', 5), at(5)), eb(issued('u2', 6), at(5))]);
+    reads.length = 0;
+    await send(a.service, [ea(issued('t5', 7), at(6))]);
+    expect(reads).toHaveLength(1);
+    expect(a.folded.map(([id]) => id).slice(-3)).toEqual(['b-1', 'b-2', 'a-6']);
+    expect(a.folded.map(([id]) => id)).toEqual(await logOrder());
+  });
+
   it('answers a replay `duplicate` and stores and folds it once', async () => {
     const a = await create();
     const b = await create();

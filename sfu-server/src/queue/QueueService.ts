@@ -153,6 +153,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   readonly #cursor = new Map<string, number>();
   /** The log's head when the state was rebuilt: where a department first seen later starts. */
   #head = 0;
+  /** Every stored event up to this sequence is folded (another process's may lie after it). */
+  #seen = 0;
   /** Events this process stored and has not folded yet (they say `own` when they are). */
   readonly #own = new Set<number>();
   #closed = false;
@@ -173,6 +175,7 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     const now = service.#now();
     // Everything up to the head is committed: the rebuild folds exactly that, the log the rest.
     service.#head = await options.storage.queueEventsHead();
+    service.#seen = service.#head;
     for (const d of options.directory.departments()) await service.#rebuild(d.id, now);
     for (const d of options.directory.departments()) service.#compute(d.id, now);
     return service;
@@ -345,8 +348,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
         own.map((c) => ({ event: c.event, receivedAt: batch.receivedAt, correctedAt: c.correctedAt })),
       ),
     );
-    /** The group's stored events by department, in log order: folded from here, not read back. */
-    const inserted = new Map<string, StoredQueueEvent[]>();
+    /** The group's stored events, in log order: folded from here, not read back. */
+    const inserted: StoredQueueEvent[] = [];
     let at = 0;
     for (const { batch, results, candidates: own } of checked) {
       const { receivedAt } = batch;
@@ -356,14 +359,11 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
         results[index] = eventResult(event, outcome);
         if (outcome.status !== 'inserted') continue;
         this.#own.add(outcome.seq);
-        let rows = inserted.get(event.departmentId);
-        if (!rows) inserted.set(event.departmentId, (rows = []));
-        rows.push({ seq: outcome.seq, event, receivedAt, correctedAt });
+        inserted.push({ seq: outcome.seq, event, receivedAt, correctedAt });
       }
     }
     try {
-      // Folded in log order, with whatever other processes stored before them.
-      for (const [id, rows] of inserted) await this.#catchUp(id, now, rows);
+      await this.#foldStored(inserted, now);
     } catch (error) {
       // Stored, so accepted: the next catch-up folds what this one could not read.
       this.#logger.error({ err: error }, 'stored queue events not folded yet');
@@ -428,41 +428,50 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   }
 
   /**
-   * Folds a department's log after its cursor. `own` are rows this process
-   * has just stored (in log order, a range of sequences no other writer
-   * holds: the change feed's lock was held): they are folded as they are, and
-   * only the rows around them are read, so another process's rows stored
-   * before them still come first.
+   * Folds what this process has just stored, in log order with whatever other processes stored
+   * before it. The group's sequences are a range no other writer holds (the change feed's lock was
+   * held), so only the rows between the last one this process folded and the group can be another
+   * process's: one read for every department, none when the group directly follows.
    */
-  async #catchUp(departmentId: string, now: number, own: readonly StoredQueueEvent[] = []): Promise<void> {
-    const first = own[0];
-    const last = own.at(-1);
-    const skip = first && last ? { from: first.seq, to: last.seq } : undefined;
-    let next = 0;
+  async #foldStored(stored: StoredQueueEvent[], now: number): Promise<void> {
+    stored.sort((a, b) => a.seq - b.seq);
+    const first = stored[0];
+    const last = stored.at(-1);
+    if (!first || !last) return;
+    const dirty = new Set<string>();
+    for (let after = this.#seen; after < first.seq - 1;) {
+      const read = await this.#storage.listQueueEventsBetween(after, first.seq - 1, CATCH_UP_BATCH);
+      for (const row of read) if (this.#fold(row, now)) dirty.add(row.event.departmentId);
+      after = read.length === CATCH_UP_BATCH ? (read.at(-1)?.seq ?? first.seq) : first.seq;
+    }
+    for (const row of stored) if (this.#fold(row, now)) dirty.add(row.event.departmentId);
+    this.#seen = Math.max(this.#seen, last.seq);
+    for (const departmentId of dirty) this.#markDirty(departmentId);
+  }
+
+  /** Folds a department's log after its cursor (another process stored events there). */
+  async #catchUp(departmentId: string, now: number): Promise<void> {
     for (;;) {
       const after = this.#cursor.get(departmentId) ?? this.#head;
-      // Folded already (a row is folded once, whichever way it came).
-      for (let o = own[next]; o && o.seq <= after; o = own[++next]);
-      const read = await this.#storage.listQueueEventsAfter(departmentId, after, CATCH_UP_BATCH, skip);
-      // A full read may end before some of ours: those wait for the next round.
-      const until = read.length === CATCH_UP_BATCH ? (read.at(-1)?.seq ?? Infinity) : Infinity;
-      const rows: StoredQueueEvent[] = [];
-      for (const row of read) {
-        for (let o = own[next]; o && o.seq < row.seq; o = own[++next]) rows.push(o);
-        rows.push(row);
-      }
-      for (let o = own[next]; o && o.seq <= until; o = own[++next]) rows.push(o);
-      for (const { seq, event, correctedAt } of rows) {
-        this.#cursor.set(departmentId, seq);
-        const mine = this.#own.delete(seq);
-        const at = this.#apply(event, correctedAt, now);
-        // An event from before the sampled history (an outbox, a backfill): replay it into the charts.
-        if (at !== undefined && at < now - 60_000) this.#historyComplete.delete(departmentId);
-        if (at !== undefined) this.emit('accepted', event, at, mine);
-      }
-      if (rows.length > 0) this.#markDirty(departmentId);
+      const read = await this.#storage.listQueueEventsAfter(departmentId, after, CATCH_UP_BATCH);
+      let folded = false;
+      for (const row of read) folded = this.#fold(row, now) || folded;
+      if (folded) this.#markDirty(departmentId);
       if (read.length < CATCH_UP_BATCH) return;
     }
+  }
+
+  /** Folds one stored event into its department's state, once, whichever way it came; false if folded before. */
+  #fold({ seq, event, correctedAt }: StoredQueueEvent, now: number): boolean {
+    const { departmentId } = event;
+    if (seq <= (this.#cursor.get(departmentId) ?? this.#head)) return false;
+    this.#cursor.set(departmentId, seq);
+    const mine = this.#own.delete(seq);
+    const at = this.#apply(event, correctedAt, now);
+    // An event from before the sampled history (an outbox, a backfill): replay it into the charts.
+    if (at !== undefined && at < now - 60_000) this.#historyComplete.delete(departmentId);
+    if (at !== undefined) this.emit('accepted', event, at, mine);
+    return true;
   }
 
   /** The latest metrics (recomputed at most a second ago). */

@@ -493,19 +493,21 @@ export class SqliteStorage implements Storage {
       .map(storedEvent);
   }
 
-  async listQueueEventsAfter(
-    departmentId: string,
-    afterSeq: number,
-    limit: number,
-    skip?: { from: number; to: number },
-  ): Promise<StoredQueueEvent[]> {
-    // One statement text either way (an empty range, 1 to 0, skips nothing).
+  async listQueueEventsAfter(departmentId: string, afterSeq: number, limit: number): Promise<StoredQueueEvent[]> {
     return this.#db
-      .prepare<[string, number, number, number, number], EventRow>(
-        `SELECT seq, body, received_at, corrected_at FROM queue_events
-         WHERE department_id = ? AND seq > ? AND NOT (seq BETWEEN ? AND ?) ORDER BY seq LIMIT ?`,
+      .prepare<[string, number, number], EventRow>(
+        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       )
-      .all(departmentId, afterSeq, skip?.from ?? 1, skip?.to ?? 0, limit)
+      .all(departmentId, afterSeq, limit)
+      .map(storedEvent);
+  }
+
+  async listQueueEventsBetween(afterSeq: number, throughSeq: number, limit: number): Promise<StoredQueueEvent[]> {
+    return this.#db
+      .prepare<[number, number, number], EventRow>(
+        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+      )
+      .all(afterSeq, throughSeq, limit)
       .map(storedEvent);
   }
 
