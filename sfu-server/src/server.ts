@@ -91,6 +91,8 @@ export class CounterWatchServer {
         (counterId, error) => logger.debug({ counterId, err: error }, 'stats unavailable'),
       );
     }, STATS_INTERVAL_MS);
+    // A change another process commits from here on reaches this one.
+    await this.#events.changes.ready();
     remote?.start();
     queue.start();
     // In the background: what a process that died had accepted but not yet recorded.

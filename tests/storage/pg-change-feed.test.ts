@@ -70,7 +70,7 @@ describe('the PostgreSQL change feed after its connection is lost', () => {
     // The first to start holds the lease.
     expect([follower.changes.leads(), writer.changes.leads()]).toEqual([true, false]);
     const seen: Change[] = [];
-    follower.changes.follow((changes) => seen.push(...changes));
+    await follower.changes.follow((changes) => seen.push(...changes)).ready;
 
     const before = await writer.createUser(user('before'), T0);
     await waitFor(

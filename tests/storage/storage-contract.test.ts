@@ -303,6 +303,7 @@ describe.each(backends)('Storage on $name', (backend) => {
     others.push(other);
     const seen: Change[] = [];
     const sub = other.changes.follow((changes) => seen.push(...changes));
+    await sub.ready;
     const alice = await storage.createUser(
       { username: 'alice', displayName: 'Alice', passwordHash: 'ph', roles: ['admin'], departmentIds: null },
       T0,

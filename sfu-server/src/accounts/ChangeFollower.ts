@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { Change, ChangeFeed, ChangeSubscription } from '../storage/Storage.js';
+import type { Change, ChangeFeed, FeedSubscription } from '../storage/Storage.js';
 
 /** What the running server does about a change, whoever made it. */
 export interface ChangeFollowerHost {
@@ -28,7 +28,7 @@ export interface ChangeFollowerHost {
 export class ChangeFollower {
   readonly #host: ChangeFollowerHost;
   readonly #logger: Logger;
-  readonly #subscription: ChangeSubscription;
+  readonly #subscription: FeedSubscription;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -38,6 +38,11 @@ export class ChangeFollower {
     this.#subscription = feed.follow((changes) => {
       this.#queue = this.#queue.then(() => this.#apply(changes));
     });
+  }
+
+  /** Resolves once the feed knows where this follower starts: every later change comes by here. */
+  ready(): Promise<void> {
+    return this.#subscription.ready;
   }
 
   /** Resolves once every change delivered so far has been handled. */

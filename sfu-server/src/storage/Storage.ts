@@ -155,6 +155,12 @@ export interface ChangeSubscription {
   close(): void;
 }
 
+/** A follower of the change feed. */
+export interface FeedSubscription extends ChangeSubscription {
+  /** Resolves once the follower knows where it starts: every change committed after is delivered. */
+  readonly ready: Promise<void>;
+}
+
 /**
  * Changes to accounts, sessions and secrets, by any process sharing the
  * database (the server, the operator CLI). Every storage method that makes
@@ -166,7 +172,7 @@ export interface ChangeFeed {
    * process at once, by others within about a second — in commit order.
    * SQLite polls `PRAGMA data_version`; PostgreSQL would LISTEN/NOTIFY.
    */
-  follow(listener: (changes: Change[]) => void): ChangeSubscription;
+  follow(listener: (changes: Change[]) => void): FeedSubscription;
   /**
    * Whether the push channel is up (PostgreSQL's LISTEN connection); null for
    * a feed that only polls (SQLite). Down, changes still arrive by the poll.

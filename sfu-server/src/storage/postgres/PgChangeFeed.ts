@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Clock } from '@counterwatch/shared';
 import type { Logger } from '../../logger.js';
-import type { Change, ChangeFeed, ChangeKind, ChangeSubscription } from '../Storage.js';
+import type { Change, ChangeFeed, ChangeKind, ChangeSubscription, FeedSubscription } from '../Storage.js';
 import type { PgDb, Sql } from './PgDb.js';
 
 const KEEP_MS = 7 * 24 * 3_600_000;
@@ -207,7 +207,7 @@ export class PgChangeFeed implements ChangeFeed {
     for (const follower of this.#followers) follower.wake();
   }
 
-  follow(listener: (changes: Change[]) => void): ChangeSubscription {
+  follow(listener: (changes: Change[]) => void): FeedSubscription {
     const follower = new Follower({
       head: this.#db
         .get<{ seq: number | null }>('SELECT max(seq) AS seq FROM changes')
@@ -245,7 +245,8 @@ export class PgChangeFeed implements ChangeFeed {
   }
 }
 
-class Follower implements ChangeSubscription {
+class Follower implements FeedSubscription {
+  readonly ready: Promise<void>;
   #lastSeq: number | undefined;
   readonly #options: {
     read: (after: number) => Promise<ChangeRow[]>;
@@ -269,7 +270,7 @@ class Follower implements ChangeSubscription {
     onClose: (f: Follower) => void;
   }) {
     this.#options = options;
-    // Changes committed after follow() was called: the head is read first, every read waits for it.
+    // Changes committed after the head is read (`ready`): it is read first, every read waits for it.
     this.#running = options.head.then(
       (seq) => {
         this.#lastSeq ??= seq;
@@ -279,6 +280,7 @@ class Follower implements ChangeSubscription {
         this.#lastSeq ??= 0;
       },
     );
+    this.ready = this.#running;
     this.#timer = setInterval(() => this.wake(), options.pollMs);
     this.#timer.unref();
   }

@@ -553,7 +553,11 @@ export class PgStorage implements Storage {
     ).map(storedEvent);
   }
 
-  async listQueueEventsAfter(departmentId: string, afterSeq: number, limit: number): Promise<StoredQueueEvent[]> {
+  async listQueueEventsAfter(
+    departmentId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredQueueEvent[]> {
     return (
       await this.#db.all<EventRow>(
         'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -562,7 +566,11 @@ export class PgStorage implements Storage {
     ).map(storedEvent);
   }
 
-  async listQueueEventsBetween(afterSeq: number, throughSeq: number, limit: number): Promise<StoredQueueEvent[]> {
+  async listQueueEventsBetween(
+    afterSeq: number,
+    throughSeq: number,
+    limit: number,
+  ): Promise<StoredQueueEvent[]> {
     return (
       await this.#db.all<EventRow>(
         'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',

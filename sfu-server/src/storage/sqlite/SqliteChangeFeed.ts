@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '@counterwatch/shared';
 import type { Logger } from '../../logger.js';
-import type { Change, ChangeFeed, ChangeKind, ChangeSubscription } from '../Storage.js';
+import type { Change, ChangeFeed, ChangeKind, ChangeSubscription, FeedSubscription } from '../Storage.js';
 
 interface ChangeRow {
   seq: number;
@@ -61,7 +61,7 @@ export class SqliteChangeFeed implements ChangeFeed {
     return null;
   }
 
-  follow(listener: (changes: Change[]) => void): ChangeSubscription {
+  follow(listener: (changes: Change[]) => void): FeedSubscription {
     const after = this.#after;
     if (!after) throw new Error('change feed used before the schema was migrated');
     const head = this.#db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM changes').get();
@@ -92,7 +92,9 @@ export class SqliteChangeFeed implements ChangeFeed {
   }
 }
 
-class Follower implements ChangeSubscription {
+class Follower implements FeedSubscription {
+  /** The head was read synchronously, in follow(). */
+  readonly ready = Promise.resolve();
   #lastSeq: number;
   #dataVersion: number | undefined;
   readonly #options: {

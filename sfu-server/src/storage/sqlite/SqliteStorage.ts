@@ -493,7 +493,11 @@ export class SqliteStorage implements Storage {
       .map(storedEvent);
   }
 
-  async listQueueEventsAfter(departmentId: string, afterSeq: number, limit: number): Promise<StoredQueueEvent[]> {
+  async listQueueEventsAfter(
+    departmentId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredQueueEvent[]> {
     return this.#db
       .prepare<[string, number, number], EventRow>(
         'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -502,7 +506,11 @@ export class SqliteStorage implements Storage {
       .map(storedEvent);
   }
 
-  async listQueueEventsBetween(afterSeq: number, throughSeq: number, limit: number): Promise<StoredQueueEvent[]> {
+  async listQueueEventsBetween(
+    afterSeq: number,
+    throughSeq: number,
+    limit: number,
+  ): Promise<StoredQueueEvent[]> {
     return this.#db
       .prepare<[number, number, number], EventRow>(
         'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
