@@ -9,16 +9,17 @@ import {
   type DepartmentMetrics,
   type EventBatchResult,
   type EventResult,
-  type HistoryPoint,
-  type MetricsHistory,
+  type MetricsHistory as MetricsHistoryView,
   type QueueEvent,
   type Clock,
 } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
-import type { DailyAggregate, Storage, StoredQueueEvent } from '../storage/Storage.js';
-import { businessDayLabel, businessDayStart, localHour } from './businessDay.js';
+import type { Storage, StoredQueueEvent } from '../storage/Storage.js';
+import { businessDayLabel, businessDayStart } from './businessDay.js';
 import { DepartmentQueue, isOpen, ticketStatus, type TicketRecord } from './DepartmentQueue.js';
 import { computeMetrics, type MetricsResult } from './metrics.js';
+import { aggregateFromMetrics, MetricsHistory } from './MetricsHistory.js';
+import { NewsFilter } from './newsFilter.js';
 import { eventResult, summarise } from './outcomes.js';
 import { SourceClocks } from './SourceClocks.js';
 import { checkAgentTicketScope, checkEvent, type Checked, type EventOrigin } from './validation.js';
@@ -70,7 +71,6 @@ const CALLS = new Set<QueueEvent['type']>([
   'service.started',
   'service.finished',
 ]);
-const HISTORY_KEEP_MS = 3 * 24 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
 /** Events arriving this long after midnight-of-business-day still count for the new day's rebuild window. */
 const REBUILD_MARGIN_MS = 10 * 60_000;
@@ -132,16 +132,12 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   readonly #debounceMs: number;
   readonly #states = new Map<string, DepartmentState>();
   readonly #latest = new Map<string, MetricsResult>();
-  readonly #sent = new Map<
-    string,
-    { counters: Map<string, CounterQueue>; department: DepartmentMetrics | undefined }
-  >();
+  /** What consoles were last told, to patch only what changed. */
+  readonly #news = new NewsFilter();
   readonly #dirty = new Set<string>();
-  /** Departments whose history needs no replay (no late events since the last one). */
-  readonly #historyComplete = new Set<string>();
+  readonly #history: MetricsHistory;
   #debounceTimer: ReturnType<typeof setTimeout> | undefined;
   #tickTimer: ReturnType<typeof setInterval> | undefined;
-  #historyTimer: ReturnType<typeof setInterval> | undefined;
   #ingestQueue: Promise<unknown> = Promise.resolve();
   /** Batches waiting for the next turn, to be stored together. */
   #openGroup: { batches: PendingBatch[]; events: number } | undefined;
@@ -167,6 +163,19 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     this.#logger = options.logger.child({ module: 'queue' });
     this.#now = options.now;
     this.#debounceMs = options.debounceMs ?? 50;
+    this.#history = new MetricsHistory({
+      storage: options.storage,
+      logger: options.logger,
+      now: options.now,
+      marginMs: REBUILD_MARGIN_MS,
+      host: {
+        departments: () => this.#directory.departments().map((d) => d.id),
+        counters: (id) => this.#countersOf(id),
+        thresholds: (id) => this.#thresholds(id),
+        latest: () => this.#latest,
+        today: (id) => this.state(id),
+      },
+    });
   }
 
   /** Rebuilds every department's state for today from the stored events. */
@@ -188,57 +197,13 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
    */
   start(): void {
     this.#tickTimer = setInterval(() => this.tick(), 1_000);
-    this.#historyTimer = setInterval(() => void this.sampleHistory(), 10_000);
-    void this.#backfillHistory();
-  }
-
-  async #backfillHistory(): Promise<void> {
-    for (const d of this.#directory.departments()) {
-      if (this.#closed) return;
-      await this.#backfillDepartment(d.id);
-      // Let the event loop breathe between departments: this runs beside live traffic.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-
-  /** Replays today's events to rebuild the 10 s points missing before the first sampled one. */
-  async #backfillDepartment(departmentId: string): Promise<void> {
-    this.#historyComplete.add(departmentId);
-    const now = this.#now();
-    const dayStart = businessDayStart(now);
-    try {
-      const stored = await this.#storage.listHistory(departmentId, dayStart, now);
-      const until = stored[0]?.at ?? now;
-      const events = await this.#storage.listQueueEvents(departmentId, dayStart - REBUILD_MARGIN_MS);
-      const timed = events
-        .filter((e) => e.correctedAt >= dayStart && e.correctedAt < until)
-        .map((e) => ({ event: e.event, at: e.correctedAt }));
-      const first = timed.sort((a, b) => a.at - b.at)[0];
-      if (!first) return;
-      const queue = new DepartmentQueue(departmentId, dayStart);
-      const counters = this.#countersOf(departmentId);
-      const thresholds = this.#thresholds(departmentId);
-      const rows: { departmentId: string; point: HistoryPoint }[] = [];
-      let next = 0;
-      for (let t = Math.ceil(first.at / 10_000) * 10_000; t < until - 5_000; t += 10_000) {
-        for (let item = timed[next]; item && item.at <= t; item = timed[++next])
-          queue.apply(item.event, item.at);
-        rows.push({
-          departmentId,
-          point: historyPoint(computeMetrics({ queue, counters, thresholds, now: t }), t),
-        });
-      }
-      await this.#storage.insertHistoryPoints(rows);
-      this.#logger.info({ departmentId, points: rows.length }, 'history filled in from events');
-    } catch (error) {
-      this.#logger.error({ err: error, departmentId }, 'history backfill failed');
-    }
+    this.#history.start();
   }
 
   close(): void {
     this.#closed = true;
     clearInterval(this.#tickTimer);
-    clearInterval(this.#historyTimer);
+    this.#history.close();
     clearTimeout(this.#debounceTimer);
   }
 
@@ -469,7 +434,7 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     const mine = this.#own.delete(seq);
     const at = this.#apply(event, correctedAt, now);
     // An event from before the sampled history (an outbox, a backfill): replay it into the charts.
-    if (at !== undefined && at < now - 60_000) this.#historyComplete.delete(departmentId);
+    if (at !== undefined && at < now - 60_000) this.#history.eventBeforeSamples(departmentId);
     if (at !== undefined) this.emit('accepted', event, at, mine);
     return true;
   }
@@ -546,49 +511,9 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     this.#dirty.clear();
   }
 
-  async sampleHistory(): Promise<void> {
-    // Of several processes on one database, the writer samples (they all hold the same state).
-    if (this.#closed || !this.#storage.changes.leads()) return;
-    const now = this.#now();
-    const rows: { departmentId: string; point: HistoryPoint }[] = [];
-    for (const [departmentId, result] of this.#latest)
-      rows.push({ departmentId, point: historyPoint(result, now) });
-    try {
-      await this.#storage.insertHistoryPoints(rows);
-      if (Math.floor(now / 10_000) % 360 === 0)
-        await this.#storage.deleteHistoryBefore(now - HISTORY_KEEP_MS);
-    } catch (error) {
-      this.#logger.error({ err: error }, 'history sample not stored');
-    }
-  }
-
   /** Points at ≤10 s resolution, served per hour by counter, and daily aggregates. */
-  async history(departmentId: string, from?: number, to?: number): Promise<MetricsHistory> {
-    const now = this.#now();
-    const start = from ?? businessDayStart(now);
-    const end = to ?? now;
-    if (!this.#historyComplete.has(departmentId)) await this.#backfillDepartment(departmentId);
-    const points = await this.#storage.listHistory(departmentId, start, end);
-    const servedByHour: Record<string, Record<string, number>> = {};
-    const queue = this.state(departmentId);
-    if (queue) {
-      for (const t of queue.tickets.values()) {
-        if (ticketStatus(t) !== 'finished' || t.finishedAt === null || t.counterId === null) continue;
-        if (t.finishedAt < start || t.finishedAt > end) continue;
-        const byHour = (servedByHour[t.counterId] ??= {});
-        const hour = localHour(t.finishedAt);
-        byHour[hour] = (byHour[hour] ?? 0) + 1;
-      }
-    }
-    const daily = await this.#storage.listDailyAggregates(
-      departmentId,
-      businessDayLabel(now - 30 * DAY_MS),
-      businessDayLabel(now - DAY_MS),
-    );
-    const today = this.#latest.get(departmentId)?.department;
-    // Today so far: nothing is left open before it ends.
-    if (today) daily.push(aggregateFromMetrics(businessDayLabel(now), today, 0));
-    return { departmentId, from: start, to: end, points, servedByHour, daily };
+  history(departmentId: string, from?: number, to?: number): Promise<MetricsHistoryView> {
+    return this.#history.read(departmentId, from, to);
   }
 
   /**
@@ -722,68 +647,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
       now,
     });
     this.#latest.set(departmentId, result);
-    const sent = this.#sent.get(departmentId) ?? {
-      counters: new Map<string, CounterQueue>(),
-      department: undefined,
-    };
-    const changedCounters: string[] = [];
-    for (const [id, q] of result.counters) {
-      const previous = sent.counters.get(id);
-      if (!previous || counterChanged(previous, q)) {
-        changedCounters.push(id);
-        sent.counters.set(id, q);
-      }
-    }
-    const departmentChanged =
-      !sent.department || departmentMetricsChanged(sent.department, result.department);
-    if (departmentChanged) sent.department = result.department;
-    this.#sent.set(departmentId, sent);
-    this.emit('computed', departmentId, result, { counters: changedCounters, department: departmentChanged });
+    this.emit('computed', departmentId, result, this.#news.news(departmentId, result));
   }
-}
-
-/** Longest waits tick every second; consoles count them up themselves, so only jumps are news. */
-const WAIT_SLACK_S = 15;
-
-function counterChanged(a: CounterQueue, b: CounterQueue): boolean {
-  const { longestWaitSeconds: wa, pressure: pa, ...restA } = a;
-  const { longestWaitSeconds: wb, pressure: pb, ...restB } = b;
-  if (Math.abs((wa ?? -WAIT_SLACK_S) - (wb ?? -WAIT_SLACK_S)) >= WAIT_SLACK_S) return true;
-  if (Math.abs(pa - pb) >= 0.05) return true;
-  return JSON.stringify(restA) !== JSON.stringify(restB);
-}
-
-function departmentMetricsChanged(a: DepartmentMetrics, b: DepartmentMetrics): boolean {
-  const { at: _a, longestWaitSeconds: wa, ...restA } = a;
-  const { at: _b, longestWaitSeconds: wb, ...restB } = b;
-  if (Math.abs((wa ?? -WAIT_SLACK_S) - (wb ?? -WAIT_SLACK_S)) >= WAIT_SLACK_S) return true;
-  return JSON.stringify(restA) !== JSON.stringify(restB);
-}
-
-function historyPoint(result: MetricsResult, at: number): HistoryPoint {
-  const m = result.department;
-  return {
-    at,
-    queueLength: m.queueLength,
-    longestWaitSeconds: m.longestWaitSeconds,
-    meanWaitSeconds: m.meanWaitSeconds,
-    openCounters: m.openCounters,
-    servedToday: m.servedToday,
-    satisfaction: m.satisfaction,
-    counters: Object.fromEntries([...result.counters].map(([id, q]) => [id, { queueLength: q.queueLength }])),
-  };
-}
-
-function aggregateFromMetrics(day: string, m: DepartmentMetrics, leftOpen: number): DailyAggregate {
-  return {
-    day,
-    issued: m.issuedToday,
-    served: m.servedToday,
-    meanWaitSeconds: m.meanWaitSeconds,
-    satisfaction: m.satisfaction,
-    noShowRate: m.noShowRate,
-    leftOpen,
-  };
 }
 
 export const EMPTY_COUNTER_QUEUE: CounterQueue = {
