@@ -19,6 +19,7 @@ import { businessDayLabel, businessDayStart } from './businessDay.js';
 import { DepartmentQueue, isOpen, ticketStatus, type TicketRecord } from './DepartmentQueue.js';
 import { computeMetrics, type MetricsResult } from './metrics.js';
 import { aggregateFromMetrics, MetricsHistory } from './MetricsHistory.js';
+import { LogCursor } from './LogCursor.js';
 import { NewsFilter } from './newsFilter.js';
 import { eventResult, summarise } from './outcomes.js';
 import { SourceClocks } from './SourceClocks.js';
@@ -84,8 +85,6 @@ interface DepartmentState {
 
 /** Days folded at start: the day before yesterday's left-open tickets can still come back yesterday. */
 const REBUILD_DAYS = 3;
-/** Events read from the log at a time when catching up. */
-const CATCH_UP_BATCH = 500;
 /** At most this many events in one group commit: one transaction stays short. */
 const MAX_GROUP_EVENTS = 5_000;
 
@@ -141,21 +140,11 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   #ingestQueue: Promise<unknown> = Promise.resolve();
   /** Batches waiting for the next turn, to be stored together. */
   #openGroup: { batches: PendingBatch[]; events: number } | undefined;
-  /**
-   * The last stored event folded, per department. Every event — this
-   * process's and those of other processes sharing the database — is folded
-   * from the log in its order, so each process arrives at the same state.
-   */
-  readonly #cursor = new Map<string, number>();
-  /** The log's head when the state was rebuilt: where a department first seen later starts. */
-  #head = 0;
-  /** Every stored event up to this sequence is folded (another process's may lie after it). */
-  #seen = 0;
-  /** Events this process stored and has not folded yet (they say `own` when they are). */
-  readonly #own = new Set<number>();
+  /** Where this process is in the shared event log; set once the state is rebuilt. */
+  readonly #log: LogCursor;
   #closed = false;
 
-  private constructor(options: QueueServiceOptions) {
+  private constructor(options: QueueServiceOptions, head: number) {
     super();
     this.#storage = options.storage;
     this.#directory = options.directory;
@@ -163,6 +152,14 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
     this.#logger = options.logger.child({ module: 'queue' });
     this.#now = options.now;
     this.#debounceMs = options.debounceMs ?? 50;
+    this.#log = new LogCursor({
+      storage: options.storage,
+      head,
+      host: {
+        fold: (row, own, at) => this.#fold(row, own, at),
+        changed: (departmentId) => this.#markDirty(departmentId),
+      },
+    });
     this.#history = new MetricsHistory({
       storage: options.storage,
       logger: options.logger,
@@ -180,11 +177,9 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
 
   /** Rebuilds every department's state for today from the stored events. */
   static async create(options: QueueServiceOptions): Promise<QueueService> {
-    const service = new QueueService(options);
-    const now = service.#now();
     // Everything up to the head is committed: the rebuild folds exactly that, the log the rest.
-    service.#head = await options.storage.queueEventsHead();
-    service.#seen = service.#head;
+    const service = new QueueService(options, await options.storage.queueEventsHead());
+    const now = service.#now();
     for (const d of options.directory.departments()) await service.#rebuild(d.id, now);
     for (const d of options.directory.departments()) service.#compute(d.id, now);
     return service;
@@ -323,12 +318,12 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
         if (!outcome) throw new Error('the store answered fewer events than it was given');
         results[index] = eventResult(event, outcome);
         if (outcome.status !== 'inserted') continue;
-        this.#own.add(outcome.seq);
+        this.#log.stored(outcome.seq);
         inserted.push({ seq: outcome.seq, event, receivedAt, correctedAt });
       }
     }
     try {
-      await this.#foldStored(inserted, now);
+      await this.#log.foldStored(inserted, now);
     } catch (error) {
       // Stored, so accepted: the next catch-up folds what this one could not read.
       this.#logger.error({ err: error }, 'stored queue events not folded yet');
@@ -387,56 +382,18 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
    * ingest queue's turn, so they interleave with ours in log order).
    */
   catchUp(departmentId: string): Promise<void> {
-    return this.#enqueue(() => this.#catchUp(departmentId, this.#now())).catch((error: unknown) =>
+    return this.#enqueue(() => this.#log.catchUp(departmentId, this.#now())).catch((error: unknown) =>
       this.#logger.error({ err: error, departmentId }, 'queue events not caught up'),
     );
   }
 
-  /**
-   * Folds what this process has just stored, in log order with whatever other processes stored
-   * before it. The group's sequences are a range no other writer holds (the change feed's lock was
-   * held), so only the rows between the last one this process folded and the group can be another
-   * process's: one read for every department, none when the group directly follows.
-   */
-  async #foldStored(stored: StoredQueueEvent[], now: number): Promise<void> {
-    stored.sort((a, b) => a.seq - b.seq);
-    const first = stored[0];
-    const last = stored.at(-1);
-    if (!first || !last) return;
-    const dirty = new Set<string>();
-    for (let after = this.#seen; after < first.seq - 1;) {
-      const read = await this.#storage.listQueueEventsBetween(after, first.seq - 1, CATCH_UP_BATCH);
-      for (const row of read) if (this.#fold(row, now)) dirty.add(row.event.departmentId);
-      after = read.length === CATCH_UP_BATCH ? (read.at(-1)?.seq ?? first.seq) : first.seq;
-    }
-    for (const row of stored) if (this.#fold(row, now)) dirty.add(row.event.departmentId);
-    this.#seen = Math.max(this.#seen, last.seq);
-    for (const departmentId of dirty) this.#markDirty(departmentId);
-  }
-
-  /** Folds a department's log after its cursor (another process stored events there). */
-  async #catchUp(departmentId: string, now: number): Promise<void> {
-    for (;;) {
-      const after = this.#cursor.get(departmentId) ?? this.#head;
-      const read = await this.#storage.listQueueEventsAfter(departmentId, after, CATCH_UP_BATCH);
-      let folded = false;
-      for (const row of read) folded = this.#fold(row, now) || folded;
-      if (folded) this.#markDirty(departmentId);
-      if (read.length < CATCH_UP_BATCH) return;
-    }
-  }
-
-  /** Folds one stored event into its department's state, once, whichever way it came; false if folded before. */
-  #fold({ seq, event, correctedAt }: StoredQueueEvent, now: number): boolean {
-    const { departmentId } = event;
-    if (seq <= (this.#cursor.get(departmentId) ?? this.#head)) return false;
-    this.#cursor.set(departmentId, seq);
-    const mine = this.#own.delete(seq);
+  /** Folds one stored event into its department's state. */
+  #fold({ event, correctedAt }: StoredQueueEvent, own: boolean, now: number): void {
     const at = this.#apply(event, correctedAt, now);
+    if (at === undefined) return;
     // An event from before the sampled history (an outbox, a backfill): replay it into the charts.
-    if (at !== undefined && at < now - 60_000) this.#history.eventBeforeSamples(departmentId);
-    if (at !== undefined) this.emit('accepted', event, at, mine);
-    return true;
+    if (at < now - 60_000) this.#history.eventBeforeSamples(event.departmentId);
+    this.emit('accepted', event, at, own);
   }
 
   /** The latest metrics (recomputed at most a second ago). */
@@ -608,12 +565,12 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
         queue = queue.nextDay(start);
       }
       for (const { seq, event, correctedAt } of events) {
-        if (seq > this.#head) continue;
+        if (seq > this.#log.head) continue;
         if (correctedAt >= start && correctedAt < start + DAY_MS) queue.apply(event, correctedAt);
       }
     }
     this.#states.set(departmentId, { queue, previous, clocks: new SourceClocks() });
-    this.#cursor.set(departmentId, this.#head);
+    this.#log.rebuilt(departmentId);
     if (events.length > 0)
       this.#logger.info({ departmentId, events: events.length }, 'queue state rebuilt from stored events');
     if (previous && previous.tickets.size > 0) {
