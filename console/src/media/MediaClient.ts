@@ -160,6 +160,8 @@ export class MediaClient {
 
   async #reconcile(sub: Subscription): Promise<void> {
     const api = this.#link.api;
+    // Taken with `api`: a pass works on one connection, and stops once it is gone (the next `ready` starts over).
+    const generation = this.#generation;
     if (this.#unwanted(sub)) {
       await this.#closeConsumer(sub, api);
       // An element may have attached again while we closed.
@@ -174,27 +176,37 @@ export class MediaClient {
       return;
     }
     if (sub.consumer && sub.epoch !== media.epoch) await this.#closeConsumer(sub, api);
-    const generation = this.#generation;
+    if (this.#stale(generation)) return;
     if (!sub.consumer) {
       const transport = await this.#transport(counter.departmentId, api);
       const device = await this.#loadDevice(api);
+      if (this.#stale(generation)) return;
       const result = await api.requestConsume({
         transportId: transport.id,
         counterId: sub.counterId,
         track: sub.track,
         rtpCapabilities: device.recvRtpCapabilities,
       });
-      if (generation !== this.#generation || transport.closed) {
+      if (this.#stale(generation) || transport.closed) {
         // The connection dropped while we asked; the next reconcile starts over.
         return;
       }
-      const consumer = await transport.consume({
-        id: result.consumerId,
-        producerId: result.producerId,
-        kind: result.kind,
-        // Validated for shape by the protocol schema; mediasoup-client validates the inside.
-        rtpParameters: result.rtpParameters as unknown as RtpParameters,
-      });
+      const consumer = await whileOpen(
+        transport,
+        transport.consume({
+          id: result.consumerId,
+          producerId: result.producerId,
+          kind: result.kind,
+          // Validated for shape by the protocol schema; mediasoup-client validates the inside.
+          rtpParameters: result.rtpParameters as unknown as RtpParameters,
+        }),
+      );
+      if (this.#stale(generation) || consumer.closed) {
+        // Dropped while the browser set it up (its transport closed with it): a consumer of the old server must
+        // not stand in for a new one (epochs start again at 1 after a restart, so the epoch check would keep it).
+        if (!consumer.closed) consumer.close();
+        return;
+      }
       sub.consumer = consumer;
       sub.epoch = result.epoch;
       sub.paused = true;
@@ -206,16 +218,24 @@ export class MediaClient {
       for (const sink of sub.sinks) this.#wire(sub, sink, consumer.track);
     }
     const consumer = sub.consumer;
+    if (this.#stale(generation)) return;
     const wantFlowing = sub.visibleSinks.size > 0 && document.visibilityState === 'visible';
     if (wantFlowing && sub.paused) {
       await api.requestResumeConsumer({ consumerId: consumer.id });
+      if (sub.consumer !== consumer) return; // forgotten meanwhile (connection or transport gone)
       consumer.resume();
       sub.paused = false;
     } else if (!wantFlowing && !sub.paused) {
       await api.requestPauseConsumer({ consumerId: consumer.id });
+      if (sub.consumer !== consumer) return;
       consumer.pause();
       sub.paused = true;
     }
+  }
+
+  /** The connection a reconcile started on has gone (its transports and consumers with it). */
+  #stale(generation: number): boolean {
+    return generation !== this.#generation;
   }
 
   #unwanted(sub: Subscription): boolean {
@@ -343,4 +363,34 @@ export class MediaClient {
     }
     this.#transports.clear();
   }
+}
+
+/**
+ * A consumer being set up on `transport`, or an error once the transport closes: closing the peer connection
+ * in the middle of the setup can leave mediasoup-client's promise pending for ever (RTCPeerConnection drops
+ * the operations it had queued), and one such wait would hold its subscription's queue for good.
+ */
+function whileOpen(transport: Transport, setup: Promise<Consumer>): Promise<Consumer> {
+  return new Promise<Consumer>((resolve, reject) => {
+    let closed = false;
+    const onClose = (): void => {
+      closed = true;
+      reject(new Error('transport closed'));
+    };
+    // The observer forgets its listeners when the transport closes: a closed one would never call ours.
+    if (transport.closed) onClose();
+    else transport.observer.once('close', onClose);
+    setup.then(
+      (consumer) => {
+        transport.observer.off('close', onClose);
+        // Came after all, but nobody waits for it now.
+        if (closed) consumer.close();
+        else resolve(consumer);
+      },
+      (error: unknown) => {
+        transport.observer.off('close', onClose);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
