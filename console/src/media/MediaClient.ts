@@ -164,8 +164,9 @@ export class MediaClient {
     const generation = this.#generation;
     if (this.#unwanted(sub)) {
       await this.#closeConsumer(sub, api);
-      // An element may have attached again while we closed.
-      if (this.#unwanted(sub)) this.#subscriptions.delete(sub.key);
+      // An element may have attached again while we closed; and a later subscription under the same key is not ours.
+      if (this.#unwanted(sub) && this.#subscriptions.get(sub.key) === sub)
+        this.#subscriptions.delete(sub.key);
       return;
     }
     const counter = useStore.getState().counters[sub.counterId];
@@ -327,7 +328,11 @@ export class MediaClient {
         return transport;
       })();
       this.#transports.set(departmentId, pending);
-      pending.catch(() => this.#transports.delete(departmentId));
+      const created = pending;
+      // Only this attempt's entry: a newer one (after a reconnect) may stand there by now.
+      created.catch(() => {
+        if (this.#transports.get(departmentId) === created) this.#transports.delete(departmentId);
+      });
     }
     return pending;
   }
@@ -340,7 +345,7 @@ export class MediaClient {
       } catch {
         continue; // never created; already removed from the map
       }
-      if (transport.id !== transportId) continue;
+      if (transport.id !== transportId || this.#transports.get(departmentId) !== pending) continue;
       this.#transports.delete(departmentId);
       for (const sub of this.#subscriptions.values()) {
         if (useStore.getState().counters[sub.counterId]?.departmentId === departmentId)
