@@ -284,17 +284,19 @@ export class MediaClient {
 
   async #loadDevice(api: ConsoleApi): Promise<Device> {
     if (this.#device?.loaded) return this.#device;
-    this.#deviceLoading ??= (async () => {
+    const generation = this.#generation;
+    const loading = (this.#deviceLoading ??= (async () => {
       const { rtpCapabilities } = await api.requestRouterCapabilities({});
       const device = new Device();
       await device.load({ routerRtpCapabilities: rtpCapabilities });
-      this.#device = device;
+      // Loaded from a connection that has gone since: not this server's capabilities.
+      if (!this.#stale(generation)) this.#device = device;
       return device;
-    })();
+    })());
     try {
-      return await this.#deviceLoading;
+      return await loading;
     } catch (error) {
-      this.#deviceLoading = undefined;
+      if (this.#deviceLoading === loading) this.#deviceLoading = undefined;
       throw error;
     }
   }
@@ -359,6 +361,9 @@ export class MediaClient {
   /** The socket went down: every transport and consumer on the server went with it. */
   #dropServerState(): void {
     this.#generation += 1;
+    // The next server (a restart, an upgrade) may route other codecs: load its router's capabilities afresh.
+    this.#device = undefined;
+    this.#deviceLoading = undefined;
     for (const sub of this.#subscriptions.values()) this.#forgetConsumer(sub);
     for (const pending of this.#transports.values()) {
       pending.then(
