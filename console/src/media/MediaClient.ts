@@ -325,7 +325,11 @@ export class MediaClient {
             .then(() => callback(), errback);
         });
         transport.on('connectionstatechange', (state) => {
-          if (state === 'failed') void this.#dropTransport(transport.id);
+          if (state !== 'failed') return;
+          // The server drops its side only when DTLS fails, which a failed ICE never reaches, and allows two
+          // transports per department: close it there too, or a second failure would leave no room for a new one.
+          api.requestCloseTransport({ transportId: transport.id }).catch(() => undefined);
+          void this.#dropTransport(transport.id);
         });
         return transport;
       })();
