@@ -160,10 +160,13 @@ export class MediaClient {
 
   async #reconcile(sub: Subscription): Promise<void> {
     const api = this.#link.api;
+    // Taken with `api`: a pass works on one connection, and stops once it is gone (the next `ready` starts over).
+    const generation = this.#generation;
     if (this.#unwanted(sub)) {
       await this.#closeConsumer(sub, api);
-      // An element may have attached again while we closed.
-      if (this.#unwanted(sub)) this.#subscriptions.delete(sub.key);
+      // An element may have attached again while we closed; and a later subscription under the same key is not ours.
+      if (this.#unwanted(sub) && this.#subscriptions.get(sub.key) === sub)
+        this.#subscriptions.delete(sub.key);
       return;
     }
     const counter = useStore.getState().counters[sub.counterId];
@@ -174,27 +177,37 @@ export class MediaClient {
       return;
     }
     if (sub.consumer && sub.epoch !== media.epoch) await this.#closeConsumer(sub, api);
-    const generation = this.#generation;
+    if (this.#stale(generation)) return;
     if (!sub.consumer) {
       const transport = await this.#transport(counter.departmentId, api);
       const device = await this.#loadDevice(api);
+      if (this.#stale(generation)) return;
       const result = await api.requestConsume({
         transportId: transport.id,
         counterId: sub.counterId,
         track: sub.track,
         rtpCapabilities: device.recvRtpCapabilities,
       });
-      if (generation !== this.#generation || transport.closed) {
+      if (this.#stale(generation) || transport.closed) {
         // The connection dropped while we asked; the next reconcile starts over.
         return;
       }
-      const consumer = await transport.consume({
-        id: result.consumerId,
-        producerId: result.producerId,
-        kind: result.kind,
-        // Validated for shape by the protocol schema; mediasoup-client validates the inside.
-        rtpParameters: result.rtpParameters as unknown as RtpParameters,
-      });
+      const consumer = await whileOpen(
+        transport,
+        transport.consume({
+          id: result.consumerId,
+          producerId: result.producerId,
+          kind: result.kind,
+          // Validated for shape by the protocol schema; mediasoup-client validates the inside.
+          rtpParameters: result.rtpParameters as unknown as RtpParameters,
+        }),
+      );
+      if (this.#stale(generation) || consumer.closed) {
+        // Dropped while the browser set it up (its transport closed with it): a consumer of the old server must
+        // not stand in for a new one (epochs start again at 1 after a restart, so the epoch check would keep it).
+        if (!consumer.closed) consumer.close();
+        return;
+      }
       sub.consumer = consumer;
       sub.epoch = result.epoch;
       sub.paused = true;
@@ -206,16 +219,24 @@ export class MediaClient {
       for (const sink of sub.sinks) this.#wire(sub, sink, consumer.track);
     }
     const consumer = sub.consumer;
+    if (this.#stale(generation)) return;
     const wantFlowing = sub.visibleSinks.size > 0 && document.visibilityState === 'visible';
     if (wantFlowing && sub.paused) {
       await api.requestResumeConsumer({ consumerId: consumer.id });
+      if (sub.consumer !== consumer) return; // forgotten meanwhile (connection or transport gone)
       consumer.resume();
       sub.paused = false;
     } else if (!wantFlowing && !sub.paused) {
       await api.requestPauseConsumer({ consumerId: consumer.id });
+      if (sub.consumer !== consumer) return;
       consumer.pause();
       sub.paused = true;
     }
+  }
+
+  /** The connection a reconcile started on has gone (its transports and consumers with it). */
+  #stale(generation: number): boolean {
+    return generation !== this.#generation;
   }
 
   #unwanted(sub: Subscription): boolean {
@@ -263,17 +284,19 @@ export class MediaClient {
 
   async #loadDevice(api: ConsoleApi): Promise<Device> {
     if (this.#device?.loaded) return this.#device;
-    this.#deviceLoading ??= (async () => {
+    const generation = this.#generation;
+    const loading = (this.#deviceLoading ??= (async () => {
       const { rtpCapabilities } = await api.requestRouterCapabilities({});
       const device = new Device();
       await device.load({ routerRtpCapabilities: rtpCapabilities });
-      this.#device = device;
+      // Loaded from a connection that has gone since: not this server's capabilities.
+      if (!this.#stale(generation)) this.#device = device;
       return device;
-    })();
+    })());
     try {
-      return await this.#deviceLoading;
+      return await loading;
     } catch (error) {
-      this.#deviceLoading = undefined;
+      if (this.#deviceLoading === loading) this.#deviceLoading = undefined;
       throw error;
     }
   }
@@ -302,12 +325,20 @@ export class MediaClient {
             .then(() => callback(), errback);
         });
         transport.on('connectionstatechange', (state) => {
-          if (state === 'failed') void this.#dropTransport(transport.id);
+          if (state !== 'failed') return;
+          // The server drops its side only when DTLS fails, which a failed ICE never reaches, and allows two
+          // transports per department: close it there too, or a second failure would leave no room for a new one.
+          api.requestCloseTransport({ transportId: transport.id }).catch(() => undefined);
+          void this.#dropTransport(transport.id);
         });
         return transport;
       })();
       this.#transports.set(departmentId, pending);
-      pending.catch(() => this.#transports.delete(departmentId));
+      const created = pending;
+      // Only this attempt's entry: a newer one (after a reconnect) may stand there by now.
+      created.catch(() => {
+        if (this.#transports.get(departmentId) === created) this.#transports.delete(departmentId);
+      });
     }
     return pending;
   }
@@ -320,7 +351,7 @@ export class MediaClient {
       } catch {
         continue; // never created; already removed from the map
       }
-      if (transport.id !== transportId) continue;
+      if (transport.id !== transportId || this.#transports.get(departmentId) !== pending) continue;
       this.#transports.delete(departmentId);
       for (const sub of this.#subscriptions.values()) {
         if (useStore.getState().counters[sub.counterId]?.departmentId === departmentId)
@@ -334,6 +365,9 @@ export class MediaClient {
   /** The socket went down: every transport and consumer on the server went with it. */
   #dropServerState(): void {
     this.#generation += 1;
+    // The next server (a restart, an upgrade) may route other codecs: load its router's capabilities afresh.
+    this.#device = undefined;
+    this.#deviceLoading = undefined;
     for (const sub of this.#subscriptions.values()) this.#forgetConsumer(sub);
     for (const pending of this.#transports.values()) {
       pending.then(
@@ -343,4 +377,34 @@ export class MediaClient {
     }
     this.#transports.clear();
   }
+}
+
+/**
+ * A consumer being set up on `transport`, or an error once the transport closes: closing the peer connection
+ * in the middle of the setup can leave mediasoup-client's promise pending for ever (RTCPeerConnection drops
+ * the operations it had queued), and one such wait would hold its subscription's queue for good.
+ */
+function whileOpen(transport: Transport, setup: Promise<Consumer>): Promise<Consumer> {
+  return new Promise<Consumer>((resolve, reject) => {
+    let closed = false;
+    const onClose = (): void => {
+      closed = true;
+      reject(new Error('transport closed'));
+    };
+    // The observer forgets its listeners when the transport closes: a closed one would never call ours.
+    if (transport.closed) onClose();
+    else transport.observer.once('close', onClose);
+    setup.then(
+      (consumer) => {
+        transport.observer.off('close', onClose);
+        // Came after all, but nobody waits for it now.
+        if (closed) consumer.close();
+        else resolve(consumer);
+      },
+      (error: unknown) => {
+        transport.observer.off('close', onClose);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
