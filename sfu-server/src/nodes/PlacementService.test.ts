@@ -73,6 +73,20 @@ describe('PlacementService', () => {
     expect(await storage.nodes.placement('a1')).toBe('m2');
   });
 
+  it('keeps a department together when its agents come back at once (a drained node)', async () => {
+    await beat('m1');
+    await beat('m2');
+    departments.set('a1', 'da').set('a2', 'da').set('b1', 'db').set('b2', 'db');
+    const control = service(null);
+    // All four hellos before any placement is written: each must see the ones before it.
+    const nodes = await Promise.all(
+      [counter('a1', 'da'), counter('b1', 'db'), counter('a2', 'da'), counter('b2', 'db')].map(
+        async (c) => [c.id, (await control.place(c, []))?.node] as const,
+      ),
+    );
+    expect(Object.fromEntries(nodes)).toEqual({ a1: 'm1', a2: 'm1', b1: 'm2', b2: 'm2' });
+  });
+
   it('two control processes placing one counter at once agree on one node', async () => {
     await beat('m1');
     await beat('m2');

@@ -23,6 +23,8 @@ export class PlacementService {
   readonly #now: Clock;
   readonly #logger: Logger;
   #prunedAt = 0;
+  /** Placements made here, one at a time. */
+  #turn: Promise<unknown> = Promise.resolve();
 
   constructor(options: {
     store: NodeStore;
@@ -38,7 +40,17 @@ export class PlacementService {
     this.#logger = options.logger.child({ module: 'placement' });
   }
 
-  async place(counter: Counter, avoid: readonly string[]): Promise<PlacementAnswer> {
+  /**
+   * One at a time in this process: agents of a drained node come back together, and a counter placed
+   * on what the one before it had not written yet would leave its department split across nodes.
+   */
+  place(counter: Counter, avoid: readonly string[]): Promise<PlacementAnswer> {
+    const placed = this.#turn.then(() => this.#place(counter, avoid));
+    this.#turn = placed.catch(() => undefined);
+    return placed;
+  }
+
+  async #place(counter: Counter, avoid: readonly string[]): Promise<PlacementAnswer> {
     const now = this.#now();
     if (now - this.#prunedAt > 60_000) {
       this.#prunedAt = now;
