@@ -223,7 +223,7 @@ describe('AccountService', () => {
       directoryChanged: vi.fn(async () => undefined),
       userChanged: vi.fn(async (_id: number) => undefined),
       sessionChanged: vi.fn(async (_hash: string) => undefined),
-      queueChanged: vi.fn(async (_id: string) => undefined),
+      queueChanged: vi.fn(async () => undefined),
       alertChanged: vi.fn(async (_id: number) => undefined),
       thresholdsChanged: vi.fn(async (_id: string) => undefined),
     };

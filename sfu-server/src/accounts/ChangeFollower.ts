@@ -9,8 +9,8 @@ export interface ChangeFollowerHost {
   userChanged(userId: number): Promise<void>;
   /** One session was revoked. */
   sessionChanged(sessionHash: string): Promise<void>;
-  /** Queue events were stored for a department (by any process): fold them. */
-  queueChanged(departmentId: string): Promise<void>;
+  /** Queue events were stored (by any process): fold what is new in the log. */
+  queueChanged(): Promise<void>;
   /** An alert was opened or changed (by any process). */
   alertChanged(alertId: number): Promise<void>;
   /** A department's alert thresholds changed. */
@@ -102,9 +102,8 @@ export class ChangeFollower {
     for (const id of users) await run('user', () => this.#host.userChanged(id));
     for (const hash of sessions) await run('session', () => this.#host.sessionChanged(hash));
     for (const id of thresholds) await run('thresholds', () => this.#host.thresholdsChanged(id));
-    // All at once: each catch-up takes a turn of the ingest queue, and one after the other they would
-    // each wait behind a turn of this process's own batches (minutes behind under a burst).
-    await Promise.all([...queues].map((id) => run('queue', () => this.#host.queueChanged(id))));
+    // One catch-up reads the log after the last row folded, whichever departments it holds.
+    if (queues.size > 0) await run('queue', () => this.#host.queueChanged());
     for (const id of alerts) await run('alert', () => this.#host.alertChanged(id));
   }
 }

@@ -1,6 +1,6 @@
 import type { Storage, StoredQueueEvent } from '../storage/Storage.js';
 
-type LogStore = Pick<Storage, 'listQueueEventsAfter' | 'listQueueEventsBetween'>;
+type LogStore = Pick<Storage, 'listQueueEventsBetween'>;
 
 /** Rows read from the log at a time. */
 const READ_BATCH = 500;
@@ -69,14 +69,22 @@ export class LogCursor {
     for (const departmentId of dirty) this.#host.changed(departmentId);
   }
 
-  /** Folds a department's log after its cursor (another process stored events there). */
-  async catchUp(departmentId: string, now: number): Promise<void> {
+  /**
+   * Folds every row stored after the last one folded (another process stored events). A row seen
+   * committed means every row before it is (the change feed's lock orders commits), so the folded
+   * prefix moves to the last row read.
+   */
+  async catchUp(now: number): Promise<void> {
     for (;;) {
-      const after = this.#cursor.get(departmentId) ?? this.head;
-      const read = await this.#storage.listQueueEventsAfter(departmentId, after, READ_BATCH);
-      let folded = false;
-      for (const row of read) folded = this.#fold(row, now) || folded;
-      if (folded) this.#host.changed(departmentId);
+      const read = await this.#storage.listQueueEventsBetween(
+        this.#seen,
+        Number.MAX_SAFE_INTEGER,
+        READ_BATCH,
+      );
+      const dirty = new Set<string>();
+      for (const row of read) if (this.#fold(row, now)) dirty.add(row.event.departmentId);
+      this.#seen = Math.max(this.#seen, read.at(-1)?.seq ?? 0);
+      for (const departmentId of dirty) this.#host.changed(departmentId);
       if (read.length < READ_BATCH) return;
     }
   }

@@ -142,6 +142,8 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   #openGroup: { batches: PendingBatch[]; events: number } | undefined;
   /** Where this process is in the shared event log; set once the state is rebuilt. */
   readonly #log: LogCursor;
+  /** A catch-up waiting for its turn. */
+  #catchingUp: Promise<void> | undefined;
   #closed = false;
 
   private constructor(options: QueueServiceOptions, head: number) {
@@ -378,13 +380,15 @@ export class QueueService extends TypedEmitter<QueueServiceEvents> {
   }
 
   /**
-   * Another process stored events for a department: fold them (in the
-   * ingest queue's turn, so they interleave with ours in log order).
+   * Another process stored events: fold what is new in the log (in the ingest queue's turn, so
+   * they interleave with ours in log order). Calls while one waits for its turn share it.
    */
-  catchUp(departmentId: string): Promise<void> {
-    return this.#enqueue(() => this.#log.catchUp(departmentId, this.#now())).catch((error: unknown) =>
-      this.#logger.error({ err: error, departmentId }, 'queue events not caught up'),
-    );
+  catchUp(): Promise<void> {
+    this.#catchingUp ??= this.#enqueue(() => {
+      this.#catchingUp = undefined;
+      return this.#log.catchUp(this.#now());
+    }).catch((error: unknown) => this.#logger.error({ err: error }, 'queue events not caught up'));
+    return this.#catchingUp;
   }
 
   /** Folds one stored event into its department's state. */

@@ -248,8 +248,6 @@ export interface Storage {
   ): Promise<EventInsertResult[]>;
   /** A department's events received since `since`, in arrival order. */
   listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]>;
-  /** A department's events stored after sequence `afterSeq`, in log order, at most `limit`. */
-  listQueueEventsAfter(departmentId: string, afterSeq: number, limit: number): Promise<StoredQueueEvent[]>;
   /** Every department's events with a sequence in (`afterSeq`, `throughSeq`], in log order, at most `limit`. */
   listQueueEventsBetween(afterSeq: number, throughSeq: number, limit: number): Promise<StoredQueueEvent[]>;
   /** The sequence of the last stored event (0 if none): every event up to it is committed. */

@@ -89,7 +89,7 @@ export function wireEvents(
       userChanged: (userId) => consoles.revalidate((c) => c.user.id === userId),
       sessionChanged: (hash) => consoles.revalidate((c) => c.sessionHash === hash),
       // Other server processes on the same database (PostgreSQL): their events, alerts, thresholds.
-      queueChanged: (departmentId) => queue.catchUp(departmentId),
+      queueChanged: () => queue.catchUp(),
       alertChanged: (alertId) => alerts.reload(alertId),
       thresholdsChanged: async (departmentId) => {
         await alerts.reloadThresholds(departmentId);

@@ -553,19 +553,6 @@ export class PgStorage implements Storage {
     ).map(storedEvent);
   }
 
-  async listQueueEventsAfter(
-    departmentId: string,
-    afterSeq: number,
-    limit: number,
-  ): Promise<StoredQueueEvent[]> {
-    return (
-      await this.#db.all<EventRow>(
-        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-        [departmentId, afterSeq, limit],
-      )
-    ).map(storedEvent);
-  }
-
   async listQueueEventsBetween(
     afterSeq: number,
     throughSeq: number,

@@ -493,19 +493,6 @@ export class SqliteStorage implements Storage {
       .map(storedEvent);
   }
 
-  async listQueueEventsAfter(
-    departmentId: string,
-    afterSeq: number,
-    limit: number,
-  ): Promise<StoredQueueEvent[]> {
-    return this.#db
-      .prepare<[string, number, number], EventRow>(
-        'SELECT seq, body, received_at, corrected_at FROM queue_events WHERE department_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-      )
-      .all(departmentId, afterSeq, limit)
-      .map(storedEvent);
-  }
-
   async listQueueEventsBetween(
     afterSeq: number,
     throughSeq: number,
