@@ -59,32 +59,29 @@ export class LogCursor {
     const last = stored.at(-1);
     if (!first || !last) return;
     const dirty = new Set<string>();
-    for (let after = this.#seen; after < first.seq - 1;) {
-      const read = await this.#storage.listQueueEventsBetween(after, first.seq - 1, READ_BATCH);
-      for (const row of read) if (this.#fold(row, now)) dirty.add(row.event.departmentId);
-      after = read.length === READ_BATCH ? (read.at(-1)?.seq ?? first.seq) : first.seq;
-    }
+    if (first.seq > this.#seen + 1) await this.#readThrough(first.seq - 1, now, dirty);
     for (const row of stored) if (this.#fold(row, now)) dirty.add(row.event.departmentId);
     this.#seen = Math.max(this.#seen, last.seq);
     for (const departmentId of dirty) this.#host.changed(departmentId);
   }
 
-  /**
-   * Folds every row stored after the last one folded (another process stored events). A row seen
-   * committed means every row before it is (the change feed's lock orders commits), so the folded
-   * prefix moves to the last row read.
-   */
+  /** Folds every row stored after the last one folded (another process stored events). */
   async catchUp(now: number): Promise<void> {
+    const dirty = new Set<string>();
+    await this.#readThrough(Number.MAX_SAFE_INTEGER, now, dirty);
+    for (const departmentId of dirty) this.#host.changed(departmentId);
+  }
+
+  /**
+   * Reads and folds the log after the folded prefix, through `through`. A row seen committed means
+   * every row before it is (the change feed's lock orders commits), so the prefix moves to the last
+   * row read.
+   */
+  async #readThrough(through: number, now: number, dirty: Set<string>): Promise<void> {
     for (;;) {
-      const read = await this.#storage.listQueueEventsBetween(
-        this.#seen,
-        Number.MAX_SAFE_INTEGER,
-        READ_BATCH,
-      );
-      const dirty = new Set<string>();
+      const read = await this.#storage.listQueueEventsBetween(this.#seen, through, READ_BATCH);
       for (const row of read) if (this.#fold(row, now)) dirty.add(row.event.departmentId);
       this.#seen = Math.max(this.#seen, read.at(-1)?.seq ?? 0);
-      for (const departmentId of dirty) this.#host.changed(departmentId);
       if (read.length < READ_BATCH) return;
     }
   }

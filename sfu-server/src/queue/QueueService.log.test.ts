@@ -31,6 +31,9 @@ function sender(
   return (body, t) => e(body, t, { id: `${name}-${++n}` });
 }
 
+const issued = (id: string, n: number) =>
+  ({ type: 'ticket.issued', ticketId: id, ticketNumber: `A${n}`, serviceCode: 'id-card' }) as const;
+
 describe('folding the shared event log from two services', () => {
   let dir: string;
   let storage: SqliteStorage;
@@ -75,8 +78,6 @@ describe('folding the shared event log from two services', () => {
     const b = await create();
     const ea = sender('a');
     const eb = sender('b');
-    const issued = (id: string, n: number) =>
-      ({ type: 'ticket.issued', ticketId: id, ticketNumber: `A${n}`, serviceCode: 'id-card' }) as const;
     await send(a.service, [
       ea({ type: 'counter.opened', counterId: 'c1' }, at(0)),
       ea({ type: 'counter.opened', counterId: 'c2' }, at(0)),
@@ -139,8 +140,6 @@ describe('folding the shared event log from two services', () => {
     const b = await create();
     const ea = sender('a');
     const eb = sender('b');
-    const issued = (id: string, n: number) =>
-      ({ type: 'ticket.issued', ticketId: id, ticketNumber: `A${n}`, serviceCode: 'id-card' }) as const;
     const first = ea(issued('t1', 1), at(1));
     await send(a.service, [ea({ type: 'counter.opened', counterId: 'c1' }, at(0)), first]);
     await send(a.service, [ea(issued('t2', 2), at(2))]);
