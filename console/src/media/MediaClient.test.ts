@@ -130,6 +130,22 @@ function fakeVideo(): HTMLMediaElement {
   return { srcObject: null, play: () => Promise.resolve() } as unknown as HTMLMediaElement;
 }
 
+/** A client on a first connection, and the video element it will show. */
+function connected() {
+  const link = new FakeLink();
+  const first = fakeApi('first');
+  link.api = first as unknown as ConsoleApi;
+  return { link, first, client: new MediaClient(link as unknown as ConsoleLink), video: fakeVideo() };
+}
+
+/** A new server answers the hello. */
+function reconnect(link: FakeLink): ReturnType<typeof fakeApi> {
+  const second = fakeApi('second');
+  link.api = second as unknown as ConsoleApi;
+  link.emit('ready', second);
+  return second;
+}
+
 describe('MediaClient', () => {
   beforeEach(() => {
     vi.stubGlobal('document', { visibilityState: 'visible', addEventListener: () => undefined });
@@ -147,11 +163,7 @@ describe('MediaClient', () => {
   });
 
   it('consumes again after a reconnect when the old transport closed under a consumer being set up', async () => {
-    const link = new FakeLink();
-    const first = fakeApi('first');
-    link.api = first as unknown as ConsoleApi;
-    const client = new MediaClient(link as unknown as ConsoleLink);
-    const video = fakeVideo();
+    const { link, first, client, video } = connected();
     // The peer connection closes under this setup: like the browser, its promise never settles (never released).
     holdConsumes = true;
     client.attach('q1', 'grid', video);
@@ -163,9 +175,7 @@ describe('MediaClient', () => {
     link.emit('down');
     await vi.waitFor(() => expect(transports[0]?.closed).toBe(true));
     holdConsumes = false;
-    const second = fakeApi('second');
-    link.api = second as unknown as ConsoleApi;
-    link.emit('ready', second);
+    const second = reconnect(link);
 
     await vi.waitFor(() =>
       expect(second.requestResumeConsumer).toHaveBeenCalledWith({ consumerId: 'second-consumer-1' }),
@@ -175,11 +185,7 @@ describe('MediaClient', () => {
   });
 
   it('does not keep a consumer that arrives after its connection went', async () => {
-    const link = new FakeLink();
-    const first = fakeApi('first');
-    link.api = first as unknown as ConsoleApi;
-    const client = new MediaClient(link as unknown as ConsoleLink);
-    const video = fakeVideo();
+    const { link, first, client, video } = connected();
     holdConsumes = true;
     client.attach('q1', 'grid', video);
     client.setVisible('q1', 'grid', video, true);
@@ -188,9 +194,7 @@ describe('MediaClient', () => {
     link.api = undefined;
     link.emit('down');
     holdConsumes = false;
-    const second = fakeApi('second');
-    link.api = second as unknown as ConsoleApi;
-    link.emit('ready', second);
+    const second = reconnect(link);
     // The old setup completes after all, on a transport closed by now.
     held[0]?.();
 
