@@ -98,6 +98,8 @@ describe('console navigation', () => {
     await other.keyboard.press('Escape');
     await other.locator('.focus-view').waitFor({ state: 'detached' });
     expect(url(other).search).toBe('');
+    // The wall mounts when the focus view closes: its departments render a moment later.
+    await other.locator('.wall .department-header').nth(1).waitFor();
     expect(await departmentsShown(other)).toHaveLength(2);
 
     // A counter that is not there (or not in scope) shows the wall.
