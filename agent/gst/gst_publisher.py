@@ -38,12 +38,14 @@ gi.require_version("Gio", "2.0")
 from gi.repository import Gio, GLib, Gst  # noqa: E402
 
 from clock_picture import ClockFeeder  # noqa: E402  (beside this script)
+from rtsp_camera import RtspCamera  # noqa: E402
 
 NEEDED = [
     "rtpbin", "srtpenc", "srtpdec", "udpsrc", "udpsink", "tee", "queue", "videoscale",
     "videorate", "videoconvert", "capsfilter", "vp8enc", "rtpvp8pay", "x264enc", "rtph264pay",
     "opusenc", "rtpopuspay", "audioconvert", "audioresample", "videotestsrc", "audiotestsrc",
     "decodebin", "filesrc", "v4l2src", "identity", "textoverlay", "clockoverlay", "appsrc",
+    "uridecodebin", "rtspsrc",
 ]  # fmt: skip
 SESSIONS = ("focus", "grid", "audio")
 SUITE = {"cipher": "aes-128-icm", "auth": "hmac-sha1-80"}
@@ -93,6 +95,7 @@ class Publisher:
         self.sockets = []
         self.file_pipeline = None
         self.clock_feeder = None
+        self.camera = None
         self.rtpbin = make("rtpbin", rtp_profile="avpf")
         self.pipeline.add(self.rtpbin)
         self.rtpbin.connect("pad-added", self._on_rtpbin_pad)
@@ -133,6 +136,12 @@ class Publisher:
             return last
         if video["kind"] == "file":
             return self.file_source(video["path"], convert, raw)
+        if video["kind"] == "rtsp":
+            # Frames are only dropped to the focus rate, never held for a later one to time them.
+            convert[2].set_property("drop-only", True)
+            first, last = self.add(*convert)
+            self.rtsp_camera(video["url"]).link_video(first)
+            return last
         raise PlanError(f"GStreamer cannot open a {video['kind']} source")
 
     def file_source(self, path, convert, raw):
@@ -215,23 +224,33 @@ class Publisher:
             last = element
         return last
 
+    def rtsp_camera(self, url):
+        """The IP camera, opened once for its picture and its sound."""
+        if self.camera is None:
+            self.camera = RtspCamera(self.pipeline, url, make)
+        return self.camera
+
     def audio_source(self):
         audio = self.plan["audio"]
         if audio["kind"] == "test":
-            src = make("audiotestsrc", is_live=True, freq=440.0, volume=0.12)
+            src = [make("audiotestsrc", is_live=True, freq=440.0, volume=0.12)]
         elif audio["kind"] == "alsa":
-            src = make("alsasrc", device=audio["device"])
+            src = [make("alsasrc", device=audio["device"])]
+        elif audio["kind"] == "rtsp" and self.plan["video"]["kind"] == "rtsp":
+            src = []
         else:
             raise PlanError(f"GStreamer cannot open a {audio['kind']} sound source")
         rate = self.plan["audioBitrateKbps"] * 1000
-        _, last = self.add(
-            src,
+        first, last = self.add(
+            *src,
             make("audioconvert"),
             make("audioresample"),
             caps("audio/x-raw,rate=48000,channels=2"),
             make("queue", max_size_time=200 * Gst.MSECOND, leaky="downstream"),
             make("opusenc", bitrate=rate, audio_type="restricted-lowdelay", frame_size=20),
         )
+        if not src:
+            self.rtsp_camera(self.plan["video"]["url"]).link_audio(first)
         return last
 
     # --- encoders -----------------------------------------------------------

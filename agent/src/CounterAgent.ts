@@ -21,7 +21,7 @@ import {
   type EncoderEngine,
   type EncoderLaunch,
 } from './media/FfmpegSupervisor.js';
-import { buildGstLaunch, gstreamerAvailable, gstreamerOpens } from './media/gstPlan.js';
+import { buildGstLaunch, gstreamerAvailable } from './media/gstPlan.js';
 import { describeVideo } from './media/sources.js';
 import { SourceResolver, SourceUnavailableError, type ResolvedSource } from './media/SourceResolver.js';
 import { freshRunDir } from './runDir.js';
@@ -35,13 +35,12 @@ function srtpKey(): string {
 }
 
 /**
- * The engine for this agent's source: GStreamer where it opens the source
- * (it answers the SFU's keyframe requests, so a new viewer sees a picture at
- * once), ffmpeg for IP cameras or when GStreamer is not installed.
+ * The engine for this agent's source: GStreamer (it answers the SFU's
+ * keyframe requests, so a new viewer sees a picture at once), or ffmpeg when
+ * asked for or when GStreamer is not installed.
  */
 function chooseEngine(config: AgentConfig, logger: Logger): EncoderEngine {
   if (config.publisher === 'ffmpeg') return 'ffmpeg';
-  if (config.publisher === 'auto' && !gstreamerOpens(config.video, config.audio)) return 'ffmpeg';
   const available = gstreamerAvailable(config.pythonPath);
   if (available.ok) return 'gstreamer';
   if (config.publisher === 'gstreamer') {

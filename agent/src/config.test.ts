@@ -128,10 +128,20 @@ describe('loadAgentConfig', () => {
     expect(fromFile.publisher).toBe('gstreamer');
     expect(fromFile.pythonPath).toBe('/opt/py/bin/python3');
     expect(errorOf([...base(), '--publisher', 'vlc'])).toBe('--publisher must be auto, gstreamer or ffmpeg');
-    // IP cameras stay with ffmpeg for now: asking GStreamer for one is a clear error at start.
-    expect(errorOf([...base(), '--publisher', 'gstreamer', '--video', 'rtsp://cam/s'])).toBe(
-      '--publisher gstreamer does not open IP cameras yet: use auto or ffmpeg',
-    );
+    // Either publisher opens an IP camera.
+    for (const choice of ['gstreamer', 'ffmpeg'] as const) {
+      const camera = loadAgentConfig([
+        ...base(),
+        '--publisher',
+        choice,
+        '--video',
+        'rtsp://cam/s',
+        '--audio',
+        'rtsp',
+      ]);
+      expect(camera.publisher).toBe(choice);
+      expect(camera.audio).toEqual({ kind: 'rtsp' });
+    }
     // The clock picture is drawn by the GStreamer publisher only.
     expect(errorOf([...base(), '--publisher', 'ffmpeg', '--video', 'clock'])).toBe(
       '--video clock is drawn by the GStreamer publisher: use auto or gstreamer',

@@ -68,7 +68,7 @@ export const USAGE = `usage: counterwatch-agent enroll --server URL --code CODE 
   --ffmpeg PATH         ffmpeg binary (default ffmpeg)
   --ffprobe PATH        ffprobe binary, to look at an IP camera's streams (default: beside --ffmpeg)
   --publisher P         auto | gstreamer | ffmpeg (default auto: GStreamer, which answers keyframe
-                        requests, for test/v4l2/file sources; ffmpeg for IP cameras)
+                        requests, for every source; ffmpeg where GStreamer is not installed)
   --python PATH         python with GStreamer's bindings, for the GStreamer publisher (default /usr/bin/python3)
   --outbox-capacity N   events kept while offline before refusing new ones (default 100000)
   --log-level LEVEL     fatal | error | warn | info | debug (default info)
@@ -277,9 +277,6 @@ export function loadAgentConfig(
   const publisher = pick(values.publisher, file.publisher) ?? 'auto';
   if (!isPublisherChoice(publisher))
     throw new AgentConfigError('--publisher must be auto, gstreamer or ffmpeg');
-  if (publisher === 'gstreamer' && (video.kind === 'rtsp' || audio.kind === 'rtsp')) {
-    throw new AgentConfigError('--publisher gstreamer does not open IP cameras yet: use auto or ffmpeg');
-  }
   if (publisher === 'ffmpeg' && video.kind === 'clock') {
     throw new AgentConfigError('--video clock is drawn by the GStreamer publisher: use auto or gstreamer');
   }

@@ -8,7 +8,8 @@
  *
  * Paths: the agent's GStreamer publisher drawing the clock picture itself (a
  * USB camera's path), an IP camera (GStreamer's RTSP server encoding the
- * clock picture in H.264) relayed by the agent's ffmpeg, and the browser
+ * clock picture in H.264) relayed by the agent's GStreamer publisher (the
+ * default) and by its ffmpeg (without GStreamer), and the browser
  * publisher with a canvas as its camera. Focus view and wall tile. Figures,
  * not assertions.
  */
@@ -23,7 +24,11 @@ import { RtspCameras } from '../support/rtspCameras.js';
 import { percentile, table } from './stats.js';
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 300);
-type Path = 'gstreamer (clock picture)' | 'ffmpeg (IP camera, RTSP)' | 'browser (canvas camera)';
+type Path =
+  | 'gstreamer (clock picture)'
+  | 'gstreamer (IP camera, RTSP)'
+  | 'ffmpeg (IP camera, RTSP)'
+  | 'browser (canvas camera)';
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -73,18 +78,28 @@ async function main(): Promise<void> {
     password: randomBytes(12).toString('hex'),
     logFile: path.join(dir, 'rtsp.log'),
   });
-  const stack = await Stack.create({ dir, departments: 1, countersPerDepartment: 3, logLevel: 'warn' });
+  const stack = await Stack.create({ dir, departments: 1, countersPerDepartment: 4, logLevel: 'warn' });
   const publisherBrowser = await launchChromium({ fakeCamera: true });
   const viewerBrowser = await launchChromium();
   try {
-    const [gst, ffmpeg, browser] = stack.provisioned.counters;
-    if (!gst || !ffmpeg || !browser) throw new Error('three counters expected');
+    const [gst, gstCamera, ffmpeg, browser] = stack.provisioned.counters;
+    if (!gst || !gstCamera || !ffmpeg || !browser) throw new Error('four counters expected');
     const pathOf = new Map<string, Path>([
       [gst.id, 'gstreamer (clock picture)'],
+      [gstCamera.id, 'gstreamer (IP camera, RTSP)'],
       [ffmpeg.id, 'ffmpeg (IP camera, RTSP)'],
       [browser.id, 'browser (canvas camera)'],
     ]);
     await stack.startAgent(gst.id, ['--publisher', 'gstreamer', '--video', 'clock', '--audio', 'none']);
+    // The same camera through both relays: GStreamer (the default) and ffmpeg (without GStreamer).
+    await stack.startAgent(gstCamera.id, [
+      '--publisher',
+      'gstreamer',
+      '--video',
+      cameras.clockUrl(),
+      '--audio',
+      'none',
+    ]);
     await stack.startAgent(ffmpeg.id, [
       '--publisher',
       'ffmpeg',

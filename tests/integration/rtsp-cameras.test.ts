@@ -54,8 +54,9 @@ describe('IP cameras over RTSP', () => {
   let cameras: RtspCameras;
   let browser: Browser;
   let page: Page;
-  const counterOf = new Map<OpenCamera | 'secure' | 'wrong', string>();
-  const id = (camera: OpenCamera | 'secure' | 'wrong'): string => counterOf.get(camera)!;
+  type Camera = OpenCamera | 'secure' | 'secure-ffmpeg' | 'wrong';
+  const counterOf = new Map<Camera, string>();
+  const id = (camera: Camera): string => counterOf.get(camera)!;
   const agentLog = (counterId: string): string =>
     fs.readFileSync(path.join(stack.dir, 'logs', `agent-${counterId}.log`), 'utf8');
   /** The agent's log entries with this message (pino JSON lines). */
@@ -68,16 +69,16 @@ describe('IP cameras over RTSP', () => {
   const REFUSED = 'camera refused the credentials: check the user and password in the camera URL';
 
   /** An agent whose camera URL (with its password) is in a 0600 config file, not on its command line. */
-  async function startWithConfig(counterId: string, url: string): Promise<void> {
+  async function startWithConfig(counterId: string, url: string, publisher = 'auto'): Promise<void> {
     const file = path.join(stack.dir, `agent-${counterId}.json`);
-    fs.writeFileSync(file, JSON.stringify({ video: url, audio: 'rtsp' }), { mode: 0o600 });
+    fs.writeFileSync(file, JSON.stringify({ video: url, audio: 'rtsp', publisher }), { mode: 0o600 });
     await stack.startAgent(counterId, ['--config', file, '--log-level', 'debug'], { testSources: false });
   }
 
   beforeAll(async () => {
     ({ stack, cleanup } = await testStack('rtsp', {
       departments: 1,
-      countersPerDepartment: OPEN_CAMERAS.length + 2,
+      countersPerDepartment: OPEN_CAMERAS.length + 3,
       // Small renditions: seven cameras are decoded and re-encoded on a 2-core machine.
       focusRendition: '320x180@10:250',
       gridRendition: '192x108@10:100',
@@ -85,19 +86,22 @@ describe('IP cameras over RTSP', () => {
     const counters = stack.provisioned.counters.map((c) => c.id);
     OPEN_CAMERAS.forEach((camera, i) => counterOf.set(camera, counters[i]!));
     counterOf.set('secure', counters[OPEN_CAMERAS.length]!);
-    counterOf.set('wrong', counters[OPEN_CAMERAS.length + 1]!);
+    counterOf.set('secure-ffmpeg', counters[OPEN_CAMERAS.length + 1]!);
+    counterOf.set('wrong', counters[OPEN_CAMERAS.length + 2]!);
 
     cameras = await RtspCameras.start({
       password: RIGHT_PASSWORD,
       logFile: path.join(stack.dir, 'logs', 'rtsp-cameras.log'),
     });
-    // Run as the README says: the camera's own sound, whatever it turns out to have.
+    // Run as the README says: the camera's own sound, whatever it turns out to have (GStreamer relays it).
     for (const camera of OPEN_CAMERAS) {
       await stack.startAgent(id(camera), ['--video', cameras.url(camera), '--audio', 'rtsp'], {
         testSources: false,
       });
     }
     await startWithConfig(id('secure'), cameras.secureUrl(RIGHT_PASSWORD));
+    // The relay of a machine without GStreamer: ffmpeg.
+    await startWithConfig(id('secure-ffmpeg'), cameras.secureUrl(RIGHT_PASSWORD), 'ffmpeg');
     await startWithConfig(id('wrong'), cameras.secureUrl(WRONG_PASSWORD));
 
     const password = stack.createUser('director', ['director']);
@@ -113,14 +117,14 @@ describe('IP cameras over RTSP', () => {
   });
 
   it('every kind of camera is online with video, with its sound where it has a microphone', async () => {
-    const publishing = [...OPEN_CAMERAS, 'secure'] as const;
+    const publishing = [...OPEN_CAMERAS, 'secure', 'secure-ffmpeg'] as const;
     const state = await eventually(
       'every camera published',
       async () => {
         const now = await mediaState(page);
         return publishing.every((camera) => {
           const m = now[id(camera)];
-          const audio = camera === 'secure' ? 'aac' : EXPECTED[camera].audio;
+          const audio = camera.startsWith('secure') ? 'aac' : EXPECTED[camera as OpenCamera].audio;
           return (
             m?.status === 'online' &&
             m.tracks.includes('grid') &&
@@ -143,13 +147,15 @@ describe('IP cameras over RTSP', () => {
         problem: audio === null ? 'no_microphone' : null,
       });
     }
-    expect(state[id('secure')]!.agent!.source).toMatchObject({
-      videoCodec: 'h264',
-      audioCodec: 'aac',
-      audio: true,
-    });
+    for (const camera of ['secure', 'secure-ffmpeg'] as const) {
+      expect(state[id(camera)]!.agent!.source, camera).toMatchObject({
+        videoCodec: 'h264',
+        audioCodec: 'aac',
+        audio: true,
+      });
+    }
 
-    // Decoded in the browser: H.264, H.265 and MJPEG alike, re-encoded by the agents.
+    // Decoded in the browser: H.264, H.265 and MJPEG alike, re-encoded by the agents (GStreamer and ffmpeg).
     const frames = await expectDecoding(page, publishing.map(id), 'grid', { timeoutMs: 60_000 });
     for (const camera of publishing) expect(frames.get(id(camera)), camera).toBeGreaterThan(3);
   });
@@ -168,17 +174,26 @@ describe('IP cameras over RTSP', () => {
     expect(log).not.toContain('matches no streams');
   });
 
-  it('the password reaches ffmpeg through a private file: in no process listing and no log line', async () => {
-    const secure = stack.agents.get(id('secure'))!;
-    const ffmpeg = childPids(secure.pid!, 'ffmpeg');
+  it('the password reaches either publisher privately (stdin, a 0600 file): in no process listing and no log line', async () => {
+    // GStreamer (the default) reads its plan, the camera's URL in it, on stdin.
+    const gst = childPids(stack.agents.get(id('secure'))!.pid!, 'python3');
+    expect(gst).toHaveLength(1);
+    const gstArgs = fs.readFileSync(`/proc/${gst[0]!}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    expect(gstArgs.at(-1)).toMatch(/gst_publisher\.py$/);
+    expect(gstArgs).toHaveLength(2);
+    // ffmpeg opens a private list file naming the camera.
+    const ffmpeg = childPids(stack.agents.get(id('secure-ffmpeg'))!.pid!, 'ffmpeg');
     expect(ffmpeg).toHaveLength(1);
     const cmdline = fs.readFileSync(`/proc/${ffmpeg[0]!}/cmdline`, 'utf8').split('\0');
     expect(cmdline).toContain('concat');
-    // Every process on the machine, as `ps` shows them to any user.
+    // Every process on the machine, as `ps` shows them to any user; and the publishers' environments.
     const listing = execFileSync('ps', ['-eo', 'pid,args', '--no-headers'], { encoding: 'utf8' });
+    const environments = [gst[0]!, ffmpeg[0]!].map((pid) => fs.readFileSync(`/proc/${pid}/environ`, 'utf8'));
     for (const secret of [...forms(RIGHT_PASSWORD), ...forms(WRONG_PASSWORD)]) {
       expect(listing).not.toContain(secret);
-      expect(agentLog(id('secure'))).not.toContain(secret);
+      for (const environment of environments) expect(environment).not.toContain(secret);
+      for (const camera of ['secure', 'secure-ffmpeg'] as const)
+        expect(agentLog(id(camera))).not.toContain(secret);
     }
   });
 
@@ -199,12 +214,12 @@ describe('IP cameras over RTSP', () => {
       detail: 'camera: Server returned 401 Unauthorized (authorization failed)',
       retryInMs: 60_000,
     });
-    const scheduled = logEntries(counterId, 'ffmpeg restart scheduled');
+    const scheduled = logEntries(counterId, 'gstreamer restart scheduled');
     expect(scheduled.length).toBeGreaterThan(0);
     for (const entry of scheduled) expect(entry).toMatchObject({ retryInMs: 60_000 });
-    // It never got as far as starting ffmpeg.
-    expect(childPids(stack.agents.get(counterId)!.pid!, 'ffmpeg')).toEqual([]);
-    expect(log).not.toContain('starting ffmpeg');
+    // It never got as far as starting its publisher.
+    expect(childPids(stack.agents.get(counterId)!.pid!, 'python3')).toEqual([]);
+    expect(log).not.toContain('starting gstreamer');
     for (const secret of [...forms(WRONG_PASSWORD), ...forms(RIGHT_PASSWORD)]) {
       expect(log).not.toContain(secret);
     }

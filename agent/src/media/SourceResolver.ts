@@ -70,7 +70,7 @@ const PROBLEM_TEXT: Record<SourceProblem, string> = {
 };
 
 /**
- * Looks at the agent's source before every ffmpeg start. An IP camera is
+ * Looks at the agent's source before every publisher start. An IP camera is
  * probed with ffprobe each time (it may come back from a reboot with other
  * streams): video only when it has no sound, a clear error and a slow retry
  * when it refuses the credentials. Keeps what it found for the health report,

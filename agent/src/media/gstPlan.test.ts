@@ -7,7 +7,6 @@ import {
   GST_PUBLISHER_SCRIPT,
   buildGstLaunch,
   gstreamerAvailable,
-  gstreamerOpens,
   type GstPlan,
 } from './gstPlan.js';
 
@@ -93,12 +92,17 @@ describe('buildGstLaunch', () => {
     ).toThrow(PlanError);
   });
 
-  it('refuses an IP camera (ffmpeg opens those)', () => {
-    expect(gstreamerOpens({ kind: 'rtsp', url: 'rtsp://cam/s' }, { kind: 'none' })).toBe(false);
-    expect(gstreamerOpens({ kind: 'v4l2', device: '/dev/video0' }, { kind: 'alsa', device: 'hw:1' })).toBe(
-      true,
+  it('an IP camera: its URL, password and all, travels on stdin only', () => {
+    const url = 'rtsp://admin:S3cret%40pw@10.0.0.9:554/stream1';
+    const launch = buildGstLaunch(
+      plan({ video: { kind: 'rtsp', url }, audio: { kind: 'rtsp' }, caption: 'Quầy 2' }),
     );
-    expect(() => buildGstLaunch(plan({ video: { kind: 'rtsp', url: 'rtsp://cam/s' } }))).toThrow(PlanError);
+    expect(launch.args).toEqual([GST_PUBLISHER_SCRIPT]);
+    const document = JSON.parse(launch.stdin) as { video: unknown; audio: unknown; caption: unknown };
+    expect(document.video).toEqual({ kind: 'rtsp', url });
+    expect(document.audio).toEqual({ kind: 'rtsp' });
+    // The camera's own picture carries no caption of ours.
+    expect(document.caption).toBeNull();
   });
 });
 

@@ -15,11 +15,6 @@ export const GST_PUBLISHER_SCRIPT = fileURLToPath(new URL('../../gst/gst_publish
 /** Debian's python: it has the GObject bindings (a pyenv python on PATH does not). */
 export const DEFAULT_PYTHON = '/usr/bin/python3';
 
-/** Sources the GStreamer publisher opens; an IP camera stays with ffmpeg (its probe, its private list file). */
-export function gstreamerOpens(video: VideoSource, audio: AudioSource): boolean {
-  return video.kind !== 'rtsp' && audio.kind !== 'rtsp';
-}
-
 /**
  * Whether this machine can run the GStreamer publisher: python with the
  * GObject bindings and every element the script uses. Run once at start.
@@ -58,11 +53,10 @@ const HOST = /^[A-Za-z0-9.:[\]-]+$/;
 
 /**
  * One start of the GStreamer publisher: the script on the command line, the
- * whole plan (with the SRTP keys, ours and the SFU's) on stdin.
+ * whole plan (with the SRTP keys, ours and the SFU's, and an IP camera's URL
+ * with its password) on stdin.
  */
 export function buildGstLaunch(plan: GstPlan): EncoderLaunch {
-  if (!gstreamerOpens(plan.video, plan.audio))
-    throw new PlanError(`the GStreamer publisher cannot open a ${plan.video.kind} source`);
   if (plan.targets.audio && plan.audio.kind === 'none')
     throw new PlanError('an audio target was requested but --audio is none');
   const target = (t: SendTarget) => {

@@ -5,7 +5,6 @@ export { FfmpegSupervisor } from './FfmpegSupervisor.js';
 export {
   buildGstLaunch,
   gstreamerAvailable,
-  gstreamerOpens,
   DEFAULT_PYTHON,
   GST_PUBLISHER_SCRIPT,
   type GstPlan,
