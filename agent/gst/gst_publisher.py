@@ -137,9 +137,7 @@ class Publisher:
         if video["kind"] == "file":
             return self.file_source(video["path"], convert, raw)
         if video["kind"] == "rtsp":
-            # Frames are only dropped to the focus rate, never held for a later one to time them.
-            convert[2].set_property("drop-only", True)
-            first, last = self.add(*convert)
+            first, last = self.add(*convert[:2], *self.rate_cap(focus))
             self.rtsp_camera(video["url"]).link_video(first)
             return last
         raise PlanError(f"GStreamer cannot open a {video['kind']} source")
@@ -224,6 +222,17 @@ class Publisher:
             last = element
         return last
 
+    def rate_cap(self, spec):
+        """
+        A camera's picture at the rendition's size, at most at its rate: frames over
+        the rate are dropped, never held to time a later one (videorate's default
+        holds each frame until the next arrives), and a slower camera keeps its
+        own rate instead of failing to negotiate.
+        """
+        rate = make("videorate", drop_only=True, max_rate=spec["fps"])
+        size = f"video/x-raw,format=I420,width={spec['width']},height={spec['height']}"
+        return [rate, caps(f"{size},framerate=[1/1,{spec['fps']}/1]")]
+
     def rtsp_camera(self, url):
         """The IP camera, opened once for its picture and its sound."""
         if self.camera is None:
@@ -260,13 +269,15 @@ class Publisher:
         codec = self.plan["codec"]
         gop = max(1, round(spec["fps"] * self.plan["keyframeIntervalSeconds"]))
         raw = f"video/x-raw,format=I420,width={spec['width']},height={spec['height']},framerate={spec['fps']}/1"
+        # Late frames are dropped here, not queued: a live picture, never a backlog.
         chain = [
-            # Late frames are dropped here, not queued: a live picture, never a backlog.
             make("queue", max_size_buffers=3, max_size_time=0, max_size_bytes=0, leaky="downstream"),
             make("videoscale"),
-            make("videorate", drop_only=True),
-            caps(raw),
         ]
+        if self.plan["video"]["kind"] == "rtsp":
+            chain += self.rate_cap(spec)
+        else:
+            chain += [make("videorate", drop_only=True), caps(raw)]
         if codec == "vp8":
             encoder = make(
                 "vp8enc",

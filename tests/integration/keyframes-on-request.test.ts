@@ -14,6 +14,7 @@ import {
 } from '@counterwatch/agent/media';
 import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec, VideoCodec } from '@counterwatch/shared';
+import { RtspCameras } from '../support/rtspCameras.js';
 
 const logger = pino({ level: process.env.CW_TEST_LOG ?? 'warn' });
 const GRID: RenditionSpec = { name: 'grid', width: 320, height: 180, fps: 15, bitrateKbps: 150 };
@@ -56,6 +57,7 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
   let dir: string;
   const transports = new Map<string, types.PlainTransport>();
   const cleanups: (() => Promise<void> | void)[] = [];
+  let cameras: RtspCameras | undefined;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-keyframes-'));
@@ -82,6 +84,7 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
   });
 
   afterAll(async () => {
+    await cameras?.stop();
     await pool?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -90,6 +93,7 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
   async function publish(
     engine: EncoderEngine,
     codec: VideoCodec,
+    camera: string | null = null,
   ): Promise<{
     keyframes: Keyframe[];
     focus: types.Producer;
@@ -100,7 +104,7 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
     const before = new Set(transports.keys());
     const { ingest, targets } = await CounterIngest.createPlain({
       router,
-      counterId: `kf-${engine}-${codec}`,
+      counterId: `kf-${engine}-${codec}${camera ? '-camera' : ''}`,
       videoCodec: codec,
       keys,
       listenIp: '127.0.0.1',
@@ -124,8 +128,8 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
     });
 
     const plan = {
-      video: { kind: 'test' } as const,
-      audio: { kind: 'test' } as const,
+      video: camera ? ({ kind: 'rtsp', url: camera } as const) : ({ kind: 'test' } as const),
+      audio: camera ? ({ kind: 'none' } as const) : ({ kind: 'test' } as const),
       codec,
       renditions: { grid: GRID, focus: FOCUS },
       audioBitrateKbps: 32,
@@ -133,7 +137,7 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
       targets: {
         grid: { ...targets.grid, host: '127.0.0.1', key: keys.grid },
         focus: { ...targets.focus, host: '127.0.0.1', key: keys.focus },
-        audio: { ...targets.audio!, host: '127.0.0.1', key: keys.audio },
+        audio: camera ? null : { ...targets.audio!, host: '127.0.0.1', key: keys.audio },
       },
     };
     let caption: string | null = null;
@@ -189,6 +193,29 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
     },
     60_000,
   );
+
+  it('GStreamer relaying an IP camera (RTSP, H.264 from the camera): a new consumer gets a keyframe on request', async () => {
+    cameras = await RtspCameras.start({
+      password: randomBytes(12).toString('hex'),
+      logFile: path.join(dir, 'rtsp.log'),
+    });
+    // The camera's own keyframes (every second) are decoded away: the request must reach our encoder.
+    const { keyframes, focus, supervisor, rtcpLearnt } = await publish(
+      'gstreamer',
+      'vp8',
+      cameras.url('h264'),
+    );
+    await until('the first keyframe', () => keyframes[0]);
+    await until('the SFU to learn the RTCP address', () => (rtcpLearnt() ? true : undefined));
+    const seen = keyframes.length;
+    const v = await viewerCountingKeyframes(focus, () => keyframes.length);
+    const producerKeyframes = await v.firstKeyframe;
+    expect(producerKeyframes).toBeGreaterThan(seen);
+    const afterStart = mediaSeconds(keyframes[0]!, keyframes[producerKeyframes - 1]!);
+    expect(afterStart).toBeGreaterThan(0);
+    expect(afterStart).toBeLessThan(KEYFRAME_INTERVAL_S / 2);
+    expect(supervisor.state).toBe('running');
+  }, 60_000);
 
   it('GStreamer: a burst of new viewers costs the encoder a keyframe per 500 ms at most, and every viewer gets one', async () => {
     const { keyframes, focus, rtcpLearnt } = await publish('gstreamer', 'vp8');
