@@ -9,25 +9,20 @@ Run by the agent with Debian's python (it has the GObject bindings):
 The plan carries the SRTP keys, so it never travels on the command line
 (which any user of the machine can read in /proc/<pid>/cmdline).
 
-What it builds, per rendition (focus, grid) and for the sound: encoder →
-payloader → rtpbin session → srtpenc → udpsink to the SFU's RTP port; the
-session's RTCP goes out encrypted from a socket of its own to the SFU's RTCP
-port, and the SFU's RTCP coming back on that same socket (the comedia
-transport answers where our RTCP came from) is decrypted with the SFU's key
-and fed to rtpbin. rtpbin turns a PLI or FIR from the SFU into a
-GstForceKeyUnit event upstream, which the encoder honours: a new viewer gets
-a keyframe at once instead of waiting for the periodic one.
+What it builds, per rendition (focus, grid) and for the sound: source →
+encoder → payloader → an SRTP session to the SFU (srtp_sender.py), whose RTCP
+comes back: rtpbin turns a PLI or FIR from the SFU into a GstForceKeyUnit
+event upstream, which the encoder honours, so a new viewer gets a keyframe at
+once instead of waiting for the periodic one.
 
 stdout speaks ffmpeg's `-progress` format (frame=, fps=, total_size=,
 progress=continue), once a second, so the agent supervises both publishers
 alike. stderr carries errors and a line per forced keyframe.
 """
 
-import base64
 import json
 import os
 import signal
-import socket
 import sys
 import time
 
@@ -35,10 +30,13 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("Gio", "2.0")
-from gi.repository import Gio, GLib, Gst  # noqa: E402
+from gi.repository import GLib, Gst  # noqa: E402
 
-from clock_picture import ClockFeeder  # noqa: E402  (beside this script)
+# Beside this script:
+from clock_picture import ClockFeeder  # noqa: E402
+from gst_elements import PlanError, caps, log, make  # noqa: E402
 from rtsp_camera import RtspCamera  # noqa: E402
+from srtp_sender import SrtpSender  # noqa: E402
 
 NEEDED = [
     "rtpbin", "srtpenc", "srtpdec", "udpsrc", "udpsink", "tee", "queue", "videoscale",
@@ -47,38 +45,7 @@ NEEDED = [
     "decodebin", "filesrc", "v4l2src", "identity", "textoverlay", "clockoverlay", "appsrc",
     "uridecodebin", "rtspsrc",
 ]  # fmt: skip
-SESSIONS = ("focus", "grid", "audio")
-SUITE = {"cipher": "aes-128-icm", "auth": "hmac-sha1-80"}
 MTU = 1200
-
-
-def log(message):
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
-
-
-class PlanError(Exception):
-    pass
-
-
-def make(factory, **props):
-    element = Gst.ElementFactory.make(factory, None)
-    if element is None:
-        raise PlanError(f"GStreamer element {factory} is missing")
-    for key, value in props.items():
-        element.set_property(key.replace("_", "-"), value)
-    return element
-
-
-def caps(text):
-    return make("capsfilter", caps=Gst.Caps.from_string(text))
-
-
-def key_bytes(b64):
-    raw = base64.b64decode(b64, validate=True)
-    if len(raw) != 30:
-        raise PlanError("an SRTP key must be 30 bytes")
-    return raw
 
 
 class Publisher:
@@ -92,14 +59,10 @@ class Publisher:
         self.started = time.monotonic()
         self.last = (self.started, 0)
         self.exit_code = 0
-        self.sockets = []
         self.file_pipeline = None
         self.clock_feeder = None
         self.camera = None
-        self.rtpbin = make("rtpbin", rtp_profile="avpf")
-        self.pipeline.add(self.rtpbin)
-        self.rtpbin.connect("pad-added", self._on_rtpbin_pad)
-        self.send_pads = {}
+        self.sender = SrtpSender(self.pipeline, self._count_bytes)
 
     def add(self, *elements):
         for element in elements:
@@ -328,72 +291,6 @@ class Publisher:
 
     # --- network ------------------------------------------------------------
 
-    def session(self, index, track, last, target):
-        """Payloads `last`'s output into rtpbin session `index` and wires it to the SFU, SRTP both ways."""
-        family, address = resolve(target["host"])
-        enc = make("srtpenc", key=Gst.Buffer.new_wrapped(key_bytes(target["key"])))
-        for prop in ("rtp-cipher", "rtcp-cipher"):
-            enc.set_property(prop, SUITE["cipher"])
-        for prop in ("rtp-auth", "rtcp-auth"):
-            enc.set_property(prop, SUITE["auth"])
-        rtp_sink = make("udpsink", host=address, port=target["port"], sync=False)
-        rtp_sink.set_property("async", False)
-        rtp_sink.get_static_pad("sink").add_probe(
-            Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, self._count_bytes
-        )
-
-        # One socket sends our RTCP and receives the SFU's: comedia answers where our RTCP came from.
-        rtcp_socket = Gio.Socket.new(family, Gio.SocketType.DATAGRAM, Gio.SocketProtocol.UDP)
-        any_address = Gio.InetAddress.new_any(family)
-        rtcp_socket.bind(Gio.InetSocketAddress.new(any_address, 0), False)
-        self.sockets.append(rtcp_socket)
-        rtcp_sink = make("udpsink", host=address, port=target["rtcpPort"], socket=rtcp_socket, sync=False)
-        rtcp_sink.set_property("async", False)
-        rtcp_sink.set_property("close-socket", False)
-        # Anyone may send to this socket; srtpdec drops whatever is not authenticated with the SFU's key.
-        rtcp_src = make(
-            "udpsrc", socket=rtcp_socket, close_socket=False, caps=Gst.Caps.from_string("application/x-srtcp")
-        )
-        dec = make("srtpdec")
-        sfu_key = target.get("sfuKey")
-        dec.connect("request-key", lambda _dec, _ssrc: self._sfu_caps(sfu_key))
-        for element in (enc, rtp_sink, rtcp_sink, rtcp_src, dec):
-            self.pipeline.add(element)
-
-        self.send_pads[index] = (enc, rtp_sink)
-        # rtpbin adds send_rtp_src_<index> as soon as the sink is requested: the pads above must exist by then.
-        pay = self.payloader("audio" if track == "audio" else "video", target)
-        self.pipeline.add(pay)
-        last.link(pay)
-        link(pay, "src", self.rtpbin, f"send_rtp_sink_{index}")
-        link(self.rtpbin, f"send_rtcp_src_{index}", enc, f"rtcp_sink_{index}")
-        link(enc, f"rtcp_src_{index}", rtcp_sink, "sink")
-        link(rtcp_src, "src", dec, "rtcp_sink")
-        link(dec, "rtcp_src", self.rtpbin, f"recv_rtcp_sink_{index}")
-
-        # Our RTCP every second, not every five: the SFU learns where to send keyframe requests sooner.
-        rtp_session = self.rtpbin.emit("get-internal-session", index)
-        if rtp_session is not None:
-            rtp_session.set_property("rtcp-min-interval", Gst.SECOND)
-
-    def _sfu_caps(self, sfu_key):
-        if not sfu_key:
-            # No key for the SFU's RTCP (an older server): its packets are dropped, keyframes stay periodic.
-            return None
-        return Gst.Caps.from_string(
-            "application/x-srtcp,srtp-key=(buffer){},srtp-cipher={c},srtp-auth={a},srtcp-cipher={c},srtcp-auth={a}".format(
-                key_bytes(sfu_key).hex(), c=SUITE["cipher"], a=SUITE["auth"]
-            )
-        )
-
-    def _on_rtpbin_pad(self, _rtpbin, pad):
-        name = pad.get_name()
-        if name.startswith("send_rtp_src_"):
-            index = int(name.rsplit("_", 1)[1])
-            enc, rtp_sink = self.send_pads[index]
-            pad.link(enc.request_pad_simple(f"rtp_sink_{index}"))
-            link(enc, f"rtp_src_{index}", rtp_sink, "sink")
-
     # --- probes and bus -----------------------------------------------------
 
     def _on_upstream_event(self, _pad, info, track):
@@ -467,9 +364,10 @@ class Publisher:
         for index, track in enumerate(("focus", "grid")):
             first, last = self.video_encoder(track)
             tee.request_pad_simple("src_%u").link(first.get_static_pad("sink"))
-            self.session(index, track, last, targets[track])
+            self.sender.session(index, self.payloader("video", targets[track]), last, targets[track])
         if targets.get("audio"):
-            self.session(2, "audio", self.audio_source(), targets["audio"])
+            audio = targets["audio"]
+            self.sender.session(2, self.payloader("audio", audio), self.audio_source(), audio)
 
     def run(self):
         bus = self.pipeline.get_bus()
@@ -499,8 +397,7 @@ class Publisher:
         self.pipeline.set_state(Gst.State.NULL)
         if self.file_pipeline is not None:
             self.file_pipeline.set_state(Gst.State.NULL)
-        for s in self.sockets:
-            s.close()
+        self.sender.close()
         return self.exit_code
 
     def _drain_errors(self, bus):
@@ -510,19 +407,6 @@ class Publisher:
                 return
             error, _debug = message.parse_error()
             log(f"error from {message.src.get_name()}: {error.message}")
-
-
-def link(a, a_pad, b, b_pad):
-    src = a.get_static_pad(a_pad) or a.request_pad_simple(a_pad)
-    sink = b.get_static_pad(b_pad) or b.request_pad_simple(b_pad)
-    if src is None or sink is None or src.link(sink) != Gst.PadLinkReturn.OK:
-        raise PlanError(f"cannot link {a.get_name()}.{a_pad} to {b.get_name()}.{b_pad}")
-
-
-def resolve(host):
-    info = socket.getaddrinfo(host, None, type=socket.SOCK_DGRAM)[0]
-    family = Gio.SocketFamily.IPV6 if info[0] == socket.AF_INET6 else Gio.SocketFamily.IPV4
-    return family, info[4][0]
 
 
 def main():
