@@ -89,6 +89,10 @@ class Publisher:
             self.clock_feeder = ClockFeeder(src, focus["width"], focus["height"], focus["fps"])
             _, last = self.add(src, caps(raw))
             return self.overlay(last)
+        if video["kind"] == "rtsp":
+            first, last = self.add(make("videoconvert"), make("videoscale"), *self.rate_cap(focus))
+            self.rtsp_camera(video["url"]).link_video(first)
+            return last
         convert = [make("videoconvert"), make("videoscale"), make("videorate"), caps(raw)]
         if video["kind"] == "v4l2":
             # A USB camera sends raw YUV or MJPEG: decodebin takes either.
@@ -99,10 +103,6 @@ class Publisher:
             return last
         if video["kind"] == "file":
             return self.file_source(video["path"], convert, raw)
-        if video["kind"] == "rtsp":
-            first, last = self.add(*convert[:2], *self.rate_cap(focus))
-            self.rtsp_camera(video["url"]).link_video(first)
-            return last
         raise PlanError(f"GStreamer cannot open a {video['kind']} source")
 
     def file_source(self, path, convert, raw):

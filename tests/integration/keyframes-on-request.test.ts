@@ -168,23 +168,7 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
   it.each(['vp8', 'h264'] as const)(
     'GStreamer (%s): a new consumer gets a keyframe on request, well before the periodic one',
     async (codec) => {
-      const { keyframes, focus, supervisor, rtcpLearnt } = await publish('gstreamer', codec);
-      // The stream's first keyframe; the next periodic one is KEYFRAME_INTERVAL_S of media later.
-      await until('the first keyframe', () => keyframes[0]);
-      // The publisher's RTCP reached the SFU from the socket it listens on: the way back for PLIs.
-      await until('the SFU to learn the RTCP address', () => (rtcpLearnt() ? true : undefined));
-      const seen = keyframes.length;
-
-      const v = await viewerCountingKeyframes(focus, () => keyframes.length);
-      const producerKeyframes = await v.firstKeyframe;
-      // The consumer's first keyframe is one the producer received after the request…
-      expect(producerKeyframes).toBeGreaterThan(seen);
-      const requested = keyframes[producerKeyframes - 1]!;
-      // …stamped by the encoder's own clock well before the periodic keyframe was due.
-      const afterStart = mediaSeconds(keyframes[0]!, requested);
-      expect(afterStart).toBeGreaterThan(0);
-      expect(afterStart).toBeLessThan(KEYFRAME_INTERVAL_S / 2);
-      expect(supervisor.state).toBe('running');
+      const { supervisor } = await expectKeyframeOnRequest(await publish('gstreamer', codec));
 
       // The keys reached GStreamer on its stdin: its command line holds no SRTP key.
       const cmdline = fs.readFileSync(`/proc/${supervisor.pid!}/cmdline`, 'utf8').split('\0');
@@ -200,21 +184,7 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
       logFile: path.join(dir, 'rtsp.log'),
     });
     // The camera's own keyframes (every second) are decoded away: the request must reach our encoder.
-    const { keyframes, focus, supervisor, rtcpLearnt } = await publish(
-      'gstreamer',
-      'vp8',
-      cameras.url('h264'),
-    );
-    await until('the first keyframe', () => keyframes[0]);
-    await until('the SFU to learn the RTCP address', () => (rtcpLearnt() ? true : undefined));
-    const seen = keyframes.length;
-    const v = await viewerCountingKeyframes(focus, () => keyframes.length);
-    const producerKeyframes = await v.firstKeyframe;
-    expect(producerKeyframes).toBeGreaterThan(seen);
-    const afterStart = mediaSeconds(keyframes[0]!, keyframes[producerKeyframes - 1]!);
-    expect(afterStart).toBeGreaterThan(0);
-    expect(afterStart).toBeLessThan(KEYFRAME_INTERVAL_S / 2);
-    expect(supervisor.state).toBe('running');
+    await expectKeyframeOnRequest(await publish('gstreamer', 'vp8', cameras.url('h264')));
   }, 60_000);
 
   it('GStreamer: a burst of new viewers costs the encoder a keyframe per 500 ms at most, and every viewer gets one', async () => {
@@ -252,6 +222,33 @@ describe('keyframes on request: a new viewer does not wait for the periodic keyf
     // The next keyframe is the periodic one, a whole interval of media after the first.
     expect(mediaSeconds(keyframes[0]!, first)).toBeGreaterThan(KEYFRAME_INTERVAL_S - 0.5);
   }, 60_000);
+
+  /**
+   * A new consumer's first keyframe is one the producer received after the request, stamped by the
+   * encoder's own clock well before the periodic keyframe was due; the publisher keeps running.
+   */
+  async function expectKeyframeOnRequest<P extends Awaited<ReturnType<typeof publish>>>(
+    published: P,
+  ): Promise<P> {
+    const { keyframes, focus, supervisor, rtcpLearnt } = published;
+    // The stream's first keyframe; the next periodic one is KEYFRAME_INTERVAL_S of media later.
+    await until('the first keyframe', () => keyframes[0]);
+    // The publisher's RTCP reached the SFU from the socket it listens on: the way back for PLIs.
+    await until('the SFU to learn the RTCP address', () => (rtcpLearnt() ? true : undefined));
+    const seen = keyframes.length;
+
+    const v = await viewerCountingKeyframes(focus, () => keyframes.length);
+    const producerKeyframes = await v.firstKeyframe;
+    // The consumer's first keyframe is one the producer received after the request…
+    expect(producerKeyframes).toBeGreaterThan(seen);
+    const requested = keyframes[producerKeyframes - 1]!;
+    // …stamped by the encoder's own clock well before the periodic keyframe was due.
+    const afterStart = mediaSeconds(keyframes[0]!, requested);
+    expect(afterStart).toBeGreaterThan(0);
+    expect(afterStart).toBeLessThan(KEYFRAME_INTERVAL_S / 2);
+    expect(supervisor.state).toBe('running');
+    return published;
+  }
 
   /** A viewer whose first keyframe resolves with the producer's keyframe count at that moment. */
   async function viewerCountingKeyframes(
