@@ -81,6 +81,7 @@ describe('loadConfig', () => {
       announcedIp: '127.0.0.1',
       webRtcPort: 40_000,
       webRtcTcp: true,
+      udpBufferBytes: 2 * 1024 * 1024,
       rtcMinPort: 41_000,
       rtcMaxPort: 44_999,
       ingestHost: null,
@@ -221,6 +222,9 @@ describe('loadConfig', () => {
       ['CW_RECONNECT_GRACE_MS', '600001'],
       ['CW_LOG_LEVEL', 'verbose'],
       ['CW_WEBRTC_TCP', 'maybe'],
+      ['CW_UDP_BUFFER_KB', '32'],
+      ['CW_UDP_BUFFER_KB', '1.5'],
+      ['CW_UDP_BUFFER_KB', '65537'],
       ['CW_BOOTSTRAP_ADMIN', 'TRUE'],
     ])('names %s when it is %j', (setting, value) => {
       expect(configError({ ...BASE, [setting]: value }).setting).toBe(setting);
@@ -244,6 +248,11 @@ describe('loadConfig', () => {
       const error = configError({ ...BASE, CW_RECORDER_PORTS: '44000-46000' });
       expect(error.setting).toBe('CW_RECORDER_PORTS');
       expect(error.message).toMatch(/overlap/);
+    });
+
+    it('sizes the media UDP buffers in KiB: 2 MiB unless told', () => {
+      expect(loadConfig(BASE).media.udpBufferBytes).toBe(2 * 1024 * 1024);
+      expect(loadConfig({ ...BASE, CW_UDP_BUFFER_KB: '512' }).media.udpBufferBytes).toBe(512 * 1024);
     });
 
     it('needs one WebRTC port per worker', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { DEFAULT_UDP_BUFFER_BYTES } from './media/udpBuffers.js';
 import {
   RenditionSpecSchema,
   clockOffsetFromEnv,
@@ -53,6 +54,8 @@ export interface ServerConfig {
     announcedIp: string;
     webRtcPort: number;
     webRtcTcp: boolean;
+    /** `CW_UDP_BUFFER_KB`: the kernel buffers of every media UDP socket (see media/udpBuffers.ts). */
+    udpBufferBytes: number;
     rtcMinPort: number;
     rtcMaxPort: number;
     /** Host agents send RTP to; null = the host they reached the server by. */
@@ -349,6 +352,13 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       announcedIp,
       webRtcPort,
       webRtcTcp: parse('CW_WEBRTC_TCP', Bool, read(env, 'CW_WEBRTC_TCP') ?? 'true'),
+      udpBufferBytes:
+        1024 *
+        parse(
+          'CW_UDP_BUFFER_KB',
+          z.coerce.number().int().min(64).max(65_536),
+          read(env, 'CW_UDP_BUFFER_KB') ?? String(DEFAULT_UDP_BUFFER_BYTES / 1024),
+        ),
       rtcMinPort,
       rtcMaxPort,
       ingestHost: read(env, 'CW_INGEST_HOST') ?? null,

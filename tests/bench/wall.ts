@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ALL_DAY, Stack } from '@counterwatch/demo';
 import { RtpFanout, loadEncoderArgs, type FanoutTarget, type FanoutTrack } from '@counterwatch/agent/load';
-import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
+import { CounterIngest, DepartmentRouter, WorkerPool, parseSnmpUdp } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec } from '@counterwatch/shared';
 import { launchChromium, login } from '../support/browser.js';
 import { loginCookie } from '../support/http.js';
@@ -70,16 +70,10 @@ function childPids(pid: number, name: string): number[] {
   return found;
 }
 
-/** The machine's UDP counters (/proc/net/snmp): datagrams in, and those dropped for a full receive buffer. */
+/** The machine's UDP counters (/proc/net/snmp), read as the server's metrics read them. */
 function udpCounters(): { in: number; rcvbufErrors: number } {
-  const lines = fs
-    .readFileSync('/proc/net/snmp', 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('Udp:'));
-  const names = (lines[0] ?? '').split(/\s+/);
-  const values = (lines[1] ?? '').split(/\s+/).map(Number);
-  const get = (name: string) => values[names.indexOf(name)] ?? 0;
-  return { in: get('InDatagrams'), rcvbufErrors: get('RcvbufErrors') };
+  const counters = parseSnmpUdp(fs.readFileSync('/proc/net/snmp', 'utf8'));
+  return { in: counters?.inDatagrams ?? 0, rcvbufErrors: counters?.receiveBufferErrors ?? 0 };
 }
 
 /**

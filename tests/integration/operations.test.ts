@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema, type DepartmentMetrics } from '@counterwatch/shared';
 import { SERVER_ADMIN, type Stack } from '@counterwatch/demo';
+import { udpReceiveCounters } from '@counterwatch/sfu-server/media';
 import { RawSocket } from '../support/agentSocket.js';
 import { eventually } from '../support/browser.js';
 import type { TestClock } from '../support/clock.js';
@@ -133,6 +134,7 @@ describe(`operations: metrics, health, backup and restore (${testBackend()})`, (
 
   it('metrics count events, consoles, alerts, media workers, recording disk and database latency', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
+    const udpBefore = await udpReceiveCounters();
     const before = (await scrape(auth)).text;
     const events0 = (outcome: string) =>
       sample(before, 'cw_queue_events_total', { origin: 'department', outcome }) ?? 0;
@@ -207,6 +209,14 @@ describe(`operations: metrics, health, backup and restore (${testBackend()})`, (
         sample(text, 'cw_database_call_seconds_count', { backend, operation: 'audit.append' }),
       ).toBeGreaterThan(0);
       expect(sample(text, 'cw_database_probe_seconds')).toBeGreaterThan(0);
+      // The host's UDP counters, where a media socket's full buffer shows first.
+      const udpAfter = await udpReceiveCounters();
+      const received = sample(text, 'cw_host_udp_datagrams_received_total');
+      const dropped = sample(text, 'cw_host_udp_receive_buffer_errors_total');
+      expect(received).toBeGreaterThanOrEqual(udpBefore!.inDatagrams);
+      expect(received).toBeLessThanOrEqual(udpAfter!.inDatagrams);
+      expect(dropped).toBeGreaterThanOrEqual(udpBefore!.receiveBufferErrors);
+      expect(dropped).toBeLessThanOrEqual(udpAfter!.receiveBufferErrors);
     } finally {
       socket.close();
     }

@@ -58,7 +58,8 @@ export class RtpFanout {
           resolve();
         });
       });
-    const output = dgram.createSocket('udp4');
+    // Room for a keyframe sent to every counter at once.
+    const output = dgram.createSocket({ type: 'udp4', sendBufferSize: 4 * 1024 * 1024 });
     await bind(output);
     const fanout = new RtpFanout(output);
     // A lost packet on loopback is a full socket buffer; it is counted, not thrown.

@@ -21,6 +21,7 @@ export class DepartmentRouter extends TypedEmitter<DepartmentRouterEvents> {
   readonly #router: types.Router;
   readonly #webRtcServer: types.WebRtcServer;
   readonly #portRange: types.TransportPortRange;
+  readonly #udpBuffers: WorkerSlot['udpBuffers'];
   readonly #logger: Logger;
   #closed = false;
 
@@ -31,6 +32,7 @@ export class DepartmentRouter extends TypedEmitter<DepartmentRouterEvents> {
     this.#router = router;
     this.#webRtcServer = slot.webRtcServer;
     this.#portRange = slot.portRange;
+    this.#udpBuffers = slot.udpBuffers;
     this.#logger = logger;
     router.on('workerclose', () => this.#close('worker_died'));
   }
@@ -65,9 +67,19 @@ export class DepartmentRouter extends TypedEmitter<DepartmentRouterEvents> {
     return this.#closed;
   }
 
-  /** Where a plain (RTP/SRTP over UDP) transport listens: on `ip`, on a port of this worker's range. */
+  /**
+   * Where a plain or pipe (RTP/SRTP over UDP) transport listens: on `ip`, on a
+   * port of this worker's range, with the worker's socket buffers.
+   */
   plainListenInfo(ip: string, announcedAddress?: string): types.TransportListenInfo {
-    return { protocol: 'udp', ip, announcedAddress, portRange: this.#portRange };
+    return {
+      protocol: 'udp',
+      ip,
+      announcedAddress,
+      portRange: this.#portRange,
+      recvBufferSize: this.#udpBuffers.receive,
+      sendBufferSize: this.#udpBuffers.send,
+    };
   }
 
   /** A WebRTC transport through the worker's single WebRtcServer port. */

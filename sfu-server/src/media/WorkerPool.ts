@@ -2,6 +2,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { Backoff, TypedEmitter } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
+import { DEFAULT_UDP_BUFFER_BYTES, grantedUdpBuffers, kernelUdpLimits } from './udpBuffers.js';
 
 export interface WorkerPoolOptions {
   size: number;
@@ -12,6 +13,8 @@ export interface WorkerPoolOptions {
   webRtcTcp: boolean;
   rtcMinPort: number;
   rtcMaxPort: number;
+  /** SO_RCVBUF/SO_SNDBUF of every worker UDP socket (see udpBuffers.ts); default DEFAULT_UDP_BUFFER_BYTES. */
+  udpBufferBytes?: number;
   logger: Logger;
 }
 
@@ -22,6 +25,8 @@ export interface WorkerSlot {
   readonly webRtcServer: types.WebRtcServer;
   /** This worker's share of the RTP port range, for its plain transports. */
   readonly portRange: types.TransportPortRange;
+  /** The kernel buffers each of this worker's UDP sockets asks for, bytes. */
+  readonly udpBuffers: { readonly receive: number; readonly send: number };
 }
 
 export type WorkerPoolEvents = {
@@ -42,17 +47,29 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   readonly #logger: Logger;
   readonly #slots: (WorkerSlot | undefined)[];
   readonly #waiters = new Map<number, ((slot: WorkerSlot) => void)[]>();
+  readonly #udpBuffers: WorkerSlot['udpBuffers'];
   #closed = false;
 
-  private constructor(options: WorkerPoolOptions) {
+  private constructor(options: WorkerPoolOptions, udpBuffers: WorkerSlot['udpBuffers']) {
     super();
     this.#options = options;
+    this.#udpBuffers = udpBuffers;
     this.#logger = options.logger.child({ module: 'worker-pool' });
     this.#slots = new Array<WorkerSlot | undefined>(options.size).fill(undefined);
   }
 
   static async create(options: WorkerPoolOptions): Promise<WorkerPool> {
-    const pool = new WorkerPool(options);
+    const requested = options.udpBufferBytes ?? DEFAULT_UDP_BUFFER_BYTES;
+    const limits = await kernelUdpLimits();
+    const granted = grantedUdpBuffers({ bytes: requested }, limits);
+    if (granted.capped)
+      options.logger
+        .child({ module: 'worker-pool' })
+        .warn(
+          { requested, ...limits, receive: granted.receive, send: granted.send },
+          'kernel caps media UDP buffers: raise net.core.rmem_max and net.core.wmem_max',
+        );
+    const pool = new WorkerPool(options, { receive: granted.receive, send: granted.send });
     try {
       for (let i = 0; i < options.size; i++) {
         pool.#install(await pool.#spawn(i));
@@ -111,13 +128,20 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     try {
       const port = o.webRtcPort + index;
       const listenInfos: types.TransportListenInfo[] = [
-        { protocol: 'udp', ip: o.listenIp, announcedAddress: o.announcedIp, port },
+        {
+          protocol: 'udp',
+          ip: o.listenIp,
+          announcedAddress: o.announcedIp,
+          port,
+          recvBufferSize: this.#udpBuffers.receive,
+          sendBufferSize: this.#udpBuffers.send,
+        },
       ];
       if (o.webRtcTcp)
         listenInfos.push({ protocol: 'tcp', ip: o.listenIp, announcedAddress: o.announcedIp, port });
       const webRtcServer = await worker.createWebRtcServer({ listenInfos });
       this.#logger.info({ index, pid: worker.pid, port, portRange }, 'worker started');
-      return { index, worker, webRtcServer, portRange };
+      return { index, worker, webRtcServer, portRange, udpBuffers: this.#udpBuffers };
     } catch (error) {
       worker.close();
       throw error;

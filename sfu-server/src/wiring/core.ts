@@ -82,6 +82,7 @@ export async function openCore(config: ServerConfig, logger: Logger): Promise<Co
       announcedIp: config.media.announcedIp,
       webRtcPort: config.media.webRtcPort,
       webRtcTcp: config.media.webRtcTcp,
+      udpBufferBytes: config.media.udpBufferBytes,
       rtcMinPort: config.media.rtcMinPort,
       rtcMaxPort: config.media.rtcMaxPort,
       logger,
