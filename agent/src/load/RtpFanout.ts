@@ -3,6 +3,8 @@ import { SrtpSender } from './srtp.js';
 
 export type FanoutTrack = 'grid' | 'focus' | 'audio';
 const TRACKS: readonly FanoutTrack[] = ['grid', 'focus', 'audio'];
+/** Focus packets the relay may fall behind by: a few keyframes' worth. */
+const MAX_FOCUS_QUEUE = 1000;
 
 export interface FanoutTarget {
   host: string;
@@ -29,6 +31,12 @@ interface LiveTarget {
  * onto it). RTCP from the encoder (sent to the same port) is dropped: the
  * SFU hears no sender reports from load counters, as from a plain agent
  * without RTCP.
+ *
+ * Grid and sound are copied as they arrive; the focus rendition's packets
+ * wait in a queue copied one packet (to every counter) per loop turn. A focus
+ * keyframe is ~50 packets × every counter: copied at once it held the grid
+ * back for hundreds of milliseconds, so every wall tile stuttered together,
+ * which many separate agents never do.
  */
 export class RtpFanout {
   readonly #inputs = new Map<FanoutTrack, dgram.Socket>();
@@ -41,6 +49,9 @@ export class RtpFanout {
   ]);
   /** Other load publisher processes' input ports (see `addRelay`): they get the encoder's packets as they are. */
   readonly #relays: { host: string; ports: Record<FanoutTrack, number> }[] = [];
+  /** Focus packets not yet copied, oldest first. */
+  readonly #focusQueue: Buffer[] = [];
+  #focusDrain: NodeJS.Immediate | undefined;
   #packetsOut = 0;
   #sendErrors = 0;
   #closed = false;
@@ -134,6 +145,8 @@ export class RtpFanout {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#focusDrain) clearImmediate(this.#focusDrain);
+    this.#focusQueue.length = 0;
     for (const input of this.#inputs.values()) input.close();
     this.#inputs.clear();
     this.#output.close();
@@ -145,6 +158,29 @@ export class RtpFanout {
     const type = packet[1] ?? 0;
     if (type >= 200 && type <= 204) return; // the encoder's RTCP
     if (type & 0x80 && track !== 'audio') this.#frames.set(track, (this.#frames.get(track) ?? 0) + 1);
+    if (track !== 'focus') {
+      this.#copy(track, packet);
+      return;
+    }
+    if (this.#focusQueue.length >= MAX_FOCUS_QUEUE) {
+      // A relay this far behind sends stale pictures; the oldest packet goes, counted as a copy not sent.
+      this.#focusQueue.shift();
+      this.#sendErrors += this.#targets.get('focus')?.size ?? 0;
+    }
+    this.#focusQueue.push(packet);
+    this.#focusDrain ??= setImmediate(() => this.#drainFocus());
+  }
+
+  #drainFocus(): void {
+    this.#focusDrain = undefined;
+    const packet = this.#focusQueue.shift();
+    if (packet) this.#copy('focus', packet);
+    if (this.#focusQueue.length > 0 && !this.#closed)
+      this.#focusDrain = setImmediate(() => this.#drainFocus());
+  }
+
+  /** One packet to every counter on this track, each copy protected with its own key. */
+  #copy(track: FanoutTrack, packet: Buffer): void {
     const targets = this.#targets.get(track);
     if (!targets) return;
     for (const target of targets.values()) {
