@@ -14,23 +14,20 @@
  * online is measured with the counters it did bring online, and says so.
  * Figures, never assertions.
  */
-import dgram from 'node:dgram';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { ALL_DAY, Stack } from '@counterwatch/demo';
-import { RtpFanout, loadEncoderArgs, type FanoutTarget, type FanoutTrack } from '@counterwatch/agent/load';
-import { CounterIngest, DepartmentRouter, WorkerPool, parseSnmpUdp } from '@counterwatch/sfu-server/media';
+import { parseSnmpUdp } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec } from '@counterwatch/shared';
 import { launchChromium, login } from '../support/browser.js';
 import { loginCookie } from '../support/http.js';
 import { overview, postEvents } from '../support/queue.js';
-import { commOf, cpuOf, descendants, machineTicks, percentile, table } from './stats.js';
-import { WALL_PAGE_PROBE, sampleWall, takeServingChanges, type WallSample } from './wallPage.js';
+import { commOf, cpuOf, descendants, machineTicks } from './stats.js';
+import { bareForwarding } from './wallBare.js';
+import { WALL_PAGE_PROBE, sampleWall, takeServingChanges } from './wallPage.js';
+import { printReport, summarise, type Row } from './wallReport.js';
 
 const SIZES = (process.env.BENCH_WALL_COUNTERS ?? '8,150,300,600').split(',').map(Number);
 const WINDOW_MS = Number(process.env.BENCH_WALL_WINDOW_S ?? 15) * 1000;
@@ -50,8 +47,6 @@ const FOCUS: RenditionSpec = { name: 'focus', width: 640, height: 360, fps: 20, 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
-
-const FANOUT_SHARD = fileURLToPath(new URL('./fanoutShard.js', import.meta.url));
 
 /** Child processes of `pid` whose command name starts with `name`. */
 function childPids(pid: number, name: string): number[] {
@@ -137,189 +132,6 @@ async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }
-}
-
-/**
- * Bare mediasoup, in this process: one worker, one router per department as
- * the server has, the same SRTP plain ingest per counter fed by a second
- * copy of the load publisher's encoder and relay, and `consumers` grid
- * consumers on SRTP plain transports to a sink (what the wall's tiles take).
- */
-async function bareForwarding(departments: { id: string; counters: string[] }[]): Promise<{
-  workerPid: number;
-  relayPids: number[];
-  addConsumers: (count: number) => Promise<void>;
-  close: () => Promise<void>;
-}> {
-  const logger = pino({ level: 'warn' });
-  const base = 50000 + Math.floor(Math.random() * 5000);
-  const pool = await WorkerPool.create({
-    size: 1,
-    listenIp: '127.0.0.1',
-    announcedIp: '127.0.0.1',
-    webRtcPort: base,
-    webRtcTcp: false,
-    rtcMinPort: base + 10,
-    rtcMaxPort: base + 8000,
-    logger,
-  });
-  const slot = pool.slot(0)!;
-  const fanout = await RtpFanout.create();
-  const ingests: CounterIngest[] = [];
-  const routers: DepartmentRouter[] = [];
-  const sink = dgram.createSocket('udp4');
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
-  sink.on('message', () => undefined);
-  const targets: { counterId: string; track: FanoutTrack; target: FanoutTarget }[][] = [];
-  for (const department of departments) {
-    const router = await DepartmentRouter.create({ slot, departmentId: department.id, logger });
-    routers.push(router);
-    for (const counterId of department.counters) {
-      const key = () => randomBytes(30).toString('base64');
-      const keys = { grid: key(), focus: key(), audio: key() };
-      const { ingest, targets: ports } = await CounterIngest.createPlain({
-        router,
-        counterId,
-        videoCodec: 'vp8',
-        keys,
-        listenIp: '127.0.0.1',
-        announcedIp: '127.0.0.1',
-        ingestHost: '127.0.0.1',
-        logger,
-      });
-      ingests.push(ingest);
-      const mine: (typeof targets)[number] = [];
-      for (const track of ['grid', 'focus', 'audio'] as const) {
-        const t = ports[track];
-        if (!t) continue;
-        mine.push({
-          counterId,
-          track,
-          target: {
-            host: '127.0.0.1',
-            port: t.port,
-            ssrc: t.ssrc,
-            payloadType: t.payloadType,
-            key: keys[track],
-          },
-        });
-      }
-      targets.push(mine);
-    }
-  }
-  // The relay split over processes as the load publisher's is (one per 150 counters, at a lower
-  // priority): past one share, forked shares protect and send, fed unprotected by this process.
-  const shares = PUBLISHERS ?? Math.ceil(targets.length / 150);
-  const size = Math.ceil(targets.length / Math.max(1, shares));
-  const shards: ChildProcess[] = [];
-  for (let i = 0; i < targets.length; i += size) {
-    const share = targets.slice(i, i + size).flat();
-    if (shares <= 1) {
-      for (const t of share) fanout.set(t.counterId, t.track, t.target);
-      continue;
-    }
-    const child = fork(FANOUT_SHARD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    shards.push(child);
-    const ports = await new Promise<Record<FanoutTrack, number>>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as Record<FanoutTrack, number>));
-      child.once('exit', () => reject(new Error('a bare relay shard exited')));
-      child.send({ type: 'targets', targets: share });
-    });
-    fanout.addRelay(ports);
-  }
-  const ffmpeg: ChildProcess = spawn(
-    'ffmpeg',
-    loadEncoderArgs({
-      renditions: { grid: GRID, focus: FOCUS },
-      keyframeIntervalSeconds: 1,
-      ports: {
-        grid: fanout.inputPort('grid'),
-        focus: fanout.inputPort('focus'),
-        audio: fanout.inputPort('audio'),
-      },
-      audioBitrateKbps: 32,
-    }),
-    { stdio: 'ignore' },
-  );
-  return {
-    workerPid: slot.worker.pid,
-    relayPids: [process.pid, ...shards.flatMap((c) => (c.pid ? [c.pid] : []))],
-    async addConsumers(count) {
-      for (const ingest of ingests.slice(0, count)) {
-        const router = routers.find((r) => r.departmentId === ingest.departmentId)!;
-        const t = await router.router.createPlainTransport({
-          listenInfo: router.plainListenInfo('127.0.0.1'),
-          rtcpMux: true,
-          comedia: false,
-          enableSrtp: true,
-        });
-        await t.connect({
-          ip: '127.0.0.1',
-          port: sink.address().port,
-          srtpParameters: {
-            cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
-            keyBase64: randomBytes(30).toString('base64'),
-          },
-        });
-        await t.consume({
-          producerId: ingest.producer('grid')!.id,
-          rtpCapabilities: router.router.rtpCapabilities,
-        });
-      }
-    },
-    async close() {
-      ffmpeg.kill('SIGTERM');
-      fanout.close();
-      for (const child of shards) child.kill('SIGTERM');
-      for (const i of ingests) i.close('shutdown');
-      sink.close();
-      await pool.close();
-    },
-  };
-}
-
-interface Row {
-  counters: number;
-  publisherProcesses: number;
-  /** Counters online at the window's start and end, and the most ever online. */
-  onlineStart: number;
-  onlineEnd: number;
-  reconnectingEnd: number;
-  peakOnline: number;
-  /** Seconds until all were online, or null. */
-  allOnlineAfterS: number | null;
-  timeline: string;
-  onScreen: number;
-  onlineOnScreen: number;
-  shot: string;
-  machineBusyPct: number;
-  udpInPerS: number;
-  udpDropsPerS: number;
-  fullRate: number;
-  withPicture: number;
-  dropped: number;
-  shown: number;
-  busyPct: number;
-  longTaskPct: number;
-  tileRenders: number;
-  otherRenders: number;
-  cwCpuPct: number;
-  cwWorkerPct: number;
-  bareCpuPct: number;
-  streams: number;
-  bareStreams: number;
-  bareRelayPct: number;
-  bareMachineBusyPct: number;
-  publisherPct: number;
-  /** The load publisher's event loop delay in the window (worst process), and packets it sent per second. */
-  publisherLoopP99Ms: number;
-  publisherLoopMaxMs: number;
-  publisherPacketsPerS: number;
-  encoderPct: number;
-  browserPct: number;
-  eventsPerSecond: number;
-  latencies: number[];
-  posted: number;
 }
 
 async function oneSize(n: number): Promise<Row | null> {
@@ -474,7 +286,10 @@ async function oneSize(n: number): Promise<Row | null> {
     const bareDepartments = stack.provisioned.departments
       .map((d) => ({ id: d.id, counters: d.counters.map((c) => c.id).filter((id) => online.has(id)) }))
       .filter((d) => d.counters.length > 0);
-    bare = await bareForwarding(bareDepartments);
+    bare = await bareForwarding(bareDepartments, {
+      publishers: PUBLISHERS,
+      renditions: { grid: GRID, focus: FOCUS },
+    });
     await bare.addConsumers(consumers);
     await new Promise((r) => setTimeout(r, 5_000));
     const bareBefore = cpuOf([bare.workerPid]);
@@ -490,40 +305,47 @@ async function oneSize(n: number): Promise<Row | null> {
     const bareMachineBusyPct =
       (100 * (bareMachine.busy - bareMachineBefore.busy)) /
       Math.max(1, bareMachine.total - bareMachineBefore.total);
-    const row = summarise(n, before, after, seconds, {
-      publisherProcesses,
-      onlineStart: statusStart.online,
-      onlineEnd: statusEnd.online,
-      reconnectingEnd: statusEnd.reconnecting,
-      peakOnline: Math.max(peakOnline, statusStart.online, statusEnd.online),
-      allOnlineAfterS,
-      timeline: timeline.join(', '),
-      onlineOnScreen: after.statusOnScreen.online ?? 0,
-      shot,
-      machineBusyPct:
-        (100 * (machineAfter.busy - machineBefore.busy)) /
-        Math.max(1, machineAfter.total - machineBefore.total),
-      udpInPerS: (udpAfter.in - udpBefore.in) / seconds,
-      udpDropsPerS: (udpAfter.rcvbufErrors - udpBefore.rcvbufErrors) / seconds,
-      busyPct: (100 * (taskAfter - taskBefore)) / seconds,
-      cwCpuPct,
-      cwWorkerPct,
-      bareCpuPct,
-      bareRelayPct,
-      bareMachineBusyPct,
-      // Ingest: three per online counter (two renditions and sound); out: one grid consumer per tile with a video.
-      streams: 3 * statusStart.online + consumers,
-      bareStreams: 3 * online.size + Math.min(consumers, online.size),
-      publisherPct,
-      publisherLoopP99Ms: relay.loopP99Ms,
-      publisherLoopMaxMs: relay.loopMaxMs,
-      publisherPacketsPerS: relay.packetsPerS,
-      encoderPct,
-      browserPct,
-      eventsPerSecond: posted / seconds,
-      latencies,
-      posted,
-    });
+    const row = summarise(
+      n,
+      before,
+      after,
+      seconds,
+      {
+        publisherProcesses,
+        onlineStart: statusStart.online,
+        onlineEnd: statusEnd.online,
+        reconnectingEnd: statusEnd.reconnecting,
+        peakOnline: Math.max(peakOnline, statusStart.online, statusEnd.online),
+        allOnlineAfterS,
+        timeline: timeline.join(', '),
+        onlineOnScreen: after.statusOnScreen.online ?? 0,
+        shot,
+        machineBusyPct:
+          (100 * (machineAfter.busy - machineBefore.busy)) /
+          Math.max(1, machineAfter.total - machineBefore.total),
+        udpInPerS: (udpAfter.in - udpBefore.in) / seconds,
+        udpDropsPerS: (udpAfter.rcvbufErrors - udpBefore.rcvbufErrors) / seconds,
+        busyPct: (100 * (taskAfter - taskBefore)) / seconds,
+        cwCpuPct,
+        cwWorkerPct,
+        bareCpuPct,
+        bareRelayPct,
+        bareMachineBusyPct,
+        // Ingest: three per online counter (two renditions and sound); out: one grid consumer per tile with a video.
+        streams: 3 * statusStart.online + consumers,
+        bareStreams: 3 * online.size + Math.min(consumers, online.size),
+        publisherPct,
+        publisherLoopP99Ms: relay.loopP99Ms,
+        publisherLoopMaxMs: relay.loopMaxMs,
+        publisherPacketsPerS: relay.packetsPerS,
+        encoderPct,
+        browserPct,
+        eventsPerSecond: posted / seconds,
+        latencies,
+        posted,
+      },
+      GRID.fps,
+    );
     return row;
   } catch (error) {
     log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -536,55 +358,6 @@ async function oneSize(n: number): Promise<Row | null> {
     fs.cpSync(path.join(dir, 'logs'), path.join(SHOTS_DIR, `cw-bench-wall-${n}-logs`), { recursive: true });
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function summarise(
-  n: number,
-  before: WallSample,
-  after: WallSample,
-  seconds: number,
-  rest: Omit<
-    Row,
-    | 'counters'
-    | 'onScreen'
-    | 'fullRate'
-    | 'withPicture'
-    | 'dropped'
-    | 'shown'
-    | 'longTaskPct'
-    | 'tileRenders'
-    | 'otherRenders'
-  >,
-): Row {
-  let fullRate = 0;
-  let withPicture = 0;
-  let dropped = 0;
-  let shown = 0;
-  for (const v of after.videos) {
-    const was = before.videos.find((b) => b.counterId === v.counterId);
-    if (!was) continue;
-    const frames = v.total - was.total;
-    if (frames > 0) withPicture += 1;
-    if (frames / seconds >= 0.9 * GRID.fps) fullRate += 1;
-    dropped += v.dropped - was.dropped;
-    shown += frames;
-  }
-  const renders = (part: string) => ((after.renders[part] ?? 0) - (before.renders[part] ?? 0)) / seconds;
-  const otherRenders = Object.keys(after.renders)
-    .filter((p) => p !== 'CounterTile')
-    .reduce((sum, p) => sum + renders(p), 0);
-  return {
-    counters: n,
-    onScreen: after.tilesOnScreen,
-    fullRate,
-    withPicture,
-    dropped,
-    shown,
-    longTaskPct: (100 * (after.longTaskMs - before.longTaskMs)) / 1000 / seconds,
-    tileRenders: renders('CounterTile'),
-    otherRenders,
-    ...rest,
-  };
 }
 
 /**
@@ -679,138 +452,10 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  log("\nCounters online (the server's overview), and the machine during the window:");
-  log(
-    table([
-      [
-        'counters',
-        'publisher processes',
-        'all online after',
-        'most online',
-        'online at window start / end',
-        'reconnecting at end',
-        'machine CPU busy %',
-        'UDP datagrams in/s',
-        'UDP dropped (full buffer)/s',
-      ],
-      ...rows.map((r) => [
-        r.counters,
-        r.publisherProcesses,
-        r.allOnlineAfterS === null ? 'never' : `${r.allOnlineAfterS.toFixed(0)} s`,
-        r.peakOnline,
-        `${r.onlineStart} / ${r.onlineEnd}`,
-        r.reconnectingEnd,
-        r.machineBusyPct.toFixed(0),
-        Math.round(r.udpInPerS),
-        Math.round(r.udpDropsPerS),
-      ]),
-    ]),
-  );
-  for (const r of rows) log(`  ${r.counters}: ${r.timeline}`);
-  log('\nThe wall (one headless Chromium, default "fit the screen" layout, pages when tiles do not fit):');
-  log(
-    table([
-      [
-        'counters',
-        'tiles on screen',
-        'of them online',
-        'with picture',
-        `at full rate (≥${0.9 * GRID.fps} fps)`,
-        'frames dropped',
-        'main thread busy %',
-        'long tasks %',
-        'tile renders/s',
-        'other renders/s',
-      ],
-      ...rows.map((r) => [
-        r.counters,
-        r.onScreen,
-        r.onlineOnScreen,
-        r.withPicture,
-        r.fullRate,
-        `${r.dropped} of ${r.shown}`,
-        r.busyPct.toFixed(1),
-        r.longTaskPct.toFixed(1),
-        r.tileRenders.toFixed(1),
-        r.otherRenders.toFixed(1),
-      ]),
-    ]),
-  );
-  for (const r of rows) log(`  ${r.counters}: screenshot ${r.shot}`);
-  log(
-    '\nThe SFU, then bare mediasoup forwarding the same streams right after it (ingest 3 per online counter — two renditions and sound — + one grid consumer per tile with a video):',
-  );
-  log(
-    table([
-      [
-        'counters',
-        'streams',
-        'CounterWatch CPU % (worker + node)',
-        'of which worker',
-        'bare streams',
-        'bare mediasoup CPU %',
-        'CW % per 100 streams',
-        'CW worker % per 100',
-        'bare % per 100 streams',
-        'bare / CW',
-        'load publisher %',
-        'its packets/s',
-        'its loop delay p99 / max ms',
-        'its encoder %',
-        'Chromium %',
-        'bare run: relay % / machine busy %',
-      ],
-      ...rows.map((r) => [
-        r.counters,
-        r.streams,
-        r.cwCpuPct.toFixed(1),
-        r.cwWorkerPct.toFixed(1),
-        r.bareStreams,
-        r.bareCpuPct.toFixed(1),
-        ((100 * r.cwCpuPct) / r.streams).toFixed(2),
-        ((100 * r.cwWorkerPct) / r.streams).toFixed(2),
-        ((100 * r.bareCpuPct) / r.bareStreams).toFixed(2),
-        ((r.bareCpuPct / r.bareStreams) * (r.streams / Math.max(0.01, r.cwCpuPct))).toFixed(2),
-        r.publisherPct.toFixed(1),
-        Math.round(r.publisherPacketsPerS),
-        `${r.publisherLoopP99Ms} / ${r.publisherLoopMaxMs}`,
-        r.encoderPct.toFixed(1),
-        r.browserPct.toFixed(0),
-        `${r.bareRelayPct.toFixed(0)} / ${r.bareMachineBusyPct.toFixed(0)}`,
-      ]),
-    ]),
-  );
-  log(
-    `\nEvent to tile (POST → the tile's serving number changes in the page), at ${PEAK_EVENTS_PER_COUNTER_PER_MINUTE} events per counter per minute:`,
-  );
-  log(
-    table([
-      ['counters', 'events/s', 'changes seen on screen', 'p50 ms', 'p95 ms', 'max ms'],
-      ...rows.map((r) => [
-        r.counters,
-        r.eventsPerSecond.toFixed(1),
-        r.latencies.length,
-        Math.round(percentile(r.latencies, 50)),
-        Math.round(percentile(r.latencies, 95)),
-        r.latencies.length > 0 ? Math.round(Math.max(...r.latencies)) : 'n/a',
-      ]),
-    ]),
-  );
-  log('\nVerdict:');
-  for (const r of rows) {
-    const cores = os.cpus().length;
-    if (r.allOnlineAfterS !== null && r.onlineEnd === r.counters)
-      log(
-        `  ${r.counters}: all online (${r.allOnlineAfterS.toFixed(0)} s) and stayed; ${r.fullRate} of ${r.onlineOnScreen} online tiles on screen at full rate.`,
-      );
-    else
-      log(
-        `  ${r.counters}: NOT reached on this machine (${cores} cores): at most ${r.peakOnline} online, ${r.onlineEnd} at the window's end` +
-          ` (machine CPU ${r.machineBusyPct.toFixed(0)} % busy; the load publisher alone ${r.publisherPct.toFixed(0)} % of a core).` +
-          ` Figures above are for the counters that were online; the SFU worker cost ${((100 * r.cwWorkerPct) / r.streams).toFixed(2)} % of a core per 100 streams.`,
-      );
-  }
-  for (const n of failed) log(`  ${n}: the run failed (see above); no figures.`);
+  printReport(rows, failed, {
+    gridFps: GRID.fps,
+    peakPerCounterPerMinute: PEAK_EVENTS_PER_COUNTER_PER_MINUTE,
+  });
 }
 
 main().catch((error: unknown) => {

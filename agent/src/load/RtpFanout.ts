@@ -3,8 +3,11 @@ import { SrtpSender } from './srtp.js';
 
 export type FanoutTrack = 'grid' | 'focus' | 'audio';
 const TRACKS: readonly FanoutTrack[] = ['grid', 'focus', 'audio'];
-/** Focus packets the relay may fall behind by: a few keyframes' worth. */
-const MAX_FOCUS_QUEUE = 1000;
+/**
+ * Focus packets the relay may fall behind by: a few keyframes' worth, ~5 s at
+ * 500 kbit/s. A relay starved longer than that sends pictures too old to show.
+ */
+const MAX_FOCUS_QUEUE = 250;
 
 export interface FanoutTarget {
   host: string;
@@ -34,9 +37,9 @@ interface LiveTarget {
  *
  * Grid and sound are copied as they arrive; the focus rendition's packets
  * wait in a queue copied one packet (to every counter) per loop turn. A focus
- * keyframe is ~50 packets × every counter: copied at once it held the grid
- * back for hundreds of milliseconds, so every wall tile stuttered together,
- * which many separate agents never do.
+ * keyframe is tens of packets, each copied to every counter: thousands of
+ * protected copies at once held the grid back for hundreds of milliseconds,
+ * so every wall tile stuttered together, which separate agents never do.
  */
 export class RtpFanout {
   readonly #inputs = new Map<FanoutTrack, dgram.Socket>();
