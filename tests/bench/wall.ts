@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ALL_DAY, Stack } from '@counterwatch/demo';
-import { parseSnmpUdp } from '@counterwatch/sfu-server/media';
+import { parseSnmpUdp, type UdpReceiveCounters } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec } from '@counterwatch/shared';
 import { launchChromium, login } from '../support/browser.js';
 import { loginCookie } from '../support/http.js';
@@ -66,9 +66,10 @@ function childPids(pid: number, name: string): number[] {
 }
 
 /** The machine's UDP counters (/proc/net/snmp), read as the server's metrics read them. */
-function udpCounters(): { in: number; rcvbufErrors: number } {
-  const counters = parseSnmpUdp(fs.readFileSync('/proc/net/snmp', 'utf8'));
-  return { in: counters?.inDatagrams ?? 0, rcvbufErrors: counters?.receiveBufferErrors ?? 0 };
+function udpCounters(): UdpReceiveCounters {
+  return (
+    parseSnmpUdp(fs.readFileSync('/proc/net/snmp', 'utf8')) ?? { inDatagrams: 0, receiveBufferErrors: 0 }
+  );
 }
 
 /**
@@ -323,8 +324,8 @@ async function oneSize(n: number): Promise<Row | null> {
         machineBusyPct:
           (100 * (machineAfter.busy - machineBefore.busy)) /
           Math.max(1, machineAfter.total - machineBefore.total),
-        udpInPerS: (udpAfter.in - udpBefore.in) / seconds,
-        udpDropsPerS: (udpAfter.rcvbufErrors - udpBefore.rcvbufErrors) / seconds,
+        udpInPerS: (udpAfter.inDatagrams - udpBefore.inDatagrams) / seconds,
+        udpDropsPerS: (udpAfter.receiveBufferErrors - udpBefore.receiveBufferErrors) / seconds,
         busyPct: (100 * (taskAfter - taskBefore)) / seconds,
         cwCpuPct,
         cwWorkerPct,

@@ -61,7 +61,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   static async create(options: WorkerPoolOptions): Promise<WorkerPool> {
     const requested = options.udpBufferBytes ?? DEFAULT_UDP_BUFFER_BYTES;
     const limits = await kernelUdpLimits();
-    const granted = grantedUdpBuffers({ bytes: requested }, limits);
+    const granted = grantedUdpBuffers(requested, limits);
     if (granted.capped)
       options.logger
         .child({ module: 'worker-pool' })

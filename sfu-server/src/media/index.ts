@@ -7,6 +7,7 @@ export {
   kernelUdpLimits,
   parseSnmpUdp,
   udpReceiveCounters,
+  type UdpReceiveCounters,
 } from './udpBuffers.js';
 export { DepartmentRouter } from './DepartmentRouter.js';
 export { CounterIngest } from './CounterIngest.js';

@@ -14,19 +14,19 @@ UdpLite: 0 0 0 0 0 0 0 0 0
 
 describe('media UDP buffers', () => {
   it('grants what the kernel allows and says when it cuts the request short', () => {
-    expect(grantedUdpBuffers({ bytes: 2_097_152 }, { rmemMax: 4_194_304, wmemMax: 4_194_304 })).toEqual({
+    expect(grantedUdpBuffers(2_097_152, { rmemMax: 4_194_304, wmemMax: 4_194_304 })).toEqual({
       receive: 2_097_152,
       send: 2_097_152,
       capped: false,
     });
     // Debian's defaults.
-    expect(grantedUdpBuffers({ bytes: 2_097_152 }, { rmemMax: 212_992, wmemMax: 212_992 })).toEqual({
+    expect(grantedUdpBuffers(2_097_152, { rmemMax: 212_992, wmemMax: 212_992 })).toEqual({
       receive: 212_992,
       send: 212_992,
       capped: true,
     });
     // Unknown limits: the request stands (the kernel still caps it).
-    expect(grantedUdpBuffers({ bytes: 1_048_576 }, { rmemMax: null, wmemMax: null })).toEqual({
+    expect(grantedUdpBuffers(1_048_576, { rmemMax: null, wmemMax: null })).toEqual({
       receive: 1_048_576,
       send: 1_048_576,
       capped: false,

@@ -12,11 +12,6 @@ import { readFile } from 'node:fs/promises';
 /** Each media socket's kernel buffers unless told otherwise: room for a burst of ~900 full packets. */
 export const DEFAULT_UDP_BUFFER_BYTES = 2 * 1024 * 1024;
 
-export interface UdpBuffers {
-  /** SO_RCVBUF / SO_SNDBUF asked of each socket, bytes; the kernel caps them at `net.core.{r,w}mem_max`. */
-  readonly bytes: number;
-}
-
 export interface KernelUdpLimits {
   /** `net.core.rmem_max`, bytes; null where /proc does not say. */
   readonly rmemMax: number | null;
@@ -47,12 +42,12 @@ export async function kernelUdpLimits(procDir = '/proc'): Promise<KernelUdpLimit
  * short: then the operator should raise `net.core.rmem_max`/`wmem_max`.
  */
 export function grantedUdpBuffers(
-  requested: UdpBuffers,
+  requested: number,
   limits: KernelUdpLimits,
 ): { receive: number; send: number; capped: boolean } {
-  const receive = Math.min(requested.bytes, limits.rmemMax ?? requested.bytes);
-  const send = Math.min(requested.bytes, limits.wmemMax ?? requested.bytes);
-  return { receive, send, capped: receive < requested.bytes || send < requested.bytes };
+  const receive = Math.min(requested, limits.rmemMax ?? requested);
+  const send = Math.min(requested, limits.wmemMax ?? requested);
+  return { receive, send, capped: receive < requested || send < requested };
 }
 
 export interface UdpReceiveCounters {

@@ -9,7 +9,7 @@ import {
 } from '@counterwatch/shared';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '../logger.js';
-import { udpReceiveCounters } from '../media/udpBuffers.js';
+import { udpReceiveCounters, type UdpReceiveCounters } from '../media/udpBuffers.js';
 import type { RecordingFigures } from '../recording/RecordingService.js';
 
 /** One mediasoup worker's resource use (mediasoup's `getResourceUsage()`, libuv's getrusage). */
@@ -240,27 +240,27 @@ export class ServerMetrics {
       }),
     });
     // The host's UDP counters: a media socket's full buffer shows here first (broken frames follow).
-    const udp = () => safe(log, 'udp counters', () => udpReceiveCounters(), null);
-    new Counter({
-      name: 'cw_host_udp_datagrams_received_total',
-      help: 'UDP datagrams delivered to sockets on this host (/proc/net/snmp InDatagrams).',
-      registers,
-      async collect() {
-        const counters = await udp();
-        this.reset();
-        if (counters) this.inc(counters.inDatagrams);
-      },
-    });
-    new Counter({
-      name: 'cw_host_udp_receive_buffer_errors_total',
-      help: 'UDP datagrams dropped on this host because a socket receive buffer was full (/proc/net/snmp RcvbufErrors): raise CW_UDP_BUFFER_KB and net.core.rmem_max.',
-      registers,
-      async collect() {
-        const counters = await udp();
-        this.reset();
-        if (counters) this.inc(counters.receiveBufferErrors);
-      },
-    });
+    const hostUdp = (name: string, help: string, pick: (c: UdpReceiveCounters) => number) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        async collect() {
+          const counters = await safe(log, 'udp counters', () => udpReceiveCounters(), null);
+          this.reset();
+          if (counters) this.inc(pick(counters));
+        },
+      });
+    hostUdp(
+      'cw_host_udp_datagrams_received_total',
+      'UDP datagrams delivered to sockets on this host (/proc/net/snmp InDatagrams).',
+      (c) => c.inDatagrams,
+    );
+    hostUdp(
+      'cw_host_udp_receive_buffer_errors_total',
+      'UDP datagrams dropped on this host because a socket receive buffer was full (/proc/net/snmp RcvbufErrors): raise CW_UDP_BUFFER_KB and net.core.rmem_max.',
+      (c) => c.receiveBufferErrors,
+    );
     new Gauge({
       name: 'cw_database_probe_seconds',
       help: 'Time of one trivial query (SELECT 1) run at this scrape; absent when it failed.',
