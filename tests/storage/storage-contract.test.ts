@@ -508,6 +508,50 @@ describe.each(backends)('Storage on $name', (backend) => {
     expect(await storage.writeAlerts([], [])).toEqual([]);
   });
 
+  it('matches each stored alert of a burst to its place: one condition opened, resolved and reopened', async () => {
+    const held = await storage.insertAlert(alert({ conditionKey: 'idle:c2', rule: 'counter_idle' }));
+    const other = await storage.insertAlert(alert({ conditionKey: 'idle:c3', rule: 'counter_idle' }));
+    const resolved = { state: 'resolved' as const, resolvedAt: T0 + 3, resolvedBy: null };
+    const written = await storage.writeAlerts(
+      [
+        // Opened and resolved again before it was stored: kept, as history.
+        alert({ openedAt: T0 + 1, ...resolved }),
+        alert({ openedAt: T0 + 2, conditionKey: 'idle:c2', rule: 'counter_idle' }),
+        // The same condition opening again after it: stored, with the next id.
+        alert({ openedAt: T0 + 4, details: { minutes: 40 } }),
+        // A second unresolved one in the same burst conflicts with the one just stored.
+        alert({ openedAt: T0 + 5 }),
+      ],
+      [
+        { alert: { ...held, severity: 'critical' }, part: 'grade' },
+        {
+          alert: { ...held, state: 'acknowledged', acknowledgedAt: T0 + 6, acknowledgedBy: 'head' },
+          part: 'handling',
+        },
+        { alert: { ...other, ...resolved }, part: 'handling' },
+      ],
+    );
+    expect(written.map((w) => (w ? [w.conditionKey, w.state, w.openedAt] : null))).toEqual([
+      [alert().conditionKey, 'resolved', T0 + 1],
+      null,
+      [alert().conditionKey, 'open', T0 + 4],
+      null,
+    ]);
+    const [first, , reopened] = written;
+    const stored = await storage.getAlerts([reopened?.id ?? 0, first?.id ?? 0, held.id, other.id, 999_999]);
+    const byId = new Map(stored.map((a) => [a.id, a]));
+    expect(stored).toHaveLength(4);
+    expect(byId.get(first?.id ?? 0)).toMatchObject({ state: 'resolved', openedAt: T0 + 1 });
+    expect(byId.get(reopened?.id ?? 0)).toMatchObject({ state: 'open', details: { minutes: 40 } });
+    expect(byId.get(held.id)).toMatchObject({
+      severity: 'critical',
+      state: 'acknowledged',
+      acknowledgedBy: 'head',
+    });
+    expect(byId.get(other.id)).toMatchObject({ state: 'resolved', resolvedAt: T0 + 3 });
+    expect(await storage.getAlerts([])).toEqual([]);
+  });
+
   it('keeps alerts, one active per condition, and thresholds', async () => {
     const a = await storage.insertAlert(alert());
     await expect(storage.insertAlert(alert())).rejects.toThrow();

@@ -224,7 +224,7 @@ describe('AccountService', () => {
       userChanged: vi.fn(async (_id: number) => undefined),
       sessionChanged: vi.fn(async (_hash: string) => undefined),
       queueChanged: vi.fn(async () => undefined),
-      alertChanged: vi.fn(async (_id: number) => undefined),
+      alertsChanged: vi.fn(async (_ids: number[]) => undefined),
       thresholdsChanged: vi.fn(async (_id: string) => undefined),
     };
     const follower = new ChangeFollower({ feed: storage.changes, host, logger });

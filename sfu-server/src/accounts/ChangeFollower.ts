@@ -11,8 +11,8 @@ export interface ChangeFollowerHost {
   sessionChanged(sessionHash: string): Promise<void>;
   /** Queue events were stored (by any process): fold what is new in the log. */
   queueChanged(): Promise<void>;
-  /** An alert was opened or changed (by any process). */
-  alertChanged(alertId: number): Promise<void>;
+  /** Alerts were opened or changed (by any process): all a batch of the feed names, at once. */
+  alertsChanged(alertIds: number[]): Promise<void>;
   /** A department's alert thresholds changed. */
   thresholdsChanged(departmentId: string): Promise<void>;
 }
@@ -29,11 +29,14 @@ export class ChangeFollower {
   readonly #host: ChangeFollowerHost;
   readonly #logger: Logger;
   readonly #subscription: FeedSubscription;
+  /** This process's mark on the queue changes it records. */
+  readonly #origin: string;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor({ feed, host, logger }: { feed: ChangeFeed; host: ChangeFollowerHost; logger: Logger }) {
     this.#host = host;
+    this.#origin = feed.origin;
     this.#logger = logger.child({ module: 'change-follower' });
     this.#subscription = feed.follow((changes) => {
       this.#queue = this.#queue.then(() => this.#apply(changes));
@@ -77,7 +80,8 @@ export class ChangeFollower {
           sessions.add(change.subject);
           break;
         case 'queue':
-          queues.add(change.subject);
+          // Our own were folded as they were stored.
+          if (change.subject !== this.#origin) queues.add(change.subject);
           break;
         case 'alert':
           alerts.add(Number(change.subject));
@@ -104,6 +108,6 @@ export class ChangeFollower {
     for (const id of thresholds) await run('thresholds', () => this.#host.thresholdsChanged(id));
     // One catch-up reads the log after the last row folded, whichever departments it holds.
     if (queues.size > 0) await run('queue', () => this.#host.queueChanged());
-    for (const id of alerts) await run('alert', () => this.#host.alertChanged(id));
+    if (alerts.size > 0) await run('alerts', () => this.#host.alertsChanged([...alerts]));
   }
 }

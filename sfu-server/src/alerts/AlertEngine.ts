@@ -14,6 +14,7 @@ import {
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { AlertPart, Storage, StoredAlert } from '../storage/Storage.js';
+import { ActiveAlerts } from './ActiveAlerts.js';
 import { evaluateRules, type Condition, type RuleInput } from './rules.js';
 
 export type AlertEngineEvents = {
@@ -82,7 +83,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   /** Alerts resolved by hand while their condition held, by condition: the next one says it reopens. */
   readonly #resolvedHolding = new Map<string, number>();
   /** Unresolved alerts by condition key. */
-  readonly #active = new Map<string, StoredAlert>();
+  readonly #active = new ActiveAlerts();
   /** When each active condition was last seen clear (absent), for the hold. */
   readonly #clearSince = new Map<string, number>();
   readonly #thresholds = new Map<string, AlertThresholds>();
@@ -138,15 +139,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
 
   /** The newest active alert of a department about a subject (a ticket), without listing them all. */
   activeAbout(departmentId: string, subject: string): Alert | undefined {
-    let found: StoredAlert | undefined;
-    for (const a of this.#active.values())
-      if (
-        a.id > 0 &&
-        a.departmentId === departmentId &&
-        a.subject === subject &&
-        (!found || a.openedAt > found.openedAt)
-      )
-        found = a;
+    const found = this.#active.about(departmentId, subject);
     return found && publicAlert(found);
   }
 
@@ -218,8 +211,8 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
         if (existing.id > 0) changed.push(existing);
       }
     }
-    for (const [key, alert] of this.#active) {
-      if (alert.departmentId !== departmentId || present.has(key)) continue;
+    for (const [key, alert] of this.#active.ofDepartment(departmentId)) {
+      if (present.has(key)) continue;
       // Ratings are closed by people, storage alerts by the recorder: not by the absence of a condition.
       if (alert.rule === 'unsatisfied_rating' || alert.rule === 'storage_full') continue;
       const since = this.#clearSince.get(key) ?? now;
@@ -244,8 +237,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
    */
   #wakeSnoozed(departmentId: string, now: number): StoredAlert[] {
     const woken: StoredAlert[] = [];
-    for (const alert of this.#active.values()) {
-      if (alert.departmentId !== departmentId) continue;
+    for (const [, alert] of this.#active.ofDepartment(departmentId)) {
       if (alert.snoozedUntil === null || alert.snoozedUntil === undefined || alert.snoozedUntil > now)
         continue;
       if (!this.#holds(alert)) continue;
@@ -478,32 +470,39 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   }
 
   /**
-   * An alert was stored by some process (this one or another): take what the
-   * database holds, and tell consoles if that is news here. Idempotent.
+   * Alerts were stored by some process (this one or another): take what the
+   * database holds, in one read, and tell consoles what is news here. Idempotent.
    */
-  async reload(id: number): Promise<void> {
-    // Our own pending writes first: the row read then is at least as new as this process's view.
+  async reload(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    // Our own pending writes first: the rows read then are at least as new as this process's view.
     await this.#writes;
-    const stored = await this.#storage.getAlert(id);
-    if (!stored) return;
+    // Oldest first: of two writers' alerts for one condition, the older is met first and stays.
+    const stored = (await this.#storage.getAlerts(ids)).sort((a, b) => a.id - b.id);
+    const changed: StoredAlert[] = [];
+    for (const alert of stored) {
+      const news = this.#mirror(alert);
+      if (news) changed.push(news);
+    }
+    if (changed.length > 0) this.emit('changed', changed.map(publicAlert));
+  }
+
+  /** One stored alert into the active set; what changed here, if anything. */
+  #mirror(stored: StoredAlert): StoredAlert | undefined {
     const current = this.#active.get(stored.conditionKey);
-    const mine = current?.id === id ? current : undefined;
+    const mine = current?.id === stored.id ? current : undefined;
     if (stored.state === 'resolved') {
-      if (!mine) return;
+      if (!mine) return undefined;
       this.#active.delete(stored.conditionKey);
       this.#clearSince.delete(stored.conditionKey);
-      Object.assign(mine, stored);
-      this.emit('changed', [publicAlert(mine)]);
-      return;
+      return Object.assign(mine, stored);
     }
-    if (current && !mine) {
-      // This process has another alert for the condition (a race between writers): the older one stays.
-      if (current.id > 0 && current.id < id) return;
-    }
-    if (mine && canonical(publicAlert(mine)) === canonical(publicAlert(stored))) return;
+    // This process has another alert for the condition (a race between writers): the older one stays.
+    if (current && !mine && current.id > 0 && current.id < stored.id) return undefined;
+    if (mine && canonical(publicAlert(mine)) === canonical(publicAlert(stored))) return undefined;
     const alert = mine ? Object.assign(mine, stored) : stored;
     this.#active.set(stored.conditionKey, alert);
-    this.emit('changed', [publicAlert(alert)]);
+    return alert;
   }
 
   /** The writer lease came here: start from what the database holds. */

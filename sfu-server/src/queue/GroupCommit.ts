@@ -53,6 +53,16 @@ interface PendingBatch extends Arrived {
   reject: (error: unknown) => void;
 }
 
+/** A group stored, waiting to be folded and answered. */
+interface StoredGroup {
+  checked: { batch: PendingBatch; results: EventResult[]; candidates: Candidate[] }[];
+  inserted: StoredQueueEvent[];
+  /** Tickets the group called (ticket id → counter). */
+  calls: Map<string, string>;
+  /** When it was checked. */
+  now: number;
+}
+
 interface Candidate {
   /** Where the event sits in its batch. */
   index: number;
@@ -67,6 +77,11 @@ interface Candidate {
  * senders, checked and answered each as its own batch. Other work that must
  * see the state between groups (a device's built event, another process's
  * events) takes a turn of its own.
+ *
+ * A group goes through two stages, each in arrival order: checked and stored,
+ * then folded and answered. The next group is stored while this one folds, so
+ * the database and this process work at the same time rather than in turn;
+ * its checks see the calls of the groups stored and not yet folded.
  */
 export class GroupCommit {
   readonly #storage: GroupCommitOptions['storage'];
@@ -74,7 +89,12 @@ export class GroupCommit {
   readonly #logger: Logger;
   readonly #now: Clock;
   readonly #host: GroupCommitHost;
+  /** The last fold (or turn of other work) in line: a turn starts after it. */
   #turns: Promise<unknown> = Promise.resolve();
+  /** The last store (or turn) in line: the next group is stored after it, not after its fold. */
+  #stores: Promise<unknown> = Promise.resolve();
+  /** Tickets called (ticket id → counter) by groups stored and not folded yet, oldest first. */
+  readonly #unfoldedCalls: Map<string, string>[] = [];
   /** Batches waiting for the next turn, to be stored together. */
   #openGroup: { batches: PendingBatch[]; events: number } | undefined;
 
@@ -95,11 +115,23 @@ export class GroupCommit {
       if (!group || group.events + raw.length > MAX_GROUP_EVENTS) {
         const opened: PendingBatch[] = [];
         group = this.#openGroup = { batches: opened, events: 0 };
-        // Its turn closes it: later batches open the next group.
-        void this.turn(() => {
+        // Its store closes it: later batches open the next group.
+        const stored = this.#stores.then(() => {
           if (this.#openGroup?.batches === opened) this.#openGroup = undefined;
-          return this.#ingestGroup(opened);
+          return this.#store(opened);
         });
+        this.#stores = stored.catch(() => undefined);
+        // Folded after the turns before it, answered in arrival order whether stored or not.
+        const folded = this.#turns
+          .then(() => stored)
+          .then(
+            (done) => this.#fold(done),
+            // Not stored: every batch of the group is answered with the failure, none half.
+            (error: unknown) => {
+              for (const batch of opened) batch.reject(error);
+            },
+          );
+        this.#turns = folded.catch(() => undefined);
       }
       group.batches.push({ ...arrived, resolve, reject });
       group.events += raw.length;
@@ -110,6 +142,8 @@ export class GroupCommit {
   turn<T>(work: () => Promise<T>): Promise<T> {
     const run = this.#turns.then(work);
     this.#turns = run.catch(() => undefined);
+    // Groups handed in later are stored after it: it sees the state between them.
+    this.#stores = this.#turns;
     return run;
   }
 
@@ -151,25 +185,28 @@ export class GroupCommit {
     return { origin, checked, receivedAt, senderOffset };
   }
 
-  /**
-   * Checks every batch of a group in arrival order (as if they were one:
-   * a ticket called by an earlier batch is in scope for a later one), stores
-   * all their accepted events in one transaction, folds them, and answers
-   * each batch. A storage failure fails every batch of the group, none half.
-   */
+  /** A group stored and folded at once (in a turn of its own). */
   async #ingestGroup(group: readonly PendingBatch[]): Promise<void> {
+    let stored: StoredGroup;
     try {
-      await this.#storeGroup(group);
+      stored = await this.#store(group);
     } catch (error) {
-      // Settled batches stay as they were answered.
       for (const batch of group) batch.reject(error);
+      return;
     }
+    await this.#fold(stored);
   }
 
-  async #storeGroup(group: readonly PendingBatch[]): Promise<void> {
+  /**
+   * Checks every batch of a group in arrival order (as if they were one:
+   * a ticket called by an earlier batch, or an earlier group not folded yet,
+   * is in scope for a later one) and stores all their accepted events in one
+   * transaction. A storage failure fails every batch of the group, none half.
+   */
+  async #store(group: readonly PendingBatch[]): Promise<StoredGroup> {
     const now = this.#now();
-    const calledInGroup = new Map<string, string>();
-    const checked = group.map((batch) => ({ batch, ...this.#check(batch, calledInGroup) }));
+    const calls = new Map<string, string>();
+    const checked = group.map((batch) => ({ batch, ...this.#check(batch, calls) }));
     const stored = await this.#storage.insertQueueEvents(
       checked.flatMap(({ batch, candidates: own }) =>
         own.map((c) => ({ event: c.event, receivedAt: batch.receivedAt, correctedAt: c.correctedAt })),
@@ -189,11 +226,21 @@ export class GroupCommit {
         inserted.push({ seq: outcome.seq, event, receivedAt, correctedAt });
       }
     }
+    // Until it is folded, the next group's checks look here for what this one called.
+    this.#unfoldedCalls.push(calls);
+    return { checked, inserted, calls, now };
+  }
+
+  /** Folds a stored group into the state and answers each of its batches. */
+  async #fold({ checked, inserted, calls, now }: StoredGroup): Promise<void> {
     try {
       await this.#log.foldStored(inserted, now);
     } catch (error) {
       // Stored, so accepted: the next catch-up folds what this one could not read.
       this.#logger.error({ err: error }, 'stored queue events not folded yet');
+    } finally {
+      const i = this.#unfoldedCalls.indexOf(calls);
+      if (i >= 0) this.#unfoldedCalls.splice(i, 1);
     }
     for (const { batch, results } of checked) {
       const summary = summarise(results);
@@ -212,10 +259,21 @@ export class GroupCommit {
     }
   }
 
+  /** The counter a ticket was last called to: this group, the groups not folded yet, then the state. */
+  #calledTo(departmentId: string, ticketId: string, calls: Map<string, string>): string | null | undefined {
+    const here = calls.get(ticketId);
+    if (here !== undefined) return here;
+    for (let i = this.#unfoldedCalls.length - 1; i >= 0; i--) {
+      const earlier = this.#unfoldedCalls[i]?.get(ticketId);
+      if (earlier !== undefined) return earlier;
+    }
+    return this.#host.ticketCounter(departmentId, ticketId);
+  }
+
   /** One batch's events checked against today's state: the rejected answered, the rest to store. */
   #check(
     { origin, checked, receivedAt, senderOffset }: Arrived,
-    calledInGroup: Map<string, string>,
+    calls: Map<string, string>,
   ): { results: EventResult[]; candidates: Candidate[] } {
     const results: EventResult[] = new Array<EventResult>(checked.length);
     const candidates: Candidate[] = [];
@@ -225,17 +283,15 @@ export class GroupCommit {
         continue;
       }
       const { event } = item;
-      const outOfScope = checkAgentTicketScope(
-        event,
-        origin,
-        (ticketId) => calledInGroup.get(ticketId) ?? this.#host.ticketCounter(event.departmentId, ticketId),
+      const outOfScope = checkAgentTicketScope(event, origin, (ticketId) =>
+        this.#calledTo(event.departmentId, ticketId, calls),
       );
       if (outOfScope) {
         results[index] = { id: event.id, status: 'rejected', reason: outOfScope };
         continue;
       }
       if ('counterId' in event && event.counterId && 'ticketId' in event && CALLS.has(event.type))
-        calledInGroup.set(event.ticketId, event.counterId);
+        calls.set(event.ticketId, event.counterId);
       const clocks = this.#host.clocks(event.departmentId, receivedAt);
       const correctedAt = clocks.observe(event.source.id, event.occurredAt, receivedAt, senderOffset);
       candidates.push({ index, event, correctedAt });

@@ -156,11 +156,12 @@ describe('storing batches that arrive together', () => {
     const alone = service.ingest(department, [first]);
     await new Promise((resolve) => setImmediate(resolve));
     const group = [service.ingest(department, [second]), service.ingest(department, [third])];
-    failNext = false;
+    // The group of the two that waited is stored next (while the first folds): held, then it fails.
+    const releaseGroup = hold();
     release();
     await alone;
-    // The group of the two that waited: its transaction fails.
     failNext = true;
+    releaseGroup();
     const answers = await Promise.allSettled([alone, ...group]);
     expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
     expect((await storage.listQueueEvents('d', 0)).map((r) => r.event.id)).toEqual([first.id]);

@@ -139,8 +139,9 @@ export type { DailyAggregate };
 
 /**
  * What a change-feed row is about: a user (id), a session (its hash), a
- * counter or a department (id); queue events stored for a department (its
- * id), an alert opened or changed (its id), a department's thresholds (its id).
+ * counter or a department (id); queue events stored (by the process whose
+ * `origin` it names), an alert opened or changed (its id), a department's
+ * thresholds (its id).
  */
 export type ChangeKind = 'user' | 'session' | 'counter' | 'department' | 'queue' | 'alert' | 'thresholds';
 
@@ -167,6 +168,11 @@ export interface FeedSubscription extends ChangeSubscription {
  * such a change writes its row in the same transaction.
  */
 export interface ChangeFeed {
+  /**
+   * This process's mark on the queue changes it records. A follower skips its own: the events were
+   * folded as they were stored, and a catch-up for them would only hold the ingest's next turn.
+   */
+  readonly origin: string;
   /**
    * Calls `listener` with the changes committed after this call — by this
    * process at once, by others within about a second — in commit order.
@@ -283,6 +289,8 @@ export interface Storage {
    */
   updateAlert(alert: StoredAlert, part: AlertPart): Promise<void>;
   getAlert(id: number): Promise<StoredAlert | undefined>;
+  /** Several alerts in one read (those that exist, in no particular order). */
+  getAlerts(ids: readonly number[]): Promise<StoredAlert[]>;
   listAlerts(query: AlertQuery & { departmentIds?: string[] | null }): Promise<StoredAlert[]>;
   listActiveAlerts(): Promise<StoredAlert[]>;
   getThresholds(departmentId: string): Promise<AlertThresholds | undefined>;

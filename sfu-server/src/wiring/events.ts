@@ -90,7 +90,7 @@ export function wireEvents(
       sessionChanged: (hash) => consoles.revalidate((c) => c.sessionHash === hash),
       // Other server processes on the same database (PostgreSQL): their events, alerts, thresholds.
       queueChanged: () => queue.catchUp(),
-      alertChanged: (alertId) => alerts.reload(alertId),
+      alertsChanged: (alertIds) => alerts.reload(alertIds),
       thresholdsChanged: async (departmentId) => {
         await alerts.reloadThresholds(departmentId);
         queue.refresh(departmentId);

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Clock } from '@counterwatch/shared';
 import type { Logger } from '../../logger.js';
 import type { Change, ChangeFeed, ChangeKind, ChangeSubscription, FeedSubscription } from '../Storage.js';
-import type { PgDb, Sql } from './PgDb.js';
+import { literal, type PgDb, type TxSql } from './PgDb.js';
 
 const KEEP_MS = 7 * 24 * 3_600_000;
 const BATCH = 500;
@@ -31,6 +32,7 @@ interface ChangeRow {
  * never a change.
  */
 export class PgChangeFeed implements ChangeFeed {
+  readonly origin = randomUUID();
   readonly #db: PgDb;
   readonly #logger: Logger;
   readonly #now: Clock;
@@ -52,40 +54,41 @@ export class PgChangeFeed implements ChangeFeed {
   }
 
   /**
-   * Takes the feed's transaction lock: from here to commit no other writer of
-   * the feed (or of queue events) commits, so sequence order is commit order.
+   * Takes the feed's transaction lock as the transaction commits: for one that needs it only for
+   * its change rows (`recordLocked` after this), held for the commit alone.
    */
-  async lock(sql: Sql): Promise<void> {
-    await sql.run('SELECT pg_advisory_xact_lock(?)', [CHANGES_LOCK]);
+  lockAtCommit(sql: TxSql): void {
+    sql.atCommit(this.lockStatement());
   }
 
-  /** Runs `work` in a transaction that holds the feed's lock from its first statement. */
-  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    return this.#db.tx(work, { lock: CHANGES_LOCK });
+  /** A query that takes the feed's lock, for a statement that commits on its own (a CTE). */
+  lockStatement(): string {
+    return `SELECT pg_advisory_xact_lock(${literal(CHANGES_LOCK)})`;
+  }
+
+  /** The expression that tells the followers a change of `kind` is committed. */
+  notifyStatement(kind: ChangeKind): string {
+    return `pg_notify(${literal(CHANNEL)}, ${literal(kind)})`;
   }
 
   /**
-   * Appends one change per subject, and notifies, in one statement; call
-   * inside `transaction` (the lock is held already).
+   * Appends one change per subject, and notifies, with the commit (one round trip: the lock is not
+   * held while this process is busy elsewhere); in `transaction`, or after `lockAtCommit`.
    */
-  async recordLocked(sql: Sql, kind: ChangeKind, subjects: readonly string[]): Promise<void> {
+  recordLocked(sql: TxSql, kind: ChangeKind, subjects: readonly string[]): void {
     if (subjects.length === 0) return;
-    await sql.run(
-      `WITH c AS (INSERT INTO changes (at, kind, subject) SELECT ?, ?, unnest(?::text[]) RETURNING seq)
-       SELECT pg_notify(?, ?) WHERE EXISTS (SELECT 1 FROM c)`,
-      [this.#now(), kind, subjects, CHANNEL, kind],
+    sql.atCommit(
+      `INSERT INTO changes (at, kind, subject)
+       SELECT ${literal(this.#now())}, ${literal(kind)}, unnest(ARRAY[${subjects.map(literal).join(', ')}]::text[])`,
     );
+    sql.atCommit(`SELECT ${this.notifyStatement(kind)}`);
   }
 
-  /** Appends a change; call inside the transaction that makes it. */
-  async record(sql: Sql, kind: ChangeKind, subject: string | number): Promise<void> {
-    await this.lock(sql);
-    await sql.run('INSERT INTO changes (at, kind, subject) VALUES (?, ?, ?)', [
-      this.#now(),
-      kind,
-      String(subject),
-    ]);
-    await sql.run('SELECT pg_notify(?, ?)', [CHANNEL, kind]);
+  /** Appends a change, with the commit of the transaction that makes it (the lock taken there too). */
+  async record(sql: TxSql, kind: ChangeKind, subject: string | number): Promise<void> {
+    this.lockAtCommit(sql);
+    this.recordLocked(sql, kind, [String(subject)]);
+    return Promise.resolve();
   }
 
   async prune(): Promise<void> {

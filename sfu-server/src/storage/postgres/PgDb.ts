@@ -84,6 +84,32 @@ export class Sql {
   }
 }
 
+/** A value written into SQL text, for statements that cannot take parameters (see `TxSql.atCommit`). */
+export function literal(value: string | number): string {
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer literal: ${value}`);
+  return String(value);
+}
+
+/** Statements in one transaction. */
+export class TxSql extends Sql {
+  readonly #atCommit: string[] = [];
+
+  /**
+   * A statement sent with the COMMIT, in the same round trip: a lock taken there is held only while
+   * the database runs them and commits, never while this process is busy between two round trips.
+   * The simple protocol takes no parameters: values go in through `literal`.
+   */
+  atCommit(statement: string): void {
+    this.#atCommit.push(statement);
+  }
+
+  /** What `tx` sends to commit. */
+  commitText(): string {
+    return [...this.#atCommit, 'COMMIT'].join(';\n');
+  }
+}
+
 export class PgDb extends Sql {
   readonly pool: pg.Pool;
 
@@ -109,7 +135,7 @@ export class PgDb extends Sql {
    * are retried (the transaction is re-run from the start). `lock`: a
    * transaction advisory lock taken first.
    */
-  async tx<T>(work: (sql: Sql) => Promise<T>, options: { lock?: number } = {}): Promise<T> {
+  async tx<T>(work: (sql: TxSql) => Promise<T>, options: { lock?: number } = {}): Promise<T> {
     const { lock } = options;
     if (lock !== undefined && !Number.isSafeInteger(lock)) throw new Error(`bad advisory lock key ${lock}`);
     // With a lock, taken in the same round trip as BEGIN (a key is an integer: nothing to escape).
@@ -119,8 +145,9 @@ export class PgDb extends Sql {
       let broken = false;
       try {
         await client.query(begin);
-        const result = await work(new Sql(client));
-        await client.query('COMMIT');
+        const sql = new TxSql(client);
+        const result = await work(sql);
+        await client.query(sql.commitText());
         return result;
       } catch (error) {
         try {

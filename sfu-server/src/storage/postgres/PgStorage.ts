@@ -32,6 +32,7 @@ import type {
 } from '../Storage.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import { PgDb, type Param, type Sql } from './PgDb.js';
+import { insertAlerts, updateAlerts } from './pgAlertWrites.js';
 import { PgAuditStore } from './PgAuditStore.js';
 import { PgChangeFeed } from './PgChangeFeed.js';
 import { PgDeviceStore } from './PgDeviceStore.js';
@@ -47,7 +48,7 @@ import {
   type CounterRow,
   type DepartmentRow,
 } from '../rows/directoryRows.js';
-import { alertFromRow, alertInsert, alertUpdate, type AlertRow } from '../rows/alertRows.js';
+import { alertFromRow, type AlertRow } from '../rows/alertRows.js';
 import { PgCampaignStore } from './PgCampaignStore.js';
 import { PgAttemptStore } from './PgAttemptStore.js';
 import { PgNodeStore } from './PgNodeStore.js';
@@ -434,96 +435,71 @@ export class PgStorage implements Storage {
     events: { event: QueueEvent; receivedAt: number; correctedAt: number }[],
   ): Promise<EventInsertResult[]> {
     if (events.length === 0) return [];
-    const cols = {
-      id: [] as string[],
-      department: [] as string[],
-      counter: [] as (string | null)[],
-      ticket: [] as (string | null)[],
-      type: [] as string[],
-      occurred: [] as number[],
-      received: [] as number[],
-      source: [] as string[],
-      sourceSeq: [] as number[],
-      corrected: [] as number[],
-    };
-    for (const { event, receivedAt, correctedAt } of events) {
-      cols.id.push(event.id);
-      cols.department.push(event.departmentId);
-      cols.counter.push('counterId' in event ? (event.counterId ?? null) : null);
-      cols.ticket.push('ticketId' in event ? event.ticketId : null);
-      cols.type.push(event.type);
-      cols.occurred.push(event.occurredAt);
-      cols.received.push(receivedAt);
-      cols.source.push(event.source.id);
-      cols.sourceSeq.push(event.source.seq);
-      cols.corrected.push(correctedAt);
-    }
-    // The bodies go as one JSON array, each element's text stored as it is: a text[] literal would
-    // escape every quote of every body, the most of this statement's client time.
+    // The events go as one JSON array: each element's text is stored as it is, and the indexed columns
+    // are read out of it by the database. Text arrays would escape every character of every id on
+    // this side, the most of this statement's client time; the validated events hold each value once.
     const bodies = JSON.stringify(events.map((e) => e.event));
-    // Sequence order must be commit order (the other processes read "after the last one I saw"):
-    // the feed's lock is held from the transaction's first statement.
-    return this.changes.transaction(async (sql) => {
-      const inserted = await sql.all<{
-        seq: number;
-        id: string;
-        department_id: string;
-        source_id: string;
-        source_seq: number;
-      }>(
-        `INSERT INTO queue_events (id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id,
-           source_seq, body, corrected_at)
-         SELECT id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq, body,
-           corrected_at
-         FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],
-           ?::bigint[], ?::bigint[]) WITH ORDINALITY
-           AS b(id, department_id, counter_id, ticket_id, type, occurred_at, received_at, source_id, source_seq,
-             corrected_at, ord)
-         JOIN (SELECT e::text AS body, ord FROM json_array_elements(?::json) WITH ORDINALITY AS j(e, ord)) j
-           USING (ord)
+    const received = events.map((e) => e.receivedAt);
+    const corrected = events.map((e) => e.correctedAt);
+    // One statement, committed on its own: it takes the change feed's lock before a row gets its
+    // sequence number (sequence order must be commit order: the other processes read "after the
+    // last one I saw"), inserts, appends the feed's row for the group and notifies. The lock is held
+    // only while the database runs it, never across a round trip to this busy process.
+    const inserted = await this.#db.all<{
+      seq: number;
+      id: string;
+      department_id: string;
+      source_id: string;
+      source_seq: number;
+    }>(
+      `WITH feed_lock AS MATERIALIZED (${this.changes.lockStatement()}),
+       ins AS (
+         INSERT INTO queue_events (id, department_id, counter_id, ticket_id, type, occurred_at, received_at,
+           source_id, source_seq, body, corrected_at)
+         SELECT e->>'id', e->>'departmentId', e->>'counterId', e->>'ticketId', e->>'type',
+           (e->>'occurredAt')::bigint, t.received_at, e->'source'->>'id', (e->'source'->>'seq')::bigint, e::text,
+           t.corrected_at
+         FROM json_array_elements(?::json) WITH ORDINALITY AS j(e, ord)
+         JOIN unnest(?::bigint[], ?::bigint[]) WITH ORDINALITY AS t(received_at, corrected_at, ord) USING (ord)
+         CROSS JOIN feed_lock
          ORDER BY ord
          ON CONFLICT DO NOTHING
-         RETURNING seq, id, department_id, source_id, source_seq`,
-        [
-          cols.id,
-          cols.department,
-          cols.counter,
-          cols.ticket,
-          cols.type,
-          cols.occurred,
-          cols.received,
-          cols.source,
-          cols.sourceSeq,
-          cols.corrected,
-          bodies,
-        ],
-      );
-      // An inserted row is matched to the first batch entry with its id, department, source and sequence.
-      // (Ids are printable: a control character cannot occur in them, so it separates.)
-      const key = (id: string, department: string, source: string, seq: number): string =>
-        `${id}\u0001${department}\u0001${source}\u0001${seq}`;
-      const insertedSeq = new Map(
-        inserted.map((r) => [key(r.id, r.department_id, r.source_id, r.source_seq), r.seq]),
-      );
-      const results: EventInsertResult[] = [];
-      for (const { event } of events) {
-        const k = key(event.id, event.departmentId, event.source.id, event.source.seq);
-        const seq = insertedSeq.get(k);
-        if (seq !== undefined) {
-          insertedSeq.delete(k);
-          results.push({ status: 'inserted', seq });
-          continue;
-        }
-        results.push(await this.#conflict(sql, event));
+         RETURNING seq, id, department_id, source_id, source_seq
+       ),
+       change AS (
+         INSERT INTO changes (at, kind, subject) SELECT ?, 'queue', ? WHERE EXISTS (SELECT 1 FROM ins)
+         RETURNING ${this.changes.notifyStatement('queue')}
+       )
+       SELECT seq, id, department_id, source_id, source_seq FROM ins`,
+      [bodies, received, corrected, this.#now(), this.changes.origin],
+    );
+    // Rows are inserted in the batch's order, so their sequence numbers rise with it; an event not
+    // inserted (a duplicate, a clash) leaves no row. Walking both in order, a row is the event's
+    // when id, department, source and sequence all agree; anything else is looked into below.
+    inserted.sort((x, y) => x.seq - y.seq);
+    let next = 0;
+    const results: EventInsertResult[] = [];
+    for (const { event } of events) {
+      const row = inserted[next];
+      if (
+        row &&
+        row.id === event.id &&
+        row.department_id === event.departmentId &&
+        row.source_id === event.source.id &&
+        row.source_seq === event.source.seq
+      ) {
+        next += 1;
+        results.push({ status: 'inserted', seq: row.seq });
+        continue;
       }
-      await this.changes.recordLocked(sql, 'queue', [...new Set(inserted.map((r) => r.department_id))]);
-      return results;
-    });
+      results.push(await this.#conflict(event));
+    }
+    return results;
   }
 
   /** Why an event was not inserted. Ids are unique per source within a department; elsewhere they clash. */
-  async #conflict(sql: Sql, event: QueueEvent): Promise<EventInsertResult> {
-    const holder = await sql.get<{ department_id: string; source_id: string }>(
+  async #conflict(event: QueueEvent): Promise<EventInsertResult> {
+    const holder = await this.#db.get<{ department_id: string; source_id: string }>(
       'SELECT department_id, source_id FROM queue_events WHERE id = ?',
       [event.id],
     );
@@ -536,7 +512,7 @@ export class PgStorage implements Storage {
         existingSourceId: holder.source_id,
       };
     }
-    const existing = await sql.get<{ id: string }>(
+    const existing = await this.#db.get<{ id: string }>(
       'SELECT id FROM queue_events WHERE department_id = ? AND source_id = ? AND source_seq = ?',
       [event.departmentId, event.source.id, event.source.seq],
     );
@@ -649,23 +625,15 @@ export class PgStorage implements Storage {
   ): Promise<(StoredAlert | null)[]> {
     if (inserts.length === 0 && updates.length === 0) return [];
     return this.#db.tx(async (sql) => {
-      const stored: (StoredAlert | null)[] = [];
+      const stored = await insertAlerts(sql, inserts);
       const changed = new Set<string>();
-      for (const alert of inserts) {
-        const [text, values] = alertInsert(alert);
-        const row = await sql.get<{ id: number }>(`${text} RETURNING id`, values);
-        stored.push(row ? { ...alert, id: row.id } : null);
-        if (row) changed.add(String(row.id));
-      }
-      for (const { alert, part } of updates) {
-        const [text, values] = alertUpdate(alert, part);
-        if ((await sql.run(text, values)) > 0) changed.add(String(alert.id));
-      }
+      for (const alert of stored) if (alert) changed.add(String(alert.id));
+      for (const id of await updateAlerts(sql, updates)) changed.add(String(id));
       // Every process mirrors alerts: one change row per alert, in this transaction. The feed's lock
-      // is taken last, so it is held only from here to the commit.
+      // is taken with the commit, so it is held only while the database commits.
       if (changed.size > 0) {
-        await this.changes.lock(sql);
-        await this.changes.recordLocked(sql, 'alert', [...changed]);
+        this.changes.lockAtCommit(sql);
+        this.changes.recordLocked(sql, 'alert', [...changed]);
       }
       return stored;
     });
@@ -674,6 +642,12 @@ export class PgStorage implements Storage {
   async getAlert(id: number): Promise<StoredAlert | undefined> {
     const row = await this.#db.get<AlertRow>('SELECT * FROM alerts WHERE id = ?', [id]);
     return row && alertFromRow(row);
+  }
+
+  async getAlerts(ids: readonly number[]): Promise<StoredAlert[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.all<AlertRow>('SELECT * FROM alerts WHERE id = ANY(?::bigint[])', [ids]);
+    return rows.map(alertFromRow);
   }
 
   async listAlerts(query: AlertQuery & { departmentIds?: string[] | null }): Promise<StoredAlert[]> {

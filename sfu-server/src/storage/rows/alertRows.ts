@@ -47,7 +47,7 @@ export function alertFromRow(row: AlertRow): StoredAlert {
 }
 
 /**
- * The INSERT of a new alert, with `?` parameters for either backend. A second unresolved alert for
+ * The INSERT of a new alert, with `?` parameters (SQLite; PostgreSQL batches them: `pgAlertWrites`). A second unresolved alert for
  * the same condition conflicts with the partial unique index and is skipped (no row), not an error:
  * the batch it came in stores the others.
  */
@@ -77,7 +77,7 @@ export function alertInsert(alert: NewAlert): [string, (string | number | null)[
   ];
 }
 
-/** The UPDATE of one part of an alert (see `Storage.updateAlert`), with `?` parameters for either backend. */
+/** The UPDATE of one part of an alert (see `Storage.updateAlert`), with `?` parameters (SQLite). */
 export function alertUpdate(alert: StoredAlert, part: AlertPart): [string, (string | number | null)[]] {
   switch (part) {
     case 'grade':

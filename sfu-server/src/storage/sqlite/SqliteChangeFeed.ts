@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '@counterwatch/shared';
 import type { Logger } from '../../logger.js';
@@ -22,6 +23,7 @@ const BATCH = 500;
  * own changes wake them at once instead of waiting for a poll.
  */
 export class SqliteChangeFeed implements ChangeFeed {
+  readonly origin = randomUUID();
   readonly #db: BetterSqlite3.Database;
   readonly #logger: Logger;
   readonly #pollMs: number;

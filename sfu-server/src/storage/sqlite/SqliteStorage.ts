@@ -600,6 +600,14 @@ export class SqliteStorage implements Storage {
     return row && alertFromRow(row);
   }
 
+  async getAlerts(ids: readonly number[]): Promise<StoredAlert[]> {
+    if (ids.length === 0) return [];
+    const rows = this.#db
+      .prepare<[string], AlertRow>('SELECT * FROM alerts WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids));
+    return rows.map(alertFromRow);
+  }
+
   async listAlerts(query: AlertQuery & { departmentIds?: string[] | null }): Promise<StoredAlert[]> {
     // Only fixed fragments go into the SQL text; every value is a bound parameter.
     const where: string[] = [];
