@@ -132,19 +132,14 @@ export class PgDb extends Sql {
   /**
    * Runs `work` in one transaction on one pooled connection: committed when it
    * resolves, rolled back when it throws. Serialization failures and deadlocks
-   * are retried (the transaction is re-run from the start). `lock`: a
-   * transaction advisory lock taken first.
+   * are retried (the transaction is re-run from the start).
    */
-  async tx<T>(work: (sql: TxSql) => Promise<T>, options: { lock?: number } = {}): Promise<T> {
-    const { lock } = options;
-    if (lock !== undefined && !Number.isSafeInteger(lock)) throw new Error(`bad advisory lock key ${lock}`);
-    // With a lock, taken in the same round trip as BEGIN (a key is an integer: nothing to escape).
-    const begin = lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(${lock})`;
+  async tx<T>(work: (sql: TxSql) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query(begin);
+        await client.query('BEGIN');
         const sql = new TxSql(client);
         const result = await work(sql);
         await client.query(sql.commitText());
