@@ -53,14 +53,6 @@ export class PgChangeFeed implements ChangeFeed {
     this.#pollMs = options.pollMs ?? 2_000;
   }
 
-  /**
-   * Takes the feed's transaction lock as the transaction commits: for one that needs it only for
-   * its change rows (`recordLocked` after this), held for the commit alone.
-   */
-  lockAtCommit(sql: TxSql): void {
-    sql.atCommit(this.lockStatement());
-  }
-
   /** A query that takes the feed's lock, for a statement that commits on its own (a CTE). */
   lockStatement(): string {
     return `SELECT pg_advisory_xact_lock(${literal(CHANGES_LOCK)})`;
@@ -72,23 +64,19 @@ export class PgChangeFeed implements ChangeFeed {
   }
 
   /**
-   * Appends one change per subject, and notifies, with the commit (one round trip: the lock is not
-   * held while this process is busy elsewhere); in `transaction`, or after `lockAtCommit`.
+   * Appends one change per subject, and notifies, with the commit of the transaction that makes them
+   * (one round trip): the feed's lock is taken there too, so it is held only while the database
+   * commits, never while this process is busy elsewhere. The lock is re-entrant within a
+   * transaction: one that records several times takes it more than once, harmlessly.
    */
-  recordLocked(sql: TxSql, kind: ChangeKind, subjects: readonly string[]): void {
+  recordAtCommit(sql: TxSql, kind: ChangeKind, subjects: readonly (string | number)[]): void {
     if (subjects.length === 0) return;
+    sql.atCommit(this.lockStatement());
     sql.atCommit(
       `INSERT INTO changes (at, kind, subject)
-       SELECT ${literal(this.#now())}, ${literal(kind)}, unnest(ARRAY[${subjects.map(literal).join(', ')}]::text[])`,
+       SELECT ${literal(this.#now())}, ${literal(kind)}, unnest(ARRAY[${subjects.map((s) => literal(String(s))).join(', ')}]::text[])`,
     );
     sql.atCommit(`SELECT ${this.notifyStatement(kind)}`);
-  }
-
-  /** Appends a change, with the commit of the transaction that makes it (the lock taken there too). */
-  async record(sql: TxSql, kind: ChangeKind, subject: string | number): Promise<void> {
-    this.lockAtCommit(sql);
-    this.recordLocked(sql, kind, [String(subject)]);
-    return Promise.resolve();
   }
 
   async prune(): Promise<void> {

@@ -35,7 +35,7 @@ export class PgDirectoryStore implements DirectoryStore {
           for (const statement of directoryStatements(change, at, by)) {
             const changed = await sql.run(statement.sql, statement.params);
             if (statement.expectOne && changed !== 1) throw new Conflict(changeSubject(change));
-            await this.#changes.record(sql, statement.feed.kind, statement.feed.subject);
+            this.#changes.recordAtCommit(sql, statement.feed.kind, [statement.feed.subject]);
           }
         }
       });
@@ -80,7 +80,7 @@ export class PgDirectoryStore implements DirectoryStore {
         now,
       ]);
       if (!row) return undefined;
-      await this.#changes.record(sql, 'counter', row.id);
+      this.#changes.recordAtCommit(sql, 'counter', [row.id]);
       return { counterId: row.id, departmentId: row.department_id };
     });
   }

@@ -249,7 +249,7 @@ export class PgStorage implements Storage {
           'UPDATE counters SET token_hash = ?, token_set_at = ?, token_managed_at = ? WHERE id = ?',
           [tokenHash, at, at, counterId],
         )) === 1;
-      if (changed) await this.changes.record(sql, 'counter', counterId);
+      if (changed) this.changes.recordAtCommit(sql, 'counter', [counterId]);
       return changed;
     });
   }
@@ -266,7 +266,7 @@ export class PgStorage implements Storage {
           at,
           departmentId,
         ])) === 1;
-      if (changed) await this.changes.record(sql, 'department', departmentId);
+      if (changed) this.changes.recordAtCommit(sql, 'department', [departmentId]);
       return changed;
     });
   }
@@ -289,7 +289,7 @@ export class PgStorage implements Storage {
         at,
         counterId,
       ]);
-      await this.changes.record(sql, 'counter', counterId);
+      this.changes.recordAtCommit(sql, 'counter', [counterId]);
       return 'applied';
     });
   }
@@ -304,7 +304,7 @@ export class PgStorage implements Storage {
       if (row.key_managed_at !== null) return 'managed_in_database';
       if (row.api_key_hash === apiKeyHash) return 'unchanged';
       await sql.run('UPDATE departments SET api_key_hash = ? WHERE id = ?', [apiKeyHash, departmentId]);
-      await this.changes.record(sql, 'department', departmentId);
+      this.changes.recordAtCommit(sql, 'department', [departmentId]);
       return 'applied';
     });
   }
@@ -328,7 +328,7 @@ export class PgStorage implements Storage {
         ],
       );
       if (!inserted) throw new Error('user insert returned nothing');
-      await this.changes.record(sql, 'user', inserted.id);
+      this.changes.recordAtCommit(sql, 'user', [inserted.id]);
       return inserted;
     });
     return userFromRow(row);
@@ -356,7 +356,7 @@ export class PgStorage implements Storage {
   ): Promise<number> {
     return this.#db.tx(async (sql) => {
       const changed = await write(sql);
-      if (changed > 0) await this.changes.record(sql, kind, subject);
+      if (changed > 0) this.changes.recordAtCommit(sql, kind, [subject]);
       return changed;
     });
   }
@@ -620,12 +620,8 @@ export class PgStorage implements Storage {
       const changed = new Set<string>();
       for (const alert of stored) if (alert) changed.add(String(alert.id));
       for (const id of await updateAlerts(sql, updates)) changed.add(String(id));
-      // Every process mirrors alerts: one change row per alert, in this transaction. The feed's lock
-      // is taken with the commit, so it is held only while the database commits.
-      if (changed.size > 0) {
-        this.changes.lockAtCommit(sql);
-        this.changes.recordLocked(sql, 'alert', [...changed]);
-      }
+      // Every process mirrors alerts: one change row per alert, with this transaction's commit.
+      this.changes.recordAtCommit(sql, 'alert', [...changed]);
       return stored;
     });
   }
@@ -685,7 +681,7 @@ export class PgStorage implements Storage {
          ON CONFLICT (department_id) DO UPDATE SET thresholds = excluded.thresholds`,
         [departmentId, JSON.stringify(thresholds)],
       );
-      await this.changes.record(sql, 'thresholds', departmentId);
+      this.changes.recordAtCommit(sql, 'thresholds', [departmentId]);
     });
   }
 

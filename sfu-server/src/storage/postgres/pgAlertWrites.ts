@@ -4,7 +4,7 @@ import type { Sql } from './PgDb.js';
 /**
  * Alert writes on PostgreSQL, one statement per kind however many alerts a burst opens or re-grades
  * (an outbox flushing hours of events moves alerts by the hundred): a statement per alert costs a
- * round trip and a parameter bind each, under the change feed's lock.
+ * round trip and a parameter bind each.
  */
 
 /**
