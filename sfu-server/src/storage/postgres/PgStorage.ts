@@ -33,6 +33,7 @@ import type {
 import { PG_MIGRATIONS } from './migrations.js';
 import { PgDb, type Param, type Sql } from './PgDb.js';
 import { insertAlerts, updateAlerts } from './pgAlertWrites.js';
+import { matchInOrder } from './matchInOrder.js';
 import { PgAuditStore } from './PgAuditStore.js';
 import { PgChangeFeed } from './PgChangeFeed.js';
 import { PgDeviceStore } from './PgDeviceStore.js';
@@ -469,21 +470,18 @@ export class PgStorage implements Storage {
        SELECT seq, id FROM ins`,
       [bodies, received, corrected, this.#now(), this.changes.origin],
     );
-    // Rows are inserted in the batch's order, so their sequence numbers rise with it; an event not
-    // inserted (a duplicate, a clash) leaves no row. Walking both in order, a row is the event's when
-    // the ids agree: ids are unique in the log, so of two entries with one id only the first can have
-    // been inserted. Anything else is looked into below.
-    inserted.sort((x, y) => x.seq - y.seq);
-    let next = 0;
+    // Rows are inserted in the batch's order; an event not inserted (a duplicate, a clash) leaves no
+    // row. Matched by id alone: ids are unique in the log, so of two entries with one id only the
+    // first can have been inserted. Anything else is looked into below.
+    const rows = matchInOrder(events, inserted, {
+      order: (r) => r.seq,
+      item: (e) => e.event.id,
+      row: (r) => r.id,
+    });
     const results: EventInsertResult[] = [];
-    for (const { event } of events) {
-      const row = inserted[next];
-      if (row?.id === event.id) {
-        next += 1;
-        results.push({ status: 'inserted', seq: row.seq });
-        continue;
-      }
-      results.push(await this.#conflict(event));
+    for (const [i, { event }] of events.entries()) {
+      const row = rows[i];
+      results.push(row ? { status: 'inserted', seq: row.seq } : await this.#conflict(event));
     }
     return results;
   }

@@ -1,4 +1,5 @@
 import type { AlertPart, NewAlert, StoredAlert } from '../Storage.js';
+import { matchInOrder } from './matchInOrder.js';
 import type { Sql } from './PgDb.js';
 
 /**
@@ -43,17 +44,18 @@ export async function insertAlerts(sql: Sql, inserts: readonly NewAlert[]): Prom
       inserts.map((a) => a.resolutionNote),
     ],
   );
-  // Rows are inserted in the batch's order, so their ids rise with it; a skipped alert leaves no row.
-  // Walking both in order, a row belongs to the first alert still unmatched with its condition and
-  // state: of two alerts for one condition in a batch, either both are inserted (resolved ones never
-  // conflict) or the second, unresolved, conflicts whenever the first does or was inserted.
-  const returned = [...rows].sort((a, b) => a.id - b.id);
-  let next = 0;
-  return inserts.map((alert) => {
-    const row = returned[next];
-    if (!row || row.condition_key !== alert.conditionKey || row.state !== alert.state) return null;
-    next += 1;
-    return { ...alert, id: row.id };
+  // A row belongs to the first alert still unmatched with its condition and state: of two alerts for
+  // one condition in a batch, either both are inserted (resolved ones never conflict) or the second,
+  // unresolved, conflicts whenever the first does or was inserted.
+  const key = (conditionKey: string, state: string): string => JSON.stringify([conditionKey, state]);
+  const matched = matchInOrder(inserts, rows, {
+    order: (r) => r.id,
+    item: (a) => key(a.conditionKey, a.state),
+    row: (r) => key(r.condition_key, r.state),
+  });
+  return inserts.map((alert, i) => {
+    const row = matched[i];
+    return row ? { ...alert, id: row.id } : null;
   });
 }
 
