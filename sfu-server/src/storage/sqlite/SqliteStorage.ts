@@ -53,7 +53,8 @@ import {
   type CounterRow,
   type DepartmentRow,
 } from '../rows/directoryRows.js';
-import { alertFromRow, alertInsert, alertUpdate, type AlertRow } from '../rows/alertRows.js';
+import { alertFromRow, type AlertRow } from '../rows/alertRows.js';
+import { alertInsert, alertUpdate } from './sqliteAlertWrites.js';
 import {
   SqliteInspectionStore,
   SqliteRecordingStore,
