@@ -1,6 +1,5 @@
 import {
   AppError,
-  CONDITION_HOLDS,
   businessDayStart,
   DEFAULT_THRESHOLDS,
   TypedEmitter,
@@ -13,8 +12,11 @@ import {
 } from '@counterwatch/shared';
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
-import type { AlertPart, Storage, StoredAlert } from '../storage/Storage.js';
+import type { Storage, StoredAlert } from '../storage/Storage.js';
 import { ActiveAlerts } from './ActiveAlerts.js';
+import { canonical, openAlert, publicAlert, sameIds } from './alertRecords.js';
+import { AlertHandling } from './AlertHandling.js';
+import { AlertWrites } from './AlertWrites.js';
 import { evaluateRules, type Condition, type RuleInput } from './rules.js';
 
 export type AlertEngineEvents = {
@@ -39,23 +41,7 @@ export interface AlertEngineOptions {
   endOfDay?: (departmentId: string, at: number) => number;
 }
 
-const sameIds = (a: readonly string[], b: readonly string[]): boolean =>
-  a.length === b.length && a.every((id, i) => id === b[i]);
 const MINUTE = 60_000;
-
-/** JSON with sorted keys: the same alert read back compares equal whatever order its fields were set in. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>)
-            .filter(([, x]) => x !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : 1)),
-        )
-      : v,
-  );
-
-const publicAlert = ({ conditionKey: _key, ...alert }: StoredAlert): Alert => alert;
 
 /**
  * Alert lifecycle: open → acknowledged (who, when) → resolved (by itself when
@@ -75,7 +61,6 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   readonly #now: Clock;
   readonly #clearHoldMs: number;
   readonly #ticketNumber: (departmentId: string, ticketId: string) => string | undefined;
-  readonly #endOfDay: (departmentId: string, at: number) => number;
   /** Conditions seen at each department's last evaluation: what "still holds" means. */
   readonly #present = new Map<string, Set<string>>();
   /** Departments whose recording storage is full now. */
@@ -87,10 +72,9 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   /** When each active condition was last seen clear (absent), for the hold. */
   readonly #clearSince = new Map<string, number>();
   readonly #thresholds = new Map<string, AlertThresholds>();
-  /** The last write in line; reads wait for it. */
-  #writes: Promise<unknown> = Promise.resolve();
-  /** Writes made while one is stored: they wait, then go together in one transaction. */
-  #pending: PendingWrites | undefined;
+  /** The rules' writes, stored behind them; reads wait for them. */
+  readonly #writes: AlertWrites;
+  readonly #handling: AlertHandling;
 
   private constructor(options: AlertEngineOptions) {
     super();
@@ -100,8 +84,33 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     this.#now = options.now;
     this.#clearHoldMs = options.clearHoldMs ?? 60_000;
     this.#ticketNumber = options.ticketNumber ?? (() => undefined);
-    // Without department hours: the end of the business day (04:00 next morning).
-    this.#endOfDay = options.endOfDay ?? ((_id, at) => businessDayStart(at) + 24 * 60 * MINUTE);
+    this.#writes = new AlertWrites({
+      storage: options.storage,
+      logger: this.#logger,
+      host: {
+        opened: (alerts) => this.emit('changed', alerts.map(publicAlert)),
+        forget: (alert) => {
+          if (this.#active.get(alert.conditionKey) === alert) this.#active.delete(alert.conditionKey);
+        },
+      },
+    });
+    this.#handling = new AlertHandling({
+      storage: options.storage,
+      audit: options.audit,
+      now: options.now,
+      // Without department hours: the end of the business day (04:00 next morning).
+      endOfDay: options.endOfDay ?? ((_id, at) => businessDayStart(at) + 24 * 60 * MINUTE),
+      host: {
+        find: (id) => this.#find(id),
+        holdsNow: (alert) => this.#active.get(alert.conditionKey) === alert && this.#holds(alert),
+        resolvedByHand: (alert, conditionHeld) => {
+          this.#active.delete(alert.conditionKey);
+          this.#clearSince.delete(alert.conditionKey);
+          if (conditionHeld) this.#resolvedHolding.set(alert.conditionKey, alert.id);
+        },
+        changed: (alert) => this.emit('changed', [publicAlert(alert)]),
+      },
+    });
   }
 
   static async create(options: AlertEngineOptions & { departmentIds: string[] }): Promise<AlertEngine> {
@@ -144,12 +153,12 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   }
 
   async list(query: AlertQuery, departmentIds: string[] | null): Promise<Alert[]> {
-    await this.#writes;
+    await this.#writes.settled();
     return (await this.#storage.listAlerts({ ...query, departmentIds })).map(publicAlert);
   }
 
   async get(id: number): Promise<Alert | undefined> {
-    await this.#writes;
+    await this.#writes.settled();
     const alert = await this.#storage.getAlert(id);
     return alert && publicAlert(alert);
   }
@@ -175,26 +184,21 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       this.#clearSince.delete(condition.key);
       const existing = this.#active.get(condition.key);
       if (!existing) {
-        const alert: StoredAlert = {
-          id: 0,
-          rule: condition.rule,
-          severity: condition.severity,
-          departmentId: condition.departmentId,
-          counterId: condition.counterId,
-          counterIds: condition.counterIds,
-          subject: condition.subject,
-          details: this.#withReopenOf(condition.key, condition.details),
-          conditionKey: condition.key,
-          state: 'open',
-          openedAt: now,
-          acknowledgedAt: null,
-          acknowledgedBy: null,
-          resolvedAt: null,
-          resolvedBy: null,
-          resolutionNote: null,
-        };
+        const alert = openAlert(
+          {
+            rule: condition.rule,
+            severity: condition.severity,
+            departmentId: condition.departmentId,
+            counterId: condition.counterId,
+            counterIds: condition.counterIds,
+            subject: condition.subject,
+            details: this.#withReopenOf(condition.key, condition.details),
+            conditionKey: condition.key,
+          },
+          now,
+        );
         this.#active.set(condition.key, alert);
-        this.#persistNew(alert);
+        this.#writes.insert(alert);
         continue;
       }
       const regraded = existing.severity !== condition.severity;
@@ -206,7 +210,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       existing.counterIds = condition.counterIds;
       if (regraded || moved) {
         existing.severity = condition.severity;
-        this.#persist(existing, 'grade');
+        this.#writes.update(existing, 'grade');
         // Not stored yet (id 0): its 'opened' announcement carries the new grade.
         if (existing.id > 0) changed.push(existing);
       }
@@ -223,7 +227,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       alert.state = 'resolved';
       alert.resolvedAt = now;
       alert.resolvedBy = null;
-      this.#persist(alert, 'handling');
+      this.#writes.update(alert, 'handling');
       changed.push(alert);
     }
     changed.push(...this.#wakeSnoozed(departmentId, now));
@@ -246,7 +250,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       alert.acknowledgedBy = null;
       alert.snoozedUntil = null;
       alert.snoozedBy = null;
-      this.#persist(alert, 'handling');
+      this.#writes.update(alert, 'handling');
       if (alert.id > 0) woken.push(alert);
     }
     return woken;
@@ -285,38 +289,33 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       else this.#storageFull.delete(key);
       const existing = this.#active.get(key);
       if (info && !existing) {
-        const alert: StoredAlert = {
-          id: 0,
-          rule: 'storage_full',
-          severity: 'critical',
-          departmentId,
-          counterId: null,
-          // Every counter's recording is at risk: the department header says so, not one tile.
-          counterIds: [],
-          subject: null,
-          details: this.#withReopenOf(key, {
-            usedGb: Math.round(info.usedBytes / 1e8) / 10,
-            quotaGb: Math.round(info.quotaBytes / 1e8) / 10,
-            percent: Math.round((info.usedBytes / info.quotaBytes) * 100),
-            ...(node === '' ? {} : { node }),
-          }),
-          conditionKey: key,
-          state: 'open',
-          openedAt: now,
-          acknowledgedAt: null,
-          acknowledgedBy: null,
-          resolvedAt: null,
-          resolvedBy: null,
-          resolutionNote: null,
-        };
+        const alert = openAlert(
+          {
+            rule: 'storage_full',
+            severity: 'critical',
+            departmentId,
+            counterId: null,
+            // Every counter's recording is at risk: the department header says so, not one tile.
+            counterIds: [],
+            subject: null,
+            details: this.#withReopenOf(key, {
+              usedGb: Math.round(info.usedBytes / 1e8) / 10,
+              quotaGb: Math.round(info.quotaBytes / 1e8) / 10,
+              percent: Math.round((info.usedBytes / info.quotaBytes) * 100),
+              ...(node === '' ? {} : { node }),
+            }),
+            conditionKey: key,
+          },
+          now,
+        );
         this.#active.set(key, alert);
-        this.#persistNew(alert);
+        this.#writes.insert(alert);
       } else if (!info && existing) {
         this.#active.delete(key);
         existing.state = 'resolved';
         existing.resolvedAt = now;
         existing.resolvedBy = null;
-        this.#persist(existing, 'handling');
+        this.#writes.update(existing, 'handling');
         if (existing.id > 0) changed.push(existing);
       }
     }
@@ -334,7 +333,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
       );
       if (!open) return;
       open.details = { ...open.details, comment: event.comment };
-      this.#persist(open, 'grade');
+      this.#writes.update(open, 'grade');
       if (open.id > 0) this.emit('changed', [publicAlert(open)]);
       return;
     }
@@ -344,129 +343,45 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
     if (businessDayStart(event.occurredAt) !== businessDayStart(this.#now())) return;
     const key = `${event.departmentId}:${event.counterId}:unsatisfied_rating:${event.ticketId}`;
     if (this.#active.has(key)) return;
-    const alert: StoredAlert = {
-      id: 0,
-      rule: 'unsatisfied_rating',
-      severity: 'warning',
-      departmentId: event.departmentId,
-      counterId: event.counterId,
-      counterIds: [event.counterId],
-      subject: event.ticketId,
-      details: {
-        ticket: this.#ticketNumber(event.departmentId, event.ticketId) ?? event.ticketId,
-        ticketId: event.ticketId,
-        comment: event.comment ?? null,
+    const alert = openAlert(
+      {
+        rule: 'unsatisfied_rating',
+        severity: 'warning',
+        departmentId: event.departmentId,
+        counterId: event.counterId,
+        counterIds: [event.counterId],
+        subject: event.ticketId,
+        details: {
+          ticket: this.#ticketNumber(event.departmentId, event.ticketId) ?? event.ticketId,
+          ticketId: event.ticketId,
+          comment: event.comment ?? null,
+        },
+        conditionKey: key,
       },
-      conditionKey: key,
-      state: 'open',
-      openedAt: this.#now(),
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-      resolvedAt: null,
-      resolvedBy: null,
-      resolutionNote: null,
-    };
+      this.#now(),
+    );
     this.#active.set(key, alert);
-    this.#persistNew(alert);
+    this.#writes.insert(alert);
   }
 
   /** A person takes the alert in hand: on record first. */
-  async acknowledge(id: number, actor: Actor): Promise<Alert> {
-    const alert = await this.#find(id);
-    if (alert.state !== 'open') throw new AppError('conflict', `alert ${id} is ${alert.state}`);
-    await this.#audit.record({
-      action: 'alert.acknowledge',
-      actor,
-      departmentId: alert.departmentId,
-      counterId: alert.counterId,
-      objectType: 'alert',
-      objectId: alert.id,
-    });
-    alert.state = 'acknowledged';
-    alert.acknowledgedAt = this.#now();
-    alert.acknowledgedBy = actor.username;
-    await this.#storage.updateAlert(alert, 'handling');
-    this.emit('changed', [publicAlert(alert)]);
-    return publicAlert(alert);
+  acknowledge(id: number, actor: Actor): Promise<Alert> {
+    return this.#handling.acknowledge(id, actor);
   }
 
-  /**
-   * Resolved by a person, on record first. While the condition still holds
-   * it is refused unless `evenIfHolding` (resolved, it would open again at
-   * once): the answer says so, and the new alert names the one it reopens.
-   */
-  async resolve(
+  /** Resolved by a person, on record first (see `AlertHandling.resolve`). */
+  resolve(
     id: number,
     actor: Actor,
     note: string,
-    { evenIfHolding = false }: { evenIfHolding?: boolean } = {},
+    options: { evenIfHolding?: boolean } = {},
   ): Promise<{ alert: Alert; conditionHolds: boolean }> {
-    const alert = await this.#find(id);
-    if (alert.state === 'resolved') throw new AppError('conflict', `alert ${id} is already resolved`);
-    const holding = this.#active.get(alert.conditionKey) === alert && this.#holds(alert);
-    // A rating's alert "holds" only in that nothing else closes it: resolving it is the point.
-    const conditionHolds = holding && alert.rule !== 'unsatisfied_rating';
-    if (conditionHolds && !evenIfHolding)
-      throw new AppError(
-        'conflict',
-        `the condition of alert ${id} still holds: resolved now, it would open again at once; snooze it instead`,
-        { reason: CONDITION_HOLDS },
-      );
-    await this.#audit.record({
-      action: 'alert.resolve',
-      actor,
-      departmentId: alert.departmentId,
-      counterId: alert.counterId,
-      objectType: 'alert',
-      objectId: alert.id,
-      reason: note,
-      details: conditionHolds ? { conditionHolds } : {},
-    });
-    alert.state = 'resolved';
-    alert.resolvedAt = this.#now();
-    alert.resolvedBy = actor.username;
-    alert.resolutionNote = note;
-    alert.snoozedUntil = null;
-    alert.snoozedBy = null;
-    this.#active.delete(alert.conditionKey);
-    this.#clearSince.delete(alert.conditionKey);
-    if (conditionHolds) this.#resolvedHolding.set(alert.conditionKey, alert.id);
-    await this.#storage.updateAlert(alert, 'handling');
-    this.emit('changed', [publicAlert(alert)]);
-    return { alert: publicAlert(alert), conditionHolds };
+    return this.#handling.resolve(id, actor, note, options);
   }
 
-  /**
-   * Set aside for a while, on record first: the alert stays active (no new
-   * one opens for its condition) and opens again when the time is up if the
-   * condition still holds. Snoozing again replaces the time.
-   */
-  async snooze(id: number, actor: Actor, duration: AlertSnooze, note?: string): Promise<Alert> {
-    const alert = await this.#find(id);
-    if (alert.state === 'resolved') throw new AppError('conflict', `alert ${id} is already resolved`);
-    const now = this.#now();
-    const until =
-      duration === '15m'
-        ? now + 15 * MINUTE
-        : duration === '1h'
-          ? now + 60 * MINUTE
-          : this.#endOfDay(alert.departmentId, now);
-    if (until <= now) throw new AppError('conflict', `the service day of ${alert.departmentId} is over`);
-    await this.#audit.record({
-      action: 'alert.snooze',
-      actor,
-      departmentId: alert.departmentId,
-      counterId: alert.counterId,
-      objectType: 'alert',
-      objectId: alert.id,
-      reason: note ?? null,
-      details: { for: duration, until },
-    });
-    alert.snoozedUntil = until;
-    alert.snoozedBy = actor.username;
-    await this.#storage.updateAlert(alert, 'handling');
-    this.emit('changed', [publicAlert(alert)]);
-    return publicAlert(alert);
+  /** Set aside for a while, on record first (see `AlertHandling.snooze`). */
+  snooze(id: number, actor: Actor, duration: AlertSnooze, note?: string): Promise<Alert> {
+    return this.#handling.snooze(id, actor, duration, note);
   }
 
   /**
@@ -476,7 +391,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
   async reload(ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return;
     // Our own pending writes first: the rows read then are at least as new as this process's view.
-    await this.#writes;
+    await this.#writes.settled();
     // Oldest first: of two writers' alerts for one condition, the older is met first and stays.
     const stored = (await this.#storage.getAlerts(ids)).sort((a, b) => a.id - b.id);
     const changed: StoredAlert[] = [];
@@ -507,7 +422,7 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
 
   /** The writer lease came here: start from what the database holds. */
   async takeOver(): Promise<void> {
-    await this.#writes;
+    await this.#writes.settled();
     const stored = await this.#storage.listActiveAlerts();
     this.#active.clear();
     for (const alert of stored) this.#active.set(alert.conditionKey, alert);
@@ -528,91 +443,15 @@ export class AlertEngine extends TypedEmitter<AlertEngineEvents> {
 
   /** Waits until every pending write has reached storage (tests, shutdown). */
   async flush(): Promise<void> {
-    await this.#writes;
+    await this.#writes.settled();
   }
 
   async #find(id: number): Promise<StoredAlert> {
-    await this.#writes;
+    await this.#writes.settled();
     const active = [...this.#active.values()].find((a) => a.id === id);
     if (active) return active;
     const stored = await this.#storage.getAlert(id);
     if (!stored) throw new AppError('not_found', `no alert ${id}`);
     return stored;
   }
-
-  #persistNew(alert: StoredAlert): void {
-    this.#pendingWrites().inserts.push(alert);
-  }
-
-  #persist(alert: StoredAlert, part: AlertPart): void {
-    const updates = this.#pendingWrites().updates;
-    const parts = updates.get(alert) ?? new Set<AlertPart>();
-    updates.set(alert, parts.add(part));
-  }
-
-  /**
-   * The writes that will be stored together once the one in flight is done. Under a burst (an
-   * outbox flushing hours of events, every counter crossing a threshold) alerts open and re-grade by
-   * the hundred: one transaction each would hold the change feed's lock through a commit each, and
-   * the queue's event ingest waits for that lock.
-   */
-  #pendingWrites(): PendingWrites {
-    if (this.#pending) return this.#pending;
-    const pending: PendingWrites = { inserts: [], updates: new Map() };
-    this.#pending = pending;
-    this.#writes = this.#writes.then(() => {
-      // From here on, new writes wait for the next transaction.
-      this.#pending = undefined;
-      return this.#store(pending);
-    });
-    return pending;
-  }
-
-  async #store({ inserts, updates }: PendingWrites): Promise<void> {
-    // Fields are read now, so a new alert is stored as it is now, re-grades included; an alert whose
-    // insert failed has nothing to update.
-    const changes = [...updates].flatMap(([alert, parts]) =>
-      alert.id > 0 ? [...parts].map((part) => ({ alert, part })) : [],
-    );
-    let stored: (StoredAlert | null)[];
-    try {
-      stored = await this.#storage.writeAlerts(
-        inserts.map(({ id: _id, ...fields }) => fields),
-        changes,
-      );
-    } catch (error) {
-      for (const alert of inserts) this.#forget(alert);
-      this.#logger.error(
-        { err: error, alerts: inserts.length, updates: changes.length },
-        'alerts not stored',
-      );
-      return;
-    }
-    const opened: StoredAlert[] = [];
-    inserts.forEach((alert, i) => {
-      const saved = stored[i];
-      if (!saved) {
-        this.#forget(alert);
-        this.#logger.error({ rule: alert.rule, departmentId: alert.departmentId }, 'alert not stored');
-        return;
-      }
-      alert.id = saved.id;
-      opened.push(alert);
-      this.#logger.info(
-        { alertId: alert.id, rule: alert.rule, departmentId: alert.departmentId, counterId: alert.counterId },
-        'alert opened',
-      );
-    });
-    if (opened.length > 0) this.emit('changed', opened.map(publicAlert));
-  }
-
-  /** An alert that could not be stored is not active: the rules open it again while it holds. */
-  #forget(alert: StoredAlert): void {
-    if (this.#active.get(alert.conditionKey) === alert) this.#active.delete(alert.conditionKey);
-  }
-}
-
-interface PendingWrites {
-  inserts: StoredAlert[];
-  updates: Map<StoredAlert, Set<AlertPart>>;
 }
