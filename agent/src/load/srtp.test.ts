@@ -48,6 +48,23 @@ describe('SRTP (AES_CM_128_HMAC_SHA1_80)', () => {
   });
 });
 
+describe('SRTP AES-CM keystream (RFC 3711 appendix B.2)', () => {
+  it("encrypts zeros to the appendix's keystream blocks", () => {
+    const sender = new SrtpSender({
+      encKey: hex('2B7E151628AED2A6ABF7158809CF4F3C'),
+      authKey: Buffer.alloc(20),
+      salt: hex('F0F1F2F3F4F5F6F7F8F9FAFBFCFD'),
+    });
+    // SSRC 0, sequence number 0, rollover counter 0: the appendix's IV.
+    const out = sender.protect(rtp(0, 0, Buffer.alloc(48)));
+    expect(out.subarray(12, 60).toString('hex')).toBe(
+      'e03ead0935c95e80e166b16dd92b4eb4' +
+        'd23513162b02d0f72a43a2fe4a5f97ab' +
+        '41e95b3bb0a2e8dd477901e4fca894c0',
+    );
+  });
+});
+
 describe('SRTP rewrite', () => {
   it('gives the copy its own SSRC and payload type, keeping the marker bit', () => {
     const key = Buffer.alloc(30, 9).toString('base64');

@@ -11,15 +11,14 @@ const MASTER_KEY_BYTES = 16;
 const MASTER_SALT_BYTES = 14;
 const AUTH_TAG_BYTES = 10;
 
-/** The three session keys of RFC 3711 §4.3 (key derivation rate 0: derived once). */
-export function deriveSessionKeys(
-  masterKey: Buffer,
-  masterSalt: Buffer,
-): {
+export interface SessionKeys {
   encKey: Buffer;
   authKey: Buffer;
   salt: Buffer;
-} {
+}
+
+/** The three session keys of RFC 3711 §4.3 (key derivation rate 0: derived once). */
+export function deriveSessionKeys(masterKey: Buffer, masterSalt: Buffer): SessionKeys {
   if (masterKey.length !== MASTER_KEY_BYTES || masterSalt.length !== MASTER_SALT_BYTES)
     throw new Error('an SRTP master key is 16 bytes and its salt 14');
   const prf = (label: number, length: number): Buffer => {
@@ -40,6 +39,11 @@ export function splitMasterKey(keyBase64: string): { masterKey: Buffer; masterSa
     throw new Error('an SRTP master key and salt are 30 bytes');
   return { masterKey: raw.subarray(0, MASTER_KEY_BYTES), masterSalt: raw.subarray(MASTER_KEY_BYTES) };
 }
+
+const splitKey = (keyBase64: string): [Buffer, Buffer] => {
+  const { masterKey, masterSalt } = splitMasterKey(keyBase64);
+  return [masterKey, masterSalt];
+};
 
 /** Where the payload starts: after the fixed header, the CSRCs and a header extension. */
 function payloadOffset(packet: Buffer): number {
@@ -91,9 +95,9 @@ export class SrtpSender {
   #roc = 0;
   #lastSeq = -1;
 
-  constructor(keyBase64: string) {
-    const { masterKey, masterSalt } = splitMasterKey(keyBase64);
-    const keys = deriveSessionKeys(masterKey, masterSalt);
+  /** `key`: the base64 master key + salt the SFU gave, or session keys already derived (test vectors). */
+  constructor(key: string | SessionKeys) {
+    const keys = typeof key === 'string' ? deriveSessionKeys(...splitKey(key)) : key;
     this.#ecb = createCipheriv('aes-128-ecb', keys.encKey, null);
     this.#ecb.setAutoPadding(false);
     this.#salt = keys.salt;
