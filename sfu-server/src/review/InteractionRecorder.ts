@@ -203,7 +203,7 @@ export class InteractionRecorder {
     const t = this.#o.ticket(departmentId, ticketId);
     const record = t && interactionFrom(departmentId, t, t.finishedAt);
     if (!t || !record) return;
-    await this.#flagFinished(await this.#upsert(record));
+    await this.#flagFinished(await this.upsert(record));
   }
 
   /** A service far longer than usual, or one an alert is about, is flagged. */
@@ -232,7 +232,7 @@ export class InteractionRecorder {
     if (t) {
       const record = interactionFrom(event.departmentId, t, t.finishedAt);
       if (record)
-        stored = await this.#upsert({
+        stored = await this.upsert({
           ...record,
           rating: event.rating,
           ratingComment: event.comment ?? null,
@@ -251,11 +251,11 @@ export class InteractionRecorder {
     const t = this.#o.ticket(event.departmentId, event.ticketId);
     const record = t && interactionFrom(event.departmentId, t, t.finishedAt);
     if (!t || !record) return;
-    await this.#upsert({ ...record, ratingComment: event.comment });
+    await this.upsert({ ...record, ratingComment: event.comment });
   }
 
   /** Stores the interaction with the officer on duty when its service started (kept once named). */
-  async #upsert(record: NewInteraction): Promise<InteractionRecord> {
+  async upsert(record: NewInteraction): Promise<InteractionRecord> {
     const officer = await this.#o.officerAt(record.counterId, record.startedAt);
     return this.#o.store.upsertInteraction({ ...record, officer });
   }

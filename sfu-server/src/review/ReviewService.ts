@@ -14,13 +14,7 @@ import type { Logger } from '../logger.js';
 import type { TicketRecord } from '../queue/DepartmentQueue.js';
 import type { InteractionQuery, InteractionRecord, ReviewStore } from '../storage/Storage.js';
 import { InteractionRecorder } from './InteractionRecorder.js';
-import {
-  CLIP_MARGIN_MS,
-  interactionFrom,
-  interactionViews,
-  type NewFlag,
-  type NewInteraction,
-} from './interactionRecords.js';
+import { CLIP_MARGIN_MS, interactionFrom, interactionViews, type NewFlag } from './interactionRecords.js';
 
 export interface ReviewServiceOptions {
   store: ReviewStore;
@@ -179,7 +173,7 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
     // Still being served: keep the span open to now; the finish updates it.
     const record = interactionFrom(departmentId, t, t.finishedAt ?? this.#now());
     if (!record) throw new AppError('conflict', 'the ticket at this counter is not known yet');
-    const stored = await this.#upsert(record);
+    const stored = await this.#recorder.upsert(record);
     await this.flag(stored.id, 'manual', note, by);
     return this.#view(stored.id);
   }
@@ -266,12 +260,6 @@ export class ReviewService extends TypedEmitter<ReviewServiceEvents> {
 
   heldSpans(now: number): Promise<{ counterId: string; from: number; to: number }[]> {
     return this.#o.store.heldSpans(now, this.#o.releaseAfterMs, CLIP_MARGIN_MS);
-  }
-
-  /** Stores the interaction with the officer on duty when its service started (kept once named). */
-  async #upsert(record: NewInteraction): Promise<InteractionRecord> {
-    const officer = await this.#o.officerAt(record.counterId, record.startedAt);
-    return this.#o.store.upsertInteraction({ ...record, officer });
   }
 
   async #view(id: number): Promise<Interaction> {
