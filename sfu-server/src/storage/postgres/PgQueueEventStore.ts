@@ -18,10 +18,13 @@ export class PgQueueEventStore {
   }
 
   /**
-   * One statement inserts the whole batch (arrays unnested in batch order, so
-   * `seq` follows it); `ON CONFLICT DO NOTHING` makes a replayed batch a no-op.
-   * Rows not inserted are then told apart (replay, id clash, sequence clash)
-   * in the same transaction.
+   * One autocommit statement inserts the whole batch (the JSON array's elements joined to the time
+   * arrays in batch order, so `seq` follows it; `ON CONFLICT DO NOTHING` makes a replayed batch a
+   * no-op). Its first CTE (`feed_lock AS MATERIALIZED`) takes the change feed's advisory lock, held
+   * until the statement commits, before any row gets a sequence number; the feed's row and NOTIFY for
+   * the batch are written by the same statement, only if a row was inserted. Rows not inserted are
+   * told apart afterwards (replay, id clash, sequence clash) by queries of their own, run after that
+   * statement committed and not in a transaction with it.
    */
   async insertQueueEvents(
     events: { event: QueueEvent; receivedAt: number; correctedAt: number }[],
