@@ -1,29 +1,7 @@
-import type {
-  AlertQuery,
-  AlertThresholds,
-  Clock,
-  Counter,
-  Department,
-  DepartmentEntry,
-  HistoryPoint,
-  QueueEvent,
-} from '@counterwatch/shared';
+import type { Clock, Counter, Department, DepartmentEntry } from '@counterwatch/shared';
 import type { Logger } from '../../logger.js';
-import type {
-  AlertPart,
-  CounterRecord,
-  DailyAggregate,
-  DepartmentRecord,
-  EventInsertResult,
-  NewAlert,
-  NewUser,
-  ProvisionOutcome,
-  SessionRecord,
-  Storage,
-  StoredAlert,
-  StoredQueueEvent,
-  UserRecord,
-} from '../Storage.js';
+import { AreaStorage } from '../AreaStorage.js';
+import type { CounterRecord, DepartmentRecord, Storage } from '../Storage.js';
 import {
   SEED_COUNTER_SQL,
   SEED_DEPARTMENT_SQL,
@@ -64,7 +42,7 @@ const MIGRATION_LOCK = 0x63770000;
  * method is one statement or one transaction; secrets and accounts write their
  * change-feed row in the transaction of the change.
  */
-export class PgStorage implements Storage {
+export class PgStorage extends AreaStorage implements Storage {
   readonly #db: PgDb;
   readonly #logger: Logger;
   readonly #now: Clock;
@@ -81,22 +59,25 @@ export class PgStorage implements Storage {
   readonly nodes: PgNodeStore;
   readonly directory: PgDirectoryStore;
   readonly officers: PgOfficerStore;
-  readonly #secrets: PgSecretStore;
-  readonly #accounts: PgAccountStore;
-  readonly #queueEvents: PgQueueEventStore;
-  readonly #history: PgHistoryStore;
-  readonly #alerts: PgAlertStore;
   #closed = false;
 
   private constructor(db: PgDb, logger: Logger, now: Clock, options: { changePollMs?: number }) {
-    this.#db = db;
-    this.#logger = logger;
-    this.#now = now;
-    this.changes = new PgChangeFeed(db, {
+    const changes = new PgChangeFeed(db, {
       logger,
       now,
       ...(options.changePollMs === undefined ? {} : { pollMs: options.changePollMs }),
     });
+    super({
+      secrets: new PgSecretStore(db, changes),
+      accounts: new PgAccountStore(db, changes),
+      queueEvents: new PgQueueEventStore(db, now, changes),
+      history: new PgHistoryStore(db),
+      alerts: new PgAlertStore(db, changes),
+    });
+    this.#db = db;
+    this.#logger = logger;
+    this.#now = now;
+    this.changes = changes;
     this.audit = new PgAuditStore(db);
     this.settings = new PgSettingsStore(db);
     this.recordings = new PgRecordingStore(db);
@@ -109,11 +90,6 @@ export class PgStorage implements Storage {
     this.nodes = new PgNodeStore(db);
     this.directory = new PgDirectoryStore(db, this.changes);
     this.officers = new PgOfficerStore(db);
-    this.#secrets = new PgSecretStore(db, this.changes);
-    this.#accounts = new PgAccountStore(db, this.changes);
-    this.#queueEvents = new PgQueueEventStore(db, now, this.changes);
-    this.#history = new PgHistoryStore(db);
-    this.#alerts = new PgAlertStore(db, this.changes);
   }
 
   /** Connects a pool to `url`, migrates the schema and starts listening for changes. */
@@ -216,170 +192,6 @@ export class PgStorage implements Storage {
 
   async saveCounter(c: Counter): Promise<boolean> {
     return (await this.#db.run(SEED_COUNTER_SQL, seedCounterParams(c, this.#now()))) === 1;
-  }
-
-  async setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean> {
-    return this.#secrets.setCounterTokenHash(counterId, tokenHash, at);
-  }
-
-  async setDepartmentApiKeyHash(
-    departmentId: string,
-    apiKeyHash: string | null,
-    at: number,
-  ): Promise<boolean> {
-    return this.#secrets.setDepartmentApiKeyHash(departmentId, apiKeyHash, at);
-  }
-
-  async provisionCounterTokenHash(
-    counterId: string,
-    tokenHash: string,
-    at: number,
-  ): Promise<ProvisionOutcome> {
-    return this.#secrets.provisionCounterTokenHash(counterId, tokenHash, at);
-  }
-
-  async provisionDepartmentApiKeyHash(departmentId: string, apiKeyHash: string): Promise<ProvisionOutcome> {
-    return this.#secrets.provisionDepartmentApiKeyHash(departmentId, apiKeyHash);
-  }
-
-  async countUsers(): Promise<number> {
-    return this.#accounts.countUsers();
-  }
-
-  async createUser(user: NewUser, at: number): Promise<UserRecord> {
-    return this.#accounts.createUser(user, at);
-  }
-
-  async getUser(id: number): Promise<UserRecord | undefined> {
-    return this.#accounts.getUser(id);
-  }
-
-  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
-    return this.#accounts.findUserByUsername(username);
-  }
-
-  async listUsers(): Promise<UserRecord[]> {
-    return this.#accounts.listUsers();
-  }
-
-  async setUserPassword(userId: number, passwordHash: string): Promise<boolean> {
-    return this.#accounts.setUserPassword(userId, passwordHash);
-  }
-
-  async updateUser(
-    userId: number,
-    f: { displayName: string; roles: string[]; departmentIds: string[] | null; disabled: boolean },
-  ): Promise<boolean> {
-    return this.#accounts.updateUser(userId, f);
-  }
-
-  async listActiveSessions(now: number): Promise<SessionRecord[]> {
-    return this.#accounts.listActiveSessions(now);
-  }
-
-  async createSession(s: SessionRecord): Promise<void> {
-    return this.#accounts.createSession(s);
-  }
-
-  async getSession(idHash: string): Promise<SessionRecord | undefined> {
-    return this.#accounts.getSession(idHash);
-  }
-
-  async revokeSession(idHash: string, at: number): Promise<boolean> {
-    return this.#accounts.revokeSession(idHash, at);
-  }
-
-  async revokeUserSessions(userId: number, at: number): Promise<number> {
-    return this.#accounts.revokeUserSessions(userId, at);
-  }
-
-  async insertQueueEvents(
-    events: { event: QueueEvent; receivedAt: number; correctedAt: number }[],
-  ): Promise<EventInsertResult[]> {
-    return this.#queueEvents.insertQueueEvents(events);
-  }
-
-  async listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]> {
-    return this.#queueEvents.listQueueEvents(departmentId, since);
-  }
-
-  async listQueueEventsBetween(
-    afterSeq: number,
-    throughSeq: number,
-    limit: number,
-  ): Promise<StoredQueueEvent[]> {
-    return this.#queueEvents.listQueueEventsBetween(afterSeq, throughSeq, limit);
-  }
-
-  async queueEventsHead(): Promise<number> {
-    return this.#queueEvents.queueEventsHead();
-  }
-
-  async listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]> {
-    return this.#queueEvents.listTicketEvents(departmentId, ticketId);
-  }
-
-  async nextSourceSeq(departmentId: string, sourceId: string): Promise<number> {
-    return this.#queueEvents.nextSourceSeq(departmentId, sourceId);
-  }
-
-  async insertHistoryPoints(rows: { departmentId: string; point: HistoryPoint }[]): Promise<void> {
-    return this.#history.insertHistoryPoints(rows);
-  }
-
-  async listHistory(departmentId: string, from: number, to: number): Promise<HistoryPoint[]> {
-    return this.#history.listHistory(departmentId, from, to);
-  }
-
-  async deleteHistoryBefore(at: number): Promise<number> {
-    return this.#history.deleteHistoryBefore(at);
-  }
-
-  async saveDailyAggregate(departmentId: string, aggregate: DailyAggregate): Promise<void> {
-    return this.#history.saveDailyAggregate(departmentId, aggregate);
-  }
-
-  async listDailyAggregates(departmentId: string, fromDay: string, toDay: string): Promise<DailyAggregate[]> {
-    return this.#history.listDailyAggregates(departmentId, fromDay, toDay);
-  }
-
-  async insertAlert(alert: NewAlert): Promise<StoredAlert> {
-    return this.#alerts.insertAlert(alert);
-  }
-
-  async updateAlert(alert: StoredAlert, part: AlertPart): Promise<void> {
-    return this.#alerts.updateAlert(alert, part);
-  }
-
-  async writeAlerts(
-    inserts: readonly NewAlert[],
-    updates: readonly { alert: StoredAlert; part: AlertPart }[],
-  ): Promise<(StoredAlert | null)[]> {
-    return this.#alerts.writeAlerts(inserts, updates);
-  }
-
-  async getAlert(id: number): Promise<StoredAlert | undefined> {
-    return this.#alerts.getAlert(id);
-  }
-
-  async getAlerts(ids: readonly number[]): Promise<StoredAlert[]> {
-    return this.#alerts.getAlerts(ids);
-  }
-
-  async listAlerts(query: AlertQuery & { departmentIds?: string[] | null }): Promise<StoredAlert[]> {
-    return this.#alerts.listAlerts(query);
-  }
-
-  async listActiveAlerts(): Promise<StoredAlert[]> {
-    return this.#alerts.listActiveAlerts();
-  }
-
-  async getThresholds(departmentId: string): Promise<AlertThresholds | undefined> {
-    return this.#alerts.getThresholds(departmentId);
-  }
-
-  async setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void> {
-    return this.#alerts.setThresholds(departmentId, thresholds);
   }
 
   async ping(): Promise<void> {

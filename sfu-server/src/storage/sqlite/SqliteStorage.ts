@@ -1,32 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type {
-  AlertQuery,
-  AlertThresholds,
-  Clock,
-  Counter,
-  Department,
-  DepartmentEntry,
-  HistoryPoint,
-  QueueEvent,
-} from '@counterwatch/shared';
+import type { Clock, Counter, Department, DepartmentEntry } from '@counterwatch/shared';
 import type { Logger } from '../../logger.js';
-import type {
-  AlertPart,
-  CounterRecord,
-  DailyAggregate,
-  DepartmentRecord,
-  EventInsertResult,
-  NewAlert,
-  NewUser,
-  ProvisionOutcome,
-  SessionRecord,
-  Storage,
-  StoredAlert,
-  StoredQueueEvent,
-  UserRecord,
-} from '../Storage.js';
+import { AreaStorage } from '../AreaStorage.js';
+import type { CounterRecord, DepartmentRecord, Storage } from '../Storage.js';
 import {
   SEED_COUNTER_SQL,
   SEED_DEPARTMENT_SQL,
@@ -64,7 +42,7 @@ type Db = BetterSqlite3.Database;
  * default backend. The areas are stores of their own; secrets and accounts write their change-feed
  * row in the immediate transaction of the change.
  */
-export class SqliteStorage implements Storage {
+export class SqliteStorage extends AreaStorage implements Storage {
   readonly #db: Db;
   readonly #logger: Logger;
   readonly changes: SqliteChangeFeed;
@@ -80,24 +58,27 @@ export class SqliteStorage implements Storage {
   readonly attempts: SqliteAttemptStore;
   readonly nodes: SqliteNodeStore;
   readonly directory: SqliteDirectoryStore;
-  readonly #secrets: SqliteSecretStore;
-  readonly #accounts: SqliteAccountStore;
-  readonly #queueEvents: SqliteQueueEventStore;
-  readonly #history: SqliteHistoryStore;
-  readonly #alerts: SqliteAlertStore;
   #closed = false;
 
   readonly #now: Clock;
 
   private constructor(db: Db, logger: Logger, now: Clock, options: { changePollMs?: number }) {
-    this.#db = db;
-    this.#logger = logger;
-    this.#now = now;
-    this.changes = new SqliteChangeFeed(db, {
+    const changes = new SqliteChangeFeed(db, {
       logger,
       now,
       ...(options.changePollMs === undefined ? {} : { pollMs: options.changePollMs }),
     });
+    super({
+      secrets: new SqliteSecretStore(db, changes),
+      accounts: new SqliteAccountStore(db, changes),
+      queueEvents: new SqliteQueueEventStore(db),
+      history: new SqliteHistoryStore(db),
+      alerts: new SqliteAlertStore(db),
+    });
+    this.#db = db;
+    this.#logger = logger;
+    this.#now = now;
+    this.changes = changes;
     this.audit = new SqliteAuditStore(db);
     this.settings = new SqliteSettingsStore(db);
     this.recordings = new SqliteRecordingStore(db);
@@ -110,11 +91,6 @@ export class SqliteStorage implements Storage {
     this.attempts = new SqliteAttemptStore(db);
     this.nodes = new SqliteNodeStore(db);
     this.directory = new SqliteDirectoryStore(db, this.changes);
-    this.#secrets = new SqliteSecretStore(db, this.changes);
-    this.#accounts = new SqliteAccountStore(db, this.changes);
-    this.#queueEvents = new SqliteQueueEventStore(db);
-    this.#history = new SqliteHistoryStore(db);
-    this.#alerts = new SqliteAlertStore(db);
   }
 
   /** Opens (creating if needed) `<dataDir>/counterwatch.db` in WAL mode and migrates it. */
@@ -196,170 +172,6 @@ export class SqliteStorage implements Storage {
 
   async saveCounter(c: Counter): Promise<boolean> {
     return this.#db.prepare(SEED_COUNTER_SQL).run(...seedCounterParams(c, this.#now())).changes === 1;
-  }
-
-  async setCounterTokenHash(counterId: string, tokenHash: string | null, at: number): Promise<boolean> {
-    return this.#secrets.setCounterTokenHash(counterId, tokenHash, at);
-  }
-
-  async setDepartmentApiKeyHash(
-    departmentId: string,
-    apiKeyHash: string | null,
-    at: number,
-  ): Promise<boolean> {
-    return this.#secrets.setDepartmentApiKeyHash(departmentId, apiKeyHash, at);
-  }
-
-  async provisionCounterTokenHash(
-    counterId: string,
-    tokenHash: string,
-    at: number,
-  ): Promise<ProvisionOutcome> {
-    return this.#secrets.provisionCounterTokenHash(counterId, tokenHash, at);
-  }
-
-  async provisionDepartmentApiKeyHash(departmentId: string, apiKeyHash: string): Promise<ProvisionOutcome> {
-    return this.#secrets.provisionDepartmentApiKeyHash(departmentId, apiKeyHash);
-  }
-
-  async countUsers(): Promise<number> {
-    return this.#accounts.countUsers();
-  }
-
-  async createUser(user: NewUser, at: number): Promise<UserRecord> {
-    return this.#accounts.createUser(user, at);
-  }
-
-  async getUser(id: number): Promise<UserRecord | undefined> {
-    return this.#accounts.getUser(id);
-  }
-
-  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
-    return this.#accounts.findUserByUsername(username);
-  }
-
-  async listUsers(): Promise<UserRecord[]> {
-    return this.#accounts.listUsers();
-  }
-
-  async setUserPassword(userId: number, passwordHash: string): Promise<boolean> {
-    return this.#accounts.setUserPassword(userId, passwordHash);
-  }
-
-  async updateUser(
-    userId: number,
-    f: { displayName: string; roles: string[]; departmentIds: string[] | null; disabled: boolean },
-  ): Promise<boolean> {
-    return this.#accounts.updateUser(userId, f);
-  }
-
-  async listActiveSessions(now: number): Promise<SessionRecord[]> {
-    return this.#accounts.listActiveSessions(now);
-  }
-
-  async createSession(s: SessionRecord): Promise<void> {
-    return this.#accounts.createSession(s);
-  }
-
-  async getSession(idHash: string): Promise<SessionRecord | undefined> {
-    return this.#accounts.getSession(idHash);
-  }
-
-  async revokeSession(idHash: string, at: number): Promise<boolean> {
-    return this.#accounts.revokeSession(idHash, at);
-  }
-
-  async revokeUserSessions(userId: number, at: number): Promise<number> {
-    return this.#accounts.revokeUserSessions(userId, at);
-  }
-
-  async insertQueueEvents(
-    events: { event: QueueEvent; receivedAt: number; correctedAt: number }[],
-  ): Promise<EventInsertResult[]> {
-    return this.#queueEvents.insertQueueEvents(events);
-  }
-
-  async listQueueEvents(departmentId: string, since: number): Promise<StoredQueueEvent[]> {
-    return this.#queueEvents.listQueueEvents(departmentId, since);
-  }
-
-  async listQueueEventsBetween(
-    afterSeq: number,
-    throughSeq: number,
-    limit: number,
-  ): Promise<StoredQueueEvent[]> {
-    return this.#queueEvents.listQueueEventsBetween(afterSeq, throughSeq, limit);
-  }
-
-  async queueEventsHead(): Promise<number> {
-    return this.#queueEvents.queueEventsHead();
-  }
-
-  async listTicketEvents(departmentId: string, ticketId: string): Promise<StoredQueueEvent[]> {
-    return this.#queueEvents.listTicketEvents(departmentId, ticketId);
-  }
-
-  async nextSourceSeq(departmentId: string, sourceId: string): Promise<number> {
-    return this.#queueEvents.nextSourceSeq(departmentId, sourceId);
-  }
-
-  async insertHistoryPoints(rows: { departmentId: string; point: HistoryPoint }[]): Promise<void> {
-    return this.#history.insertHistoryPoints(rows);
-  }
-
-  async listHistory(departmentId: string, from: number, to: number): Promise<HistoryPoint[]> {
-    return this.#history.listHistory(departmentId, from, to);
-  }
-
-  async deleteHistoryBefore(at: number): Promise<number> {
-    return this.#history.deleteHistoryBefore(at);
-  }
-
-  async saveDailyAggregate(departmentId: string, aggregate: DailyAggregate): Promise<void> {
-    return this.#history.saveDailyAggregate(departmentId, aggregate);
-  }
-
-  async listDailyAggregates(departmentId: string, fromDay: string, toDay: string): Promise<DailyAggregate[]> {
-    return this.#history.listDailyAggregates(departmentId, fromDay, toDay);
-  }
-
-  async insertAlert(alert: NewAlert): Promise<StoredAlert> {
-    return this.#alerts.insertAlert(alert);
-  }
-
-  async updateAlert(alert: StoredAlert, part: AlertPart): Promise<void> {
-    return this.#alerts.updateAlert(alert, part);
-  }
-
-  async writeAlerts(
-    inserts: readonly NewAlert[],
-    updates: readonly { alert: StoredAlert; part: AlertPart }[],
-  ): Promise<(StoredAlert | null)[]> {
-    return this.#alerts.writeAlerts(inserts, updates);
-  }
-
-  async getAlert(id: number): Promise<StoredAlert | undefined> {
-    return this.#alerts.getAlert(id);
-  }
-
-  async getAlerts(ids: readonly number[]): Promise<StoredAlert[]> {
-    return this.#alerts.getAlerts(ids);
-  }
-
-  async listAlerts(query: AlertQuery & { departmentIds?: string[] | null }): Promise<StoredAlert[]> {
-    return this.#alerts.listAlerts(query);
-  }
-
-  async listActiveAlerts(): Promise<StoredAlert[]> {
-    return this.#alerts.listActiveAlerts();
-  }
-
-  async getThresholds(departmentId: string): Promise<AlertThresholds | undefined> {
-    return this.#alerts.getThresholds(departmentId);
-  }
-
-  async setThresholds(departmentId: string, thresholds: AlertThresholds): Promise<void> {
-    return this.#alerts.setThresholds(departmentId, thresholds);
   }
 
   async ping(): Promise<void> {
