@@ -5,7 +5,6 @@ import {
   type Finding,
   type FlagReason,
   type Interaction,
-  type OfficerRef,
   type QueueEvent,
   type Clock,
 } from '@counterwatch/shared';
@@ -13,33 +12,18 @@ import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { TicketRecord } from '../queue/DepartmentQueue.js';
 import type { InteractionQuery, InteractionRecord, ReviewStore } from '../storage/Storage.js';
-import { InteractionRecorder } from './InteractionRecorder.js';
+import { InteractionRecorder, type InteractionRecorderOptions } from './InteractionRecorder.js';
 import { CLIP_MARGIN_MS, interactionFrom, interactionViews, type NewFlag } from './interactionRecords.js';
 
-export interface ReviewServiceOptions {
+/** The recorder's needs (`InteractionRecorderOptions`), with the whole review store, and what people's flags and decisions need. */
+export interface ReviewServiceOptions extends Omit<InteractionRecorderOptions, 'store'> {
   store: ReviewStore;
-  /** Today's ticket record, for the times the interaction keeps. */
-  ticket: (departmentId: string, ticketId: string) => TicketRecord | undefined;
   /** The counter's ticket at the desk now (for flags from the live view). */
   activeTicket: (departmentId: string, counterId: string) => TicketRecord | undefined;
-  /** The usual service time of a service here, in seconds (today's mean, else the typical one). */
-  usualServiceSeconds: (departmentId: string, serviceCode: string) => number;
-  /** An alert about this ticket (long service), if one is open. */
-  alertAbout: (departmentId: string, ticketId: string) => { id: number; rule: string } | undefined;
-  /** The officer signed in at the counter at that time (the panel's sign-in). */
-  officerAt: (counterId: string, at: number) => Promise<OfficerRef | null>;
-  /** `officerAt` for several at once, in their order. */
-  officersAt: (queries: readonly { counterId: string; at: number }[]) => Promise<(OfficerRef | null)[]>;
   /** Each person's action (a flag, a complaint, a decision) goes on record before it is taken. */
   audit: AuditLog;
-  logger: Logger;
-  /** The injected clock. */
-  now: Clock;
   /** Holds on a reviewed interaction's recording end this long after its review closed, unless kept. */
   releaseAfterMs: number;
-  /** The departments, and each one's events stored since a time: what `reconcile` compares. */
-  departments?: () => string[];
-  eventsSince?: (departmentId: string, since: number) => Promise<QueueEvent[]>;
 }
 
 export type ReviewServiceEvents = {
