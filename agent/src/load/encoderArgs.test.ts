@@ -24,4 +24,15 @@ describe('loadEncoderArgs', () => {
     expect(args[args.indexOf('-b:a') + 1]).toBe('32k');
     expect(args.filter((a, i) => args[i - 1] === '-g')).toEqual(['20', '15']);
   });
+
+  it('draws each rendition at its own rate, never thinning one picture to another rate (even frame spacing)', () => {
+    const inputs = args.filter((a, i) => args[i - 1] === '-i');
+    expect(inputs).toContain('testsrc2=size=640x360:rate=20');
+    expect(inputs).toContain('testsrc2=size=320x180:rate=15');
+    const graph = args[args.indexOf('-filter_complex') + 1]!;
+    expect(graph).not.toMatch(/fps=|select=|split/);
+    // The sound is the third input, and mapped as such.
+    expect(inputs[2]).toMatch(/^sine=/);
+    expect(args[args.indexOf('2:a') - 1]).toBe('-map');
+  });
 });
