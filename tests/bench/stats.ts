@@ -110,3 +110,62 @@ export function cpuReading<K extends string>(
     },
   };
 }
+
+/** A Chromium process's kind from its command line (`--type=renderer`…; none: the browser process). */
+function chromiumKind(pid: number): string {
+  try {
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+    const type = args.find((a) => a.startsWith('--type='))?.slice('--type='.length) ?? 'browser';
+    const service = args
+      .find((a) => a.startsWith('--utility-sub-type='))
+      ?.split('.')
+      .pop();
+    return service ? `${type}:${service}` : type;
+  } catch {
+    return 'gone';
+  }
+}
+
+/**
+ * CPU seconds so far of every thread of these processes, keyed "kind/thread name"
+ * (threads of one name summed): where a browser's time goes (its compositor, decoders, WebRTC).
+ */
+export function threadCpu(pids: number[]): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const pid of pids) {
+    const kind = chromiumKind(pid);
+    let tasks: string[];
+    try {
+      tasks = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+        const key = `${kind}/${name}`;
+        byName.set(key, (byName.get(key) ?? 0) + seconds);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return byName;
+}
+
+/** The busiest threads between two `threadCpu` readings, as % of a core (at least 1 %, at most `top`). */
+export function busiestThreads(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  seconds: number,
+  top = 8,
+): [string, number][] {
+  return [...after]
+    .map(([name, s]): [string, number] => [name, (100 * (s - (before.get(name) ?? 0))) / seconds])
+    .filter(([, pct]) => pct >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+}

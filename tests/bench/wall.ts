@@ -14,19 +14,19 @@
  * online is measured with the counters it did bring online, and says so.
  * Figures, never assertions.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ALL_DAY, Stack } from '@counterwatch/demo';
-import { parseSnmpUdp, type UdpReceiveCounters } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec } from '@counterwatch/shared';
 import { launchChromium, login } from '../support/browser.js';
 import { loginCookie } from '../support/http.js';
-import { overview, postEvents } from '../support/queue.js';
-import { commOf, cpuOf, descendants, machineTicks } from './stats.js';
+import { overview } from '../support/queue.js';
+import { busiestThreads, commOf, cpuOf, descendants, machineTicks, threadCpu } from './stats.js';
 import { bareForwarding } from './wallBare.js';
+import { childPids, relayReports, udpCounters } from './wallMachine.js';
 import { WALL_PAGE_PROBE, sampleWall, takeServingChanges } from './wallPage.js';
+import { postAtPeak } from './wallPeak.js';
 import { printReport, summarise, type Row } from './wallReport.js';
 
 const SIZES = (process.env.BENCH_WALL_COUNTERS ?? '8,150,300,600').split(',').map(Number);
@@ -46,65 +46,6 @@ const FOCUS: RenditionSpec = { name: 'focus', width: 640, height: 360, fps: 20, 
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-/** Child processes of `pid` whose command name starts with `name`. */
-function childPids(pid: number, name: string): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid && comm.startsWith(name)) found.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
-
-/** The machine's UDP counters (/proc/net/snmp), read as the server's metrics read them. */
-function udpCounters(): UdpReceiveCounters {
-  return (
-    parseSnmpUdp(fs.readFileSync('/proc/net/snmp', 'utf8')) ?? { inDatagrams: 0, receiveBufferErrors: 0 }
-  );
-}
-
-/**
- * The load publisher's 10-second reports (its log, one JSON line each, from
- * every process) since `since`: the worst event loop delay, and the packets
- * sent per second summed over processes (each process's mean).
- */
-function relayReports(
-  file: string,
-  since: number,
-): { loopP99Ms: number; loopMaxMs: number; packetsPerS: number } {
-  const byPid = new Map<number, number[]>();
-  let loopP99Ms = 0;
-  let loopMaxMs = 0;
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.includes('"msg":"relay')) continue;
-    try {
-      const r = JSON.parse(line) as {
-        time: number;
-        pid: number;
-        loopDelayP99Ms: number;
-        loopDelayMaxMs: number;
-        packetsOutPerSecond: number;
-      };
-      if (r.time < since) continue;
-      loopP99Ms = Math.max(loopP99Ms, r.loopDelayP99Ms);
-      loopMaxMs = Math.max(loopMaxMs, r.loopDelayMaxMs);
-      byPid.set(r.pid, [...(byPid.get(r.pid) ?? []), r.packetsOutPerSecond]);
-    } catch {
-      // a line cut short
-    }
-  }
-  let packetsPerS = 0;
-  for (const rates of byPid.values()) packetsPerS += rates.reduce((a, b) => a + b, 0) / rates.length;
-  return { loopP99Ms, loopMaxMs, packetsPerS };
 }
 
 type StatusCounts = Record<'online' | 'reconnecting' | 'offline', number>;
@@ -251,11 +192,12 @@ async function oneSize(n: number): Promise<Row | null> {
       encoder: cpuOf(encoders),
       browser: cpuOf(browserPids),
     };
+    const threadsBefore = threadCpu(browserPids);
     const machineBefore = machineTicks();
     const udpBefore = udpCounters();
     const before = await sampleWall(page);
     const taskBefore = await taskDuration();
-    const { posted, sentAt } = await postAtPeak(stack, n, WINDOW_MS);
+    const { posted, sentAt } = await postAtPeak(stack, n, WINDOW_MS, PEAK_EVENTS_PER_COUNTER_PER_MINUTE);
     const after = await sampleWall(page);
     const taskAfter = await taskDuration();
     const seconds = (after.at - before.at) / 1000;
@@ -267,6 +209,17 @@ async function oneSize(n: number): Promise<Row | null> {
     const publisherPct = cpu(publishers, cpuBefore.publisher);
     const encoderPct = cpu(encoders, cpuBefore.encoder);
     const browserPct = cpu(browserPids, cpuBefore.browser);
+    // Where the browser's time goes (its software compositor, decoders, WebRTC), and whether drops are
+    // spread over every tile (the machine short of CPU) or held by a few (those streams' timing).
+    const threads = busiestThreads(threadsBefore, threadCpu(browserPids), seconds);
+    log(
+      `  Chromium's busiest threads (% of a core): ${threads.map(([t, p]) => `${t} ${p.toFixed(0)}`).join(', ')}`,
+    );
+    const droppedBefore = new Map(before.videos.map((v) => [v.counterId, v.dropped]));
+    const droppedPerTile = after.videos
+      .map((v) => v.dropped - (droppedBefore.get(v.counterId) ?? v.dropped))
+      .sort((a, b) => b - a);
+    log(`  frames dropped per tile, most first: ${droppedPerTile.join(' ')}`);
     const statusEnd = countStatuses(await overview(stack.url, cookie));
     const relay = relayReports(path.join(dir, 'logs', 'load-publisher.log'), Date.now() - seconds * 1000);
 
@@ -359,74 +312,6 @@ async function oneSize(n: number): Promise<Row | null> {
     fs.cpSync(path.join(dir, 'logs'), path.join(SHOTS_DIR, `cw-bench-wall-${n}-logs`), { recursive: true });
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Posts ticket.issued + ticket.called pairs for counters across the province
- * at its peak rate for `ms`; returns how many events went and when each
- * ticket number was posted (wall clock, as the page stamps its changes).
- */
-async function postAtPeak(
-  stack: Stack,
-  n: number,
-  ms: number,
-): Promise<{ posted: number; sentAt: Map<string, number> }> {
-  const eventsPerSecond = (n * PEAK_EVENTS_PER_COUNTER_PER_MINUTE) / 60;
-  const pairsPerTick = eventsPerSecond / 2 / 10; // ten ticks a second
-  const sentAt = new Map<string, number>();
-  const counters = stack.provisioned.counters;
-  const departments = new Map(stack.provisioned.departments.map((d) => [d.id, d]));
-  let posted = 0;
-  let seq = 0;
-  let owed = 0;
-  let next = 0;
-  const end = Date.now() + ms;
-  const inFlight: Promise<unknown>[] = [];
-  while (Date.now() < end) {
-    owed += pairsPerTick;
-    const batches = new Map<string, unknown[]>();
-    while (owed >= 1) {
-      owed -= 1;
-      const counter = counters[next % counters.length]!;
-      next += 1;
-      const number = `B${seq}`;
-      const ticketId = randomUUID();
-      const at = Date.now();
-      const base = { departmentId: counter.departmentId, occurredAt: at };
-      const events = batches.get(counter.departmentId) ?? [];
-      events.push(
-        {
-          ...base,
-          id: randomUUID(),
-          source: { id: 'bench', seq: seq * 2 },
-          type: 'ticket.issued',
-          ticketId,
-          ticketNumber: number,
-          serviceCode: counter.services[0],
-        },
-        {
-          ...base,
-          id: randomUUID(),
-          source: { id: 'bench', seq: seq * 2 + 1 },
-          type: 'ticket.called',
-          ticketId,
-          counterId: counter.id,
-        },
-      );
-      batches.set(counter.departmentId, events);
-      sentAt.set(number, at);
-      seq += 1;
-    }
-    for (const [departmentId, events] of batches) {
-      posted += events.length;
-      inFlight.push(
-        postEvents(stack.url, departments.get(departmentId)!.apiKey, events).catch(() => undefined),
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await Promise.all(inFlight);
-  return { posted, sentAt };
 }
 
 async function main(): Promise<void> {
