@@ -1,9 +1,8 @@
 import { useState, type SyntheticEvent } from 'react';
 import { FlagInteractionSchema, RemoteError, InteractionResponseSchema } from '@counterwatch/shared';
-import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
+import { useFormSubmit } from '../api/useFormSubmit';
 import { useT } from '../i18n/i18n';
-import { useStore } from '../store/store';
 
 /**
  * "Đánh dấu" in the focus view: puts the citizen being served now in the
@@ -11,37 +10,31 @@ import { useStore } from '../store/store';
  */
 export function FlagNow({ counterId }: { counterId: string }) {
   const t = useT();
-  const lang = useStore((s) => s.lang);
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const { busy, result, setResult, submit } = useFormSubmit();
 
-  const submit = (event: SyntheticEvent<HTMLFormElement>): void => {
+  const onSubmit = (event: SyntheticEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const body = FlagInteractionSchema.safeParse({ note });
-    if (!body.success) {
-      setResult({ ok: false, text: t('flag.noteRequired') });
-      return;
-    }
-    setBusy(true);
-    setResult(null);
-    apiRequest(
-      'POST',
-      `/api/v1/counters/${encodeURIComponent(counterId)}/flag`,
-      InteractionResponseSchema,
-      body.data,
-    )
-      .then(({ interaction }) => {
+    submit({
+      schema: FlagInteractionSchema,
+      input: { note },
+      invalid: t('flag.noteRequired'),
+      request: (body) =>
+        apiRequest(
+          'POST',
+          `/api/v1/counters/${encodeURIComponent(counterId)}/flag`,
+          InteractionResponseSchema,
+          body,
+        ),
+      onSuccess: () => {
         setOpen(false);
         setNote('');
-        setResult({ ok: true, text: t('flag.done', { ticket: interaction.ticketNumber }) });
-      })
-      .catch((e: unknown) => {
-        const nobody = e instanceof RemoteError && e.code === 'conflict';
-        setResult({ ok: false, text: nobody ? t('flag.nobodyAtCounter') : describeError(lang, e) });
-      })
-      .finally(() => setBusy(false));
+      },
+      successText: ({ interaction }) => t('flag.done', { ticket: interaction.ticketNumber }),
+      mapError: (e) =>
+        e instanceof RemoteError && e.code === 'conflict' ? t('flag.nobodyAtCounter') : undefined,
+    });
   };
 
   return (
@@ -62,7 +55,7 @@ export function FlagNow({ counterId }: { counterId: string }) {
         <form
           id={`flag-now-${counterId}`}
           className="popover flag-form"
-          onSubmit={submit}
+          onSubmit={onSubmit}
           onKeyDown={(e) => {
             // Esc closes this form, not the focus view behind it.
             if (e.key === 'Escape') {

@@ -7,8 +7,8 @@ import {
   type Interaction,
   InteractionResponseSchema,
 } from '@counterwatch/shared';
-import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
+import { useFormSubmit } from '../api/useFormSubmit';
 import { formatDateTime, useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { interactionPath } from './api';
@@ -70,38 +70,30 @@ export function DecisionForm({
   onDecided: (next: Interaction) => void;
 }) {
   const t = useT();
-  const lang = useStore((s) => s.lang);
   const [finding, setFinding] = useState<Finding | null>(null);
   const [note, setNote] = useState('');
   const [keep, setKeep] = useState(interaction.keep);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { busy, result: message, submit } = useFormSubmit();
 
-  const submit = (event: SyntheticEvent<HTMLFormElement>): void => {
+  const onSubmit = (event: SyntheticEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const body = ReviewDecisionSchema.safeParse({ finding, note, keep });
-    if (!body.success) {
-      setMessage({
-        ok: false,
-        text: finding === null ? t('decision.chooseFinding') : t('decision.noteRequired'),
-      });
-      return;
-    }
-    setBusy(true);
-    setMessage(null);
-    apiRequest('POST', `${interactionPath(interaction.id)}/decision`, InteractionResponseSchema, body.data)
-      .then(({ interaction: next }) => {
+    submit({
+      schema: ReviewDecisionSchema,
+      input: { finding, note, keep },
+      invalid: finding === null ? t('decision.chooseFinding') : t('decision.noteRequired'),
+      request: (body) =>
+        apiRequest('POST', `${interactionPath(interaction.id)}/decision`, InteractionResponseSchema, body),
+      onSuccess: ({ interaction: next }) => {
         onDecided(next);
         setNote('');
         setFinding(null);
-        setMessage({ ok: true, text: t('decision.saved') });
-      })
-      .catch((e: unknown) => setMessage({ ok: false, text: describeError(lang, e) }))
-      .finally(() => setBusy(false));
+      },
+      successText: () => t('decision.saved'),
+    });
   };
 
   return (
-    <form className="decision-form panel-box" onSubmit={submit} aria-labelledby="decision-title" noValidate>
+    <form className="decision-form panel-box" onSubmit={onSubmit} aria-labelledby="decision-title" noValidate>
       <h3 id="decision-title" className="subsection-title">
         {t('decision.title')}
       </h3>
@@ -164,11 +156,9 @@ export function FlagInteraction({
   onFlagged: (next: Interaction) => void;
 }) {
   const t = useT();
-  const lang = useStore((s) => s.lang);
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, result, submit } = useFormSubmit();
 
   if (!open) {
     return (
@@ -177,26 +167,24 @@ export function FlagInteraction({
       </button>
     );
   }
-  const submit = (event: SyntheticEvent<HTMLFormElement>): void => {
+  const onSubmit = (event: SyntheticEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const body = FlagInteractionSchema.safeParse({ note });
-    if (!body.success) {
-      setError(t('flag.noteRequired'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    apiRequest('POST', `${interactionPath(interaction.id)}/flag`, InteractionResponseSchema, body.data)
-      .then(({ interaction: next }) => {
+    submit({
+      schema: FlagInteractionSchema,
+      input: { note },
+      invalid: t('flag.noteRequired'),
+      request: (body) =>
+        apiRequest('POST', `${interactionPath(interaction.id)}/flag`, InteractionResponseSchema, body),
+      // The new flag shows in the flags list (FlagsAndDecisions): no line of its own.
+      onSuccess: ({ interaction: next }) => {
         onFlagged(next);
         setOpen(false);
         setNote('');
-      })
-      .catch((e: unknown) => setError(describeError(lang, e)))
-      .finally(() => setBusy(false));
+      },
+    });
   };
   return (
-    <form className="panel-box" onSubmit={submit}>
+    <form className="panel-box" onSubmit={onSubmit}>
       <label className="field">
         {t('flag.note')}
         <textarea
@@ -209,9 +197,9 @@ export function FlagInteraction({
           onChange={(e) => setNote(e.target.value)}
         />
       </label>
-      {error && (
+      {result?.ok === false && (
         <p className="error" role="alert">
-          {error}
+          {result.text}
         </p>
       )}
       <div className="row-actions">
