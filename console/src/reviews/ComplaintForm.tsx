@@ -7,8 +7,8 @@ import {
   CandidatesSchema,
   InteractionResponseSchema,
 } from '@counterwatch/shared';
-import { describeError } from '../api/describeError';
 import { apiRequest } from '../api/http';
+import { useFormSubmit } from '../api/useFormSubmit';
 import { followLink } from '../app/router';
 import { formatTime, localDateTimeValue, parseLocalDateTime, useT } from '../i18n/i18n';
 import { serviceName } from '../queue/format';
@@ -33,8 +33,7 @@ export function ComplaintForm({ onFlagged }: { onFlagged: () => void }) {
   const [description, setDescription] = useState('');
   const [candidates, setCandidates] = useState<Interaction[] | null>(null);
   const [chosen, setChosen] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, result, setResult, submit } = useFormSubmit();
   const [done, setDone] = useState<Interaction | null>(null);
   // The first department until one is chosen: a complaint always names one.
   const department = departmentId || departments[0]?.id || '';
@@ -43,53 +42,42 @@ export function ComplaintForm({ onFlagged }: { onFlagged: () => void }) {
   const reset = (): void => {
     setCandidates(null);
     setChosen(null);
-    setError(null);
+    setResult(null);
   };
 
   const search = (event: SyntheticEvent<HTMLFormElement>): void => {
     event.preventDefault();
+    // An unreadable time (null) fails the schema too; then the missing time is what the form says.
     const at = parseLocalDateTime(when);
-    if (at === null) {
-      setError(t('complaint.timeRequired'));
-      return;
-    }
-    const body = ComplaintSchema.safeParse({
-      departmentId: department,
-      ...(counterId ? { counterId } : {}),
-      at,
-      description,
+    submit({
+      schema: ComplaintSchema,
+      input: { departmentId: department, ...(counterId ? { counterId } : {}), at, description },
+      invalid: at === null ? t('complaint.timeRequired') : t('complaint.incomplete'),
+      request: (body) => {
+        // A search that goes out drops the last one's candidates and filed complaint.
+        reset();
+        setDone(null);
+        return apiRequest('POST', '/api/v1/complaints/candidates', CandidatesSchema, body);
+      },
+      onSuccess: (r) => setCandidates(r.candidates),
     });
-    if (!body.success) {
-      setError(t('complaint.incomplete'));
-      return;
-    }
-    setBusy(true);
-    reset();
-    setDone(null);
-    apiRequest('POST', '/api/v1/complaints/candidates', CandidatesSchema, body.data)
-      .then((r) => setCandidates(r.candidates))
-      .catch((e: unknown) => setError(describeError(lang, e)))
-      .finally(() => setBusy(false));
   };
 
-  const submit = (): void => {
-    const body = FlagFromComplaintSchema.safeParse({ interactionId: chosen, description });
-    if (!body.success) {
-      setError(t('complaint.chooseOne'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    apiRequest('POST', '/api/v1/complaints', InteractionResponseSchema, body.data)
-      .then(({ interaction }) => {
+  const fileComplaint = (): void => {
+    submit({
+      schema: FlagFromComplaintSchema,
+      input: { interactionId: chosen, description },
+      invalid: t('complaint.chooseOne'),
+      request: (body) => apiRequest('POST', '/api/v1/complaints', InteractionResponseSchema, body),
+      // ComplaintDone says it, with a link to the review.
+      onSuccess: ({ interaction }) => {
         setDone(interaction);
         setDescription('');
         setWhen('');
         reset();
         onFlagged();
-      })
-      .catch((e: unknown) => setError(describeError(lang, e)))
-      .finally(() => setBusy(false));
+      },
+    });
   };
 
   if (!open) {
@@ -174,9 +162,9 @@ export function ComplaintForm({ onFlagged }: { onFlagged: () => void }) {
         </div>
       </form>
 
-      {error && (
+      {result?.ok === false && (
         <p className="error" role="alert">
-          {error}
+          {result.text}
         </p>
       )}
 
@@ -216,7 +204,7 @@ export function ComplaintForm({ onFlagged }: { onFlagged: () => void }) {
               className="primary"
               data-action="complaint-submit"
               disabled={busy || chosen === null}
-              onClick={submit}
+              onClick={fileComplaint}
             >
               {t('complaint.submit')}
             </button>
