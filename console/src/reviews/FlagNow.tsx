@@ -3,6 +3,7 @@ import { FlagInteractionSchema, RemoteError, InteractionResponseSchema } from '@
 import { apiRequest } from '../api/http';
 import { useFormSubmit } from '../api/useFormSubmit';
 import { useT } from '../i18n/i18n';
+import { FlagNoteField } from './parts';
 
 /**
  * "Đánh dấu" in the focus view: puts the citizen being served now in the
@@ -64,18 +65,7 @@ export function FlagNow({ counterId }: { counterId: string }) {
             }
           }}
         >
-          <label className="field">
-            {t('flag.note')}
-            <textarea
-              name="note"
-              rows={2}
-              maxLength={1000}
-              required
-              autoFocus
-              value={note}
-              onChange={(e) => setNote(e.target.value)}
-            />
-          </label>
+          <FlagNoteField note={note} onChange={setNote} />
           <p className="muted small">{t('flag.explain')}</p>
           <div className="row-actions">
             <button type="submit" className="primary" data-action="confirm-flag" disabled={busy}>

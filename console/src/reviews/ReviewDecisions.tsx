@@ -12,6 +12,7 @@ import { useFormSubmit } from '../api/useFormSubmit';
 import { formatDateTime, useT } from '../i18n/i18n';
 import { useStore } from '../store/store';
 import { interactionPath } from './api';
+import { FlagNoteField } from './parts';
 
 export function FlagsAndDecisions({ interaction }: { interaction: Interaction }) {
   const t = useT();
@@ -185,18 +186,7 @@ export function FlagInteraction({
   };
   return (
     <form className="panel-box" onSubmit={onSubmit}>
-      <label className="field">
-        {t('flag.note')}
-        <textarea
-          name="note"
-          rows={2}
-          maxLength={1000}
-          required
-          autoFocus
-          value={note}
-          onChange={(e) => setNote(e.target.value)}
-        />
-      </label>
+      <FlagNoteField note={note} onChange={setNote} />
       {result?.ok === false && (
         <p className="error" role="alert">
           {result.text}
