@@ -19,6 +19,7 @@ import {
 import { stagingFolder } from './paths.js';
 import { releasePortPair, reservePortPair, waitForUdpPorts, type PortRange } from './ports.js';
 import { RecordingTap, type TapLostReason } from './RecordingTap.js';
+import { salvageStart, segmentSpan } from './runTimeline.js';
 import { LineSplitter, parseSegmentListLine, type SegmentListEntry } from './segmentList.js';
 import {
   fileSegment,
@@ -86,7 +87,7 @@ interface Run {
   pid: number | null;
   /** When the consumers were resumed: no packet reached ffmpeg before. */
   resumedAt: number | null;
-  /** Wall time of ffmpeg's timeline zero, fixed by the first segment (see #segmentCompleted). */
+  /** Wall time of ffmpeg's timeline zero, fixed by the first segment (see segmentSpan). */
   anchor: number | null;
   lastEndedAt: number | null;
   segments: number;
@@ -337,17 +338,7 @@ export class CounterRecorder extends TypedEmitter<CounterRecorderEvents> {
     run.queue = run.queue.then(() => this.#segmentCompleted(run, entry, receivedAt, logger));
   }
 
-  /**
-   * Files a completed segment with wall-clock times: ffmpeg's offsets plus
-   * the anchor (the wall time of its timeline zero). ffmpeg's zero is its
-   * first packet, rebased on the first RTCP sender report, so it can trail
-   * the resume by up to a keyframe interval. The first list line comes a
-   * few ms after the segment's last packet (10–30 ms measured here), so
-   * anchor = that line's arrival − the segment's end offset, never before the
-   * resume. Later segments keep that anchor; the publisher's clock drifting
-   * from ours (tens of ppm: well under a second per 8-hour day) is logged
-   * past 2 s.
-   */
+  /** Files a completed segment with its wall-clock times (see segmentSpan). */
   async #segmentCompleted(
     run: Run,
     entry: SegmentListEntry,
@@ -365,14 +356,8 @@ export class CounterRecorder extends TypedEmitter<CounterRecorderEvents> {
       const source = path.join(run.dir, name);
       if (run.pid !== null && !(await waitUntilClosed(run.pid, source, 3_000)))
         logger.warn({ file: name }, 'segment still open after its list line; filing it anyway');
-      run.anchor ??= Math.max(run.resumedAt ?? 0, receivedAt - Math.round(entry.end * 1000));
-      const anchor = run.anchor;
-      const endedAt = anchor + Math.round(entry.end * 1000);
-      const startedAt = Math.min(
-        endedAt,
-        Math.max(anchor + Math.round(entry.start * 1000), run.lastEndedAt ?? Number.NEGATIVE_INFINITY),
-      );
-      const lag = receivedAt - endedAt;
+      const { anchor, startedAt, endedAt, lagMs: lag } = segmentSpan(run, entry, receivedAt);
+      run.anchor = anchor;
       if (Math.abs(lag) > DRIFT_WARN_MS && !run.driftWarned) {
         run.driftWarned = true;
         logger.warn({ lagMs: lag }, 'recording timeline drifts from the wall clock');
@@ -404,13 +389,12 @@ export class CounterRecorder extends TypedEmitter<CounterRecorderEvents> {
   /** Files what ffmpeg left unfinished (killed mid-segment) and removes the staging folder. */
   async #cleanUp(run: Run, logger: Logger): Promise<void> {
     try {
-      const knownStart = run.lastEndedAt ?? run.anchor ?? run.resumedAt;
       const salvaged = await salvageRun({
         root: this.#options.root,
         store: this.#options.store,
         dir: run.dir,
         segmentSeconds: this.#options.segmentSeconds,
-        knownStart,
+        knownStart: salvageStart(run),
         logger,
         now: this.#options.now,
       });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { clipArgs, concatListLine, recorderArgs } from './ffmpegArgs.js';
 import { isInside, resolveInside, segmentRelativePath } from './paths.js';
 import { boundUdpPorts, releasePortPair, reservePortPair } from './ports.js';
+import { salvageStart, segmentSpan } from './runTimeline.js';
 import { buildSdp, containerFor, type SdpStream } from './sdp.js';
 import { LineSplitter, parseSegmentListLine } from './segmentList.js';
 
@@ -99,6 +100,44 @@ describe('segment list', () => {
     expect(splitter.push(',2\n')).toEqual(['b,1,2']);
     expect(splitter.push('c,2,3')).toEqual([]);
     expect(splitter.flush()).toEqual(['c,2,3']);
+  });
+});
+
+describe('run timeline', () => {
+  const fresh = { resumedAt: 10_000, anchor: null, lastEndedAt: null };
+
+  it("anchors on the first list line's arrival less the segment's end, never before the resume", () => {
+    expect(segmentSpan(fresh, { file: 'a', start: 0, end: 4 }, 15_020)).toEqual({
+      anchor: 11_020,
+      startedAt: 11_020,
+      endedAt: 15_020,
+      lagMs: 0,
+    });
+    expect(segmentSpan(fresh, { file: 'a', start: 0, end: 4 }, 13_000).anchor).toBe(10_000);
+  });
+
+  it('keeps the anchor, starts no segment before the last one ended, and reports the lag', () => {
+    const timeline = { resumedAt: 10_000, anchor: 11_000, lastEndedAt: 15_500 };
+    expect(segmentSpan(timeline, { file: 'b', start: 4, end: 8 }, 21_000)).toEqual({
+      anchor: 11_000,
+      startedAt: 15_500,
+      endedAt: 19_000,
+      lagMs: 2_000,
+    });
+    // A start past the end is pulled back to it: the span is never negative.
+    expect(
+      segmentSpan({ ...timeline, lastEndedAt: 30_000 }, { file: 'c', start: 8, end: 9 }, 20_000),
+    ).toMatchObject({
+      startedAt: 20_000,
+      endedAt: 20_000,
+    });
+  });
+
+  it('salvages from the last filed end, else the anchor, else the resume', () => {
+    expect(salvageStart({ resumedAt: 1, anchor: 2, lastEndedAt: 3 })).toBe(3);
+    expect(salvageStart({ resumedAt: 1, anchor: 2, lastEndedAt: null })).toBe(2);
+    expect(salvageStart({ resumedAt: 1, anchor: null, lastEndedAt: null })).toBe(1);
+    expect(salvageStart({ resumedAt: null, anchor: null, lastEndedAt: null })).toBeNull();
   });
 });
 
