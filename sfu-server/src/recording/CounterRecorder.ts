@@ -1,35 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { types } from 'mediasoup';
 import { Backoff, TypedEmitter } from '@counterwatch/shared';
 import type { Logger } from '../logger.js';
 import type { DepartmentRouter } from '../media/DepartmentRouter.js';
 import type { SegmentRecord } from '../storage/Storage.js';
 import { recorderArgs } from './ffmpegArgs.js';
-import {
-  closed,
-  exited,
-  logStderr,
-  spawnFfmpeg,
-  terminate,
-  waitUntilClosed,
-  type FfmpegChild,
-} from './ffmpegProcess.js';
-import { stagingFolder } from './paths.js';
+import { closed, exited, logStderr, spawnFfmpeg, terminate, type FfmpegChild } from './ffmpegProcess.js';
 import { releasePortPair, reservePortPair, waitForUdpPorts, type PortRange } from './ports.js';
 import { RecordingTap, type TapLostReason } from './RecordingTap.js';
-import { salvageStart, segmentSpan } from './runTimeline.js';
-import { LineSplitter, parseSegmentListLine, type SegmentListEntry } from './segmentList.js';
-import {
-  fileSegment,
-  salvageRun,
-  SDP_FILE,
-  SEGMENT_FILE,
-  writeRunMeta,
-  type RunMeta,
-  type SegmentSink,
-} from './staging.js';
+import { RunSegments } from './RunSegments.js';
+import type { SegmentSink } from './staging.js';
 
 export type RecorderState = 'starting' | 'running' | 'backoff' | 'stopped';
 export type RecorderEndReason = 'stopped' | TapLostReason;
@@ -77,28 +56,22 @@ export interface CounterRecorderOptions {
   stableAfterMs?: number;
 }
 
-/** Between the wall clock and ffmpeg's timeline; more than this is logged (publisher clock drift, stalls). */
-const DRIFT_WARN_MS = 2_000;
 const LISTEN_TIMEOUT_MS = 5_000;
 
-interface Run {
-  meta: RunMeta;
-  dir: string;
-  pid: number | null;
-  /** When the consumers were resumed: no packet reached ffmpeg before. */
-  resumedAt: number | null;
-  /** Wall time of ffmpeg's timeline zero, fixed by the first segment (see segmentSpan). */
-  anchor: number | null;
-  lastEndedAt: number | null;
-  segments: number;
+/** How one run ended: `ran` once it filed a segment, which tells a later death from a failed start. */
+interface RunOutcome {
+  ran: boolean;
+  reason: string;
   lost: TapLostReason | null;
-  driftWarned: boolean;
-  queue: Promise<void>;
 }
 
-/** Read through a function: the tap's 'lost' listener sets it while a run awaits. */
-function lostDuring(run: Run): TapLostReason | null {
-  return run.lost;
+/** The media side of one run: what it holds until it ends, and whether its source went away. */
+interface RunMedia {
+  ports: number[];
+  tap: RecordingTap | null;
+  keyframes: ReturnType<typeof setInterval> | undefined;
+  /** Set by the tap's 'lost' listener, possibly while the run awaits. */
+  lost: TapLostReason | null;
 }
 
 /**
@@ -210,198 +183,130 @@ export class CounterRecorder extends TypedEmitter<CounterRecorderEvents> {
   }
 
   /** One ffmpeg run, start to exit. Never throws: failures come back as the outcome. */
-  async #runOnce(): Promise<{ ran: boolean; reason: string; lost: TapLostReason | null }> {
-    const o = this.#options;
-    this.#attemptStartedAt = o.now();
+  async #runOnce(): Promise<RunOutcome> {
+    this.#attemptStartedAt = this.#options.now();
     this.#setState('starting');
     const lostAlready = this.#sourceLost();
     if (lostAlready) return { ran: false, reason: lostAlready, lost: lostAlready };
 
-    const runId = `e${o.epoch}-${randomBytes(4).toString('hex')}`;
-    const dir = stagingFolder(o.root, o.counterId, runId);
-    const run: Run = {
-      meta: {
-        counterId: o.counterId,
-        departmentId: o.departmentId,
-        runId,
-        container: 'webm',
-        node: o.store.node,
+    const segments = new RunSegments(
+      { ...this.#options, logger: this.#logger },
+      {
+        filed: (segment) => this.#segmentFiled(segment),
+        salvaged: (segment) => this.emit('segment', segment),
       },
-      dir,
-      pid: null,
-      resumedAt: null,
-      anchor: null,
-      lastEndedAt: null,
-      segments: 0,
-      lost: null,
-      driftWarned: false,
-      queue: Promise.resolve(),
-    };
-    const ports: number[] = [];
-    let tap: RecordingTap | null = null;
-    let keyframes: ReturnType<typeof setInterval> | undefined;
-    const logger = this.#logger.child({ runId });
+    );
+    const media: RunMedia = { ports: [], tap: null, keyframes: undefined, lost: null };
     try {
-      await fs.mkdir(dir, { recursive: true, mode: 0o750 });
-      tap = await RecordingTap.open({
-        router: o.router,
-        counterId: o.counterId,
-        video: o.video,
-        audio: o.audio,
-        reservePort: async () => {
-          const port = await reservePortPair(o.ports);
-          ports.push(port);
-          return port;
-        },
-        logger,
-      });
-      run.meta = { ...run.meta, container: tap.container };
-      tap.once('lost', (reason) => {
-        run.lost = reason;
-        if (this.#child) void terminate(this.#child, this.#killTimeoutMs);
-      });
-      await writeRunMeta(dir, run.meta);
-      const sdpFile = path.join(dir, SDP_FILE);
-      // Holds mediasoup's SRTP key for this run: readable by us only.
-      await fs.writeFile(sdpFile, tap.sdp, { mode: 0o600 });
-      if (!this.#wanted || run.lost) return { ran: false, reason: 'stopped before start', lost: run.lost };
-
-      const args = recorderArgs({
-        sdpFile,
-        stagingDir: dir,
-        container: tap.container,
-        segmentSeconds: o.segmentSeconds,
-      });
-      logger.info({ args, ports }, 'starting recorder ffmpeg');
-      const child = spawnFfmpeg(o.ffmpegPath, args);
-      this.#child = child;
-      run.pid = child.pid ?? null;
-      const stderrTail = logStderr(child, logger);
-      const lines = new LineSplitter();
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => {
-        for (const line of lines.push(chunk)) this.#onListLine(run, line, logger);
-      });
-      child.stdout.once('end', () => {
-        for (const line of lines.flush()) this.#onListLine(run, line, logger);
-      });
-
-      const listening = await waitForUdpPorts(ports, {
-        timeoutMs: LISTEN_TIMEOUT_MS,
-        gone: () => exited(child),
-      });
-      if (!listening && !exited(child)) logger.warn('recorder ffmpeg not listening yet; resuming anyway');
-      if (!exited(child) && this.#isWanted() && !lostDuring(run)) {
-        run.resumedAt = o.now();
-        await tap.resume();
-        // Browsers send keyframes only when asked; the segment muxer can only cut on one.
-        const t = tap;
-        keyframes = setInterval(() => {
-          t.requestKeyFrame().catch((error: unknown) =>
-            logger.warn({ err: error }, 'keyframe request failed'),
-          );
-        }, o.segmentSeconds * 1000);
-        this.#setState('running');
-        logger.info('recording');
-      }
-
+      const { tap, sdpFile } = await this.#prepare(segments, media);
+      if (!this.#wanted || media.lost)
+        return { ran: false, reason: 'stopped before start', lost: media.lost };
+      const { child, stderrTail } = this.#startFfmpeg(segments, media, tap, sdpFile);
+      await this.#resumeWhenListening(segments, media, tap, child);
       const { code, signal } = await closed(child);
-      await run.queue;
+      await segments.settled();
       const tail = stderrTail();
       return {
-        ran: run.segments > 0,
+        ran: segments.filed > 0,
         reason: `exit ${code ?? signal ?? '?'}${tail ? `: ${tail}` : ''}`,
-        lost: run.lost,
+        lost: media.lost,
       };
     } catch (error) {
       const child = this.#child;
       if (child) await terminate(child, this.#killTimeoutMs);
-      await run.queue;
+      await segments.settled();
       const message = error instanceof Error ? error.message : String(error);
-      return { ran: false, reason: `could not start: ${message}`, lost: run.lost ?? this.#sourceLost() };
+      return { ran: false, reason: `could not start: ${message}`, lost: media.lost ?? this.#sourceLost() };
     } finally {
-      clearInterval(keyframes);
+      clearInterval(media.keyframes);
       this.#child = null;
-      tap?.close();
-      for (const port of ports) releasePortPair(port);
-      await this.#cleanUp(run, logger);
+      media.tap?.close();
+      for (const port of media.ports) releasePortPair(port);
+      await segments.cleanUp();
     }
   }
 
-  #onListLine(run: Run, line: string, logger: Logger): void {
-    const entry = parseSegmentListLine(line);
-    if (!entry) {
-      logger.warn({ line }, 'unreadable segment list line');
-      return;
-    }
-    const receivedAt = this.#options.now();
-    run.queue = run.queue.then(() => this.#segmentCompleted(run, entry, receivedAt, logger));
-  }
-
-  /** Files a completed segment with its wall-clock times (see segmentSpan). */
-  async #segmentCompleted(
-    run: Run,
-    entry: SegmentListEntry,
-    receivedAt: number,
-    logger: Logger,
-  ): Promise<void> {
+  /** The staging folder, the tap (paused, on freshly reserved ports) and the SDP ffmpeg will read. */
+  async #prepare(segments: RunSegments, media: RunMedia): Promise<{ tap: RecordingTap; sdpFile: string }> {
     const o = this.#options;
-    try {
-      const name = path.basename(entry.file);
-      const match = SEGMENT_FILE.exec(name);
-      if (!match) {
-        logger.warn({ file: entry.file }, 'segment list names an unexpected file');
-        return;
-      }
-      const source = path.join(run.dir, name);
-      if (run.pid !== null && !(await waitUntilClosed(run.pid, source, 3_000)))
-        logger.warn({ file: name }, 'segment still open after its list line; filing it anyway');
-      const { anchor, startedAt, endedAt, lagMs: lag } = segmentSpan(run, entry, receivedAt);
-      run.anchor = anchor;
-      if (Math.abs(lag) > DRIFT_WARN_MS && !run.driftWarned) {
-        run.driftWarned = true;
-        logger.warn({ lagMs: lag }, 'recording timeline drifts from the wall clock');
-      }
-      const segment = await fileSegment({
-        root: o.root,
-        store: o.store,
-        meta: run.meta,
-        source,
-        seq: Number(match[1]),
-        startedAt,
-        endedAt,
-      });
-      run.lastEndedAt = endedAt;
-      run.segments += 1;
-      this.#lastSegmentAt = o.now();
-      this.#failing = false;
-      logger.debug(
-        { path: segment.path, startedAt, endedAt, bytes: segment.bytes, lagMs: lag },
-        'segment recorded',
-      );
-      this.emit('segment', segment);
-      this.emit('changed');
-    } catch (error) {
-      logger.error({ err: error, file: entry.file }, 'segment not filed');
-    }
+    await segments.makeFolder();
+    const tap = await RecordingTap.open({
+      router: o.router,
+      counterId: o.counterId,
+      video: o.video,
+      audio: o.audio,
+      reservePort: async () => {
+        const port = await reservePortPair(o.ports);
+        media.ports.push(port);
+        return port;
+      },
+      logger: segments.logger,
+    });
+    media.tap = tap;
+    tap.once('lost', (reason) => {
+      media.lost = reason;
+      if (this.#child) void terminate(this.#child, this.#killTimeoutMs);
+    });
+    const sdpFile = await segments.stage(tap.container, tap.sdp);
+    return { tap, sdpFile };
   }
 
-  /** Files what ffmpeg left unfinished (killed mid-segment) and removes the staging folder. */
-  async #cleanUp(run: Run, logger: Logger): Promise<void> {
-    try {
-      const salvaged = await salvageRun({
-        root: this.#options.root,
-        store: this.#options.store,
-        dir: run.dir,
-        segmentSeconds: this.#options.segmentSeconds,
-        knownStart: salvageStart(run),
-        logger,
-        now: this.#options.now,
-      });
-      for (const segment of salvaged) this.emit('segment', segment);
-    } catch (error) {
-      logger.error({ err: error, dir: run.dir }, 'recorder staging folder not cleaned up');
-    }
+  /** Spawns the recorder ffmpeg, its segment list read by `segments`; returns it with its stderr tail. */
+  #startFfmpeg(
+    segments: RunSegments,
+    media: RunMedia,
+    tap: RecordingTap,
+    sdpFile: string,
+  ): { child: FfmpegChild; stderrTail: () => string } {
+    const args = recorderArgs({
+      sdpFile,
+      stagingDir: segments.dir,
+      container: tap.container,
+      segmentSeconds: this.#options.segmentSeconds,
+    });
+    segments.logger.info({ args, ports: media.ports }, 'starting recorder ffmpeg');
+    const child = spawnFfmpeg(this.#options.ffmpegPath, args);
+    this.#child = child;
+    segments.pid = child.pid ?? null;
+    const stderrTail = logStderr(child, segments.logger);
+    segments.follow(child.stdout);
+    return { child, stderrTail };
+  }
+
+  /**
+   * Resumes the consumers once ffmpeg listens (or after LISTEN_TIMEOUT_MS
+   * anyway), unless it died, the recorder was stopped or the source went
+   * away meanwhile; from then on, asks for keyframes every segment.
+   */
+  async #resumeWhenListening(
+    segments: RunSegments,
+    media: RunMedia,
+    tap: RecordingTap,
+    child: FfmpegChild,
+  ): Promise<void> {
+    const listening = await waitForUdpPorts(media.ports, {
+      timeoutMs: LISTEN_TIMEOUT_MS,
+      gone: () => exited(child),
+    });
+    const logger = segments.logger;
+    if (!listening && !exited(child)) logger.warn('recorder ffmpeg not listening yet; resuming anyway');
+    if (exited(child) || !this.#isWanted() || media.lost) return;
+    segments.resumedAt = this.#options.now();
+    await tap.resume();
+    // Browsers send keyframes only when asked; the segment muxer can only cut on one.
+    media.keyframes = setInterval(() => {
+      tap.requestKeyFrame().catch((error: unknown) => logger.warn({ err: error }, 'keyframe request failed'));
+    }, this.#options.segmentSeconds * 1000);
+    this.#setState('running');
+    logger.info('recording');
+  }
+
+  /** A completed segment was filed: the recorder is healthy again. */
+  #segmentFiled(segment: SegmentRecord): void {
+    this.#lastSegmentAt = this.#options.now();
+    this.#failing = false;
+    this.emit('segment', segment);
+    this.emit('changed');
   }
 
   /** Read through a method: `stop()` changes it while a run awaits. */
