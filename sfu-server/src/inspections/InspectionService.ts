@@ -15,11 +15,16 @@ import {
 import type { Actor, AuditLog } from '../audit/AuditLog.js';
 import type { Logger } from '../logger.js';
 import type { InspectionRecord, InspectionStore, SettingsStore } from '../storage/Storage.js';
+import {
+  assertKnownItems,
+  assertOwnDraft,
+  decodeStill,
+  ownsInspection,
+  stillPathInside,
+} from './inspectionChecks.js';
 import { renderReport } from './report.js';
 
 const CHECKLIST_KEY = 'inspection.checklist';
-/** Stills are kept while their inspection report is: the report embeds them. */
-const MAX_STILL_BYTES = 600_000;
 /** setTimeout's longest delay; a later deadline is re-armed when it fires. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -103,7 +108,7 @@ export class InspectionService {
   ): Promise<{ record: InspectionRecord; resumed: boolean }> {
     return this.#oneAtATime(async () => {
       const open = (await this.#o.store.listOpen()).find(
-        (r) => r.counterId === counter.id && this.#owns(inspector, r),
+        (r) => r.counterId === counter.id && ownsInspection(inspector, r),
       );
       if (open) return { record: open, resumed: true };
       const checklist = await this.checklist();
@@ -154,23 +159,9 @@ export class InspectionService {
     return this.#o.store.list(query);
   }
 
-  /**
-   * The draft is the inspector's own: no one else reads or writes it, not
-   * even within scope (it is not a finding until they end the inspection).
-   */
-  #owns(user: { id: number; username: string }, inspection: InspectionRecord): boolean {
-    return inspection.inspectorId === null
-      ? inspection.inspector === user.username
-      : inspection.inspectorId === user.id;
-  }
-
-  #ownDraft(user: { id: number; username: string }, inspection: InspectionRecord): void {
-    if (!this.#owns(user, inspection))
-      throw new AppError('forbidden', 'the draft belongs to the inspector who started the inspection');
-  }
-
+  /** The inspector's own draft (see ownsInspection: no one else reads it). */
   draft(user: { id: number; username: string }, inspection: InspectionRecord): InspectionDraftResponse {
-    this.#ownDraft(user, inspection);
+    assertOwnDraft(user, inspection);
     return {
       draft: inspection.draft ?? { results: {}, notes: '', officerName: inspection.officerName ?? '' },
       savedAt: inspection.draftSavedAt,
@@ -187,19 +178,12 @@ export class InspectionService {
     inspection: InspectionRecord,
     draft: InspectionDraft,
   ): Promise<number> {
-    this.#ownDraft(user, inspection);
-    this.#knownItems(inspection, draft.results);
+    assertOwnDraft(user, inspection);
+    assertKnownItems(inspection, draft.results);
     const at = this.#now();
     if (!(await this.#o.store.saveDraft(inspection.id, draft, at)))
       throw new AppError('conflict', 'the inspection has ended');
     return at;
-  }
-
-  #knownItems(inspection: InspectionRecord, results: Record<string, ChecklistResult>): void {
-    const known = new Set(inspection.checklist.map((c) => c.id));
-    const unknown = Object.keys(results).filter((k) => !known.has(k));
-    if (unknown.length > 0)
-      throw new AppError('invalid_request', `unknown checklist items: ${unknown.join(', ')}`);
   }
 
   /** "Flag this moment": a note and, if given, a JPEG still from the video. */
@@ -210,12 +194,7 @@ export class InspectionService {
     still: string | undefined,
   ): Promise<number> {
     if (inspection.endedAt !== null) throw new AppError('conflict', 'the inspection has ended');
-    const bytes = still === undefined ? null : Buffer.from(still.slice(still.indexOf(',') + 1), 'base64');
-    if (bytes) {
-      if (bytes.length > MAX_STILL_BYTES) throw new AppError('message_too_large', 'the still is too large');
-      if (bytes[0] !== 0xff || bytes[1] !== 0xd8)
-        throw new AppError('invalid_request', 'the still is not a JPEG');
-    }
+    const bytes = decodeStill(still);
     await this.#o.audit.record({
       action: 'inspection.observation',
       actor,
@@ -231,7 +210,7 @@ export class InspectionService {
         String(inspection.id),
         `${this.#now()}-${Math.random().toString(36).slice(2, 8)}.jpg`,
       );
-      const absolute = this.#inside(relative);
+      const absolute = stillPathInside(this.#o.stillsDir, relative);
       fs.mkdirSync(path.dirname(absolute), { recursive: true, mode: 0o700 });
       fs.writeFileSync(absolute, bytes, { mode: 0o600 });
       stillPath = relative;
@@ -253,7 +232,7 @@ export class InspectionService {
     notes: string,
     officerName: string | null,
   ): Promise<void> {
-    this.#knownItems(inspection, results);
+    assertKnownItems(inspection, results);
     await this.#oneAtATime(async () => {
       const current = await this.#o.store.get(inspection.id);
       if (!current || current.endedAt !== null)
@@ -359,7 +338,7 @@ export class InspectionService {
   async #stillFile(inspectionId: number, observationId: number): Promise<string> {
     const observation = (await this.#o.store.observations(inspectionId)).find((o) => o.id === observationId);
     if (!observation?.stillPath) throw new AppError('not_found', 'no such still');
-    return this.#inside(observation.stillPath);
+    return stillPathInside(this.#o.stillsDir, observation.stillPath);
   }
 
   /** Schedules the automatic end at startedAt + the maximum (at once if that has passed). */
@@ -424,12 +403,5 @@ export class InspectionService {
     const result = this.#serial.then(run);
     this.#serial = result.catch(() => undefined);
     return result;
-  }
-
-  #inside(relative: string): string {
-    const root = path.resolve(this.#o.stillsDir);
-    const absolute = path.resolve(root, relative);
-    if (!absolute.startsWith(root + path.sep)) throw new AppError('not_found', 'no such still');
-    return absolute;
   }
 }
