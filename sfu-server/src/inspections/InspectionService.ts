@@ -22,6 +22,13 @@ import {
   ownsInspection,
   stillPathInside,
 } from './inspectionChecks.js';
+import {
+  automaticEnd,
+  draftResponse,
+  inspectionTarget,
+  inspectionView,
+  maxMinutes,
+} from './inspectionRecords.js';
 import { renderReport } from './report.js';
 
 const CHECKLIST_KEY = 'inspection.checklist';
@@ -118,10 +125,7 @@ export class InspectionService {
       await this.#o.audit.record({
         action: 'inspection.start',
         actor,
-        departmentId: counter.departmentId,
-        counterId: counter.id,
-        objectType: 'inspection',
-        objectId: id,
+        ...inspectionTarget({ id, departmentId: counter.departmentId, counterId: counter.id }),
         details: {
           endsBy: startedAt + this.#o.maxDurationMs,
           ...(officer ? { officerId: officer.id, officer: officer.displayName } : {}),
@@ -162,10 +166,7 @@ export class InspectionService {
   /** The inspector's own draft (see ownsInspection: no one else reads it). */
   draft(user: { id: number; username: string }, inspection: InspectionRecord): InspectionDraftResponse {
     assertOwnDraft(user, inspection);
-    return {
-      draft: inspection.draft ?? { results: {}, notes: '', officerName: inspection.officerName ?? '' },
-      savedAt: inspection.draftSavedAt,
-    };
+    return draftResponse(inspection);
   }
 
   /**
@@ -198,10 +199,7 @@ export class InspectionService {
     await this.#o.audit.record({
       action: 'inspection.observation',
       actor,
-      departmentId: inspection.departmentId,
-      counterId: inspection.counterId,
-      objectType: 'inspection',
-      objectId: inspection.id,
+      ...inspectionTarget(inspection),
       details: { still: bytes !== null },
     });
     let stillPath: string | null = null;
@@ -240,10 +238,7 @@ export class InspectionService {
       await this.#o.audit.record({
         action: 'inspection.end',
         actor,
-        departmentId: inspection.departmentId,
-        counterId: inspection.counterId,
-        objectType: 'inspection',
-        objectId: inspection.id,
+        ...inspectionTarget(inspection),
         details: {
           failed: Object.values(results).filter((r) => r === 'fail').length,
           draftSaves: current.draftSaves,
@@ -262,29 +257,7 @@ export class InspectionService {
 
   /** The shared view of a record, with still URLs the API serves. */
   async view(record: InspectionRecord, counterName: string): Promise<Inspection> {
-    const observations = await this.#o.store.observations(record.id);
-    return {
-      id: record.id,
-      departmentId: record.departmentId,
-      counterId: record.counterId,
-      counterName,
-      inspector: record.inspector,
-      inspectorName: record.inspectorName ?? record.inspector,
-      officer: record.officer,
-      officerName: record.officerName,
-      startedAt: record.startedAt,
-      endedAt: record.endedAt,
-      endedAutomatically: record.endedAutomatically,
-      checklist: record.checklist,
-      results: record.results,
-      notes: record.notes,
-      observations: observations.map((o) => ({
-        id: o.id,
-        at: o.at,
-        note: o.note,
-        stillUrl: o.stillPath ? `/api/v1/inspections/${record.id}/observations/${o.id}/still` : null,
-      })),
-    };
+    return inspectionView(record, counterName, await this.#o.store.observations(record.id));
   }
 
   /** The file of an observation's still (checked to lie inside the stills folder); viewing it is on record. */
@@ -293,10 +266,7 @@ export class InspectionService {
     await this.#o.audit.record({
       action: 'inspection.still_view',
       actor,
-      departmentId: inspection.departmentId,
-      counterId: inspection.counterId,
-      objectType: 'inspection',
-      objectId: inspection.id,
+      ...inspectionTarget(inspection),
       details: { observationId },
     });
     return file;
@@ -313,10 +283,7 @@ export class InspectionService {
     await this.#o.audit.record({
       action: 'inspection.report_view',
       actor,
-      departmentId: record.departmentId,
-      counterId: record.counterId,
-      objectType: 'inspection',
-      objectId: record.id,
+      ...inspectionTarget(record),
       details: { download },
     });
     const stills = new Map<number, string>();
@@ -372,29 +339,17 @@ export class InspectionService {
     await this.#oneAtATime(async () => {
       const record = await this.#o.store.get(id);
       if (!record || record.endedAt !== null) return;
-      const minutes = Math.round((this.#o.maxDurationMs / 60_000) * 100) / 100;
+      const minutes = maxMinutes(this.#o.maxDurationMs);
       await this.#o.audit.record({
         action: 'inspection.end',
         actor: SYSTEM,
-        departmentId: record.departmentId,
-        counterId: record.counterId,
-        objectType: 'inspection',
-        objectId: record.id,
+        ...inspectionTarget(record),
         reason: `ended automatically at the maximum duration of ${minutes} minutes`,
         details: { automatic: true, maxMinutes: minutes, draftSaves: record.draftSaves },
       });
       // It ends at its deadline, even when the server was down then: the recording is held no longer.
-      // What the inspector had typed is the result: nothing typed is lost.
-      const draft = record.draft;
-      const officer = draft?.officerName.trim();
-      await this.#o.store.end(
-        record.id,
-        deadline,
-        draft?.results ?? record.results,
-        draft?.notes ?? record.notes,
-        officer ? officer : null,
-        true,
-      );
+      const { results, notes, officerName } = automaticEnd(record);
+      await this.#o.store.end(record.id, deadline, results, notes, officerName, true);
       this.#logger.info({ inspectionId: record.id }, 'inspection ended automatically');
     });
   }

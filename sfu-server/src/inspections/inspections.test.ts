@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '@counterwatch/shared';
 import type { InspectionRecord } from '../storage/Storage.js';
 import { assertKnownItems, decodeStill, ownsInspection, stillPathInside } from './inspectionChecks.js';
+import { automaticEnd, draftResponse, inspectionView, maxMinutes } from './inspectionRecords.js';
 
 const RECORD: InspectionRecord = {
   id: 4,
@@ -57,5 +58,34 @@ describe('inspection checks', () => {
     expect(stillPathInside('/s', '4/a.jpg')).toBe('/s/4/a.jpg');
     expect(code(() => stillPathInside('/s', '../etc/passwd'))).toBe('not_found');
     expect(code(() => stillPathInside('/s', '/s'))).toBe('not_found');
+  });
+});
+
+describe('inspection records', () => {
+  it('views a record with still URLs for the observations that have one', () => {
+    const view = inspectionView(RECORD, 'Counter 1', [
+      { id: 1, inspectionId: 4, at: 2_000, note: 'a', stillPath: '4/a.jpg' },
+      { id: 2, inspectionId: 4, at: 3_000, note: 'b', stillPath: null },
+    ]);
+    expect(view).toMatchObject({ counterName: 'Counter 1', inspectorName: 'thanhtra' });
+    expect(view.observations.map((o) => o.stillUrl)).toEqual([
+      '/api/v1/inspections/4/observations/1/still',
+      null,
+    ]);
+  });
+
+  it('gives an empty draft before the first save, and ends an open inspection with what was typed', () => {
+    expect(draftResponse(RECORD)).toEqual({
+      draft: { results: {}, notes: '', officerName: 'An' },
+      savedAt: null,
+    });
+    expect(automaticEnd(RECORD)).toEqual({ results: {}, notes: 'typed at the end', officerName: null });
+    const draft = { results: { uniform: 'fail' as const }, notes: 'draft', officerName: '  Bình ' };
+    expect(automaticEnd({ ...RECORD, draft })).toEqual({
+      results: { uniform: 'fail' },
+      notes: 'draft',
+      officerName: 'Bình',
+    });
+    expect(maxMinutes(90_000)).toBe(1.5);
   });
 });
