@@ -79,10 +79,6 @@ class Publisher:
         video = self.plan["video"]
         focus = self.plan["renditions"]["focus"]
         raw = f"video/x-raw,format=I420,width={focus['width']},height={focus['height']},framerate={focus['fps']}/1"
-        if video["kind"] == "test":
-            src = make("videotestsrc", is_live=True, pattern="smpte", horizontal_speed=2)
-            _, last = self.add(src, caps(raw))
-            return self.overlay(last)
         if video["kind"] == "clock":
             # The capture time in the picture, for measuring glass-to-glass (clock_picture.py).
             src = make("appsrc")
@@ -150,8 +146,18 @@ class Publisher:
 
         decode.connect("pad-added", on_pad)
 
+    def test_picture(self, spec):
+        """The test picture at one rendition's size and rate, with the counter's name and clock."""
+        raw = f"video/x-raw,format=I420,width={spec['width']},height={spec['height']},framerate={spec['fps']}/1"
+        src = make("videotestsrc", is_live=True, pattern="smpte", horizontal_speed=2)
+        _, last = self.add(src, caps(raw))
+        return self.overlay(last)
+
     def overlay(self, last):
-        """The counter's name above the middle, the clock below it: as the ffmpeg test picture."""
+        """
+        The counter's name above the middle, the clock below it: as the ffmpeg test picture. Sized
+        for the focus picture: the overlays scale their font to a picture's width (auto-resize).
+        """
         height = self.plan["renditions"]["focus"]["height"]
         name = self.plan.get("caption")
         elements = []
@@ -357,13 +363,20 @@ class Publisher:
 
     def build(self):
         targets = self.plan["targets"]
-        source = self.video_source()
-        tee = make("tee", allow_not_linked=True)
-        self.pipeline.add(tee)
-        source.link(tee)
+        # The test picture is drawn once per rendition at its own rate. One 20 fps picture thinned
+        # to the grid's 15 keeps frames 50, 50 and 100 ms apart, and Chromium's renderer drops
+        # frames of so uneven a stream (17-73 of 225 per tile in 15 s). A camera is one picture, teed.
+        tee = None
+        if self.plan["video"]["kind"] != "test":
+            tee = make("tee", allow_not_linked=True)
+            self.pipeline.add(tee)
+            self.video_source().link(tee)
         for index, track in enumerate(("focus", "grid")):
             first, last = self.video_encoder(track)
-            tee.request_pad_simple("src_%u").link(first.get_static_pad("sink"))
+            if tee is None:
+                self.test_picture(self.plan["renditions"][track]).link(first)
+            else:
+                tee.request_pad_simple("src_%u").link(first.get_static_pad("sink"))
             self.sender.session(index, self.payloader("video", targets[track]), last, targets[track])
         if targets.get("audio"):
             audio = targets["audio"]
