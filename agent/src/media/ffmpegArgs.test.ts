@@ -134,17 +134,32 @@ describe('buildFfmpegArgs', () => {
     expect(valuesOf(grid!, '-bufsize')).toEqual(['300k']);
   });
 
-  it('scales one picture to both renditions in a single filter graph', () => {
-    const graph = filterGraph(buildFfmpegArgs(plan()));
+  it("scales a camera's picture to both renditions in a single filter graph", () => {
+    const camera = plan({ video: { kind: 'v4l2', device: '/dev/video0' }, captionFile: null });
+    const graph = filterGraph(buildFfmpegArgs(camera));
     expect(graph).toMatch(/^\[0:v:0\]format=yuv420p/);
     expect(graph).toContain('split=2[vf][vg]');
     expect(graph).toContain('[vf]scale=1280:720[focus]');
     expect(graph).toContain('[vg]scale=320:180[grid]');
     // Each output's rate is set frame by frame (-r, constant), not by the fps filter that holds a frame back.
     expect(graph).not.toContain('fps=');
-    const args = buildFfmpegArgs(plan());
+    const args = buildFfmpegArgs(camera);
     expect(valuesOf(args, '-r')).toEqual(['25', '15']);
     expect(valuesOf(args, '-fps_mode')).toEqual(['cfr', 'cfr']);
+  });
+
+  it('draws the test picture once per rendition at its own size and rate, never thinning 25 fps to 15', () => {
+    const args = buildFfmpegArgs(plan());
+    const inputs = valuesOf(args, '-i');
+    expect(inputs[0]).toBe('testsrc2=size=1280x720:rate=25');
+    expect(inputs[1]).toMatch(/^sine=/);
+    expect(inputs[2]).toBe('testsrc2=size=320x180:rate=15');
+    const graph = filterGraph(args);
+    expect(graph).toMatch(
+      /^\[0:v:0\]format=yuv420p,drawtext=.*\[focus\];\[2:v:0\]format=yuv420p,drawtext=.*\[grid\]$/,
+    );
+    expect(graph).not.toMatch(/split|scale|fps=/);
+    expect(valuesOf(args, '-r')).toEqual(['25', '15']);
   });
 
   describe('video inputs', () => {
@@ -241,13 +256,17 @@ describe('buildFfmpegArgs', () => {
       );
       expect(outputs(args)).toHaveLength(2);
       expect(args).not.toContain('libopus');
-      expect(valuesOf(args, '-i')).toHaveLength(1);
+      // The test picture's two inputs (focus, grid), no sound.
+      expect(valuesOf(args, '-i')).toEqual([
+        'testsrc2=size=1280x720:rate=25',
+        'testsrc2=size=320x180:rate=15',
+      ]);
       expect(args).not.toContain(KEYS.audio);
     });
 
     it('an audio source but no audio target: no audio input or output', () => {
       const args = buildFfmpegArgs(plan({ targets: { ...plan().targets, audio: null } }));
-      expect(valuesOf(args, '-i')).toHaveLength(1);
+      expect(valuesOf(args, '-i').filter((i) => i.startsWith('sine='))).toEqual([]);
       expect(args).not.toContain('libopus');
     });
 
@@ -262,8 +281,11 @@ describe('buildFfmpegArgs', () => {
       const args = buildFfmpegArgs(plan({ captionFile: '/var/lib/cw/c01/caption.txt' }));
       const graph = filterGraph(args);
       expect(graph).toContain('drawtext=textfile=/var/lib/cw/c01/caption.txt:expansion=none:');
-      // Only the clock uses an inline text=, and that is ffmpeg's own %{localtime}.
-      expect(graph.match(/drawtext=text=[^:]*/g)).toEqual(['drawtext=text=%{localtime}']);
+      // Only the clock (on each rendition's picture) uses an inline text=, and that is ffmpeg's own %{localtime}.
+      expect(graph.match(/drawtext=text=[^:]*/g)).toEqual([
+        'drawtext=text=%{localtime}',
+        'drawtext=text=%{localtime}',
+      ]);
     });
 
     it('without a caption file draws only the clock', () => {

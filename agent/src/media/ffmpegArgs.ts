@@ -41,8 +41,8 @@ export class PlanError extends Error {
 
 /**
  * The ffmpeg argument array for one counter: one input (two for separate
- * audio), one filter graph that draws the picture once and scales it to
- * both renditions, and three SRTP outputs (grid, focus, audio). Built as an
+ * audio, and the test picture's second for the grid), one filter graph that
+ * scales the picture to both renditions, and three SRTP outputs (grid, focus, audio). Built as an
  * array for `spawn` — never a shell string.
  */
 export function buildFfmpegArgs(plan: EncodePlan): string[] {
@@ -81,14 +81,24 @@ export function buildFfmpegArgs(plan: EncodePlan): string[] {
     }
   }
 
-  const caption = plan.video.kind === 'test' ? captionFilters(plan.captionFile) : '';
-  const graph =
-    // The first video stream, whatever its codec (H.264, H.265, MJPEG…), decoded and scaled to both renditions.
-    `[0:v:0]format=yuv420p${caption},split=2[vf][vg];` +
-    // The rate is set on each output (-r), not by the fps filter: that filter holds every frame
-    // until the next one arrives, a frame's time (50 ms at 20 fps) of glass-to-glass.
-    `[vf]scale=${focus.width}:${focus.height}[focus];` +
-    `[vg]scale=${grid.width}:${grid.height}[grid]`;
+  let graph: string;
+  if (plan.video.kind === 'test') {
+    // The test picture is drawn once per rendition, at its size and rate (a second input): one
+    // 25 fps picture thinned to the grid's 15 sends frames unevenly spaced yet stamped evenly,
+    // jitter that Chromium meets by dropping frames (as gst_publisher.py explains).
+    const gridInput = args.filter((a) => a === '-i').length;
+    args.push('-re', '-f', 'lavfi', '-i', `testsrc2=size=${grid.width}x${grid.height}:rate=${grid.fps}`);
+    const caption = captionFilters(plan.captionFile);
+    graph = `[0:v:0]format=yuv420p${caption}[focus];[${gridInput}:v:0]format=yuv420p${caption}[grid]`;
+  } else {
+    graph =
+      // The first video stream, whatever its codec (H.264, H.265, MJPEG…), decoded and scaled to both renditions.
+      `[0:v:0]format=yuv420p,split=2[vf][vg];` +
+      // The rate is set on each output (-r), not by the fps filter: that filter holds every frame
+      // until the next one arrives, a frame's time (50 ms at 20 fps) of glass-to-glass.
+      `[vf]scale=${focus.width}:${focus.height}[focus];` +
+      `[vg]scale=${grid.width}:${grid.height}[grid]`;
+  }
   args.push('-filter_complex', graph);
 
   // Focus first: ffmpeg's progress report (fps) describes the first output.
