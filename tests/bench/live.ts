@@ -7,8 +7,6 @@
  *      core is saturated, for the grid and the focus rendition.
  * Figures, not assertions.
  */
-import dgram from 'node:dgram';
-import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,9 +15,10 @@ import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { Stack } from '@counterwatch/demo';
 import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
-import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
+import { DepartmentRouter, type CounterIngest } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec } from '@counterwatch/shared';
 import { launchChromium, login, mediaStats } from '../support/browser.js';
+import { oneWorker, plainIngest, srtpSinkTransport, udpSink } from './bareMediasoup.js';
 import { cpuShare, percentile, table } from './stats.js';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 12);
@@ -193,26 +192,13 @@ async function firstFrame(
 async function forwardingCapacity(): Promise<void> {
   log('\n== 2. Forwarding capacity of one mediasoup worker (SRTP consumers until one core is saturated) ==');
   const logger = pino({ level: 'warn' });
-  const base = 30000 + Math.floor(Math.random() * 5000);
-  const pool = await WorkerPool.create({
-    size: 1,
-    listenIp: '127.0.0.1',
-    announcedIp: '127.0.0.1',
-    webRtcPort: base,
-    webRtcTcp: false,
-    rtcMinPort: base + 10,
-    rtcMaxPort: base + 3000,
-    logger,
-  });
-  const slot = pool.slot(0)!;
+  const { pool, slot } = await oneWorker(logger, { lowest: 30000, rtcSpan: 3000 });
   const workerPid = slot.worker.pid;
   const router = await DepartmentRouter.create({ slot, departmentId: 'bench', logger });
-  const sink = dgram.createSocket('udp4');
   let sinkBytes = 0;
-  sink.on('message', (msg) => {
+  const sink = await udpSink((msg) => {
     sinkBytes += msg.length;
   });
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
   const sinkPort = sink.address().port;
   const publishers = 4;
   const ffmpegs: ChildProcess[] = [];
@@ -221,18 +207,7 @@ async function forwardingCapacity(): Promise<void> {
     const captionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-caption-'));
     fs.writeFileSync(path.join(captionDir, 'caption.txt'), 'Bench');
     for (let i = 0; i < publishers; i++) {
-      const key = () => randomBytes(30).toString('base64');
-      const keys = { grid: key(), focus: key(), audio: null };
-      const { ingest, targets } = await CounterIngest.createPlain({
-        router,
-        counterId: `bench-${i}`,
-        videoCodec: 'vp8',
-        keys,
-        listenIp: '127.0.0.1',
-        announcedIp: '127.0.0.1',
-        ingestHost: '127.0.0.1',
-        logger,
-      });
+      const { ingest, targets } = await plainIngest(router, `bench-${i}`, { audio: false, logger });
       ingests.push(ingest);
       const args = buildFfmpegArgs({
         video: parseVideoSource('test'),
@@ -241,11 +216,7 @@ async function forwardingCapacity(): Promise<void> {
         renditions: { grid: GRID, focus: FOCUS },
         audioBitrateKbps: 32,
         keyframeIntervalSeconds: 1,
-        targets: {
-          grid: { ...targets.grid, host: '127.0.0.1', key: keys.grid },
-          focus: { ...targets.focus, host: '127.0.0.1', key: keys.focus },
-          audio: null,
-        },
+        targets,
         captionFile: path.join(captionDir, 'caption.txt'),
       });
       ffmpegs.push(spawn('ffmpeg', args, { stdio: 'ignore' }));
@@ -266,20 +237,7 @@ async function forwardingCapacity(): Promise<void> {
       const step = track === 'grid' ? 100 : 40;
       while (consumers < 4000) {
         for (let v = 0; v < step / publishers; v++) {
-          const t = await router.router.createPlainTransport({
-            listenInfo: router.plainListenInfo('127.0.0.1'),
-            rtcpMux: true,
-            comedia: false,
-            enableSrtp: true,
-          });
-          await t.connect({
-            ip: '127.0.0.1',
-            port: sinkPort,
-            srtpParameters: {
-              cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
-              keyBase64: randomBytes(30).toString('base64'),
-            },
-          });
+          const t = await srtpSinkTransport(router, sinkPort);
           for (const ingest of ingests) {
             const producer = ingest.producer(track);
             if (!producer) throw new Error('publisher not ready');

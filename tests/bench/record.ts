@@ -14,8 +14,6 @@
  * production); the worker's ingest of the counters that have no publisher
  * here is added from the ingest cost measured per publisher.
  */
-import dgram from 'node:dgram';
-import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,10 +21,11 @@ import path from 'node:path';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
-import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
+import { DepartmentRouter, type CounterIngest } from '@counterwatch/sfu-server/media';
 import { systemClock, type RenditionSpec } from '@counterwatch/shared';
 import { RecordingService } from '@counterwatch/sfu-server/recording';
 import { SqliteStorage, type SegmentRecord } from '@counterwatch/sfu-server/storage';
+import { oneWorker, plainIngest, srtpSinkTransport, udpSink } from './bareMediasoup.js';
 import { cpuSeconds, table } from './stats.js';
 
 const GRID: RenditionSpec = { name: 'grid', width: 320, height: 180, fps: 15, bitrateKbps: 150 };
@@ -46,7 +45,6 @@ function log(line: string): void {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const key = () => randomBytes(30).toString('base64');
 const fmt = (cores: number) => cores.toFixed(2);
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 
@@ -111,18 +109,7 @@ async function main(): Promise<void> {
   );
   const logger = pino({ level: process.env.BENCH_LOG ?? 'warn' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-record-'));
-  const base = 30000 + Math.floor(Math.random() * 5000);
-  const pool = await WorkerPool.create({
-    size: 1,
-    listenIp: '127.0.0.1',
-    announcedIp: '127.0.0.1',
-    webRtcPort: base,
-    webRtcTcp: false,
-    rtcMinPort: base + 10,
-    rtcMaxPort: base + 3000,
-    logger,
-  });
-  const slot = pool.slot(0)!;
+  const { pool, slot } = await oneWorker(logger, { lowest: 30000, rtcSpan: 3000 });
   const workerPid = slot.worker.pid;
   const router = await DepartmentRouter.create({ slot, departmentId: 'bench', logger });
   const storage = await SqliteStorage.create({ dataDir: path.join(dir, 'data'), logger, now: systemClock });
@@ -138,25 +125,13 @@ async function main(): Promise<void> {
   });
   const segments: SegmentRecord[] = [];
   service.on('segment', (s) => segments.push(s));
-  const sink = dgram.createSocket('udp4');
-  sink.on('message', () => undefined);
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  const sink = await udpSink();
   const publishers: ChildProcess[] = [];
   const ingests: CounterIngest[] = [];
   try {
     // Publishers: like agents (grid + focus + audio over SRTP), killed with us (setpriv) if we die.
     for (let i = 0; i < PUBLISHERS; i++) {
-      const keys = { grid: key(), focus: key(), audio: key() };
-      const { ingest, targets } = await CounterIngest.createPlain({
-        router,
-        counterId: `pub-${i}`,
-        videoCodec: 'vp8',
-        keys,
-        listenIp: '127.0.0.1',
-        announcedIp: '127.0.0.1',
-        ingestHost: '127.0.0.1',
-        logger,
-      });
+      const { ingest, targets } = await plainIngest(router, `pub-${i}`, { audio: true, logger });
       ingests.push(ingest);
       const args = buildFfmpegArgs({
         video: parseVideoSource('test'),
@@ -165,11 +140,7 @@ async function main(): Promise<void> {
         renditions: { grid: GRID, focus: FOCUS },
         audioBitrateKbps: 32,
         keyframeIntervalSeconds: 1,
-        targets: {
-          grid: { ...targets.grid, host: '127.0.0.1', key: keys.grid },
-          focus: { ...targets.focus, host: '127.0.0.1', key: keys.focus },
-          audio: { ...targets.audio!, host: '127.0.0.1', key: keys.audio },
-        },
+        targets,
         captionFile: null,
       });
       publishers.push(
@@ -220,17 +191,7 @@ async function main(): Promise<void> {
       `\n== 2. Recorded counters this machine sustains, with the live wall (one viewer consuming every grid), ` +
         `keeping ${RESERVE_CORES} core for the viewer's browser ==`,
     );
-    const wall = await router.router.createPlainTransport({
-      listenInfo: router.plainListenInfo('127.0.0.1'),
-      rtcpMux: true,
-      comedia: false,
-      enableSrtp: true,
-    });
-    await wall.connect({
-      ip: '127.0.0.1',
-      port: sink.address().port,
-      srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: key() },
-    });
+    const wall = await srtpSinkTransport(router, sink.address().port);
     const wallConsumers: types.Consumer[] = [];
     const rows: (string | number)[][] = [
       [

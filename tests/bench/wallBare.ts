@@ -1,11 +1,10 @@
-import dgram from 'node:dgram';
-import { randomBytes } from 'node:crypto';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { RtpFanout, loadEncoderArgs, type FanoutTarget, type FanoutTrack } from '@counterwatch/agent/load';
-import { CounterIngest, DepartmentRouter, WorkerPool } from '@counterwatch/sfu-server/media';
+import { DepartmentRouter, type CounterIngest } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec } from '@counterwatch/shared';
+import { oneWorker, plainIngest, srtpSinkTransport, udpSink } from './bareMediasoup.js';
 
 const FANOUT_SHARD = fileURLToPath(new URL('./fanoutShard.js', import.meta.url));
 
@@ -25,41 +24,17 @@ export async function bareForwarding(
   close: () => Promise<void>;
 }> {
   const logger = pino({ level: 'warn' });
-  const base = 50000 + Math.floor(Math.random() * 5000);
-  const pool = await WorkerPool.create({
-    size: 1,
-    listenIp: '127.0.0.1',
-    announcedIp: '127.0.0.1',
-    webRtcPort: base,
-    webRtcTcp: false,
-    rtcMinPort: base + 10,
-    rtcMaxPort: base + 8000,
-    logger,
-  });
-  const slot = pool.slot(0)!;
+  const { pool, slot } = await oneWorker(logger, { lowest: 50000, rtcSpan: 8000 });
   const fanout = await RtpFanout.create();
   const ingests: CounterIngest[] = [];
   const routers: DepartmentRouter[] = [];
-  const sink = dgram.createSocket('udp4');
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
-  sink.on('message', () => undefined);
+  const sink = await udpSink();
   const targets: { counterId: string; track: FanoutTrack; target: FanoutTarget }[][] = [];
   for (const department of departments) {
     const router = await DepartmentRouter.create({ slot, departmentId: department.id, logger });
     routers.push(router);
     for (const counterId of department.counters) {
-      const key = () => randomBytes(30).toString('base64');
-      const keys = { grid: key(), focus: key(), audio: key() };
-      const { ingest, targets: ports } = await CounterIngest.createPlain({
-        router,
-        counterId,
-        videoCodec: 'vp8',
-        keys,
-        listenIp: '127.0.0.1',
-        announcedIp: '127.0.0.1',
-        ingestHost: '127.0.0.1',
-        logger,
-      });
+      const { ingest, targets: ports } = await plainIngest(router, counterId, { audio: true, logger });
       ingests.push(ingest);
       const mine: (typeof targets)[number] = [];
       for (const track of ['grid', 'focus', 'audio'] as const) {
@@ -68,13 +43,8 @@ export async function bareForwarding(
         mine.push({
           counterId,
           track,
-          target: {
-            host: '127.0.0.1',
-            port: t.port,
-            ssrc: t.ssrc,
-            payloadType: t.payloadType,
-            key: keys[track],
-          },
+          // Only what the relay needs: the same fields go over IPC to a shard.
+          target: { host: t.host, port: t.port, ssrc: t.ssrc, payloadType: t.payloadType, key: t.key },
         });
       }
       targets.push(mine);
@@ -120,20 +90,7 @@ export async function bareForwarding(
     async addConsumers(count) {
       for (const ingest of ingests.slice(0, count)) {
         const router = routers.find((r) => r.departmentId === ingest.departmentId)!;
-        const t = await router.router.createPlainTransport({
-          listenInfo: router.plainListenInfo('127.0.0.1'),
-          rtcpMux: true,
-          comedia: false,
-          enableSrtp: true,
-        });
-        await t.connect({
-          ip: '127.0.0.1',
-          port: sink.address().port,
-          srtpParameters: {
-            cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
-            keyBase64: randomBytes(30).toString('base64'),
-          },
-        });
+        const t = await srtpSinkTransport(router, sink.address().port);
         await t.consume({
           producerId: ingest.producer('grid')!.id,
           rtpCapabilities: router.router.rtpCapabilities,
