@@ -1,13 +1,15 @@
 /**
  * Bare mediasoup for the benches (live, record, wall's bare run): the
  * server's own pieces on loopback, without the server — one worker, SRTP
- * plain ingests as an agent gets them, and SRTP plain consumers to a UDP sink.
+ * plain ingests as an agent gets them (and the ffmpeg that stands in for the
+ * agent), and SRTP plain consumers to a UDP sink.
  */
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
-import type { SendTarget } from '@counterwatch/agent/media';
+import type { RenditionSpec } from '@counterwatch/shared';
+import { buildFfmpegArgs, parseVideoSource, type SendTarget } from '@counterwatch/agent/media';
 import {
   CounterIngest,
   WorkerPool,
@@ -16,6 +18,8 @@ import {
 } from '@counterwatch/sfu-server/media';
 
 const LOOPBACK = '127.0.0.1';
+
+type PlainTargets = { grid: SendTarget; focus: SendTarget; audio: SendTarget | null };
 
 /** A random SRTP master key + salt (30 bytes, base64), as an agent makes one per stream. */
 const srtpKey = (): string => randomBytes(30).toString('base64');
@@ -46,16 +50,13 @@ export async function oneWorker(
 /**
  * A counter's SRTP plain ingest (VP8 grid + focus, audio if asked) with fresh
  * keys, and where a publisher sends each stream with its key: ready for
- * buildFfmpegArgs or a relay.
+ * testPublisherArgs or a relay.
  */
 export async function plainIngest(
   router: DepartmentRouter,
   counterId: string,
   options: { audio: boolean; logger: Logger },
-): Promise<{
-  ingest: CounterIngest;
-  targets: { grid: SendTarget; focus: SendTarget; audio: SendTarget | null };
-}> {
+): Promise<{ ingest: CounterIngest; targets: PlainTargets }> {
   const keys = { grid: srtpKey(), focus: srtpKey(), audio: options.audio ? srtpKey() : null };
   const { ingest, targets } = await CounterIngest.createPlain({
     router,
@@ -75,6 +76,28 @@ export async function plainIngest(
       audio: targets.audio && keys.audio ? { ...targets.audio, host: LOOPBACK, key: keys.audio } : null,
     },
   };
+}
+
+/**
+ * ffmpeg's arguments for a stand-in counter PC, as the agent's ffmpeg
+ * publisher sends: the test picture in VP8 at both renditions, 1 s keyframes,
+ * and a test tone where the ingest takes audio.
+ */
+export function testPublisherArgs(
+  targets: PlainTargets,
+  renditions: { grid: RenditionSpec; focus: RenditionSpec },
+  captionFile: string | null,
+): string[] {
+  return buildFfmpegArgs({
+    video: parseVideoSource('test'),
+    audio: targets.audio ? { kind: 'test' } : { kind: 'none' },
+    codec: 'vp8',
+    renditions,
+    audioBitrateKbps: 32,
+    keyframeIntervalSeconds: 1,
+    targets,
+    captionFile,
+  });
 }
 
 /** A UDP socket on loopback that takes what consumers send; `onMessage` may count it, else it is dropped. */

@@ -14,11 +14,10 @@ import path from 'node:path';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { Stack } from '@counterwatch/demo';
-import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
 import { DepartmentRouter, type CounterIngest } from '@counterwatch/sfu-server/media';
 import type { RenditionSpec } from '@counterwatch/shared';
 import { launchChromium, login, mediaStats } from '../support/browser.js';
-import { oneWorker, plainIngest, srtpSinkTransport, udpSink } from './bareMediasoup.js';
+import { oneWorker, plainIngest, srtpSinkTransport, testPublisherArgs, udpSink } from './bareMediasoup.js';
 import { cpuShare, percentile, table } from './stats.js';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 12);
@@ -209,16 +208,11 @@ async function forwardingCapacity(): Promise<void> {
     for (let i = 0; i < publishers; i++) {
       const { ingest, targets } = await plainIngest(router, `bench-${i}`, { audio: false, logger });
       ingests.push(ingest);
-      const args = buildFfmpegArgs({
-        video: parseVideoSource('test'),
-        audio: { kind: 'none' },
-        codec: 'vp8',
-        renditions: { grid: GRID, focus: FOCUS },
-        audioBitrateKbps: 32,
-        keyframeIntervalSeconds: 1,
+      const args = testPublisherArgs(
         targets,
-        captionFile: path.join(captionDir, 'caption.txt'),
-      });
+        { grid: GRID, focus: FOCUS },
+        path.join(captionDir, 'caption.txt'),
+      );
       ffmpegs.push(spawn('ffmpeg', args, { stdio: 'ignore' }));
     }
     await new Promise((r) => setTimeout(r, 4_000));

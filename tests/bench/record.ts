@@ -20,12 +20,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
-import { buildFfmpegArgs, parseVideoSource } from '@counterwatch/agent/media';
 import { DepartmentRouter, type CounterIngest } from '@counterwatch/sfu-server/media';
 import { systemClock, type RenditionSpec } from '@counterwatch/shared';
 import { RecordingService } from '@counterwatch/sfu-server/recording';
 import { SqliteStorage, type SegmentRecord } from '@counterwatch/sfu-server/storage';
-import { oneWorker, plainIngest, srtpSinkTransport, udpSink } from './bareMediasoup.js';
+import { oneWorker, plainIngest, srtpSinkTransport, testPublisherArgs, udpSink } from './bareMediasoup.js';
 import { cpuSeconds, table } from './stats.js';
 
 const GRID: RenditionSpec = { name: 'grid', width: 320, height: 180, fps: 15, bitrateKbps: 150 };
@@ -133,16 +132,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < PUBLISHERS; i++) {
       const { ingest, targets } = await plainIngest(router, `pub-${i}`, { audio: true, logger });
       ingests.push(ingest);
-      const args = buildFfmpegArgs({
-        video: parseVideoSource('test'),
-        audio: { kind: 'test' },
-        codec: 'vp8',
-        renditions: { grid: GRID, focus: FOCUS },
-        audioBitrateKbps: 32,
-        keyframeIntervalSeconds: 1,
-        targets,
-        captionFile: null,
-      });
+      const args = testPublisherArgs(targets, { grid: GRID, focus: FOCUS }, null);
       publishers.push(
         spawn('/usr/bin/setpriv', ['--pdeathsig', 'KILL', '--', 'ffmpeg', ...args], { stdio: 'ignore' }),
       );
