@@ -25,7 +25,7 @@ import { systemClock, type RenditionSpec } from '@counterwatch/shared';
 import { RecordingService } from '@counterwatch/sfu-server/recording';
 import { SqliteStorage, type SegmentRecord } from '@counterwatch/sfu-server/storage';
 import { oneWorker, plainIngest, srtpSinkTransport, testPublisherArgs, udpSink } from './bareMediasoup.js';
-import { cpuSeconds, table } from './stats.js';
+import { cpuSeconds, machineTicks, table } from './stats.js';
 
 const GRID: RenditionSpec = { name: 'grid', width: 320, height: 180, fps: 15, bitrateKbps: 150 };
 const FOCUS: RenditionSpec = { name: 'focus', width: 640, height: 360, fps: 20, bitrateKbps: 500 };
@@ -46,15 +46,6 @@ function log(line: string): void {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (cores: number) => cores.toFixed(2);
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
-
-/** Busy and total jiffies of the whole machine, from /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const values = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = values.reduce((a, b) => a + b, 0);
-  const idle = (values[3] ?? 0) + (values[4] ?? 0); // idle + iowait
-  return { busy: total - idle, total };
-}
 
 /** Proportional memory of a process in MB (shared libraries split between their users), from /proc. */
 function pssMb(pid: number): number {
